@@ -1,3 +1,5 @@
+import { SPACE, WORD, bmpClassOf, classAt, hasLetter, hasWordChar, isSurrogate } from './char-classes';
+
 /**
  * Text measures shared by the quality blocks.
  *
@@ -12,10 +14,64 @@
  * Lengths are UTF-16 code units (Python counts code points): they differ only
  * for astral characters and every ratio uses the same unit on both sides.
  */
-const WORD = /[\p{L}\p{N}\p{M}]+(?:['’\-.][\p{L}\p{N}\p{M}]+)*|\.\.\.|[^\s\p{L}\p{N}\p{M}]/gu;
+// ' ’ - .
+const isJoiner = (c: number) => c === 39 || c === 0x2019 || c === 45 || c === 46;
+const classOfAt = (text: string, i: number): number => {
+  const c = text.charCodeAt(i);
+  return isSurrogate(c) ? classAt(text, i).cls : bmpClassOf(c);
+};
 
-export function englishWords(text: string): string[] {
-  return text.match(WORD) ?? [];
+/** Scans a text into words (see above); same tokens as the regex
+ * /[\p{L}\p{N}\p{M}]+(?:['’\-.][\p{L}\p{N}\p{M}]+)*|\.\.\.|[^\s\p{L}\p{N}\p{M}]/gu, by table lookup. */
+export function englishWords(text: string): readonly string[] {
+  if (text === lastText) return lastWords;
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let cls: number;
+    let width = 1;
+    if (!isSurrogate(c)) cls = bmpClassOf(c);
+    else ({ cls, width } = classAt(text, i));
+    if (cls === SPACE) {
+      i += width;
+    } else if (cls === WORD) {
+      const start = i;
+      i = wordEnd(text, i);
+      // Joiner followed by a word character continues the word.
+      while (i + 1 < n && isJoiner(text.charCodeAt(i)) && classOfAt(text, i + 1) === WORD) i = wordEnd(text, i + 1);
+      out.push(text.slice(start, i));
+    } else if (c === 46 && text.startsWith('...', i)) {
+      out.push('...');
+      i += 3;
+    } else {
+      out.push(text.slice(i, i + width));
+      i += width;
+    }
+  }
+  // Several blocks ask for the words of the same text in a row.
+  lastText = text;
+  lastWords = Object.freeze(out);
+  return lastWords;
+}
+let lastText: string | undefined;
+let lastWords: readonly string[] = [];
+
+function wordEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isSurrogate(c)) {
+      if (bmpClassOf(c) !== WORD) return i;
+      i += 1;
+    } else {
+      const k = classAt(text, i);
+      if (k.cls !== WORD) return i;
+      i += k.width;
+    }
+  }
+  return i;
 }
 
 const SENTENCE_END = /[.!?]+["'”’)\]]*(?=\s|$)/gu;
@@ -48,11 +104,11 @@ export function splitLines(text: string): string[] {
 
 /** A word made only of punctuation/symbols (datatrove: every char in PUNCTUATION_SET). */
 export function isSymbolWord(word: string): boolean {
-  return !/[\p{L}\p{N}\p{M}]/u.test(word);
+  return !hasWordChar(word);
 }
 
 export function hasAlpha(word: string): boolean {
-  return /\p{L}/u.test(word);
+  return hasLetter(word);
 }
 
 export function countOccurrences(text: string, needle: string): number {

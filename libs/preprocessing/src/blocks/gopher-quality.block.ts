@@ -64,14 +64,26 @@ export const gopherQualityBlock: Block<GopherQualityOptions> = {
     const text = doc.text;
     const words = englishWords(text);
     const nWords = words.length;
-    const nonSymbol = words.filter((w) => !isSymbolWord(w));
-    const n = nonSymbol.length;
+    // One pass for every per-word measure; the rules below keep datatrove's order.
+    let n = 0;
+    let nonSymbolChars = 0;
+    let alphaWords = 0;
+    const stopWords = new Set(o.stop_words);
+    const stopFound = new Set<string>();
+    for (const w of words) {
+      if (!isSymbolWord(w)) {
+        n += 1;
+        nonSymbolChars += w.length;
+      }
+      if (hasAlpha(w)) alphaWords += 1;
+      if (stopWords.has(w)) stopFound.add(w);
+    }
     // datatrove tests `if threshold and ...`: 0 disables a rule like null does.
     if (o.min_doc_words && n < o.min_doc_words) return removed('gopher_quality:min_doc_words', `${n} words < ${o.min_doc_words}`);
     if (o.max_doc_words && n > o.max_doc_words) return removed('gopher_quality:max_doc_words', `${n} words > ${o.max_doc_words}`);
     if (nWords === 0 || n === 0) return removed('gopher_quality:min_doc_words', 'no words');
 
-    const avg = nonSymbol.reduce((s, w) => s + w.length, 0) / n;
+    const avg = nonSymbolChars / n;
     if (o.min_avg_word_length && avg < o.min_avg_word_length) return removed('gopher_quality:min_avg_word_length', `mean word length ${avg.toFixed(2)} < ${o.min_avg_word_length}`);
     if (o.max_avg_word_length && avg > o.max_avg_word_length) return removed('gopher_quality:max_avg_word_length', `mean word length ${avg.toFixed(2)} > ${o.max_avg_word_length}`);
 
@@ -96,13 +108,12 @@ export const gopherQualityBlock: Block<GopherQualityOptions> = {
 
     if (o.max_non_alpha_words_ratio) {
       // The name is datatrove's; the rule is "at least this share of words has a letter".
-      const alpha = words.filter(hasAlpha).length / nWords;
+      const alpha = alphaWords / nWords;
       if (alpha < o.max_non_alpha_words_ratio) return removed('gopher_quality:max_non_alpha_words_ratio', `${alpha.toFixed(3)} of words have a letter < ${o.max_non_alpha_words_ratio}`);
     }
 
     if (o.min_stop_words) {
-      const present = new Set(words);
-      const found = o.stop_words.filter((w) => present.has(w)).length;
+      const found = stopFound.size;
       if (found < o.min_stop_words) return removed('gopher_quality:min_stop_words', `${found} stop words < ${o.min_stop_words}`);
     }
     return doc;
