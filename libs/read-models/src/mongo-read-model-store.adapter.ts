@@ -1,0 +1,293 @@
+import { AnyBulkWriteOperation, ClientSession, Collection, Db, Document, Filter, MongoClient, MongoServerError, Sort } from 'mongodb';
+import { ConflictError } from '@1tt/domain-errors';
+import { checkCollection, checkField, checkId, encodeCursor, findQuery, FindQuery, orderValue, readPosition } from './read-model-input';
+import {
+  CollectionOptions,
+  FindOptions,
+  FindPage,
+  OPEN_VERSION,
+  ProjectionState,
+  ReadModelDocument,
+  ReadModelStore,
+  ReadModelStoreHealth,
+  ReadModelTransaction,
+  ReadModelVersion,
+  ReadOptions,
+  ResetOptions,
+  TransactResult,
+} from './read-model-store.port';
+import { BufferedReadModelTransaction, WritePlan } from './read-model-write-buffer';
+import { checkProjectionName } from './projection-name';
+
+export interface MongoReadModelStoreOptions {
+  db: Db;
+  /** Closed by close() when given (the store owns the connection). */
+  client?: MongoClient;
+  /** Prefix of every MongoDB collection this store uses. Default `rm_`. */
+  prefix?: string;
+  /**
+   * Commit inside a multi-document transaction. `auto` (default): when the
+   * server supports them (replica set or mongos). Without, commits rely on
+   * idempotence (see the class comment).
+   */
+  transactions?: 'auto' | boolean;
+}
+
+/** One version: i = document id, f = valid from, t = valid to (OPEN_VERSION while current), d = the document. */
+interface VersionDoc {
+  i: string;
+  f: number;
+  t: number;
+  d: ReadModelDocument;
+}
+
+interface CheckpointDoc {
+  _id: string;
+  position: number;
+  version?: string | null;
+  updatedAt: string;
+}
+
+/**
+ * Read models in MongoDB: one MongoDB collection `<prefix>v_<collection>` of
+ * versions per read-model collection, and `<prefix>checkpoints`.
+ *
+ * Why a crash cannot skip or double-apply an event without transactions
+ * (standalone server):
+ *  - the checkpoint is written LAST, after every version of the batch, so a
+ *    crash leaves the checkpoint at the previous batch and the batch is
+ *    delivered again;
+ *  - every write is idempotent: a version is upserted by (id, validFrom) with
+ *    the same content and validTo (both computed from the batch alone), the
+ *    version it follows is closed at the same position only if still open,
+ *    so replaying a batch over its own half-written remains converges to
+ *    exactly the state a clean run gives;
+ *  - reads inside the transaction see the store as of the checkpoint (plus
+ *    the transaction's own writes), so a handler replayed after a partial
+ *    write reads what it read the first time, not its own leftovers;
+ *  - the checkpoint update is conditional on the checkpoint read at the
+ *    start, so a second process projecting concurrently gets ConflictError
+ *    instead of moving it twice.
+ * Readers at a position <= the checkpoint never see a half-written batch:
+ * leftovers only have validFrom > checkpoint, and closing a version at
+ * P > checkpoint does not change what it is at positions < P.
+ * When the server supports transactions the same writes also commit inside
+ * one (atomic visibility at the latest position as well).
+ */
+export class MongoReadModelStore extends ReadModelStore {
+  private readonly prefix: string;
+  private readonly checkpoints: Collection<CheckpointDoc>;
+  private readonly indexed = new Set<string>();
+
+  private constructor(
+    private readonly options: MongoReadModelStoreOptions,
+    private readonly useTransactions: boolean,
+  ) {
+    super();
+    this.prefix = options.prefix ?? 'rm_';
+    this.checkpoints = options.db.collection<CheckpointDoc>(`${this.prefix}checkpoints`);
+  }
+
+  static async open(options: MongoReadModelStoreOptions): Promise<MongoReadModelStore> {
+    let useTransactions = options.transactions === true;
+    if (options.transactions === undefined || options.transactions === 'auto') {
+      const hello = await options.db.admin().command({ hello: 1 });
+      useTransactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+    }
+    return new MongoReadModelStore(options, useTransactions);
+  }
+
+  /** Whether commits run inside a MongoDB transaction. */
+  get transactional(): boolean {
+    return this.useTransactions;
+  }
+
+  override async ensureCollection(collection: string, options: CollectionOptions = {}): Promise<void> {
+    const c = this.versions(checkCollection(collection));
+    await this.ensureBaseIndexes(collection);
+    for (const field of options.indexes ?? []) {
+      checkField(field, 'indexes');
+      await c.createIndex({ [`d.${field}`]: 1, t: 1, i: 1 }, { name: `rm_field_${field}` });
+    }
+  }
+
+  override async get<T extends ReadModelDocument = ReadModelDocument>(
+    collection: string,
+    id: string,
+    options: ReadOptions = {},
+  ): Promise<ReadModelVersion<T> | undefined> {
+    const v = await this.versionAt(checkCollection(collection), checkId(id), readPosition(options.atPosition));
+    return v ? toVersion<T>(v) : undefined;
+  }
+
+  override async find<T extends ReadModelDocument = ReadModelDocument>(collection: string, options: FindOptions = {}): Promise<FindPage<T>> {
+    checkCollection(collection);
+    const q = findQuery(options);
+    const docs = await this.versions(collection)
+      .find(findFilter(q), { sort: findSort(q), limit: q.limit + 1, projection: { _id: 0 } })
+      .toArray();
+    const items = docs.slice(0, q.limit).map((d) => toVersion<T>(d));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: docs.length > q.limit && last ? encodeCursor(orderValue(last.doc, q.orderBy), last.id) : undefined,
+    };
+  }
+
+  override async transact(projection: string, fn: (tx: ReadModelTransaction) => Promise<void> | void): Promise<TransactResult> {
+    checkProjectionName(projection);
+    const base = (await this.checkpoints.findOne({ _id: projection }))?.position ?? 0;
+    const tx = new BufferedReadModelTransaction(projection, base, async (c, id, at) => {
+      const v = await this.versionAt(c, id, at);
+      return v ? JSON.stringify(v.d) : undefined;
+    });
+    let plan: WritePlan;
+    try {
+      await fn(tx);
+    } finally {
+      plan = tx.seal();
+    }
+    if (plan.documents.length > 0 || plan.checkpoint !== base) {
+      for (const c of new Set(plan.documents.map((d) => d.collection))) await this.ensureBaseIndexes(c);
+      if (this.useTransactions) {
+        const session = this.options.client?.startSession() ?? this.options.db.client.startSession();
+        try {
+          await session.withTransaction(() => this.commit(projection, base, plan, session));
+        } finally {
+          await session.endSession();
+        }
+      } else {
+        await this.commit(projection, base, plan);
+      }
+    }
+    return { previousCheckpoint: base, checkpoint: plan.checkpoint, changes: plan.changes };
+  }
+
+  override async getCheckpoint(projection: string): Promise<number> {
+    return (await this.checkpoints.findOne({ _id: checkProjectionName(projection) }))?.position ?? 0;
+  }
+
+  override async getProjectionState(projection: string): Promise<ProjectionState | undefined> {
+    const cp = await this.checkpoints.findOne({ _id: checkProjectionName(projection) });
+    return cp ? { position: cp.position, version: cp.version ?? undefined, updatedAt: cp.updatedAt } : undefined;
+  }
+
+  /**
+   * Checkpoint to 0 first, then delete: a crash in between leaves a
+   * checkpoint of 0 over stale versions, which the projection runner clears
+   * by resetting again whenever it starts from 0.
+   */
+  override async reset(projection: string, collections: readonly string[], options: ResetOptions = {}): Promise<void> {
+    checkProjectionName(projection);
+    collections.forEach(checkCollection);
+    await this.checkpoints.updateOne(
+      { _id: projection },
+      { $set: { position: 0, version: options.version ?? null, updatedAt: new Date().toISOString() } },
+      { upsert: true },
+    );
+    for (const c of collections) await this.versions(c).deleteMany({});
+  }
+
+  override async health(): Promise<ReadModelStoreHealth> {
+    try {
+      await this.options.db.command({ ping: 1 });
+      return { ok: true, kind: 'mongodb', detail: this.options.db.databaseName };
+    } catch (e) {
+      return { ok: false, kind: 'mongodb', detail: (e as Error).message };
+    }
+  }
+
+  override async close(): Promise<void> {
+    await this.options.client?.close();
+  }
+
+  private async commit(projection: string, base: number, plan: WritePlan, session?: ClientSession): Promise<void> {
+    const current = (await this.checkpoints.findOne({ _id: projection }, { session }))?.position ?? 0;
+    if (current !== base) throw checkpointMoved(projection, base, current);
+    const byCollection = new Map<string, AnyBulkWriteOperation<VersionDoc>[]>();
+    for (const d of plan.documents) {
+      let ops = byCollection.get(d.collection);
+      if (!ops) byCollection.set(d.collection, (ops = []));
+      const first = d.versions[0].position;
+      ops.push({ updateMany: { filter: { i: d.id, t: { $gt: first }, f: { $lt: first } }, update: { $set: { t: first } } } });
+      d.versions.forEach((v, n) => {
+        if (v.json === undefined) ops.push({ deleteOne: { filter: { i: d.id, f: v.position } } });
+        else {
+          const t = d.versions[n + 1]?.position ?? OPEN_VERSION;
+          ops.push({
+            updateOne: {
+              filter: { i: d.id, f: v.position },
+              update: { $set: { t, d: JSON.parse(v.json) as ReadModelDocument } },
+              upsert: true,
+            },
+          });
+        }
+      });
+    }
+    // Ordered, so that a crash leaves a prefix of each document's writes.
+    for (const [c, ops] of byCollection) await this.versions(c).bulkWrite(ops, { ordered: true, session });
+    try {
+      await this.checkpoints.updateOne(
+        { _id: projection, position: base },
+        { $set: { position: plan.checkpoint, updatedAt: new Date().toISOString() } },
+        { upsert: true, session },
+      );
+    } catch (e) {
+      if (e instanceof MongoServerError && e.code === 11000) {
+        throw checkpointMoved(projection, base, (await this.checkpoints.findOne({ _id: projection }))?.position ?? 0);
+      }
+      throw e;
+    }
+  }
+
+  private async versionAt(collection: string, id: string, position: number): Promise<VersionDoc | undefined> {
+    const v = await this.versions(collection).findOne({ i: id, f: { $lte: position } }, { sort: { f: -1 }, projection: { _id: 0 } });
+    return v && v.t > position ? v : undefined;
+  }
+
+  private async ensureBaseIndexes(collection: string): Promise<void> {
+    if (this.indexed.has(collection)) return;
+    await this.versions(collection).createIndexes([
+      { key: { i: 1, f: 1 }, name: 'rm_key', unique: true },
+      { key: { i: 1, t: 1 }, name: 'rm_span' },
+      { key: { t: 1, i: 1 }, name: 'rm_live' },
+    ]);
+    this.indexed.add(collection);
+  }
+
+  private versions(collection: string): Collection<VersionDoc> {
+    return this.options.db.collection<VersionDoc>(`${this.prefix}v_${collection}`);
+  }
+}
+
+function findFilter(q: FindQuery): Filter<VersionDoc> {
+  const conds: Document[] = [q.latest ? { t: OPEN_VERSION } : { t: { $gt: q.position }, f: { $lte: q.position } }];
+  for (const [field, value] of q.where) conds.push({ [`d.${field}`]: value });
+  if (q.after) {
+    const { id, value } = q.after;
+    if (q.orderBy === undefined) conds.push({ i: q.descending ? { $lt: id } : { $gt: id } });
+    else {
+      const o = `d.${q.orderBy}`;
+      if (value === null) conds.push(q.descending ? { [o]: null, i: { $lt: id } } : { $or: [{ [o]: { $ne: null } }, { i: { $gt: id } }] });
+      else if (q.descending) conds.push({ $or: [{ [o]: { $lt: value } }, { [o]: null }, { [o]: value, i: { $lt: id } }] });
+      else conds.push({ $or: [{ [o]: { $gt: value } }, { [o]: value, i: { $gt: id } }] });
+    }
+  }
+  return { $and: conds } as Filter<VersionDoc>;
+}
+
+function findSort(q: FindQuery): Sort {
+  const dir = q.descending ? -1 : 1;
+  return q.orderBy === undefined ? { i: dir } : { [`d.${q.orderBy}`]: dir, i: dir };
+}
+
+function toVersion<T extends ReadModelDocument>(v: VersionDoc): ReadModelVersion<T> {
+  return { id: v.i, doc: v.d as T, validFrom: v.f, validTo: v.t >= OPEN_VERSION ? undefined : v.t };
+}
+
+function checkpointMoved(projection: string, base: number, current: number): ConflictError {
+  return new ConflictError('checkpoint_moved', `Checkpoint of ${projection} moved from ${base} to ${current} during the transaction`, {
+    hint: 'Another process is projecting into the same store; re-read the checkpoint and continue from there.',
+    context: { projection, expected: base, actual: current },
+  });
+}
