@@ -145,6 +145,10 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
           [...expectedAsc].reverse(),
         );
       }
+      expect((await allPages(store, 'many', { limit: 9, atPosition: 100 })).map((x) => x.doc.n)).toEqual([...Array(100).keys()]);
+      expect((await allPages(store, 'many', { limit: 9, atPosition: 100, direction: 'desc' })).map((x) => x.doc.n)).toEqual(
+        [...Array(100).keys()].reverse(),
+      );
       const asOf = await allPages(store, 'many', { where: { group: 3 }, limit: 4, atPosition: 100 });
       expect(asOf.map((x) => x.doc.n)).toEqual([3, 17, 24, 31, 38, 45, 52, 59, 66, 73, 87, 94]);
       const nulls = await allPages(store, 'many', { where: { group: null }, limit: 5 });

@@ -43,6 +43,8 @@ export interface SqliteReadModelStoreOptions {
    * projection re-applies from its checkpoint). FULL makes commits durable.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** SQLite page cache of this connection in MiB (default 64). */
+  cacheMiB?: number;
 }
 
 interface VersionRow {
@@ -89,7 +91,9 @@ export class SqliteReadModelStore extends ReadModelStore {
          ON CONFLICT (collection, id, valid_from) DO UPDATE SET valid_to = excluded.valid_to, doc = excluded.doc`,
       );
       const deleteStmt = this.stmt('DELETE FROM rm_versions WHERE collection = ? AND id = ? AND valid_from = ?');
+      const documentStmt = this.stmt('INSERT OR IGNORE INTO rm_documents (collection, id) VALUES (?, ?)');
       for (const d of plan.documents) {
+        documentStmt.run(d.collection, d.id);
         const first = d.versions[0].position;
         const prev = prevStmt.get(d.collection, d.id, first) as { seq: number; valid_to: number } | undefined;
         if (prev && prev.valid_to > first) closeStmt.run(first, prev.seq);
@@ -106,7 +110,11 @@ export class SqliteReadModelStore extends ReadModelStore {
     });
     this.resetTx = db.transaction((projection: string, collections: readonly string[], version: string | null) => {
       const del = this.stmt('DELETE FROM rm_versions WHERE collection = ?');
-      for (const c of collections) del.run(c);
+      const delDocuments = this.stmt('DELETE FROM rm_documents WHERE collection = ?');
+      for (const c of collections) {
+        del.run(c);
+        delDocuments.run(c);
+      }
       this.stmt(
         `INSERT INTO rm_checkpoints (projection, position, version, updated_at) VALUES (?, 0, ?, ?)
          ON CONFLICT (projection) DO UPDATE SET position = 0, version = excluded.version, updated_at = excluded.updated_at`,
@@ -122,6 +130,8 @@ export class SqliteReadModelStore extends ReadModelStore {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('busy_timeout = 5000');
+      // The default 2 MiB page cache thrashes once the version indexes outgrow it (millions of versions).
+      db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
       initialiseSchema(db, file);
     } catch (e) {
       db.close();
@@ -266,6 +276,7 @@ function initialiseSchema(db: Database.Database, file: string): void {
       );
       CREATE UNIQUE INDEX rm_versions_key ON rm_versions (collection, id, valid_from);
       CREATE INDEX rm_versions_live ON rm_versions (collection, valid_to, id);
+      CREATE TABLE rm_documents (collection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (collection, id)) WITHOUT ROWID;
       CREATE TABLE rm_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, version TEXT, updated_at TEXT NOT NULL);
     `);
     const meta = db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?)');
@@ -276,6 +287,7 @@ function initialiseSchema(db: Database.Database, file: string): void {
 }
 
 function findSql(collection: string, q: FindQuery): { sql: string; params: unknown[] } {
+  if (!q.latest && q.orderBy === undefined && q.where.length === 0) return pastPageSql(collection, q);
   const params: unknown[] = [collection];
   const conds = ['collection = ?'];
   if (q.latest) conds.push(`valid_to = ${OPEN_VERSION}`);
@@ -311,6 +323,31 @@ function findSql(collection: string, q: FindQuery): { sql: string; params: unkno
   params.push(q.limit + 1);
   return {
     sql: `SELECT id, valid_from, valid_to, doc FROM rm_versions WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    params,
+  };
+}
+
+/**
+ * A page in id order at a past position: walk the collection's document ids
+ * in order and seek each one's version at P (one index seek per id), instead
+ * of scanning every version still valid at P, which near the start of the
+ * log is nearly the whole history.
+ */
+function pastPageSql(collection: string, q: FindQuery): { sql: string; params: unknown[] } {
+  const params: unknown[] = [q.position, collection];
+  let cursor = '';
+  if (q.after) {
+    cursor = `AND d.id ${q.descending ? '<' : '>'} ?`;
+    params.push(q.after.id);
+  }
+  params.push(q.position, q.limit + 1);
+  return {
+    sql: `SELECT v.id, v.valid_from, v.valid_to, v.doc FROM rm_documents d
+          JOIN rm_versions v ON v.seq = (
+            SELECT w.seq FROM rm_versions w WHERE w.collection = d.collection AND w.id = d.id AND w.valid_from <= ?
+            ORDER BY w.valid_from DESC LIMIT 1)
+          WHERE d.collection = ? ${cursor} AND v.valid_to > ?
+          ORDER BY d.id ${q.descending ? 'DESC' : 'ASC'} LIMIT ?`,
     params,
   };
 }
