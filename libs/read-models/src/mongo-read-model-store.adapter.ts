@@ -58,8 +58,10 @@ interface CheckpointDoc {
  *    crash leaves the checkpoint at the previous batch and the batch is
  *    delivered again;
  *  - every write is idempotent: a version is upserted by (id, validFrom) with
- *    the same content and validTo (both computed from the batch alone), the
- *    version it follows is closed at the same position only if still open,
+ *    the same content and validTo (computed from the batch alone; a
+ *    document's last version in the batch keeps the validTo the leftovers
+ *    gave it), the version it follows is closed at the same position only if
+ *    still open,
  *    so replaying a batch over its own half-written remains converges to
  *    exactly the state a clean run gives;
  *  - reads inside the transaction see the store as of the checkpoint (plus
@@ -213,14 +215,11 @@ export class MongoReadModelStore extends ReadModelStore {
       d.versions.forEach((v, n) => {
         if (v.json === undefined) ops.push({ deleteOne: { filter: { i: d.id, f: v.position } } });
         else {
-          const t = d.versions[n + 1]?.position ?? OPEN_VERSION;
-          ops.push({
-            updateOne: {
-              filter: { i: d.id, f: v.position },
-              update: { $set: { t, d: JSON.parse(v.json) as ReadModelDocument } },
-              upsert: true,
-            },
-          });
+          const next = d.versions[n + 1]?.position;
+          const doc = JSON.parse(v.json) as ReadModelDocument;
+          // The document's last version in the batch keeps a validTo set by leftovers of a crashed attempt.
+          const update = next === undefined ? { $set: { d: doc }, $setOnInsert: { t: OPEN_VERSION } } : { $set: { t: next, d: doc } };
+          ops.push({ updateOne: { filter: { i: d.id, f: v.position }, update, upsert: true } });
         }
       });
     }

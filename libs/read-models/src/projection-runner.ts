@@ -160,6 +160,8 @@ export class ProjectionRunner {
     this._position = checkpoint;
     this._status = 'catching-up';
     this._error = undefined;
+    // After a conflict the other process may already have passed what callers wait for.
+    this.settleWaiters((w) => w.resolve(true), (w) => w.position <= checkpoint);
     const subscription = this.events.subscribeToAll({
       checkpoint,
       maxBatchSize: this.options.maxBatchSize ?? 500,

@@ -90,6 +90,12 @@ export class SqliteReadModelStore extends ReadModelStore {
         `INSERT INTO rm_versions (collection, id, valid_from, valid_to, doc) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (collection, id, valid_from) DO UPDATE SET valid_to = excluded.valid_to, doc = excluded.doc`,
       );
+      // The last version of a document in the batch: when it already exists (a replay over
+      // leftovers), its valid_to was set by those leftovers' later writes and stays.
+      const upsertLastStmt = this.stmt(
+        `INSERT INTO rm_versions (collection, id, valid_from, valid_to, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (collection, id, valid_from) DO UPDATE SET doc = excluded.doc`,
+      );
       const deleteStmt = this.stmt('DELETE FROM rm_versions WHERE collection = ? AND id = ? AND valid_from = ?');
       const documentStmt = this.stmt('INSERT OR IGNORE INTO rm_documents (collection, id) VALUES (?, ?)');
       for (const d of plan.documents) {
@@ -98,9 +104,10 @@ export class SqliteReadModelStore extends ReadModelStore {
         const prev = prevStmt.get(d.collection, d.id, first) as { seq: number; valid_to: number } | undefined;
         if (prev && prev.valid_to > first) closeStmt.run(first, prev.seq);
         d.versions.forEach((v, i) => {
-          const validTo = d.versions[i + 1]?.position ?? OPEN_VERSION;
+          const next = d.versions[i + 1]?.position;
           if (v.json === undefined) deleteStmt.run(d.collection, d.id, v.position);
-          else upsertStmt.run(d.collection, d.id, v.position, validTo, v.json);
+          else if (next === undefined) upsertLastStmt.run(d.collection, d.id, v.position, OPEN_VERSION, v.json);
+          else upsertStmt.run(d.collection, d.id, v.position, next, v.json);
         });
       }
       this.stmt(
