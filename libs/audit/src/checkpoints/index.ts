@@ -1,0 +1,3 @@
+export * from './log-hash';
+export * from './checkpoint-signature';
+export * from './checkpoint.publisher';

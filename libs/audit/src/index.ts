@@ -1,0 +1,3 @@
+export * from './log-format';
+export * from './checkpoints';
+export * from './verify';

@@ -1,0 +1,3 @@
+export * from './log-header';
+export * from './log-file.reader';
+export * from './log-export.writer';
