@@ -50,9 +50,10 @@ interface Waiter {
  *
  * An error in apply stops the runner (status 'failed', `error` set): a
  * poison event must be looked at, not retried forever; start() again
- * resumes from the checkpoint. A ConflictError `checkpoint_moved` (another
- * process projecting into the same store) is not a failure: the runner
- * resubscribes from the checkpoint that process reached.
+ * resumes from the checkpoint. Another process projecting into the same
+ * store is not a failure either: events at or below the stored checkpoint
+ * are skipped, and a ConflictError `checkpoint_moved` at commit makes the
+ * runner resubscribe from the checkpoint that process reached.
  */
 export class ProjectionRunner {
   private readonly changeSubject = new Subject<ReadModelChange>();
@@ -193,10 +194,12 @@ export class ProjectionRunner {
     const last = events[events.length - 1].position;
     const result = await this.store.transact(this.projection.name, async (tx) => {
       for (const event of events) {
+        // Already applied by another process projecting into the same store (its checkpoint says so).
+        if (event.position <= tx.basePosition) continue;
         if (this.handles && !this.handles.has(event.type)) continue;
         await this.projection.apply(this.bind(tx, event.position), event);
       }
-      tx.setCheckpoint(last);
+      if (last > tx.basePosition) tx.setCheckpoint(last);
     });
     this._position = result.checkpoint;
     if (result.changes.length > 0) {

@@ -1,0 +1,143 @@
+/**
+ * Read-model store figures (embedded SQLite): point-in-time get/find
+ * latency with ~1,000,000 document versions in the store, and projection
+ * throughput (events/s) of a simple projection fed by the SQLite event log.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as eventStoreLib from '@1tt/event-store';
+import { EventStore, NewEvent } from '@1tt/event-store';
+import { Projection, ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
+import { quick, report, timed } from './bench-report';
+
+const DOCS = quick ? 1_000 : 10_000;
+const VERSIONS_PER_DOC = quick ? 50 : 100;
+const GROUPS = 100;
+const QUERIES = quick ? 2_000 : 20_000;
+const EVENTS = quick ? 5_000 : 100_000;
+
+/** Deterministic pseudo-random integers in [0, n). */
+function rng(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x % n;
+  };
+}
+
+function percentiles(samplesMs: number[]): { p50: number; p99: number } {
+  const s = [...samplesMs].sort((a, b) => a - b);
+  return { p50: s[Math.floor(s.length * 0.5)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
+}
+
+async function latency(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn(i);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const { p50, p99 } = percentiles(samples);
+  report(`${label} p50`, p50 * 1000, 'µs');
+  report(`${label} p99`, p99 * 1000, 'µs');
+}
+
+async function storeLatency(dir: string): Promise<void> {
+  const store = SqliteReadModelStore.open({ path: path.join(dir, 'read-models.db') });
+  await store.ensureCollection('metrics', { indexes: ['group'] });
+  const total = DOCS * VERSIONS_PER_DOC;
+  // Position p updates document p % DOCS: every document gets a version every DOCS positions.
+  const perTx = 10_000;
+  const seconds = await timed(async () => {
+    for (let from = 1; from <= total; from += perTx) {
+      await store.transact('bench', (tx) => {
+        for (let p = from; p < from + perTx && p <= total; p++) {
+          const d = p % DOCS;
+          tx.put('metrics', `contributor-${String(d).padStart(6, '0')}`, { group: d % GROUPS, tokens: p, ratio: `0.${p}` }, p);
+        }
+      });
+    }
+  });
+  report(`versions written (${(total / 1e6).toFixed(2)}M, ${perTx} per transaction)`, total / seconds, 'versions/s');
+  report('bytes on disk per version', fs.statSync(path.join(dir, 'read-models.db')).size / total, 'B');
+
+  const r = rng(42);
+  const id = () => `contributor-${String(r(DOCS)).padStart(6, '0')}`;
+  await latency('get latest', QUERIES, () => store.get('metrics', id()));
+  await latency('get at a random position', QUERIES, () => store.get('metrics', id(), { atPosition: 1 + r(total) }));
+  const findN = Math.max(200, QUERIES / 20);
+  await latency(`find where group=g, latest (${DOCS / GROUPS} docs)`, findN, () => store.find('metrics', { where: { group: r(GROUPS) }, limit: 100 }));
+  await latency('find where group=g, random position', findN, () =>
+    store.find('metrics', { where: { group: r(GROUPS) }, limit: 100, atPosition: 1 + r(total) }),
+  );
+  await latency('find page of 100 by id, latest', findN, () => store.find('metrics', { limit: 100 }));
+  await latency('find page of 100 by id, position in the last 10%', findN, () =>
+    store.find('metrics', { limit: 100, atPosition: total - r(Math.floor(total / 10)) }),
+  );
+  await latency('find page of 100 by id, random position', Math.max(50, findN / 10), () =>
+    store.find('metrics', { limit: 100, atPosition: 1 + r(total) }),
+  );
+  await store.close();
+}
+
+/** The SQLite event store is written in parallel; until it is exported this figure is reported as skipped. */
+const createEventStore = (eventStoreLib as Record<string, unknown>).createEventStore as
+  | ((url: string) => Promise<EventStore> | EventStore)
+  | undefined;
+
+async function projectionThroughput(dir: string): Promise<void> {
+  if (!createEventStore) {
+    process.stdout.write('projection catch-up: skipped (@1tt/event-store exports no createEventStore yet)\n');
+    return;
+  }
+  const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
+  const contributors = 1_000;
+  const batch = 500;
+  for (let n = 0; n < EVENTS; n += batch) {
+    const list: NewEvent[] = [];
+    for (let k = n; k < Math.min(EVENTS, n + batch); k++) {
+      list.push({ type: 'DatasetTokensCounted', data: { contributorId: `c${k % contributors}`, tokens: 1000 + (k % 97) } });
+    }
+    await events.appendToStream(`bench-${n / batch}`, list, { expectedRevision: 'no-stream' });
+  }
+  const store = SqliteReadModelStore.open({ path: path.join(dir, 'projection.db') });
+  const projection: Projection = {
+    name: 'tokens',
+    version: 1,
+    collections: ['contributor_tokens', 'pool'],
+    handles: ['DatasetTokensCounted'],
+    async apply(tx, event) {
+      const { contributorId, tokens } = event.data as { contributorId: string; tokens: number };
+      const mine = (await tx.get<{ tokens: number }>('contributor_tokens', contributorId))?.tokens ?? 0;
+      tx.put('contributor_tokens', contributorId, { tokens: mine + tokens });
+      const pool = (await tx.get<{ tokens: number }>('pool', 'pool'))?.tokens ?? 0;
+      tx.put('pool', 'pool', { tokens: pool + tokens });
+    },
+  };
+  const runner = new ProjectionRunner(store, events, projection);
+  const head = await events.headPosition();
+  const seconds = await timed(async () => {
+    await runner.start();
+    if (!(await runner.waitFor(head, 600_000))) throw new Error('projection did not catch up');
+  });
+  report(`projection catch-up, ${EVENTS.toLocaleString('en-US')} events (2 docs written per event)`, EVENTS / seconds, 'events/s');
+  await runner.stop();
+  await store.close();
+  await events.close();
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), '1tt-rm-bench-'));
+  try {
+    await storeLatency(dir);
+    await projectionThroughput(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
