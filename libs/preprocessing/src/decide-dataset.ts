@@ -62,7 +62,23 @@ export interface DatasetRef {
  * 'reference'): its kept documents join the index and later contributions
  * matching them are removed as 'already_held_by_consumer'.
  */
-export function decideDataset(dataset: DatasetRef, results: readonly DocumentResult[], index: DedupIndex, pipeline: ResolvedPipeline): DatasetDecision {
+export interface DecideOptions {
+  /**
+   * Upload index of results[0] (default 0). Lets a caller stream a large
+   * dataset through in consecutive chunks (same index, in order) with flat
+   * memory; the summary then covers that chunk only.
+   */
+  readonly firstIndex?: number;
+}
+
+export function decideDataset(
+  dataset: DatasetRef,
+  results: readonly DocumentResult[],
+  index: DedupIndex,
+  pipeline: ResolvedPipeline,
+  options: DecideOptions = {},
+): DatasetDecision {
+  const firstIndex = options.firstIndex ?? 0;
   const near = pipeline.dedup.near;
   if (canonicalJson(near) !== canonicalJson(index.near)) {
     throw new IllegalStateError('dedup.config_mismatch', 'the dedup index was built with other near-dedup settings than this pipeline', {
@@ -76,7 +92,8 @@ export function decideDataset(dataset: DatasetRef, results: readonly DocumentRes
   let tokens = 0;
   const kept: Array<{ index: number; exactHash: string; tokens: number }> = [];
 
-  results.forEach((r, i) => {
+  results.forEach((r, offset) => {
+    const i = firstIndex + offset;
     if (!r.kept) {
       outcomes.push({ index: i, kept: false, reason: r.reason, detail: r.detail });
       removed[r.reason] = (removed[r.reason] ?? 0) + 1;

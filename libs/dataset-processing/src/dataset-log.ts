@@ -1,0 +1,105 @@
+import type { RecordedEvent } from '@1tt/event-store';
+import { DATASET_STREAM_PREFIX, type DatasetEvent, type DatasetUploadedData } from './dataset-events';
+
+export type DatasetStatus = 'processing' | 'accepted' | 'rejected' | 'withdrawn';
+
+export interface DatasetEntry {
+  readonly upload: DatasetUploadedData;
+  /** Log position and stream revision of DatasetUploaded. */
+  readonly uploadPosition: number;
+  readonly uploadRevision: number;
+  readonly uploadEventId: string;
+  readonly correlationId: string;
+  status: DatasetStatus;
+  /** Set once decided and accepted or rejected after preprocessing. */
+  reportBlobRef?: string;
+  decidedAt?: number;
+  withdrawnAt?: number;
+}
+
+/**
+ * What the job runner knows of the dataset streams, folded from the log in
+ * position order (idempotent: an event at or below the last position seen
+ * is ignored). Jobs are derived from it: a dataset is to be processed while
+ * its status is 'processing', so a crash loses nothing.
+ */
+export class DatasetLog {
+  private readonly byId = new Map<string, DatasetEntry>();
+  /** Upload order (= log order). */
+  private readonly order: DatasetEntry[] = [];
+  private position = 0;
+  /** Index in `order` of the first dataset not yet decided. */
+  private cursor = 0;
+
+  get lastPosition(): number {
+    return this.position;
+  }
+
+  apply(event: RecordedEvent): void {
+    if (event.position <= this.position) return;
+    this.position = event.position;
+    if (!event.streamName.startsWith(DATASET_STREAM_PREFIX)) return;
+    const e = event as unknown as DatasetEvent & RecordedEvent;
+    switch (e.type) {
+      case 'DatasetUploaded': {
+        const entry: DatasetEntry = {
+          upload: e.data,
+          uploadPosition: event.position,
+          uploadRevision: event.revision,
+          uploadEventId: event.id,
+          correlationId: event.metadata.correlationId,
+          status: 'processing',
+        };
+        this.byId.set(e.data.datasetId, entry);
+        this.order.push(entry);
+        return;
+      }
+      case 'DatasetPreprocessed': {
+        const d = this.byId.get(e.data.datasetId);
+        if (d) d.reportBlobRef = e.data.reportBlobRef;
+        return;
+      }
+      case 'DatasetAccepted':
+      case 'DatasetRejected': {
+        const d = this.byId.get(e.data.datasetId);
+        if (d) {
+          d.status = e.type === 'DatasetAccepted' ? 'accepted' : 'rejected';
+          d.decidedAt = event.position;
+        }
+        return;
+      }
+      case 'DatasetWithdrawn': {
+        const d = this.byId.get(e.data.datasetId);
+        if (d) {
+          d.status = 'withdrawn';
+          d.withdrawnAt = event.position;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  get(datasetId: string): DatasetEntry | undefined {
+    return this.byId.get(datasetId);
+  }
+
+  /** The earliest dataset (in log order) still waiting for its decision. */
+  nextUndecided(): DatasetEntry | undefined {
+    while (this.cursor < this.order.length && this.order[this.cursor].decidedAt !== undefined) this.cursor += 1;
+    return this.order[this.cursor];
+  }
+
+  /** Datasets uploaded before `position`, in log order. */
+  *uploadedBefore(position: number): Iterable<DatasetEntry> {
+    for (const d of this.order) {
+      if (d.uploadPosition >= position) return;
+      yield d;
+    }
+  }
+
+  all(): readonly DatasetEntry[] {
+    return this.order;
+  }
+}

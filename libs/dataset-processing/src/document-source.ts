@@ -1,0 +1,43 @@
+import type { BlobStore } from '@1tt/blob-store';
+import type { DatasetUploadedData } from './dataset-events';
+
+/** One record of an upload, in upload order: a document's text, or why it was skipped. */
+export interface SourceRecord {
+  text?: string;
+  skip?: string;
+}
+
+/** Live counters of a read, for progress. */
+export interface SourceProgress {
+  /** Bytes of the stored file read so far. */
+  compressedBytesRead: number;
+}
+
+export interface OpenedSource {
+  records: AsyncIterable<SourceRecord>;
+  progress: SourceProgress;
+}
+
+/**
+ * Opens the documents of a stored upload. Production wiring passes
+ * @1tt/dataset-formats' reader (see createFormatSource); a whole-file
+ * refusal is thrown as an error carrying `reason` (and line/byteOffset/row),
+ * which becomes DatasetRejected.
+ */
+export type DocumentSourceFactory = (upload: DatasetUploadedData, blobs: BlobStore) => Promise<OpenedSource>;
+
+/** A whole-file refusal from a reader, recognised by shape (DatasetFormatError has these fields). */
+export interface SourceRejection {
+  reason: string;
+  message: string;
+  line?: number;
+  byteOffset?: number;
+  row?: number;
+}
+
+export function asSourceRejection(e: unknown): SourceRejection | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const x = e as Error & Partial<SourceRejection> & { kind?: string };
+  if (x.kind !== 'validation' || typeof x.reason !== 'string') return undefined;
+  return { reason: x.reason, message: x.message, line: x.line, byteOffset: x.byteOffset, row: x.row };
+}
