@@ -1,0 +1,183 @@
+import type { BlobStore } from '@1tt/blob-store';
+import { isReportHeader, readReport, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
+import { NotFoundError, ValidationError } from '@1tt/domain-errors';
+import type { ReadModelStore } from '@1tt/read-models';
+import { DATASETS_COLLECTION, type DatasetView } from './dataset.projection';
+
+export interface Viewer {
+  role: 'contributor' | 'consumer' | 'auditor' | 'admin';
+  id: string;
+}
+
+export interface DatasetResponse {
+  datasetId: string;
+  contributorId: string | null;
+  status: DatasetView['status'];
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedAt: string;
+  documentsIn: number | null;
+  documentsKept: number | null;
+  removed: Record<string, number>;
+  duplicatesOfEarlier: number | null;
+  tokens: number | null;
+  tokenizer: string | null;
+  pipeline: DatasetView['pipeline'];
+  progress: DatasetProgress | null;
+  rejectionReason?: string;
+  rejection?: DatasetView['rejection'];
+  /** Admins and auditors only. */
+  kind?: DatasetView['kind'];
+  consumerId?: string | null;
+  manifestRoot?: string | null;
+  reportBlobRef?: string | null;
+}
+
+export interface ReportItem {
+  index: number;
+  kept: boolean;
+  reason?: string;
+  detail?: string;
+  tokens: number;
+  /** Admins and auditors only: what a duplicate duplicates. */
+  duplicateOf?: ReportLine['duplicateOf'];
+}
+
+export interface ReportPage {
+  items: ReportItem[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_REPORT_LIMIT = 100;
+export const MAX_REPORT_LIMIT = 1000;
+
+/**
+ * Reads of datasets, role-scoped: a contributor sees only their own
+ * contributions (anything else is "not found", so ids leak nothing), never a
+ * reference corpus and never whose document a duplicate duplicates;
+ * auditors and admins see everything.
+ */
+export class DatasetQueries {
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly blobs: BlobStore,
+    private readonly progressOf: (datasetId: string) => DatasetProgress | undefined = () => undefined,
+  ) {}
+
+  async view(datasetId: string, viewer: Viewer, atPosition?: number): Promise<DatasetView> {
+    const found = await this.store.get<DatasetView>(DATASETS_COLLECTION, datasetId, { atPosition });
+    if (!found || !canSee(found.doc, viewer)) {
+      throw new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, { field: 'id', hint: 'Check the id returned by the upload.' });
+    }
+    return found.doc;
+  }
+
+  async get(datasetId: string, viewer: Viewer, atPosition?: number): Promise<DatasetResponse> {
+    return this.present(await this.view(datasetId, viewer, atPosition), viewer, atPosition === undefined);
+  }
+
+  async list(contributorId: string, viewer: Viewer, page: { after?: string; limit?: number; atPosition?: number }) {
+    if (viewer.role !== 'admin' && viewer.role !== 'auditor' && !(viewer.role === 'contributor' && viewer.id === contributorId)) {
+      throw new NotFoundError('contributor_not_found', `No contributor ${contributorId}`, { field: 'id' });
+    }
+    const found = await this.store.find<DatasetView>(DATASETS_COLLECTION, {
+      where: { contributorId, kind: 'contribution' },
+      orderBy: 'uploadPosition',
+      after: page.after,
+      limit: page.limit,
+      atPosition: page.atPosition,
+    });
+    return { items: found.items.map((v) => this.present(v.doc, viewer, page.atPosition === undefined)), nextCursor: found.nextCursor ?? null };
+  }
+
+  /** The earlier live upload of the same bytes (processing or accepted), if any. */
+  async identicalFile(sha256: string): Promise<{ uploadedAt: string } | undefined> {
+    let after: string | undefined;
+    do {
+      const page = await this.store.find<DatasetView>(DATASETS_COLLECTION, { where: { sha256 }, orderBy: 'uploadPosition', after, limit: 100 });
+      const live = page.items.find((v) => v.doc.status === 'processing' || v.doc.status === 'accepted');
+      if (live) return { uploadedAt: live.doc.uploadedAt };
+      after = page.nextCursor;
+    } while (after);
+    return undefined;
+  }
+
+  /**
+   * A page of the per-document report, streamed from the report blob
+   * (flat memory; a page costs a scan up to the cursor, acceptable for
+   * reports read page by page; an index by document would make it O(page)).
+   */
+  async report(datasetId: string, viewer: Viewer, query: { cursor?: string; limit?: number; reason?: string; atPosition?: number }): Promise<ReportPage> {
+    const view = await this.view(datasetId, viewer, query.atPosition);
+    const limit = query.limit ?? DEFAULT_REPORT_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_REPORT_LIMIT) {
+      throw new ValidationError('invalid_limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, { field: 'limit', hint: `E.g. ${DEFAULT_REPORT_LIMIT}.` });
+    }
+    let after = -1;
+    if (query.cursor !== undefined && query.cursor !== '') {
+      if (!/^\d{1,15}$/.test(query.cursor)) throw new ValidationError('invalid_cursor', 'cursor is not one this route returned', { field: 'cursor', hint: 'Pass nextCursor unchanged.' });
+      after = Number(query.cursor);
+    }
+    if (!view.reportBlobRef) return { items: [], nextCursor: null };
+    const privileged = viewer.role === 'admin' || viewer.role === 'auditor';
+    const items: ReportItem[] = [];
+    let more = false;
+    for await (const line of readReport(this.blobs, view.reportBlobRef)) {
+      if (isReportHeader(line) || line.index <= after) continue;
+      if (query.reason !== undefined && (query.reason === 'kept' ? !line.kept : line.reason !== query.reason)) continue;
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(reportItem(line, privileged));
+    }
+    return { items, nextCursor: more ? String(items[items.length - 1].index) : null };
+  }
+
+  private present(v: DatasetView, viewer: Viewer, live: boolean): DatasetResponse {
+    const out: DatasetResponse = {
+      datasetId: v.datasetId,
+      contributorId: v.contributorId,
+      status: v.status,
+      fileName: v.fileName,
+      sizeBytes: v.sizeBytes,
+      sha256: v.sha256,
+      uploadedAt: v.uploadedAt,
+      documentsIn: v.documentsIn,
+      documentsKept: v.documentsKept,
+      removed: v.removed,
+      duplicatesOfEarlier: v.duplicatesOfEarlier,
+      tokens: v.tokens,
+      tokenizer: v.tokenizer,
+      pipeline: v.pipeline,
+      progress: v.status === 'processing' ? (live ? this.progressOf(v.datasetId) : undefined) ?? { documentsDone: 0, bytesRead: 0, totalBytes: v.sizeBytes } : null,
+    };
+    if (v.rejection) {
+      out.rejectionReason = v.rejection.reason;
+      out.rejection = v.rejection;
+    }
+    if (viewer.role === 'admin' || viewer.role === 'auditor') {
+      Object.assign(out, { kind: v.kind, consumerId: v.consumerId, manifestRoot: v.manifestRoot, reportBlobRef: v.reportBlobRef });
+    }
+    return out;
+  }
+}
+
+function canSee(v: DatasetView, viewer: Viewer): boolean {
+  if (viewer.role === 'admin' || viewer.role === 'auditor') return true;
+  return viewer.role === 'contributor' && v.kind === 'contribution' && v.contributorId === viewer.id;
+}
+
+function reportItem(line: ReportLine, privileged: boolean): ReportItem {
+  if (line.kept) return { index: line.index, kept: true, tokens: line.tokens };
+  const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens };
+  if (line.duplicateOf) {
+    // Whose document it is stays private: a contributor learns only that it was earlier.
+    item.detail = line.reason === 'already_held_by_consumer' ? 'the consumer already holds this text' : line.duplicateOf.sameDataset ? 'duplicates an earlier document of this dataset' : 'duplicates an earlier contribution';
+    if (privileged) item.duplicateOf = line.duplicateOf;
+  } else if (line.detail !== undefined) {
+    item.detail = line.detail;
+  }
+  return item;
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import type { BlobStore, PutResult } from '@1tt/blob-store';
+import { datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@1tt/domain-errors';
+import type { EventStore } from '@1tt/event-store';
+import { uploadFileName } from './upload-file-name';
+
+/** Who uploads: a contributor (for themselves) or an admin (for a contributor, or a consumer's reference corpus). */
+export type UploadActor = { role: 'contributor'; id: string } | { role: 'admin'; id: string } | { role: 'consumer' | 'auditor'; id: string };
+
+export interface UploadAccepted {
+  datasetId: string;
+  status: 'processing';
+}
+
+export interface DatasetUploadOptions {
+  events: EventStore;
+  blobs: BlobStore;
+  /** UPLOAD_MAX_BYTES (default 2 GiB). */
+  maxBytes: number;
+  /**
+   * The earlier live upload (not withdrawn, not rejected) of the same bytes,
+   * if any. The read side answers it; see DatasetQueries.identicalFile.
+   */
+  identicalFile: (sha256: string) => Promise<{ uploadedAt: string } | undefined>;
+  newId?: () => string;
+}
+
+const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
+const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** After a refusal, at most this much of the rest of a body is read (so the client sees the answer), then the connection is cut. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * POST /v1/datasets. The multipart body is parsed as it arrives (busboy)
+ * and the `file` part is piped straight into the blob store, which hashes
+ * while writing and refuses past maxBytes: memory stays flat whatever the
+ * size, and nothing is buffered on disk outside the store.
+ */
+export class DatasetUploadService {
+  constructor(private readonly options: DatasetUploadOptions) {}
+
+  async upload(req: IncomingMessage, actor: UploadActor): Promise<UploadAccepted> {
+    if (actor.role !== 'contributor' && actor.role !== 'admin') {
+      throw new ForbiddenError('dataset.upload_forbidden', 'Only contributors and admins upload datasets', { hint: 'Use a contributor API key.' });
+    }
+    const { fields, fileName, stored } = await this.receive(req);
+    const textField = fields.textField ?? 'text';
+    if (!FIELD_NAME.test(textField)) {
+      throw new ValidationError('dataset.invalid_text_field', 'textField must be a plain field name', { field: 'textField', hint: 'E.g. "text" or "content" (letters, digits, _ . - $).' });
+    }
+    const kind = fields.kind ?? 'contribution';
+    if (kind !== 'contribution' && kind !== 'reference') {
+      throw new ValidationError('dataset.invalid_kind', 'kind must be "contribution" or "reference"', { field: 'kind', hint: 'Leave it out for a contribution.' });
+    }
+    const owner = await this.owner(actor, kind, fields);
+
+    const earlier = await this.options.identicalFile(stored.sha256);
+    if (earlier) {
+      throw new ConflictError('dataset.identical_file', `An identical file (same SHA-256) is already in the pool, uploaded at ${earlier.uploadedAt}`, {
+        field: 'file',
+        hint: 'The same bytes earn tokens only once; upload new content.',
+        context: { sha256: stored.sha256, earlierUploadedAt: earlier.uploadedAt },
+      });
+    }
+
+    const datasetId = (this.options.newId ?? randomUUID)();
+    const data: DatasetUploadedData = {
+      datasetId,
+      kind,
+      ...owner,
+      fileName: fileName.fileName,
+      format: fileName.format,
+      compression: fileName.compression,
+      textField,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      blobRef: stored.ref,
+    };
+    await this.options.events.appendToStream(
+      datasetStream(datasetId),
+      [{ type: 'DatasetUploaded', data, metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: datasetId, schemaVersion: 1 } }],
+      { expectedRevision: 'no-stream' },
+    );
+    return { datasetId, status: 'processing' };
+  }
+
+  private async owner(actor: UploadActor, kind: string, fields: Record<string, string>): Promise<Pick<DatasetUploadedData, 'contributorId' | 'consumerId'>> {
+    if (actor.role === 'contributor') {
+      if (kind === 'reference') throw new ForbiddenError('dataset.reference_admin_only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
+      if (fields.contributorId !== undefined && fields.contributorId !== actor.id) {
+        throw new ForbiddenError('dataset.other_contributor', 'A contributor uploads only for themselves', { field: 'contributorId', hint: 'Leave contributorId out.' });
+      }
+      return { contributorId: actor.id };
+    }
+    const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
+    const id = fields[field];
+    if (!id || !ID.test(id)) {
+      throw new ValidationError(`dataset.missing_${field}`, `An admin upload of a ${kind} names the ${category}: ${field}`, { field, hint: `Add the form field ${field}.` });
+    }
+    if (!(await this.options.events.streamExists(`${category}-${id}`))) {
+      throw new NotFoundError(`${category}_not_found`, `No ${category} ${id}`, { field, hint: `Register the ${category} first.` });
+    }
+    return { [field]: id };
+  }
+
+  /** Parses the body; resolves once the whole body is read and the file is durable. */
+  private receive(req: IncomingMessage): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; stored: PutResult }> {
+    return new Promise((resolve, reject) => {
+      let bb: busboy.Busboy;
+      try {
+        bb = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 1024, parts: 32 } });
+      } catch (e) {
+        reject(new ValidationError('dataset.not_multipart', `Not a multipart upload: ${(e as Error).message}`, { hint: 'POST multipart/form-data with the file in the field "file".' }));
+        return;
+      }
+      const fields: Record<string, string> = {};
+      let failed = false;
+      let fileName: ReturnType<typeof uploadFileName> | undefined;
+      let put: Promise<PutResult> | undefined;
+
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        // Stop parsing but keep reading (and dropping) the rest of the body, so
+        // the client gets the answer instead of a reset; past DRAIN_LIMIT, cut it.
+        req.unpipe(bb);
+        let drained = 0;
+        req.on('data', (c: Buffer) => {
+          drained += c.length;
+          if (drained > DRAIN_LIMIT) req.destroy();
+        });
+        req.resume();
+        reject(e);
+      };
+
+      bb.on('field', (name, value) => {
+        fields[name] = value;
+      });
+      bb.on('file', (name, stream, info) => {
+        if (failed) return stream.resume();
+        if (name !== 'file' || put) {
+          stream.resume();
+          return fail(new ValidationError('dataset.unexpected_file', `Unexpected file part "${name}"`, { field: name, hint: 'Send exactly one file, in the field "file".' }));
+        }
+        try {
+          fileName = uploadFileName(info.filename);
+        } catch (e) {
+          stream.resume();
+          return fail(e);
+        }
+        put = this.options.blobs.putStream(stream, { maxBytes: this.options.maxBytes });
+        put.catch(fail);
+      });
+      bb.on('filesLimit', () => fail(new ValidationError('dataset.too_many_files', 'Only one file per upload', { field: 'file' })));
+      bb.on('error', (e) => fail(new ValidationError('dataset.invalid_multipart', `Malformed multipart body: ${(e as Error).message}`, { hint: 'Send multipart/form-data.' })));
+      bb.on('close', () => {
+        if (failed) return;
+        if (!put || !fileName) {
+          fail(new ValidationError('dataset.missing_file', 'No file in the upload', { field: 'file', hint: 'Send the dataset in the multipart field "file".' }));
+          return;
+        }
+        const name = fileName;
+        put.then((stored) => {
+          if (!failed) resolve({ fields, fileName: name, stored });
+        }, fail);
+      });
+      req.on('aborted', () => fail(new ValidationError('dataset.upload_aborted', 'The upload was interrupted', { field: 'file' })));
+      req.pipe(bb);
+    });
+  }
+}

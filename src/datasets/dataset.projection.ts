@@ -1,0 +1,132 @@
+import type { RecordedEvent } from '@1tt/event-store';
+import type {
+  DatasetEvent,
+  DatasetKind,
+  DatasetPreprocessedData,
+  DatasetRejectedData,
+  DatasetTokensCountedData,
+  DatasetUploadedData,
+} from '@1tt/dataset-processing';
+import type { Projection, ProjectionTransaction } from '@1tt/read-models';
+
+export const DATASETS_COLLECTION = 'datasets';
+
+/** One dataset as the read side knows it (internal: the routes choose what each role sees). */
+export interface DatasetView extends Record<string, unknown> {
+  datasetId: string;
+  kind: DatasetKind;
+  /** Owner for listing: the contributor, or null for a consumer's reference corpus. */
+  contributorId: string | null;
+  consumerId: string | null;
+  status: 'processing' | 'accepted' | 'rejected' | 'withdrawn';
+  fileName: string;
+  format: string;
+  compression: string;
+  textField: string;
+  sizeBytes: number;
+  sha256: string;
+  blobRef: string;
+  uploadedAt: string;
+  uploadPosition: number;
+  documentsIn: number | null;
+  documentsKept: number | null;
+  removed: Record<string, number>;
+  duplicatesOfEarlier: number | null;
+  duplicatesWithinDataset: number | null;
+  manifestRoot: string | null;
+  reportBlobRef: string | null;
+  pipeline: DatasetPreprocessedData['pipeline'] | null;
+  tokens: number | null;
+  tokenizer: string | null;
+  rejection: Omit<DatasetRejectedData, 'datasetId'> | null;
+  decidedAt: string | null;
+  withdrawnAt: string | null;
+}
+
+/**
+ * The `datasets` read model: one document per dataset stream, versioned by
+ * log position (so every read can be made as of a past position).
+ * Deterministic and idempotent, as the runner requires.
+ */
+export const datasetProjection: Projection = {
+  name: 'datasets',
+  version: 1,
+  collections: [{ name: DATASETS_COLLECTION, indexes: ['contributorId', 'sha256', 'status', 'kind', 'uploadPosition'] }],
+  handles: ['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
+  async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
+    if (!event.streamName.startsWith('dataset-')) return;
+    const e = event as unknown as DatasetEvent;
+    if (e.type === 'DatasetUploaded') {
+      tx.put(DATASETS_COLLECTION, e.data.datasetId, uploaded(e.data, event));
+      return;
+    }
+    const current = await tx.get<DatasetView>(DATASETS_COLLECTION, e.data.datasetId);
+    if (!current) return;
+    const next: DatasetView = { ...current };
+    switch (e.type) {
+      case 'DatasetPreprocessed': {
+        const d: DatasetPreprocessedData = e.data;
+        Object.assign(next, {
+          documentsIn: d.documentsIn,
+          documentsKept: d.documentsKept,
+          removed: d.removed,
+          duplicatesOfEarlier: d.duplicatesOfEarlier,
+          duplicatesWithinDataset: d.duplicatesWithinDataset,
+          manifestRoot: d.manifestRoot,
+          reportBlobRef: d.reportBlobRef,
+          pipeline: d.pipeline,
+        });
+        break;
+      }
+      case 'DatasetTokensCounted': {
+        const d: DatasetTokensCountedData = e.data;
+        Object.assign(next, { tokens: d.tokens, tokenizer: d.tokenizer });
+        break;
+      }
+      case 'DatasetAccepted':
+        Object.assign(next, { status: 'accepted', decidedAt: event.metadata.recordedAt });
+        break;
+      case 'DatasetRejected': {
+        const { datasetId: _id, ...rejection } = e.data;
+        Object.assign(next, { status: 'rejected', rejection, decidedAt: event.metadata.recordedAt });
+        break;
+      }
+      case 'DatasetWithdrawn':
+        Object.assign(next, { status: 'withdrawn', withdrawnAt: event.metadata.recordedAt });
+        break;
+    }
+    tx.put(DATASETS_COLLECTION, e.data.datasetId, next);
+  },
+};
+
+function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
+  return {
+    datasetId: d.datasetId,
+    kind: d.kind,
+    contributorId: d.kind === 'contribution' ? (d.contributorId ?? null) : null,
+    consumerId: d.kind === 'reference' ? (d.consumerId ?? null) : null,
+    status: 'processing',
+    fileName: d.fileName,
+    format: d.format,
+    compression: d.compression,
+    textField: d.textField,
+    sizeBytes: d.sizeBytes,
+    sha256: d.sha256,
+    blobRef: d.blobRef,
+    uploadedAt: event.metadata.recordedAt,
+    uploadPosition: event.position,
+    documentsIn: null,
+    documentsKept: null,
+    removed: {},
+    duplicatesOfEarlier: null,
+    duplicatesWithinDataset: null,
+    manifestRoot: null,
+    reportBlobRef: null,
+    pipeline: null,
+    tokens: null,
+    tokenizer: null,
+    rejection: null,
+    decidedAt: null,
+    withdrawnAt: null,
+  };
+}
