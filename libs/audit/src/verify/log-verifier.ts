@@ -29,6 +29,8 @@ export interface CheckpointSummary {
   verified: number;
   /** Last position covered by a verified checkpoint (0 if none). */
   lastVerifiedPosition: number;
+  /** Position of the last verified checkpoint event itself: events after it are covered by no signature. */
+  lastVerifiedCheckpointAt: number;
   /** Whether signatures were checked (a public key was given). */
   signaturesChecked: boolean;
 }
@@ -68,7 +70,7 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
   const streams = new Map<string, StreamHead>();
   const window = new LogHashWindow();
   const fingerprint = options.publicKey ? publicKeyFingerprint(options.publicKey) : undefined;
-  const checkpoints: CheckpointSummary = { total: 0, verified: 0, lastVerifiedPosition: 0, signaturesChecked: !!options.publicKey };
+  const checkpoints: CheckpointSummary = { total: 0, verified: 0, lastVerifiedPosition: 0, lastVerifiedCheckpointAt: 0, signaturesChecked: !!options.publicKey };
 
   let events = 0;
   let last = 0;
@@ -165,6 +167,7 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
     if (options.publicKey) {
       checkpoints.verified += 1;
       checkpoints.lastVerifiedPosition = d.position;
+      checkpoints.lastVerifiedCheckpointAt = e.position;
     }
   }
 

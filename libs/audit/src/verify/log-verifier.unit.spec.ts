@@ -127,7 +127,7 @@ describe('verifyLog: signed checkpoints', () => {
   it('verifies a checkpoint with the right key', async () => {
     const r = await verifyLog(header(7), lines(withCheckpoint(base())), { publicKey });
     expect(r.problems).toEqual([]);
-    expect(r.checkpoints).toEqual({ total: 1, verified: 1, lastVerifiedPosition: 6, signaturesChecked: true });
+    expect(r.checkpoints).toEqual({ total: 1, verified: 1, lastVerifiedPosition: 6, lastVerifiedCheckpointAt: 7, signaturesChecked: true });
   });
 
   it('catches an edit whose hash chains were all recomputed, naming the signed range', async () => {
