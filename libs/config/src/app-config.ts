@@ -1,0 +1,230 @@
+/**
+ * The one configuration schema of the service, read once at start-up from an
+ * env-like record (`loadConfig(process.env)` in main; tests pass a record).
+ * Programs outside this repository start the service with these variable
+ * names: extend, never rename.
+ *
+ * Every problem is collected before failing, so one start attempt reports
+ * every bad variable, each named with what is allowed.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export type EventStoreLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'esdb'; url: string };
+export type ReadModelLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'mongodb'; url: string };
+export type BlobStoreLocation = { kind: 'file'; url: string; dir: string } | { kind: 'mongodb'; url: string };
+
+export interface AppConfig {
+  /** PORT: TCP port, 0-65535 (0 = any free port). Default 3000. */
+  port: number;
+  /**
+   * HOST: interface to bind. Default 0.0.0.0 — the API is meant to sit
+   * behind a load balancer or in a container, and every route but /health
+   * and /docs requires a key. Set HOST=127.0.0.1 for a loopback-only dev box.
+   */
+  host: string;
+  /** DATA_DIR (absolute after loading): every embedded file lives under it. Default ./data. */
+  dataDir: string;
+  eventStore: EventStoreLocation;
+  readModels: ReadModelLocation;
+  blobStore: BlobStoreLocation;
+  /** ADMIN_API_KEY: a key that is always admin while it is configured; never stored, never logged. */
+  adminApiKey?: string;
+  /** UPLOAD_MAX_BYTES: largest accepted upload. Default 2 GiB. */
+  uploadMaxBytes: number;
+  /** JSON_BODY_MAX_BYTES: largest accepted JSON body. Default 1 MiB. */
+  jsonBodyMaxBytes: number;
+  /** WORKER_THREADS: preprocessing worker threads. Default: available cores. */
+  workerThreads: number;
+  /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
+  rateLimitPerMinute: number;
+  /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
+  logLevel: LogLevel;
+  /** SSE_HEARTBEAT_SECONDS: idle comment sent on /v1/events so proxies keep the stream open. Default 15. */
+  sseHeartbeatSeconds: number;
+  /** CHECKPOINT_SIGNING_KEY: optional Ed25519 private key (PEM or base64 PKCS#8 DER) for signed log checkpoints. */
+  checkpointSigningKey?: string;
+}
+
+export interface ConfigIssue {
+  variable: string;
+  /** What was wrong and what is allowed, in one sentence. */
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type EnvRecord = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  /** Directory relative paths are resolved against. Default process.cwd(). */
+  cwd?: string;
+  /** Cores available, for the WORKER_THREADS default. Default os.availableParallelism(). */
+  cpuCount?: number;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: KiB, kb: KiB, kib: KiB, m: MiB, mb: MiB, mib: MiB, g: GiB, gb: GiB, gib: GiB };
+
+/** Minimum estimated entropy of ADMIN_API_KEY, the same strength as a generated key. */
+export const ADMIN_KEY_MIN_BITS = 128;
+export const ADMIN_KEY_MIN_LENGTH = 24;
+
+export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): AppConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const cpuCount = options.cpuCount ?? os.availableParallelism();
+  const issues: ConfigIssue[] = [];
+  const raw = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const int = (name: string, dflt: number, min: number, max: number, allowed: string): number => {
+    const v = raw(name);
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      issues.push({ variable: name, message: `${JSON.stringify(v)} is not allowed; use ${allowed}` });
+      return dflt;
+    }
+    return Number(v);
+  };
+
+  const size = (name: string, dflt: number, min: number): number => {
+    const v = raw(name);
+    if (v === undefined) return dflt;
+    const m = /^(\d+)\s*([a-z]*)$/i.exec(v);
+    const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+    const bytes = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+    if (!Number.isSafeInteger(bytes) || bytes < min) {
+      issues.push({
+        variable: name,
+        message: `${JSON.stringify(v)} is not allowed; use a whole number of bytes ≥ ${min}, optionally with a unit (KiB, MiB, GiB), e.g. "2GiB"`,
+      });
+      return dflt;
+    }
+    return bytes;
+  };
+
+  const port = int('PORT', 3000, 0, 65535, 'an integer port from 0 to 65535');
+  const host = raw('HOST') ?? '0.0.0.0';
+  if (/\s|\//.test(host)) issues.push({ variable: 'HOST', message: `${JSON.stringify(host)} is not allowed; use a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1` });
+  const dataDir = path.resolve(cwd, raw('DATA_DIR') ?? './data');
+
+  const eventStore = eventStoreLocation(raw('EVENT_STORE_URL') ?? `sqlite:${path.join(dataDir, 'events.db')}`, cwd, issues);
+  const readModels = readModelLocation(raw('READ_MODEL_URL') ?? `sqlite:${path.join(dataDir, 'read-models.db')}`, cwd, issues);
+  const blobStore = blobStoreLocation(raw('BLOB_STORE_URL') ?? `file:${path.join(dataDir, 'blobs')}`, cwd, issues);
+
+  const adminApiKey = raw('ADMIN_API_KEY');
+  if (adminApiKey !== undefined) {
+    const problem = adminKeyProblem(adminApiKey);
+    if (problem) issues.push({ variable: 'ADMIN_API_KEY', message: problem });
+  }
+
+  const uploadMaxBytes = size('UPLOAD_MAX_BYTES', 2 * GiB, 1);
+  const jsonBodyMaxBytes = size('JSON_BODY_MAX_BYTES', 1 * MiB, 1024);
+  const workerThreads = int('WORKER_THREADS', Math.max(1, cpuCount), 1, 256, 'an integer from 1 to 256');
+  const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
+
+  let logLevel: LogLevel = 'log';
+  const lv = raw('LOG_LEVEL')?.toLowerCase();
+  if (lv !== undefined) {
+    const mapped = lv === 'info' ? 'log' : lv;
+    if ((LOG_LEVELS as readonly string[]).includes(mapped)) logLevel = mapped as LogLevel;
+    else issues.push({ variable: 'LOG_LEVEL', message: `${JSON.stringify(lv)} is not allowed; use one of ${LOG_LEVELS.join(', ')} (info = log)` });
+  }
+
+  const checkpointSigningKey = raw('CHECKPOINT_SIGNING_KEY');
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    port,
+    host,
+    dataDir,
+    eventStore,
+    readModels,
+    blobStore,
+    adminApiKey,
+    uploadMaxBytes,
+    jsonBodyMaxBytes,
+    workerThreads,
+    rateLimitPerMinute,
+    logLevel,
+    sseHeartbeatSeconds,
+    checkpointSigningKey,
+  };
+}
+
+/** Nest logger levels to enable for a LOG_LEVEL (each level includes the more severe ones). */
+export function enabledLogLevels(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/**
+ * Why an operator-chosen admin key is too weak, or undefined. The estimate is
+ * length × log2(alphabet of the character classes used), which a generated
+ * `openssl rand -base64 32` (or a 1tt_ key) passes and "password123…" fails.
+ */
+export function adminKeyProblem(key: string): string | undefined {
+  const allowed = `at least ${ADMIN_KEY_MIN_LENGTH} printable ASCII characters with about ${ADMIN_KEY_MIN_BITS} bits of entropy, e.g. the output of \`openssl rand -base64 32\``;
+  if (!/^[\x21-\x7e]+$/.test(key)) return `contains spaces or non-printable/non-ASCII characters; use ${allowed}`;
+  if (key.length < ADMIN_KEY_MIN_LENGTH) return `is ${key.length} characters long; use ${allowed}`;
+  let alphabet = 0;
+  if (/[a-z]/.test(key)) alphabet += 26;
+  if (/[A-Z]/.test(key)) alphabet += 26;
+  if (/[0-9]/.test(key)) alphabet += 10;
+  if (/[^a-zA-Z0-9]/.test(key)) alphabet += 32;
+  const distinct = new Set(key).size;
+  const bits = key.length * Math.log2(Math.min(alphabet, Math.max(distinct, 2)));
+  if (bits < ADMIN_KEY_MIN_BITS || distinct < 12) return `is too predictable (about ${Math.floor(bits)} bits, ${distinct} distinct characters); use ${allowed}`;
+  return undefined;
+}
+
+function eventStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): EventStoreLocation {
+  if (/^(esdb|kurrentdb)(\+discover)?:\/\//i.test(url)) return { kind: 'esdb', url };
+  const p = sqlitePath(url, cwd);
+  if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
+  issues.push({ variable: 'EVENT_STORE_URL', message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or esdb://host:2113?tls=false` });
+  return { kind: 'sqlite', url, path: url };
+}
+
+function readModelLocation(url: string, cwd: string, issues: ConfigIssue[]): ReadModelLocation {
+  if (/^mongodb(\+srv)?:\/\//i.test(url)) return { kind: 'mongodb', url };
+  const p = sqlitePath(url, cwd);
+  if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
+  issues.push({ variable: 'READ_MODEL_URL', message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or mongodb://host/db` });
+  return { kind: 'sqlite', url, path: url };
+}
+
+function blobStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): BlobStoreLocation {
+  if (/^mongodb(\+srv)?:\/\//i.test(url)) return { kind: 'mongodb', url };
+  const m = /^file:(?:\/\/)?(.+)$/i.exec(url);
+  if (m) {
+    const dir = path.resolve(cwd, decodeURIComponent(m[1]));
+    return { kind: 'file', url: `file:${dir}`, dir };
+  }
+  issues.push({ variable: 'BLOB_STORE_URL', message: `${JSON.stringify(redact(url))} is not allowed; use file:<directory> or mongodb://host/db` });
+  return { kind: 'file', url, dir: url };
+}
+
+/** `sqlite:<path>` or `sqlite:///abs/path` → absolute path; anything else → undefined. */
+function sqlitePath(url: string, cwd: string): string | undefined {
+  const m = /^sqlite:(?:\/\/)?(.+)$/i.exec(url);
+  if (!m || m[1] === ':memory:') return undefined;
+  return path.resolve(cwd, decodeURIComponent(m[1]));
+}
+
+/** Connection strings can carry passwords: never echo them in an error. */
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
