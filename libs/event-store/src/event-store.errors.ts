@@ -25,3 +25,19 @@ export class StoreUnavailable extends Error {
     this.name = 'StoreUnavailable';
   }
 }
+
+/** An event id that is already in the log: appends are not silently deduplicated. */
+export class DuplicateEventId extends Error {
+  constructor(readonly eventId: string) {
+    super(`An event with id ${eventId} is already in the log`);
+    this.name = 'DuplicateEventId';
+  }
+}
+
+/** The file or database is not a 1TT event store, or was written by a newer version. */
+export class IncompatibleStore extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompatibleStore';
+  }
+}
