@@ -1,0 +1,121 @@
+import * as os from 'node:os';
+import type { BlobStore } from '@1tt/blob-store';
+import type { EventStore } from '@1tt/event-store';
+import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
+import { datasetStream, type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
+import { runDatasetJob } from './dataset-job';
+import { DatasetLog } from './dataset-log';
+import { DedupPool } from './dedup-pool';
+import type { DocumentSourceFactory } from './document-source';
+import { DocumentWorkerPool } from './document-worker.pool';
+
+export interface ReprocessFigures {
+  documentsIn: number;
+  documentsKept: number;
+  removed: Record<string, number>;
+  tokens: number;
+  manifestRoot: string;
+  reportBlobRef?: string;
+  rejectionReason?: string;
+}
+
+export interface ReprocessReport {
+  datasetId: string;
+  /** Upload position: the pool is rebuilt as of it. */
+  poolPosition: number;
+  pipeline: { name: string; version: string; configHash: string };
+  recorded: ReprocessFigures;
+  recomputed: ReprocessFigures;
+  /** Kept documents (manifest root) and tokens both equal. */
+  matches: boolean;
+  differences: string[];
+}
+
+export interface ReprocessOptions {
+  events: EventStore;
+  blobs: BlobStore;
+  openSource: DocumentSourceFactory;
+  /** Pipelines this build can run; the recorded configHash picks one. Default [DEFAULT_PIPELINE]. */
+  pipelines?: ResolvedPipeline[];
+  workerThreads?: number;
+}
+
+/**
+ * `1tt dataset reprocess <id> --verify`: re-runs the recorded pipeline on
+ * the stored file against the pool as of the dataset's upload position
+ * (rebuilt from the log and the earlier datasets' reports, exactly as the
+ * job runner builds it) and compares kept documents and tokens with what
+ * the log says. Appends nothing.
+ */
+export async function reprocessDataset(datasetId: string, options: ReprocessOptions): Promise<ReprocessReport> {
+  const own = await options.events.readStream(datasetStream(datasetId));
+  let preprocessed: DatasetPreprocessedData | undefined;
+  let rejected: DatasetRejectedData | undefined;
+  let tokens = 0;
+  let decidedAt = 0;
+  for (const r of own) {
+    const e = r as unknown as DatasetEvent;
+    if (e.type === 'DatasetPreprocessed') preprocessed = e.data;
+    if (e.type === 'DatasetTokensCounted') tokens = e.data.tokens;
+    if (e.type === 'DatasetRejected') rejected = e.data;
+    if (e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') decidedAt = r.position;
+  }
+  if (!decidedAt) throw new Error(`dataset ${datasetId} is not decided yet: nothing to verify`);
+
+  const log = new DatasetLog();
+  for await (const e of options.events.readAll({ toPosition: decidedAt - 1 })) log.apply(e);
+  const entry = log.get(datasetId);
+  if (!entry) throw new Error(`dataset ${datasetId} has no DatasetUploaded before its decision`);
+
+  const known = options.pipelines ?? [resolvePipeline(DEFAULT_PIPELINE)];
+  const pipeline = preprocessed ? known.find((p) => p.configHash === preprocessed.pipeline.configHash) : known[0];
+  if (!pipeline) {
+    throw new Error(`pipeline ${preprocessed!.pipeline.name} v${preprocessed!.pipeline.version} (config ${preprocessed!.pipeline.configHash}) is not available in this build`);
+  }
+  const pool = new DedupPool(options.blobs, pipeline);
+  await pool.prepareFor(entry, log);
+  const workers = DocumentWorkerPool.start({ pipeline, size: options.workerThreads ?? os.availableParallelism() });
+  let recomputed: ReprocessFigures;
+  try {
+    const result = await runDatasetJob(entry.upload, { blobs: options.blobs, pool: workers, openSource: options.openSource, pipeline, index: pool.index });
+    recomputed =
+      result.kind === 'judged'
+        ? {
+            documentsIn: result.summary.documentsIn,
+            documentsKept: result.summary.documentsKept,
+            removed: result.summary.removed,
+            tokens: result.summary.tokens,
+            manifestRoot: result.summary.manifestRoot,
+            reportBlobRef: result.summary.reportBlobRef,
+            ...(result.summary.documentsKept === 0 ? { rejectionReason: 'no_documents_kept' } : {}),
+          }
+        : { documentsIn: 0, documentsKept: 0, removed: {}, tokens: 0, manifestRoot: '', rejectionReason: result.rejection.reason };
+  } finally {
+    await workers.close();
+  }
+  const recorded: ReprocessFigures = preprocessed
+    ? {
+        documentsIn: preprocessed.documentsIn,
+        documentsKept: preprocessed.documentsKept,
+        removed: preprocessed.removed,
+        tokens,
+        manifestRoot: preprocessed.manifestRoot,
+        reportBlobRef: preprocessed.reportBlobRef,
+        ...(rejected ? { rejectionReason: rejected.reason } : {}),
+      }
+    : { documentsIn: 0, documentsKept: 0, removed: {}, tokens: 0, manifestRoot: '', rejectionReason: rejected?.reason };
+  const differences: string[] = [];
+  for (const k of ['documentsIn', 'documentsKept', 'tokens', 'manifestRoot', 'rejectionReason'] as const) {
+    if (recorded[k] !== recomputed[k]) differences.push(`${k}: recorded ${String(recorded[k])}, recomputed ${String(recomputed[k])}`);
+  }
+  if (JSON.stringify(recorded.removed) !== JSON.stringify(recomputed.removed)) differences.push(`removed: recorded ${JSON.stringify(recorded.removed)}, recomputed ${JSON.stringify(recomputed.removed)}`);
+  return {
+    datasetId,
+    poolPosition: entry.uploadPosition,
+    pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
+    recorded,
+    recomputed,
+    matches: differences.length === 0,
+    differences,
+  };
+}

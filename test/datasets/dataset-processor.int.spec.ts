@@ -1,0 +1,214 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalBlobStore } from '@1tt/blob-store';
+import { DatasetProcessor, datasetStream, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
+import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
+import { blankLineTextSource } from './dataset-text-source';
+
+const read = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8');
+/** A whole license as one document (blank lines collapsed). */
+const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();
+const file = (...names: string[]) => names.map(doc).join('\n\n');
+
+interface World {
+  dir: string;
+  events: EventStore;
+  blobs: LocalBlobStore;
+  processor?: DatasetProcessor;
+}
+
+async function world(dir = mkdtempSync(path.join(os.tmpdir(), '1tt-proc-'))): Promise<World> {
+  const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
+  const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+  return { dir, events, blobs };
+}
+
+function startProcessor(w: World, options: { workerThreads?: number; batchDocuments?: number } = {}): DatasetProcessor {
+  w.processor = new DatasetProcessor({ events: w.events, blobs: w.blobs, openSource: blankLineTextSource, workerThreads: options.workerThreads ?? 2, batchDocuments: options.batchDocuments, retryDelayMs: 50 });
+  w.processor.start();
+  return w.processor;
+}
+
+async function close(w: World): Promise<void> {
+  await w.processor?.stop();
+  await w.events.close();
+  await w.blobs.close();
+}
+
+async function upload(w: World, datasetId: string, text: string, owner: { contributorId: string } | { consumerId: string }): Promise<void> {
+  const put = await w.blobs.putBuffer(text);
+  const data: DatasetUploadedData = {
+    datasetId,
+    kind: 'consumerId' in owner ? 'reference' : 'contribution',
+    ...owner,
+    fileName: `${datasetId}.txt`,
+    format: 'txt',
+    compression: 'none',
+    textField: 'text',
+    sizeBytes: put.sizeBytes,
+    sha256: put.sha256,
+    blobRef: put.ref,
+  };
+  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+}
+
+async function withdraw(w: World, datasetId: string): Promise<void> {
+  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetWithdrawn', data: { datasetId } }], { expectedRevision: 3 });
+}
+
+async function settled(w: World): Promise<void> {
+  await w.processor!.idleAfter(await w.events.headPosition());
+}
+
+async function decision(w: World, datasetId: string): Promise<Record<string, Record<string, unknown>>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const e of await w.events.readStream(datasetStream(datasetId))) out[e.type] = e.data as Record<string, unknown>;
+  return out;
+}
+
+async function allDecisions(w: World): Promise<Array<Pick<RecordedEvent, 'streamName' | 'type' | 'data'>>> {
+  const out = [];
+  for await (const e of w.events.readAll()) out.push({ streamName: e.streamName, type: e.type, data: e.data });
+  return out;
+}
+
+describe('DatasetProcessor on the embedded event store', () => {
+  const worlds: World[] = [];
+  afterAll(async () => {
+    for (const w of worlds) {
+      await close(w);
+      rmSync(w.dir, { recursive: true, force: true });
+    }
+  });
+  const fresh = async () => {
+    const w = await world();
+    worlds.push(w);
+    return w;
+  };
+
+  it('decides in log order: the earlier contributor keeps a document, a later exact or near copy earns nothing', async () => {
+    const w = await fresh();
+    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { contributorId: 'alice' });
+    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { contributorId: 'bob' });
+    startProcessor(w);
+    await settled(w);
+    const a = await decision(w, 'a');
+    const b = await decision(w, 'b');
+    expect(a.DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 2, removed: {}, duplicatesOfEarlier: 0 });
+    expect(a.DatasetAccepted).toEqual({ datasetId: 'a' });
+    expect(b.DatasetPreprocessed).toMatchObject({ documentsIn: 4, documentsKept: 2, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2, poolPosition: 2 });
+    expect(b.DatasetTokensCounted).toMatchObject({ tokenizer: 'o200k_base' });
+    expect(b.DatasetTokensCounted.tokens).toBeGreaterThan(1000);
+    expect(b.DatasetAccepted).toEqual({ datasetId: 'b' });
+  });
+
+  it('applies a withdrawal at its log position: uploads before it stay blocked, uploads after it keep the document', async () => {
+    const w = await fresh();
+    await upload(w, 'a', file('GPL-2', 'BSD'), { contributorId: 'alice' });
+    startProcessor(w);
+    await settled(w);
+    await w.processor!.stop();
+    await upload(w, 'before', file('GPL-2', 'Artistic'), { contributorId: 'bob' });
+    await withdraw(w, 'a');
+    await upload(w, 'after', file('GPL-2', 'CC0-1.0'), { contributorId: 'carol' });
+    startProcessor(w);
+    await settled(w);
+    expect((await decision(w, 'before')).DatasetPreprocessed).toMatchObject({ documentsKept: 1, removed: { exact_duplicate: 1 } });
+    expect((await decision(w, 'after')).DatasetPreprocessed).toMatchObject({ documentsKept: 2, removed: {} });
+  });
+
+  it("removes contributions matching a consumer's reference corpus as already_held_by_consumer", async () => {
+    const w = await fresh();
+    await upload(w, 'ref', file('GFDL-1.3'), { consumerId: 'acme' });
+    await upload(w, 'c', file('GFDL-1.2', 'GPL-1'), { contributorId: 'dave' });
+    startProcessor(w);
+    await settled(w);
+    const c = await decision(w, 'c');
+    expect(c.DatasetPreprocessed).toMatchObject({ documentsKept: 1, removed: { already_held_by_consumer: 1 }, duplicatesOfEarlier: 0 });
+  });
+
+  it('rejects a dataset where nothing is kept (an exact copy of an earlier one), and judges a dataset of short snippets as all filtered', async () => {
+    const w = await fresh();
+    await upload(w, 'a', file('GPL-3'), { contributorId: 'alice' });
+    await upload(w, 'copy', file('GPL'), { contributorId: 'bob' });
+    await upload(w, 'junk', 'short line\n\nanother', { contributorId: 'bob' });
+    startProcessor(w);
+    await settled(w);
+    expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({ reason: 'no_documents_kept' });
+    expect((await decision(w, 'junk')).DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 0 });
+  });
+
+  it('restarts a dataset cut off mid-processing from scratch after a restart, and decides it once', async () => {
+    const w = await fresh();
+    const big = Array.from({ length: 40 }, (_, i) => `${doc('GPL-3')}\nVariant ${i}: ${doc(['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3'][i % 4]).split(' ').reverse().join(' ')}`).join('\n\n');
+    await upload(w, 'big', big, { contributorId: 'alice' });
+    const p = startProcessor(w, { batchDocuments: 1, workerThreads: 1 });
+    for (let i = 0; i < 500 && !(p.progress('big')?.documentsDone ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(p.progress('big')?.documentsDone).toBeGreaterThan(0);
+    await p.stop();
+    expect((await w.events.readStream(datasetStream('big'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+    await w.events.close();
+    w.events = await createEventStore(`sqlite:${path.join(w.dir, 'events.db')}`);
+    startProcessor(w);
+    await settled(w);
+    const types = (await w.events.readStream(datasetStream('big'))).map((e) => e.type);
+    expect(types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
+  });
+
+  it('gives identical events for the same log, whatever the threads, batch sizes and restarts', async () => {
+    const script = async (w: World, p: { workerThreads: number; batchDocuments: number }, restartMidway: boolean) => {
+      await upload(w, 'a', file('GPL-2', 'LGPL-2', 'GFDL-1.2'), { contributorId: 'alice' });
+      await upload(w, 'r', file('Apache-2.0'), { consumerId: 'acme' });
+      startProcessor(w, p);
+      await settled(w);
+      await upload(w, 'b', file('GPL-2', 'Apache-2.0', 'CC0-1.0', 'GFDL-1.3'), { contributorId: 'bob' });
+      await settled(w);
+      await withdraw(w, 'a');
+      if (restartMidway) {
+        await w.processor!.stop();
+        startProcessor(w, p);
+      }
+      await upload(w, 'c', file('LGPL-2.1', 'GFDL-1.3', 'Artistic', 'BSD'), { contributorId: 'carol' });
+      await settled(w);
+      return allDecisions(w);
+    };
+    const one = await script(await fresh(), { workerThreads: 1, batchDocuments: 1 }, false);
+    const two = await script(await fresh(), { workerThreads: 2, batchDocuments: 64 }, true);
+    expect(two).toEqual(one);
+    expect(one.filter((e) => e.type === 'DatasetAccepted')).toHaveLength(4);
+  });
+
+  it('reprocess --verify: recomputes a decision against the pool as of its upload and says whether kept documents and tokens match', async () => {
+    const w = await fresh();
+    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { contributorId: 'alice' });
+    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { contributorId: 'bob' });
+    startProcessor(w);
+    await settled(w);
+    await withdraw(w, 'a');
+    await w.processor!.stop();
+    // Withdrawn after b's upload: b must still be recomputed against a pool holding a.
+    const ok = await reprocessDataset('b', { events: w.events, blobs: w.blobs, openSource: blankLineTextSource, workerThreads: 1 });
+    expect(ok.differences).toEqual([]);
+    expect(ok.matches).toBe(true);
+    expect(ok.recomputed.documentsKept).toBe(2);
+
+    // A decision that does not follow from the file is caught.
+    await upload(w, 'forged', file('GPL-1'), { contributorId: 'eve' });
+    const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+    const data = { datasetId: 'forged', pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, duplicatesWithinDataset: 0, manifestRoot: '0'.repeat(64), reportBlobRef: ok.recorded.reportBlobRef!, poolPosition: 0 };
+    await w.events.appendToStream(
+      datasetStream('forged'),
+      [
+        { type: 'DatasetPreprocessed', data },
+        { type: 'DatasetTokensCounted', data: { datasetId: 'forged', tokenizer: 'o200k_base', tokens: 999999 } },
+        { type: 'DatasetAccepted', data: { datasetId: 'forged' } },
+      ],
+      { expectedRevision: 0 },
+    );
+    const bad = await reprocessDataset('forged', { events: w.events, blobs: w.blobs, openSource: blankLineTextSource, workerThreads: 1 });
+    expect(bad.matches).toBe(false);
+    expect(bad.differences.map((d) => d.split(':')[0])).toEqual(['tokens', 'manifestRoot']);
+  });
+});
