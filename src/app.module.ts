@@ -1,0 +1,45 @@
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { AppConfig } from '@1tt/config';
+import type { KeyAnnouncer } from './auth/api-key.service';
+import { AuthModule } from './auth/auth.module';
+import { ChangeFeedModule } from './change-feed/change-feed.module';
+import { DatasetsModule } from './datasets/datasets.module';
+import { HealthModule } from './health/health.module';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { StoresModule, type StoreOverrides } from './stores/stores.module';
+
+export interface AppModuleOptions {
+  /** Where the generated first admin key is printed. Default: stdout. */
+  announce?: KeyAnnouncer;
+  /** Already-open stores to use instead of opening the configured ones. */
+  stores?: StoreOverrides;
+  /** Extra modules (tests mount fixture controllers this way). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * The composition root of the API process. Feature modules (ledger routes,
+ * read models, uploads) go into FEATURE_MODULES; they get the stores by
+ * injecting the ports (EventStore, ReadModelStore, BlobStore), the config
+ * with @Inject(APP_CONFIG), ApiKeyService and ChangeFeed, all global.
+ */
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register()];
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        StoresModule.forRoot(config, options.stores),
+        AuthModule.forRoot(config, options.announce ?? ((line) => process.stdout.write(`${line}\n`))),
+        ChangeFeedModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+        ...(options.imports ?? []),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

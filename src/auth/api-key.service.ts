@@ -1,0 +1,229 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  ADMIN_BOOTSTRAP_STREAM,
+  API_KEY_EVENT_TYPES,
+  API_KEY_STREAM_PREFIX,
+  actorOf,
+  apiKeyMatches,
+  apiKeyStream,
+  evolveApiKey,
+  generateApiKey,
+  hashApiKey,
+  parseApiKeyId,
+  type ApiKeyEvent,
+  type ApiKeyRecord,
+  type Principal,
+  type Role,
+} from '@1tt/access';
+import type { AppConfig } from '@1tt/config';
+import { IllegalStateError, NotFoundError } from '@1tt/domain-errors';
+import { EventStore, StreamNotFound, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { APP_CONFIG } from '../config/app-config.token';
+
+export const ENV_ADMIN_KEY_ID = 'env-admin';
+
+/** Where the generated first admin key is announced (stdout by default; tests capture it). */
+export const KEY_ANNOUNCER = Symbol('KEY_ANNOUNCER');
+export type KeyAnnouncer = (line: string) => void;
+
+export interface IssueApiKeyInput {
+  role: Role;
+  subjectId: string;
+  label?: string;
+}
+
+export interface IssuedApiKey {
+  keyId: string;
+  /** The secret, shown once. */
+  apiKey: string;
+  role: Role;
+  subjectId: string;
+  label?: string;
+  issuedAt: string;
+}
+
+/**
+ * API keys as events (ApiKeyIssued / ApiKeyRevoked in `api-key-<keyId>`),
+ * authenticated against a per-process cache of key records. The cache is
+ * filled on demand by reading the key's stream (no replay of the whole log at
+ * start) and kept current by a live subscription from the head of the log,
+ * so a key revoked by another API process stops working as soon as that
+ * process's event reaches this one. While that subscription is down the
+ * cache is bypassed and every request reads the key's stream.
+ */
+@Injectable()
+export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ApiKeys');
+  private readonly cache = new Map<string, ApiKeyRecord>();
+  /** Bumped per key whenever the feed delivers one of its events: a stream read that raced with it is not cached. */
+  private readonly changes = new Map<string, number>();
+  private readonly envAdminHash: string | undefined;
+  private subscription?: Subscription;
+  private live = false;
+
+  constructor(
+    private readonly events: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(KEY_ANNOUNCER) private readonly announce: KeyAnnouncer,
+  ) {
+    this.envAdminHash = config.adminApiKey === undefined ? undefined : hashApiKey(config.adminApiKey);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.follow();
+    if (this.envAdminHash === undefined) await this.bootstrapAdminKey();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.live = false;
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** The principal for a bearer token, or undefined when the key is unknown, revoked or malformed. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    if (this.envAdminHash !== undefined && apiKeyMatches(token, this.envAdminHash)) {
+      return { role: 'admin', subjectId: ENV_ADMIN_KEY_ID, keyId: ENV_ADMIN_KEY_ID };
+    }
+    const keyId = parseApiKeyId(token);
+    if (keyId === undefined) return undefined;
+    const record = await this.find(keyId);
+    if (!record || record.revokedAt || !apiKeyMatches(token, record.keyHash)) return undefined;
+    return { role: record.role, subjectId: record.subjectId, keyId: record.keyId };
+  }
+
+  async issue(input: IssueApiKeyInput, by: Principal | 'system'): Promise<IssuedApiKey> {
+    const key = generateApiKey();
+    const actor = by === 'system' ? 'system:api' : actorOf(by);
+    const result = await this.events.appendToStream(
+      apiKeyStream(key.keyId),
+      [
+        {
+          type: 'ApiKeyIssued',
+          data: { keyId: key.keyId, role: input.role, subjectId: input.subjectId, keyHash: key.keyHash, issuedBy: actor, ...(input.label ? { label: input.label } : {}) },
+          metadata: { actor },
+        },
+      ],
+      { expectedRevision: 'no-stream' },
+    );
+    this.apply(result.events);
+    const issuedAt = result.events[0].metadata.recordedAt;
+    return { keyId: key.keyId, apiKey: key.apiKey, role: input.role, subjectId: input.subjectId, ...(input.label ? { label: input.label } : {}), issuedAt };
+  }
+
+  /** Idempotent: revoking a revoked key changes nothing. */
+  async revoke(keyId: string, by: Principal, reason?: string): Promise<ApiKeyRecord> {
+    if (keyId === ENV_ADMIN_KEY_ID) {
+      throw new IllegalStateError('configured_key', 'The ADMIN_API_KEY key is configuration, not a stored key', {
+        hint: 'Change or remove ADMIN_API_KEY and restart the service to rotate it.',
+      });
+    }
+    const record = await this.find(keyId, { fresh: true });
+    if (!record) throw new NotFoundError('api_key_not_found', `No API key ${keyId}`, { field: 'keyId' });
+    if (record.revokedAt) return record;
+    const actor = actorOf(by);
+    const result = await this.events.appendToStream(
+      record.streamName,
+      [{ type: 'ApiKeyRevoked', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) }, metadata: { actor } }],
+      { expectedRevision: 'exists' },
+    );
+    this.apply(result.events);
+    return this.cache.get(keyId) ?? record;
+  }
+
+  /** The stored record (hash included: never send it out as is). */
+  async find(keyId: string, options: { fresh?: boolean } = {}): Promise<ApiKeyRecord | undefined> {
+    if (this.live && !options.fresh) {
+      const hit = this.cache.get(keyId);
+      if (hit) return hit;
+    }
+    const before = this.changes.get(keyId) ?? 0;
+    const record = (await this.load(apiKeyStream(keyId))) ?? (await this.loadBootstrap(keyId));
+    if (record && this.live && (this.changes.get(keyId) ?? 0) === before) this.cache.set(keyId, record);
+    return record;
+  }
+
+  private async load(streamName: string): Promise<ApiKeyRecord | undefined> {
+    let events: RecordedEvent[];
+    try {
+      events = await this.events.readStream(streamName);
+    } catch (e) {
+      if (e instanceof StreamNotFound) return undefined;
+      throw e;
+    }
+    let state: ApiKeyRecord | undefined;
+    for (const ev of events) state = evolveApiKey(state, ev as unknown as ApiKeyEvent, { recordedAt: ev.metadata.recordedAt, streamName });
+    return state;
+  }
+
+  private async loadBootstrap(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const record = await this.load(ADMIN_BOOTSTRAP_STREAM);
+    return record?.keyId === keyId ? record : undefined;
+  }
+
+  private apply(events: RecordedEvent[]): void {
+    for (const ev of events) {
+      if (!API_KEY_EVENT_TYPES.includes(ev.type) || !ev.streamName.startsWith(API_KEY_STREAM_PREFIX)) continue;
+      const event = ev as unknown as ApiKeyEvent;
+      const keyId = event.data.keyId;
+      this.changes.set(keyId, (this.changes.get(keyId) ?? 0) + 1);
+      const next = evolveApiKey(this.cache.get(keyId), event, { recordedAt: ev.metadata.recordedAt, streamName: ev.streamName });
+      // A revocation of a key not cached yet: drop nothing, the next lookup reads the stream.
+      if (next) this.cache.set(keyId, next);
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const head = await this.events.headPosition();
+    this.cache.clear();
+    const subscription = this.events.subscribeToAll({ checkpoint: head, handler: (events) => this.apply(events) });
+    this.subscription = subscription;
+    this.live = true;
+    subscription.done.then(
+      () => undefined,
+      (e: unknown) => {
+        if (this.subscription !== subscription) return;
+        this.live = false;
+        this.cache.clear();
+        this.logger.error(`API key change feed stopped; reading keys from the log on every request: ${(e as Error).message}`);
+      },
+    );
+  }
+
+  /** First start without ADMIN_API_KEY: one process generates an admin key and prints it once. */
+  private async bootstrapAdminKey(): Promise<void> {
+    if (await this.events.streamExists(ADMIN_BOOTSTRAP_STREAM)) return;
+    const key = generateApiKey();
+    try {
+      const result = await this.events.appendToStream(
+        ADMIN_BOOTSTRAP_STREAM,
+        [
+          {
+            type: 'ApiKeyIssued',
+            data: { keyId: key.keyId, role: 'admin', subjectId: 'bootstrap-admin', keyHash: key.keyHash, issuedBy: 'system:bootstrap', label: 'generated at first start' },
+            metadata: { actor: 'system:bootstrap' },
+          },
+        ],
+        { expectedRevision: 'no-stream' },
+      );
+      this.apply(result.events);
+    } catch (e) {
+      if (e instanceof WrongExpectedRevision) return; // another process generated it first
+      throw e;
+    }
+    this.announce(
+      [
+        '',
+        '================================================================',
+        ' 1TT Ledger: no ADMIN_API_KEY was set, so an admin API key was',
+        ' generated. It is shown this once and stored only as a hash:',
+        '',
+        `   ${key.apiKey}`,
+        '',
+        ` Use it as "Authorization: Bearer <key>". Key id: ${key.keyId}`,
+        '================================================================',
+        '',
+      ].join('\n'),
+    );
+  }
+}

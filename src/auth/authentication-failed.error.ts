@@ -1,0 +1,14 @@
+/** Missing, malformed, unknown or revoked key → 401 with a WWW-Authenticate challenge (RFC 6750). */
+export class AuthenticationFailed extends Error {
+  constructor(
+    readonly code: 'missing_api_key' | 'invalid_api_key',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthenticationFailed';
+  }
+
+  challenge(): string {
+    return this.code === 'missing_api_key' ? 'Bearer realm="1tt"' : 'Bearer realm="1tt", error="invalid_token"';
+  }
+}

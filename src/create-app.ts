@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { enabledLogLevels, type AppConfig } from '@1tt/config';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { setupOpenApi } from './docs/openapi';
+import { jsonBodyParser } from './http/json-body.middleware';
+import { createValidationPipe } from './http/validation.pipe';
+
+export interface CreateAppOptions extends AppModuleOptions {
+  /** Install SIGTERM/SIGINT handlers (main does; tests close explicitly). Default false. */
+  shutdownHooks?: boolean;
+  /** Override LOG_LEVEL (tests keep Nest quiet). */
+  logger?: false | ReturnType<typeof enabledLogLevels>;
+}
+
+/**
+ * Builds the API application (not listening yet): the one function main and
+ * the e2e tests share, so tests run exactly what production runs.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
+    bodyParser: false,
+    logger: options.logger ?? enabledLogLevels(config.logLevel),
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  // One load-balancer hop is expected in front of the API; req.ip is then the client (rate limiting of public routes).
+  app.set('trust proxy', 1);
+  app.use(jsonBodyParser(config.jsonBodyMaxBytes));
+  app.useGlobalPipes(createValidationPipe());
+  if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}
+
+export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  new Logger('1TT').log(`API listening on ${url} (docs at ${url}/docs)`);
+  return url;
+}

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import type { AppConfig } from '@1tt/config';
+import { BlobStore, createBlobStore } from '@1tt/blob-store';
+import { EventStore, createEventStore } from '@1tt/event-store';
+import { ReadModelStore, createReadModelStore } from '@1tt/read-models';
+import { APP_CONFIG } from '../config/app-config.token';
+import { StoreRegistry } from './store-registry';
+
+/**
+ * Opens the stores chosen by configuration and provides them under their
+ * port classes (EventStore, ReadModelStore, BlobStore): inject the port, never
+ * an adapter. Each store registers itself for /health and for closing at
+ * shutdown. A test may hand in already-open stores through `overrides`.
+ */
+export interface StoreOverrides {
+  eventStore?: EventStore;
+  readModels?: ReadModelStore;
+  blobs?: BlobStore;
+}
+
+@Global()
+@Module({})
+export class StoresModule {
+  static forRoot(config: AppConfig, overrides: StoreOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      StoreRegistry,
+      {
+        provide: EventStore,
+        inject: [StoreRegistry],
+        useFactory: async (registry: StoreRegistry) => {
+          if (config.eventStore.kind === 'sqlite') ensureDir(path.dirname(config.eventStore.path));
+          const store = overrides.eventStore ?? (await createEventStore(config.eventStore.url));
+          registry.register({ name: 'eventStore', health: () => store.health(), close: () => store.close() });
+          return store;
+        },
+      },
+      {
+        provide: ReadModelStore,
+        inject: [StoreRegistry],
+        useFactory: async (registry: StoreRegistry) => {
+          if (config.readModels.kind === 'sqlite') ensureDir(path.dirname(config.readModels.path));
+          const store = overrides.readModels ?? (await createReadModelStore(config.readModels.url));
+          registry.register({ name: 'readModels', health: () => store.health(), close: () => store.close() });
+          return store;
+        },
+      },
+      {
+        provide: BlobStore,
+        inject: [StoreRegistry],
+        useFactory: async (registry: StoreRegistry) => {
+          if (config.blobStore.kind === 'file') ensureDir(config.blobStore.dir);
+          const store = overrides.blobs ?? (await createBlobStore(config.blobStore.url));
+          registry.register({ name: 'blobs', health: () => store.health(), close: () => store.close() });
+          return store;
+        },
+      },
+    ];
+    return {
+      module: StoresModule,
+      providers,
+      exports: [APP_CONFIG, StoreRegistry, EventStore, ReadModelStore, BlobStore],
+    };
+  }
+}
+
+function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+}
