@@ -1,0 +1,154 @@
+/**
+ * The response shapes the dashboard reads, named as the public contract names
+ * them (issue 4 item 5, issue 5 item 6). Money and ratios are decimal strings;
+ * the dashboard never turns money into a float. Every read says which log
+ * position it reflects (`position`).
+ */
+export type Role = 'admin' | 'contributor' | 'consumer' | 'auditor';
+
+export interface Me {
+  role: Role;
+  subjectId: string;
+}
+
+/** Money per currency ("EUR" → "12.34"), or a single amount with `currency` beside it. */
+export type MoneyField = string | Record<string, string> | null | undefined;
+
+export interface Positioned {
+  position?: number;
+}
+
+export interface ContributorMetrics extends Positioned {
+  contributorId?: string;
+  contributionRatio: string;
+  tokens: string | number;
+  currentRevenue: MoneyField;
+  expectedPayout: MoneyField;
+  paidOut?: MoneyField;
+  balance?: MoneyField;
+  currency?: string;
+}
+
+export interface PoolEntry {
+  contributorId: string;
+  tokens: string | number;
+  ratio: string;
+}
+
+export interface Pool extends Positioned {
+  totalTokens: string | number;
+  contributors: PoolEntry[];
+}
+
+export type DatasetStatus = 'processing' | 'accepted' | 'rejected' | 'withdrawn';
+
+export interface DatasetProgress {
+  documentsDone?: number;
+  bytesRead?: number;
+  totalBytes?: number;
+}
+
+export interface Dataset extends Positioned {
+  datasetId: string;
+  contributorId: string | null;
+  status: DatasetStatus;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedAt?: string;
+  documentsIn: number | null;
+  documentsKept: number | null;
+  removed: Record<string, number>;
+  tokens: number | string | null;
+  tokenizer: string | null;
+  pipeline?: unknown;
+  progress: DatasetProgress | null;
+  rejectionReason?: string;
+}
+
+export interface Page<T> extends Positioned {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface ReportItem {
+  index: number;
+  kept: boolean;
+  reason?: string;
+  detail?: string;
+  tokens: number;
+}
+
+export interface Payout {
+  revenueId?: string;
+  consumerId?: string;
+  position?: number;
+  recordedAt?: string;
+  tokens?: string | number;
+  ratio?: string;
+  amount: string;
+  currency: string;
+}
+
+export interface AuditTrailItem {
+  position: number;
+  type: string;
+  time?: string;
+  recordedAt?: string;
+  streamId?: string;
+  data?: unknown;
+  hash: string;
+  prevHash?: string;
+}
+
+export interface LogEvent extends AuditTrailItem {
+  id?: string;
+  revision?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface LogPage extends Positioned {
+  items?: LogEvent[];
+  events?: LogEvent[];
+  nextPosition?: number | null;
+  nextCursor?: string | null;
+}
+
+export interface VerifyResult extends Positioned {
+  ok: boolean;
+  checkedEvents: number;
+  problems: unknown[];
+}
+
+export interface Allocation {
+  contributorId: string;
+  tokens: string | number;
+  ratio: string;
+  amount: string;
+}
+
+export interface PayoutRun extends Positioned {
+  revenueId: string;
+  status: string;
+  poolPosition: number;
+  totalTokens: string | number;
+  currency: string;
+  poolAmount: string;
+  remainder: string;
+  rootHash: string;
+  allocations: Allocation[];
+  nextCursor?: string | null;
+}
+
+export interface RevenueReport extends Positioned {
+  revenueId: string;
+  consumerId?: string;
+  status: string;
+  amount: string;
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  alpha?: string;
+  recordedAt?: string;
+  payoutRun?: Partial<PayoutRun> | null;
+}

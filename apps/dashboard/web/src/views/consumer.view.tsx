@@ -1,0 +1,280 @@
+import { useState } from 'preact/hooks';
+import { ApiError, type ApiClient, type Query } from '../api/api-client';
+import type { PayoutRun, RevenueReport } from '../api/contract';
+import { itemsOf } from '../api/lists';
+import { useApp, useResource } from '../app-context';
+import { ErrorNote, Loading, Section } from '../components/status';
+import { groupDigits, shortHash, timeText } from '../format';
+import { PoolHistory } from './pool.view';
+
+const SUBMITTED = '1tt.submittedRevenue';
+
+/** crypto.randomUUID exists only in secure contexts; the key just has to be random and unique. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function rememberSubmitted(revenueId: string): void {
+  const ids = submittedIds();
+  if (!ids.includes(revenueId)) sessionStorage.setItem(SUBMITTED, JSON.stringify([...ids, revenueId]));
+}
+
+function submittedIds(): string[] {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(SUBMITTED) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The consumer's reports. The contract names GET /v1/revenue/{id}; a list
+ * route (GET /v1/revenue, scoped to the caller) is the natural extension.
+ * Without it, the reports submitted from this browser session are shown.
+ */
+async function loadReports(api: ApiClient, at: Query): Promise<{ reports: RevenueReport[]; listed: boolean; position?: number }> {
+  try {
+    const page = await api.get<unknown>('/v1/revenue', { ...at, limit: 100 });
+    const position = (page as { position?: number }).position;
+    return { reports: itemsOf<RevenueReport>(page), listed: true, position };
+  } catch (e) {
+    if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
+  }
+  const reports = (await Promise.all(submittedIds().map((id) => api.getOrUndefined<RevenueReport>(`/v1/revenue/${encodeURIComponent(id)}`, at)))).filter(
+    (r): r is RevenueReport => !!r,
+  );
+  return { reports, listed: false, position: reports.reduce<number | undefined>((m, r) => (r.position === undefined ? m : Math.max(m ?? 0, r.position)), undefined) };
+}
+
+export function ConsumerView() {
+  const { me } = useApp();
+  const reports = useResource(loadReports, []);
+  return (
+    <div class="stack">
+      <h1 tabIndex={-1}>
+        Consumer <code data-testid="consumer-id">{me.subjectId}</code>
+      </h1>
+      {me.role === 'consumer' && (
+        <Section title="Report revenue" id="revenue-form">
+          <RevenueForm onSubmitted={reports.reload} />
+        </Section>
+      )}
+      <Section title="Revenue reports and payout runs" id="revenue-reports">
+        <ErrorNote error={reports.error} what="Revenue reports" />
+        <Loading loading={reports.loading && !reports.data} />
+        {reports.data && !reports.data.listed && <p class="muted small">Showing the reports submitted in this browser session.</p>}
+        {reports.data && reports.data.reports.length === 0 && <p class="muted">No revenue reports yet.</p>}
+        {reports.data && reports.data.reports.length > 0 && (
+          <ul class="plain stack">
+            {reports.data.reports.map((r) => (
+              <li key={r.revenueId}>
+                <RevenueCard report={r} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <PoolHistory />
+    </div>
+  );
+}
+
+function RevenueCard(props: { report: RevenueReport }) {
+  const r = props.report;
+  const run = useResource((api, at) => api.getOrUndefined<PayoutRun>(`/v1/payout-runs/${encodeURIComponent(r.revenueId)}`, { ...at, limit: 50 }), [r.revenueId]);
+  const p = run.data;
+  return (
+    <article class="subcard" data-testid="revenue-report" data-revenue-id={r.revenueId}>
+      <h3>
+        <span data-testid="revenue-amount" data-value={r.amount}>
+          {groupDigits(r.amount)} {r.currency}
+        </span>{' '}
+        <span class="muted small">
+          {r.periodStart?.slice(0, 10)} – {r.periodEnd?.slice(0, 10)}
+        </span>
+      </h3>
+      <p class="small">
+        Report <code>{r.revenueId}</code> · status <strong data-testid="revenue-status">{r.status}</strong>
+        {r.alpha && <> · α = {r.alpha}</>}
+        {r.recordedAt && <> · {timeText(r.recordedAt)}</>}
+      </p>
+      <ErrorNote error={run.error} what="Payout run" />
+      {!p && !run.loading && <p class="muted small">No payout run yet.</p>}
+      {p && (
+        <div data-testid="payout-run">
+          <dl class="kv">
+            <dt>Pool amount</dt>
+            <dd data-testid="payout-run-pool-amount" data-value={p.poolAmount}>
+              {groupDigits(p.poolAmount)} {p.currency}
+            </dd>
+            <dt>Pool tokens (ΣT)</dt>
+            <dd data-testid="payout-run-total-tokens" data-value={String(p.totalTokens)}>
+              {groupDigits(p.totalTokens)} at position {p.poolPosition}
+            </dd>
+            <dt>Remainder</dt>
+            <dd>{p.remainder}</dd>
+            <dt>Allocation root</dt>
+            <dd>
+              <code class="hash" title={p.rootHash}>
+                {shortHash(p.rootHash, 20)}
+              </code>
+            </dd>
+          </dl>
+          {p.allocations.length > 0 && (
+            <details>
+              <summary>Allocations ({p.allocations.length}{p.nextCursor ? '+' : ''})</summary>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Contributor</th>
+                      <th scope="col">Tokens</th>
+                      <th scope="col">Ratio</th>
+                      <th scope="col">Amount</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.allocations.map((a) => (
+                      <tr key={a.contributorId}>
+                        <td>
+                          <code>{shortHash(a.contributorId, 14)}</code>
+                        </td>
+                        <td>{groupDigits(a.tokens)}</td>
+                        <td>{a.ratio}</td>
+                        <td>
+                          {groupDigits(a.amount)} {p.currency}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+interface RevenueDraft {
+  amount: string;
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+const AMOUNT = /^\d{1,15}(\.\d{1,4})?$/;
+
+function RevenueForm(props: { onSubmitted: () => void }) {
+  const { api } = useApp();
+  const [draft, setDraft] = useState<RevenueDraft>({ amount: '', currency: 'EUR', periodStart: '', periodEnd: '' });
+  // One key per intended report: kept across retries of the same report, renewed only after success.
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | undefined>();
+  const [result, setResult] = useState<string | null>(null);
+
+  const set = (k: keyof RevenueDraft) => (e: Event) => {
+    setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value });
+    setConfirming(false);
+  };
+
+  const review = (e: Event) => {
+    e.preventDefault();
+    setResult(null);
+    if (!AMOUNT.test(draft.amount.trim())) return setError(new Error('Amount: a decimal number such as 1250.00'));
+    if (!/^[A-Z]{3}$/.test(draft.currency.trim())) return setError(new Error('Currency: a three-letter ISO 4217 code such as EUR'));
+    if (!draft.periodStart || !draft.periodEnd || draft.periodEnd < draft.periodStart) return setError(new Error('Period: a start date and an end date on or after it'));
+    setError(undefined);
+    setConfirming(true);
+  };
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body = {
+        amount: draft.amount.trim(),
+        currency: draft.currency.trim(),
+        periodStart: new Date(`${draft.periodStart}T00:00:00Z`).toISOString(),
+        // The period covers the whole end day.
+        periodEnd: new Date(`${draft.periodEnd}T23:59:59.999Z`).toISOString(),
+      };
+      const res = await api.request<{ revenueId: string; status: string }>('POST', '/v1/revenue', { body, headers: { 'idempotency-key': key } });
+      rememberSubmitted(res.body.revenueId);
+      setResult(`${res.status === 200 ? 'Already recorded (same key and report)' : 'Recorded'}: report ${res.body.revenueId}, status ${res.body.status}.`);
+      setConfirming(false);
+      setDraft({ ...draft, amount: '' });
+      setKey(newIdempotencyKey());
+      props.onSubmitted();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={review} data-testid="revenue-form-el">
+      <div class="grid2">
+        <div class="field">
+          <label for="rev-amount">Amount</label>
+          <input id="rev-amount" inputMode="decimal" required value={draft.amount} onInput={set('amount')} placeholder="1250.00" data-testid="revenue-amount-input" />
+        </div>
+        <div class="field">
+          <label for="rev-currency">Currency</label>
+          <input id="rev-currency" required maxLength={3} value={draft.currency} onInput={set('currency')} autocomplete="off" data-testid="revenue-currency-input" />
+        </div>
+        <div class="field">
+          <label for="rev-start">Period start</label>
+          <input id="rev-start" type="date" required value={draft.periodStart} onInput={set('periodStart')} data-testid="revenue-start-input" />
+        </div>
+        <div class="field">
+          <label for="rev-end">Period end</label>
+          <input id="rev-end" type="date" required value={draft.periodEnd} onInput={set('periodEnd')} data-testid="revenue-end-input" />
+        </div>
+      </div>
+      <p class="small">
+        Idempotency key <code data-testid="idempotency-key">{key}</code>: a retry with this key never records the report twice.
+      </p>
+      {!confirming && (
+        <button type="submit" data-testid="revenue-review">
+          Review
+        </button>
+      )}
+      {confirming && (
+        <div class="confirm" role="group" aria-labelledby="confirm-heading" data-testid="revenue-confirm">
+          <h3 id="confirm-heading">Confirm this revenue report</h3>
+          <p>
+            <strong>
+              {groupDigits(draft.amount.trim())} {draft.currency.trim()}
+            </strong>{' '}
+            for {draft.periodStart} to {draft.periodEnd}. The contributors' share is then allocated by a payout run; a report cannot be edited afterwards.
+          </p>
+          <div class="row">
+            <button type="button" onClick={confirm} disabled={busy} data-testid="revenue-confirm-submit">
+              {busy ? 'Submitting…' : 'Confirm and submit'}
+            </button>
+            <button type="button" class="secondary" onClick={() => setConfirming(false)} disabled={busy}>
+              Edit
+            </button>
+          </div>
+        </div>
+      )}
+      <ErrorNote error={error} what="Revenue" />
+      {result && (
+        <p class="ok" role="status" data-testid="revenue-result">
+          {result}
+        </p>
+      )}
+    </form>
+  );
+}

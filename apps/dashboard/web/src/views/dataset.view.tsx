@@ -1,0 +1,132 @@
+import { useState } from 'preact/hooks';
+import type { Dataset, ReportItem } from '../api/contract';
+import { itemsOf, nextCursorOf } from '../api/lists';
+import { useResource } from '../app-context';
+import { useCursorPages } from '../components/cursor-pages';
+import { Metric } from '../components/metric';
+import { ErrorNote, Loading, Pager, Section, StatusBadge } from '../components/status';
+import { bytes, groupDigits, reasonLabel, timeText } from '../format';
+import { Link } from '../router';
+import { progressOf, RemovedList } from './datasets-table';
+
+/** One dataset: what was kept, what was removed and why, document by document. */
+export function DatasetView(props: { datasetId: string }) {
+  const id = props.datasetId;
+  const dataset = useResource((api, at) => api.get<Dataset>(`/v1/datasets/${encodeURIComponent(id)}`, at), [id]);
+  const d = dataset.data;
+  const progress = d ? progressOf(d) : undefined;
+  return (
+    <div class="stack">
+      <h1 tabIndex={-1}>
+        Dataset {d ? <span data-testid="dataset-file-name">{d.fileName}</span> : <code>{id}</code>}
+      </h1>
+      {d?.contributorId && (
+        <p>
+          <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>← Contributor {d.contributorId}</Link>
+        </p>
+      )}
+      <ErrorNote error={dataset.error} what="Dataset" />
+      <Loading loading={dataset.loading && !d} />
+      {d && (
+        <Section title="Summary" id="dataset-summary">
+          <p>
+            <StatusBadge status={d.status} /> {d.rejectionReason && <span>{d.rejectionReason}</span>}
+          </p>
+          {progress && (
+            <div class="progress">
+              <progress value={progress.value} max={progress.max} aria-label="Processing progress" data-testid="dataset-progress" />
+              <span class="small">{progress.text}</span>
+            </div>
+          )}
+          <dl class="metrics">
+            <Metric label="Documents in" testId="dataset-documents-in" value={d.documentsIn ?? ''} display={groupDigits(d.documentsIn)} />
+            <Metric label="Documents kept" testId="dataset-documents-kept" value={d.documentsKept ?? ''} display={groupDigits(d.documentsKept)} />
+            <Metric label="Tokens" testId="dataset-tokens-total" value={d.tokens ?? ''} display={groupDigits(d.tokens)} hint={d.tokenizer ?? undefined} />
+            <Metric label="Size" testId="dataset-size" value={d.sizeBytes} display={bytes(d.sizeBytes)} />
+          </dl>
+          <h3>Removed per reason</h3>
+          <RemovedList removed={d.removed} />
+          <dl class="kv">
+            <dt>Dataset id</dt>
+            <dd>
+              <code>{d.datasetId}</code>
+            </dd>
+            <dt>SHA-256</dt>
+            <dd>
+              <code class="wrap">{d.sha256}</code>
+            </dd>
+            <dt>Uploaded</dt>
+            <dd>{timeText(d.uploadedAt)}</dd>
+            <dt>Tokenizer</dt>
+            <dd>{d.tokenizer ?? '—'}</dd>
+          </dl>
+        </Section>
+      )}
+      {d && <ReportSection datasetId={id} reasons={Object.keys(d.removed ?? {}).sort()} />}
+    </div>
+  );
+}
+
+function ReportSection(props: { datasetId: string; reasons: string[] }) {
+  const [reason, setReason] = useState('');
+  const pages = useCursorPages();
+  const report = useResource(
+    (api, at) => api.get<unknown>(`/v1/datasets/${encodeURIComponent(props.datasetId)}/report`, { ...at, cursor: pages.cursor, limit: 50, reason }),
+    [props.datasetId, pages.cursor, reason],
+  );
+  const items = itemsOf<ReportItem>(report.data);
+  const next = nextCursorOf(report.data);
+  return (
+    <Section title="Per-document report" id="report">
+      <div class="field inline">
+        <label for="report-reason">Show</label>
+        <select
+          id="report-reason"
+          value={reason}
+          data-testid="report-reason"
+          onChange={(e) => {
+            setReason((e.target as HTMLSelectElement).value);
+            pages.reset();
+          }}
+        >
+          <option value="">all documents</option>
+          <option value="kept">kept only</option>
+          {props.reasons.map((r) => (
+            <option key={r} value={r}>
+              removed: {reasonLabel(r)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNote error={report.error} what="Report" />
+      {items.length === 0 && !report.loading ? (
+        <p class="muted">No documents on this page.</p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="report-table">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Tokens</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((it) => (
+                <tr key={it.index} data-testid="report-row" data-kept={String(it.kept)} data-reason={it.reason ?? ''}>
+                  <td>{it.index}</td>
+                  <td>
+                    {it.kept ? <span class="ok">kept</span> : <span>removed: {reasonLabel(it.reason ?? 'unknown')}</span>}
+                    {it.detail && <div class="small muted">{it.detail}</div>}
+                  </td>
+                  <td>{groupDigits(it.tokens)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager label="Report pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />
+    </Section>
+  );
+}
