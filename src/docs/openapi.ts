@@ -11,6 +11,31 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
         'Requests are rate limited per key (429 with Retry-After).',
     )
     .setVersion('1')
+    .addGlobalResponse({
+      status: 'default',
+      description: 'Any error, as RFC 9457 problem details',
+      content: {
+        'application/problem+json': {
+          schema: {
+            type: 'object',
+            required: ['type', 'title', 'status', 'detail', 'code'],
+            properties: {
+              type: { type: 'string', example: 'urn:1tt:problem:invalid_request' },
+              title: { type: 'string', example: 'Bad Request' },
+              status: { type: 'integer', example: 400 },
+              detail: { type: 'string' },
+              instance: { type: 'string', example: '/v1/revenue' },
+              code: { type: 'string', example: 'invalid_request', description: 'Stable machine-readable error code.' },
+              errors: {
+                type: 'array',
+                items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+              },
+              hint: { type: 'string', description: 'How to fix the request.' },
+            },
+          },
+        },
+      },
+    })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: '1tt_<keyId>_<secret>', description: 'An API key issued by an admin.' })
     .build();
   const document = SwaggerModule.createDocument(app, config);

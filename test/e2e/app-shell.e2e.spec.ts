@@ -50,6 +50,9 @@ const domainErrors: Record<string, () => Error> = {
   crash: () => new Error('secret internal detail'),
 };
 
+/** Holds a request open until the test releases it (graceful shutdown test). */
+const gate = { entered: (): void => undefined, release: (): void => undefined };
+
 @Controller('fixture')
 class FixtureHttpController {
   constructor(private readonly events: EventStore) {}
@@ -74,6 +77,15 @@ class FixtureHttpController {
   contributor(@Param('id') id: string, @CurrentPrincipal() p: Principal): { id: string } {
     assertContributorAccess(p, id, { hideExistence: id.startsWith('private-') });
     return { id };
+  }
+
+  @Get('slow')
+  async slow(): Promise<{ head: number }> {
+    await new Promise<void>((resolve) => {
+      gate.release = resolve;
+      gate.entered();
+    });
+    return { head: await this.events.headPosition() };
   }
 
   @Get('public')
@@ -372,6 +384,24 @@ describe('API shell (e2e, embedded stores)', () => {
       await h.close();
       await expect(conn.next(() => false, 5000)).rejects.toThrow(/ended/);
     });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes an in-flight request on open stores, then closes them', async () => {
+    const h = await startTestApp({ imports: [FixtureModule] });
+    const entered = new Promise<void>((resolve) => (gate.entered = resolve));
+    const pending = h.http.get('/fixture/slow').set(h.auth()).then((r) => r);
+    await entered;
+    const closing = h.close();
+    await new Promise((r) => setTimeout(r, 50));
+    gate.release();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body.head).toEqual(expect.any(Number));
+    await closing;
+    const health = await h.get(EventStore).health().catch((e: Error) => ({ ok: false, detail: e.message }));
+    expect(health.ok).toBe(false);
   });
 });
 
