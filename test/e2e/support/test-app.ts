@@ -66,10 +66,11 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     ...(envAdminKey ? { ADMIN_API_KEY: envAdminKey } : {}),
     ...options.env,
   };
-  const config = loadConfig(env);
   const announced: string[] = [];
   let app: INestApplication;
+  let config: AppConfig;
   try {
+    config = loadConfig(env);
     app = await createApp(config, {
       announce: (line) => announced.push(line),
       imports: options.imports,
