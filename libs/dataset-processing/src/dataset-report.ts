@@ -90,6 +90,8 @@ export class ReportWriter {
   }
 
   async discard(): Promise<void> {
+    // Writes still queued fail with ERR_STREAM_DESTROYED as an 'error' event: expected here, the file is dropped.
+    this.out.on('error', () => undefined);
     this.out.destroy();
     await fsp.rm(path.dirname(this.file), { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { createWriteStream, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, pipeline as pipeStreams } from 'node:stream';
 import { pipeline as pump } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
@@ -103,8 +103,8 @@ async function* decompressed(raw: AsyncIterable<Buffer>, compression: string, li
   if (compression === 'gzip') {
     const gunzip = createGunzip();
     const src = Readable.from(raw);
-    src.on('error', (e) => gunzip.destroy(e));
-    src.pipe(gunzip);
+    // pipeline (not pipe) so that tearing down one side never writes into a destroyed stream; errors surface through the iteration below.
+    pipeStreams(src, gunzip, () => undefined);
     try {
       for await (const c of gunzip as AsyncIterable<Buffer>) {
         check(c.length);
@@ -139,6 +139,16 @@ async function* decompressed(raw: AsyncIterable<Buffer>, compression: string, li
   } catch (e) {
     if (e instanceof FormatRejection) throw e;
     throw new FormatRejection('corrupt_compression', `zstd: ${(e as Error).message}`, { byteOffset: progress.compressedBytesRead });
+  }
+  try {
+    z.push(new Uint8Array(0), true);
+  } catch (e) {
+    throw new FormatRejection('truncated_compression', `zstd: ${(e as Error).message}`, { byteOffset: progress.compressedBytesRead });
+  }
+  while (queue.length) {
+    const b = queue.shift()!;
+    check(b.length);
+    yield b;
   }
   if (!ended) throw new FormatRejection('truncated_compression', 'zstd: the stream ends before its last frame', { byteOffset: progress.compressedBytesRead });
 }
@@ -238,7 +248,9 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, textField: string, limi
   async function* validated(): AsyncGenerator<string> {
     for await (const l of utf8Lines(bytes, limits)) yield l.text + '\n';
   }
-  const parser = Readable.from(validated()).pipe(parseCsv({ bom: true, relax_column_count: true, max_record_size: limits.maxDocumentBytes }));
+  const parser = parseCsv({ bom: true, relax_column_count: true, max_record_size: limits.maxDocumentBytes });
+  const src = Readable.from(validated());
+  pipeStreams(src, parser, () => undefined);
   let column = -1;
   try {
     for await (const row of parser as AsyncIterable<string[]>) {
@@ -255,6 +267,7 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, textField: string, limi
     const err = e as Error & { lines?: number };
     throw new FormatRejection('invalid_csv', `CSV: ${err.message}`, { line: err.lines });
   } finally {
+    src.destroy();
     parser.destroy();
   }
   if (column < 0) throw new FormatRejection('missing_text_column', `The CSV has no header with a column "${textField}"`, { line: 1 });

@@ -1,0 +1,222 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { EventStore } from '@1tt/event-store';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const LICENSES = '/usr/share/common-licenses';
+const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
+/** A whole license as one document (blank lines collapsed so a .txt keeps it in one piece). */
+const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();
+/**
+ * The app's pool is shared by every test of a describe, so each test works on
+ * its own variants of the texts: each line's words in a seeded order (same
+ * words and lines, so the quality filters judge it like the original; other
+ * 5-grams, so it matches nothing another test uploaded).
+ */
+function variant(name: string, seed: number): string {
+  let x = seed >>> 0 || 1;
+  return doc(name)
+    .split('\n')
+    .map((line) => {
+      // Shuffle each line's words but its last (so lines still end as before).
+      const words = line.split(' ');
+      for (let i = words.length - 2; i > 0; i--) {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        const j = x % (i + 1);
+        [words[i], words[j]] = [words[j], words[i]];
+      }
+      return words.join(' ');
+    })
+    .join('\n');
+}
+/** A few words changed (a near copy). */
+const edited = (text: string) => text.split(' ').map((w, i) => (i % 150 === 75 ? 'changed' : w)).join(' ');
+const txt = (...names: string[]) => names.map(doc).join('\n\n');
+
+function upload(t: TestApp, key: string, fileName: string, content: string | Buffer, fields: Record<string, string> = {}) {
+  let req = t.http.post('/v1/datasets').set(t.auth(key));
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  return req.attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), fileName);
+}
+
+// Response bodies are checked with toMatchObject; a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function decided(t: TestApp, key: string, datasetId: string): Promise<Record<string, any>> {
+  for (let i = 0; i < 1200; i++) {
+    const r = await t.http.get(`/v1/datasets/${datasetId}`).set(t.auth(key));
+    if (r.status !== 200) throw new Error(`GET ${datasetId}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body.status !== 'processing') return r.body;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${datasetId} still processing`);
+}
+
+async function uploadAndDecide(t: TestApp, key: string, fileName: string, content: string | Buffer, fields: Record<string, string> = {}) {
+  const r = await upload(t, key, fileName, content, fields);
+  if (r.status !== 202) throw new Error(`upload ${fileName}: ${r.status} ${JSON.stringify(r.body)}`);
+  expect(r.body).toEqual({ datasetId: expect.any(String), status: 'processing' });
+  return decided(t, key, r.body.datasetId);
+}
+
+describe('datasets over HTTP (real app, embedded stores)', () => {
+  let t: TestApp;
+  let alice: string;
+  let bob: string;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { WORKER_THREADS: '2' } });
+    alice = (await t.issueKey('contributor', 'alice')).apiKey;
+    bob = (await t.issueKey('contributor', 'bob')).apiKey;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('accepts every format (txt, jsonl with a custom text field, csv, parquet, gzip, zstd) with the right counts', async () => {
+    const a = await uploadAndDecide(t, alice, 'licenses.txt', txt('GPL-1', 'BSD'));
+    expect(a).toMatchObject({ status: 'accepted', contributorId: 'alice', fileName: 'licenses.txt', documentsIn: 2, documentsKept: 2, removed: {}, tokenizer: 'o200k_base', progress: null });
+    expect(a.tokens).toBeGreaterThan(1500);
+    expect(a.pipeline).toMatchObject({ name: 'default-english-prose', configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    const jsonl = [JSON.stringify({ content: doc('Apache-2.0') }), '{not json', JSON.stringify({ content: 'too short' }), JSON.stringify({ content: doc('CC0-1.0') }), JSON.stringify({ content: doc('Artistic') }), JSON.stringify({ content: doc('LGPL-3') }), JSON.stringify({ content: doc('GFDL-1.2') }), JSON.stringify({ content: doc('GPL-2') }), JSON.stringify({ content: doc('LGPL-2') }), JSON.stringify({ content: doc('GPL-3') }), JSON.stringify({ content: doc('MPL-2.0') })].join('\n');
+    const j = await uploadAndDecide(t, alice, 'set.jsonl', jsonl, { textField: 'content' });
+    expect(j).toMatchObject({ status: 'accepted', documentsIn: 11, documentsKept: 8 });
+    expect(j.removed).toMatchObject({ invalid_json: 1, 'gopher_quality:max_non_alpha_words_ratio': 1 });
+
+    const csv = 'id,text\n1,"' + variant('LGPL-2.1', 11).replace(/"/g, '""') + '"\n2,"' + variant('GFDL-1.3', 12).replace(/"/g, '""') + '"\n';
+    expect(await uploadAndDecide(t, bob, 'set.csv', csv)).toMatchObject({ status: 'accepted', documentsIn: 2 });
+
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const pq = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: [doc('GPL-1').split(' ').reverse().join(' ') + ' Reversed.', 'x'], type: 'STRING' }] }));
+    expect(await uploadAndDecide(t, bob, 'set.parquet', pq)).toMatchObject({ status: 'accepted', documentsIn: 2, documentsKept: 1 });
+
+    const gz = gzipSync(Buffer.from(doc('Artistic').split(' ').reverse().join(' ')));
+    expect(await uploadAndDecide(t, bob, 'set.txt.gz', gz)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
+
+    const zst = execFileSync('zstd', ['-c', '-q'], { input: Buffer.from(JSON.stringify({ text: doc('Apache-2.0').split(' ').reverse().join(' ') }) + '\n') });
+    expect(await uploadAndDecide(t, bob, 'set.jsonl.zst', zst)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
+  });
+
+  it('decides duplicates in log order across contributors: the earlier keeps it; the report never says whose', async () => {
+    const carol = (await t.issueKey('contributor', 'carol')).apiKey;
+    const dave = (await t.issueKey('contributor', 'dave')).apiKey;
+    const [gpl, lgpl] = [variant('GPL-2', 21), variant('LGPL-2.1', 22)];
+    const first = await uploadAndDecide(t, carol, 'first.txt', [gpl, lgpl].join('\n\n'));
+    expect(first).toMatchObject({ status: 'accepted', documentsKept: 2 });
+    const second = await uploadAndDecide(t, dave, 'second.txt', [variant('BSD', 23), gpl, edited(lgpl)].join('\n\n'));
+    expect(second).toMatchObject({ status: 'accepted', documentsIn: 3, documentsKept: 1, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2 });
+    const report = await t.http.get(`/v1/datasets/${second.datasetId}/report`).set(t.auth(dave)).expect(200);
+    expect(report.body.items).toEqual([
+      { index: 0, kept: true, tokens: expect.any(Number) },
+      { index: 1, kept: false, reason: 'exact_duplicate', detail: 'duplicates an earlier contribution', tokens: 0 },
+      { index: 2, kept: false, reason: 'near_duplicate', detail: 'duplicates an earlier contribution', tokens: 0 },
+    ]);
+    expect(report.body.nextCursor).toBeNull();
+    expect(JSON.stringify(report.body)).not.toContain(first.datasetId);
+    expect(JSON.stringify(report.body)).not.toContain('carol');
+    const page = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=1&reason=near_duplicate`).set(t.auth(dave)).expect(200);
+    expect(page.body).toEqual({ items: [expect.objectContaining({ index: 2 })], nextCursor: null });
+    const admin = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=2`).set(t.auth()).expect(200);
+    expect(admin.body.items[1].duplicateOf).toMatchObject({ datasetId: first.datasetId, documentIndex: 0 });
+    expect(admin.body.nextCursor).toBe('1');
+
+    // Contributors see only their own datasets.
+    await t.http.get(`/v1/datasets/${first.datasetId}`).set(t.auth(dave)).expect(404);
+    const list = await t.http.get('/v1/contributors/dave/datasets').set(t.auth(dave)).expect(200);
+    expect(list.body.items.map((d: { datasetId: string }) => d.datasetId)).toEqual([second.datasetId]);
+    await t.http.get('/v1/contributors/carol/datasets').set(t.auth(dave)).expect(404);
+  });
+
+  it('refuses an identical file at once (409 naming the earlier upload time, not its owner)', async () => {
+    const content = [variant('LGPL-2', 31), variant('Artistic', 32)].join('\n\n');
+    const first = await uploadAndDecide(t, alice, 'one.txt', content);
+    const r = await upload(t, bob, 'two.txt', content).expect(409);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(r.body.detail ?? r.body.title).toContain(first.uploadedAt);
+    expect(JSON.stringify(r.body)).not.toContain('alice');
+    expect(JSON.stringify(r.body)).not.toContain(first.datasetId);
+  });
+
+  it('after a withdrawal, a new upload of similar content is kept; a second withdrawal is a 409', async () => {
+    const eve = (await t.issueKey('contributor', 'eve')).apiKey;
+    const content = variant('GFDL', 41);
+    const first = await uploadAndDecide(t, eve, 'gfdl.txt', content);
+    expect(first.documentsKept).toBe(1);
+    await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(bob)).expect(404);
+    expect((await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(200)).body).toEqual({ datasetId: first.datasetId, status: 'withdrawn' });
+    await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(409);
+    expect((await decided(t, eve, first.datasetId)).status).toBe('withdrawn');
+    const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', edited(content));
+    expect(again).toMatchObject({ status: 'accepted', documentsKept: 1 });
+  });
+
+  it("registers a consumer's reference corpus (admin only); contributions matching it are already_held_by_consumer", async () => {
+    await t.get(EventStore).appendToStream('consumer-acme', [{ type: 'ConsumerRegistered', data: { consumerId: 'acme', name: 'Acme' } }], { expectedRevision: 'no-stream' });
+    const held = variant('GPL-3', 51);
+    const corpus = [variant('CC0-1.0', 52), held].join('\n\n');
+    await upload(t, alice, 'ref.txt', corpus, { kind: 'reference', consumerId: 'acme' }).expect(403);
+    const ref = await upload(t, t.adminKey, 'ref.txt', corpus, { kind: 'reference', consumerId: 'acme' }).expect(202);
+    const refView = await decided(t, t.adminKey, ref.body.datasetId);
+    expect(refView).toMatchObject({ status: 'accepted', kind: 'reference', consumerId: 'acme', contributorId: null });
+    await t.http.get(`/v1/datasets/${ref.body.datasetId}`).set(t.auth(alice)).expect(404);
+    const c = await uploadAndDecide(t, alice, 'mine.txt', [edited(held), variant('GPL-1', 53)].join('\n\n'));
+    expect(c).toMatchObject({ documentsKept: 1, removed: { already_held_by_consumer: 1 }, duplicatesOfEarlier: 0 });
+    const items = (await t.http.get(`/v1/datasets/${c.datasetId}/report`).set(t.auth(alice)).expect(200)).body.items;
+    expect(items[0]).toEqual({ index: 0, kept: false, reason: 'already_held_by_consumer', detail: 'the consumer already holds this text', tokens: 0 });
+  });
+
+  it('rejects malformed files with the reason and where: invalid UTF-8, truncated gzip, binary data, CSV without the text column', async () => {
+    const bad = Buffer.concat([Buffer.from(doc('BSD') + '\n\nsecond line\n'), Buffer.from([0xc3, 0x28]), Buffer.from(' more\n')]);
+    const u = await uploadAndDecide(t, alice, 'bad.txt', bad);
+    expect(u).toMatchObject({ status: 'rejected', rejectionReason: 'invalid_utf8', documentsKept: null });
+    expect(u.rejection.line).toBeGreaterThan(0);
+    const gz = gzipSync(Buffer.from(doc('GPL-3')));
+    expect(await uploadAndDecide(t, alice, 'cut.txt.gz', gz.subarray(0, gz.length - 200))).toMatchObject({ status: 'rejected', rejectionReason: 'truncated_compression' });
+    const binary = Buffer.alloc(4096, 0);
+    expect(await uploadAndDecide(t, alice, 'zeros.txt', binary)).toMatchObject({ status: 'rejected', rejectionReason: 'binary_content' });
+    expect(await uploadAndDecide(t, alice, 'cols.csv', 'id,body\n1,hello\n')).toMatchObject({ status: 'rejected', rejectionReason: 'missing_text_column' });
+  });
+
+  it('refuses unsupported types naming the allowed ones, and keeps only the base name of a path-like file name', async () => {
+    const r = await upload(t, alice, 'data.exe', 'hello').expect(400);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(r.body)).toContain('.jsonl');
+    const ok = await upload(t, alice, '../../etc/passwd.txt', variant('GPL-1', 71)).expect(202);
+    expect((await decided(t, alice, ok.body.datasetId)).fileName).toBe('passwd.txt');
+  });
+});
+
+describe('upload limits and restarts', () => {
+  it('answers 413 problem+json past UPLOAD_MAX_BYTES', async () => {
+    const t = await startTestApp({ env: { UPLOAD_MAX_BYTES: '65536', WORKER_THREADS: '1' } });
+    try {
+      const key = (await t.issueKey('contributor', 'big')).apiKey;
+      const r = await upload(t, key, 'big.txt', Buffer.alloc(300 * 1024, 'a sentence of text. ')).expect(413);
+      expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      await upload(t, key, 'small.txt', doc('BSD')).expect(202);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('finishes a dataset cut off mid-processing after a restart on the same data, counted once', async () => {
+    let t = await startTestApp({ env: { WORKER_THREADS: '1' } });
+    try {
+      const key = (await t.issueKey('contributor', 'crash')).apiKey;
+      const names = ['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'GPL-3', 'Artistic'];
+      const big = Array.from({ length: 300 }, (_, i) => `Variant ${i}. ${doc(names[i % names.length]).split(' ').sort(() => 0).reverse().slice(i % 50).join(' ')}`).join('\n\n');
+      const r = await upload(t, key, 'big.txt', big).expect(202);
+      const id = r.body.datasetId as string;
+      const during = await t.http.get(`/v1/datasets/${id}`).set(t.auth(key)).expect(200);
+      expect(during.body).toMatchObject({ status: 'processing', progress: { totalBytes: Buffer.byteLength(big) } });
+      t = await t.restart();
+      const done = await decided(t, key, id);
+      expect(done.status).toBe('accepted');
+      const types = (await t.get(EventStore).readStream(`dataset-${id}`)).map((e) => e.type);
+      expect(types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
+    } finally {
+      await t.close();
+    }
+  });
+});
