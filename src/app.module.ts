@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChangeFeedModule } from './change-feed/change-feed.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
 
@@ -24,7 +25,7 @@ export interface AppModuleOptions {
  * injecting the ports (EventStore, ReadModelStore, BlobStore), the config
  * with @Inject(APP_CONFIG), ApiKeyService and ChangeFeed, all global.
  */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register()];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register()];
 
 @Module({})
 export class AppModule {

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PAYOUT_POLICIES } from './consumer-account';
+
+export class SetAgreementRequest {
+  @ApiProperty({ description: 'Share of revenue paid to contributors: decimal string, 0 < α ≤ 1, at most 6 decimals.', example: '0.3' })
+  @IsString()
+  @MaxLength(40)
+  alpha!: string;
+
+  @ApiProperty({ description: 'ISO 4217 code of the revenue currency.', example: 'USD' })
+  @IsString()
+  @MaxLength(8)
+  currency!: string;
+
+  @ApiProperty({ enum: PAYOUT_POLICIES, description: 'snapshot: tokens in the pool at the report; time-weighted: tokens × time in the pool during the period.' })
+  @IsIn(PAYOUT_POLICIES as string[])
+  policy!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the agreement starts to apply (default: now). Revenue keeps the agreement in effect when it was reported.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  effectiveFrom?: string;
+}
+
+export class AgreementResponse {
+  @ApiProperty() consumerId!: string;
+  @ApiProperty() alpha!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ enum: PAYOUT_POLICIES }) policy!: string;
+  @ApiProperty({ format: 'date-time' }) effectiveFrom!: string;
+  @ApiProperty({ description: 'Revision of the consumer stream (also the ETag).' }) revision!: number;
+}

@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AgreementHttpController } from './agreement/agreement.http.controller';
+import { SetAgreementHandler } from './agreement/set-agreement.handler';
+import { Clock, IdGenerator, SystemClock, UuidGenerator } from './clock';
+import { PAYOUT_PROCESSOR_OPTIONS, PayoutProcessor, type PayoutProcessorOptions } from './payout/payout-processor';
+import { PartiesHttpController } from './registration/parties.http.controller';
+import { RegisterPartyHandler } from './registration/register-party.handler';
+import { ReportRevenueHandler } from './revenue/report-revenue.handler';
+import { RevenueHttpController } from './revenue/revenue.http.controller';
+import { SettlePayoutHandler } from './settlement/settle-payout.handler';
+import { SettlementsHttpController } from './settlement/settlements.http.controller';
+
+export interface LedgerModuleOptions {
+  clock?: Clock;
+  ids?: IdGenerator;
+  processor?: PayoutProcessorOptions;
+}
+
+/**
+ * The ledger's write side: command handlers on the CommandBus (thin: read →
+ * fold → decide → append), their routes, and the payout processor. Stores,
+ * config and ApiKeyService come from the global shell modules.
+ */
+@Module({})
+export class LedgerModule {
+  static register(options: LedgerModuleOptions = {}): DynamicModule {
+    return {
+      module: LedgerModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [PartiesHttpController, AgreementHttpController, RevenueHttpController, SettlementsHttpController],
+      providers: [
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        { provide: IdGenerator, useValue: options.ids ?? new UuidGenerator() },
+        { provide: PAYOUT_PROCESSOR_OPTIONS, useValue: options.processor ?? {} },
+        PayoutProcessor,
+        RegisterPartyHandler,
+        SetAgreementHandler,
+        ReportRevenueHandler,
+        SettlePayoutHandler,
+      ],
+      exports: [PayoutProcessor],
+    };
+  }
+}

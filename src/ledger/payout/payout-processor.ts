@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ConflictError } from '@1tt/domain-errors';
+import { EventStore, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { ReadModelStore } from '@1tt/read-models';
+import { payoutRunStream } from '../ledger-stream';
+import { PayoutPool } from './payout-pool';
+import { computePayoutRun, type RevenueReportedData } from './payout-run';
+
+/** Name of the processor's checkpoint in the read-model store. */
+export const PAYOUT_PROCESSOR = 'payout-processor';
+
+export interface PayoutProcessorOptions {
+  /** false: fold only (settlements still see allocations), never write runs. Default true. */
+  react?: boolean;
+}
+export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
+
+/**
+ * Reacts to every RevenueReported with its payout run. It reads the whole
+ * log once from position 0 (the pool fold needs every dataset event) and
+ * keeps the fold in memory, advanced in log order, so each report's run
+ * uses the pool as of the report's own position without re-reading the
+ * log. Runs are appended to `payout-run-<revenueId>` with 'no-stream': a
+ * replay, a restart before the checkpoint was saved, or a second processor
+ * in another API process gets WrongExpectedRevision and skips, so a report
+ * is paid at most once. The checkpoint (read-model store, projection
+ * "payout-processor") only marks which reports have been handled: after a
+ * crash every report past it is reconsidered, and the missing runs are
+ * written.
+ */
+@Injectable()
+export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('PayoutProcessor');
+  readonly pool = new PayoutPool();
+  private subscription?: Subscription;
+  private checkpoint = 0;
+  private waiters: Array<{ position: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure?: unknown;
+  private readonly react: boolean;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readModels: ReadModelStore,
+    @Optional() @Inject(PAYOUT_PROCESSOR_OPTIONS) options?: PayoutProcessorOptions,
+  ) {
+    this.react = options?.react ?? true;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    this.checkpoint = await this.readModels.getCheckpoint(PAYOUT_PROCESSOR);
+    this.failure = undefined;
+    const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
+    this.subscription = subscription;
+    subscription.done.then(
+      () => undefined,
+      (e: unknown) => {
+        this.failure = e;
+        this.logger.error(`Payout processor stopped at position ${this.pool.position}: ${(e as Error).message}`);
+        for (const w of this.waiters.splice(0)) w.reject(e);
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    const sub = this.subscription;
+    this.subscription = undefined;
+    await sub?.stop();
+  }
+
+  /** Resolves once the fold (and every run it owed) has reached `position`. */
+  waitFor(position: number): Promise<void> {
+    if (this.pool.position >= position) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+  }
+
+  /** Waits until everything in the log now has been folded (and paid). */
+  async catchUp(): Promise<void> {
+    await this.waitFor(await this.events.headPosition());
+  }
+
+  private async handle(batch: RecordedEvent[]): Promise<void> {
+    for (const e of batch) {
+      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) await this.pay(e);
+      this.pool.apply(e);
+    }
+    const last = batch[batch.length - 1]?.position ?? 0;
+    if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
+    this.waiters = this.waiters.filter((w) => {
+      if (w.position > this.pool.position) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  private async pay(report: RecordedEvent): Promise<void> {
+    const data = report.data as RevenueReportedData;
+    if (this.pool.hasCompletedRun(data.revenueId)) return;
+    const run = computePayoutRun(data, report.position, this.pool);
+    try {
+      await this.events.appendToStream(payoutRunStream(data.revenueId), run.map((ev) => ({ ...ev, metadata: { ...ev.metadata, causationId: report.id } })), { expectedRevision: 'no-stream' });
+    } catch (e) {
+      if (e instanceof WrongExpectedRevision) return; // already paid (a replay or another processor)
+      throw e;
+    }
+  }
+
+  private async saveCheckpoint(position: number): Promise<void> {
+    try {
+      await this.readModels.transact(PAYOUT_PROCESSOR, (tx) => tx.setCheckpoint(position));
+      this.checkpoint = position;
+    } catch (e) {
+      // Another processor moved it: its value is as good as ours (runs are no-stream).
+      if (e instanceof ConflictError) {
+        this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
+        return;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@1tt/access';
+import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
+import { RegisterParty } from './register-party.command';
+import { AuditorRegisteredResponse, ConsumerRegisteredResponse, ContributorRegisteredResponse, RegisterPartyRequest } from './register-party.request.dto';
+
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Controller('v1')
+@Roles('admin')
+export class PartiesHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('contributors')
+  @ApiOperation({ summary: 'Register a contributor and issue its API key (admin). The key is in this response only.' })
+  @ApiCreatedResponse({ type: ContributorRegisteredResponse })
+  async contributor(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<ContributorRegisteredResponse> {
+    const r = await this.commands.execute(new RegisterParty('contributor', body.displayName.trim(), by));
+    return { contributorId: r.id, apiKey: r.apiKey };
+  }
+
+  @Post('consumers')
+  @ApiOperation({ summary: 'Register a data consumer and issue its API key (admin).' })
+  @ApiCreatedResponse({ type: ConsumerRegisteredResponse })
+  async consumer(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<ConsumerRegisteredResponse> {
+    const r = await this.commands.execute(new RegisterParty('consumer', body.displayName.trim(), by));
+    return { consumerId: r.id, apiKey: r.apiKey };
+  }
+
+  @Post('auditors')
+  @ApiOperation({ summary: 'Register an auditor and issue its API key (admin).' })
+  @ApiCreatedResponse({ type: AuditorRegisteredResponse })
+  async auditor(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<AuditorRegisteredResponse> {
+    const r = await this.commands.execute(new RegisterParty('auditor', body.displayName.trim(), by));
+    return { auditorId: r.id, apiKey: r.apiKey };
+  }
+}

@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+
+export class ReportRevenueRequest {
+  @ApiProperty({ description: "Revenue as a decimal string in the agreement's currency, > 0, no more decimals than the currency has.", example: '1250.00' })
+  @IsString()
+  @MaxLength(40)
+  amount!: string;
+
+  @ApiProperty({ example: 'USD' })
+  @IsString()
+  @MaxLength(8)
+  currency!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2025-01-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  periodStart!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2025-02-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  periodEnd!: string;
+}
+
+export class RevenueAcceptedResponse {
+  @ApiProperty() revenueId!: string;
+  @ApiProperty({ enum: ['recorded'], description: 'The report is in the log; its payout run follows (GET /v1/payout-runs/{revenueId}).' }) status!: string;
+}

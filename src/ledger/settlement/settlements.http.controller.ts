@@ -1,0 +1,24 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@1tt/access';
+import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
+import { checkedId } from '../ledger-id';
+import { SettlePayout } from './settle-payout.command';
+import { PayoutSettledResponse, SettlePayoutRequest } from './settle-payout.request.dto';
+
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Controller('v1/contributors')
+export class SettlementsHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':id/settlements')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Record a payout settled to a contributor (admin). 409 when it exceeds the payable balance in that currency.' })
+  @ApiCreatedResponse({ type: PayoutSettledResponse })
+  @ApiConflictResponse({ description: 'settlement_exceeds_balance' })
+  async settle(@Param('id') id: string, @Body() body: SettlePayoutRequest, @CurrentPrincipal() by: Principal): Promise<PayoutSettledResponse> {
+    return this.commands.execute(new SettlePayout(checkedId(id, 'id'), body, by));
+  }
+}
