@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { LocalBlobStore } from '@1tt/blob-store';
+import { DatasetProcessor, datasetStream, formatDocumentSource } from '@1tt/dataset-processing';
+import { createEventStore } from '@1tt/event-store';
+import { runCli } from '../../apps/cli/src/cli-program';
+import type { CliContext } from '../../apps/cli/src/cli-context';
+
+const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
+
+describe('1tt dataset reprocess --verify', () => {
+  it('re-runs a decided dataset against the pool as of its upload and exits 0 when kept documents and tokens match', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-reprocess-'));
+    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
+    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    try {
+      for (const [id, text] of [['a', [doc('GPL-2'), doc('LGPL-2')].join('\n\n')], ['b', [doc('Artistic'), doc('GPL-2'), doc('LGPL-2.1')].join('\n\n')]]) {
+        const put = await blobs.putBuffer(text);
+        const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
+        await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      }
+      const processor = new DatasetProcessor({ events, blobs, openSource: formatDocumentSource(), workerThreads: 1 });
+      processor.start();
+      await processor.idleAfter(await events.headPosition());
+      await processor.stop();
+
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (c) => (out += c));
+      const ctx: CliContext = { stdout, stderr: new PassThrough(), env: { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}`, BLOB_STORE_URL: path.join(dir, 'blobs'), WORKER_THREADS: '1' }, exitCode: 0 };
+      const code = await runCli(['dataset', 'reprocess', 'b', '--verify', '--json'], ctx);
+      const report = JSON.parse(out);
+      expect(report).toMatchObject({ datasetId: 'b', matches: true, differences: [], recomputed: { documentsIn: 3, documentsKept: 1 } });
+      expect(code).toBe(0);
+      expect(await runCli(['dataset', 'reprocess', 'b'], { ...ctx, exitCode: 0 })).toBe(2);
+    } finally {
+      await events.close();
+      await blobs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
