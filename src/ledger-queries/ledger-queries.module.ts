@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { LedgerQueriesHttpController } from './ledger-queries.http.controller';
+import { LedgerQueries } from './ledger-queries.service';
+import { LedgerReadModels } from './ledger-read-models.service';
+
+/**
+ * The ledger's read side: the ledger projections (run in this process),
+ * their point-in-time queries, the GET routes and SSE feeding. Stores and
+ * ChangeFeed come from the global modules.
+ */
+@Module({
+  controllers: [LedgerQueriesHttpController],
+  providers: [LedgerReadModels, LedgerQueries],
+  exports: [LedgerReadModels, LedgerQueries],
+})
+export class LedgerQueriesModule {}

@@ -1,0 +1,180 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const POSITION = 'The log position this answer reflects: min(asked for, what the read models have applied). Re-ask with atPosition=<this> for the same answer.';
+const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
+
+export class PoolEntryDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
+  @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
+  @ApiPropertyOptional({ description: 'Tokens per dataset: only the contributor\'s own entry, and for admin/auditor. Never other contributors\' datasets.' })
+  datasets?: Record<string, string>;
+}
+
+export class PoolResponse {
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ description: 'ΣT: all tokens in the pool.' }) totalTokens!: string;
+  @ApiProperty() contributorCount!: number;
+  @ApiProperty({ type: [PoolEntryDto], description: 'In contributor id order; paginated (cursor, limit ≤ 1000, default 1000).' }) contributors!: PoolEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class CurrencyMetricsDto {
+  @ApiProperty() currency!: string;
+  @ApiProperty() currentRevenue!: string;
+  @ApiProperty() expectedPayout!: string;
+  @ApiProperty() paidOut!: string;
+  @ApiProperty() balance!: string;
+}
+
+export class ExpectedPayoutPartDto {
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ description: 'The consumer\'s most recent revenue report (by log position), the basis of the estimate.' }) revenueId!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'α of that report.' }) alpha!: string;
+  @ApiProperty({ description: 'R_API of that report.' }) revenueAmount!: string;
+  @ApiProperty({ description: 'floor(T_i / ΣT × (R_API × α)) in minor units, as a decimal string.' }) amount!: string;
+}
+
+export class ContributorMetricsResponse {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
+  @ApiProperty({ description: 'Contribution token count T_i: tokens of the contributor\'s accepted datasets after filtering and dedup.' }) tokens!: string;
+  @ApiProperty({ description: 'ΣT at `position`.' }) totalTokens!: string;
+  @ApiProperty({ description: `Current monetary revenue: the total allocated to the contributor by payout runs to date. ${MONEY}` }) currentRevenue!: Record<string, string>;
+  @ApiProperty({
+    description:
+      'Expected payout: the estimate for the next period, per currency. For each consumer, its most recent revenue report R_API and α, times the contributor\'s CURRENT ratio: ' +
+      'floor(T_i / ΣT × floor(R_API × α)) in minor units (T_i and ΣT at `position`); summed over consumers per currency. ' +
+      'It is an estimate: the real run uses the pool as of its own report. ' +
+      MONEY,
+  })
+  expectedPayout!: Record<string, string>;
+  @ApiProperty({ description: `Settled to the contributor (PayoutSettled). ${MONEY}` }) paidOut!: Record<string, string>;
+  @ApiProperty({ description: `currentRevenue − paidOut: allocated but not yet settled. ${MONEY}` }) balance!: Record<string, string>;
+  @ApiProperty({ type: [CurrencyMetricsDto], description: 'The same figures as rows per currency.' }) currencies!: CurrencyMetricsDto[];
+  @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' }) expectedPayoutByConsumer!: ExpectedPayoutPartDto[];
+}
+
+export class PayoutRunSummaryDto {
+  @ApiProperty() revenueId!: string;
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ enum: ['completed'] }) status!: string;
+  @ApiProperty({ description: 'Log position of the PayoutRunCompleted event.' }) runPosition!: number;
+  @ApiProperty() completedAt!: string;
+  @ApiProperty({ description: 'The pool position the run allocated from (its revenue report\'s position).' }) poolPosition!: number;
+  @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
+  @ApiProperty({ description: 'R_API − poolAmount.' }) remainder!: string;
+  @ApiProperty({ description: 'Root hash over the allocations (see the audit lib).' }) rootHash!: string;
+  @ApiProperty() roundingRule!: string;
+  @ApiProperty() allocationCount!: number;
+}
+
+export class AllocationDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty() tokens!: string;
+  @ApiProperty({ description: 'tokens / the run\'s ΣT, 12 decimals rounded down.' }) ratio!: string;
+  @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount).' }) amount!: string;
+}
+
+export class PayoutRunResponse extends PayoutRunSummaryDto {
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({
+    type: [AllocationDto],
+    description: 'In contributor id order, paginated (cursor, limit). Consumer who funded it, auditor, admin: every allocation. Contributor: only their own (empty when none), never a cursor.',
+  })
+  allocations!: AllocationDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RevenueResponse {
+  @ApiProperty() revenueId!: string;
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ enum: ['reported', 'paid'] }) status!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'α of the agreement in effect when reported.' }) alpha!: string;
+  @ApiProperty({ nullable: true, type: String }) periodStart!: string | null;
+  @ApiProperty({ nullable: true, type: String }) periodEnd!: string | null;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ description: 'Log position of the RevenueReported event.' }) reportPosition!: number;
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ type: PayoutRunSummaryDto, nullable: true }) payoutRun!: PayoutRunSummaryDto | null;
+}
+
+export class ContributorPayoutDto {
+  @ApiProperty({ enum: ['allocation', 'settlement'], description: 'allocation: a payout run\'s share; settlement: money paid out.' }) kind!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ nullable: true, type: String }) reference!: string | null;
+}
+
+export class ContributorPayoutsPage {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class AuditTrailItemDto {
+  @ApiProperty() position!: number;
+  @ApiProperty() type!: string;
+  @ApiProperty({ description: 'recordedAt of the event.' }) time!: string;
+  @ApiProperty() streamName!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ description: 'The event data; for a payout run only this contributor\'s allocation (dataComplete false).' }) data!: unknown;
+  @ApiProperty() dataComplete!: boolean;
+  @ApiProperty({ description: 'SHA-256 hash of the whole event (check it in /v1/audit/events or an export).' }) hash!: string;
+  @ApiProperty() prevHash!: string;
+}
+
+export class AuditTrailPage {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ type: [AuditTrailItemDto], description: 'In log order.' }) items!: AuditTrailItemDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RawEventDto {
+  @ApiProperty() position!: number;
+  @ApiProperty() id!: string;
+  @ApiProperty() streamName!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() type!: string;
+  @ApiProperty() time!: string;
+  @ApiProperty() data!: unknown;
+  @ApiProperty() metadata!: Record<string, unknown>;
+  @ApiProperty() prevHash!: string;
+  @ApiProperty() hash!: string;
+}
+
+export class AuditEventsResponse {
+  @ApiProperty({ description: 'The last log position included (the head, or the point in time asked for).' }) position!: number;
+  @ApiProperty({ type: [RawEventDto] }) items!: RawEventDto[];
+  @ApiProperty({ nullable: true, type: Number, description: 'fromPosition of the next page; null at the end.' }) nextPosition!: number | null;
+}
+
+export class VerifyProblemDto {
+  @ApiProperty({ enum: ['hash-chain', 'ledger'] }) kind!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty() code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class AuditVerifyResponse {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'The last log position verified.' }) position!: number;
+  @ApiProperty({ description: 'Events checked (hash chains stop at the first broken link).' }) checkedEvents!: number;
+  @ApiProperty({ type: [VerifyProblemDto], description: 'At most 100.' }) problems!: VerifyProblemDto[];
+  @ApiProperty({ description: 'Counts from the ledger audit (revenue reports, payout runs recomputed, settlements, revenue awaiting payout).' }) summary!: Record<string, unknown>;
+}

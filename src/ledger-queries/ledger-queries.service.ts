@@ -1,0 +1,355 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { assertConsumerAccess, assertContributorAccess, seesEverything, type Principal } from '@1tt/access';
+import { createLedgerAudit } from '@1tt/audit';
+import { NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { verifyChain, type RecordedEvent } from '@1tt/event-store';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
+import type { ReadModelDocument } from '@1tt/read-models';
+import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
+import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
+import { LedgerReadModels, type LedgerProjectionName } from './ledger-read-models.service';
+import { formatMoney, minorOf } from './money-by-currency';
+import { answerPosition, requestedPosition, type PointInTimeQuery } from './point-in-time.query';
+import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolTotalsDoc } from './pool.projection';
+import {
+  allocationId,
+  LATEST_REVENUE,
+  PAYOUT_ALLOCATIONS,
+  PAYOUT_RUNS,
+  REVENUE_REPORTS,
+  type LatestRevenueDoc,
+  type PayoutAllocationDoc,
+  type PayoutRunDoc,
+  type RevenueReportDoc,
+} from './revenue.projection';
+import type {
+  AuditEventsResponse,
+  AuditTrailPage,
+  AuditVerifyResponse,
+  ContributorMetricsResponse,
+  ContributorPayoutsPage,
+  PayoutRunResponse,
+  PoolResponse,
+  RevenueResponse,
+} from './ledger-queries.response.dto';
+
+/** Ratios: decimal strings with this many decimals, rounded down (as the audit replay shows them). */
+export const RATIO_DECIMALS = 12;
+
+export function ratioOf(part: bigint | string, whole: bigint | string): string {
+  if (BigInt(whole) === 0n) return '0';
+  return new Decimal(part.toString()).div(whole.toString()).toDecimalPlaces(RATIO_DECIMALS, Decimal.ROUND_DOWN).toFixed();
+}
+
+export interface PageQuery {
+  cursor?: string;
+  limit?: string;
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+export function parseLimit(limit: string | undefined, fallback = DEFAULT_LIMIT): number {
+  if (limit === undefined || limit === '') return fallback;
+  if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
+    throw new ValidationError('invalid_limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`, { field: 'limit', hint: 'E.g. limit=100.' });
+  }
+  return Number(limit);
+}
+
+/**
+ * The ledger's read side: every answer is read at ONE log position
+ * (min(requested, the checkpoints of the read models it joins)), so
+ * figures from different read models never mix two moments, and the
+ * response says which position that was.
+ */
+@Injectable()
+export class LedgerQueries {
+  constructor(private readonly rm: LedgerReadModels) {}
+
+  private get store() {
+    return this.rm.store;
+  }
+
+  /** The position to read at for a request, after validating asOf/atPosition. */
+  async positionFor(query: PointInTimeQuery, models: readonly LedgerProjectionName[]): Promise<number> {
+    const requested = await requestedPosition(this.rm.events, query);
+    return answerPosition(requested, await this.rm.readablePosition(models));
+  }
+
+  async pool(principal: Principal, query: PointInTimeQuery & PageQuery): Promise<PoolResponse> {
+    const position = await this.positionFor(query, ['pool']);
+    const totals = await this.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, { atPosition: position });
+    const totalTokens = totals?.doc.totalTokens ?? '0';
+    const page = await this.store.find<PoolContributorDoc>(POOL_CONTRIBUTORS, { atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit, MAX_LIMIT) });
+    return {
+      position,
+      totalTokens,
+      contributorCount: totals?.doc.contributors ?? 0,
+      contributors: page.items.map(({ doc }) => ({
+        contributorId: doc.contributorId,
+        tokens: doc.tokens,
+        ratio: ratioOf(doc.tokens, totalTokens),
+        // Datasets: only the contributor's own, and admin/auditor.
+        ...(seesEverything(principal) || (principal.role === 'contributor' && principal.subjectId === doc.contributorId) ? { datasets: doc.datasets } : {}),
+      })),
+      nextCursor: page.nextCursor ?? null,
+    };
+  }
+
+  async metrics(principal: Principal, contributorId: string, query: PointInTimeQuery): Promise<ContributorMetricsResponse> {
+    assertContributorAccess(principal, contributorId);
+    const position = await this.positionFor(query, ['pool', 'revenue', 'accounts']);
+    const at = { atPosition: position };
+    const [mine, totals, account] = await Promise.all([
+      this.store.get<PoolContributorDoc>(POOL_CONTRIBUTORS, contributorId, at),
+      this.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, at),
+      this.store.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, contributorId, at),
+    ]);
+    const tokens = BigInt(mine?.doc.tokens ?? '0');
+    const total = BigInt(totals?.doc.totalTokens ?? '0');
+    const latest = await this.all<LatestRevenueDoc>(LATEST_REVENUE, position);
+    const expectedByConsumer = latest.map((r) => {
+      let amount = 0n;
+      try {
+        const pool = poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha));
+        // Exact share of R × α, floored to minor units (the allocation floors too before handing out leftovers).
+        if (total > 0n) amount = (pool * tokens) / total;
+      } catch {
+        amount = 0n;
+      }
+      return { consumerId: r.consumerId, revenueId: r.revenueId, revenueAmount: r.amount, alpha: r.alpha, currency: r.currency, amountMinor: amount };
+    });
+    const expected = new Map<string, bigint>();
+    for (const e of expectedByConsumer) expected.set(e.currency, (expected.get(e.currency) ?? 0n) + e.amountMinor);
+    const allocated = account?.doc.allocated ?? {};
+    const paid = account?.doc.paidOut ?? {};
+    const balance = new Map<string, bigint>();
+    for (const c of new Set([...Object.keys(allocated), ...Object.keys(paid)])) balance.set(c, minorOf(allocated, c) - minorOf(paid, c));
+    const currencies = [...new Set([...Object.keys(allocated), ...Object.keys(paid), ...expected.keys()])].sort();
+    return {
+      contributorId,
+      position,
+      contributionRatio: ratioOf(tokens, total),
+      tokens: tokens.toString(),
+      totalTokens: total.toString(),
+      currentRevenue: formatMoney(allocated),
+      expectedPayout: formatMoney(expected),
+      paidOut: formatMoney(paid),
+      balance: formatMoney(balance),
+      currencies: currencies.map((c) => ({
+        currency: c,
+        currentRevenue: formatMinor(minorOf(allocated, c), c),
+        expectedPayout: formatMinor(expected.get(c) ?? 0n, c),
+        paidOut: formatMinor(minorOf(paid, c), c),
+        balance: formatMinor(balance.get(c) ?? 0n, c),
+      })),
+      expectedPayoutByConsumer: expectedByConsumer.map((e) => ({
+        consumerId: e.consumerId,
+        revenueId: e.revenueId,
+        currency: e.currency,
+        alpha: e.alpha,
+        revenueAmount: e.revenueAmount,
+        amount: formatMinor(e.amountMinor, e.currency),
+      })),
+    };
+  }
+
+  async revenue(principal: Principal, revenueId: string, query: PointInTimeQuery): Promise<RevenueResponse> {
+    const position = await this.positionFor(query, ['revenue']);
+    const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
+    if (!report) throw new NotFoundError('revenue_not_found', `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`);
+    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
+    const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, { atPosition: position });
+    const r = report.doc;
+    return {
+      revenueId: r.revenueId,
+      consumerId: r.consumerId,
+      status: r.status,
+      amount: r.amount,
+      currency: r.currency,
+      alpha: r.alpha,
+      periodStart: r.periodStart,
+      periodEnd: r.periodEnd,
+      recordedAt: r.recordedAt,
+      reportPosition: r.position,
+      position,
+      payoutRun: run ? runSummary(run.doc) : null,
+    };
+  }
+
+  async payoutRun(principal: Principal, revenueId: string, query: PointInTimeQuery & PageQuery): Promise<PayoutRunResponse> {
+    const position = await this.positionFor(query, ['revenue']);
+    const at = { atPosition: position };
+    const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, at);
+    const notFound = (): never => {
+      throw new NotFoundError('payout_run_not_found', `No payout run for revenue ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ' (yet)'}`, {
+        hint: 'The run follows its revenue report; retry shortly.',
+      });
+    };
+    if (!run) return notFound();
+    const doc = run.doc;
+    let allocations: PayoutAllocationDoc[];
+    let nextCursor: string | null = null;
+    if (principal.role === 'contributor') {
+      // A contributor sees the run's summary and only their own share: other contributors' amounts are theirs.
+      const own = await this.store.get<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, allocationId(revenueId, principal.subjectId), at);
+      allocations = own ? [own.doc] : [];
+    } else {
+      if (principal.role === 'consumer' && principal.subjectId !== doc.consumerId) return notFound();
+      const page = await this.store.find<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, { where: { revenueId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+      allocations = page.items.map((i) => i.doc);
+      nextCursor = page.nextCursor ?? null;
+    }
+    return {
+      ...runSummary(doc),
+      position,
+      allocations: allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.tokens, ratio: ratioOf(a.tokens, doc.totalTokens), amount: formatMinor(BigInt(a.amountMinor), a.currency) })),
+      nextCursor,
+    };
+  }
+
+  async payouts(principal: Principal, contributorId: string, query: PointInTimeQuery & PageQuery): Promise<ContributorPayoutsPage> {
+    assertContributorAccess(principal, contributorId);
+    const position = await this.positionFor(query, ['accounts']);
+    const page = await this.store.find<ContributorPayoutDoc>(CONTRIBUTOR_PAYOUTS, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    return {
+      contributorId,
+      position,
+      items: page.items.map(({ doc }) => ({
+        kind: doc.kind,
+        position: doc.position,
+        recordedAt: doc.recordedAt,
+        revenueId: doc.revenueId,
+        consumerId: doc.consumerId,
+        tokens: doc.tokens,
+        ratio: doc.tokens !== null && doc.totalTokens !== null ? ratioOf(doc.tokens, doc.totalTokens) : null,
+        amount: formatMinor(BigInt(doc.amountMinor), doc.currency),
+        currency: doc.currency,
+        reference: doc.reference,
+      })),
+      nextCursor: page.nextCursor ?? null,
+    };
+  }
+
+  async auditTrail(principal: Principal, contributorId: string, query: PointInTimeQuery & PageQuery): Promise<AuditTrailPage> {
+    assertContributorAccess(principal, contributorId);
+    const position = await this.positionFor(query, ['auditTrail']);
+    const page = await this.store.find<AuditTrailDoc>(AUDIT_TRAIL, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    return {
+      contributorId,
+      position,
+      items: page.items.map(({ doc }) => ({
+        position: doc.position,
+        type: doc.type,
+        time: doc.time,
+        streamName: doc.streamName,
+        revision: doc.revision,
+        eventId: doc.eventId,
+        data: doc.data,
+        dataComplete: doc.dataComplete,
+        hash: doc.hash,
+        prevHash: doc.prevHash,
+      })),
+      nextCursor: page.nextCursor ?? null,
+    };
+  }
+
+  /** The raw log (auditor, admin): events from fromPosition up to the point in time asked for. */
+  async auditEvents(query: PointInTimeQuery & { fromPosition?: string; limit?: string }): Promise<AuditEventsResponse> {
+    const requested = await requestedPosition(this.rm.events, query);
+    const head = await this.rm.events.headPosition();
+    const position = requested === undefined ? head : Math.min(requested, head);
+    if (query.fromPosition !== undefined && query.fromPosition !== '' && !/^\d{1,15}$/.test(query.fromPosition)) {
+      throw new ValidationError('invalid_from_position', 'fromPosition must be a whole number', { field: 'fromPosition', hint: 'E.g. fromPosition=1.' });
+    }
+    const from = Math.max(1, Number(query.fromPosition || 1));
+    const limit = parseLimit(query.limit);
+    const items: AuditEventsResponse['items'] = [];
+    if (from <= position) {
+      for await (const e of this.rm.events.readAll({ fromPosition: from, toPosition: position, maxCount: limit, pageSize: limit })) {
+        items.push(rawEvent(e));
+      }
+    }
+    const last = items.length ? items[items.length - 1].position : undefined;
+    return { position, items, nextPosition: last !== undefined && last < position && items.length === limit ? last + 1 : null };
+  }
+
+  /**
+   * Verifies the log up to the point in time: every stream's hash chain and
+   * every payout run recomputed from the events (the audit lib's ledger
+   * audit, the same code the offline verifier runs), in one pass.
+   */
+  async verify(query: PointInTimeQuery): Promise<AuditVerifyResponse> {
+    const requested = await requestedPosition(this.rm.events, query);
+    const head = await this.rm.events.headPosition();
+    const position = requested === undefined ? head : Math.min(requested, head);
+    const audit = createLedgerAudit();
+    const problems: AuditVerifyResponse['problems'] = [];
+    const MAX_PROBLEMS = 100;
+    const report = (p: { position: number; code: string; message: string }): void => {
+      if (problems.length < MAX_PROBLEMS) problems.push({ ...p, kind: 'ledger' });
+    };
+    const events = this.rm.events;
+    async function* audited(): AsyncIterable<RecordedEvent> {
+      if (position < 1) return;
+      let line = 0;
+      for await (const e of events.readAll({ fromPosition: 1, toPosition: position })) {
+        audit.onEvent(e, ++line, report);
+        yield e;
+      }
+    }
+    const chains = await verifyChain(audited());
+    audit.finish(report);
+    if (chains.firstProblem) {
+      const p = chains.firstProblem;
+      problems.unshift({ kind: 'hash-chain', position: p.position, code: p.reason, message: `stream ${p.streamName} revision ${p.revision} (event ${p.id}): ${p.reason}; checking stopped here` });
+    }
+    return { ok: problems.length === 0, position, checkedEvents: chains.checked, problems, summary: audit.summary() };
+  }
+
+  private async all<T extends ReadModelDocument>(collection: string, atPosition: number): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.store.find<T>(collection, { atPosition, after, limit: MAX_LIMIT });
+      out.push(...page.items.map((i) => i.doc));
+      after = page.nextCursor;
+    } while (after);
+    return out;
+  }
+}
+
+function runSummary(doc: PayoutRunDoc) {
+  return {
+    revenueId: doc.revenueId,
+    consumerId: doc.consumerId,
+    status: doc.status,
+    runPosition: doc.position,
+    completedAt: doc.completedAt,
+    poolPosition: doc.poolPosition,
+    totalTokens: doc.totalTokens,
+    currency: doc.currency,
+    poolAmount: doc.currency ? formatMinor(BigInt(doc.poolAmountMinor), doc.currency) : doc.poolAmountMinor,
+    remainder: doc.currency ? formatMinor(BigInt(doc.remainderMinor), doc.currency) : doc.remainderMinor,
+    rootHash: doc.rootHash,
+    roundingRule: doc.roundingRule,
+    allocationCount: doc.allocationCount,
+  };
+}
+
+function rawEvent(e: RecordedEvent) {
+  return {
+    position: e.position,
+    id: e.id,
+    streamName: e.streamName,
+    revision: e.revision,
+    type: e.type,
+    time: e.metadata.recordedAt,
+    data: e.data,
+    metadata: e.metadata as unknown as Record<string, unknown>,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}

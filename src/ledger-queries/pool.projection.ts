@@ -1,0 +1,102 @@
+import type { RecordedEvent } from '@1tt/event-store';
+import type { Projection, ProjectionTransaction } from '@1tt/read-models';
+import { dataOf, idOf, int, str } from './ledger-event-data';
+
+export const POOL_DATASETS = 'ledger_pool_datasets';
+export const POOL_CONTRIBUTORS = 'ledger_pool_contributors';
+export const POOL_TOTALS = 'ledger_pool_totals';
+/** The one document of POOL_TOTALS. */
+export const POOL_TOTALS_ID = 'pool';
+
+export interface PoolDatasetDoc extends Record<string, unknown> {
+  datasetId: string;
+  contributorId: string;
+  /** Digit string. */
+  tokens: string;
+  status: 'uploaded' | 'accepted' | 'rejected' | 'withdrawn';
+}
+
+export interface PoolContributorDoc extends Record<string, unknown> {
+  contributorId: string;
+  tokens: string;
+  /** Per dataset in the pool (admin/auditor/owner only; never shown to other contributors). */
+  datasets: Record<string, string>;
+}
+
+export interface PoolTotalsDoc extends Record<string, unknown> {
+  totalTokens: string;
+  contributors: number;
+}
+
+/**
+ * The contribution pool: tokens per contributor and dataset and ΣT. A
+ * dataset counts while accepted (with its latest token count); rejected or
+ * withdrawn, it leaves. A contributor with no tokens left is removed, so a
+ * read at P lists exactly the contributors in the pool at P. Ratios are not
+ * stored: every one would change with each upload; the query divides the
+ * two numbers it reads at the same position.
+ */
+export const poolProjection: Projection = {
+  name: 'ledger-pool',
+  version: 1,
+  collections: [{ name: POOL_DATASETS, indexes: ['contributorId'] }, POOL_CONTRIBUTORS, POOL_TOTALS],
+  handles: ['DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
+  async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
+    if (!event.streamName.startsWith('dataset-')) return;
+    const datasetId = idOf(event, 'datasetId', 'dataset');
+    if (!datasetId) return;
+    const d = dataOf(event);
+    if (event.type === 'DatasetUploaded') {
+      const contributorId = str(d, 'contributorId');
+      // A consumer's reference corpus has no contributor and earns nothing.
+      if (!contributorId || d.kind === 'reference') return;
+      const doc: PoolDatasetDoc = { datasetId, contributorId, tokens: '0', status: 'uploaded' };
+      tx.put(POOL_DATASETS, datasetId, doc);
+      return;
+    }
+    const current = await tx.get<PoolDatasetDoc>(POOL_DATASETS, datasetId);
+    if (!current) return;
+    const next: PoolDatasetDoc = { ...current };
+    const wasIn = current.status === 'accepted';
+    if (event.type === 'DatasetTokensCounted') {
+      const tokens = int(d, 'tokens');
+      if (tokens === undefined) return;
+      next.tokens = tokens.toString();
+    } else if (event.type === 'DatasetAccepted') {
+      if (wasIn) return;
+      next.status = 'accepted';
+    } else if (event.type === 'DatasetRejected') {
+      next.status = 'rejected';
+    } else if (event.type === 'DatasetWithdrawn') {
+      next.status = 'withdrawn';
+    } else {
+      return;
+    }
+    tx.put(POOL_DATASETS, datasetId, next);
+    const before = wasIn ? BigInt(current.tokens) : 0n;
+    const after = next.status === 'accepted' ? BigInt(next.tokens) : 0n;
+    if (before !== after || wasIn !== (next.status === 'accepted')) await changePool(tx, next.contributorId, datasetId, after - before, next.status === 'accepted');
+  },
+};
+
+async function changePool(tx: ProjectionTransaction, contributorId: string, datasetId: string, delta: bigint, inPool: boolean): Promise<void> {
+  const current = await tx.get<PoolContributorDoc>(POOL_CONTRIBUTORS, contributorId);
+  const datasets = { ...(current?.datasets ?? {}) };
+  const tokens = BigInt(current?.tokens ?? '0') + delta;
+  if (inPool) datasets[datasetId] = (BigInt(datasets[datasetId] ?? '0') + delta).toString();
+  else delete datasets[datasetId];
+  // Same rule as the audit replay: a contributor with no tokens is not in the pool.
+  const inPoolAfter = tokens !== 0n;
+  if (inPoolAfter) tx.put(POOL_CONTRIBUTORS, contributorId, { contributorId, tokens: tokens.toString(), datasets: sortKeys(datasets) } satisfies PoolContributorDoc);
+  else if (current) tx.remove(POOL_CONTRIBUTORS, contributorId);
+  if (delta === 0n && (current !== undefined) === inPoolAfter) return;
+  const totals = await tx.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID);
+  const count = (totals?.contributors ?? 0) + (current && !inPoolAfter ? -1 : !current && inPoolAfter ? 1 : 0);
+  tx.put(POOL_TOTALS, POOL_TOTALS_ID, { totalTokens: (BigInt(totals?.totalTokens ?? '0') + delta).toString(), contributors: count } satisfies PoolTotalsDoc);
+}
+
+function sortKeys(m: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  return out;
+}

@@ -1,0 +1,150 @@
+import type { RecordedEvent } from '@1tt/event-store';
+import type { Projection, ProjectionTransaction } from '@1tt/read-models';
+import { allocationsOf, dataOf, idOf, int, str } from './ledger-event-data';
+
+export const REVENUE_REPORTS = 'ledger_revenue_reports';
+export const PAYOUT_RUNS = 'ledger_payout_runs';
+export const PAYOUT_ALLOCATIONS = 'ledger_payout_allocations';
+export const LATEST_REVENUE = 'ledger_latest_revenue';
+
+export interface RevenueReportDoc extends Record<string, unknown> {
+  revenueId: string;
+  consumerId: string;
+  amount: string;
+  currency: string;
+  alpha: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  position: number;
+  recordedAt: string;
+  status: 'reported' | 'paid';
+}
+
+export interface PayoutRunDoc extends Record<string, unknown> {
+  revenueId: string;
+  consumerId: string;
+  status: 'completed';
+  position: number;
+  completedAt: string;
+  poolPosition: number;
+  totalTokens: string;
+  currency: string;
+  /** Minor units (digit strings). */
+  poolAmountMinor: string;
+  remainderMinor: string;
+  rootHash: string;
+  roundingRule: string;
+  allocationCount: number;
+}
+
+export interface PayoutAllocationDoc extends Record<string, unknown> {
+  revenueId: string;
+  consumerId: string;
+  contributorId: string;
+  tokens: string;
+  /** Of the run's ΣT. */
+  totalTokens: string;
+  amountMinor: string;
+  currency: string;
+  position: number;
+  recordedAt: string;
+}
+
+/** Each consumer's most recent revenue report: the base of the expected payout. */
+export interface LatestRevenueDoc extends Record<string, unknown> {
+  consumerId: string;
+  revenueId: string;
+  amount: string;
+  currency: string;
+  alpha: string;
+  position: number;
+}
+
+/** Allocation document id: ordered by contributor inside a run, so a run's page by id is in contributor order. */
+export const allocationId = (revenueId: string, contributorId: string): string => `${revenueId}\u0000${contributorId}`;
+
+/**
+ * Revenue reports, payout runs and their allocations (one document per
+ * contributor per run, so a run of 100k contributors pages without loading
+ * the whole run), and each consumer's latest report.
+ */
+export const revenueProjection: Projection = {
+  name: 'ledger-revenue',
+  version: 1,
+  collections: [
+    { name: REVENUE_REPORTS, indexes: ['consumerId'] },
+    { name: PAYOUT_RUNS, indexes: ['consumerId'] },
+    { name: PAYOUT_ALLOCATIONS, indexes: ['revenueId', 'contributorId'] },
+    LATEST_REVENUE,
+  ],
+  handles: ['RevenueReported', 'PayoutRunCompleted'],
+  async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
+    const d = dataOf(event);
+    if (event.type === 'RevenueReported') {
+      const revenueId = idOf(event, 'revenueId', 'revenue');
+      const consumerId = str(d, 'consumerId');
+      const amount = str(d, 'amount');
+      const currency = str(d, 'currency');
+      const alpha = str(d, 'alpha');
+      if (!revenueId || !consumerId || !amount || !currency || !alpha) return;
+      // One stream per report created with no-stream: a second report under the same id is not the read side's to accept.
+      if (await tx.get(REVENUE_REPORTS, revenueId)) return;
+      const report: RevenueReportDoc = {
+        revenueId,
+        consumerId,
+        amount,
+        currency,
+        alpha,
+        periodStart: str(d, 'periodStart') ?? null,
+        periodEnd: str(d, 'periodEnd') ?? null,
+        position: event.position,
+        recordedAt: event.metadata.recordedAt,
+        status: 'reported',
+      };
+      tx.put(REVENUE_REPORTS, revenueId, report);
+      tx.put(LATEST_REVENUE, consumerId, { consumerId, revenueId, amount, currency, alpha, position: event.position } satisfies LatestRevenueDoc);
+      return;
+    }
+    if (event.type === 'PayoutRunCompleted') {
+      const revenueId = idOf(event, 'revenueId', 'payout-run');
+      if (!revenueId) return;
+      // The first run of a revenue is the one paid; the audit flags any second one.
+      if (await tx.get(PAYOUT_RUNS, revenueId)) return;
+      const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
+      const consumerId = report?.consumerId ?? str(d, 'consumerId') ?? '';
+      const currency = str(d, 'currency') ?? report?.currency ?? '';
+      const totalTokens = (int(d, 'totalTokens') ?? 0n).toString();
+      const allocations = allocationsOf(d);
+      const run: PayoutRunDoc = {
+        revenueId,
+        consumerId,
+        status: 'completed',
+        position: event.position,
+        completedAt: event.metadata.recordedAt,
+        poolPosition: Number(int(d, 'poolPosition') ?? 0n),
+        totalTokens,
+        currency,
+        poolAmountMinor: (int(d, 'poolAmount') ?? 0n).toString(),
+        remainderMinor: (int(d, 'remainder') ?? 0n).toString(),
+        rootHash: str(d, 'rootHash') ?? '',
+        roundingRule: str(d, 'roundingRule') ?? '',
+        allocationCount: allocations.length,
+      };
+      tx.put(PAYOUT_RUNS, revenueId, run);
+      for (const a of allocations) {
+        tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), {
+          revenueId,
+          consumerId,
+          contributorId: a.contributorId,
+          tokens: a.tokens.toString(),
+          totalTokens,
+          amountMinor: a.amount.toString(),
+          currency,
+          position: event.position,
+          recordedAt: event.metadata.recordedAt,
+        } satisfies PayoutAllocationDoc);
+      }
+      if (report) tx.put(REVENUE_REPORTS, revenueId, { ...report, status: 'paid' });
+    }
+  },
+};
