@@ -1,0 +1,24 @@
+import { Clock } from '../decider/decider';
+
+export interface RegisterContributor {
+  type: 'RegisterContributor';
+  data: { contributorId: string; displayName: string };
+}
+
+export interface SettlePayout {
+  type: 'SettlePayout';
+  data: { contributorId: string; amount: string; currency: string; reference: string };
+}
+
+export type ContributorCommand = RegisterContributor | SettlePayout;
+
+export interface ContributorContext extends Clock {
+  /**
+   * For SettlePayout: the total ever allocated to this contributor in the
+   * command's currency, in minor units (from the Balances fold:
+   * balance(payable) + balance(paid) at one consistent position). It only
+   * grows, so a lagging read model can only make the check stricter; what was
+   * already settled is taken from this stream itself.
+   */
+  allocatedToDate?: bigint;
+}

@@ -1,0 +1,89 @@
+import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { assertNever, Decider } from '../decider/decider';
+import { assertId, boundedText, displayNameOf } from '../identifiers/identifier';
+import { currencyExponent, formatMinor, parseAmount } from '../money';
+import { ContributorCommand, ContributorContext } from './contributor.commands';
+import { ContributorEvent } from './contributor.events';
+
+export type ContributorState =
+  | { status: 'none' }
+  | {
+      status: 'registered';
+      contributorId: string;
+      displayName: string;
+      /** Minor units settled so far, per currency. */
+      settled: Readonly<Record<string, bigint>>;
+      references: ReadonlySet<string>;
+    };
+
+export const MAX_SETTLEMENT_REFERENCE_LENGTH = 200;
+
+export const contributorDecider: Decider<ContributorCommand, ContributorEvent, ContributorState, ContributorContext> = {
+  initialState: { status: 'none' },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'ContributorRegistered':
+        return { status: 'registered', contributorId: event.data.contributorId, displayName: event.data.displayName, settled: {}, references: new Set() };
+      case 'PayoutSettled': {
+        if (state.status !== 'registered') return state;
+        const { currency, amount, reference } = event.data;
+        const minor = parseAmount(amount, currency);
+        return {
+          ...state,
+          settled: { ...state.settled, [currency]: (state.settled[currency] ?? 0n) + minor },
+          references: new Set([...state.references, reference]),
+        };
+      }
+      default:
+        return assertNever(event, 'contributor event');
+    }
+  },
+
+  decide(command, state, context) {
+    switch (command.type) {
+      case 'RegisterContributor': {
+        const contributorId = assertId(command.data.contributorId, 'contributorId');
+        const displayName = displayNameOf(command.data.displayName);
+        if (state.status !== 'none') {
+          throw new ConflictError('contributor-exists', `Contributor ${contributorId} is already registered`, { field: 'contributorId' });
+        }
+        return [{ type: 'ContributorRegistered', data: { contributorId, displayName, registeredAt: context.now.toISOString() } }];
+      }
+      case 'SettlePayout': {
+        const { contributorId, currency } = command.data;
+        currencyExponent(currency);
+        const amount = parseAmount(command.data.amount, currency);
+        const reference = boundedText(command.data.reference, 'reference', MAX_SETTLEMENT_REFERENCE_LENGTH);
+        if (state.status !== 'registered') {
+          throw new NotFoundError('contributor-not-found', `Contributor ${contributorId} does not exist`, { field: 'contributorId' });
+        }
+        if (state.references.has(reference)) {
+          throw new ConflictError('settlement-reference-used', `Reference ${reference} was already settled for this contributor`, {
+            field: 'reference',
+            hint: 'Each settlement needs its own reference (e.g. the bank transfer id).',
+          });
+        }
+        if (context.allocatedToDate === undefined) {
+          throw new IllegalStateError('allocation-total-missing', 'The total allocated to the contributor was not provided');
+        }
+        const payable = context.allocatedToDate - (state.settled[currency] ?? 0n);
+        if (amount > payable) {
+          throw new ValidationError('settlement-exceeds-payable', `Only ${formatMinor(payable > 0n ? payable : 0n, currency)} ${currency} is payable`, {
+            field: 'amount',
+            hint: 'Settle at most the payable balance.',
+            context: { payable: formatMinor(payable > 0n ? payable : 0n, currency), currency },
+          });
+        }
+        return [
+          {
+            type: 'PayoutSettled',
+            data: { contributorId: state.contributorId, amount: formatMinor(amount, currency), currency, reference, settledAt: context.now.toISOString() },
+          },
+        ];
+      }
+      default:
+        return assertNever(command, 'contributor command');
+    }
+  },
+};

@@ -1,0 +1,72 @@
+/** Who a dataset belongs to: a contributor's contribution, or a consumer's reference corpus (never paid). */
+export type DatasetOwner = { kind: 'contribution'; contributorId: string } | { kind: 'reference'; consumerId: string };
+
+export type DatasetFormat = 'txt' | 'jsonl' | 'csv' | 'parquet';
+export type DatasetCompression = 'none' | 'gzip' | 'zstd';
+
+/** Stream `dataset-<datasetId>`, all events below. */
+export interface DatasetUploaded {
+  type: 'DatasetUploaded';
+  data: DatasetOwner & {
+    datasetId: string;
+    fileName: string;
+    format: DatasetFormat;
+    compression: DatasetCompression;
+    sizeBytes: number;
+    /** Hex SHA-256 of the uploaded bytes. */
+    sha256: string;
+    blobRef: string;
+    /** Field holding the text for jsonl/csv/parquet; null for txt. */
+    textField: string | null;
+    uploadedAt: string;
+  };
+}
+
+export interface PipelineRef {
+  name: string;
+  version: string;
+  configHash: string;
+}
+
+export interface DatasetPreprocessed {
+  type: 'DatasetPreprocessed';
+  data: {
+    datasetId: string;
+    pipeline: PipelineRef;
+    documentsIn: number;
+    documentsKept: number;
+    /** Documents removed per reason (filter name, "exact-duplicate", "already held by the consumer"…). */
+    removed: Record<string, number>;
+    /** Of the removed, how many duplicate an earlier contribution in log order. */
+    duplicatesOfEarlier: number;
+    /** Root hash of the kept documents' manifest. */
+    manifestRoot: string;
+    reportBlobRef: string;
+    preprocessedAt: string;
+  };
+}
+
+export interface DatasetTokensCounted {
+  type: 'DatasetTokensCounted';
+  /** tokens: non-negative integer as a decimal string. */
+  data: { datasetId: string; tokenizer: string; tokens: string; countedAt: string };
+}
+
+/** The dataset joins the pool (references join only the dedup index). Carries owner and tokens so folds need no join. */
+export interface DatasetAccepted {
+  type: 'DatasetAccepted';
+  data: DatasetOwner & { datasetId: string; tokens: string; acceptedAt: string };
+}
+
+export interface DatasetRejected {
+  type: 'DatasetRejected';
+  data: { datasetId: string; reason: string; detail?: string; rejectedAt: string };
+}
+
+/** Leaves the pool for revenue reported after it; past payout runs are unaffected. */
+export interface DatasetWithdrawn {
+  type: 'DatasetWithdrawn';
+  data: DatasetOwner & { datasetId: string; tokens: string; reason?: string; withdrawnAt: string };
+}
+
+export type DatasetEvent = DatasetUploaded | DatasetPreprocessed | DatasetTokensCounted | DatasetAccepted | DatasetRejected | DatasetWithdrawn;
