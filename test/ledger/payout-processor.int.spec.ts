@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SqliteEventStore, type EventStore } from '@1tt/event-store';
+import { allocate } from '@1tt/ledger';
+import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
+import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
+import { ALLOCATIONS_PER_EVENT } from '../../src/ledger/payout/payout-run';
+import { acceptDataset, payoutRun, payoutRunEvents, withdrawDataset } from './ledger-log.fixture';
+
+/** The processor on the real embedded stores, driven by a log written directly (no HTTP). */
+describe('payout processor (SQLite event store + read-model checkpoint)', () => {
+  let dir: string;
+  let events: EventStore;
+  let readModels: ReadModelStore;
+  let now: number;
+  const processors: PayoutProcessor[] = [];
+
+  async function startProcessor(): Promise<PayoutProcessor> {
+    const p = new PayoutProcessor(events, readModels);
+    processors.push(p);
+    await p.start();
+    return p;
+  }
+
+  let reports = 0;
+  async function report(amount: string, options: { alpha?: string; policy?: string; currency?: string; periodStart?: string; periodEnd?: string } = {}): Promise<{ revenueId: string; position: number }> {
+    const revenueId = `rev-${++reports}`;
+    const r = await events.appendToStream(
+      `revenue-${revenueId}`,
+      [
+        {
+          type: 'RevenueReported',
+          data: {
+            revenueId,
+            consumerId: 'llm-corp',
+            amount,
+            currency: options.currency ?? 'USD',
+            periodStart: options.periodStart ?? '2025-01-01T00:00:00.000Z',
+            periodEnd: options.periodEnd ?? '2025-02-01T00:00:00.000Z',
+            alpha: options.alpha ?? '0.5',
+            policy: options.policy ?? 'snapshot',
+          },
+        },
+      ],
+      { expectedRevision: 'no-stream' },
+    );
+    return { revenueId, position: r.position };
+  }
+
+  const amounts = (run: { allocations: Array<{ contributorId: string; amount: string }> }) => Object.fromEntries(run.allocations.map((a) => [a.contributorId, a.amount]));
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), '1tt-payout-'));
+    now = Date.parse('2025-01-01T00:00:00Z');
+    events = new SqliteEventStore({ path: path.join(dir, 'events.db'), clock: () => new Date(now) });
+    readModels = await createReadModelStore(`sqlite:${path.join(dir, 'read-models.db')}`);
+  });
+  afterEach(async () => {
+    for (const p of processors.splice(0)) await p.stop();
+    await events.close();
+    await readModels.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('replays 3 reports interleaved with acceptances and withdrawals: each run uses the pool as of its own position', async () => {
+    await acceptDataset(events, 'd-alice', 'alice', 100);
+    const r1 = await report('10.00');
+    await acceptDataset(events, 'd-bob', 'bob', 300);
+    const r2 = await report('10.00');
+    await withdrawDataset(events, 'd-alice');
+    await acceptDataset(events, 'd-carol', 'carol', 100);
+    const r3 = await report('10.01');
+    await acceptDataset(events, 'd-dave', 'dave', 1000); // after every report: in no run
+
+    const p = await startProcessor();
+    await p.catchUp();
+
+    const run1 = await payoutRun(events, r1.revenueId);
+    expect(run1).toMatchObject({ poolPosition: r1.position, totalTokens: '100', poolAmount: '500', remainder: '500' });
+    expect(amounts(run1)).toEqual({ alice: '500' });
+    const run2 = await payoutRun(events, r2.revenueId);
+    expect(run2).toMatchObject({ poolPosition: r2.position, totalTokens: '400', poolAmount: '500' });
+    expect(amounts(run2)).toEqual({ alice: '125', bob: '375' });
+    const run3 = await payoutRun(events, r3.revenueId);
+    // 1001 × 0.5 = 500.5 → 500 to the pool, 501 stays with the consumer; 375/125 exactly
+    expect(run3).toMatchObject({ poolPosition: r3.position, totalTokens: '400', poolAmount: '500', remainder: '501' });
+    expect(amounts(run3)).toEqual({ bob: '375', carol: '125' });
+    expect(await readModels.getCheckpoint(PAYOUT_PROCESSOR)).toBeGreaterThanOrEqual(r3.position);
+  });
+
+  it('reacts live, never pays a report twice (second processor, restart from 0) and completes runs missed while down', async () => {
+    await acceptDataset(events, 'd-alice', 'alice', 1);
+    await acceptDataset(events, 'd-bob', 'bob', 2);
+    const first = await startProcessor();
+    const r1 = await report('1.00');
+    await first.catchUp();
+    expect(amounts(await payoutRun(events, r1.revenueId))).toEqual({ alice: '17', bob: '33' });
+
+    // A second processor (another API process) replays the same reports: nothing is written twice.
+    const second = await startProcessor();
+    const r2 = await report('3.00');
+    await Promise.all([first.catchUp(), second.catchUp()]);
+    expect((await payoutRunEvents(events, r1.revenueId)).length).toBe(1);
+    expect((await payoutRunEvents(events, r2.revenueId)).length).toBe(1);
+
+    // Down: reports arrive, nobody pays them. Up again from the saved checkpoint: the missing runs are written.
+    await first.stop();
+    await second.stop();
+    const missed = [await report('2.00'), await report('4.00')];
+    for (const m of missed) expect(await events.streamExists(`payout-run-${m.revenueId}`)).toBe(false);
+    const head = await events.headPosition();
+    const third = await startProcessor();
+    await third.catchUp();
+    for (const m of missed) expect((await payoutRunEvents(events, m.revenueId)).length).toBe(1);
+    expect(amounts(await payoutRun(events, missed[1].revenueId))).toEqual({ alice: '67', bob: '133' });
+    expect(await events.headPosition()).toBe(head + 2);
+    // Its fold saw every run: allocations add up for settlements.
+    expect(third.pool.allocatedTo('alice', 'USD')).toBe(17n + 50n + 33n + 67n);
+  });
+
+  it('time-weighted: a contributor who joins at the end of the period gets a small share', async () => {
+    now = Date.parse('2025-01-01T00:00:00Z');
+    await acceptDataset(events, 'd-early', 'early', 100);
+    now = Date.parse('2025-01-31T00:00:00Z'); // 30 of the 31 days in
+    await acceptDataset(events, 'd-late', 'late', 100);
+    now = Date.parse('2025-02-01T00:00:00Z');
+    const r = await report('31.00', { alpha: '1', policy: 'time-weighted' });
+    const p = await startProcessor();
+    await p.catchUp();
+    const run = await payoutRun(events, r.revenueId);
+    expect(run).toMatchObject({ policy: 'time-weighted', totalTokens: '200', poolAmount: '3100' });
+    // token-days: early 100 × 31, late 100 × 1 → 3100 × 31/32 and 3100 × 1/32
+    expect(amounts(run)).toEqual({ early: '3003', late: '97' });
+  });
+
+  it('splits a run over many contributors into chunk events plus a completion, summing exactly to the pool', async () => {
+    const n = ALLOCATIONS_PER_EVENT * 2 + 7;
+    const batch = [];
+    for (let i = 0; i < n; i++) {
+      const id = `c${String(i).padStart(5, '0')}`;
+      batch.push(
+        { type: 'DatasetUploaded', data: { datasetId: `d${i}`, kind: 'contribution', contributorId: id } },
+        { type: 'DatasetTokensCounted', data: { datasetId: `d${i}`, tokenizer: 'o200k_base', tokens: 1 + (i % 7) } },
+        { type: 'DatasetAccepted', data: { datasetId: `d${i}` } },
+      );
+    }
+    await events.appendToStream('dataset-bulk', batch, { expectedRevision: 'no-stream' });
+    const r = await report('1234.56', { alpha: '0.333333' });
+    const p = await startProcessor();
+    await p.catchUp();
+    const recorded = await payoutRunEvents(events, r.revenueId);
+    expect(recorded.map((e) => e.type)).toEqual(['PayoutRunChunkRecorded', 'PayoutRunChunkRecorded', 'PayoutRunChunkRecorded', 'PayoutRunCompleted']);
+    const run = await payoutRun(events, r.revenueId);
+    expect(run).toMatchObject({ chunkCount: 3, allocationCount: n, poolAmount: String((123456n * 333333n) / 1000000n) });
+    expect(run.allocations).toHaveLength(n);
+    expect(run.allocations.reduce((s, a) => s + BigInt(a.amount), 0n)).toBe(BigInt(run.poolAmount as string));
+    // Independent recomputation with the lib's allocator from the same weights.
+    const expected = allocate(BigInt(run.poolAmount as string), run.allocations.map((a) => ({ contributorId: a.contributorId, weight: BigInt(a.tokens) })));
+    expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => a.amount.toString()));
+    for (const e of recorded) expect(Buffer.byteLength(JSON.stringify(e.data))).toBeLessThan(1024 * 1024);
+  });
+});
