@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChangeFeedModule } from './change-feed/change-feed.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
+import { LedgerQueriesModule } from './ledger-queries/ledger-queries.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
@@ -25,7 +26,7 @@ export interface AppModuleOptions {
  * injecting the ports (EventStore, ReadModelStore, BlobStore), the config
  * with @Inject(APP_CONFIG), ApiKeyService and ChangeFeed, all global.
  */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register()];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register(), LedgerQueriesModule];
 
 @Module({})
 export class AppModule {

@@ -52,7 +52,7 @@ export const accountsProjection: Projection = {
   name: 'ledger-accounts',
   version: 1,
   collections: [CONTRIBUTOR_ACCOUNTS, { name: CONTRIBUTOR_PAYOUTS, indexes: ['contributorId', 'position'] }, LEDGER_BALANCES],
-  handles: ['RevenueReported', 'PayoutRunCompleted', 'PayoutSettled'],
+  handles: ['RevenueReported', 'PayoutRunChunkRecorded', 'PayoutRunCompleted', 'PayoutSettled'],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     const d = dataOf(event);
     if (event.type === 'RevenueReported') {
@@ -71,12 +71,13 @@ export const accountsProjection: Projection = {
       await post(tx, 'contributor-pool', currency, -pool);
       return;
     }
-    if (event.type === 'PayoutRunCompleted') {
+    if (event.type === 'PayoutRunCompleted' || event.type === 'PayoutRunChunkRecorded') {
       const revenueId = idOf(event, 'revenueId', 'payout-run');
       const currency = str(d, 'currency');
       if (!revenueId || !currency) return;
       // Postings follow the log as the audit replay does, even for a second run of one revenue (which the audit reports).
-      const totalTokens = (int(d, 'totalTokens') ?? 0n).toString();
+      // Chunks carry allocations without ΣT (it comes with the completing event): the query takes it from the run.
+      const totalTokens = event.type === 'PayoutRunCompleted' ? (int(d, 'totalTokens') ?? 0n).toString() : null;
       for (const a of allocationsOf(d)) {
         const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, a.contributorId)) ?? { contributorId: a.contributorId, allocated: {}, paidOut: {} };
         tx.put(CONTRIBUTOR_ACCOUNTS, a.contributorId, { ...account, allocated: addMinor(account.allocated, currency, a.amount) } satisfies ContributorAccountDoc);

@@ -41,6 +41,7 @@ export const auditTrailProjection: Projection = {
     'DatasetAccepted',
     'DatasetRejected',
     'DatasetWithdrawn',
+    'PayoutRunChunkRecorded',
     'PayoutRunCompleted',
     'PayoutSettled',
   ],
@@ -81,7 +82,7 @@ export const auditTrailProjection: Projection = {
       if (owner) record(owner, event.data);
       return;
     }
-    if (event.type === 'PayoutRunCompleted') {
+    if (event.type === 'PayoutRunCompleted' || event.type === 'PayoutRunChunkRecorded') {
       const raw = Array.isArray(d.allocations) ? (d.allocations as EventData[]) : [];
       const { allocations: _all, ...summary } = d;
       for (const a of raw) {

@@ -212,8 +212,15 @@ export class LedgerQueries {
 
   async payouts(principal: Principal, contributorId: string, query: PointInTimeQuery & PageQuery): Promise<ContributorPayoutsPage> {
     assertContributorAccess(principal, contributorId);
-    const position = await this.positionFor(query, ['accounts']);
+    const position = await this.positionFor(query, ['accounts', 'revenue']);
     const page = await this.store.find<ContributorPayoutDoc>(CONTRIBUTOR_PAYOUTS, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    for (const item of page.items) {
+      // An allocation from a chunked run: ΣT is on the run's summary.
+      if (item.doc.kind === 'allocation' && item.doc.totalTokens === null && item.doc.revenueId) {
+        const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, item.doc.revenueId, { atPosition: position });
+        item.doc.totalTokens = run?.doc.totalTokens ?? null;
+      }
+    }
     return {
       contributorId,
       position,

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { allocationsOf, dataOf, idOf, int, str } from './ledger-event-data';
+import { allocationsOf, dataOf, idOf, int, str, type AllocationData } from './ledger-event-data';
 
 export const REVENUE_REPORTS = 'ledger_revenue_reports';
 export const PAYOUT_RUNS = 'ledger_payout_runs';
@@ -77,7 +77,7 @@ export const revenueProjection: Projection = {
     { name: PAYOUT_ALLOCATIONS, indexes: ['revenueId', 'contributorId'] },
     LATEST_REVENUE,
   ],
-  handles: ['RevenueReported', 'PayoutRunCompleted'],
+  handles: ['RevenueReported', 'PayoutRunChunkRecorded', 'PayoutRunCompleted'],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     const d = dataOf(event);
     if (event.type === 'RevenueReported') {
@@ -105,7 +105,7 @@ export const revenueProjection: Projection = {
       tx.put(LATEST_REVENUE, consumerId, { consumerId, revenueId, amount, currency, alpha, position: event.position } satisfies LatestRevenueDoc);
       return;
     }
-    if (event.type === 'PayoutRunCompleted') {
+    if (event.type === 'PayoutRunCompleted' || event.type === 'PayoutRunChunkRecorded') {
       const revenueId = idOf(event, 'revenueId', 'payout-run');
       if (!revenueId) return;
       // The first run of a revenue is the one paid; the audit flags any second one.
@@ -113,8 +113,13 @@ export const revenueProjection: Projection = {
       const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
       const consumerId = report?.consumerId ?? str(d, 'consumerId') ?? '';
       const currency = str(d, 'currency') ?? report?.currency ?? '';
-      const totalTokens = (int(d, 'totalTokens') ?? 0n).toString();
+      // A large run is PayoutRunChunkRecorded events (allocations) then PayoutRunCompleted (summary, no allocations), in one append.
+      const totalTokens = event.type === 'PayoutRunCompleted' ? (int(d, 'totalTokens') ?? 0n).toString() : '';
       const allocations = allocationsOf(d);
+      if (event.type === 'PayoutRunChunkRecorded') {
+        for (const a of allocations) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, totalTokens, a, event));
+        return;
+      }
       const run: PayoutRunDoc = {
         revenueId,
         consumerId,
@@ -128,23 +133,25 @@ export const revenueProjection: Projection = {
         remainderMinor: (int(d, 'remainder') ?? 0n).toString(),
         rootHash: str(d, 'rootHash') ?? '',
         roundingRule: str(d, 'roundingRule') ?? '',
-        allocationCount: allocations.length,
+        allocationCount: Number(int(d, 'allocationCount') ?? BigInt(allocations.length)),
       };
       tx.put(PAYOUT_RUNS, revenueId, run);
-      for (const a of allocations) {
-        tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), {
-          revenueId,
-          consumerId,
-          contributorId: a.contributorId,
-          tokens: a.tokens.toString(),
-          totalTokens,
-          amountMinor: a.amount.toString(),
-          currency,
-          position: event.position,
-          recordedAt: event.metadata.recordedAt,
-        } satisfies PayoutAllocationDoc);
-      }
+      for (const a of allocations) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, totalTokens, a, event));
       if (report) tx.put(REVENUE_REPORTS, revenueId, { ...report, status: 'paid' });
     }
   },
 };
+
+function allocationDoc(revenueId: string, consumerId: string, currency: string, totalTokens: string, a: AllocationData, event: RecordedEvent): PayoutAllocationDoc {
+  return {
+    revenueId,
+    consumerId,
+    contributorId: a.contributorId,
+    tokens: a.tokens.toString(),
+    totalTokens,
+    amountMinor: a.amount.toString(),
+    currency,
+    position: event.position,
+    recordedAt: event.metadata.recordedAt,
+  };
+}
