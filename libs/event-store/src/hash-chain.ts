@@ -1,4 +1,4 @@
-import { canonicalHash, canonicalJson, sha256Hex } from '@1tt/canonical-json';
+import { canonicalHash } from '@1tt/canonical-json';
 import type { EventMetadata, RecordedEvent } from './event-store.port';
 
 /** prevHash of the first event of every stream. */
@@ -34,27 +34,6 @@ export function eventHash(e: HashedEventFields): string {
 
 /** The name the rest of the code base uses for eventHash. */
 export const computeEventHash = eventHash;
-
-/**
- * The same hash as eventHash, built from data and metadata that are already
- * canonical JSON text (what the stores write), so an append serialises each
- * payload once. The keys are written in canonical (sorted) order by hand;
- * a unit test pins it to eventHash.
- */
-export function eventHashFromCanonicalParts(
-  streamName: string,
-  revision: number,
-  id: string,
-  type: string,
-  canonicalData: string,
-  canonicalMetadata: string,
-  prevHash: string,
-): string {
-  return sha256Hex(
-    `{"data":${canonicalData},"id":${JSON.stringify(id)},"metadata":${canonicalMetadata},"prevHash":${JSON.stringify(prevHash)},` +
-      `"revision":${canonicalJson(revision)},"streamName":${JSON.stringify(streamName)},"type":${JSON.stringify(type)}}`,
-  );
-}
 
 export type ChainProblemReason = 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap';
 

@@ -71,8 +71,10 @@ function toEvent(r: Row): RecordedEvent {
   };
 }
 
+/** The SQLITE_* code of a better-sqlite3 error (duck-typed: instanceof fails across module registries such as Jest's). */
 function sqliteCode(e: unknown): string | undefined {
-  return e instanceof Database.SqliteError ? e.code : undefined;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
 }
 
 /**
@@ -419,7 +421,7 @@ function openStoreFile(file: string, options: SqliteEventStoreOptions): Database
     try {
       tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     } catch (e) {
-      if (sqliteCode(e) === 'SQLITE_NOTADB') {
+      if (sqliteCode(e) === 'SQLITE_NOTADB' || /file is not a database/i.test(String((e as Error)?.message))) {
         throw new IncompatibleStore(`${file} is not a 1TT event store (it is not an SQLite database). Point EVENT_STORE_URL at an event store file or a new path.`);
       }
       throw e;

@@ -1,0 +1,61 @@
+import { canonicalJson, sha256Hex } from '@1tt/canonical-json';
+import { eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
+import { sealEvent } from './new-event';
+import type { RecordedEvent } from './event-store.port';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+function chain(streamName: string, n: number, firstPosition: number, step = 1): RecordedEvent[] {
+  const out: RecordedEvent[] = [];
+  let prev = GENESIS_HASH;
+  for (let r = 0; r < n; r++) {
+    const s = sealEvent(streamName, { id: `${streamName}-${r}`, type: 'T', data: { r } }, r, prev, at);
+    out.push({ ...s, position: firstPosition + r * step });
+    prev = s.hash;
+  }
+  return out;
+}
+
+describe('hash chain', () => {
+  it('hashes the canonical JSON of the event fields and prevHash, not the position', () => {
+    const [e] = chain('s-1', 1, 1);
+    const expected = sha256Hex(
+      canonicalJson({ streamName: 's-1', revision: 0, id: 's-1-0', type: 'T', data: { r: 0 }, metadata: e.metadata, prevHash: GENESIS_HASH }),
+    );
+    expect(e.hash).toBe(expected);
+    expect(eventHash({ ...e, position: 999 } as RecordedEvent)).toBe(expected);
+    expect(GENESIS_HASH).toBe('0'.repeat(64));
+  });
+
+  it('verifies interleaved streams of a whole log', async () => {
+    const a = chain('a-1', 3, 1, 2);
+    const b = chain('b-1', 3, 2, 2);
+    const log = [a[0], b[0], a[1], b[1], a[2], b[2]];
+    expect(await verifyChain(log)).toEqual({ ok: true, checked: 6 });
+  });
+
+  it('names the first event whose data, link or revision is wrong', async () => {
+    const a = chain('a-1', 4, 1);
+    expect((await verifyChain([a[0], { ...a[1], data: { r: 42 } }, a[2]])).firstProblem).toEqual({
+      position: 2,
+      streamName: 'a-1',
+      revision: 1,
+      id: 'a-1-1',
+      reason: 'hash-mismatch',
+    });
+    // A consistent rewrite of one event (new hash) breaks the link from the next one.
+    const forged = { ...a[1], data: { r: 42 } };
+    forged.hash = eventHash(forged);
+    expect(await verifyChain([a[0], forged, a[2], a[3]])).toMatchObject({ ok: false, checked: 3, firstProblem: { position: 3, reason: 'prev-hash-mismatch' } });
+    expect((await verifyChain([a[0], a[2]])).firstProblem).toMatchObject({ position: 3, reason: 'revision-gap' });
+    expect((await verifyChain([a[1]])).firstProblem).toMatchObject({ reason: 'revision-gap' });
+  });
+
+  it('accepts an async iterable', async () => {
+    const a = chain('a-1', 2, 1);
+    async function* gen() {
+      yield* a;
+    }
+    expect(await verifyChain(gen())).toEqual({ ok: true, checked: 2 });
+  });
+});
