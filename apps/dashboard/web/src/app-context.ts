@@ -15,6 +15,8 @@ export interface AppState {
   setAsOf: (a: AsOf) => void;
   /** Advances within a second of every event on the stream (live mode only). */
   tick: number;
+  /** Refetch everything on screen now (after this tab changed something). */
+  refresh: () => void;
   /** A read reported the log position it reflects. */
   notePosition: (p: number) => void;
   navigate: (path: string) => void;
@@ -26,6 +28,20 @@ export function useApp(): AppState {
   const ctx = useContext(AppContext);
   if (!ctx) throw new Error('useApp outside the signed-in app');
   return ctx;
+}
+
+/**
+ * Reloads while `active` (and the screen is live): progress of a dataset being
+ * processed is not a read-model change, so no event announces it.
+ */
+export function usePollWhile(active: boolean, reload: () => void, everyMs = 1000): void {
+  const { asOf } = useApp();
+  const live = asOf.kind === 'live';
+  useEffect(() => {
+    if (!active || !live) return;
+    const id = setInterval(reload, everyMs);
+    return () => clearInterval(id);
+  }, [active, live, reload, everyMs]);
 }
 
 export interface Resource<T> {

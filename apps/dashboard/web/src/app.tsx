@@ -158,7 +158,8 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
     return () => clearInterval(poll);
   }, [stream]);
 
-  const state: AppState = useMemo(() => ({ api, me, asOf, setAsOf, tick, notePosition, navigate }), [api, me, asOf, setAsOf, tick, notePosition]);
+  const refresh = useCallback(() => setTick((t) => t + 1), []);
+  const state: AppState = useMemo(() => ({ api, me, asOf, setAsOf, tick, refresh, notePosition, navigate }), [api, me, asOf, setAsOf, tick, refresh, notePosition]);
 
   useEffect(() => {
     if (path === '/' || path === '') history.replaceState(null, '', homeOf(me));

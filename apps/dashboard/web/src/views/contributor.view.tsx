@@ -1,8 +1,8 @@
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuditTrailItem, ContributorMetrics, Dataset, Payout } from '../api/contract';
 import { itemsOf, nextCursorOf, samplePositions } from '../api/lists';
-import { useApp, useResource } from '../app-context';
+import { useApp, usePollWhile, useResource } from '../app-context';
 import { Chart } from '../components/chart';
 import { useCursorPages } from '../components/cursor-pages';
 import { Metric, MoneyMetric } from '../components/metric';
@@ -13,7 +13,7 @@ import { UploadForm } from './upload-form';
 
 /** The 1TT paper's four numbers, and everything behind them. */
 export function ContributorView(props: { contributorId: string }) {
-  const { me } = useApp();
+  const { me, refresh } = useApp();
   const id = props.contributorId;
   const base = `/v1/contributors/${encodeURIComponent(id)}`;
   const metrics = useResource((api, at) => api.get<ContributorMetrics>(`${base}/metrics`, at), [id]);
@@ -55,7 +55,7 @@ export function ContributorView(props: { contributorId: string }) {
       <PayoutsSection contributorId={id} />
       {canUpload && (
         <Section title="Upload a dataset" id="upload">
-          <UploadForm contributorId={me.role === 'admin' ? id : undefined} onUploaded={() => metrics.reload()} />
+          <UploadForm contributorId={me.role === 'admin' ? id : undefined} onUploaded={refresh} />
         </Section>
       )}
       <DatasetsSection contributorId={id} />
@@ -159,8 +159,18 @@ function DatasetsSection(props: { contributorId: string }) {
     (api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/datasets`, { ...at, cursor: pages.cursor, limit: 25 }),
     [props.contributorId, pages.cursor],
   );
+  const { refresh } = useApp();
   const items = itemsOf<Dataset>(datasets.data);
   const next = nextCursorOf(datasets.data);
+  const processing = items.filter((d) => d.status === 'processing').map((d) => d.datasetId);
+  usePollWhile(processing.length > 0, datasets.reload);
+  // A dataset leaving "processing" changes the pool: every number on screen follows.
+  const wasProcessing = useRef<string[]>([]);
+  useEffect(() => {
+    const finished = wasProcessing.current.some((id) => !processing.includes(id));
+    wasProcessing.current = processing;
+    if (finished) refresh();
+  }, [processing.join(',')]);
   return (
     <Section title="Datasets" id="datasets">
       <ErrorNote error={datasets.error} what="Datasets" />

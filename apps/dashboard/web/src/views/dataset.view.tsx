@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Dataset, ReportItem } from '../api/contract';
 import { itemsOf, nextCursorOf } from '../api/lists';
-import { useResource } from '../app-context';
+import { usePollWhile, useResource } from '../app-context';
 import { useCursorPages } from '../components/cursor-pages';
 import { Metric } from '../components/metric';
 import { ErrorNote, Loading, Pager, Section, StatusBadge } from '../components/status';
@@ -14,6 +14,7 @@ export function DatasetView(props: { datasetId: string }) {
   const id = props.datasetId;
   const dataset = useResource((api, at) => api.get<Dataset>(`/v1/datasets/${encodeURIComponent(id)}`, at), [id]);
   const d = dataset.data;
+  usePollWhile(d?.status === 'processing', dataset.reload);
   const progress = d ? progressOf(d) : undefined;
   return (
     <div class="stack">
@@ -79,7 +80,7 @@ function ReportSection(props: { datasetId: string; reasons: string[] }) {
   return (
     <Section title="Per-document report" id="report">
       <div class="field inline">
-        <label for="report-reason">Show</label>
+        <label for="report-reason">Show documents</label>
         <select
           id="report-reason"
           value={reason}

@@ -31,7 +31,7 @@ export function RemovedList(props: { removed: Record<string, number> | undefined
 }
 
 export function DatasetsTable(props: { datasets: Dataset[]; onChanged: () => void }) {
-  const { api, me, asOf } = useApp();
+  const { api, me, asOf, refresh } = useApp();
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState<string | null>(null);
   const canWithdraw = (d: Dataset) => asOf.kind === 'live' && d.status === 'accepted' && (me.role === 'admin' || (me.role === 'contributor' && me.subjectId === d.contributorId));
@@ -43,6 +43,7 @@ export function DatasetsTable(props: { datasets: Dataset[]; onChanged: () => voi
     try {
       await api.request('DELETE', `/v1/datasets/${encodeURIComponent(d.datasetId)}`);
       props.onChanged();
+      refresh();
     } catch (e) {
       setError(e as Error);
     } finally {
