@@ -1,0 +1,85 @@
+import type { Writable } from 'node:stream';
+import { SingleBar } from 'cli-progress';
+
+/**
+ * What a command may touch besides its arguments: the output streams and
+ * the environment. Passed in (not read from globals) so tests run the real
+ * program in-process with their own streams and variables.
+ */
+export interface CliContext {
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Set by an action; main() exits with it. */
+  exitCode: number;
+}
+
+/** Exit codes, documented in `1tt --help`. */
+export const EXIT = {
+  ok: 0,
+  /** verify found a problem in the log */
+  verifyFailed: 1,
+  /** bad arguments, unreadable or malformed input */
+  usage: 2,
+  /** the store or the file system failed */
+  failure: 3,
+} as const;
+
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+export interface Progress {
+  start(total: number, label: string): void;
+  update(value: number): void;
+  stop(): void;
+}
+
+/** A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or --json runs). */
+export function progressFor(ctx: CliContext, enabled: boolean): Progress {
+  if (!enabled || !ctx.stderr.isTTY) return { start: () => undefined, update: () => undefined, stop: () => undefined };
+  let bar: SingleBar | undefined;
+  return {
+    start(total, label) {
+      bar = new SingleBar({
+        stream: ctx.stderr as NodeJS.WritableStream,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 50,
+      });
+      bar.start(Math.max(total, 1), 0);
+    },
+    update(value) {
+      bar?.update(value);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+}
+
+/** Parses a non-negative integer option, or throws a usage error naming the option. */
+export function parsePositionOption(name: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new CliUsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
+    return Number(value);
+  };
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+export function parseTimeOption(name: string): (value: string) => Date {
+  return (value: string) => {
+    const d = new Date(value);
+    if (!ISO.test(value) || Number.isNaN(d.getTime())) throw new CliUsageError(`${name} must be an ISO-8601 time such as 2025-01-31T23:59:59Z, got "${value}"`);
+    return d;
+  };
+}

@@ -1,0 +1,139 @@
+import type { RecordedEvent } from '@1tt/event-store';
+import { formatMinor } from '@1tt/ledger';
+import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
+import type { MoneyByCurrency } from '../replay/ledger-snapshot';
+
+export interface StatementLine {
+  revenueId: string;
+  consumerId: string;
+  /** Position of the payout run event. */
+  position: number;
+  recordedAt: string;
+  /** Position of the pool the run used (its revenue report). */
+  poolPosition: number;
+  currency: string;
+  tokens: string;
+  totalTokens: string;
+  ratio: string;
+  amount: string;
+}
+
+export interface SettlementLine {
+  position: number;
+  recordedAt: string;
+  currency: string;
+  amount: string;
+  reference?: string;
+}
+
+export interface ContributorStatement {
+  contributorId: string;
+  /** The log position the statement is as of. */
+  position: number;
+  generatedFrom: { toPosition: number; recordedAt?: string };
+  runs: StatementLine[];
+  settlements: SettlementLine[];
+  totals: { allocated: MoneyByCurrency; paidOut: MoneyByCurrency; balance: MoneyByCurrency; runs: number; tokensNow: string };
+}
+
+/** Folds the log and lists every payout run (and settlement) that concerns one contributor. */
+export async function buildStatement(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, contributorId: string, options: { atPosition?: number } = {}): Promise<ContributorStatement> {
+  const replay = new LedgerReplay();
+  const runs: StatementLine[] = [];
+  const settlements: SettlementLine[] = [];
+  const allocated = new Map<string, bigint>();
+  const paid = new Map<string, bigint>();
+  for await (const e of events) {
+    if (options.atPosition !== undefined && e.position > options.atPosition) break;
+    const fact = replay.apply(e);
+    if (fact?.kind === 'payout-run-completed') {
+      const a = fact.allocations.find((x) => x.contributorId === contributorId);
+      if (!a) continue;
+      runs.push({
+        revenueId: fact.revenueId,
+        consumerId: replay.runs.get(fact.revenueId)?.consumerId ?? '',
+        position: e.position,
+        recordedAt: e.metadata.recordedAt,
+        poolPosition: fact.poolPosition,
+        currency: fact.currency,
+        tokens: a.tokens.toString(),
+        totalTokens: fact.totalTokens.toString(),
+        ratio: ratioOf(a.tokens, fact.totalTokens),
+        amount: formatMinor(a.amount, fact.currency),
+      });
+      allocated.set(fact.currency, (allocated.get(fact.currency) ?? 0n) + a.amount);
+    } else if (fact?.kind === 'payout-settled' && fact.contributorId === contributorId) {
+      settlements.push({ position: e.position, recordedAt: e.metadata.recordedAt, currency: fact.currency, amount: formatMinor(fact.amount, fact.currency), ...(fact.reference ? { reference: fact.reference } : {}) });
+      paid.set(fact.currency, (paid.get(fact.currency) ?? 0n) + fact.amount);
+    }
+  }
+  const fmt = (m: Map<string, bigint>): MoneyByCurrency => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, formatMinor(v, c)]));
+  const balance = new Map(allocated);
+  for (const [c, v] of paid) balance.set(c, (balance.get(c) ?? 0n) - v);
+  return {
+    contributorId,
+    position: replay.position,
+    generatedFrom: { toPosition: replay.position, ...(replay.recordedAt ? { recordedAt: replay.recordedAt } : {}) },
+    runs,
+    settlements,
+    totals: { allocated: fmt(allocated), paidOut: fmt(paid), balance: fmt(balance), runs: runs.length, tokensNow: (replay.pool.get(contributorId) ?? 0n).toString() },
+  };
+}
+
+function money(m: MoneyByCurrency): string {
+  const parts = Object.entries(m).map(([c, v]) => `${v} ${c}`);
+  return parts.length ? parts.join(', ') : '0';
+}
+
+export function renderStatementText(s: ContributorStatement): string {
+  const rows = s.runs.map((r) => [r.recordedAt.slice(0, 19).replace('T', ' '), r.revenueId, String(r.poolPosition), r.tokens, r.totalTokens, r.ratio, `${r.amount} ${r.currency}`]);
+  const head = ['run recorded (UTC)', 'revenue', 'pool position', 'tokens', 'ΣT', 'ratio', 'amount'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const out = [
+    `Payout statement for contributor ${s.contributorId}`,
+    `as of log position ${s.position}${s.generatedFrom.recordedAt ? ` (${s.generatedFrom.recordedAt})` : ''}`,
+    '',
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+  ];
+  if (s.settlements.length) {
+    out.push('Settlements:');
+    for (const p of s.settlements) out.push(`  ${p.recordedAt.slice(0, 19).replace('T', ' ')}  position ${p.position}  ${p.amount} ${p.currency}${p.reference ? `  ref ${p.reference}` : ''}`);
+    out.push('');
+  }
+  out.push(`Payout runs: ${s.totals.runs}`, `Allocated:   ${money(s.totals.allocated)}`, `Paid out:    ${money(s.totals.paidOut)}`, `Balance:     ${money(s.totals.balance)}`, `Tokens in the pool now: ${s.totals.tokensNow}`);
+  return out.join('\n') + '\n';
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A self-contained HTML page (no scripts, no external resources), printable. */
+export function renderStatementHtml(s: ContributorStatement): string {
+  const rows = s.runs
+    .map((r) => `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`)
+    .join('\n');
+  const settlements = s.settlements.map((p) => `<tr><td>${esc(p.recordedAt)}</td><td class="n">${p.position}</td><td class="n">${esc(p.amount)} ${esc(p.currency)}</td><td>${esc(p.reference ?? '')}</td></tr>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Payout statement ${esc(s.contributorId)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:600}</style>
+</head><body>
+<h1>Payout statement</h1>
+<p>Contributor <code>${esc(s.contributorId)}</code>, as of log position ${s.position}${s.generatedFrom.recordedAt ? ` (${esc(s.generatedFrom.recordedAt)})` : ''}. Recomputable with <code>1tt audit verify</code> on the same export.</p>
+<h2>Payout runs</h2>
+<table><thead><tr><th>recorded</th><th>revenue</th><th>consumer</th><th class="n">pool position</th><th class="n">tokens</th><th class="n">ΣT</th><th class="n">ratio</th><th class="n">amount</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Settlements</h2>
+<table><thead><tr><th>recorded</th><th class="n">position</th><th class="n">amount</th><th>reference</th></tr></thead>
+<tbody>
+${settlements}
+</tbody></table>
+<h2>Totals</h2>
+<dl><dt>Payout runs</dt><dd>${s.totals.runs}</dd><dt>Allocated</dt><dd>${esc(money(s.totals.allocated))}</dd><dt>Paid out</dt><dd>${esc(money(s.totals.paidOut))}</dd><dt>Balance</dt><dd>${esc(money(s.totals.balance))}</dd><dt>Tokens in the pool now</dt><dd>${esc(s.totals.tokensNow)}</dd></dl>
+</body></html>
+`;
+}
