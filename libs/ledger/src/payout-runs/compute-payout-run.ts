@@ -1,0 +1,117 @@
+import { IllegalStateError } from '@1tt/domain-errors';
+import { allocate, ROUNDING_RULE_VERSION, Share } from '../allocation';
+import { formatMinor, parseAlpha, parseAmount, poolAmountOf } from '../money';
+import { PoolState } from '../pool/pool-state';
+import { RevenueReported } from '../revenue/revenue.events';
+import { allocationRootHash } from './allocation-root-hash';
+import { PayoutRunAllocationsRecorded, PayoutRunCompleted, PayoutRunEvent, PayoutRunStarted, RecordedAllocation } from './payout-run.events';
+
+/**
+ * At most this many allocations per PayoutRunAllocationsRecorded event.
+ * Bound on one allocation's canonical JSON: 56 bytes of keys and quotes +
+ * contributorId ≤ 64 + amount ≤ 31 (MAX_AMOUNT_DIGITS + '.') + tokens ≤ 24
+ * digits + weight ≤ 40 digits (tokens < 10^24 × a period < 10^16 ms)
+ * = 215 bytes (+1 comma), so a chunk is ≤ 2,000 × 216 B ≈ 422 KiB: well
+ * under the 1 MiB event limit even in the worst case (typically ~150 KiB).
+ */
+export const ALLOCATIONS_PER_CHUNK = 2000;
+
+export interface PayoutRunInput {
+  /** The RevenueReported event's data. */
+  report: RevenueReported['data'];
+  /** The RevenueReported event's log position. */
+  reportPosition: number;
+  /** A pool fold that has applied at least every event up to reportPosition. */
+  pool: PoolState;
+}
+
+export interface PayoutRunResult {
+  events: PayoutRunEvent[];
+  completed: PayoutRunCompleted['data'];
+}
+
+/**
+ * The payout run of one revenue report, as a pure function of the report,
+ * its position and the pool fold: the same log always gives the same events.
+ *
+ *  poolAmount = floor(amount × α) (minor units); remainder = amount − poolAmount.
+ *  Weights: `snapshot` → each contributor's tokens in the pool at the report's
+ *  position; `time-weighted` → Σ tokens × ms in the pool within
+ *  [periodStart, periodEnd), as known at that position (PoolState.tokenTimeAt).
+ *  Contributors with zero weight are not listed.
+ *  Nothing to weigh (empty pool, or no dataset overlapping the period): there
+ *  is no fallback to another policy; the run completes with no allocations and
+ *  `unallocated = poolAmount`, which stays with the consumer (postings credit
+ *  consumer:<id>:retained). Paying people for a period their data was not in
+ *  the pool would break the time-weighted promise.
+ */
+export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
+  const { report, reportPosition, pool } = input;
+  if (pool.lastPosition < reportPosition) {
+    throw new IllegalStateError('pool-behind-report', `The pool fold is at ${pool.lastPosition}, before the report at ${reportPosition}`);
+  }
+  const currency = report.currency;
+  const amount = parseAmount(report.amount, currency);
+  const poolAmount = poolAmountOf(amount, parseAlpha(report.alpha));
+  const remainder = amount - poolAmount;
+
+  const snapshot = pool.at(reportPosition);
+  const weights =
+    report.policy === 'snapshot' ? snapshot.contributors : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd));
+
+  const shares: Share[] = [];
+  for (const [contributorId, weight] of weights) if (weight > 0n) shares.push({ contributorId, weight });
+  // contributorId order (UTF-16 code units): the canonical order of the run.
+  shares.sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0));
+  const result = allocate(poolAmount, shares);
+
+  const records: RecordedAllocation[] = new Array(result.allocations.length);
+  for (let i = 0; i < records.length; i++) {
+    const a = result.allocations[i];
+    records[i] = {
+      contributorId: a.contributorId,
+      tokens: (snapshot.contributors.get(a.contributorId) ?? 0n).toString(),
+      weight: a.weight.toString(),
+      amount: formatMinor(a.amount, currency),
+    };
+  }
+
+  const base = { revenueId: report.revenueId, consumerId: report.consumerId };
+  const started: PayoutRunStarted = {
+    type: 'PayoutRunStarted',
+    data: {
+      ...base,
+      poolPosition: reportPosition,
+      policy: report.policy,
+      currency,
+      amount: report.amount,
+      alpha: report.alpha,
+      periodStart: report.periodStart,
+      periodEnd: report.periodEnd,
+      roundingRuleVersion: ROUNDING_RULE_VERSION,
+    },
+  };
+  const chunks: PayoutRunAllocationsRecorded[] = [];
+  for (let i = 0; i < records.length; i += ALLOCATIONS_PER_CHUNK) {
+    chunks.push({ type: 'PayoutRunAllocationsRecorded', data: { ...base, currency, chunkIndex: chunks.length, allocations: records.slice(i, i + ALLOCATIONS_PER_CHUNK) } });
+  }
+  const completed: PayoutRunCompleted['data'] = {
+    ...base,
+    poolPosition: reportPosition,
+    policy: report.policy,
+    currency,
+    amount: report.amount,
+    alpha: report.alpha,
+    totalTokens: snapshot.totalTokens.toString(),
+    totalWeight: result.totalWeight.toString(),
+    poolAmount: formatMinor(poolAmount, currency),
+    remainder: formatMinor(remainder, currency),
+    unallocated: formatMinor(result.unallocated, currency),
+    allocated: formatMinor(result.allocated, currency),
+    chunkCount: chunks.length,
+    allocationCount: records.length,
+    rootHash: allocationRootHash(records),
+    roundingRuleVersion: ROUNDING_RULE_VERSION,
+  };
+  return { events: [started, ...chunks, { type: 'PayoutRunCompleted', data: completed }], completed };
+}

@@ -1,0 +1,75 @@
+import { PayoutPolicy } from '../agreements/agreement';
+
+/** One contributor's line of a payout run; every number a decimal string. */
+export interface RecordedAllocation {
+  contributorId: string;
+  /** The contributor's tokens in the pool at the run's pool position. */
+  tokens: string;
+  /** The allocation weight: = tokens (snapshot) or Σ tokens × ms in the pool during the period (time-weighted). */
+  weight: string;
+  /** Decimal string in the run's currency. */
+  amount: string;
+}
+
+/** Stream `payout-run-<revenueId>`: Started, AllocationsRecorded × chunkCount, Completed, appended at once with `no-stream`. */
+export interface PayoutRunStarted {
+  type: 'PayoutRunStarted';
+  data: {
+    revenueId: string;
+    consumerId: string;
+    /** Log position of the RevenueReported event: the pool is taken as of this position. */
+    poolPosition: number;
+    policy: PayoutPolicy;
+    currency: string;
+    /** The reported revenue and α, copied from the report. */
+    amount: string;
+    alpha: string;
+    periodStart: string;
+    periodEnd: string;
+    roundingRuleVersion: string;
+  };
+}
+
+export interface PayoutRunAllocationsRecorded {
+  type: 'PayoutRunAllocationsRecorded';
+  data: {
+    revenueId: string;
+    consumerId: string;
+    currency: string;
+    /** 0-based; chunks hold consecutive allocations in contributorId order. */
+    chunkIndex: number;
+    allocations: RecordedAllocation[];
+  };
+}
+
+export interface PayoutRunCompleted {
+  type: 'PayoutRunCompleted';
+  data: {
+    revenueId: string;
+    consumerId: string;
+    poolPosition: number;
+    policy: PayoutPolicy;
+    currency: string;
+    amount: string;
+    alpha: string;
+    /** ΣT: tokens of all contributions in the pool at poolPosition. */
+    totalTokens: string;
+    /** Σ weights of the allocations. */
+    totalWeight: string;
+    /** floor(amount × α) in minor units, as a decimal string. */
+    poolAmount: string;
+    /** amount − poolAmount: the α rounding and the consumer's share; retained by the consumer. */
+    remainder: string;
+    /** Part of poolAmount nobody could be paid (no weight in the pool); retained by the consumer. */
+    unallocated: string;
+    /** poolAmount − unallocated = Σ allocation amounts. */
+    allocated: string;
+    chunkCount: number;
+    allocationCount: number;
+    /** See allocationRootHash. */
+    rootHash: string;
+    roundingRuleVersion: string;
+  };
+}
+
+export type PayoutRunEvent = PayoutRunStarted | PayoutRunAllocationsRecorded | PayoutRunCompleted;
