@@ -93,12 +93,12 @@ const CONTRAST = `(selector) => {
   return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
 }`;
 
-/** Elements that stick out of the viewport on the right (those inside a scroll container excepted): [] when the page fits. */
-const OVERFLOWING = `[...document.querySelectorAll('body *')].filter((el) => {
+/** [] when the page fits its width; else the document's width and the elements that stick out (those inside a scroll container excepted). */
+const OVERFLOWING = `[...(document.documentElement.scrollWidth > window.innerWidth ? [{ scrollWidth: document.documentElement.scrollWidth }] : []), ...[...document.querySelectorAll('body *')].filter((el) => {
   if (el.getBoundingClientRect().right <= window.innerWidth + 0.5) return false;
   for (let p = el.parentElement; p; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return false;
   return true;
-}).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + (el.textContent || '').slice(0, 40))`;
+}).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + (el.textContent || '').slice(0, 40))]`;
 const STORED = '({ session: Object.values(sessionStorage), local: localStorage.length })';
 
 async function dataValue(page: Page, testId: string): Promise<string | null> {
