@@ -81,7 +81,12 @@ export class EventStoreDbEventStore extends EventStore {
       (typeof expected === 'number' && !!head && head.revision === expected);
     if (!ok) throw new WrongExpectedRevision(streamName, expected, actual);
 
-    const recordedAt = this.clock().toISOString();
+    // Never before the stream's previous event. Across streams written by
+    // several processes with skewed clocks EventStoreDB gives no global lock to
+    // make recordedAt monotonic in the log (the embedded store does it inside
+    // its write lock); positionAt below tolerates that by reading backwards.
+    const now = this.clock().toISOString();
+    const recordedAt = head && head.recordedAt > now ? head.recordedAt : now;
     let revision = head ? head.revision : -1;
     let prevHash = head ? head.hash : GENESIS_HASH;
     const sealed = events.map((event) => {
@@ -103,13 +108,16 @@ export class EventStoreDbEventStore extends EventStore {
         ),
         { expectedRevision: head ? BigInt(head.revision) : NO_STREAM },
       );
-      const position = toSafeNumber(result.position?.commit ?? 0n, 'commit position');
+      // The append result carries one position for the whole write; each
+      // event has its own commit position in $all, so read them back (the
+      // events are ours: the expected revision made this write the only one).
+      const fallback = toSafeNumber(result.position?.commit ?? 0n, 'commit position');
+      const positions = await this.positionsOf(streamName, sealed[0].revision, sealed.length).catch(() => []);
+      const events = sealed.map((s, i) => ({ ...s, position: positions[i] ?? fallback }));
       return {
         nextExpectedRevision: toSafeNumber(result.nextExpectedRevision, 'revision'),
-        position,
-        // Per-event commit positions are not returned by the server; all events
-        // of one append share the transaction's commit position.
-        events: sealed.map((s) => ({ ...s, position })),
+        position: events[events.length - 1].position,
+        events,
       };
     } catch (e) {
       if (e instanceof WrongExpectedVersionError) {
@@ -164,7 +172,21 @@ export class EventStoreDbEventStore extends EventStore {
     let current: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
     let caughtUpSent = false;
 
+    // Servers before 23.10 never send "caughtUp": the subscription then also
+    // counts as caught up once it has delivered the head it saw at the start.
+    let startHead: number | undefined;
+    const markCaughtUp = (): void => {
+      if (!caughtUpSent && startHead !== undefined && checkpoint >= startHead) {
+        caughtUpSent = true;
+        options.onCaughtUp?.(checkpoint);
+      }
+    };
+
     const runOnce = async (): Promise<void> => {
+      if (startHead === undefined) {
+        startHead = await this.headPosition();
+        markCaughtUp();
+      }
       const sub = this.client.subscribeToAll({
         fromPosition: checkpoint > 0 ? { commit: BigInt(checkpoint), prepare: BigInt(checkpoint) } : START,
         filter: excludeSystemEvents(),
@@ -185,11 +207,12 @@ export class EventStoreDbEventStore extends EventStore {
         batch = [];
         await options.handler(b);
         checkpoint = b[b.length - 1].position;
+        markCaughtUp();
       };
       for await (const resolved of sub) {
         if (stopped) break;
         const e = toRecorded(resolved);
-        // Commit positions of one transaction are shared; the checkpoint only moves past whole transactions.
+        // After a resubscribe the server starts strictly after the checkpoint; the check is a guard against repeats.
         if (!e || e.position <= checkpoint) continue;
         batch.push(e);
         if (batch.length >= maxBatch) await flush();
@@ -237,7 +260,8 @@ export class EventStoreDbEventStore extends EventStore {
 
   async headPosition(): Promise<number> {
     try {
-      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1000 })) {
+      // $all also holds the server's own ($-prefixed) events: skip back to the newest of ours.
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
         const e = toRecorded(resolved);
         if (e) return e.position;
       }
@@ -274,11 +298,21 @@ export class EventStoreDbEventStore extends EventStore {
     await this.client.dispose();
   }
 
-  private async lastEvent(streamName: string): Promise<{ revision: number; hash: string } | undefined> {
+  private async positionsOf(streamName: string, fromRevision: number, count: number): Promise<number[]> {
+    const out: number[] = [];
+    for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: BigInt(fromRevision), maxCount: count })) {
+      const commit = resolved.commitPosition ?? resolved.event?.position?.commit;
+      if (commit === undefined) return [];
+      out.push(toSafeNumber(commit, 'commit position'));
+    }
+    return out;
+  }
+
+  private async lastEvent(streamName: string): Promise<{ revision: number; hash: string; recordedAt: string } | undefined> {
     try {
       for await (const resolved of this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
         const e = toRecorded(resolved);
-        if (e) return { revision: e.revision, hash: e.hash };
+        if (e) return { revision: e.revision, hash: e.hash, recordedAt: e.metadata.recordedAt };
         throw new IncompatibleStore(`Stream ${streamName} holds an event without the 1TT hash chain metadata`);
       }
       return undefined;
