@@ -1,0 +1,70 @@
+import { ValidationError } from '@1tt/domain-errors';
+
+/**
+ * Why a whole file is refused. Stable codes: they end up in
+ * `DatasetRejected.reason` and in the user documentation (README.md).
+ */
+export type RejectionReason =
+  | 'unsupported_format'
+  | 'invalid_utf8'
+  | 'binary_content'
+  | 'truncated_compression'
+  | 'corrupt_compression'
+  | 'decompression_bomb'
+  | 'missing_text_column'
+  | 'invalid_csv'
+  | 'document_too_large'
+  | 'unreadable_parquet'
+  | 'parquet_row_group_too_large'
+  | 'too_many_malformed_records';
+
+/** Why one record is skipped (and counted) while the rest of the file is read. */
+export type SkipReason = 'invalid_json' | 'missing_text_field' | 'document_too_large' | 'empty_document';
+
+/** Skip reasons that count as malformed toward the rejection threshold; empty documents do not. */
+export const MALFORMED_SKIP_REASONS: ReadonlySet<SkipReason> = new Set(['invalid_json', 'missing_text_field', 'document_too_large']);
+
+export interface RejectionLocation {
+  /** 1-based line (text formats). */
+  line?: number;
+  /** 0-based byte offset in the decompressed content (or in the compressed file for compression errors). */
+  byteOffset?: number;
+  /** 0-based row (Parquet). */
+  row?: number;
+}
+
+/**
+ * The file as a whole cannot be accepted. A ValidationError (HTTP 400 when
+ * raised synchronously, e.g. an unsupported extension at upload; a
+ * `DatasetRejected` when raised while the worker reads the file).
+ */
+export class DatasetFormatError extends ValidationError {
+  readonly line?: number;
+  readonly byteOffset?: number;
+  readonly row?: number;
+
+  constructor(
+    readonly reason: RejectionReason,
+    message: string,
+    where: RejectionLocation = {},
+    hint?: string,
+  ) {
+    const at = [
+      where.line !== undefined ? `line ${where.line}` : undefined,
+      where.row !== undefined ? `row ${where.row}` : undefined,
+      where.byteOffset !== undefined ? `byte offset ${where.byteOffset}` : undefined,
+    ].filter(Boolean);
+    super(reason, at.length ? `${message} (at ${at.join(', ')})` : message, {
+      field: 'file',
+      hint,
+      context: { reason, ...where },
+    });
+    this.line = where.line;
+    this.byteOffset = where.byteOffset;
+    this.row = where.row;
+  }
+}
+
+export function isDatasetFormatError(e: unknown): e is DatasetFormatError {
+  return e instanceof DatasetFormatError;
+}
