@@ -1,4 +1,5 @@
 import { EventStore } from '@1tt/event-store';
+import { parseNonNegativeAmount } from '@1tt/ledger';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { acceptDataset, payoutRun, payoutRunEvents, type PayoutRunView } from '../ledger/ledger-log.fixture';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -30,7 +31,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
     const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
     consumerId = c.body.consumerId;
     consumerKey = c.body.apiKey;
-    await t.http.put(`/v1/consumers/${consumerId}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00Z' }).expect(200);
+    await t.http.put(`/v1/consumers/${consumerId}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' }).expect(200);
     await acceptDataset(events, 'ds-alice-1', alice, 300);
     await acceptDataset(events, 'ds-bob-1', bob, 100);
   });
@@ -73,8 +74,8 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
     });
 
     it('answers with the agreement and an ETag, and honours If-Match', async () => {
-      const first = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).send({ alpha: '0.250', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2025-01-01T01:00:00+01:00' }).expect(200);
-      expect(first.body).toEqual({ consumerId: otherConsumer, alpha: '0.25', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2025-01-01T00:00:00.000Z', revision: 1 });
+      const first = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).send({ alpha: '0.250', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2030-01-01T01:00:00+01:00' }).expect(200);
+      expect(first.body).toEqual({ consumerId: otherConsumer, alpha: '0.25', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2030-01-01T00:00:00.000Z', revision: 1 });
       expect(first.headers.etag).toBe('"1"');
 
       const before = await head();
@@ -82,7 +83,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(await head()).toBe(before);
 
-      const next = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', first.headers.etag).send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' }).expect(200);
+      const next = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', first.headers.etag).send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2030-06-01T00:00:00Z' }).expect(200);
       expect(next.headers.etag).toBe('"2"');
       expect(next.body).toMatchObject({ alpha: '0.3', policy: 'snapshot' });
       await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', 'nonsense').send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' }).expect(400);
@@ -96,6 +97,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       [{ alpha: '0.3', currency: 'XYZ', policy: 'snapshot' }, 'currency'],
       [{ alpha: '0.3', currency: 'USD', policy: 'generous' }, 'policy'],
       [{ alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: 'yesterday' }, 'effectiveFrom'],
+      [{ alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00Z' }, 'effectiveFrom'],
     ])('refuses %j (400 naming %s) and writes nothing', async (body, field) => {
       const before = await head();
       const r = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).send(body).expect(400);
@@ -124,9 +126,9 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(other.body.code ?? other.body.type).toEqual(expect.stringContaining('idempotency'));
       await t.get(PayoutProcessor).catchUp();
-      expect((await payoutRunEvents(events, first.body.revenueId)).length).toBe(1);
-      // The retry and the refusal wrote nothing: the report and its run only.
-      expect(await head()).toBe(before + 2);
+      expect((await payoutRunEvents(events, first.body.revenueId)).map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
+      // The retry and the refusal wrote nothing: the report and its run (started, allocations, completed) only.
+      expect(await head()).toBe(before + 4);
     });
 
     it('pays the run from the pool as of the report (α 0.5 of 100.00 USD over 300 + 100 tokens)', async () => {
@@ -134,10 +136,10 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       const reported = await events.readStream(`revenue-${r.body.revenueId}`);
       await t.get(PayoutProcessor).catchUp();
       const run = await payoutRun(events, r.body.revenueId);
-      expect(run).toMatchObject({ revenueId: r.body.revenueId, consumerId, poolPosition: reported[0].position, currency: 'USD', poolAmount: '5000', remainder: '5000', totalTokens: '400', policy: 'snapshot', roundingRule: 'largest-remainder/v1', rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(run).toMatchObject({ revenueId: r.body.revenueId, consumerId, poolPosition: reported[0].position, currency: 'USD', poolAmount: '50.00', remainder: '50.00', totalTokens: '400', policy: 'snapshot', roundingRuleVersion: 'largest-remainder/v1', rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
       const byId = Object.fromEntries(run.allocations.map((a) => [a.contributorId, a]));
-      expect(byId[alice]).toMatchObject({ tokens: '300', amount: '3750' });
-      expect(byId[bob]).toMatchObject({ tokens: '100', amount: '1250' });
+      expect(byId[alice]).toMatchObject({ tokens: '300', amount: '37.50' });
+      expect(byId[bob]).toMatchObject({ tokens: '100', amount: '12.50' });
     });
 
     it('20 concurrent identical requests make one report and one payout run', async () => {
@@ -149,8 +151,8 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       await t.get(PayoutProcessor).catchUp();
       const revenueId = responses[0].body.revenueId;
       expect((await events.readStream(`revenue-${revenueId}`)).length).toBe(1);
-      expect((await payoutRunEvents(events, revenueId)).length).toBe(1);
-      expect(await head()).toBe(before + 2);
+      expect((await payoutRunEvents(events, revenueId)).length).toBe(3);
+      expect(await head()).toBe(before + 4);
     });
 
     it.each([
@@ -193,26 +195,27 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       await t.get(PayoutProcessor).catchUp();
       const run = await payoutRun(events, r.body.revenueId);
       const bobsShare = run.allocations.find((a) => a.contributorId === bob)?.amount;
-      expect(bobsShare).toBe('125');
+      expect(bobsShare).toBe('1.25');
       // Bob's payable: his amounts in every run in the log (read from the log, not from the processor).
       let earned = 0n;
-      for await (const e of events.readAll()) if (e.type === 'PayoutRunCompleted') for (const a of (e.data as PayoutRunView).allocations) if (a.contributorId === bob) earned += BigInt(a.amount);
+      for await (const e of events.readAll()) if (e.type === 'PayoutRunAllocationsRecorded') for (const a of (e.data as PayoutRunView).allocations) if (a.contributorId === bob) earned += parseNonNegativeAmount(a.amount, 'USD');
       expect(earned).toBeGreaterThan(2600n);
       const dollars = (n: bigint) => `${n / 100n}.${(n % 100n).toString().padStart(2, '0')}`;
-      const over = await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: dollars(earned + 1n), currency: 'USD', reference: 'wire-1' }).expect(409);
-      expect(over.body).toMatchObject({ code: 'settlement_exceeds_balance' });
+      const over = await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: dollars(earned + 1n), currency: 'USD', reference: 'wire-1' }).expect(400);
+      expect(over.body).toMatchObject({ code: 'settlement-exceeds-payable', errors: [expect.objectContaining({ field: 'amount' })] });
       const ok = await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: dollars(earned), currency: 'USD', reference: 'wire-1' }).expect(201);
       expect(ok.body).toMatchObject({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1', balance: '0.00' });
       const before = await head();
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.01', currency: 'USD', reference: 'wire-2' }).expect(409);
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '1', currency: 'EUR', reference: 'wire-3' }).expect(409);
+      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.01', currency: 'USD', reference: 'wire-2' }).expect(400);
+      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'EUR', reference: 'wire-3' }).expect(400);
+      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.00', currency: 'USD', reference: 'wire-1' }).expect(400);
       await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.001', currency: 'USD', reference: 'wire-4' }).expect(400);
       await t.http.post(`/v1/contributors/no-one/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'wire-5' }).expect(404);
       await t.http.post(`/v1/contributors/${bob}/settlements`).send({ amount: '1.00', currency: 'USD', reference: 'x' }).expect(401);
       await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth(contributorKey)).send({ amount: '1.00', currency: 'USD', reference: 'x' }).expect(403);
       expect(await head()).toBe(before);
       const settled = (await events.readStream(`contributor-${bob}`)).filter((e) => e.type === 'PayoutSettled');
-      expect(settled.map((e) => e.data)).toEqual([expect.objectContaining({ contributorId: bob, amount: earned.toString(), currency: 'USD', reference: 'wire-1' })]);
+      expect(settled.map((e) => e.data)).toEqual([expect.objectContaining({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1' })]);
     });
   });
 });

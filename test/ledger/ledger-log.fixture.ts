@@ -1,49 +1,46 @@
 import type { EventStore, RecordedEvent } from '@1tt/event-store';
+import { datasetDecider, fold, streamNames, type DatasetCommand, type DatasetEvent, type PayoutRunCompleted, type RecordedAllocation } from '@1tt/ledger';
 
 /**
- * Puts a dataset into the pool the way the upload pipeline does (uploaded,
- * tokens counted, accepted), in one append so no processing job ever sees it
- * undecided. Used where a test needs a pool, not the preprocessing.
+ * Puts a contribution into the pool through the ledger's dataset decider
+ * (upload, preprocessing, token count, acceptance), appended in one batch so
+ * no processing job ever sees it undecided. For tests that need a pool, not
+ * the preprocessing.
  */
-export async function acceptDataset(events: EventStore, datasetId: string, contributorId: string, tokens: number): Promise<number> {
-  const r = await events.appendToStream(
-    `dataset-${datasetId}`,
-    [
-      {
-        type: 'DatasetUploaded',
-        data: { datasetId, kind: 'contribution', contributorId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: tokens * 4, sha256: datasetId.padEnd(64, '0').slice(0, 64), blobRef: `sha256:${datasetId}` },
-      },
-      { type: 'DatasetTokensCounted', data: { datasetId, tokenizer: 'o200k_base', tokens } },
-      { type: 'DatasetAccepted', data: { datasetId } },
-    ],
-    { expectedRevision: 'no-stream' },
-  );
+export async function acceptDataset(events: EventStore, datasetId: string, contributorId: string, tokens: number, now = new Date()): Promise<number> {
+  const sha = Buffer.from(datasetId).toString('hex').padEnd(64, '0').slice(0, 64);
+  const commands: DatasetCommand[] = [
+    { type: 'RecordDatasetUpload', data: { kind: 'contribution', contributorId, datasetId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', sizeBytes: tokens * 4, sha256: sha, blobRef: `sha256:${sha}`, textField: null } },
+    { type: 'RecordDatasetPreprocessing', data: { datasetId, pipeline: { name: 'test', version: '1', configHash: 'test' }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, manifestRoot: sha, reportBlobRef: `sha256:${sha}` } },
+    { type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: 'o200k_base', tokens: String(tokens) } },
+    { type: 'AcceptDataset', data: { datasetId } },
+  ];
+  const decided: DatasetEvent[] = [];
+  for (const c of commands) decided.push(...datasetDecider.decide(c, fold(datasetDecider, decided), { now, ownerRegistered: true }));
+  const r = await events.appendToStream(streamNames.dataset(datasetId), decided, { expectedRevision: 'no-stream' });
   return r.position;
 }
 
-export async function withdrawDataset(events: EventStore, datasetId: string): Promise<number> {
-  const r = await events.appendToStream(`dataset-${datasetId}`, [{ type: 'DatasetWithdrawn', data: { datasetId } }], { expectedRevision: 2 });
+export async function withdrawDataset(events: EventStore, datasetId: string, now = new Date()): Promise<number> {
+  const recorded = await events.readStream(streamNames.dataset(datasetId));
+  const state = fold(datasetDecider, recorded as unknown as DatasetEvent[]);
+  const owner = (recorded[0].data as { contributorId: string }).contributorId;
+  const decided = datasetDecider.decide({ type: 'WithdrawDataset', data: { datasetId, requestedBy: { role: 'contributor', id: owner } } }, state, { now });
+  const r = await events.appendToStream(streamNames.dataset(datasetId), decided, { expectedRevision: recorded.length - 1 });
   return r.position;
 }
 
 export async function payoutRunEvents(events: EventStore, revenueId: string): Promise<RecordedEvent[]> {
-  return events.readStream(`payout-run-${revenueId}`);
+  return events.readStream(streamNames.payoutRun(revenueId));
 }
 
-export interface RunAllocationView {
-  contributorId: string;
-  tokens: string;
-  weight: string;
-  amount: string;
-}
-export type PayoutRunView = Record<string, unknown> & { chunkCount: number; allocations: RunAllocationView[] };
+export type PayoutRunView = PayoutRunCompleted['data'] & { allocations: RecordedAllocation[] };
 
 /** The completion event's data with the allocations of every chunk gathered. */
 export async function payoutRun(events: EventStore, revenueId: string): Promise<PayoutRunView> {
   const recorded = await payoutRunEvents(events, revenueId);
   const completed = recorded.find((e) => e.type === 'PayoutRunCompleted');
   if (!completed) throw new Error(`run ${revenueId} has no PayoutRunCompleted`);
-  const data = completed.data as PayoutRunView;
-  const chunks = recorded.filter((e) => e.type === 'PayoutRunChunkRecorded').flatMap((e) => (e.data as { allocations: RunAllocationView[] }).allocations);
-  return { ...data, allocations: data.chunkCount > 0 ? chunks : data.allocations };
+  const allocations = recorded.filter((e) => e.type === 'PayoutRunAllocationsRecorded').flatMap((e) => (e.data as { allocations: RecordedAllocation[] }).allocations);
+  return { ...(completed.data as PayoutRunCompleted['data']), allocations };
 }

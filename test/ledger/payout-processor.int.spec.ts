@@ -2,10 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteEventStore, type EventStore } from '@1tt/event-store';
-import { allocate } from '@1tt/ledger';
+import { ALLOCATIONS_PER_CHUNK, allocate, formatMinor, parseNonNegativeAmount } from '@1tt/ledger';
 import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
 import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
-import { ALLOCATIONS_PER_EVENT } from '../../src/ledger/payout/payout-run';
 import { acceptDataset, payoutRun, payoutRunEvents, withdrawDataset } from './ledger-log.fixture';
 
 /** The processor on the real embedded stores, driven by a log written directly (no HTTP). */
@@ -40,6 +39,10 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
             periodEnd: options.periodEnd ?? '2025-02-01T00:00:00.000Z',
             alpha: options.alpha ?? '0.5',
             policy: options.policy ?? 'snapshot',
+            agreementEffectiveFrom: '2024-01-01T00:00:00.000Z',
+            idempotencyKey: revenueId,
+            inputHash: revenueId,
+            reportedAt: new Date(now).toISOString(),
           },
         },
       ],
@@ -77,15 +80,15 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     await p.catchUp();
 
     const run1 = await payoutRun(events, r1.revenueId);
-    expect(run1).toMatchObject({ poolPosition: r1.position, totalTokens: '100', poolAmount: '500', remainder: '500' });
-    expect(amounts(run1)).toEqual({ alice: '500' });
+    expect(run1).toMatchObject({ poolPosition: r1.position, totalTokens: '100', poolAmount: '5.00', remainder: '5.00' });
+    expect(amounts(run1)).toEqual({ alice: '5.00' });
     const run2 = await payoutRun(events, r2.revenueId);
-    expect(run2).toMatchObject({ poolPosition: r2.position, totalTokens: '400', poolAmount: '500' });
-    expect(amounts(run2)).toEqual({ alice: '125', bob: '375' });
+    expect(run2).toMatchObject({ poolPosition: r2.position, totalTokens: '400', poolAmount: '5.00' });
+    expect(amounts(run2)).toEqual({ alice: '1.25', bob: '3.75' });
     const run3 = await payoutRun(events, r3.revenueId);
     // 1001 × 0.5 = 500.5 → 500 to the pool, 501 stays with the consumer; 375/125 exactly
-    expect(run3).toMatchObject({ poolPosition: r3.position, totalTokens: '400', poolAmount: '500', remainder: '501' });
-    expect(amounts(run3)).toEqual({ bob: '375', carol: '125' });
+    expect(run3).toMatchObject({ poolPosition: r3.position, totalTokens: '400', poolAmount: '5.00', remainder: '5.01' });
+    expect(amounts(run3)).toEqual({ bob: '3.75', carol: '1.25' });
     expect(await readModels.getCheckpoint(PAYOUT_PROCESSOR)).toBeGreaterThanOrEqual(r3.position);
   });
 
@@ -95,14 +98,14 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const first = await startProcessor();
     const r1 = await report('1.00');
     await first.catchUp();
-    expect(amounts(await payoutRun(events, r1.revenueId))).toEqual({ alice: '17', bob: '33' });
+    expect(amounts(await payoutRun(events, r1.revenueId))).toEqual({ alice: '0.17', bob: '0.33' });
 
     // A second processor (another API process) replays the same reports: nothing is written twice.
     const second = await startProcessor();
     const r2 = await report('3.00');
     await Promise.all([first.catchUp(), second.catchUp()]);
-    expect((await payoutRunEvents(events, r1.revenueId)).length).toBe(1);
-    expect((await payoutRunEvents(events, r2.revenueId)).length).toBe(1);
+    expect((await payoutRunEvents(events, r1.revenueId)).map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
+    expect((await payoutRunEvents(events, r2.revenueId)).length).toBe(3);
 
     // Down: reports arrive, nobody pays them. Up again from the saved checkpoint: the missing runs are written.
     await first.stop();
@@ -112,9 +115,9 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const head = await events.headPosition();
     const third = await startProcessor();
     await third.catchUp();
-    for (const m of missed) expect((await payoutRunEvents(events, m.revenueId)).length).toBe(1);
-    expect(amounts(await payoutRun(events, missed[1].revenueId))).toEqual({ alice: '67', bob: '133' });
-    expect(await events.headPosition()).toBe(head + 2);
+    for (const m of missed) expect((await payoutRunEvents(events, m.revenueId)).length).toBe(3);
+    expect(amounts(await payoutRun(events, missed[1].revenueId))).toEqual({ alice: '0.67', bob: '1.33' });
+    expect(await events.headPosition()).toBe(head + 6);
     // Its fold saw every run: allocations add up for settlements.
     expect(third.pool.allocatedTo('alice', 'USD')).toBe(17n + 50n + 33n + 67n);
   });
@@ -129,14 +132,15 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const p = await startProcessor();
     await p.catchUp();
     const run = await payoutRun(events, r.revenueId);
-    expect(run).toMatchObject({ policy: 'time-weighted', totalTokens: '200', poolAmount: '3100' });
-    // token-days: early 100 × 31, late 100 × 1 → 3100 × 31/32 and 3100 × 1/32
-    expect(amounts(run)).toEqual({ early: '3003', late: '97' });
+    expect(run).toMatchObject({ policy: 'time-weighted', totalTokens: '200', poolAmount: '31.00' });
+    // token-days: early 100 × 31, late 100 × 1 → 3100 × 31/32 and 3100 × 1/32 minor units
+    expect(amounts(run)).toEqual({ early: '30.03', late: '0.97' });
   });
 
   it('splits a run over many contributors into chunk events plus a completion, summing exactly to the pool', async () => {
-    const n = ALLOCATIONS_PER_EVENT * 2 + 7;
+    const n = ALLOCATIONS_PER_CHUNK * 2 + 7;
     const batch = [];
+    // The upload pipeline's thin DatasetAccepted (dataset id only): owner and tokens come from the earlier events.
     for (let i = 0; i < n; i++) {
       const id = `c${String(i).padStart(5, '0')}`;
       batch.push(
@@ -150,14 +154,16 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const p = await startProcessor();
     await p.catchUp();
     const recorded = await payoutRunEvents(events, r.revenueId);
-    expect(recorded.map((e) => e.type)).toEqual(['PayoutRunChunkRecorded', 'PayoutRunChunkRecorded', 'PayoutRunChunkRecorded', 'PayoutRunCompleted']);
+    expect(recorded.map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunAllocationsRecorded', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
     const run = await payoutRun(events, r.revenueId);
-    expect(run).toMatchObject({ chunkCount: 3, allocationCount: n, poolAmount: String((123456n * 333333n) / 1000000n) });
+    const poolMinor = (123456n * 333333n) / 1000000n;
+    expect(run).toMatchObject({ chunkCount: 3, allocationCount: n, poolAmount: formatMinor(poolMinor, 'USD'), unallocated: '0.00' });
     expect(run.allocations).toHaveLength(n);
-    expect(run.allocations.reduce((s, a) => s + BigInt(a.amount), 0n)).toBe(BigInt(run.poolAmount as string));
+    expect(run.allocations.reduce((sum, a) => sum + parseNonNegativeAmount(a.amount, 'USD'), 0n)).toBe(poolMinor);
     // Independent recomputation with the lib's allocator from the same weights.
-    const expected = allocate(BigInt(run.poolAmount as string), run.allocations.map((a) => ({ contributorId: a.contributorId, weight: BigInt(a.tokens) })));
-    expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => a.amount.toString()));
+    const expected = allocate(poolMinor, run.allocations.map((a) => ({ contributorId: a.contributorId, weight: BigInt(a.tokens) })));
+    expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => formatMinor(a.amount, 'USD')));
     for (const e of recorded) expect(Buffer.byteLength(JSON.stringify(e.data))).toBeLessThan(1024 * 1024);
   });
 });
+

@@ -32,6 +32,6 @@ export class AgreementHttpController {
     const ifMatch = expected === 'exists' || typeof expected === 'number' ? expected : undefined;
     const r = await this.commands.execute(new SetAgreement(consumerId, body, ifMatch, by));
     setEtag(res, r.revision);
-    return r.agreement;
+    return { ...r.agreement, revision: r.revision };
   }
 }

@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
 import type { Principal } from '@1tt/access';
-import type { Agreement } from './consumer-account';
+import type { Agreement } from '@1tt/ledger';
 
 export interface AgreementSet {
-  agreement: Agreement;
+  agreement: Agreement & { consumerId: string };
   /** New revision of the consumer stream: the ETag. */
   revision: number;
 }

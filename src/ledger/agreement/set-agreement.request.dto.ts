@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PAYOUT_POLICIES } from './consumer-account';
+import { PAYOUT_POLICIES } from '@1tt/ledger';
 
 export class SetAgreementRequest {
   @ApiProperty({ description: 'Share of revenue paid to contributors: decimal string, 0 < α ≤ 1, at most 6 decimals.', example: '0.3' })

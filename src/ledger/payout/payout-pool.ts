@@ -1,91 +1,57 @@
 import type { RecordedEvent } from '@1tt/event-store';
-
-interface DatasetMembership {
-  contributorId?: string;
-  /** Only contributions earn; a consumer's reference corpus never joins the pool. */
-  contribution: boolean;
-  tokens: bigint;
-  status: 'uploaded' | 'accepted' | 'rejected' | 'withdrawn';
-  /** ms since epoch of DatasetAccepted / DatasetWithdrawn (recordedAt). */
-  joinedAt?: number;
-  leftAt?: number;
-}
+import { parseNonNegativeAmount, PoolState, type LoggedEvent, type PayoutRunAllocationsRecorded } from '@1tt/ledger';
 
 /**
- * The contribution pool and the contributors' payable amounts, folded from
- * the log strictly in position order. The payout processor advances one of
- * these as it goes, so a report's run reads the pool as of the report's
- * position without re-reading the log. Pure: no I/O, no clock.
+ * What the payout processor folds from the log, strictly in position order:
+ * the ledger's PoolState (the pool as of any position) and the minor units
+ * allocated to each contributor by the runs recorded so far (what a
+ * settlement may pay off).
+ *
+ * The upload pipeline (@1tt/dataset-processing) records DatasetAccepted
+ * with the dataset id only; the ledger's catalogue has it carry the owner
+ * and the tokens. Both shapes are accepted: a thin DatasetAccepted is
+ * completed from the DatasetUploaded and DatasetTokensCounted events of the
+ * same dataset before it reaches PoolState.
  */
 export class PayoutPool {
-  private readonly datasets = new Map<string, DatasetMembership>();
-  /** Tokens in the pool per contributor (accepted, counted, not withdrawn). */
-  private readonly tokens = new Map<string, bigint>();
-  private total = 0n;
-  /** contributorId → currency → minor units allocated by payout runs. */
+  readonly state = new PoolState();
+  private readonly uploads = new Map<string, { kind: string; contributorId?: string; consumerId?: string; tokens?: string }>();
   private readonly allocated = new Map<string, Map<string, bigint>>();
-  private readonly completedRuns = new Set<string>();
-  position = 0;
+
+  get position(): number {
+    return this.state.lastPosition;
+  }
 
   apply(e: RecordedEvent): void {
-    if (e.position <= this.position) return;
-    this.position = e.position;
+    if (e.position <= this.state.lastPosition) return;
     const d = (e.data ?? {}) as Record<string, unknown>;
-    const at = Date.parse(e.metadata.recordedAt);
     switch (e.type) {
       case 'DatasetUploaded':
-        this.datasets.set(String(d.datasetId), {
-          contributorId: typeof d.contributorId === 'string' ? d.contributorId : undefined,
-          contribution: d.kind === undefined || d.kind === 'contribution',
-          tokens: 0n,
-          status: 'uploaded',
-        });
-        return;
+        this.uploads.set(String(d.datasetId), { kind: String(d.kind ?? 'contribution'), contributorId: d.contributorId as string | undefined, consumerId: d.consumerId as string | undefined });
+        break;
       case 'DatasetTokensCounted': {
-        const ds = this.datasets.get(String(d.datasetId));
-        if (!ds) return;
-        if (ds.status === 'accepted') this.change(ds, -ds.tokens);
-        ds.tokens = BigInt(d.tokens as number | string);
-        if (ds.status === 'accepted') this.change(ds, ds.tokens);
-        return;
+        const u = this.uploads.get(String(d.datasetId));
+        if (u) u.tokens = String(d.tokens);
+        break;
       }
-      case 'DatasetAccepted': {
-        const ds = this.datasets.get(String(d.datasetId));
-        if (!ds || ds.status === 'accepted') return;
-        ds.status = 'accepted';
-        ds.joinedAt = at;
-        this.change(ds, ds.tokens);
-        return;
-      }
-      case 'DatasetRejected':
-      case 'DatasetWithdrawn': {
-        const ds = this.datasets.get(String(d.datasetId));
-        if (!ds) return;
-        if (ds.status === 'accepted') {
-          this.change(ds, -ds.tokens);
-          ds.leftAt = at;
+      case 'DatasetAccepted':
+        if (d.kind === undefined || d.tokens === undefined) {
+          const u = this.uploads.get(String(d.datasetId));
+          this.state.apply(asLogged(e, { ...d, kind: u?.kind ?? 'reference', contributorId: u?.contributorId, consumerId: u?.consumerId, tokens: u?.tokens ?? '0' }));
+          return;
         }
-        ds.status = e.type === 'DatasetRejected' ? 'rejected' : 'withdrawn';
-        return;
-      }
-      case 'PayoutRunChunkRecorded':
-        this.addAllocations(String(d.currency), d.allocations as RunAllocation[]);
-        return;
-      case 'PayoutRunCompleted':
-        this.completedRuns.add(String(d.revenueId));
-        this.addAllocations(String(d.currency), d.allocations as RunAllocation[]);
-        return;
+        break;
+      case 'DatasetRejected':
+      case 'DatasetWithdrawn':
+        this.uploads.delete(String(d.datasetId));
+        break;
+      case 'PayoutRunAllocationsRecorded':
+        this.addAllocations(d as unknown as PayoutRunAllocationsRecorded['data']);
+        break;
       default:
-        return;
+        break;
     }
-  }
-
-  get totalTokens(): bigint {
-    return this.total;
-  }
-
-  hasCompletedRun(revenueId: string): boolean {
-    return this.completedRuns.has(revenueId);
+    this.state.apply(e);
   }
 
   /** Minor units allocated to a contributor in a currency by every run folded so far. */
@@ -93,60 +59,17 @@ export class PayoutPool {
     return this.allocated.get(contributorId)?.get(currency) ?? 0n;
   }
 
-  /** Snapshot policy: tokens per contributor now (zero holdings left out). */
-  snapshotWeights(): Map<string, { tokens: bigint; weight: bigint }> {
-    const out = new Map<string, { tokens: bigint; weight: bigint }>();
-    for (const [id, t] of this.tokens) if (t > 0n) out.set(id, { tokens: t, weight: t });
-    return out;
-  }
-
-  /**
-   * Time-weighted policy: tokens × milliseconds each dataset spent in the
-   * pool within [periodStart, periodEnd), as far as the log says now (a
-   * dataset still in the pool counts to periodEnd; one withdrawn counts
-   * until its withdrawal). `tokens` is the contributor's holding now.
-   */
-  timeWeightedWeights(periodStartMs: number, periodEndMs: number): Map<string, { tokens: bigint; weight: bigint }> {
-    const out = new Map<string, { tokens: bigint; weight: bigint }>();
-    for (const ds of this.datasets.values()) {
-      if (!ds.contribution || ds.contributorId === undefined || ds.joinedAt === undefined || ds.tokens === 0n) continue;
-      if (ds.status !== 'accepted' && ds.leftAt === undefined) continue;
-      const from = Math.max(ds.joinedAt, periodStartMs);
-      const to = Math.min(ds.leftAt ?? periodEndMs, periodEndMs);
-      if (to <= from) continue;
-      const entry = out.get(ds.contributorId) ?? { tokens: 0n, weight: 0n };
-      entry.weight += ds.tokens * BigInt(to - from);
-      out.set(ds.contributorId, entry);
-    }
-    for (const [id, entry] of out) entry.tokens = this.tokens.get(id) ?? 0n;
-    return out;
-  }
-
-  private change(ds: DatasetMembership, delta: bigint): void {
-    if (!ds.contribution || ds.contributorId === undefined || delta === 0n) return;
-    const next = (this.tokens.get(ds.contributorId) ?? 0n) + delta;
-    if (next === 0n) this.tokens.delete(ds.contributorId);
-    else this.tokens.set(ds.contributorId, next);
-    this.total += delta;
-  }
-
-  private addAllocations(currency: string, allocations: RunAllocation[] | undefined): void {
-    for (const a of allocations ?? []) {
-      const amount = BigInt(a.amount);
+  private addAllocations(chunk: PayoutRunAllocationsRecorded['data']): void {
+    for (const a of chunk.allocations ?? []) {
+      const amount = parseNonNegativeAmount(a.amount, chunk.currency);
       if (amount === 0n) continue;
       const m = this.allocated.get(a.contributorId) ?? new Map<string, bigint>();
-      m.set(currency, (m.get(currency) ?? 0n) + amount);
+      m.set(chunk.currency, (m.get(chunk.currency) ?? 0n) + amount);
       this.allocated.set(a.contributorId, m);
     }
   }
 }
 
-/** One allocation line as recorded in a payout run event (integers as decimal-digit strings). */
-export interface RunAllocation {
-  contributorId: string;
-  tokens: string;
-  /** The allocation weight: tokens (snapshot) or token-milliseconds (time-weighted). */
-  weight: string;
-  /** Minor units. */
-  amount: string;
+function asLogged(e: RecordedEvent, data: unknown): LoggedEvent {
+  return { type: e.type, data, position: e.position, metadata: { recordedAt: e.metadata.recordedAt } };
 }

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { ConflictError } from '@1tt/domain-errors';
 import { EventStore, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
-import { payoutRunStream } from '../ledger-stream';
+import { LEDGER_SCHEMA_VERSION, payoutRunDecider, streamNames, type RevenueReported } from '@1tt/ledger';
 import { PayoutPool } from './payout-pool';
-import { computePayoutRun, type RevenueReportedData } from './payout-run';
 
 /** Name of the processor's checkpoint in the read-model store. */
 export const PAYOUT_PROCESSOR = 'payout-processor';
@@ -90,8 +89,8 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async handle(batch: RecordedEvent[]): Promise<void> {
     for (const e of batch) {
-      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) await this.pay(e);
       this.pool.apply(e);
+      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) await this.pay(e);
     }
     const last = batch[batch.length - 1]?.position ?? 0;
     if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
@@ -103,11 +102,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async pay(report: RecordedEvent): Promise<void> {
-    const data = report.data as RevenueReportedData;
-    if (this.pool.hasCompletedRun(data.revenueId)) return;
-    const run = computePayoutRun(data, report.position, this.pool);
+    const data = report.data as RevenueReported['data'];
+    // The stream is not read first: 'no-stream' below is the check, and it is atomic.
+    const run = payoutRunDecider.decide({ type: 'RecordPayoutRun', data: { report: data, reportPosition: report.position } }, payoutRunDecider.initialState, { pool: this.pool.state });
+    const metadata = { actor: 'system:payout-processor', correlationId: data.revenueId, causationId: report.id, schemaVersion: LEDGER_SCHEMA_VERSION };
     try {
-      await this.events.appendToStream(payoutRunStream(data.revenueId), run.map((ev) => ({ ...ev, metadata: { ...ev.metadata, causationId: report.id } })), { expectedRevision: 'no-stream' });
+      await this.events.appendToStream(streamNames.payoutRun(data.revenueId), run.map((e) => ({ type: e.type, data: e.data, metadata })), { expectedRevision: 'no-stream' });
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return; // already paid (a replay or another processor)
       throw e;

@@ -1,22 +1,17 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { actorOf } from '@1tt/access';
 import { EventStore } from '@1tt/event-store';
+import { auditorDecider, consumerDecider, contributorDecider, streamNames } from '@1tt/ledger';
 import { ApiKeyService } from '../../auth/api-key.service';
-import { IdGenerator } from '../clock';
-import { auditorStream, consumerStream, contributorStream } from '../ledger-stream';
-import { RegisterParty, type PartyKind, type PartyRegistered } from './register-party.command';
-
-const REGISTRATION: Record<PartyKind, { type: string; stream: (id: string) => string; idField: string }> = {
-  contributor: { type: 'ContributorRegistered', stream: contributorStream, idField: 'contributorId' },
-  consumer: { type: 'ConsumerRegistered', stream: consumerStream, idField: 'consumerId' },
-  auditor: { type: 'AuditorRegistered', stream: auditorStream, idField: 'auditorId' },
-};
+import { Clock, IdGenerator } from '../clock';
+import { decideOnStream } from '../stream-decision';
+import { RegisterParty, type PartyRegistered } from './register-party.command';
 
 /**
- * A fresh id, so the stream is created with 'no-stream' and there is nothing
- * to fold or retry. The key is issued after the registration is stored: a
- * crash in between leaves a registered party without a key, which an admin
- * fixes with POST /v1/api-keys (never a key for a party that does not exist).
+ * A fresh id, so the stream is new (appended with 'no-stream'; nothing to
+ * retry). The key is issued after the registration is stored: a crash in
+ * between leaves a registered party without a key, which an admin fixes with
+ * POST /v1/api-keys (never a key for a party that does not exist).
  */
 @CommandHandler(RegisterParty)
 export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
@@ -24,18 +19,25 @@ export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
     private readonly events: EventStore,
     private readonly keys: ApiKeyService,
     private readonly ids: IdGenerator,
+    private readonly clock: Clock,
   ) {}
 
   async execute(command: RegisterParty): Promise<PartyRegistered> {
-    const r = REGISTRATION[command.kind];
     const id = this.ids.next();
-    const actor = actorOf(command.by);
-    await this.events.appendToStream(
-      r.stream(id),
-      [{ type: r.type, data: { [r.idField]: id, displayName: command.displayName }, metadata: { actor, correlationId: id, causationId: id } }],
-      { expectedRevision: 'no-stream' },
-    );
-    const key = await this.keys.issue({ role: command.kind, subjectId: id, label: command.displayName.slice(0, 200) }, command.by);
+    const options = { context: () => ({ now: this.clock.now() }), actor: actorOf(command.by), correlationId: id };
+    const displayName = command.displayName;
+    switch (command.kind) {
+      case 'contributor':
+        await decideOnStream(this.events, streamNames.contributor(id), contributorDecider, { type: 'RegisterContributor', data: { contributorId: id, displayName } }, options);
+        break;
+      case 'consumer':
+        await decideOnStream(this.events, streamNames.consumer(id), consumerDecider, { type: 'RegisterConsumer', data: { consumerId: id, displayName } }, options);
+        break;
+      case 'auditor':
+        await decideOnStream(this.events, streamNames.auditor(id), auditorDecider, { type: 'RegisterAuditor', data: { auditorId: id, displayName } }, options);
+        break;
+    }
+    const key = await this.keys.issue({ role: command.kind, subjectId: id, label: displayName }, command.by);
     return { id, apiKey: key.apiKey, keyId: key.keyId };
   }
 }

@@ -4,11 +4,10 @@ import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiO
 import type { Response } from 'express';
 import type { Principal } from '@1tt/access';
 import { ValidationError } from '@1tt/domain-errors';
+import { idempotencyKeyOf } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { ReportRevenue } from './report-revenue.command';
 import { ReportRevenueRequest, RevenueAcceptedResponse } from './report-revenue.request.dto';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -22,7 +21,7 @@ export class RevenueHttpController {
     summary:
       'Report revenue (consumer), idempotently: 201 the first time; the same Idempotency-Key and body again → 200 with the same body; the same key with another body → 409. The agreement in effect now (α, policy) is copied into the report.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters: letters, digits, . _ : - (e.g. a uuid). One key per report.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-200 printable ASCII characters without spaces (e.g. a uuid). One key per report.' })
   @ApiCreatedResponse({ type: RevenueAcceptedResponse })
   @ApiOkResponse({ type: RevenueAcceptedResponse, description: 'A retry of an earlier identical report.' })
   @ApiConflictResponse({ description: 'The key was used for a different report.' })
@@ -32,12 +31,13 @@ export class RevenueHttpController {
     @CurrentPrincipal() by: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RevenueAcceptedResponse> {
-    if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
-      throw new ValidationError(key === undefined ? 'idempotency_key_missing' : 'idempotency_key_invalid', key === undefined ? 'The Idempotency-Key header is required' : 'The Idempotency-Key header is malformed', {
+    if (key === undefined) {
+      throw new ValidationError('idempotency-key-missing', 'The Idempotency-Key header is required', {
         field: 'header.Idempotency-Key',
-        hint: 'Send a unique key per report (1-128 letters, digits, . _ : -), e.g. a uuid, and the same key when retrying.',
+        hint: 'Send a unique key per report, e.g. a uuid, and the same key when retrying.',
       });
     }
+    idempotencyKeyOf(key, 'header.Idempotency-Key');
     const outcome = await this.commands.execute(new ReportRevenue(by.subjectId, key, { amount: body.amount, currency: body.currency, periodStart: body.periodStart, periodEnd: body.periodEnd }, by));
     res.status(outcome.created ? 201 : 200);
     return outcome.body;
