@@ -217,5 +217,23 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       const settled = (await events.readStream(`contributor-${bob}`)).filter((e) => e.type === 'PayoutSettled');
       expect(settled.map((e) => e.data)).toEqual([expect.objectContaining({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1' })]);
     });
+
+    it('concurrent settlements re-decide on the new balance: never more than payable in total', async () => {
+      const carol = (await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Carol' }).expect(201)).body.contributorId;
+      await acceptDataset(events, 'ds-carol-1', carol, 400); // pool: alice 300, bob 100, carol 400
+      const r = await revenue('r-carol', { amount: '20.00', currency: 'USD', ...period }).expect(201);
+      await t.get(PayoutProcessor).catchUp();
+      const share = (await payoutRun(events, r.body.revenueId)).allocations.find((a) => a.contributorId === carol)?.amount;
+      expect(share).toBe('5.00');
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '2.00', currency: 'USD', reference: `carol-${i}` })),
+      );
+      expect(attempts.map((a) => a.status).sort()).toEqual([201, 201, 400, 400, 400, 400]);
+      const settled = (await events.readStream(`contributor-${carol}`)).filter((e) => e.type === 'PayoutSettled');
+      expect(settled).toHaveLength(2);
+      await t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'carol-0' }).expect(409);
+      const last = await t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'carol-last' }).expect(201);
+      expect(last.body.balance).toBe('0.00');
+    });
   });
 });
