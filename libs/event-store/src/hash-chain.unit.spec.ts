@@ -1,6 +1,6 @@
 import { canonicalJson, sha256Hex } from '@1tt/canonical-json';
 import { eventHash, GENESIS_HASH, verifyChain } from './hash-chain';
-import { sealEvent } from './new-event';
+import { sealEvent, sealEventForStorage, uuidV7 } from './new-event';
 import type { RecordedEvent } from './event-store.port';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -57,5 +57,34 @@ describe('hash chain', () => {
       yield* a;
     }
     expect(await verifyChain(gen())).toEqual({ ok: true, checked: 2 });
+  });
+});
+
+describe('sealing', () => {
+  it('the stored canonical text reads back to the sealed value, and the hash is eventHash of it', () => {
+    const inputs: unknown[] = [
+      { n: 12345678901234567890n, nested: { z: 1, a: [1, 'x', null, { b: true }] }, u: undefined },
+      'plain string',
+      [1, 2, 3],
+      null,
+      { text: 'Grüße 👩‍💻 数据 \u2028 "q" \\', when: new Date('2026-01-01T00:00:00Z') },
+    ];
+    for (const data of inputs) {
+      const { event, dataJson, metadataJson } = sealEventForStorage('s-1', { type: 'T', data, metadata: { actor: 'admin:a' } }, 3, 'f'.repeat(64), at);
+      expect(JSON.parse(dataJson)).toEqual(event.data);
+      expect(dataJson).toBe(canonicalJson(event.data));
+      expect(JSON.parse(metadataJson)).toEqual(event.metadata);
+      expect(event.hash).toBe(eventHash({ ...event, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) }));
+    }
+  });
+  it('fills metadata defaults even when the caller passes undefined members', () => {
+    const { event } = sealEventForStorage('s-1', { id: 'e-1', type: 'T', data: {}, metadata: { correlationId: undefined } }, 0, GENESIS_HASH, at);
+    expect(event.metadata).toEqual({ correlationId: 'e-1', causationId: 'e-1', actor: 'system', schemaVersion: 1, recordedAt: at });
+  });
+  it('generates time-ordered version 7 ids', () => {
+    const a = uuidV7(1_000);
+    const b = uuidV7(2_000);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { GENESIS_HASH, computeEventHash } from './hash-chain';
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '@1tt/canonical-json';
+import { GENESIS_HASH } from './hash-chain';
 import type { EventMetadata, NewEvent, RecordedEvent } from './event-store.port';
 
 /**
@@ -11,30 +12,88 @@ export function toJsonValue(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null');
 }
 
-/** Fills in id and metadata and links the event into its stream's chain. */
-export function sealEvent(
-  streamName: string,
-  event: NewEvent,
-  revision: number,
-  prevHash: string,
-  recordedAt: string,
-): Omit<RecordedEvent, 'position'> {
-  const id = event.id ?? randomUUID();
-  const metadata: EventMetadata = toJsonValue({
-    correlationId: event.metadata?.correlationId ?? id,
-    causationId: event.metadata?.causationId ?? id,
-    actor: event.metadata?.actor ?? 'system',
-    schemaVersion: event.metadata?.schemaVersion ?? 1,
-    ...event.metadata,
+/** What a store writes: the sealed event and its data and metadata as canonical JSON text. */
+export interface SealedForStorage {
+  event: Omit<RecordedEvent, 'position'>;
+  dataJson: string;
+  metadataJson: string;
+}
+
+/**
+ * Fills in id and metadata and links the event into its stream's chain.
+ * Each payload is serialised once as JSON (honouring toJSON, bigints as
+ * strings), parsed back (the value a reader will see) and written as
+ * canonical JSON: that text is both what is stored and what is hashed, so
+ * the hash equals eventHash() of the event as read back (a unit test pins it).
+ */
+export function sealEventForStorage(streamName: string, event: NewEvent, revision: number, prevHash: string, recordedAt: string): SealedForStorage {
+  if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
+    throw new TypeError(`Invalid event type "${String(event.type)}": non-empty, not starting with "$"`);
+  }
+  const id = event.id ?? uuidV7();
+  const given = event.metadata;
+  const meta = normalise({
+    ...given,
+    correlationId: given?.correlationId ?? id,
+    causationId: given?.causationId ?? id,
+    actor: given?.actor ?? 'system',
+    schemaVersion: given?.schemaVersion ?? 1,
     recordedAt,
-  }) as EventMetadata;
-  const data = toJsonValue(event.data);
-  const sealed = { id, streamName, revision, type: event.type, data, metadata, prevHash: prevHash || GENESIS_HASH };
-  return { ...sealed, hash: computeEventHash(sealed) };
+  });
+  const data = normalise(event.data);
+  const previous = prevHash || GENESIS_HASH;
+  // Keys in canonical (sorted) order: data, id, metadata, prevHash, revision, streamName, type.
+  const hash = sha256Hex(
+    `{"data":${data.canonical},"id":${JSON.stringify(id)},"metadata":${meta.canonical},"prevHash":${JSON.stringify(previous)},` +
+      `"revision":${canonicalJson(revision)},"streamName":${JSON.stringify(streamName)},"type":${JSON.stringify(event.type)}}`,
+  );
+  return {
+    event: { id, streamName, revision, type: event.type, data: data.value, metadata: meta.value as EventMetadata, prevHash: previous, hash },
+    dataJson: data.canonical,
+    metadataJson: meta.canonical,
+  };
+}
+
+/** Fills in id and metadata and links the event into its stream's chain. */
+export function sealEvent(streamName: string, event: NewEvent, revision: number, prevHash: string, recordedAt: string): Omit<RecordedEvent, 'position'> {
+  return sealEventForStorage(streamName, event, revision, prevHash, recordedAt).event;
+}
+
+function bigintAsString(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function normalise(value: unknown): { value: unknown; canonical: string } {
+  let text: string | undefined;
+  try {
+    // The replacer makes stringify several times slower: only pay for it when a bigint is really there.
+    text = JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof TypeError && /bigint/i.test(e.message))) throw e;
+    text = JSON.stringify(value, bigintAsString);
+  }
+  const parsed: unknown = JSON.parse(text ?? 'null');
+  return { value: parsed, canonical: canonicalJson(parsed) };
 }
 
 export function validateStreamName(streamName: string): void {
   if (typeof streamName !== 'string' || streamName.length === 0 || streamName.length > 512 || streamName.startsWith('$')) {
     throw new TypeError(`Invalid stream name "${String(streamName)}": 1-512 characters, not starting with "$"`);
   }
+}
+
+/**
+ * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds,
+ * then random bits. Ids the store generates thus land at the right edge of
+ * the unique id index instead of on a random page: an append of 100 events
+ * dirties a few index pages rather than ~100 (several times faster, and a
+ * smaller write-ahead log).
+ */
+export function uuidV7(now = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f);
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

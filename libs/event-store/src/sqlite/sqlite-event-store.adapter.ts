@@ -18,7 +18,7 @@ import {
 } from '../event-store.port';
 import { DuplicateEventId, IncompatibleStore, StoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
 import { GENESIS_HASH } from '../hash-chain';
-import { sealEvent, validateStreamName } from '../new-event';
+import { sealEventForStorage, validateStreamName } from '../new-event';
 
 /** Written into the meta table (and the SQLite header's application_id) so a foreign file is recognised. */
 export const SQLITE_STORE_MAGIC = '1tt-ledger-event-store';
@@ -184,8 +184,8 @@ export class SqliteEventStore extends EventStore {
       let prevHash = tip?.[1] ?? GENESIS_HASH;
       const recorded: RecordedEvent[] = [];
       for (const event of events) {
-        const s = sealEvent(streamName, event, revision, prevHash, recordedAt);
-        const info = this.stmt.insert.run(streamName, s.revision, s.id, s.type, JSON.stringify(s.data), JSON.stringify(s.metadata), s.prevHash, s.hash, recordedAt);
+        const { event: s, dataJson, metadataJson } = sealEventForStorage(streamName, event, revision, prevHash, recordedAt);
+        const info = this.stmt.insert.run(streamName, s.revision, s.id, s.type, dataJson, metadataJson, s.prevHash, s.hash, recordedAt);
         recorded.push({ ...s, position: Number(info.lastInsertRowid) });
         revision += 1;
         prevHash = s.hash;
@@ -429,6 +429,9 @@ function openStoreFile(file: string, options: SqliteEventStoreOptions): Database
     if (existed && tables.length > 0) checkMeta(db, file, tables);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    // 64 MiB page cache (the default is 2 MiB): the id and stream indexes of a
+    // million-event log stay in memory, so appends do not re-read index pages.
+    db.pragma('cache_size = -65536');
     // Two processes may create the same new file at once: the schema is
     // created under the write lock and only if it is still missing.
     db.transaction(() => {
