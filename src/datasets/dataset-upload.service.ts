@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { BlobStore, PutResult } from '@1tt/blob-store';
-import { datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { datasetStream } from '@1tt/dataset-processing';
+import { datasetDecider, type DatasetOwner } from '@1tt/ledger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
@@ -26,6 +27,7 @@ export interface DatasetUploadOptions {
    */
   identicalFile: (sha256: string) => Promise<{ uploadedAt: string } | undefined>;
   newId?: () => string;
+  now?: () => Date;
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
@@ -67,43 +69,55 @@ export class DatasetUploadService {
     }
 
     const datasetId = (this.options.newId ?? randomUUID)();
-    const data: DatasetUploadedData = {
-      datasetId,
-      kind,
-      ...owner,
-      fileName: fileName.fileName,
-      format: fileName.format,
-      compression: fileName.compression,
-      textField,
-      sizeBytes: stored.sizeBytes,
-      sha256: stored.sha256,
-      blobRef: stored.ref,
-    };
+    const [event] = datasetDecider.decide(
+      {
+        type: 'RecordDatasetUpload',
+        data: {
+          ...owner,
+          datasetId,
+          fileName: fileName.fileName,
+          format: fileName.format,
+          compression: fileName.compression,
+          sizeBytes: stored.sizeBytes,
+          sha256: stored.sha256,
+          blobRef: stored.ref,
+          textField: fileName.format === 'txt' ? null : textField,
+        },
+      },
+      datasetDecider.initialState,
+      { now: (this.options.now ?? (() => new Date()))(), ownerRegistered: true },
+    );
     await this.options.events.appendToStream(
       datasetStream(datasetId),
-      [{ type: 'DatasetUploaded', data, metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: datasetId, schemaVersion: 1 } }],
+      [{ ...event, metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: datasetId, schemaVersion: 1 } }],
       { expectedRevision: 'no-stream' },
     );
     return { datasetId, status: 'processing' };
   }
 
-  private async owner(actor: UploadActor, kind: string, fields: Record<string, string>): Promise<Pick<DatasetUploadedData, 'contributorId' | 'consumerId'>> {
+  /** The owner, checked registered (a contributor or consumer stream exists), as the decider expects. */
+  private async owner(actor: UploadActor, kind: string, fields: Record<string, string>): Promise<DatasetOwner> {
     if (actor.role === 'contributor') {
       if (kind === 'reference') throw new ForbiddenError('dataset.reference_admin_only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
       if (fields.contributorId !== undefined && fields.contributorId !== actor.id) {
         throw new ForbiddenError('dataset.other_contributor', 'A contributor uploads only for themselves', { field: 'contributorId', hint: 'Leave contributorId out.' });
       }
-      return { contributorId: actor.id };
+      await this.registered('contributor', actor.id, 'contributorId');
+      return { kind: 'contribution', contributorId: actor.id };
     }
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
     if (!id || !ID.test(id)) {
       throw new ValidationError(`dataset.missing_${field}`, `An admin upload of a ${kind} names the ${category}: ${field}`, { field, hint: `Add the form field ${field}.` });
     }
+    await this.registered(category, id, field);
+    return kind === 'reference' ? { kind: 'reference', consumerId: id } : { kind: 'contribution', contributorId: id };
+  }
+
+  private async registered(category: 'contributor' | 'consumer', id: string, field: string): Promise<void> {
     if (!(await this.options.events.streamExists(`${category}-${id}`))) {
-      throw new NotFoundError(`${category}_not_found`, `No ${category} ${id}`, { field, hint: `Register the ${category} first.` });
+      throw new NotFoundError(`${category}_not_found`, `No registered ${category} ${id}`, { field, hint: `Register the ${category} first (POST /v1/${category}s).` });
     }
-    return { [field]: id };
   }
 
   /** Parses the body; resolves once the whole body is read and the file is durable. */

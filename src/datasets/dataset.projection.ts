@@ -3,7 +3,6 @@ import type {
   DatasetEvent,
   DatasetKind,
   DatasetPreprocessedData,
-  DatasetRejectedData,
   DatasetTokensCountedData,
   DatasetUploadedData,
 } from '@1tt/dataset-processing';
@@ -22,7 +21,7 @@ export interface DatasetView extends Record<string, unknown> {
   fileName: string;
   format: string;
   compression: string;
-  textField: string;
+  textField: string | null;
   sizeBytes: number;
   sha256: string;
   blobRef: string;
@@ -32,13 +31,12 @@ export interface DatasetView extends Record<string, unknown> {
   documentsKept: number | null;
   removed: Record<string, number>;
   duplicatesOfEarlier: number | null;
-  duplicatesWithinDataset: number | null;
   manifestRoot: string | null;
   reportBlobRef: string | null;
   pipeline: DatasetPreprocessedData['pipeline'] | null;
   tokens: number | null;
   tokenizer: string | null;
-  rejection: Omit<DatasetRejectedData, 'datasetId'> | null;
+  rejection: { reason: string; detail?: string } | null;
   decidedAt: string | null;
   withdrawnAt: string | null;
 }
@@ -71,7 +69,6 @@ export const datasetProjection: Projection = {
           documentsKept: d.documentsKept,
           removed: d.removed,
           duplicatesOfEarlier: d.duplicatesOfEarlier,
-          duplicatesWithinDataset: d.duplicatesWithinDataset,
           manifestRoot: d.manifestRoot,
           reportBlobRef: d.reportBlobRef,
           pipeline: d.pipeline,
@@ -80,14 +77,15 @@ export const datasetProjection: Projection = {
       }
       case 'DatasetTokensCounted': {
         const d: DatasetTokensCountedData = e.data;
-        Object.assign(next, { tokens: d.tokens, tokenizer: d.tokenizer });
+        // A decimal string in the event; counts per dataset stay far below 2^53.
+        Object.assign(next, { tokens: Number(d.tokens), tokenizer: d.tokenizer });
         break;
       }
       case 'DatasetAccepted':
         Object.assign(next, { status: 'accepted', decidedAt: event.metadata.recordedAt });
         break;
       case 'DatasetRejected': {
-        const { datasetId: _id, ...rejection } = e.data;
+        const rejection = { reason: e.data.reason, ...(e.data.detail !== undefined ? { detail: e.data.detail } : {}) };
         Object.assign(next, { status: 'rejected', rejection, decidedAt: event.metadata.recordedAt });
         break;
       }
@@ -103,8 +101,8 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
   return {
     datasetId: d.datasetId,
     kind: d.kind,
-    contributorId: d.kind === 'contribution' ? (d.contributorId ?? null) : null,
-    consumerId: d.kind === 'reference' ? (d.consumerId ?? null) : null,
+    contributorId: d.kind === 'contribution' ? d.contributorId : null,
+    consumerId: d.kind === 'reference' ? d.consumerId : null,
     status: 'processing',
     fileName: d.fileName,
     format: d.format,
@@ -119,7 +117,6 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
     documentsKept: null,
     removed: {},
     duplicatesOfEarlier: null,
-    duplicatesWithinDataset: null,
     manifestRoot: null,
     reportBlobRef: null,
     pipeline: null,

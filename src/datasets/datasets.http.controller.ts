@@ -62,8 +62,7 @@ export class DatasetsHttpController {
   }
 
   @Delete('datasets/:id')
-  @Roles('contributor', 'admin')
-  @ApiOperation({ summary: 'Withdraw an accepted dataset (owner or admin): it leaves the pool for future revenue and stops blocking later uploads; 409 unless accepted.' })
+  @ApiOperation({ summary: "Withdraw an accepted dataset (its owner only, per the ledger's rule): it leaves the pool for future revenue and stops blocking later uploads; 409 unless accepted." })
   async withdraw(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<{ datasetId: string; status: 'withdrawn' }> {
     return withdrawDataset(this.events, id, viewer(principal));
   }

@@ -1,15 +1,16 @@
 import { ValidationError } from '@1tt/domain-errors';
+import type { DatasetCompression, DatasetFormat } from '@1tt/ledger';
 
 export const ALLOWED_EXTENSIONS = ['.txt', '.jsonl', '.csv', '.parquet'] as const;
 export const ALLOWED_COMPRESSIONS = ['.gz', '.zst'] as const;
-const FORMATS: Record<string, string> = { txt: 'txt', jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
-const COMPRESSIONS: Record<string, string> = { gz: 'gzip', zst: 'zstd' };
+const FORMATS: Record<string, DatasetFormat> = { txt: 'txt', jsonl: 'jsonl', csv: 'csv', parquet: 'parquet' };
+const COMPRESSIONS: Record<string, DatasetCompression> = { gz: 'gzip', zst: 'zstd' };
 const SAFE = /^[A-Za-z0-9 ._()+,=@\-\u00C0-\u024F]{1,200}$/;
 
 export interface UploadFileName {
   fileName: string;
-  format: string;
-  compression: string;
+  format: DatasetFormat;
+  compression: DatasetCompression;
 }
 
 /**
@@ -28,7 +29,7 @@ export function uploadFileName(raw: string | undefined): UploadFileName {
     });
   }
   const parts = base.toLowerCase().split('.');
-  let compression = 'none';
+  let compression: DatasetCompression = 'none';
   let ext = parts.length > 1 ? parts.pop()! : '';
   if (COMPRESSIONS[ext] && parts.length > 1) {
     compression = COMPRESSIONS[ext];

@@ -67,7 +67,7 @@ describe('runDatasetJob on the worker pool', () => {
 
   async function upload(datasetId: string, text: string, contributorId = 'alice'): Promise<DatasetUploadedData> {
     const put = await blobs.putBuffer(text);
-    return { datasetId, kind: 'contribution', contributorId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
+    return { datasetId, kind: 'contribution', contributorId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
   }
 
   /** The reference: the same documents, processed on this thread, decided in one call. */

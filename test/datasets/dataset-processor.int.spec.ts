@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import { DatasetProcessor, datasetStream, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
+import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 
@@ -41,21 +42,32 @@ async function upload(w: World, datasetId: string, text: string, owner: { contri
   const put = await w.blobs.putBuffer(text);
   const data: DatasetUploadedData = {
     datasetId,
-    kind: 'consumerId' in owner ? 'reference' : 'contribution',
-    ...owner,
+    ...('consumerId' in owner ? { kind: 'reference' as const, consumerId: owner.consumerId } : { kind: 'contribution' as const, contributorId: owner.contributorId }),
     fileName: `${datasetId}.txt`,
     format: 'txt',
     compression: 'none',
-    textField: 'text',
+    textField: null,
     sizeBytes: put.sizeBytes,
     sha256: put.sha256,
     blobRef: put.ref,
+    uploadedAt: new Date().toISOString(),
   };
   await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
+/** The owner withdraws, through the ledger's decider. */
 async function withdraw(w: World, datasetId: string): Promise<void> {
-  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetWithdrawn', data: { datasetId } }], { expectedRevision: 3 });
+  const recorded = await w.events.readStream(datasetStream(datasetId));
+  const state = recorded.reduce((st, r) => datasetDecider.evolve(st, r as unknown as DatasetEvent), datasetDecider.initialState);
+  if (state.status === 'none') throw new Error('no dataset');
+  const requestedBy = state.owner.kind === 'contribution' ? { role: 'contributor' as const, id: state.owner.contributorId } : { role: 'consumer' as const, id: state.owner.consumerId };
+  const events = datasetDecider.decide({ type: 'WithdrawDataset', data: { datasetId, requestedBy } }, state, { now: new Date() });
+  await w.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: recorded.length - 1 });
+}
+
+/** Event data without the times the decider stamps (preprocessedAt, acceptedAt…): those differ between runs by nature. */
+function timeless(data: unknown): unknown {
+  return Object.fromEntries(Object.entries(data as Record<string, unknown>).filter(([k]) => !k.endsWith('At')));
 }
 
 async function settled(w: World): Promise<void> {
@@ -70,7 +82,7 @@ async function decision(w: World, datasetId: string): Promise<Record<string, Rec
 
 async function allDecisions(w: World): Promise<Array<Pick<RecordedEvent, 'streamName' | 'type' | 'data'>>> {
   const out = [];
-  for await (const e of w.events.readAll()) out.push({ streamName: e.streamName, type: e.type, data: e.data });
+  for await (const e of w.events.readAll()) out.push({ streamName: e.streamName, type: e.type, data: timeless(e.data) });
   return out;
 }
 
@@ -97,11 +109,11 @@ describe('DatasetProcessor on the embedded event store', () => {
     const a = await decision(w, 'a');
     const b = await decision(w, 'b');
     expect(a.DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 2, removed: {}, duplicatesOfEarlier: 0 });
-    expect(a.DatasetAccepted).toEqual({ datasetId: 'a' });
-    expect(b.DatasetPreprocessed).toMatchObject({ documentsIn: 4, documentsKept: 2, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2, poolPosition: 2 });
-    expect(b.DatasetTokensCounted).toMatchObject({ tokenizer: 'o200k_base' });
-    expect(b.DatasetTokensCounted.tokens).toBeGreaterThan(1000);
-    expect(b.DatasetAccepted).toEqual({ datasetId: 'b' });
+    expect(a.DatasetAccepted).toMatchObject({ datasetId: 'a', kind: 'contribution', contributorId: 'alice', tokens: a.DatasetTokensCounted.tokens });
+    expect(b.DatasetPreprocessed).toMatchObject({ documentsIn: 4, documentsKept: 2, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2 });
+    expect(b.DatasetTokensCounted).toMatchObject({ tokenizer: 'o200k_base', tokens: expect.stringMatching(/^\d+$/) });
+    expect(Number(b.DatasetTokensCounted.tokens)).toBeGreaterThan(1000);
+    expect(b.DatasetAccepted).toMatchObject({ datasetId: 'b', contributorId: 'bob' });
   });
 
   it('applies a withdrawal at its log position: uploads before it stay blocked, uploads after it keep the document', async () => {
@@ -136,7 +148,7 @@ describe('DatasetProcessor on the embedded event store', () => {
     await upload(w, 'junk', 'short line\n\nanother', { contributorId: 'bob' });
     startProcessor(w);
     await settled(w);
-    expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({ reason: 'no_documents_kept' });
+    expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({ reason: 'no_documents_kept', detail: expect.any(String), rejectedAt: expect.any(String) });
     expect((await decision(w, 'junk')).DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 0 });
   });
 
@@ -197,13 +209,14 @@ describe('DatasetProcessor on the embedded event store', () => {
     // A decision that does not follow from the file is caught.
     await upload(w, 'forged', file('GPL-1'), { contributorId: 'eve' });
     const pipeline = resolvePipeline(DEFAULT_PIPELINE);
-    const data = { datasetId: 'forged', pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, duplicatesWithinDataset: 0, manifestRoot: '0'.repeat(64), reportBlobRef: ok.recorded.reportBlobRef!, poolPosition: 0 };
+    const at = new Date().toISOString();
+    const data = { datasetId: 'forged', pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, manifestRoot: '0'.repeat(64), reportBlobRef: ok.recorded.reportBlobRef!, preprocessedAt: at };
     await w.events.appendToStream(
       datasetStream('forged'),
       [
         { type: 'DatasetPreprocessed', data },
-        { type: 'DatasetTokensCounted', data: { datasetId: 'forged', tokenizer: 'o200k_base', tokens: 999999 } },
-        { type: 'DatasetAccepted', data: { datasetId: 'forged' } },
+        { type: 'DatasetTokensCounted', data: { datasetId: 'forged', tokenizer: 'o200k_base', tokens: '999999', countedAt: at } },
+        { type: 'DatasetAccepted', data: { kind: 'contribution', contributorId: 'eve', datasetId: 'forged', tokens: '999999', acceptedAt: at } },
       ],
       { expectedRevision: 0 },
     );

@@ -18,7 +18,7 @@ describe('1tt dataset reprocess --verify', () => {
     try {
       for (const [id, text] of [['a', [doc('GPL-2'), doc('LGPL-2')].join('\n\n')], ['b', [doc('Artistic'), doc('GPL-2'), doc('LGPL-2.1')].join('\n\n')]]) {
         const put = await blobs.putBuffer(text);
-        const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
+        const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
         await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
       const processor = new DatasetProcessor({ events, blobs, openSource: formatDocumentSource(), workerThreads: 1 });

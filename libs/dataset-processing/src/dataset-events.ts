@@ -1,80 +1,18 @@
 /**
- * The dataset events this lib reads and writes (stream `dataset-<id>`).
- * Names and fields follow the catalogue in ARCHITECTURE.md. They are
- * declared here because @1tt/ledger's catalogue had not landed when this
- * lib was written; once it has, these should become re-exports of it.
+ * The dataset events are @1tt/ledger's catalogue (stream `dataset-<id>`);
+ * this lib reads and writes them through the ledger's dataset decider.
+ * Aliases for the data shapes it handles most.
  */
+import type { DatasetAccepted, DatasetEvent, DatasetPreprocessed, DatasetRejected, DatasetTokensCounted, DatasetUploaded, DatasetWithdrawn } from '@1tt/ledger';
+
+export type { DatasetEvent };
+export type DatasetUploadedData = DatasetUploaded['data'];
+export type DatasetPreprocessedData = DatasetPreprocessed['data'];
+export type DatasetTokensCountedData = DatasetTokensCounted['data'];
+export type DatasetAcceptedData = DatasetAccepted['data'];
+export type DatasetRejectedData = DatasetRejected['data'];
+export type DatasetWithdrawnData = DatasetWithdrawn['data'];
+export type DatasetKind = DatasetUploadedData['kind'];
+
 export const DATASET_STREAM_PREFIX = 'dataset-';
 export const datasetStream = (datasetId: string): string => `${DATASET_STREAM_PREFIX}${datasetId}`;
-
-export type DatasetKind = 'contribution' | 'reference';
-
-export interface DatasetUploadedData {
-  datasetId: string;
-  /** 'reference': a consumer's corpus (earns nothing, never shown to contributors). */
-  kind: DatasetKind;
-  contributorId?: string;
-  consumerId?: string;
-  fileName: string;
-  format: string;
-  compression: string;
-  textField: string;
-  sizeBytes: number;
-  sha256: string;
-  blobRef: string;
-}
-
-export interface DatasetPreprocessedData {
-  datasetId: string;
-  pipeline: { name: string; version: string; configHash: string };
-  documentsIn: number;
-  documentsKept: number;
-  removed: Record<string, number>;
-  duplicatesOfEarlier: number;
-  duplicatesWithinDataset: number;
-  manifestRoot: string;
-  reportBlobRef: string;
-  /** Log position of the upload: the pool it was judged against is the pool as of this position. */
-  poolPosition: number;
-}
-
-export interface DatasetTokensCountedData {
-  datasetId: string;
-  tokenizer: string;
-  tokens: number;
-}
-
-export interface DatasetAcceptedData {
-  datasetId: string;
-}
-
-export interface DatasetRejectedData {
-  datasetId: string;
-  /** Stable code: a reader's RejectionReason, 'no_documents_kept' or 'processing_error'. */
-  reason: string;
-  message?: string;
-  line?: number;
-  byteOffset?: number;
-  row?: number;
-}
-
-export interface DatasetWithdrawnData {
-  datasetId: string;
-}
-
-export type DatasetEvent =
-  | { type: 'DatasetUploaded'; data: DatasetUploadedData }
-  | { type: 'DatasetPreprocessed'; data: DatasetPreprocessedData }
-  | { type: 'DatasetTokensCounted'; data: DatasetTokensCountedData }
-  | { type: 'DatasetAccepted'; data: DatasetAcceptedData }
-  | { type: 'DatasetRejected'; data: DatasetRejectedData }
-  | { type: 'DatasetWithdrawn'; data: DatasetWithdrawnData };
-
-export const DATASET_EVENT_TYPES: ReadonlyArray<DatasetEvent['type']> = [
-  'DatasetUploaded',
-  'DatasetPreprocessed',
-  'DatasetTokensCounted',
-  'DatasetAccepted',
-  'DatasetRejected',
-  'DatasetWithdrawn',
-];

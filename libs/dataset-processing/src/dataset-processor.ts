@@ -1,14 +1,9 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
-import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import {
-  datasetStream,
-  type DatasetAcceptedData,
-  type DatasetPreprocessedData,
-  type DatasetRejectedData,
-  type DatasetTokensCountedData,
-} from './dataset-events';
+import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
+import { datasetStream, type DatasetEvent } from './dataset-events';
 import { runDatasetJob, JobAbortedError, type DatasetJobResult, type DatasetProgress } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
 import { DedupPool } from './dedup-pool';
@@ -32,45 +27,55 @@ export interface DatasetProcessorOptions {
   tmpDir?: string;
   /** Who appends: default "system:dataset-processor". */
   actor?: string;
+  /** When decisions are recorded (preprocessedAt, acceptedAt…). Default: the system clock. */
+  now?: () => Date;
   /** Wait before retrying a job that failed for a reason other than its content. Default 2000 ms. */
   retryDelayMs?: number;
   logger?: ProcessorLogger;
 }
 
-/** What the decision append is made of (exported for tests and reprocess --verify). */
-export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pipeline: ResolvedPipeline): NewEvent[] {
+/**
+ * The decision, as the ledger's dataset decider produces it from the job's
+ * result: DatasetPreprocessed, DatasetTokensCounted, then DatasetAccepted
+ * (something kept) or DatasetRejected; an unreadable file gives
+ * DatasetRejected alone. Exported for tests and reprocess --verify.
+ */
+export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pipeline: ResolvedPipeline, now: Date): DatasetEvent[] {
   const datasetId = entry.upload.datasetId;
+  const context = { now };
+  let state = datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload });
+  const out: DatasetEvent[] = [];
+  const run = (command: DatasetCommand) => {
+    for (const e of datasetDecider.decide(command, state, context)) {
+      state = datasetDecider.evolve(state, e);
+      out.push(e);
+    }
+  };
   if (result.kind === 'unreadable') {
     const r = result.rejection;
-    const data: DatasetRejectedData = { datasetId, reason: r.reason, message: r.message };
-    if (r.line !== undefined) data.line = r.line;
-    if (r.byteOffset !== undefined) data.byteOffset = r.byteOffset;
-    if (r.row !== undefined) data.row = r.row;
-    return [{ type: 'DatasetRejected', data }];
+    const at = [r.line !== undefined ? `line ${r.line}` : '', r.row !== undefined ? `row ${r.row}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : ''].filter(Boolean).join(', ');
+    const detail = /\(at [^)]*\)$/.test(r.message) || !at ? r.message : `${r.message} (at ${at})`;
+    run({ type: 'RejectDataset', data: { datasetId, reason: r.reason, detail: detail.slice(0, 2000) } });
+    return out;
   }
   const s = result.summary;
-  const preprocessed: DatasetPreprocessedData = {
-    datasetId,
-    pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
-    documentsIn: s.documentsIn,
-    documentsKept: s.documentsKept,
-    removed: s.removed,
-    duplicatesOfEarlier: s.duplicatesOfEarlier,
-    duplicatesWithinDataset: s.duplicatesWithinDataset,
-    manifestRoot: s.manifestRoot,
-    reportBlobRef: s.reportBlobRef,
-    poolPosition: entry.uploadPosition,
-  };
-  const counted: DatasetTokensCountedData = { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: s.tokens };
-  const verdict: NewEvent =
-    s.documentsKept > 0
-      ? { type: 'DatasetAccepted', data: { datasetId } satisfies DatasetAcceptedData }
-      : { type: 'DatasetRejected', data: { datasetId, reason: 'no_documents_kept', message: 'No document passed the filters and the duplicate check.' } satisfies DatasetRejectedData };
-  return [
-    { type: 'DatasetPreprocessed', data: preprocessed },
-    { type: 'DatasetTokensCounted', data: counted },
-    verdict,
-  ];
+  run({
+    type: 'RecordDatasetPreprocessing',
+    data: {
+      datasetId,
+      pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
+      documentsIn: s.documentsIn,
+      documentsKept: s.documentsKept,
+      removed: s.removed,
+      duplicatesOfEarlier: s.duplicatesOfEarlier,
+      manifestRoot: s.manifestRoot,
+      reportBlobRef: s.reportBlobRef,
+    },
+  });
+  run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
+  if (s.documentsKept > 0) run({ type: 'AcceptDataset', data: { datasetId } });
+  else run({ type: 'RejectDataset', data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' } });
+  return out;
 }
 
 /**
@@ -219,7 +224,7 @@ export class DatasetProcessor {
         result = { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
       }
       if (result.kind === 'unreadable') this.pool.rollback(datasetId);
-      const events = decisionEvents(entry, result, this.pipeline).map((e) => ({
+      const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
         ...e,
         metadata: { correlationId: entry.correlationId, causationId: entry.uploadEventId, actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 },
       }));

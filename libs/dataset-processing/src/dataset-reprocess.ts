@@ -56,7 +56,7 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   for (const r of own) {
     const e = r as unknown as DatasetEvent;
     if (e.type === 'DatasetPreprocessed') preprocessed = e.data;
-    if (e.type === 'DatasetTokensCounted') tokens = e.data.tokens;
+    if (e.type === 'DatasetTokensCounted') tokens = Number(e.data.tokens);
     if (e.type === 'DatasetRejected') rejected = e.data;
     if (e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') decidedAt = r.position;
   }

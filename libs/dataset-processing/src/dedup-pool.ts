@@ -5,7 +5,7 @@ import type { DatasetEntry, DatasetLog } from './dataset-log';
 import { isReportHeader, readReport, signatureOf } from './dataset-report';
 
 export function ownerOf(upload: DatasetUploadedData): DedupOwner {
-  return upload.kind === 'reference' ? { kind: 'reference', consumerId: upload.consumerId ?? '' } : { kind: 'contribution', contributorId: upload.contributorId ?? '' };
+  return upload.kind === 'reference' ? { kind: 'reference', consumerId: upload.consumerId } : { kind: 'contribution', contributorId: upload.contributorId };
 }
 
 /**

@@ -76,7 +76,8 @@ export function formatDocumentSource(overrides: Partial<FormatSourceLimits> = {}
     const raw = await blobs.getStream(upload.blobRef);
     const bytes = decompressed(counted(raw, progress), upload.compression, limits, progress);
     const text = utf8Lines(bytes, limits);
-    const records = upload.format === 'txt' ? txtRecords(text, limits) : upload.format === 'jsonl' ? jsonlRecords(text, upload.textField) : csvRecords(bytes, upload.textField, limits);
+    const textField = upload.textField ?? 'text';
+    const records = upload.format === 'txt' ? txtRecords(text, limits) : upload.format === 'jsonl' ? jsonlRecords(text, textField) : csvRecords(bytes, textField, limits);
     return { progress, records: malformedGuard(records, limits) };
   };
 }
@@ -290,6 +291,7 @@ async function* malformedGuard(records: AsyncIterable<SourceRecord>, limits: For
 }
 
 async function* parquetRecords(upload: DatasetUploadedData, blobs: BlobStore, limits: FormatSourceLimits, progress: SourceProgress): AsyncGenerator<SourceRecord> {
+  const textField = upload.textField ?? 'text';
   const { parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   let file = upload.compression === 'none' ? await blobs.localPath(upload.blobRef) : undefined;
   let spool: string | undefined;
@@ -307,18 +309,18 @@ async function* parquetRecords(upload: DatasetUploadedData, blobs: BlobStore, li
     } catch (e) {
       throw new FormatRejection('unreadable_parquet', `Parquet: ${(e as Error).message}`);
     }
-    if (!meta.schema.some((s) => s.name === upload.textField)) throw new FormatRejection('missing_text_column', `The Parquet file has no column "${upload.textField}"`);
+    if (!meta.schema.some((s) => s.name === textField)) throw new FormatRejection('missing_text_column', `The Parquet file has no column "${textField}"`);
     let rowStart = 0;
     for (const group of meta.row_groups) {
       const rowEnd = rowStart + Number(group.num_rows);
       let rows: Record<string, unknown>[];
       try {
-        rows = await parquetReadObjects({ file: buffer, metadata: meta, columns: [upload.textField], rowStart, rowEnd });
+        rows = await parquetReadObjects({ file: buffer, metadata: meta, columns: [textField], rowStart, rowEnd });
       } catch (e) {
         throw new FormatRejection('unreadable_parquet', `Parquet: ${(e as Error).message}`, { row: rowStart });
       }
       for (const r of rows) {
-        const t = r[upload.textField];
+        const t = r[textField];
         yield typeof t === 'string' ? { text: t } : { skip: 'missing_text_field' };
       }
       if (!spool) progress.compressedBytesRead = Math.round((rowEnd / Math.max(1, Number(meta.num_rows))) * upload.sizeBytes);
