@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { parseNonNegativeAmount, PoolState, type LoggedEvent, type PayoutRunAllocationsRecorded } from '@1tt/ledger';
+import { accounts, Balances, PoolState, type LoggedEvent } from '@1tt/ledger';
 
 /**
  * What the payout processor folds from the log, strictly in position order:
- * the ledger's PoolState (the pool as of any position) and the minor units
- * allocated to each contributor by the runs recorded so far (what a
- * settlement may pay off).
+ * the ledger's PoolState (the pool as of any position) and its Balances
+ * (double-entry postings), from which a settlement learns how much was ever
+ * allocated to a contributor.
  *
  * The upload pipeline (@1tt/dataset-processing) records DatasetAccepted
  * with the dataset id only; the ledger's catalogue has it carry the owner
@@ -16,7 +16,7 @@ import { parseNonNegativeAmount, PoolState, type LoggedEvent, type PayoutRunAllo
 export class PayoutPool {
   readonly state = new PoolState();
   private readonly uploads = new Map<string, { kind: string; contributorId?: string; consumerId?: string; tokens?: string }>();
-  private readonly allocated = new Map<string, Map<string, bigint>>();
+  readonly balances = new Balances();
 
   get position(): number {
     return this.state.lastPosition;
@@ -37,7 +37,9 @@ export class PayoutPool {
       case 'DatasetAccepted':
         if (d.kind === undefined || d.tokens === undefined) {
           const u = this.uploads.get(String(d.datasetId));
-          this.state.apply(asLogged(e, { ...d, kind: u?.kind ?? 'reference', contributorId: u?.contributorId, consumerId: u?.consumerId, tokens: u?.tokens ?? '0' }));
+          const completed = asLogged(e, { ...d, kind: u?.kind ?? 'reference', contributorId: u?.contributorId, consumerId: u?.consumerId, tokens: u?.tokens ?? '0' });
+          this.state.apply(completed);
+          this.balances.apply(completed);
           return;
         }
         break;
@@ -45,28 +47,16 @@ export class PayoutPool {
       case 'DatasetWithdrawn':
         this.uploads.delete(String(d.datasetId));
         break;
-      case 'PayoutRunAllocationsRecorded':
-        this.addAllocations(d as unknown as PayoutRunAllocationsRecorded['data']);
-        break;
       default:
         break;
     }
     this.state.apply(e);
+    this.balances.apply(e);
   }
 
-  /** Minor units allocated to a contributor in a currency by every run folded so far. */
+  /** Minor units ever allocated to a contributor in a currency (payable + already paid), by the runs folded so far. */
   allocatedTo(contributorId: string, currency: string): bigint {
-    return this.allocated.get(contributorId)?.get(currency) ?? 0n;
-  }
-
-  private addAllocations(chunk: PayoutRunAllocationsRecorded['data']): void {
-    for (const a of chunk.allocations ?? []) {
-      const amount = parseNonNegativeAmount(a.amount, chunk.currency);
-      if (amount === 0n) continue;
-      const m = this.allocated.get(a.contributorId) ?? new Map<string, bigint>();
-      m.set(chunk.currency, (m.get(chunk.currency) ?? 0n) + amount);
-      this.allocated.set(a.contributorId, m);
-    }
+    return this.balances.balance(accounts.contributorPayable(contributorId), currency) + this.balances.balance(accounts.contributorPaid(contributorId), currency);
   }
 }
 
