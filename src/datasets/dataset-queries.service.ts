@@ -91,11 +91,17 @@ export class DatasetQueries {
     return { items: found.items.map((v) => this.present(v.doc, viewer, page.atPosition === undefined)), nextCursor: found.nextCursor ?? null };
   }
 
-  /** The earlier live upload of the same bytes (processing or accepted), if any. */
+  /**
+   * The earlier live contribution of the same bytes (processing or
+   * accepted), if any. Reference corpora are left out on purpose: a 409
+   * would tell a contributor that the consumer holds that file; such an
+   * upload is judged instead, and every document comes out
+   * already_held_by_consumer.
+   */
   async identicalFile(sha256: string): Promise<{ uploadedAt: string } | undefined> {
     let after: string | undefined;
     do {
-      const page = await this.store.find<DatasetView>(DATASETS_COLLECTION, { where: { sha256 }, orderBy: 'uploadPosition', after, limit: 100 });
+      const page = await this.store.find<DatasetView>(DATASETS_COLLECTION, { where: { sha256, kind: 'contribution' }, orderBy: 'uploadPosition', after, limit: 100 });
       const live = page.items.find((v) => v.doc.status === 'processing' || v.doc.status === 'accepted');
       if (live) return { uploadedAt: live.doc.uploadedAt };
       after = page.nextCursor;

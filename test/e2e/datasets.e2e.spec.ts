@@ -173,6 +173,9 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(c).toMatchObject({ documentsKept: 1, removed: { already_held_by_consumer: 1 }, duplicatesOfEarlier: 0 });
     const items = (await t.http.get(`/v1/datasets/${c.datasetId}/report`).set(t.auth(alice)).expect(200)).body.items;
     expect(items[0]).toEqual({ index: 0, kept: false, reason: 'already_held_by_consumer', detail: 'the consumer already holds this text', tokens: 0 });
+    // The very same file as the corpus: no 409 (that would reveal the corpus), judged instead.
+    const same = await uploadAndDecide(t, bob, 'same.txt', corpus);
+    expect(same).toMatchObject({ status: 'rejected', rejectionReason: 'no_documents_kept', removed: { already_held_by_consumer: 2 } });
   });
 
   it('rejects malformed files with the reason and where: invalid UTF-8, truncated gzip, binary data, CSV without the text column', async () => {
