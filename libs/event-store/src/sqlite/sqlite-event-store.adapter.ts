@@ -89,7 +89,8 @@ function mapStoreError(e: unknown, what: string): unknown {
     }
     return e;
   }
-  if (e instanceof TypeError && /database connection is not open/i.test(e.message)) {
+  // By message, not instanceof: the native addon's TypeError is not the one of a Jest sandbox.
+  if (/database connection is not open/i.test(String((e as Error | null)?.message))) {
     return new StoreUnavailable(`Event store is closed (${what})`, e);
   }
   return e;
@@ -336,10 +337,14 @@ export class SqliteEventStore extends EventStore {
       }
     };
 
-    const done = run().finally(() => {
-      appended.off(this.file, onAppend);
-      this.subscriptions.delete(subscription);
-    });
+    const done = run()
+      .catch((e: unknown) => {
+        throw mapStoreError(e, 'subscription');
+      })
+      .finally(() => {
+        appended.off(this.file, onAppend);
+        this.subscriptions.delete(subscription);
+      });
     // The caller may only ever call stop(); a failure must not become an unhandled rejection.
     done.catch(() => undefined);
     const subscription: Subscription = {
