@@ -19,6 +19,27 @@ export const ALLOCATION_ROOT_HASH_RULE = 'ndjson-sha256/v1';
 
 export function allocationRootHash(allocations: Iterable<RecordedAllocation>): string {
   const hash = createHash('sha256');
-  for (const a of allocations) hash.update(`${canonicalJson(a)}\n`);
+  // Lines are batched into ~64 KiB updates: a million native calls cost more than the hashing.
+  let batch = '';
+  for (const a of allocations) {
+    batch += allocationLine(a);
+    if (batch.length >= 65536) {
+      hash.update(batch);
+      batch = '';
+    }
+  }
+  hash.update(batch);
   return hash.digest('hex');
+}
+
+/**
+ * canonicalJson(allocation) + "\n", written directly: the four members are
+ * strings and already in sorted key order, so this is byte-identical to the
+ * generic canonicalJson (a test checks it) at a fraction of the cost.
+ */
+export function allocationLine(a: RecordedAllocation): string {
+  if (typeof a.amount !== 'string' || typeof a.contributorId !== 'string' || typeof a.tokens !== 'string' || typeof a.weight !== 'string') {
+    return `${canonicalJson({ amount: a.amount, contributorId: a.contributorId, tokens: a.tokens, weight: a.weight })}\n`;
+  }
+  return `{"amount":${JSON.stringify(a.amount)},"contributorId":${JSON.stringify(a.contributorId)},"tokens":${JSON.stringify(a.tokens)},"weight":${JSON.stringify(a.weight)}}\n`;
 }

@@ -66,15 +66,18 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const result = allocate(poolAmount, shares);
 
   const records: RecordedAllocation[] = new Array(result.allocations.length);
+  const snapshotPolicy = report.policy === 'snapshot';
   for (let i = 0; i < records.length; i++) {
     const a = result.allocations[i];
+    const weight = a.weight.toString();
     records[i] = {
       contributorId: a.contributorId,
-      tokens: (snapshot.contributors.get(a.contributorId) ?? 0n).toString(),
-      weight: a.weight.toString(),
+      tokens: snapshotPolicy ? weight : (snapshot.contributors.get(a.contributorId) ?? 0n).toString(),
+      weight,
       amount: formatMinor(a.amount, currency),
     };
   }
+  result.allocations.length = 0; // let the intermediate objects go before the events are built
 
   const base = { revenueId: report.revenueId, consumerId: report.consumerId };
   const started: PayoutRunStarted = {

@@ -6,7 +6,7 @@ import { parseNonNegativeAmount } from '../money';
 import { PoolState } from '../pool/pool-state';
 import { postingsFor } from '../postings/postings';
 import { RevenueReported } from '../revenue/revenue.events';
-import { allocationRootHash } from './allocation-root-hash';
+import { allocationLine, allocationRootHash } from './allocation-root-hash';
 import { ALLOCATIONS_PER_CHUNK, computePayoutRun } from './compute-payout-run';
 import { PayoutRunAllocationsRecorded, PayoutRunEvent, RecordedAllocation } from './payout-run.events';
 
@@ -175,6 +175,16 @@ describe('payout run properties', () => {
         expect(canonicalJson(again.events)).toBe(canonicalJson(run.events));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('allocationLine', () => {
+  it('is byte-identical to canonicalJson + newline, including ids that need escaping', () => {
+    fc.assert(
+      fc.property(fc.record({ contributorId: fc.string(), tokens: fc.string(), weight: fc.string(), amount: fc.string() }), (a) => {
+        expect(allocationLine(a)).toBe(canonicalJson(a) + '\n');
+      }),
     );
   });
 });

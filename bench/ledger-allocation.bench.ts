@@ -1,0 +1,88 @@
+/**
+ * Ledger allocation: time and peak memory to allocate one revenue report
+ * across 1,000,000 contributors (largest remainder, exact bigint), both the
+ * bare allocation and the whole payout run (pool fold, sort by id, chunked
+ * events, root hash); and payout runs per second for small pools.
+ */
+import { allocate, computePayoutRun, LoggedEvent, PoolState, RevenueReported, Share } from '@1tt/ledger';
+import { peakRssMiB, quick, report, timed } from './bench-report';
+
+const T0 = Date.UTC(2025, 0, 1);
+
+function contributorId(i: number): string {
+  // uuid-shaped, in scrambled order so sorting does real work
+  const h = ((i * 2654435761) >>> 0).toString(16).padStart(8, '0');
+  return `${h}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+}
+
+function poolOf(n: number): { pool: PoolState; position: number } {
+  const pool = new PoolState();
+  let position = 0;
+  for (let i = 0; i < n; i++) {
+    const t = new Date(T0 + i).toISOString();
+    const e: LoggedEvent = {
+      type: 'DatasetAccepted',
+      data: { kind: 'contribution', contributorId: contributorId(i), datasetId: `d${i}`, tokens: String(1000 + ((i * 7919) % 1_000_000)), acceptedAt: t },
+      position: ++position,
+      metadata: { recordedAt: t },
+    };
+    pool.apply(e);
+  }
+  pool.apply({ type: 'RevenueReported', data: {}, position: ++position, metadata: { recordedAt: new Date(T0 + n).toISOString() } });
+  return { pool, position };
+}
+
+function revenue(policy: 'snapshot' | 'time-weighted'): RevenueReported['data'] {
+  return {
+    revenueId: 'bench',
+    consumerId: 'k1',
+    amount: '12345678.91',
+    currency: 'USD',
+    periodStart: new Date(T0).toISOString(),
+    periodEnd: new Date(T0 + 86_400_000).toISOString(),
+    alpha: '0.3',
+    policy,
+    agreementEffectiveFrom: new Date(T0).toISOString(),
+    idempotencyKey: 'bench',
+    inputHash: 'x',
+    reportedAt: new Date(T0).toISOString(),
+  };
+}
+
+async function main(): Promise<void> {
+  const n = quick ? 20_000 : 1_000_000;
+  const label = quick ? '20k' : '1M';
+
+  const shares: Share[] = Array.from({ length: n }, (_, i) => ({ contributorId: contributorId(i), weight: BigInt(1000 + ((i * 7919) % 1_000_000)) }));
+  global.gc?.();
+  const allocSeconds = await timed(() => allocate(1_234_567_891n, shares));
+  report(`allocate() over ${label} contributors`, allocSeconds * 1000, 'ms');
+  report(`peak RSS after allocate() (${label})`, peakRssMiB(), 'MiB');
+  shares.length = 0;
+  global.gc?.();
+
+  const { pool, position } = poolOf(n);
+  global.gc?.();
+  let chunks = 0;
+  const runSeconds = await timed(() => {
+    chunks = computePayoutRun({ report: revenue('snapshot'), reportPosition: position, pool }).completed.chunkCount;
+  });
+  report(`payout run, snapshot, ${label} contributors (${chunks} chunks)`, runSeconds * 1000, 'ms');
+  const twSeconds = await timed(() => computePayoutRun({ report: revenue('time-weighted'), reportPosition: position, pool }));
+  report(`payout run, time-weighted, ${label} contributors`, twSeconds * 1000, 'ms');
+  report(`peak RSS with ${label}-dataset pool and runs`, peakRssMiB(), 'MiB');
+
+  for (const size of [10, 1000]) {
+    const small = poolOf(size);
+    const iterations = quick ? 50 : size === 10 ? 20_000 : 500;
+    const s = await timed(() => {
+      for (let i = 0; i < iterations; i++) computePayoutRun({ report: revenue('snapshot'), reportPosition: small.position, pool: small.pool });
+    });
+    report(`payout runs/s, ${size} contributors`, iterations / s, 'runs/s');
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
