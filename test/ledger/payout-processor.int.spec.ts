@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SqliteEventStore, type EventStore } from '@1tt/event-store';
+import { SqliteEventStore, StoreUnavailable, type AppendOptions, type AppendResult, type EventStore, type NewEvent } from '@1tt/event-store';
 import { ALLOCATIONS_PER_CHUNK, allocate, formatMinor, parseNonNegativeAmount } from '@1tt/ledger';
 import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
 import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
@@ -15,8 +15,8 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
   let now: number;
   const processors: PayoutProcessor[] = [];
 
-  async function startProcessor(): Promise<PayoutProcessor> {
-    const p = new PayoutProcessor(events, readModels);
+  async function startProcessor(store: EventStore = events): Promise<PayoutProcessor> {
+    const p = new PayoutProcessor(store, readModels, { restartDelayMs: 10 });
     processors.push(p);
     await p.start();
     return p;
@@ -165,5 +165,28 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => formatMinor(a.amount, 'USD')));
     for (const e of recorded) expect(Buffer.byteLength(JSON.stringify(e.data))).toBeLessThan(1024 * 1024);
   });
-});
 
+  it('restarts after a failed append and still pays the report it failed on, once', async () => {
+    /** The real store, except that the first append of a payout run fails as if the disk were full. */
+    class FailingOnce extends SqliteEventStore {
+      failures = 0;
+      override async appendToStream(streamName: string, toAppend: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+        if (streamName.startsWith('payout-run-') && this.failures++ === 0) throw new StoreUnavailable('disk full (injected)');
+        return super.appendToStream(streamName, toAppend, options);
+      }
+    }
+    await events.close();
+    const failing = new FailingOnce({ path: path.join(dir, 'events.db'), clock: () => new Date(now) });
+    events = failing;
+    await acceptDataset(events, 'd-alice', 'alice', 10);
+    const r1 = await report('1.00');
+    const r2 = await report('2.00');
+    const p = await startProcessor(failing);
+    for (let i = 0; i < 200 && !(await events.streamExists(`payout-run-${r2.revenueId}`)); i++) await new Promise((res) => setTimeout(res, 10));
+    await p.catchUp();
+    expect(failing.failures).toBeGreaterThan(1);
+    expect(amounts(await payoutRun(events, r1.revenueId))).toEqual({ alice: '0.50' });
+    expect(amounts(await payoutRun(events, r2.revenueId))).toEqual({ alice: '1.00' });
+    expect((await payoutRunEvents(events, r1.revenueId)).length).toBe(3);
+  });
+});

@@ -11,7 +11,10 @@ export const PAYOUT_PROCESSOR = 'payout-processor';
 export interface PayoutProcessorOptions {
   /** false: fold only (settlements still see allocations), never write runs. Default true. */
   react?: boolean;
+  /** First delay before restarting after a failure (doubles up to 30 s). Default 1000 ms. */
+  restartDelayMs?: number;
 }
+const MAX_RESTART_DELAY_MS = 30_000;
 export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
 
 /**
@@ -36,6 +39,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private waiters: Array<{ position: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   private failure?: unknown;
   private readonly react: boolean;
+  private readonly restartDelayMs: number;
+  private restartTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private stopped = false;
+  /** Set when a report's run could not be written: the next subscription starts just before it. */
+  private resumeAfter?: number;
 
   constructor(
     private readonly events: EventStore,
@@ -43,6 +52,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     @Optional() @Inject(PAYOUT_PROCESSOR_OPTIONS) options?: PayoutProcessorOptions,
   ) {
     this.react = options?.react ?? true;
+    this.restartDelayMs = options?.restartDelayMs ?? 1000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -55,24 +65,44 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   async start(): Promise<void> {
     if (this.subscription) return;
-    this.checkpoint = await this.readModels.getCheckpoint(PAYOUT_PROCESSOR);
+    this.stopped = false;
+    this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
     this.failure = undefined;
-    const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
+    const from = this.resumeAfter ?? this.pool.position;
+    this.resumeAfter = undefined;
+    const subscription = this.events.subscribeToAll({ checkpoint: from, handler: (batch) => this.handle(batch) });
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
-      (e: unknown) => {
-        this.failure = e;
-        this.logger.error(`Payout processor stopped at position ${this.pool.position}: ${(e as Error).message}`);
-        for (const w of this.waiters.splice(0)) w.reject(e);
-      },
+      (e: unknown) => this.failed(subscription, e),
     );
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     const sub = this.subscription;
     this.subscription = undefined;
     await sub?.stop();
+  }
+
+  /**
+   * A store error (or a bug) stops the subscription: waiting callers get the
+   * error now, and the processor starts again after a growing delay, from
+   * just before the report it could not pay, so no run is ever skipped.
+   */
+  private failed(subscription: Subscription | undefined, e: unknown): void {
+    if (this.subscription !== subscription) return;
+    this.subscription = undefined;
+    this.failure = e;
+    for (const w of this.waiters.splice(0)) w.reject(e);
+    if (this.stopped) return;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2 ** this.failures++);
+    this.logger.error(`Payout processor stopped at position ${this.pool.position}; restarting in ${delay} ms: ${(e as Error).message}`);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.start().catch((err: unknown) => this.failed(this.subscription, err));
+    }, delay);
   }
 
   /** Resolves once the fold (and every run it owed) has reached `position`. */
@@ -90,8 +120,16 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private async handle(batch: RecordedEvent[]): Promise<void> {
     for (const e of batch) {
       this.pool.apply(e);
-      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) await this.pay(e);
+      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) {
+        try {
+          await this.pay(e);
+        } catch (err) {
+          this.resumeAfter = e.position - 1;
+          throw err;
+        }
+      }
     }
+    this.failures = 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
     this.waiters = this.waiters.filter((w) => {
