@@ -9,7 +9,7 @@ import { DatasetQueries, type DatasetResponse, type ReportPage, type Viewer } fr
 import { DatasetReadModelService } from './dataset-read-model.service';
 import { DatasetUploadService, type UploadAccepted } from './dataset-upload.service';
 import { withdrawDataset } from './dataset-withdraw.handler';
-import { pointInTime } from './point-in-time';
+import { requestedPosition as pointInTime } from '../ledger-queries/point-in-time.query';
 
 const viewer = (p: Principal): Viewer => ({ role: p.role, id: p.subjectId });
 

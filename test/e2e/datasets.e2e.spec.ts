@@ -156,6 +156,11 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect((await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(200)).body).toEqual({ datasetId: first.datasetId, status: 'withdrawn' });
     await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(409);
     expect((await decided(t, eve, first.datasetId)).status).toBe('withdrawn');
+    // As of any past position: processing at its upload, accepted just before the withdrawal.
+    const stream = await t.get(EventStore).readStream(`dataset-${first.datasetId}`);
+    const asOf = async (position: number) => (await t.http.get(`/v1/datasets/${first.datasetId}?atPosition=${position}`).set(t.auth(eve)).expect(200)).body;
+    expect(await asOf(stream[0].position)).toMatchObject({ status: 'processing', tokens: null });
+    expect(await asOf(stream[stream.length - 1].position - 1)).toMatchObject({ status: 'accepted', tokens: first.tokens });
     const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', edited(content));
     expect(again).toMatchObject({ status: 'accepted', documentsKept: 1 });
   });
