@@ -58,7 +58,7 @@ describe('access control matrix (real app, embedded stores)', () => {
     {
       name: 'PUT /v1/consumers/{consumer}/agreement',
       expect: all(403, { admin: 200 }),
-      send: (w, _c, k) => req('put', `/v1/consumers/${w.consumer.id}/agreement`, k).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00Z' }),
+      send: (w, _c, k) => req('put', `/v1/consumers/${w.consumer.id}/agreement`, k).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot'}),
     },
     {
       name: 'POST /v1/contributors/{owner}/settlements',
