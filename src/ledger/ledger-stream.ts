@@ -17,8 +17,3 @@ export async function readStreamSnapshot(events: EventStore, streamName: string)
   }
 }
 
-export const contributorStream = (id: string): string => `contributor-${id}`;
-export const consumerStream = (id: string): string => `consumer-${id}`;
-export const auditorStream = (id: string): string => `auditor-${id}`;
-export const revenueStream = (revenueId: string): string => `revenue-${revenueId}`;
-export const payoutRunStream = (revenueId: string): string => `payout-run-${revenueId}`;

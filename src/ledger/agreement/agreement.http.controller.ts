@@ -3,10 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@1tt/access';
+import { assertId } from '@1tt/ledger';
 import type { ExpectedRevision } from '@1tt/event-store';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { IfMatchRevision, setEtag } from '../../http/etag';
-import { checkedId } from '../ledger-id';
 import { AgreementResponse, SetAgreementRequest } from './set-agreement.request.dto';
 import { SetAgreement } from './set-agreement.command';
 
@@ -28,7 +28,7 @@ export class AgreementHttpController {
     @CurrentPrincipal() by: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AgreementResponse> {
-    const consumerId = checkedId(id, 'id');
+    const consumerId = assertId(id, 'id');
     const ifMatch = expected === 'exists' || typeof expected === 'number' ? expected : undefined;
     const r = await this.commands.execute(new SetAgreement(consumerId, body, ifMatch, by));
     setEtag(res, r.revision);

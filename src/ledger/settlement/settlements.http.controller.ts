@@ -2,8 +2,8 @@ import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@1tt/access';
+import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
-import { checkedId } from '../ledger-id';
 import { SettlePayout } from './settle-payout.command';
 import { PayoutSettledResponse, SettlePayoutRequest } from './settle-payout.request.dto';
 
@@ -19,6 +19,6 @@ export class SettlementsHttpController {
   @ApiCreatedResponse({ type: PayoutSettledResponse })
   @ApiConflictResponse({ description: 'settlement_exceeds_balance' })
   async settle(@Param('id') id: string, @Body() body: SettlePayoutRequest, @CurrentPrincipal() by: Principal): Promise<PayoutSettledResponse> {
-    return this.commands.execute(new SettlePayout(checkedId(id, 'id'), body, by));
+    return this.commands.execute(new SettlePayout(assertId(id, 'id'), body, by));
   }
 }
