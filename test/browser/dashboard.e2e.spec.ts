@@ -111,6 +111,30 @@ async function api<T = Record<string, unknown>>(t: TestApp, key: string, route: 
   return (await res.json()) as T;
 }
 
+/** A contributor and its key: registered through POST /v1/contributors (admin), or, before that route existed, a bare key. */
+async function newContributor(t: TestApp, displayName: string): Promise<{ id: string; key: string }> {
+  const res = await fetch(`${t.baseUrl}/v1/contributors`, { method: 'POST', headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ displayName }) });
+  if (res.status === 201) {
+    const body = (await res.json()) as { contributorId: string; apiKey: string };
+    return { id: body.contributorId, key: body.apiKey };
+  }
+  if (res.status !== 404) throw new Error(`POST /v1/contributors: ${res.status} ${await res.text()}`);
+  const id = displayName.toLowerCase();
+  return { id, key: (await t.issueKey('contributor', id)).apiKey };
+}
+
+/** Uploads through the form and answers the new dataset's id (or fails with the error the form shows). */
+async function uploadThroughForm(page: Page, fileName: string, content: string): Promise<string> {
+  await page.getByLabel(/^File/).setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from(content) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const outcome = page.locator('[data-testid=upload-done], [data-testid=upload-form] [role=alert]').first();
+  await outcome.waitFor();
+  const text = (await outcome.textContent()) ?? '';
+  const datasetId = /dataset (\S+) is/.exec(text)?.[1];
+  if (!datasetId) throw new Error(`upload of ${fileName} failed on screen: ${text}`);
+  return datasetId;
+}
+
 async function signIn(page: Page, url: string, apiKey: string): Promise<void> {
   await page.goto(url);
   await page.getByLabel('API key').fill(apiKey);
@@ -216,19 +240,15 @@ describe('dashboard on the real API: sign-in, upload to accepted live, dataset r
   });
 
   it('a contributor uploads from the browser, sees it reach accepted without reloading, and the numbers equal the API', async () => {
-    const { apiKey } = await t.issueKey('contributor', 'alice');
+    const { id: aliceId, key: apiKey } = await newContributor(t, 'Alice');
     const page = await browser.newPage(DESKTOP);
     await signIn(page, server.url, apiKey);
     expect(await page.getByTestId('whoami').getAttribute('data-role')).toBe('contributor');
-    expect(new URL(page.url()).pathname).toBe('/contributors/alice');
+    expect(new URL(page.url()).pathname).toBe(`/contributors/${encodeURIComponent(aliceId)}`);
     expect(await inPage(page, STORED)).toEqual({ session: [apiKey], local: 0 });
     await waitForLive(page);
 
-    await page.getByLabel(/^File/).setInputFiles({ name: 'licenses.txt', mimeType: 'text/plain', buffer: Buffer.from(licensesTxt('Apache-2.0', 'MPL-2.0')) });
-    await page.getByRole('button', { name: 'Upload' }).click();
-    const done = await page.getByTestId('upload-done').textContent();
-    const datasetId = /dataset (\S+) is/.exec(done ?? '')?.[1];
-    expect(datasetId).toBeTruthy();
+    const datasetId = await uploadThroughForm(page, 'licenses.txt', licensesTxt('Apache-2.0', 'MPL-2.0'));
 
     // Reaches accepted on screen without a reload (progress is polled while processing; see usePollWhile).
     const navigations: string[] = [];
@@ -255,7 +275,7 @@ describe('dashboard on the real API: sign-in, upload to accepted live, dataset r
     await page.waitForFunction(`[...document.querySelectorAll('[data-testid=report-row]')].every((r) => r.getAttribute('data-kept') === 'true')`);
     await screenshot(page, 'dataset-report');
 
-    await page.getByRole('link', { name: /Contributor alice/ }).click();
+    await page.getByRole('link', { name: `← Contributor ${aliceId}` }).click();
     await page.getByTestId('dataset-row').first().waitFor();
 
     const phone = await browser.newPage(PHONE);
@@ -331,8 +351,7 @@ const routesWired = poolStatus !== '404';
     const c = await browser.newPage(DESKTOP);
     await signIn(c, server.url, contributor.key);
     await waitForLive(c);
-    await c.getByLabel(/^File/).setInputFiles({ name: 'licenses.txt', mimeType: 'text/plain', buffer: Buffer.from(licensesTxt('Apache-2.0', 'MPL-2.0')) });
-    await c.getByRole('button', { name: 'Upload' }).click();
+    await uploadThroughForm(c, 'licenses.txt', licensesTxt('Apache-2.0', 'MPL-2.0'));
     await c.locator('[data-testid=dataset-row][data-status=accepted]').waitFor({ timeout: LIVE_TIMEOUT });
     // A dataset uploaded elsewhere (the API directly) appears on the open page: only the event stream can tell it.
     const form = new FormData();
@@ -356,8 +375,10 @@ const routesWired = poolStatus !== '404';
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await k.getByLabel('Amount').fill('1000.00');
     await k.getByLabel('Currency').fill('EUR');
-    await k.getByLabel('Period start').fill('2026-01-01');
-    await k.getByLabel('Period end').fill('2026-01-31');
+    // The period this month up to today: the dataset was in the pool during it.
+    const today = new Date().toISOString().slice(0, 10);
+    await k.getByLabel('Period start').fill(`${today.slice(0, 8)}01`);
+    await k.getByLabel('Period end').fill(today);
     await k.getByTestId('revenue-review').click();
     await k.getByTestId('revenue-confirm').waitFor();
     await k.getByTestId('revenue-confirm-submit').click();
@@ -366,9 +387,11 @@ const routesWired = poolStatus !== '404';
     expect(revenueId).toBeTruthy();
     expect(await k.getByTestId('idempotency-key').textContent()).not.toBe(key);
 
-    // The contributor's open page moves by itself: current revenue and expected payout equal the API's.
-    await c.waitForFunction(`(${attr('metric-current-revenue')} ?? '{}') !== '{}'`, undefined, { timeout: LIVE_TIMEOUT });
+    // The contributor's open page moves by itself (no reload): the expected payout appears, and all four numbers equal the API's.
+    await c.waitForFunction(`(${attr('metric-expected-payout')} ?? '{}') !== '{}'`, undefined, { timeout: LIVE_TIMEOUT });
     const after = await api<Record<string, unknown>>(t, contributor.key, metricsPath);
+    expect(canonical(after.expectedPayout)).not.toBe(canonical(before.expectedPayout ?? {}));
+    await waitForValue(c, 'metric-expected-payout', canonical(after.expectedPayout));
     await waitForValue(c, 'metric-current-revenue', canonical(after.currentRevenue));
     for (const [testId, field] of [
       ['metric-contribution-ratio', 'contributionRatio'],
@@ -379,7 +402,13 @@ const routesWired = poolStatus !== '404';
       expect([testId, await dataValue(c, testId)]).toEqual([testId, canonical(after[field])]);
     }
     expect(Number(await dataValue(c, 'as-of-position'))).toBeGreaterThan(positionBeforeRevenue);
+    // Revenue per payout run: one row (and bar) per allocation the API lists.
+    const payouts = await api<{ items: { kind?: string; amount: string }[] }>(t, contributor.key, `/v1/contributors/${encodeURIComponent(contributor.id)}/payouts`);
+    const allocations = payouts.items.filter((p) => p.kind === undefined || p.kind === 'allocation');
+    expect(allocations.length).toBeGreaterThan(0);
     await c.locator('[data-testid=chart-payouts] .uplot').waitFor();
+    expect(await c.getByTestId('payout-amount').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(allocations.map((p) => p.amount));
+    await c.locator('[data-testid=chart-ratio-tokens] .uplot').waitFor();
     await screenshot(c, 'contributor');
 
     // Consumer: the report and its payout run, equal to the API's.

@@ -37,6 +37,8 @@ export interface PoolEntry {
 
 export interface Pool extends Positioned {
   totalTokens: string | number;
+  /** All contributors in the pool (the list itself is paginated). */
+  contributorCount?: number;
   contributors: PoolEntry[];
 }
 
@@ -80,6 +82,8 @@ export interface ReportItem {
 }
 
 export interface Payout {
+  /** "allocation" (a payout run's share) or a settlement; allocations are what the chart shows. */
+  kind?: string;
   revenueId?: string;
   consumerId?: string;
   position?: number;
@@ -96,6 +100,7 @@ export interface AuditTrailItem {
   time?: string;
   recordedAt?: string;
   streamId?: string;
+  streamName?: string;
   data?: unknown;
   hash: string;
   prevHash?: string;

@@ -99,7 +99,8 @@ function RatioHistory(props: { contributorId: string; head: number | undefined }
 
 function PayoutsSection(props: { contributorId: string }) {
   const payouts = useResource((api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/payouts`, { ...at, limit: 200 }), [props.contributorId]);
-  const items = itemsOf<Payout>(payouts.data);
+  const all = itemsOf<Payout>(payouts.data);
+  const items = all.filter((p) => p.kind === undefined || p.kind === 'allocation');
   const currencies = [...new Set(items.map((p) => p.currency))].sort();
   const palette = ['#2a7a2a', '#1a5fb4', '#a3470f', '#613583'];
   return (
@@ -225,7 +226,7 @@ export function EventTable(props: { items: AuditTrailItem[]; testId: string; sho
                 <td>{e.type}</td>
                 {props.showStream && (
                   <td>
-                    <code>{e.streamId ?? '—'}</code>
+                    <code>{e.streamId ?? e.streamName ?? '—'}</code>
                   </td>
                 )}
                 <td>{timeText(e.time ?? e.recordedAt)}</td>
