@@ -1,8 +1,9 @@
 /**
  * `1tt audit verify` throughput: writes a log of 1,000,000 events as NDJSON
- * (correct per-stream chains; mostly dataset events across 2,000
- * contributors, a revenue report with its recomputed payout run every
- * 50,000 events, a signed checkpoint every 100,000), then verifies it the
+ * with the real ledger event shapes (correct per-stream chains; mostly
+ * dataset events across 3,000 contributors, a revenue report every 50,000
+ * events, alternately snapshot and time-weighted, with its payout run
+ * computed by @1tt/ledger: Started, 2 allocation chunks, Completed, a signed checkpoint every 100,000), then verifies it the
  * way the CLI does (stream the file, chains, checkpoints, ledger
  * recomputation) and prints events/s and peak memory. BENCH_QUICK=1: 50,000.
  */
@@ -30,7 +31,8 @@ import {
 import { peakRssMiB, quick, report, timed } from './bench-report';
 
 const TOTAL = quick ? 50_000 : 1_000_000;
-const CONTRIBUTORS = 2_000;
+// > 2,000 so every run is cut into two PayoutRunAllocationsRecorded chunks.
+const CONTRIBUTORS = 3_000;
 const REVENUE_EVERY = quick ? 10_000 : 50_000;
 const CHECKPOINT_EVERY = quick ? 20_000 : 100_000;
 
@@ -41,6 +43,7 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
   const logHash = new LogHashWindow(4);
   const t0 = Date.UTC(2025, 0, 1);
   let position = 0;
+  let lastHash = GENESIS_HASH;
   let buffer = '';
   const flush = async (): Promise<void> => {
     if (!out.write(buffer)) await once(out, 'drain');
@@ -62,6 +65,7 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
     };
     e.hash = recomputeEventHash(e);
     heads.set(streamName, { revision: e.revision, hash: e.hash });
+    lastHash = e.hash;
     replay.apply(e);
     logHash.add(position, e.hash);
     buffer += encodeEventLine(e) + '\n';
@@ -69,44 +73,64 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
   };
 
   buffer = encodeHeaderLine({ format: '1tt-log', version: 1, exportedAt: new Date().toISOString(), fromPosition: 1, toPosition: TOTAL, contiguousPositions: true, source: 'bench' }) + '\n';
-  await append('consumer-acme', 'ConsumerRegistered', { consumerId: 'acme', displayName: 'Acme' });
-  await append('consumer-acme', 'RevenueShareAgreed', { consumerId: 'acme', alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: new Date(t0).toISOString() });
-  for (let c = 0; c < CONTRIBUTORS && position < TOTAL; c++) await append(`contributor-c${c}`, 'ContributorRegistered', { contributorId: `c${c}`, displayName: `Contributor ${c}` });
+  const iso = (): string => new Date(t0 + (position + 1) * 10).toISOString();
+  await append('consumer-acme', 'ConsumerRegistered', { consumerId: 'acme', displayName: 'Acme', registeredAt: iso() });
+  await append('consumer-acme', 'RevenueShareAgreed', { consumerId: 'acme', alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: new Date(t0).toISOString(), agreedAt: iso() });
+  await append('consumer-beta', 'ConsumerRegistered', { consumerId: 'beta', displayName: 'Beta', registeredAt: iso() });
+  await append('consumer-beta', 'RevenueShareAgreed', { consumerId: 'beta', alpha: '0.3', currency: 'USD', policy: 'time-weighted', effectiveFrom: new Date(t0).toISOString(), agreedAt: iso() });
+  for (let c = 0; c < CONTRIBUTORS && position < TOTAL; c++) await append(`contributor-c${c}`, 'ContributorRegistered', { contributorId: `c${c}`, displayName: `Contributor ${c}`, registeredAt: iso() });
   let dataset = 0;
   let revenue = 0;
   let nextRevenue = REVENUE_EVERY;
   let nextCheckpoint = CHECKPOINT_EVERY;
   while (position < TOTAL) {
-    if (position >= nextRevenue && position + 2 <= TOTAL) {
+    if (position >= nextRevenue && position + 6 <= TOTAL) {
       nextRevenue += REVENUE_EVERY;
       const revenueId = `r${revenue++}`;
-      await append(`revenue-${revenueId}`, 'RevenueReported', { revenueId, consumerId: 'acme', amount: '12345.67', currency: 'USD', alpha: '0.3', periodStart: '2025-01-01T00:00:00.000Z', periodEnd: '2025-02-01T00:00:00.000Z' });
-      const r = replay.revenue.get(revenueId)!;
-      const x = replay.expectedRun(r);
-      await append(`payout-run-${revenueId}`, 'PayoutRunCompleted', {
+      // Alternate the two policies so both recomputations are measured.
+      const timeWeighted = revenue % 2 === 0;
+      await append(`revenue-${revenueId}`, 'RevenueReported', {
         revenueId,
-        consumerId: 'acme',
-        poolPosition: x.poolPosition,
-        totalTokens: x.totalTokens.toString(),
+        consumerId: timeWeighted ? 'beta' : 'acme',
+        amount: '12345.67',
         currency: 'USD',
-        poolAmount: x.poolAmount.toString(),
-        remainder: x.remainder.toString(),
-        rootHash: x.rootHash,
-        roundingRule: 'largest-remainder/v1',
-        allocations: x.allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.tokens.toString(), amount: a.amount.toString() })),
+        periodStart: new Date(t0).toISOString(),
+        periodEnd: new Date(t0 + TOTAL * 10).toISOString(),
+        alpha: '0.3',
+        policy: timeWeighted ? 'time-weighted' : 'snapshot',
+        agreementEffectiveFrom: new Date(t0).toISOString(),
+        idempotencyKey: revenueId,
+        inputHash: 'cd'.repeat(32),
+        reportedAt: iso(),
       });
+      const { events } = replay.expectedRun(replay.revenue.get(revenueId)!);
+      if (position + events.length > TOTAL) break;
+      for (const ev of events) await append(`payout-run-${revenueId}`, ev.type, ev.data);
       continue;
     }
     if (position >= nextCheckpoint && position + 1 <= TOTAL) {
       nextCheckpoint += CHECKPOINT_EVERY;
-      await append(CHECKPOINT_STREAM, CHECKPOINT_EVENT_TYPE, signCheckpoint({ position, logHash: logHash.current, headHash: heads.get([...heads.keys()].pop()!)!.hash }, privateKey));
+      await append(CHECKPOINT_STREAM, CHECKPOINT_EVENT_TYPE, signCheckpoint({ position, logHash: logHash.current, headHash: lastHash }, privateKey));
       continue;
     }
     const id = `d${dataset++}`;
     const contributorId = `c${dataset % CONTRIBUTORS}`;
-    await append(`dataset-${id}`, 'DatasetUploaded', { datasetId: id, contributorId, fileName: `${id}.jsonl`, format: 'jsonl', bytes: 123456, sha256: 'ab'.repeat(32) });
-    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetTokensCounted', { datasetId: id, tokenizer: 'o200k_base', tokens: 1000 + (dataset % 977) });
-    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetAccepted', { datasetId: id });
+    const tokens = String(1000 + (dataset % 977));
+    await append(`dataset-${id}`, 'DatasetUploaded', {
+      kind: 'contribution',
+      contributorId,
+      datasetId: id,
+      fileName: `${id}.jsonl`,
+      format: 'jsonl',
+      compression: 'none',
+      sizeBytes: 123456,
+      sha256: 'ab'.repeat(32),
+      blobRef: `sha256/${id}`,
+      textField: 'text',
+      uploadedAt: iso(),
+    });
+    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetTokensCounted', { datasetId: id, tokenizer: 'o200k_base', tokens, countedAt: iso() });
+    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetAccepted', { kind: 'contribution', contributorId, datasetId: id, tokens, acceptedAt: iso() });
   }
   await flush();
   out.end();

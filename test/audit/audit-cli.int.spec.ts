@@ -37,7 +37,7 @@ describe('1tt audit (in-process)', () => {
     const good = join(dir, 'good.ndjson');
     writeExport(good, record(ledgerSpecs()));
     const ok = await cli('audit', 'verify', good);
-    expect(ok.stdout).toMatch(/^OK: 25 events/);
+    expect(ok.stdout).toMatch(/^OK: 31 events/);
     expect(ok.code).toBe(0);
 
     const events = record(ledgerSpecs());
@@ -71,16 +71,17 @@ describe('1tt audit (in-process)', () => {
     const file = join(dir, 'signed.ndjson');
     writeExport(file, log);
     const ok = await cli('audit', 'verify', file, '--public-key', join(keys, 'public.pem'));
-    expect(ok.stdout).toMatch(/1\/1 signed checkpoints verified \(signed up to position 25\)/);
+    expect(ok.stdout).toMatch(/1\/1 signed checkpoints verified \(signed up to position 31\)/);
     expect(ok.code).toBe(0);
 
-    // Token count of d1 edited, every chain recomputed, the checkpoint kept.
-    (log[6].data as { tokens: number }).tokens = 101;
+    // Token count of d1 edited where it enters the pool, every chain recomputed, the checkpoint kept.
+    (log[7].data as { tokens: string }).tokens = '101';
     writeExport(file, rerecord(log));
     const caught = await cli('audit', 'verify', file, '--public-key', join(keys, 'public.pem'), '--json');
     expect(caught.code).toBe(1);
     const problems = JSON.parse(caught.stdout).problems as Array<{ code: string; position: number }>;
-    expect(problems[0]).toMatchObject({ code: 'payout-total-tokens-differs', position: 16 });
+    expect(problems[0]).toMatchObject({ code: 'dataset-tokens-differ', position: 8, streamName: 'dataset-d1' });
+    expect(problems.map((p) => p.code)).toContain('payout-allocation-tokens-differs');
     expect(problems.map((p) => p.code)).toContain('checkpoint-log-hash-mismatch');
   });
 
@@ -98,8 +99,8 @@ describe('1tt audit (in-process)', () => {
     const json = JSON.parse((await cli('audit', 'statement', file, '--contributor', 'c3', '--format', 'json')).stdout);
     expect(json.runs.map((r: { revenueId: string; poolPosition: number; tokens: string; ratio: string; amount: string }) => [r.revenueId, r.poolPosition, r.tokens, r.ratio, r.amount])).toEqual([
       ['r1', 15, '300', '0.5', '15.00'],
-      ['r2', 21, '300', '0.666666666666', '2.00'],
-      ['r3', 23, '300', '0.666666666666', '0.01'],
+      ['r2', 23, '300', '0.666666666666', '2.00'],
+      ['r3', 27, '300', '0.666666666666', '0.01'],
     ]);
     const html = join(dir, 'statement.html');
     expect((await cli('audit', 'statement', file, '--contributor', 'c3', '--format', 'html', '--out', html)).code).toBe(0);
@@ -117,5 +118,24 @@ describe('bin/1tt.js as a child process', () => {
     const audit = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', '--help'], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
     expect(audit.status).toBe(0);
     for (const c of ['export', 'verify', 'replay', 'statement', 'keygen']) expect(audit.stdout).toContain(c);
+  });
+
+  it('verifies a real export: 0 when intact, non-zero naming the edited event', () => {
+    const dir = mkdtempSync(join(tmpdir(), '1tt-audit-bin-'));
+    try {
+      const file = join(dir, 'log.ndjson');
+      writeExport(file, record(ledgerSpecs()));
+      const ok = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file, '--json'], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, events: 31 });
+      const events = record(ledgerSpecs());
+      (events[16].data as { allocations: Array<{ amount: string }> }).allocations[0].amount = '50.00';
+      writeExport(file, events);
+      const bad = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout + bad.stderr).toMatch(/position 17, stream payout-run-r1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

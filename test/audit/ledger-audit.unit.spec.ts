@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { createLedgerAudit, replayLog, verifyLog, type LogHeader, type LogLine } from '@1tt/audit';
-import { ledgerSpecs, record, rerecord } from './support/ledger-log';
+import { ledgerSpecs, record, rerecord, revenue } from './support/ledger-log';
 
 const header = (toPosition: number): LogHeader => ({ format: '1tt-log', version: 1, exportedAt: '2025-03-01T00:00:00.000Z', fromPosition: 1, toPosition, contiguousPositions: true });
 
@@ -10,50 +10,78 @@ async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
 }
 
 const verify = (events: RecordedEvent[]) => verifyLog(header(events.length), lines(events), { audits: [createLedgerAudit()] });
+type Chunk = { allocations: Array<{ contributorId: string; tokens: string; weight: string; amount: string }> };
 
-describe('ledger recomputation (no signing key)', () => {
-  it('passes the hand-computed ledger and recomputes its three runs', async () => {
-    const r = await verify(record(ledgerSpecs()));
+describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
+  it('passes the hand-computed ledger and recomputes its three chunked runs', async () => {
+    const log = record(ledgerSpecs());
+    const r = await verify(log);
     expect(r.problems).toEqual([]);
-    expect(r.domain).toEqual({ revenueReports: 3, payoutRunsRecomputed: 3, settlements: 1, revenueAwaitingPayout: 0 });
+    expect(r.domain).toEqual({ revenueReports: 3, payoutRunsRecomputed: 3, allocationsRecomputed: 7, settlements: 1, revenueAwaitingPayout: 0 });
+    expect((log[16].data as Chunk).allocations.map((a) => a.amount)).toEqual(['5.00', '10.00', '15.00']);
+    expect((log[28].data as Chunk).allocations.map((a) => a.amount)).toEqual(['0.01', '0.01']);
   });
 
-  it('names the run whose allocation amount was changed and re-hashed', async () => {
+  it('names the chunk whose allocation amount was changed and re-hashed', async () => {
     const log = record(ledgerSpecs());
-    (log[15].data as { allocations: Array<{ amount: string }> }).allocations[2].amount = '1600';
+    (log[16].data as Chunk).allocations[2].amount = '16.00';
     const r = await verify(rerecord(log));
-    expect(r.problems[0]).toMatchObject({ code: 'payout-allocation-amount-differs', position: 16, streamName: 'payout-run-r1', expected: '15.00 USD', actual: '16.00 USD' });
+    expect(r.problems[0]).toMatchObject({ code: 'payout-allocation-amount-differs', position: 17, streamName: 'payout-run-r1', expected: '15.00 USD', actual: '16.00 USD' });
   });
 
-  it('names the first run a re-hashed token count change affects', async () => {
+  it('names a re-hashed token count change at the dataset and at the first run it affects', async () => {
     const log = record(ledgerSpecs());
-    (log[12].data as { tokens: number }).tokens = 400; // d3 (c3) at position 13
+    (log[13].data as { tokens: string }).tokens = '400'; // DatasetAccepted d3 (c3) at position 14
     const r = await verify(rerecord(log));
-    expect(r.problems[0]).toMatchObject({ code: 'payout-total-tokens-differs', position: 16, streamName: 'payout-run-r1' });
+    expect(r.problems[0]).toMatchObject({ code: 'dataset-tokens-differ', position: 14, streamName: 'dataset-d3', expected: '300', actual: '400' });
+    // c1 comes first: same tokens, but ΣT grew to 700: 30.00 × 100/700 = 4.2857, plus the leftover cent (largest remainder).
+    expect(r.problems[1]).toMatchObject({ code: 'payout-allocation-amount-differs', position: 17, streamName: 'payout-run-r1', expected: '4.29 USD', actual: '5.00 USD' });
   });
 
   it('names a forged revenue report inserted with every later position renumbered', async () => {
     const specs = ledgerSpecs();
-    specs.splice(20, 0, { stream: 'revenue-forged', type: 'RevenueReported', data: { revenueId: 'forged', consumerId: 'acme', amount: '5000.00', currency: 'USD', alpha: '0.3' } });
+    specs.splice(20, 0, revenue('forged', '5000.00', 23)); // before r2
     const r = await verify(record(specs));
-    expect(r.problems[0]).toMatchObject({ code: 'revenue-never-paid', position: 21 });
-    expect(r.problems.map((p) => p.code)).toContain('payout-pool-position-differs');
+    expect(r.problems[0]).toMatchObject({ code: 'revenue-never-paid', position: 23, streamName: 'revenue-forged' });
+    expect(r.problems).toHaveLength(1);
+  });
+
+  it('names a revenue report whose α was changed from the agreement', async () => {
+    const specs = ledgerSpecs();
+    specs[20] = revenue('r2', '10.01', 23, 'snapshot', '0.1');
+    const r = await verify(record(specs));
+    expect(r.problems[0]).toMatchObject({ code: 'revenue-agreement-mismatch', position: 23, streamName: 'revenue-r2' });
   });
 
   it('names a settlement larger than the payable balance', async () => {
     const specs = ledgerSpecs();
-    (specs[24].data as { amount: string }).amount = '1702'; // c3 was allocated 15.00 + 2.00 + 0.01
+    ((specs[specs.length - 1] as { data: { amount: string } }).data).amount = '17.02'; // c3 was allocated 15.00 + 2.00 + 0.01
     const r = await verify(record(specs));
-    expect(r.problems[0]).toMatchObject({ code: 'settlement-exceeds-payable', position: 25 });
+    expect(r.problems[0]).toMatchObject({ code: 'settlement-exceeds-payable', position: 31, streamName: 'contributor-c3' });
+  });
+
+  it('recomputes a time-weighted run and names a changed weight', async () => {
+    const specs = ledgerSpecs().slice(0, 14);
+    specs.push(revenue('tw', '60.00', 15, 'time-weighted'));
+    specs.push({ run: 'tw' });
+    const good = record(specs);
+    // The agreement says snapshot: the report's policy differs from it, which the audit names; the run itself must still match.
+    const r = await verify(good);
+    expect(r.problems.map((p) => p.code)).toEqual(['revenue-agreement-mismatch']);
+    const chunk = good[16].data as Chunk;
+    expect(chunk.allocations.map((a) => a.weight)).not.toEqual(chunk.allocations.map((a) => a.tokens));
+    chunk.allocations[0].weight = '1';
+    const bad = await verify(rerecord(good));
+    expect(bad.problems[1]).toMatchObject({ code: 'payout-allocation-weight-differs', position: 17, streamName: 'payout-run-tw' });
   });
 });
 
 describe('replayLog', () => {
   it('gives the pool, metrics and balances at three points', async () => {
     const log = record(ledgerSpecs());
-    const afterR1 = await replayLog(log, { atPosition: 16 });
+    const afterR1 = await replayLog(log, { atPosition: 18 });
     expect(afterR1.pool).toEqual({
-      position: 16,
+      position: 18,
       totalTokens: '600',
       contributors: [
         { contributorId: 'c1', tokens: '100', ratio: '0.166666666666' },
@@ -71,12 +99,12 @@ describe('replayLog', () => {
       balance: { USD: '15.00' },
     });
 
-    const beforeR2 = await replayLog(log, { asOf: log[19].metadata.recordedAt });
-    expect(beforeR2.position).toBe(20);
+    const beforeR2 = await replayLog(log, { asOf: log[21].metadata.recordedAt });
+    expect(beforeR2.position).toBe(22);
     expect(beforeR2.pool.totalTokens).toBe('450');
     expect(beforeR2.contributors.find((c) => c.contributorId === 'c2')).toMatchObject({ tokens: '0', contributionRatio: '0', currentRevenue: { USD: '10.00' }, balance: { USD: '10.00' } });
 
-    const end = await replayLog(log, { atPosition: 25 });
+    const end = await replayLog(log, { atPosition: 31 });
     const c1 = end.contributors.find((c) => c.contributorId === 'c1');
     const c3 = end.contributors.find((c) => c.contributorId === 'c3');
     expect(c1).toMatchObject({ currentRevenue: { USD: '6.01' }, paidOut: {}, balance: { USD: '6.01' }, expectedPayout: { USD: '0.00' } });
@@ -87,6 +115,7 @@ describe('replayLog', () => {
       ['r3', '0.02', '0.05'],
     ]);
     expect(end.postingTotals).toEqual({ USD: '0.00' });
-    expect(end.balances).toContainEqual({ account: 'paid-out', currency: 'USD', balance: '-15.00' });
+    expect(end.balances).toContainEqual({ account: 'contributor:c3:paid', currency: 'USD', balance: '15.00' });
+    expect(end.balances).toContainEqual({ account: 'contributor:c3:payable', currency: 'USD', balance: '2.01' });
   });
 });

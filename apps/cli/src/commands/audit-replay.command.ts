@@ -43,7 +43,7 @@ function renderSnapshot(s: LedgerSnapshot): string {
   }
   out.push('', `Payout runs: ${s.payoutRuns.length}`);
   for (const r of s.payoutRuns) out.push(`  ${r.revenueId} at ${r.position}: pool ${r.poolAmount} ${r.currency} over ΣT ${r.totalTokens} (pool position ${r.poolPosition}), remainder ${r.remainder}`);
-  out.push('', 'Balances (debit-positive):');
+  out.push('', 'Balances (credit-positive, as the ledger posts them):');
   for (const b of s.balances) out.push(`  ${b.account.padEnd(60)} ${b.balance.padStart(16)} ${b.currency}`);
   out.push(`  postings sum per currency: ${money(s.postingTotals)}`);
   return out.join('\n') + '\n';

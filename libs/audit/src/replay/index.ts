@@ -1,4 +1,2 @@
-export * from './ledger-facts';
 export * from './ledger-replay';
 export * from './ledger-snapshot';
-export * from './allocation-root';

@@ -1,250 +1,199 @@
 import Decimal from 'decimal.js';
 import type { RecordedEvent } from '@1tt/event-store';
-import { allocate, formatMinor, poolAmountOf, parseAlpha, parseNonNegativeAmount, ROUNDING_RULE_VERSION } from '@1tt/ledger';
-import { allocationRootHash } from './allocation-root';
-import { readFact, type LedgerFact } from './ledger-facts';
+import {
+  accounts,
+  agreementInForce,
+  Balances,
+  computePayoutRun,
+  PoolState,
+  type Agreement,
+  type PayoutRunAllocationsRecorded,
+  type PayoutRunCompleted,
+  type PayoutRunResult,
+  type PayoutRunStarted,
+  type RevenueReported,
+} from '@1tt/ledger';
 
 /** Ratios are shown with this many decimals (rounded down), as the API does. */
 export const RATIO_DECIMALS = 12;
 
-export function ratioOf(part: bigint, whole: bigint): string {
-  if (whole === 0n) return '0';
+export function ratioOf(part: bigint | string, whole: bigint | string): string {
+  if (BigInt(whole) === 0n) return '0';
   return new Decimal(part.toString()).div(whole.toString()).toDecimalPlaces(RATIO_DECIMALS, Decimal.ROUND_DOWN).toFixed();
-}
-
-interface DatasetState {
-  datasetId: string;
-  contributorId: string;
-  tokens?: bigint;
-  status: 'uploaded' | 'accepted' | 'rejected' | 'withdrawn';
-}
-
-interface Agreement {
-  alpha: string;
-  alphaMicros: bigint;
-  currency: string;
-  policy: string;
-  effectiveFrom: string;
-  position: number;
 }
 
 export interface RevenueState {
   revenueId: string;
   consumerId: string;
-  amount: bigint;
-  currency: string;
-  alpha: string;
+  /** The RevenueReported data as recorded (agreement terms copied in). */
+  report: RevenueReported['data'];
   position: number;
   recordedAt: string;
-  periodStart?: string;
-  periodEnd?: string;
-  /** Tokens per contributor in the pool at the report's position (what its run must use). */
-  pool: Map<string, bigint>;
   paid: boolean;
 }
 
-export interface RecordedAllocation {
-  contributorId: string;
-  tokens: bigint;
-  amount: bigint;
+export interface AgreementAt extends Agreement {
+  position: number;
 }
 
+/** A payout run as the log recorded it (summary; allocations stay in the chunk events). */
 export interface PayoutRunState {
   revenueId: string;
   consumerId: string;
+  /** Position of PayoutRunCompleted. */
   position: number;
   recordedAt: string;
-  poolPosition: number;
-  totalTokens: bigint;
-  currency: string;
-  poolAmount: bigint;
-  remainder: bigint;
-  rootHash: string;
-  roundingRule: string;
-  allocations: RecordedAllocation[];
+  completed: PayoutRunCompleted['data'];
 }
 
-/** The computation a payout run must match, from the events alone. */
-export interface ExpectedPayoutRun {
-  poolPosition: number;
-  totalTokens: bigint;
-  poolAmount: bigint;
-  remainder: bigint;
-  rootHash: string;
-  allocations: RecordedAllocation[];
+export interface Positioned<D> {
+  position: number;
+  streamName: string;
+  revision: number;
+  type: string;
+  id: string;
+  data: D;
+}
+
+/** Every event of one recorded run, handed back when its PayoutRunCompleted is applied. */
+export interface RecordedRun {
+  run: PayoutRunState;
+  started?: Positioned<PayoutRunStarted['data']>;
+  chunks: Positioned<PayoutRunAllocationsRecorded['data']>[];
+  completed: Positioned<PayoutRunCompleted['data']>;
+}
+
+interface RunInProgress {
+  started?: Positioned<PayoutRunStarted['data']>;
+  chunks: Positioned<PayoutRunAllocationsRecorded['data']>[];
+}
+
+function positioned<D>(e: RecordedEvent): Positioned<D> {
+  return { position: e.position, streamName: e.streamName, revision: e.revision, type: e.type, id: e.id, data: e.data as D };
 }
 
 /**
- * Folds the ledger events of a log, in position order, into the state every
- * audit question needs: the pool, agreements, revenue, payout runs (as
- * recorded), settlements and double-entry balances. Pure: no I/O, no clock.
- * The verifier, `replay` and `statement` all read through it, so they
- * cannot disagree about what a log means.
+ * Folds a log, in position order, with the ledger's own pure code: the pool
+ * is @1tt/ledger's PoolState (as of any position), balances are its
+ * double-entry Balances (postingsFor), and a payout run is recomputed with
+ * its computePayoutRun, the very function the service's processor runs. So
+ * there is one implementation of the money rules, and the audit's value is
+ * recomputing them from the log alone. Pure: no I/O, no clock.
+ *
+ * An event whose position is not after the last one applied is ignored (the
+ * chain checks report it); a malformed ledger event throws after every fold
+ * has advanced past it, so one bad event is reported once.
  */
 export class LedgerReplay {
-  readonly datasets = new Map<string, DatasetState>();
-  /** Tokens in the pool per contributor (accepted, counted, not withdrawn). */
-  readonly pool = new Map<string, bigint>();
-  totalTokens = 0n;
+  readonly pool = new PoolState();
+  readonly balances = new Balances();
   readonly contributors = new Set<string>();
   readonly consumers = new Set<string>();
-  private readonly agreements = new Map<string, Agreement[]>();
+  readonly agreements = new Map<string, AgreementAt[]>();
   readonly revenue = new Map<string, RevenueState>();
+  /** consumerId → revenueId of its latest report (what "expected payout" uses). */
+  readonly latestRevenue = new Map<string, string>();
   readonly runs = new Map<string, PayoutRunState>();
   readonly runsInOrder: PayoutRunState[] = [];
-  /** Account → currency → signed minor units (debits positive). */
-  readonly accounts = new Map<string, Map<string, bigint>>();
-  readonly settled = new Map<string, Map<string, bigint>>();
+  /** Runs started but not completed (Started and chunks seen). */
+  readonly inProgress = new Map<string, RunInProgress>();
+  /** Token counts recorded but not yet decided (DatasetAccepted must carry the same). */
+  readonly countedTokens = new Map<string, string>();
   position = 0;
   recordedAt?: string;
 
-  apply(event: RecordedEvent): LedgerFact | undefined {
-    const fact = readFact(event);
-    this.position = event.position;
-    this.recordedAt = event.metadata.recordedAt;
-    if (!fact) return undefined;
-    switch (fact.kind) {
-      case 'contributor-registered':
-        this.contributors.add(fact.contributorId);
-        break;
-      case 'consumer-registered':
-        this.consumers.add(fact.consumerId);
-        break;
-      case 'agreement': {
-        const list = this.agreements.get(fact.consumerId) ?? [];
-        list.push({ alpha: fact.alpha, alphaMicros: parseAlpha(fact.alpha), currency: fact.currency, policy: fact.policy, effectiveFrom: fact.effectiveFrom, position: event.position });
-        this.agreements.set(fact.consumerId, list);
-        break;
-      }
-      case 'dataset-uploaded':
-        this.datasets.set(fact.datasetId, { datasetId: fact.datasetId, contributorId: fact.contributorId, status: 'uploaded' });
-        break;
-      case 'dataset-tokens-counted': {
-        const d = this.datasets.get(fact.datasetId);
-        if (!d) break;
-        if (d.status === 'accepted') this.changePool(d.contributorId, -(d.tokens ?? 0n));
-        d.tokens = fact.tokens;
-        if (d.status === 'accepted') this.changePool(d.contributorId, d.tokens);
-        break;
-      }
-      case 'dataset-accepted': {
-        const d = this.datasets.get(fact.datasetId);
-        if (!d || d.status === 'accepted') break;
-        d.status = 'accepted';
-        this.changePool(d.contributorId, d.tokens ?? 0n);
-        break;
-      }
-      case 'dataset-rejected':
-      case 'dataset-withdrawn': {
-        const d = this.datasets.get(fact.datasetId);
-        if (!d) break;
-        if (d.status === 'accepted') this.changePool(d.contributorId, -(d.tokens ?? 0n));
-        d.status = fact.kind === 'dataset-rejected' ? 'rejected' : 'withdrawn';
-        break;
-      }
-      case 'revenue-reported': {
-        const amount = parseNonNegativeAmount(fact.amount, fact.currency);
-        const alphaMicros = parseAlpha(fact.alpha);
-        this.revenue.set(fact.revenueId, {
-          revenueId: fact.revenueId,
-          consumerId: fact.consumerId,
-          amount,
-          currency: fact.currency,
-          alpha: fact.alpha,
-          position: event.position,
-          recordedAt: event.metadata.recordedAt,
-          periodStart: fact.periodStart,
-          periodEnd: fact.periodEnd,
-          pool: new Map(this.pool),
-          paid: false,
-        });
-        const pool = poolAmountOf(amount, alphaMicros);
-        this.post(`consumer:${fact.consumerId}:receivable`, fact.currency, pool);
-        this.post('contributor-pool', fact.currency, -pool);
-        break;
-      }
-      case 'payout-run-completed': {
-        const r = this.revenue.get(fact.revenueId);
-        const run: PayoutRunState = {
-          revenueId: fact.revenueId,
-          consumerId: r?.consumerId ?? fact.consumerId ?? '',
-          position: event.position,
-          recordedAt: event.metadata.recordedAt,
-          poolPosition: fact.poolPosition,
-          totalTokens: fact.totalTokens,
-          currency: fact.currency,
-          poolAmount: fact.poolAmount,
-          remainder: fact.remainder,
-          rootHash: fact.rootHash,
-          roundingRule: fact.roundingRule,
-          allocations: fact.allocations,
-        };
-        this.runs.set(fact.revenueId, run);
-        this.runsInOrder.push(run);
-        if (r) r.paid = true;
-        for (const a of fact.allocations) {
-          if (a.amount === 0n) continue;
-          this.post('contributor-pool', fact.currency, a.amount);
-          this.post(`contributor:${a.contributorId}:payable`, fact.currency, -a.amount);
-        }
-        break;
-      }
-      case 'payout-settled': {
-        this.post(`contributor:${fact.contributorId}:payable`, fact.currency, fact.amount);
-        this.post('paid-out', fact.currency, -fact.amount);
-        const m = this.settled.get(fact.contributorId) ?? new Map<string, bigint>();
-        m.set(fact.currency, (m.get(fact.currency) ?? 0n) + fact.amount);
-        this.settled.set(fact.contributorId, m);
-        break;
-      }
+  apply(e: RecordedEvent): RecordedRun | undefined {
+    if (e.position <= this.position) return undefined;
+    this.position = e.position;
+    this.recordedAt = e.metadata.recordedAt;
+    let failure: unknown;
+    try {
+      this.pool.apply(e);
+    } catch (err) {
+      failure = err;
     }
-    return fact;
+    try {
+      this.balances.apply(e);
+    } catch (err) {
+      failure ??= err;
+    }
+    let out: RecordedRun | undefined;
+    try {
+      out = this.fold(e);
+    } catch (err) {
+      failure ??= err;
+    }
+    if (failure !== undefined) throw failure;
+    return out;
   }
 
-  /** The agreement in effect for a consumer at a time (the latest whose effectiveFrom ≤ time, by log order). */
-  agreementAt(consumerId: string, time: string): Agreement | undefined {
-    let found: Agreement | undefined;
-    for (const a of this.agreements.get(consumerId) ?? []) if (a.effectiveFrom <= time) found = a;
-    return found;
+  /** The agreement in force for a consumer at a time (the ledger's agreementInForce over the recorded timeline). */
+  agreementAt(consumerId: string, at: string): AgreementAt | undefined {
+    return agreementInForce(this.agreements.get(consumerId) ?? [], new Date(at)) as AgreementAt | undefined;
   }
 
-  /** Recomputes a revenue report's payout run (snapshot policy) from the pool at the report's position. */
-  expectedRun(r: RevenueState): ExpectedPayoutRun {
-    const alphaMicros = parseAlpha(r.alpha);
-    const poolAmount = poolAmountOf(r.amount, alphaMicros);
-    const shares = [...r.pool.entries()].filter(([, t]) => t > 0n).map(([contributorId, weight]) => ({ contributorId, weight }));
-    const result = allocate(poolAmount, shares);
-    const allocations = result.allocations
-      .map((a) => ({ contributorId: a.contributorId, tokens: a.weight, amount: a.amount }))
-      .sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0));
-    return {
-      poolPosition: r.position,
-      totalTokens: result.totalWeight,
-      poolAmount,
-      remainder: r.amount - poolAmount,
-      rootHash: allocationRootHash(r.revenueId, allocations),
-      allocations,
-    };
+  /** The run a report must have, recomputed from the pool fold (which has applied at least up to the report). */
+  expectedRun(r: RevenueState): PayoutRunResult {
+    return computePayoutRun({ report: r.report, reportPosition: r.position, pool: this.pool });
   }
 
-  /** Payable balance of a contributor in a currency (allocated − settled). */
+  /** What the contributor is owed now, in minor units (the payable account's balance). */
   payable(contributorId: string, currency: string): bigint {
-    return -(this.accounts.get(`contributor:${contributorId}:payable`)?.get(currency) ?? 0n);
+    return this.balances.balance(accounts.contributorPayable(contributorId), currency);
   }
 
-  private changePool(contributorId: string, delta: bigint): void {
-    if (delta === 0n) return;
-    const next = (this.pool.get(contributorId) ?? 0n) + delta;
-    if (next === 0n) this.pool.delete(contributorId);
-    else this.pool.set(contributorId, next);
-    this.totalTokens += delta;
-  }
-
-  private post(account: string, currency: string, amount: bigint): void {
-    const m = this.accounts.get(account) ?? new Map<string, bigint>();
-    m.set(currency, (m.get(currency) ?? 0n) + amount);
-    this.accounts.set(account, m);
+  private fold(e: RecordedEvent): RecordedRun | undefined {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    switch (e.type) {
+      case 'ContributorRegistered':
+        this.contributors.add(String(d.contributorId));
+        return undefined;
+      case 'ConsumerRegistered':
+        this.consumers.add(String(d.consumerId));
+        return undefined;
+      case 'RevenueShareAgreed': {
+        const list = this.agreements.get(String(d.consumerId)) ?? [];
+        list.push({ alpha: String(d.alpha), currency: String(d.currency), policy: d.policy as Agreement['policy'], effectiveFrom: String(d.effectiveFrom), position: e.position });
+        this.agreements.set(String(d.consumerId), list);
+        return undefined;
+      }
+      case 'DatasetTokensCounted':
+        this.countedTokens.set(String(d.datasetId), String(d.tokens));
+        return undefined;
+      case 'DatasetAccepted':
+      case 'DatasetRejected':
+        this.countedTokens.delete(String(d.datasetId));
+        return undefined;
+      case 'RevenueReported': {
+        const report = e.data as RevenueReported['data'];
+        if (this.revenue.has(report.revenueId)) return undefined;
+        this.revenue.set(report.revenueId, { revenueId: report.revenueId, consumerId: report.consumerId, report, position: e.position, recordedAt: e.metadata.recordedAt, paid: false });
+        this.latestRevenue.set(report.consumerId, report.revenueId);
+        return undefined;
+      }
+      case 'PayoutRunStarted':
+        this.inProgress.set(String(d.revenueId), { started: positioned(e), chunks: [] });
+        return undefined;
+      case 'PayoutRunAllocationsRecorded': {
+        const id = String(d.revenueId);
+        const run = this.inProgress.get(id) ?? { chunks: [] };
+        run.chunks.push(positioned(e));
+        this.inProgress.set(id, run);
+        return undefined;
+      }
+      case 'PayoutRunCompleted': {
+        const completed = e.data as PayoutRunCompleted['data'];
+        const inProgress = this.inProgress.get(completed.revenueId) ?? { chunks: [] };
+        this.inProgress.delete(completed.revenueId);
+        const run: PayoutRunState = { revenueId: completed.revenueId, consumerId: completed.consumerId, position: e.position, recordedAt: e.metadata.recordedAt, completed };
+        this.runs.set(run.revenueId, run);
+        this.runsInOrder.push(run);
+        const r = this.revenue.get(run.revenueId);
+        if (r) r.paid = true;
+        return { run, started: inProgress.started, chunks: inProgress.chunks, completed: positioned(e) };
+      }
+      default:
+        return undefined;
+    }
   }
 }
-
-export { ROUNDING_RULE_VERSION, formatMinor };

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { formatMinor, poolAmountOf, parseAlpha } from '@1tt/ledger';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from './ledger-replay';
 
 export type MoneyByCurrency = Record<string, string>;
@@ -28,10 +28,14 @@ export interface PayoutRunSummary {
   consumerId: string;
   position: number;
   poolPosition: number;
+  policy: string;
   totalTokens: string;
   currency: string;
+  amount: string;
   poolAmount: string;
   remainder: string;
+  unallocated: string;
+  allocated: string;
   rootHash: string;
   allocations: number;
 }
@@ -39,7 +43,7 @@ export interface PayoutRunSummary {
 export interface AccountBalance {
   account: string;
   currency: string;
-  /** Debit-positive. */
+  /** The ledger's sign convention (postingsFor): credit-positive, so a payable balance owed to a contributor is positive. */
   balance: string;
 }
 
@@ -89,52 +93,52 @@ export async function replayLog(events: AsyncIterable<RecordedEvent> | Iterable<
 }
 
 export function snapshotOf(replay: LedgerReplay): LedgerSnapshot {
-  const total = replay.totalTokens;
-  const poolEntries = [...replay.pool.entries()].sort(([a], [b]) => byId(a, b));
+  const pool = replay.pool.at(replay.position);
+  const total = pool.totalTokens;
+  const poolEntries = [...pool.contributors.entries()].sort(([a], [b]) => byId(a, b));
 
-  const latestRevenue = new Map<string, { amount: bigint; alpha: string; currency: string }>();
-  for (const r of replay.revenue.values()) latestRevenue.set(r.consumerId, r);
+  // From the ledger's double-entry balances: allocated to date = payable + paid; paid out = paid.
   const allocated = new Map<string, Map<string, bigint>>();
-  for (const run of replay.runsInOrder) {
-    for (const a of run.allocations) {
-      const m = allocated.get(a.contributorId) ?? new Map<string, bigint>();
-      m.set(run.currency, (m.get(run.currency) ?? 0n) + a.amount);
-      allocated.set(a.contributorId, m);
-    }
+  const paid = new Map<string, Map<string, bigint>>();
+  const add = (m: Map<string, Map<string, bigint>>, id: string, currency: string, v: bigint): void => {
+    const row = m.get(id) ?? new Map<string, bigint>();
+    row.set(currency, (row.get(currency) ?? 0n) + v);
+    m.set(id, row);
+  };
+  const balances: AccountBalance[] = [];
+  for (const b of replay.balances.all()) {
+    balances.push({ account: b.account, currency: b.currency, balance: formatMinor(b.amount, b.currency) });
+    const m = /^contributor:(.*):(payable|paid)$/.exec(b.account);
+    if (!m) continue;
+    add(allocated, m[1], b.currency, b.amount);
+    if (m[2] === 'paid') add(paid, m[1], b.currency, b.amount);
   }
-  const ids = new Set<string>([...replay.contributors, ...replay.pool.keys(), ...allocated.keys(), ...replay.settled.keys()]);
+  const totals = new Map<string, bigint>();
+  for (const [c, v] of replay.balances.totals()) totals.set(c, v);
+
+  const latest = [...replay.latestRevenue.values()].map((id) => replay.revenue.get(id)!.report);
+  const ids = new Set<string>([...replay.contributors, ...pool.contributors.keys(), ...allocated.keys()]);
   const contributors: ContributorMetrics[] = [...ids].sort(byId).map((id) => {
-    const tokens = replay.pool.get(id) ?? 0n;
+    const tokens = pool.contributors.get(id) ?? 0n;
     const expected = new Map<string, bigint>();
-    if (total > 0n) {
-      for (const r of latestRevenue.values()) {
-        const pool = poolAmountOf(r.amount, parseAlpha(r.alpha));
-        expected.set(r.currency, (expected.get(r.currency) ?? 0n) + (pool * tokens) / total);
-      }
+    for (const r of latest) {
+      let share = 0n;
+      if (total > 0n) share = (poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha)) * tokens) / total;
+      expected.set(r.currency, (expected.get(r.currency) ?? 0n) + share);
     }
-    const paid = replay.settled.get(id);
     const balance = new Map<string, bigint>();
     for (const [c, v] of allocated.get(id) ?? []) balance.set(c, v);
-    for (const [c, v] of paid ?? []) balance.set(c, (balance.get(c) ?? 0n) - v);
+    for (const [c, v] of paid.get(id) ?? []) balance.set(c, (balance.get(c) ?? 0n) - v);
     return {
       contributorId: id,
       contributionRatio: ratioOf(tokens, total),
       tokens: tokens.toString(),
       currentRevenue: money(allocated.get(id)),
       expectedPayout: money(expected),
-      paidOut: money(paid),
+      paidOut: money(paid.get(id)),
       balance: money(balance),
     };
   });
-
-  const balances: AccountBalance[] = [];
-  const totals = new Map<string, bigint>();
-  for (const [account, m] of [...replay.accounts.entries()].sort(([a], [b]) => byId(a, b))) {
-    for (const [currency, v] of [...m.entries()].sort(([a], [b]) => byId(a, b))) {
-      balances.push({ account, currency, balance: formatMinor(v, currency) });
-      totals.set(currency, (totals.get(currency) ?? 0n) + v);
-    }
-  }
 
   return {
     position: replay.position,
@@ -145,17 +149,21 @@ export function snapshotOf(replay: LedgerReplay): LedgerSnapshot {
       contributors: poolEntries.map(([contributorId, t]) => ({ contributorId, tokens: t.toString(), ratio: ratioOf(t, total) })),
     },
     contributors,
-    payoutRuns: replay.runsInOrder.map((r) => ({
-      revenueId: r.revenueId,
-      consumerId: r.consumerId,
-      position: r.position,
-      poolPosition: r.poolPosition,
-      totalTokens: r.totalTokens.toString(),
-      currency: r.currency,
-      poolAmount: formatMinor(r.poolAmount, r.currency),
-      remainder: formatMinor(r.remainder, r.currency),
-      rootHash: r.rootHash,
-      allocations: r.allocations.length,
+    payoutRuns: replay.runsInOrder.map(({ revenueId, consumerId, position, completed: c }) => ({
+      revenueId,
+      consumerId,
+      position,
+      poolPosition: c.poolPosition,
+      policy: c.policy,
+      totalTokens: c.totalTokens,
+      currency: c.currency,
+      amount: c.amount,
+      poolAmount: c.poolAmount,
+      remainder: c.remainder,
+      unallocated: c.unallocated,
+      allocated: c.allocated,
+      rootHash: c.rootHash,
+      allocations: c.allocationCount,
     })),
     balances,
     postingTotals: money(totals),

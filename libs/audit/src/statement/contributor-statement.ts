@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { formatMinor } from '@1tt/ledger';
+import { formatMinor, parseNonNegativeAmount, type PayoutSettled } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
 import type { MoneyByCurrency } from '../replay/ledger-snapshot';
 
@@ -11,10 +11,15 @@ export interface StatementLine {
   recordedAt: string;
   /** Position of the pool the run used (its revenue report). */
   poolPosition: number;
+  policy: string;
   currency: string;
   tokens: string;
   totalTokens: string;
+  /** weight ÷ ΣW: the share of the pool amount this run paid (= tokens ÷ ΣT for snapshot runs). */
   ratio: string;
+  /** The allocation weight (tokens for snapshot runs, token-milliseconds for time-weighted ones) and ΣW. */
+  weight: string;
+  totalWeight: string;
   amount: string;
 }
 
@@ -45,26 +50,35 @@ export async function buildStatement(events: AsyncIterable<RecordedEvent> | Iter
   const paid = new Map<string, bigint>();
   for await (const e of events) {
     if (options.atPosition !== undefined && e.position > options.atPosition) break;
-    const fact = replay.apply(e);
-    if (fact?.kind === 'payout-run-completed') {
-      const a = fact.allocations.find((x) => x.contributorId === contributorId);
-      if (!a) continue;
-      runs.push({
-        revenueId: fact.revenueId,
-        consumerId: replay.runs.get(fact.revenueId)?.consumerId ?? '',
-        position: e.position,
-        recordedAt: e.metadata.recordedAt,
-        poolPosition: fact.poolPosition,
-        currency: fact.currency,
-        tokens: a.tokens.toString(),
-        totalTokens: fact.totalTokens.toString(),
-        ratio: ratioOf(a.tokens, fact.totalTokens),
-        amount: formatMinor(a.amount, fact.currency),
-      });
-      allocated.set(fact.currency, (allocated.get(fact.currency) ?? 0n) + a.amount);
-    } else if (fact?.kind === 'payout-settled' && fact.contributorId === contributorId) {
-      settlements.push({ position: e.position, recordedAt: e.metadata.recordedAt, currency: fact.currency, amount: formatMinor(fact.amount, fact.currency), ...(fact.reference ? { reference: fact.reference } : {}) });
-      paid.set(fact.currency, (paid.get(fact.currency) ?? 0n) + fact.amount);
+    const recorded = replay.apply(e);
+    if (recorded) {
+      const c = recorded.completed.data;
+      for (const chunk of recorded.chunks) {
+        const a = chunk.data.allocations.find((x) => x.contributorId === contributorId);
+        if (!a) continue;
+        const amount = parseNonNegativeAmount(a.amount, c.currency);
+        runs.push({
+          revenueId: c.revenueId,
+          consumerId: c.consumerId,
+          position: recorded.completed.position,
+          recordedAt: e.metadata.recordedAt,
+          poolPosition: c.poolPosition,
+          policy: c.policy,
+          currency: c.currency,
+          tokens: a.tokens,
+          totalTokens: c.totalTokens,
+          ratio: ratioOf(a.weight, c.totalWeight),
+          weight: a.weight,
+          totalWeight: c.totalWeight,
+          amount: formatMinor(amount, c.currency),
+        });
+        allocated.set(c.currency, (allocated.get(c.currency) ?? 0n) + amount);
+      }
+    } else if (e.type === 'PayoutSettled' && (e.data as PayoutSettled['data']).contributorId === contributorId) {
+      const d = e.data as PayoutSettled['data'];
+      const amount = parseNonNegativeAmount(d.amount, d.currency);
+      settlements.push({ position: e.position, recordedAt: e.metadata.recordedAt, currency: d.currency, amount: formatMinor(amount, d.currency), ...(d.reference ? { reference: d.reference } : {}) });
+      paid.set(d.currency, (paid.get(d.currency) ?? 0n) + amount);
     }
   }
   const fmt = (m: Map<string, bigint>): MoneyByCurrency => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, formatMinor(v, c)]));
@@ -76,7 +90,13 @@ export async function buildStatement(events: AsyncIterable<RecordedEvent> | Iter
     generatedFrom: { toPosition: replay.position, ...(replay.recordedAt ? { recordedAt: replay.recordedAt } : {}) },
     runs,
     settlements,
-    totals: { allocated: fmt(allocated), paidOut: fmt(paid), balance: fmt(balance), runs: runs.length, tokensNow: (replay.pool.get(contributorId) ?? 0n).toString() },
+    totals: {
+      allocated: fmt(allocated),
+      paidOut: fmt(paid),
+      balance: fmt(balance),
+      runs: runs.length,
+      tokensNow: (replay.pool.at(replay.position).contributors.get(contributorId) ?? 0n).toString(),
+    },
   };
 }
 
