@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { enabledLogLevels, type AppConfig } from '@1tt/config';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { serveDashboard } from './dashboard/dashboard-assets';
 import { setupOpenApi } from './docs/openapi';
 import { jsonBodyParser } from './http/json-body.middleware';
 import { createValidationPipe } from './http/validation.pipe';
@@ -32,6 +33,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useGlobalPipes(createValidationPipe());
   if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   setupOpenApi(app);
+  serveDashboard(app);
   await app.init();
   return app;
 }
