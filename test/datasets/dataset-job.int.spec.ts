@@ -15,6 +15,9 @@ import { DEFAULT_PIPELINE, InMemoryDedupIndex, decideDataset, manifestRoot, proc
 import { createTokenizer } from '@1tt/tokenizer';
 import { blankLineTextSource } from './dataset-text-source';
 
+// Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
+jest.setTimeout(120_000);
+
 const LICENSES = '/usr/share/common-licenses';
 const pipeline = resolvePipeline(DEFAULT_PIPELINE);
 const tokenizer = createTokenizer('o200k_base');

@@ -8,6 +8,9 @@ import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 
+// Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
+jest.setTimeout(120_000);
+
 const read = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8');
 /** A whole license as one document (blank lines collapsed). */
 const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();

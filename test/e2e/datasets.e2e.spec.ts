@@ -5,6 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { EventStore } from '@1tt/event-store';
 import { startTestApp, type TestApp } from './support/test-app';
 
+// Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
+jest.setTimeout(120_000);
+
 const LICENSES = '/usr/share/common-licenses';
 const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
 /** A whole license as one document (blank lines collapsed so a .txt keeps it in one piece). */
