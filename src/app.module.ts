@@ -4,6 +4,7 @@ import type { AppConfig } from '@1tt/config';
 import type { KeyAnnouncer } from './auth/api-key.service';
 import { AuthModule } from './auth/auth.module';
 import { ChangeFeedModule } from './change-feed/change-feed.module';
+import { CheckpointModule } from './checkpoints/checkpoint.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
 import { LedgerQueriesModule } from './ledger-queries/ledger-queries.module';
@@ -26,7 +27,7 @@ export interface AppModuleOptions {
  * injecting the ports (EventStore, ReadModelStore, BlobStore), the config
  * with @Inject(APP_CONFIG), ApiKeyService and ChangeFeed, all global.
  */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register(), LedgerQueriesModule];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register(), LedgerQueriesModule, CheckpointModule];
 
 @Module({})
 export class AppModule {

@@ -7,6 +7,7 @@
  * Every problem is collected before failing, so one start attempt reports
  * every bad variable, each named with what is allowed.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -47,6 +48,10 @@ export interface AppConfig {
   sseHeartbeatSeconds: number;
   /** CHECKPOINT_SIGNING_KEY: optional Ed25519 private key (PEM or base64 PKCS#8 DER) for signed log checkpoints. */
   checkpointSigningKey?: string;
+  /** CHECKPOINT_SIGNING_KEY_FILE: Ed25519 private key PEM (from `1tt audit keygen`); when set, the service publishes signed log checkpoints. */
+  checkpointSigningKeyFile?: string;
+  /** CHECKPOINT_INTERVAL_SECONDS: how often a signed checkpoint is published. Default 3600. */
+  checkpointIntervalSeconds: number;
 }
 
 export interface ConfigIssue {
@@ -145,6 +150,12 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   }
 
   const checkpointSigningKey = raw('CHECKPOINT_SIGNING_KEY');
+  const keyFile = raw('CHECKPOINT_SIGNING_KEY_FILE');
+  const checkpointSigningKeyFile = keyFile === undefined ? undefined : path.resolve(cwd, keyFile);
+  if (checkpointSigningKeyFile !== undefined && !fs.existsSync(checkpointSigningKeyFile)) {
+    issues.push({ variable: 'CHECKPOINT_SIGNING_KEY_FILE', message: `${JSON.stringify(keyFile)} does not exist; create a key with \`npx 1tt audit keygen --out <dir>\` and point this at its private key PEM` });
+  }
+  const checkpointIntervalSeconds = int('CHECKPOINT_INTERVAL_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
 
   if (issues.length > 0) throw new ConfigError(issues);
   return {
@@ -162,6 +173,8 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     logLevel,
     sseHeartbeatSeconds,
     checkpointSigningKey,
+    checkpointSigningKeyFile,
+    checkpointIntervalSeconds,
   };
 }
 
