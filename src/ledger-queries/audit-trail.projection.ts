@@ -13,7 +13,7 @@ export interface AuditTrailDoc extends Record<string, unknown> {
   revision: number;
   eventId: string;
   time: string;
-  /** The event's data; for a payout run, only this contributor's allocation (others' shares are private). */
+  /** The event's data; for a payout run's allocations, only this contributor's line (others' shares are private). */
   data: unknown;
   /** The event's hash and prevHash, so the contributor can check it against an export or /v1/audit/events. */
   hash: string;
@@ -31,7 +31,7 @@ export const auditTrailId = (contributorId: string, position: number): string =>
  */
 export const auditTrailProjection: Projection = {
   name: 'ledger-audit-trail',
-  version: 1,
+  version: 2,
   collections: [{ name: AUDIT_TRAIL, indexes: ['contributorId', 'position'] }, AUDIT_TRAIL_DATASETS],
   handles: [
     'ContributorRegistered',
@@ -41,8 +41,7 @@ export const auditTrailProjection: Projection = {
     'DatasetAccepted',
     'DatasetRejected',
     'DatasetWithdrawn',
-    'PayoutRunChunkRecorded',
-    'PayoutRunCompleted',
+    'PayoutRunAllocationsRecorded',
     'PayoutSettled',
   ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
@@ -82,7 +81,7 @@ export const auditTrailProjection: Projection = {
       if (owner) record(owner, event.data);
       return;
     }
-    if (event.type === 'PayoutRunCompleted' || event.type === 'PayoutRunChunkRecorded') {
+    if (event.type === 'PayoutRunAllocationsRecorded') {
       const raw = Array.isArray(d.allocations) ? (d.allocations as EventData[]) : [];
       const { allocations: _all, ...summary } = d;
       for (const a of raw) {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
+import { parseNonNegativeAmount } from '@1tt/ledger';
 
 /**
  * Reading the fields the read side needs from ledger events. The same
@@ -31,20 +32,33 @@ export function int(d: EventData, field: string): bigint | undefined {
   return undefined;
 }
 
+/** Money as the catalogue records it: a decimal string in the currency ("150.00") → minor units. */
+export function money(d: EventData, field: string, currency: string): bigint | undefined {
+  const v = d[field];
+  if (typeof v !== 'string') return undefined;
+  try {
+    return parseNonNegativeAmount(v, currency, field);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface AllocationData {
   contributorId: string;
   tokens: bigint;
+  /** Minor units. */
   amount: bigint;
 }
 
-export function allocationsOf(d: EventData): AllocationData[] {
+/** The allocation lines of a PayoutRunAllocationsRecorded event (tokens digit strings, amounts decimal strings). */
+export function allocationsOf(d: EventData, currency: string): AllocationData[] {
   const raw = d.allocations;
   if (!Array.isArray(raw)) return [];
   const out: AllocationData[] = [];
   for (const a of raw as EventData[]) {
     const contributorId = a && str(a, 'contributorId');
     const tokens = a && int(a, 'tokens');
-    const amount = a && int(a, 'amount');
+    const amount = a && money(a, 'amount', currency);
     if (contributorId && tokens !== undefined && amount !== undefined) out.push({ contributorId, tokens, amount });
   }
   return out;

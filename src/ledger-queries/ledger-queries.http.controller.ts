@@ -53,6 +53,7 @@ export class LedgerQueriesHttpController {
   @AtPosition
   @Cursor
   @Limit
+  @ApiQuery({ name: 'includeDatasets', required: false, description: 'admin/auditor: "true" adds each entry\'s datasets and their tokens.' })
   @ApiOkResponse({ type: PoolResponse })
   async pool(
     @CurrentPrincipal() p: Principal,
@@ -62,8 +63,9 @@ export class LedgerQueriesHttpController {
     @Query('atPosition') atPosition?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
+    @Query('includeDatasets') includeDatasets?: string,
   ): Promise<PoolResponse | undefined> {
-    return withEtag(req, res, await this.queries.pool(p, { asOf, atPosition, cursor, limit }));
+    return withEtag(req, res, await this.queries.pool(p, { asOf, atPosition, cursor, limit, includeDatasets }));
   }
 
   @Get('contributors/:id/metrics')

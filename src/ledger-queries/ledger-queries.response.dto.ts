@@ -7,7 +7,7 @@ export class PoolEntryDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
   @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
-  @ApiPropertyOptional({ description: 'Tokens per dataset: only the contributor\'s own entry, and for admin/auditor. Never other contributors\' datasets.' })
+  @ApiPropertyOptional({ description: 'Tokens per dataset in the pool: on the caller\'s own entry for a contributor; for admin/auditor with includeDatasets=true. Never other contributors\' datasets.' })
   datasets?: Record<string, string>;
 }
 

@@ -11,7 +11,7 @@ import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
 import { LedgerReadModels, type LedgerProjectionName } from './ledger-read-models.service';
 import { formatMoney, minorOf } from './money-by-currency';
 import { answerPosition, requestedPosition, type PointInTimeQuery } from './point-in-time.query';
-import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolTotalsDoc } from './pool.projection';
+import { POOL_CONTRIBUTORS, POOL_DATASETS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolDatasetDoc, type PoolTotalsDoc } from './pool.projection';
 import {
   allocationId,
   LATEST_REVENUE,
@@ -78,24 +78,36 @@ export class LedgerQueries {
     return answerPosition(requested, await this.rm.readablePosition(models));
   }
 
-  async pool(principal: Principal, query: PointInTimeQuery & PageQuery): Promise<PoolResponse> {
+  async pool(principal: Principal, query: PointInTimeQuery & PageQuery & { includeDatasets?: string }): Promise<PoolResponse> {
     const position = await this.positionFor(query, ['pool']);
-    const totals = await this.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, { atPosition: position });
+    const at = { atPosition: position };
+    const totals = await this.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, at);
     const totalTokens = totals?.doc.totalTokens ?? '0';
-    const page = await this.store.find<PoolContributorDoc>(POOL_CONTRIBUTORS, { atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit, MAX_LIMIT) });
-    return {
-      position,
-      totalTokens,
-      contributorCount: totals?.doc.contributors ?? 0,
-      contributors: page.items.map(({ doc }) => ({
+    const page = await this.store.find<PoolContributorDoc>(POOL_CONTRIBUTORS, { ...at, after: query.cursor || undefined, limit: parseLimit(query.limit, MAX_LIMIT) });
+    // Datasets: a contributor sees only their own; admin/auditor ask for them (includeDatasets=true) since they cost one query per entry.
+    const showDatasets = (id: string): boolean =>
+      (principal.role === 'contributor' && principal.subjectId === id) || (seesEverything(principal) && query.includeDatasets === 'true');
+    const contributors = [];
+    for (const { doc } of page.items) {
+      contributors.push({
         contributorId: doc.contributorId,
         tokens: doc.tokens,
         ratio: ratioOf(doc.tokens, totalTokens),
-        // Datasets: only the contributor's own, and admin/auditor.
-        ...(seesEverything(principal) || (principal.role === 'contributor' && principal.subjectId === doc.contributorId) ? { datasets: doc.datasets } : {}),
-      })),
-      nextCursor: page.nextCursor ?? null,
-    };
+        ...(showDatasets(doc.contributorId) ? { datasets: await this.poolDatasets(doc.contributorId, position) } : {}),
+      });
+    }
+    return { position, totalTokens, contributorCount: totals?.doc.contributors ?? 0, contributors, nextCursor: page.nextCursor ?? null };
+  }
+
+  private async poolDatasets(contributorId: string, atPosition: number): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    let after: string | undefined;
+    do {
+      const page = await this.store.find<PoolDatasetDoc>(POOL_DATASETS, { where: { contributorId, status: 'accepted' }, atPosition, after, limit: MAX_LIMIT });
+      for (const { doc } of page.items) out[doc.datasetId] = doc.tokens;
+      after = page.nextCursor;
+    } while (after);
+    return out;
   }
 
   async metrics(principal: Principal, contributorId: string, query: PointInTimeQuery): Promise<ContributorMetricsResponse> {
@@ -214,12 +226,11 @@ export class LedgerQueries {
     assertContributorAccess(principal, contributorId);
     const position = await this.positionFor(query, ['accounts', 'revenue']);
     const page = await this.store.find<ContributorPayoutDoc>(CONTRIBUTOR_PAYOUTS, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    const runs = new Map<string, PayoutRunDoc | undefined>();
     for (const item of page.items) {
-      // An allocation from a chunked run: ΣT is on the run's summary.
-      if (item.doc.kind === 'allocation' && item.doc.totalTokens === null && item.doc.revenueId) {
-        const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, item.doc.revenueId, { atPosition: position });
-        item.doc.totalTokens = run?.doc.totalTokens ?? null;
-      }
+      const id = item.doc.revenueId;
+      // ΣT (for the ratio) is on the run's summary.
+      if (item.doc.kind === 'allocation' && id && !runs.has(id)) runs.set(id, (await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, id, { atPosition: position }))?.doc);
     }
     return {
       contributorId,
@@ -231,7 +242,7 @@ export class LedgerQueries {
         revenueId: doc.revenueId,
         consumerId: doc.consumerId,
         tokens: doc.tokens,
-        ratio: doc.tokens !== null && doc.totalTokens !== null ? ratioOf(doc.tokens, doc.totalTokens) : null,
+        ratio: doc.tokens !== null && doc.revenueId && runs.get(doc.revenueId) ? ratioOf(doc.tokens, runs.get(doc.revenueId)!.totalTokens) : null,
         amount: formatMinor(BigInt(doc.amountMinor), doc.currency),
         currency: doc.currency,
         reference: doc.reference,
@@ -334,6 +345,9 @@ function runSummary(doc: PayoutRunDoc) {
     consumerId: doc.consumerId,
     status: doc.status,
     runPosition: doc.position,
+    policy: doc.policy,
+    totalWeight: doc.totalWeight,
+    unallocated: doc.currency ? formatMinor(BigInt(doc.unallocatedMinor ?? '0'), doc.currency) : '0',
     completedAt: doc.completedAt,
     poolPosition: doc.poolPosition,
     totalTokens: doc.totalTokens,

@@ -19,8 +19,8 @@ export interface PoolDatasetDoc extends Record<string, unknown> {
 export interface PoolContributorDoc extends Record<string, unknown> {
   contributorId: string;
   tokens: string;
-  /** Per dataset in the pool (admin/auditor/owner only; never shown to other contributors). */
-  datasets: Record<string, string>;
+  /** Datasets in the pool (their tokens are in POOL_DATASETS: kept apart so this document stays small). */
+  datasets: number;
 }
 
 export interface PoolTotalsDoc extends Record<string, unknown> {
@@ -38,8 +38,8 @@ export interface PoolTotalsDoc extends Record<string, unknown> {
  */
 export const poolProjection: Projection = {
   name: 'ledger-pool',
-  version: 1,
-  collections: [{ name: POOL_DATASETS, indexes: ['contributorId'] }, POOL_CONTRIBUTORS, POOL_TOTALS],
+  version: 3,
+  collections: [{ name: POOL_DATASETS, indexes: ['contributorId', 'status'] }, POOL_CONTRIBUTORS, POOL_TOTALS],
   handles: ['DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     if (!event.streamName.startsWith('dataset-')) return;
@@ -65,6 +65,9 @@ export const poolProjection: Projection = {
     } else if (event.type === 'DatasetAccepted') {
       if (wasIn) return;
       next.status = 'accepted';
+      // The catalogue's DatasetAccepted carries the tokens it joins with.
+      const tokens = int(d, 'tokens');
+      if (tokens !== undefined) next.tokens = tokens.toString();
     } else if (event.type === 'DatasetRejected') {
       next.status = 'rejected';
     } else if (event.type === 'DatasetWithdrawn') {
@@ -75,28 +78,21 @@ export const poolProjection: Projection = {
     tx.put(POOL_DATASETS, datasetId, next);
     const before = wasIn ? BigInt(current.tokens) : 0n;
     const after = next.status === 'accepted' ? BigInt(next.tokens) : 0n;
-    if (before !== after || wasIn !== (next.status === 'accepted')) await changePool(tx, next.contributorId, datasetId, after - before, next.status === 'accepted');
+    const isIn = next.status === 'accepted';
+    if (before !== after || wasIn !== isIn) await changePool(tx, next.contributorId, after - before, !wasIn && isIn, wasIn && !isIn);
   },
 };
 
-async function changePool(tx: ProjectionTransaction, contributorId: string, datasetId: string, delta: bigint, inPool: boolean): Promise<void> {
+async function changePool(tx: ProjectionTransaction, contributorId: string, delta: bigint, joined: boolean, left: boolean): Promise<void> {
   const current = await tx.get<PoolContributorDoc>(POOL_CONTRIBUTORS, contributorId);
-  const datasets = { ...(current?.datasets ?? {}) };
   const tokens = BigInt(current?.tokens ?? '0') + delta;
-  if (inPool) datasets[datasetId] = (BigInt(datasets[datasetId] ?? '0') + delta).toString();
-  else delete datasets[datasetId];
+  const datasets = (current?.datasets ?? 0) + (joined ? 1 : left ? -1 : 0);
   // Same rule as the audit replay: a contributor with no tokens is not in the pool.
   const inPoolAfter = tokens !== 0n;
-  if (inPoolAfter) tx.put(POOL_CONTRIBUTORS, contributorId, { contributorId, tokens: tokens.toString(), datasets: sortKeys(datasets) } satisfies PoolContributorDoc);
+  if (inPoolAfter) tx.put(POOL_CONTRIBUTORS, contributorId, { contributorId, tokens: tokens.toString(), datasets } satisfies PoolContributorDoc);
   else if (current) tx.remove(POOL_CONTRIBUTORS, contributorId);
   if (delta === 0n && (current !== undefined) === inPoolAfter) return;
   const totals = await tx.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID);
   const count = (totals?.contributors ?? 0) + (current && !inPoolAfter ? -1 : !current && inPoolAfter ? 1 : 0);
   tx.put(POOL_TOTALS, POOL_TOTALS_ID, { totalTokens: (BigInt(totals?.totalTokens ?? '0') + delta).toString(), contributors: count } satisfies PoolTotalsDoc);
-}
-
-function sortKeys(m: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(m).sort()) out[k] = m[k];
-  return out;
 }

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { allocationsOf, dataOf, idOf, int, str, type AllocationData } from './ledger-event-data';
+import { allocationsOf, dataOf, idOf, int, money, str, type AllocationData } from './ledger-event-data';
 
 export const REVENUE_REPORTS = 'ledger_revenue_reports';
 export const PAYOUT_RUNS = 'ledger_payout_runs';
@@ -27,11 +27,14 @@ export interface PayoutRunDoc extends Record<string, unknown> {
   position: number;
   completedAt: string;
   poolPosition: number;
+  policy: string;
   totalTokens: string;
+  totalWeight: string;
   currency: string;
   /** Minor units (digit strings). */
   poolAmountMinor: string;
   remainderMinor: string;
+  unallocatedMinor: string;
   rootHash: string;
   roundingRule: string;
   allocationCount: number;
@@ -42,8 +45,6 @@ export interface PayoutAllocationDoc extends Record<string, unknown> {
   consumerId: string;
   contributorId: string;
   tokens: string;
-  /** Of the run's ΣT. */
-  totalTokens: string;
   amountMinor: string;
   currency: string;
   position: number;
@@ -70,14 +71,14 @@ export const allocationId = (revenueId: string, contributorId: string): string =
  */
 export const revenueProjection: Projection = {
   name: 'ledger-revenue',
-  version: 1,
+  version: 2,
   collections: [
     { name: REVENUE_REPORTS, indexes: ['consumerId'] },
     { name: PAYOUT_RUNS, indexes: ['consumerId'] },
     { name: PAYOUT_ALLOCATIONS, indexes: ['revenueId', 'contributorId'] },
     LATEST_REVENUE,
   ],
-  handles: ['RevenueReported', 'PayoutRunChunkRecorded', 'PayoutRunCompleted'],
+  handles: ['RevenueReported', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted'],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     const d = dataOf(event);
     if (event.type === 'RevenueReported') {
@@ -105,19 +106,17 @@ export const revenueProjection: Projection = {
       tx.put(LATEST_REVENUE, consumerId, { consumerId, revenueId, amount, currency, alpha, position: event.position } satisfies LatestRevenueDoc);
       return;
     }
-    if (event.type === 'PayoutRunCompleted' || event.type === 'PayoutRunChunkRecorded') {
+    if (event.type === 'PayoutRunAllocationsRecorded' || event.type === 'PayoutRunCompleted') {
+      // A run is PayoutRunStarted, PayoutRunAllocationsRecorded × chunkCount, PayoutRunCompleted, in one append.
       const revenueId = idOf(event, 'revenueId', 'payout-run');
-      if (!revenueId) return;
+      const currency = str(d, 'currency');
+      if (!revenueId || !currency) return;
       // The first run of a revenue is the one paid; the audit flags any second one.
       if (await tx.get(PAYOUT_RUNS, revenueId)) return;
       const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
       const consumerId = report?.consumerId ?? str(d, 'consumerId') ?? '';
-      const currency = str(d, 'currency') ?? report?.currency ?? '';
-      // A large run is PayoutRunChunkRecorded events (allocations) then PayoutRunCompleted (summary, no allocations), in one append.
-      const totalTokens = event.type === 'PayoutRunCompleted' ? (int(d, 'totalTokens') ?? 0n).toString() : '';
-      const allocations = allocationsOf(d);
-      if (event.type === 'PayoutRunChunkRecorded') {
-        for (const a of allocations) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, totalTokens, a, event));
+      if (event.type === 'PayoutRunAllocationsRecorded') {
+        for (const a of allocationsOf(d, currency)) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, a, event));
         return;
       }
       const run: PayoutRunDoc = {
@@ -127,28 +126,29 @@ export const revenueProjection: Projection = {
         position: event.position,
         completedAt: event.metadata.recordedAt,
         poolPosition: Number(int(d, 'poolPosition') ?? 0n),
-        totalTokens,
+        policy: str(d, 'policy') ?? 'snapshot',
+        totalTokens: (int(d, 'totalTokens') ?? 0n).toString(),
+        totalWeight: (int(d, 'totalWeight') ?? int(d, 'totalTokens') ?? 0n).toString(),
         currency,
-        poolAmountMinor: (int(d, 'poolAmount') ?? 0n).toString(),
-        remainderMinor: (int(d, 'remainder') ?? 0n).toString(),
+        poolAmountMinor: (money(d, 'poolAmount', currency) ?? 0n).toString(),
+        remainderMinor: (money(d, 'remainder', currency) ?? 0n).toString(),
+        unallocatedMinor: (money(d, 'unallocated', currency) ?? 0n).toString(),
         rootHash: str(d, 'rootHash') ?? '',
-        roundingRule: str(d, 'roundingRule') ?? '',
-        allocationCount: Number(int(d, 'allocationCount') ?? BigInt(allocations.length)),
+        roundingRule: str(d, 'roundingRuleVersion') ?? str(d, 'roundingRule') ?? '',
+        allocationCount: Number(int(d, 'allocationCount') ?? 0n),
       };
       tx.put(PAYOUT_RUNS, revenueId, run);
-      for (const a of allocations) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, totalTokens, a, event));
       if (report) tx.put(REVENUE_REPORTS, revenueId, { ...report, status: 'paid' });
     }
   },
 };
 
-function allocationDoc(revenueId: string, consumerId: string, currency: string, totalTokens: string, a: AllocationData, event: RecordedEvent): PayoutAllocationDoc {
+function allocationDoc(revenueId: string, consumerId: string, currency: string, a: AllocationData, event: RecordedEvent): PayoutAllocationDoc {
   return {
     revenueId,
     consumerId,
     contributorId: a.contributorId,
     tokens: a.tokens.toString(),
-    totalTokens,
     amountMinor: a.amount.toString(),
     currency,
     position: event.position,
