@@ -20,9 +20,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
-import { allocate, ROUNDING_RULE_VERSION } from '@1tt/ledger';
+import { allocate, allocationRootHash, formatMinor, ROUNDING_RULE_VERSION } from '@1tt/ledger';
 import { loadConfig } from '@1tt/config';
-import { canonicalHash } from '@1tt/canonical-json';
 import { createEventStore, type EventStore, type NewEvent } from '@1tt/event-store';
 import { createReadModelStore, ProjectionRunner, type ReadModelStore } from '@1tt/read-models';
 import { AuthModule } from '../src/auth/auth.module';
@@ -117,8 +116,8 @@ async function seed(events: EventStore): Promise<void> {
       const tokens = BigInt(1_000 + r(100_000));
       list.push(
         { type: 'DatasetUploaded', data: { datasetId: id, kind: 'contribution', contributorId: contributor, fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: 1000, sha256: id, blobRef: id } },
-        { type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: Number(tokens) } },
-        { type: 'DatasetAccepted', data: { datasetId: id } },
+        { type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: tokens.toString(), countedAt: '2026-01-01T00:00:00.000Z' } },
+        { type: 'DatasetAccepted', data: { datasetId: id, kind: 'contribution', contributorId: contributor, tokens: tokens.toString(), acceptedAt: '2026-01-01T00:00:00.000Z' } },
       );
       accepted.push({ id, contributor, tokens });
       pool.set(contributor, (pool.get(contributor) ?? 0n) + tokens);
@@ -131,36 +130,43 @@ async function seed(events: EventStore): Promise<void> {
       reportN++;
       const amount = BigInt(100_000 + r(10_000_000));
       await flush(`revenue-${revenueId}`, [
-        { type: 'RevenueReported', data: { revenueId, consumerId, amount: (Number(amount) / 100).toFixed(2), currency: 'EUR', alpha: '0.25', policy: 'snapshot', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' } },
+        { type: 'RevenueReported', data: { revenueId, consumerId, amount: formatMinor(amount, 'EUR'), currency: 'EUR', alpha: '0.25', policy: 'snapshot', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' } },
       ]);
       const poolAmount = (amount * 250_000n) / 1_000_000n;
       const ids = [...pool.keys()].filter((c) => pool.get(c)! > 0n).sort();
       const result = allocate(poolAmount, ids.map((contributorId) => ({ contributorId, weight: pool.get(contributorId)! })));
-      const allocations = result.allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.weight.toString(), amount: a.amount.toString() }));
-      const total = ids.reduce((s, c) => s + pool.get(c)!, 0n);
+      const allocations = result.allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.weight.toString(), weight: a.weight.toString(), amount: formatMinor(a.amount, 'EUR') }));
+      const total = ids.reduce((s, c) => s + pool.get(c)!, 0n).toString();
+      const common = { revenueId, consumerId, currency: 'EUR' };
       await flush(`payout-run-${revenueId}`, [
+        { type: 'PayoutRunAllocationsRecorded', data: { ...common, chunkIndex: 0, allocations } },
         {
           type: 'PayoutRunCompleted',
           data: {
-            revenueId,
-            consumerId,
+            ...common,
             poolPosition: position,
-            totalTokens: total.toString(),
-            currency: 'EUR',
-            poolAmount: poolAmount.toString(),
-            remainder: (amount - poolAmount).toString(),
-            rootHash: canonicalHash({ revenueId, allocations: allocations.map((a) => [a.contributorId, a.tokens, a.amount]) }),
-            roundingRule: ROUNDING_RULE_VERSION,
+            policy: 'snapshot',
+            amount: formatMinor(amount, 'EUR'),
+            alpha: '0.25',
+            totalTokens: total,
+            totalWeight: total,
+            poolAmount: formatMinor(poolAmount, 'EUR'),
+            remainder: formatMinor(amount - poolAmount, 'EUR'),
+            unallocated: '0.00',
+            allocated: formatMinor(poolAmount, 'EUR'),
+            chunkCount: 1,
             allocationCount: allocations.length,
-            allocations,
+            rootHash: allocationRootHash(allocations),
+            roundingRuleVersion: ROUNDING_RULE_VERSION,
           },
         },
       ]);
-      for (const a of allocations) latestAlloc.set(a.contributorId, (latestAlloc.get(a.contributorId) ?? 0n) + BigInt(a.amount));
+      const amounts = new Map(result.allocations.map((a) => [a.contributorId, a.amount]));
+      for (const a of allocations) latestAlloc.set(a.contributorId, (latestAlloc.get(a.contributorId) ?? 0n) + amounts.get(a.contributorId)!);
       const settle = cid(r(CONTRIBUTORS));
       const owed = latestAlloc.get(settle) ?? 0n;
       if (owed > 0n) {
-        await flush(`settlement-${revenueId}`, [{ type: 'PayoutSettled', data: { contributorId: settle, amount: owed.toString(), currency: 'EUR', reference: revenueId } }]);
+        await flush(`settlement-${revenueId}`, [{ type: 'PayoutSettled', data: { contributorId: settle, amount: formatMinor(owed, 'EUR'), currency: 'EUR', reference: revenueId, settledAt: '2026-02-02T00:00:00.000Z' } }]);
         latestAlloc.set(settle, 0n);
       }
     }
@@ -197,7 +203,8 @@ async function main(): Promise<void> {
     const queries = new LedgerQueries(readModels);
     const admin = { role: 'admin' as const, subjectId: 'bench', keyId: 'bench' };
     const r = rng(11);
-    await latency('metrics at a random position (1M-event log)', QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }));
+    const size = `${(head / 1e6).toFixed(2)}M-event log`;
+    await latency(`metrics at a random position (${size})`, QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }));
     await latency('metrics latest', QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), {}));
     await latency('pool page (100) at a random position', Math.max(100, QUERIES / 10), () => queries.pool(admin, { atPosition: String(1 + r(head)), limit: '100' }));
     const runs = Math.floor(head / REPORT_EVERY);
