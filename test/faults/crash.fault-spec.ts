@@ -133,6 +133,20 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       const retry = unknownRevenue;
       unknownRevenue = [];
       for (const r of retry) if ((await sendRevenue(r)) === 'unknown') unknownRevenue.push(r);
+      // Withdraw one dataset an earlier round got accepted (waiting, bounded, for its processing to finish after the restart).
+      const pending = [...ackedUploads.keys()].filter((id) => !ackedWithdrawals.has(id));
+      for (let i = 0; i < 100 && pending.length > 0; i++) {
+        const views = await Promise.all(pending.map(async (id) => ({ id, status: (await svc.request('GET', `/v1/datasets/${id}`, { key: adminKey })).body?.status })));
+        const accepted = views.find((v) => v.status === 'accepted');
+        if (accepted) {
+          const res = await svc.request('DELETE', `/v1/datasets/${accepted.id}`, { key: ackedUploads.get(accepted.id)?.contributorKey });
+          expect({ id: accepted.id, status: res.status }).toEqual({ id: accepted.id, status: 200 });
+          ackedWithdrawals.add(accepted.id);
+          break;
+        }
+        if (views.every((v) => v.status !== 'processing')) break;
+        await sleep(200);
+      }
       // One upload acknowledged before the storm, so every round has processing work to cut and a dataset to withdraw.
       const c = contributors[round % contributors.length];
       const first = await svc.upload(c.key, `round-${round}.txt`, `${prose(SEED + 7919 * (round + 1), LICENSES[round % LICENSES.length])}\n`);
@@ -153,6 +167,7 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
     expect(unexpected).toEqual([]);
     expect(ackedRevenue.size).toBeGreaterThan(0);
     expect(ackedUploads.size).toBeGreaterThan(0);
+    if (ROUNDS >= 2) expect(ackedWithdrawals.size).toBeGreaterThan(0);
 
     // Every dataset leaves "processing" (the job runner resumes interrupted work).
     for (const [id] of ackedUploads) {
