@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { BlobStore } from '@1tt/blob-store';
 import type { AppConfig } from '@1tt/config';
-import { DatasetProcessor, formatDocumentSource, type DatasetProgress } from '@1tt/dataset-processing';
+import { DatasetProcessor, createFormatSource, type DatasetProgress } from '@1tt/dataset-processing';
 import { EventStore } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
 
@@ -37,7 +37,7 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
     this.processor = new DatasetProcessor({
       events,
       blobs,
-      openSource: formatDocumentSource({ tmpDir: config.dataDir }),
+      openSource: createFormatSource({ tmpDir: config.dataDir }),
       workerThreads: config.workerThreads,
       tmpDir: config.dataDir,
       actor: 'system:dataset-processor',

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import {
   DocumentWorkerPool,
+  createFormatSource,
   ManifestRootAccumulator,
   isReportHeader,
   readReport,
@@ -120,6 +121,43 @@ describe('runDatasetJob on the worker pool', () => {
         expect(r.summary.documentsKept).toBe(2);
       }
     }
+  });
+
+  it('reads with @1tt/dataset-formats: skipped records keep their index in the report, with line and byte offset', async () => {
+    const lines = [JSON.stringify({ text: doc('GPL-3') }), '{not json', JSON.stringify({ body: 'no text field' }), JSON.stringify({ text: doc('BSD') }), JSON.stringify({ text: '   ' })];
+    const put = await blobs.putBuffer(lines.join('\n') + '\n');
+    const up: DatasetUploadedData = { ...(await upload('j', '')), fileName: 'j.jsonl', format: 'jsonl', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
+    const r = await runDatasetJob(up, { blobs, pool, openSource: createFormatSource(), pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) });
+    if (r.kind !== 'judged') throw new Error(`expected a judged dataset, got ${JSON.stringify(r)}`);
+    expect(r.summary).toMatchObject({ documentsIn: 5, documentsKept: 2 });
+    const offset = (i: number) => lines.slice(0, i).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const report: ReportLine[] = [];
+    for await (const l of readReport(blobs, r.summary.reportBlobRef)) if (!isReportHeader(l)) report.push(l);
+    expect(report.map((l) => [l.index, l.kept, l.reason, l.detail])).toEqual([
+      [0, true, undefined, undefined],
+      [1, false, 'invalid_json', `at line 2, byte offset ${offset(1)}`],
+      [2, false, 'missing_text_field', `at line 3, byte offset ${offset(2)}`],
+      [3, true, undefined, undefined],
+      [4, false, 'empty_document', `at line 5, byte offset ${offset(4)}`],
+    ]);
+  });
+
+  it('turns a DatasetFormatError of the reader into an unreadable result with its reason and offset', async () => {
+    const put = await blobs.putBuffer(Buffer.concat([Buffer.from('some text\n'), Buffer.alloc(64, 0)]));
+    const up: DatasetUploadedData = { ...(await upload('z', '')), sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
+    const r = await runDatasetJob(up, { blobs, pool, openSource: createFormatSource(), pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) });
+    expect(r).toMatchObject({ kind: 'unreadable', rejection: { reason: 'binary_content', byteOffset: expect.any(Number) } });
+  });
+
+  it('refuses a source whose records arrive out of place rather than misnaming them in the report', async () => {
+    const shuffled = async () => ({
+      progress: { compressedBytesRead: 0 },
+      records: (async function* () {
+        yield { index: 0, text: doc('GPL-3') };
+        yield { index: 2, text: doc('BSD') };
+      })(),
+    });
+    await expect(runDatasetJob(await upload('o', read('GPL-3')), { blobs, pool, openSource: shuffled, pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) })).rejects.toThrow(/record 2 .* position 1/);
   });
 
   it('turns a reader refusal (with its line and offset) into an unreadable result', async () => {

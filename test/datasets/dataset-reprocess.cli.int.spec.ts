@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, datasetStream, formatDocumentSource } from '@1tt/dataset-processing';
+import { DatasetProcessor, datasetStream, createFormatSource } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import type { CliContext } from '../../apps/cli/src/cli-context';
@@ -21,7 +21,7 @@ describe('1tt dataset reprocess --verify', () => {
         const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
         await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
-      const processor = new DatasetProcessor({ events, blobs, openSource: formatDocumentSource(), workerThreads: 1 });
+      const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource(), workerThreads: 1 });
       processor.start();
       await processor.idleAfter(await events.headPosition());
       await processor.stop();

@@ -124,9 +124,14 @@ export async function runDatasetJob(upload: DatasetUploadedData, deps: DatasetJo
     const source = await deps.openSource(upload, deps.blobs);
     for await (const rec of source.records) {
       if (deps.aborted?.()) throw new JobAbortedError(`processing of ${upload.datasetId} stopped`);
+      if (rec.index !== undefined && rec.index !== documentsIn) {
+        // The report and the manifest name documents by position: a gap or reordering would misname every later one.
+        throw new Error(`record ${rec.index} of ${upload.datasetId} arrived at position ${documentsIn}`);
+      }
       documentsIn += 1;
       if (rec.text === undefined) {
-        slots.push({ kept: false, reason: rec.skip ?? 'unreadable_record' });
+        const reason = rec.skip ?? 'unreadable_record';
+        slots.push(rec.detail !== undefined ? { kept: false, reason, detail: rec.detail } : { kept: false, reason });
       } else {
         slots.push(null);
         texts.push(rec.text);

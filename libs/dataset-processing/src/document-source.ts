@@ -3,8 +3,12 @@ import type { DatasetUploadedData } from './dataset-events';
 
 /** One record of an upload, in upload order: a document's text, or why it was skipped. */
 export interface SourceRecord {
+  /** 0-based position in the file, skipped records included; when given, the job checks it matches the record's place. */
+  index?: number;
   text?: string;
   skip?: string;
+  /** Where the skipped record is (e.g. `at line 3, byte offset 120`), shown in the report. */
+  detail?: string;
 }
 
 /** Live counters of a read, for progress. */
@@ -20,7 +24,7 @@ export interface OpenedSource {
 
 /**
  * Opens the documents of a stored upload. Production wiring passes
- * @1tt/dataset-formats' reader (see createFormatSource); a whole-file
+ * @1tt/dataset-formats' reader (createFormatSource); a whole-file
  * refusal is thrown as an error carrying `reason` (and line/byteOffset/row),
  * which becomes DatasetRejected.
  */

@@ -8,4 +8,4 @@ export * from './document-source';
 export { DocumentWorkerPool, DocumentBatchError, type DocumentWorkerPoolOptions } from './document-worker.pool';
 export { ManifestRootAccumulator } from './manifest-root.accumulator';
 export * from './dataset-reprocess';
-export { formatDocumentSource, FormatRejection, DEFAULT_FORMAT_SOURCE_LIMITS, type FormatSourceLimits } from './format-document.source';
+export * from './blob-document.source';

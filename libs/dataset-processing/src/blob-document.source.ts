@@ -1,0 +1,40 @@
+import type { BlobStore } from '@1tt/blob-store';
+import { readDocuments, type ReadLimits, type SkippedRecord } from '@1tt/dataset-formats';
+import type { DatasetUploadedData } from './dataset-events';
+import type { DocumentSourceFactory, OpenedSource, SourceRecord } from './document-source';
+
+/**
+ * Reads a stored upload with @1tt/dataset-formats' streaming readers. A
+ * whole-file refusal is the reader's DatasetFormatError (reason, line,
+ * byteOffset, row), which the job turns into DatasetRejected. Skipped
+ * records are reported by the reader through onSkip, in file order, before
+ * the next document is yielded: they are interleaved back so that every
+ * record keeps its place (its index) in the per-document report.
+ */
+export function createFormatSource(limits: Partial<ReadLimits> = {}): DocumentSourceFactory {
+  return async (upload: DatasetUploadedData, blobs: BlobStore): Promise<OpenedSource> => {
+    const skipped: SkippedRecord[] = [];
+    // Parquet needs random access: a local path spares the reader a temporary copy.
+    const path = upload.format === 'parquet' && upload.compression === 'none' ? await blobs.localPath(upload.blobRef) : undefined;
+    const reader = readDocuments(
+      { open: () => blobs.getStream(upload.blobRef), path, fileName: upload.fileName, textField: upload.textField ?? undefined },
+      { ...limits, onSkip: (r) => skipped.push(r) },
+    );
+    async function* records(): AsyncGenerator<SourceRecord> {
+      for await (const doc of reader) {
+        while (skipped.length) yield skipRecord(skipped.shift()!);
+        yield { index: doc.index, text: doc.text };
+      }
+      while (skipped.length) yield skipRecord(skipped.shift()!);
+    }
+    return { records: records(), progress: reader.progress };
+  };
+}
+
+function skipRecord(r: SkippedRecord): SourceRecord {
+  const at = [r.line !== undefined ? `line ${r.line}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : ''].filter(Boolean).join(', ');
+  return at ? { index: r.index, skip: r.reason, detail: `at ${at}` } : { index: r.index, skip: r.reason };
+}
+
+/** @deprecated The stand-in's name, kept while apps/worker, apps/cli and bench/upload.bench.ts still import it: use createFormatSource. */
+export const formatDocumentSource = createFormatSource;
