@@ -72,40 +72,106 @@ export function allocate(pool: bigint, shares: readonly Share[]): AllocationResu
     }
   }
 
+  const core = allocateExact(pool, shares.map((s) => s.weight), total, (a, b) => shares[a].contributorId < shares[b].contributorId);
   const allocations: Allocation[] = new Array(n);
-  if (total === 0n || pool === 0n) {
-    for (let i = 0; i < n; i++) allocations[i] = { contributorId: shares[i].contributorId, weight: shares[i].weight, amount: 0n };
-    return { allocations, totalWeight: total, allocated: 0n, unallocated: total === 0n ? pool : 0n };
-  }
+  for (let i = 0; i < n; i++) allocations[i] = { contributorId: shares[i].contributorId, weight: shares[i].weight, amount: BigInt(core.amounts[i]) };
+  return { allocations, totalWeight: total, allocated: core.allocated, unallocated: core.unallocated };
+}
 
-  const remainders: bigint[] = new Array(n);
+/** What allocateExact returns: amounts in input order, as numbers when they provably fit, else bigints. */
+export interface ExactAllocation {
+  /** Minor units per weight; `String(amounts[i])` is the exact decimal either way. */
+  amounts: Float64Array | bigint[];
+  allocated: bigint;
+  unallocated: bigint;
+}
+
+/** Largest integer below which double arithmetic on integers is exact. */
+const EXACT_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The largest-remainder/v1 rule on bare arrays (no objects per contributor),
+ * for callers that already validated the weights and know `total` = Σ weights.
+ * `idBefore(a, b)` is the tie-break: contributor a's id sorts before b's.
+ *
+ * When pool × max(w) + Σw ≤ 2^53 − 1 every product, quotient and remainder is
+ * an exact double (see the fix-up below), so the run avoids a bigint
+ * allocation per contributor; otherwise it falls back to bigint. Both paths
+ * compute the same integers, so which one ran never shows in the result.
+ */
+export function allocateExact(pool: bigint, weights: readonly bigint[], total: bigint, idBefore: (a: number, b: number) => boolean): ExactAllocation {
+  const n = weights.length;
+  if (total === 0n || pool === 0n) {
+    return { amounts: new Float64Array(n), allocated: 0n, unallocated: total === 0n ? pool : 0n };
+  }
+  let maxWeight = 0n;
+  for (let i = 0; i < n; i++) if (weights[i] > maxWeight) maxWeight = weights[i];
+
   const candidates: number[] = [];
   let floored = 0n;
-  for (let i = 0; i < n; i++) {
-    const w = shares[i].weight;
-    const product = pool * w;
-    const q = product / total;
-    const r = product - q * total;
-    remainders[i] = r;
-    if (r !== 0n) candidates.push(i);
-    floored += q;
-    allocations[i] = { contributorId: shares[i].contributorId, weight: w, amount: q };
+  let before: (a: number, b: number) => boolean;
+  let amounts: Float64Array | bigint[];
+  if (pool * maxWeight + total <= EXACT_LIMIT) {
+    const p = Number(pool);
+    const t = Number(total);
+    const small = new Float64Array(n);
+    const remainders = new Float64Array(n);
+    let flooredSmall = 0; // ≤ pool < 2^53: exact
+    for (let i = 0; i < n; i++) {
+      const product = p * Number(weights[i]); // < 2^53: exact
+      let q = Math.floor(product / t);
+      // The rounded quotient can land on the next integer; q × t ≤ product + t < 2^53 keeps this check exact.
+      let r = product - q * t;
+      if (r < 0) {
+        q -= 1;
+        r += t;
+      } else if (r >= t) {
+        q += 1;
+        r -= t;
+      }
+      small[i] = q;
+      remainders[i] = r;
+      if (r !== 0) candidates.push(i);
+      flooredSmall += q;
+    }
+    floored = BigInt(flooredSmall);
+    amounts = small;
+    before = (a, b) => {
+      const ra = remainders[a];
+      const rb = remainders[b];
+      if (ra !== rb) return ra > rb;
+      return idBefore(a, b);
+    };
+  } else {
+    const big: bigint[] = new Array(n);
+    const remainders: bigint[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const product = pool * weights[i];
+      const q = product / total;
+      const r = product - q * total;
+      remainders[i] = r;
+      if (r !== 0n) candidates.push(i);
+      floored += q;
+      big[i] = q;
+    }
+    amounts = big;
+    before = (a, b) => {
+      const ra = remainders[a];
+      const rb = remainders[b];
+      if (ra !== rb) return ra > rb;
+      return idBefore(a, b);
+    };
   }
 
   // Σ remainders = leftover × Σw and each remainder < Σw, so there are always
   // more than `leftover` non-zero remainders: a zero weight never gets a unit.
   const leftover = Number(pool - floored);
   if (leftover > 0) {
-    const before = (a: number, b: number): boolean => {
-      const ra = remainders[a];
-      const rb = remainders[b];
-      if (ra !== rb) return ra > rb;
-      return shares[a].contributorId < shares[b].contributorId;
-    };
     selectFirst(candidates, leftover, before);
-    for (let k = 0; k < leftover; k++) allocations[candidates[k]].amount += 1n;
+    if (amounts instanceof Float64Array) for (let k = 0; k < leftover; k++) amounts[candidates[k]] += 1;
+    else for (let k = 0; k < leftover; k++) amounts[candidates[k]] += 1n;
   }
-  return { allocations, totalWeight: total, allocated: pool, unallocated: 0n };
+  return { amounts, allocated: pool, unallocated: 0n };
 }
 
 /**

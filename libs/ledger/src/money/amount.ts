@@ -40,11 +40,20 @@ export function formatMinor(minor: bigint, currency: string): string {
 /** Integer scaled by 10^exponent → decimal string with exactly `exponent` decimals. */
 export function formatScaled(value: bigint, exponent: number): string {
   const negative = value < 0n;
-  const digits = (negative ? -value : value).toString();
-  if (exponent === 0) return (negative ? '-' : '') + digits;
-  const padded = digits.padStart(exponent + 1, '0');
+  const text = formatDigits((negative ? -value : value).toString(), exponent);
+  return negative ? `-${text}` : text;
+}
+
+/**
+ * The plain decimal digits of a non-negative integer of minor units → the
+ * decimal string with exactly `exponent` decimals ("5", 2 → "0.05").
+ * Takes digits so that callers holding exact doubles need no bigint.
+ */
+export function formatDigits(digits: string, exponent: number): string {
+  if (exponent === 0) return digits;
+  const padded = digits.length > exponent ? digits : digits.padStart(exponent + 1, '0');
   const cut = padded.length - exponent;
-  return `${negative ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
+  return `${padded.slice(0, cut)}.${padded.slice(cut)}`;
 }
 
 /**

@@ -85,7 +85,9 @@ export class PoolState {
     let datasetCount = 0;
     for (const m of this.members.values()) {
       if (!inPoolAt(m, position)) continue;
-      contributors.set(m.contributorId, (contributors.get(m.contributorId) ?? 0n) + m.tokens);
+      // Most contributors have one dataset: reuse its bigint rather than allocating 0n + tokens.
+      const sum = contributors.get(m.contributorId);
+      contributors.set(m.contributorId, sum === undefined ? m.tokens : sum + m.tokens);
       totalTokens += m.tokens;
       datasetCount++;
     }
@@ -109,7 +111,9 @@ export class PoolState {
       const from = Math.max(m.entered.time, periodStartMs);
       const to = Math.min(exit, periodEndMs);
       if (to <= from || m.tokens === 0n) continue;
-      weights.set(m.contributorId, (weights.get(m.contributorId) ?? 0n) + m.tokens * BigInt(to - from));
+      const w = m.tokens * BigInt(to - from);
+      const sum = weights.get(m.contributorId);
+      weights.set(m.contributorId, sum === undefined ? w : sum + w);
     }
     return weights;
   }
