@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, datasetStream, formatDocumentSource } from '@1tt/dataset-processing';
+import { DatasetProcessor, datasetStream, createFormatSource } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { peakRssMiB, quick, report, timed } from './bench-report';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const data = { datasetId: 'bench', kind: 'contribution', contributorId: 'bench', fileName: 'bench.jsonl', format: 'jsonl', compression: 'none', textField: 'text', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
     await events.appendToStream(datasetStream('bench'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 
-    const processor = new DatasetProcessor({ events, blobs, openSource: formatDocumentSource({ tmpDir: dir }), workerThreads: cores, tmpDir: dir });
+    const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource({ tmpDir: dir }), workerThreads: cores, tmpDir: dir });
     const rssBefore = peakRssMiB();
     const secs = await timed(async () => {
       processor.start();

@@ -11,7 +11,7 @@
  * (competing consumers) are not implemented yet; see the datasets README.
  */
 import { createBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, formatDocumentSource } from '@1tt/dataset-processing';
+import { DatasetProcessor, createFormatSource } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { workerConfig } from './worker-config';
 
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const processor = new DatasetProcessor({
     events,
     blobs,
-    openSource: formatDocumentSource(),
+    openSource: createFormatSource(),
     workerThreads: config.workerThreads,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },

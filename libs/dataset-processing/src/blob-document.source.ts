@@ -35,6 +35,3 @@ function skipRecord(r: SkippedRecord): SourceRecord {
   const at = [r.line !== undefined ? `line ${r.line}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : ''].filter(Boolean).join(', ');
   return at ? { index: r.index, skip: r.reason, detail: `at ${at}` } : { index: r.index, skip: r.reason };
 }
-
-/** @deprecated The stand-in's name, kept while apps/worker, apps/cli and bench/upload.bench.ts still import it: use createFormatSource. */
-export const formatDocumentSource = createFormatSource;

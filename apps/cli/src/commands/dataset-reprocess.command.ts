@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { createBlobStore } from '@1tt/blob-store';
-import { formatDocumentSource, reprocessDataset } from '@1tt/dataset-processing';
+import { createFormatSource, reprocessDataset } from '@1tt/dataset-processing';
 import { CliUsageError, EXIT, printJson, type CliContext } from '../cli-context';
 import { openConfiguredEventStore } from '../event-store-connection';
 
@@ -35,7 +35,7 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
       const events = await openConfiguredEventStore(ctx.env);
       const blobs = await createBlobStore(ctx.env.BLOB_STORE_URL || path.resolve(ctx.env.DATA_DIR || './data', 'blobs'));
       try {
-        const report = await reprocessDataset(datasetId, { events, blobs, openSource: formatDocumentSource(), workerThreads: threads });
+        const report = await reprocessDataset(datasetId, { events, blobs, openSource: createFormatSource(), workerThreads: threads });
         ctx.exitCode = report.matches ? EXIT.ok : EXIT.verifyFailed;
         if (flags.json) return printJson(ctx, report);
         const out = (s: string) => ctx.stdout.write(s + '\n');
