@@ -26,7 +26,15 @@ export class StoresModule {
   static forRoot(config: AppConfig, overrides: StoreOverrides = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
-      StoreRegistry,
+      {
+        provide: StoreRegistry,
+        useFactory: () => {
+          const registry = new StoreRegistry();
+          // The embedded stores fail on a full disk only when they next write; /health says so before that.
+          registry.register({ name: 'dataDir', health: async () => dataDirHealth(config.dataDir), close: async () => undefined });
+          return registry;
+        },
+      },
       {
         provide: EventStore,
         inject: [StoreRegistry],
@@ -68,4 +76,19 @@ export class StoresModule {
 
 function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
+}
+
+/** Below this much free space under DATA_DIR the service reports itself unhealthy (writes would soon fail). */
+export const DATA_DIR_MIN_FREE_BYTES = 1024 * 1024;
+
+function dataDirHealth(dataDir: string): { ok: boolean; kind: string; detail: string } {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const s = fs.statfsSync(dataDir);
+    const free = s.bavail * s.bsize;
+    const ok = free >= DATA_DIR_MIN_FREE_BYTES;
+    return { ok, kind: 'disk', detail: ok ? `${free} bytes free` : `only ${free} bytes free under DATA_DIR; free some space` };
+  } catch (e) {
+    return { ok: false, kind: 'disk', detail: `DATA_DIR not usable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
 }

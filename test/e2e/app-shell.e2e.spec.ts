@@ -314,7 +314,7 @@ describe('API shell (e2e, embedded stores)', () => {
     it('GET /health reports each store, without a key', async () => {
       const res = await t.http.get('/health').expect(200);
       expect(res.body.status).toBe('ok');
-      expect(Object.keys(res.body.stores).sort()).toEqual(['blobs', 'eventStore', 'readModels']);
+      expect(Object.keys(res.body.stores).sort()).toEqual(['blobs', 'dataDir', 'eventStore', 'readModels']);
       for (const s of Object.values(res.body.stores) as Array<{ ok: boolean }>) expect(s.ok).toBe(true);
     });
 

@@ -108,17 +108,17 @@ suite(title, () => {
     await expectRecovered('after-full-disk');
   });
 
-  // Known gap, kept visible: /health checks that the stores answer, not that they can write, so a full disk still
-  // reports 200. test.failing turns red the day /health reports 503 here: then make it a plain test.
-  it.failing('a full disk: /health reports 503 (known gap: health does not probe writability or free space)', async () => {
+  it('a full disk: /health reports 503 naming the data dir, and 200 again when space returns', async () => {
     const filler = path.join(mnt, 'filler');
     fillDisk(filler);
     try {
       const h = await svc.request('GET', '/health');
       expect(h.status).toBe(503);
+      expect(h.text).toMatch(/dataDir/);
     } finally {
       fs.rmSync(filler);
     }
+    expect((await svc.request('GET', '/health')).status).toBe(200);
   });
 
   it('a read-only data dir (tmpfs remounted ro while stopped; a remount under open files is refused): the service refuses to start with a clear message, or serves with 503 health and refused writes; writable again → recovers', async () => {
