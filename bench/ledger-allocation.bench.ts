@@ -61,16 +61,24 @@ async function main(): Promise<void> {
   shares.length = 0;
   global.gc?.();
 
-  const { pool, position } = poolOf(n);
+  let folded: { pool: PoolState; position: number } | undefined;
+  const foldSeconds = await timed(() => {
+    folded = poolOf(n);
+  });
+  const { pool, position } = folded as { pool: PoolState; position: number };
+  report(`fold ${label} DatasetAccepted events into PoolState`, foldSeconds * 1000, 'ms');
   global.gc?.();
+  report(`peak RSS with the ${label}-dataset pool`, peakRssMiB(), 'MiB');
   let chunks = 0;
   const runSeconds = await timed(() => {
     chunks = computePayoutRun({ report: revenue('snapshot'), reportPosition: position, pool }).completed.chunkCount;
   });
   report(`payout run, snapshot, ${label} contributors (${chunks} chunks)`, runSeconds * 1000, 'ms');
+  report(`peak RSS after the snapshot run (${label})`, peakRssMiB(), 'MiB');
+  global.gc?.();
   const twSeconds = await timed(() => computePayoutRun({ report: revenue('time-weighted'), reportPosition: position, pool }));
   report(`payout run, time-weighted, ${label} contributors`, twSeconds * 1000, 'ms');
-  report(`peak RSS with ${label}-dataset pool and runs`, peakRssMiB(), 'MiB');
+  report(`peak RSS after the time-weighted run (${label})`, peakRssMiB(), 'MiB');
 
   for (const size of [10, 1000]) {
     const small = poolOf(size);

@@ -7,6 +7,7 @@ import { currencyExponent } from '../money';
 import { inPoolAt, PoolState } from '../pool/pool-state';
 import { RevenueReported } from '../revenue/revenue.events';
 import { allocationLine } from './allocation-root-hash';
+import { codeUnitOrder } from './code-unit-order';
 import { ALLOCATIONS_PER_CHUNK, computePayoutRun } from './compute-payout-run';
 import { PayoutRunEvent, RecordedAllocation } from './payout-run.events';
 
@@ -221,6 +222,28 @@ describe('allocationLine', () => {
         expect(allocationLine(a)).toBe(canonicalJson(a) + '\n');
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('codeUnitOrder', () => {
+  it('is the order of the built-in string sort, for any distinct keys (surrogates, prefixes, shared prefixes)', () => {
+    const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', '\ud800', '\udfff', '\uffff', '\u0000'), maxLength: 12 }), fc.uuid());
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { maxLength: 300 }), (keys) => {
+        expect(Array.from(codeUnitOrder(keys), (i) => keys[i])).toEqual(keys.slice().sort());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('agrees on large groups sharing long prefixes, where the radix partitioning (not the small-range insertion sort) decides', () => {
+    const key = fc.string({ unit: fc.constantFrom('a', 'b', '\u0000', '\ud800', '\uffff'), maxLength: 7 });
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { minLength: 200, maxLength: 3000 }), (keys) => {
+        expect(Array.from(codeUnitOrder(keys), (i) => keys[i])).toEqual(keys.slice().sort());
+      }),
+      { numRuns: 50 },
     );
   });
 });

@@ -4,6 +4,7 @@ import { currencyExponent, formatDigits, formatMinor, parseAlpha, parseAmount, p
 import { PoolState } from '../pool/pool-state';
 import { RevenueReported } from '../revenue/revenue.events';
 import { allocationRootHash } from './allocation-root-hash';
+import { codeUnitOrder } from './code-unit-order';
 import { PayoutRunAllocationsRecorded, PayoutRunCompleted, PayoutRunEvent, PayoutRunStarted, RecordedAllocation } from './payout-run.events';
 
 /**
@@ -59,18 +60,24 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const weights =
     report.policy === 'snapshot' ? snapshot.contributors : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd));
 
-  // contributorId order (UTF-16 code units): the canonical order of the run. The default sort of
-  // strings is exactly that order and, with no comparator to call back, several times faster.
-  const ids: string[] = [];
-  for (const [contributorId, weight] of weights) if (weight > 0n) ids.push(contributorId);
-  ids.sort();
-  const n = ids.length;
+  // contributorId order (UTF-16 code units): the canonical order of the run.
+  const unsortedIds: string[] = [];
+  const unsortedWeights: bigint[] = [];
+  for (const [contributorId, weight] of weights) {
+    if (weight > 0n) {
+      unsortedIds.push(contributorId);
+      unsortedWeights.push(weight);
+    }
+  }
+  const order = codeUnitOrder(unsortedIds);
+  const n = order.length;
+  const ids: string[] = new Array(n);
   const sortedWeights: bigint[] = new Array(n);
   let totalWeight = 0n;
   for (let i = 0; i < n; i++) {
-    const w = weights.get(ids[i]) as bigint;
-    sortedWeights[i] = w;
-    totalWeight += w;
+    ids[i] = unsortedIds[order[i]];
+    sortedWeights[i] = unsortedWeights[order[i]];
+    totalWeight += sortedWeights[i];
   }
   // Ids are ascending and unique (map keys), so the tie-break by id is the tie-break by index.
   const result = allocateExact(poolAmount, sortedWeights, totalWeight, (a, b) => a < b);
