@@ -8,11 +8,13 @@ class SummaryReporter {
     const skippedSuites = [];
     for (const file of results.testResults) {
       for (const t of file.testResults) {
-        if (t.status === 'pending' && /skipped:/.test(t.fullName)) skippedSuites.push(t.fullName);
+        const suite = t.ancestorTitles.find((title) => /skipped:/.test(title));
+        if (t.status === 'pending' && suite) skippedSuites.push(suite);
       }
     }
-    const unique = [...new Set(skippedSuites.map((n) => n.replace(/ ›.*$/, '')))];
-    for (const name of unique) process.stdout.write(`SKIPPED ${name}\n`);
+    const counts = new Map();
+    for (const name of skippedSuites) counts.set(name, (counts.get(name) ?? 0) + 1);
+    for (const [name, n] of counts) process.stdout.write(`SKIPPED ${name}: ${n} tests\n`);
     process.stdout.write(
       `\ntests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
     );
