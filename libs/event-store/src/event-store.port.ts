@@ -119,7 +119,10 @@ export abstract class EventStore {
   abstract readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up subscription over the whole log that turns live; never skips or repeats an event. */
   abstract subscribeToAll(options: SubscribeToAllOptions): Subscription;
-  abstract streamExists(streamName: string): Promise<boolean>;
+  /** Whether the stream has at least one event. Built on streamRevision, so adapters need not repeat it. */
+  async streamExists(streamName: string): Promise<boolean> {
+    return (await this.streamRevision(streamName)) !== undefined;
+  }
   /** Current revision of a stream, or undefined when it does not exist. */
   abstract streamRevision(streamName: string): Promise<number | undefined>;
   /** Position of the last event in the log (0 when empty). */

@@ -250,10 +250,6 @@ export class EventStoreDbEventStore extends EventStore {
     return subscription;
   }
 
-  async streamExists(streamName: string): Promise<boolean> {
-    return (await this.streamRevision(streamName)) !== undefined;
-  }
-
   async streamRevision(streamName: string): Promise<number | undefined> {
     return (await this.lastEvent(streamName))?.revision;
   }

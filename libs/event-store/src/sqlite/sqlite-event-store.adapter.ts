@@ -359,10 +359,6 @@ export class SqliteEventStore extends EventStore {
     return subscription;
   }
 
-  async streamExists(streamName: string): Promise<boolean> {
-    return (await this.streamRevision(streamName)) !== undefined;
-  }
-
   async streamRevision(streamName: string): Promise<number | undefined> {
     try {
       return this.stmt.streamTip.get(streamName)?.[0];
