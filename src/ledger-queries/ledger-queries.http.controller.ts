@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { contentEtag, ifNoneMatchHits, setEtag } from '../http/etag';
+import { ApiPointInTime, PointInTimeParams, type PointInTimeParamValues } from '../http/point-in-time.params';
 import {
   AuditEventsResponse,
   AuditTrailPage,
@@ -19,10 +20,6 @@ import { LedgerQueries } from './ledger-queries.service';
 const PIT_NOTE =
   'Point in time: asOf (ISO-8601 date-time with zone, not in the future) or atPosition (log position), not both (400). The answer reflects min(asked, what the read models have applied); `position` says which.';
 
-const AsOf = ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 date-time, e.g. 2025-06-30T23:59:59Z.' });
-const AtPosition = ApiQuery({ name: 'atPosition', required: false, description: 'A log position (0 = before the first event).' });
-const Cursor = ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.' });
-const Limit = ApiQuery({ name: 'limit', required: false, description: '1..1000.' });
 
 /** Entity reads carry a content ETag; a matching If-None-Match gets 304. */
 function withEtag<T>(req: Request, res: Response, body: T): T | undefined {
@@ -49,82 +46,61 @@ export class LedgerQueriesHttpController {
 
   @Get('pool')
   @ApiOperation({ summary: 'The contribution pool: ΣT and every contributor\'s tokens and ratio (any role; datasets only your own). ' + PIT_NOTE })
-  @AsOf
-  @AtPosition
-  @Cursor
-  @Limit
+  @ApiPointInTime({ paginated: true })
   @ApiQuery({ name: 'includeDatasets', required: false, description: 'admin/auditor: "true" adds each entry\'s datasets and their tokens.' })
   @ApiOkResponse({ type: PoolResponse })
   async pool(
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
     @Query('includeDatasets') includeDatasets?: string,
   ): Promise<PoolResponse | undefined> {
-    return withEtag(req, res, await this.queries.pool(p, { asOf, atPosition, cursor, limit, includeDatasets }));
+    return withEtag(req, res, await this.queries.pool(p, { ...at, includeDatasets }));
   }
 
   @Get('contributors/:id/metrics')
   @ApiOperation({ summary: 'A contributor\'s metrics: contribution ratio, tokens, current revenue, expected payout, paid out, balance (own only; auditor/admin all). ' + PIT_NOTE })
-  @AsOf
-  @AtPosition
+  @ApiPointInTime()
   @ApiOkResponse({ type: ContributorMetricsResponse })
   async metrics(
     @Param('id') id: string,
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<ContributorMetricsResponse | undefined> {
-    return withEtag(req, res, await this.queries.metrics(p, id, { asOf, atPosition }));
+    return withEtag(req, res, await this.queries.metrics(p, id, at));
   }
 
   @Get('contributors/:id/payouts')
   @ApiOperation({ summary: 'A contributor\'s payouts in log order: allocations of payout runs and settlements (own only; auditor/admin all). ' + PIT_NOTE })
-  @AsOf
-  @AtPosition
-  @Cursor
-  @Limit
+  @ApiPointInTime({ paginated: true })
   @ApiOkResponse({ type: ContributorPayoutsPage })
   async payouts(
     @Param('id') id: string,
     @CurrentPrincipal() p: Principal,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<ContributorPayoutsPage> {
-    return this.queries.payouts(p, id, { asOf, atPosition, cursor, limit });
+    return this.queries.payouts(p, id, at);
   }
 
   @Get('contributors/:id/audit-trail')
   @ApiOperation({ summary: 'The events that touched this contributor, each with position, type, time, data and hash (own only; auditor/admin all). ' + PIT_NOTE })
-  @AsOf
-  @AtPosition
-  @Cursor
-  @Limit
+  @ApiPointInTime({ paginated: true })
   @ApiOkResponse({ type: AuditTrailPage })
   async auditTrail(
     @Param('id') id: string,
     @CurrentPrincipal() p: Principal,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<AuditTrailPage> {
-    return this.queries.auditTrail(p, id, { asOf, atPosition, cursor, limit });
+    return this.queries.auditTrail(p, id, at);
   }
 
   @Get('revenue/:revenueId')
   @Roles('consumer', 'auditor', 'admin')
   @ApiOperation({ summary: 'A revenue report and its payout run summary (consumer: own only, 404 otherwise; auditor/admin all). ' + PIT_NOTE })
-  @AsOf
-  @AtPosition
+  @ApiPointInTime()
   @ApiOkResponse({ type: RevenueResponse })
   @ApiNotFoundResponse({ description: 'No such report (at that point in time), or not yours.' })
   async revenue(
@@ -132,10 +108,9 @@ export class LedgerQueriesHttpController {
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<RevenueResponse | undefined> {
-    return withEtag(req, res, await this.queries.revenue(p, revenueId, { asOf, atPosition }));
+    return withEtag(req, res, await this.queries.revenue(p, revenueId, at));
   }
 
   @Get('payout-runs/:revenueId')
@@ -144,48 +119,35 @@ export class LedgerQueriesHttpController {
       'The payout run of a revenue report: 404 until it exists. Consumer who funded it, auditor, admin: every allocation (paginated). Contributor: the summary and their own allocation only. Other consumers: 404. ' +
       PIT_NOTE,
   })
-  @AsOf
-  @AtPosition
-  @Cursor
-  @Limit
+  @ApiPointInTime({ paginated: true })
   @ApiOkResponse({ type: PayoutRunResponse })
   async payoutRun(
     @Param('revenueId') revenueId: string,
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<PayoutRunResponse | undefined> {
-    return withEtag(req, res, await this.queries.payoutRun(p, revenueId, { asOf, atPosition, cursor, limit }));
+    return withEtag(req, res, await this.queries.payoutRun(p, revenueId, at));
   }
 
   @Get('audit/events')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'The raw log with hashes, in position order (auditor, admin). asOf/atPosition bound the last position.' })
   @ApiQuery({ name: 'fromPosition', required: false })
-  @Limit
-  @AsOf
-  @AtPosition
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000.' })
+  @ApiPointInTime()
   @ApiOkResponse({ type: AuditEventsResponse })
-  async auditEvents(
-    @Query('fromPosition') fromPosition?: string,
-    @Query('limit') limit?: string,
-    @Query('asOf') asOf?: string,
-    @Query('atPosition') atPosition?: string,
-  ): Promise<AuditEventsResponse> {
-    return this.queries.auditEvents({ fromPosition, limit, asOf, atPosition });
+  async auditEvents(@PointInTimeParams() at: PointInTimeParamValues, @Query('fromPosition') fromPosition?: string): Promise<AuditEventsResponse> {
+    return this.queries.auditEvents({ fromPosition, limit: at.limit, asOf: at.asOf, atPosition: at.atPosition });
   }
 
   @Get('audit/verify')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin).' })
-  @AsOf
-  @AtPosition
+  @ApiPointInTime()
   @ApiOkResponse({ type: AuditVerifyResponse })
-  async verify(@Query('asOf') asOf?: string, @Query('atPosition') atPosition?: string): Promise<AuditVerifyResponse> {
-    return this.queries.verify({ asOf, atPosition });
+  async verify(@PointInTimeParams() at: PointInTimeParamValues): Promise<AuditVerifyResponse> {
+    return this.queries.verify({ asOf: at.asOf, atPosition: at.atPosition });
   }
 }
