@@ -23,11 +23,16 @@ export interface AppModuleOptions {
 
 /**
  * The composition root of the API process. Feature modules (ledger routes,
- * read models, uploads) go into FEATURE_MODULES; they get the stores by
+ * read models, uploads) go into featureModules; they get the stores by
  * injecting the ports (EventStore, ReadModelStore, BlobStore), the config
  * with @Inject(APP_CONFIG), ApiKeyService and ChangeFeed, all global.
  */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [DatasetsModule.register(), LedgerModule.register(), LedgerQueriesModule, CheckpointModule];
+const featureModules = (config: AppConfig): NonNullable<ModuleMetadata['imports']> => [
+  DatasetsModule.register({ processDatasets: config.processDatasets }),
+  LedgerModule.register(),
+  LedgerQueriesModule,
+  CheckpointModule,
+];
 
 @Module({})
 export class AppModule {
@@ -39,7 +44,7 @@ export class AppModule {
         AuthModule.forRoot(config, options.announce ?? ((line) => process.stdout.write(`${line}\n`))),
         ChangeFeedModule,
         HealthModule,
-        ...FEATURE_MODULES,
+        ...featureModules(config),
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

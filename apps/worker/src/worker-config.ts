@@ -1,23 +1,28 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { loadConfig, type EnvRecord } from '@1tt/config';
 
 export interface WorkerConfig {
+  dataDir: string;
   eventStoreUrl: string;
+  /** 'esdb': datasets are shared through a persistent subscription; 'sqlite': through leases in DATA_DIR/claims.db. */
+  eventStoreKind: 'sqlite' | 'esdb';
   blobStoreUrl: string;
   workerThreads: number;
+  datasetClaimLeaseSeconds: number;
 }
 
 /**
- * The worker's settings, read once from the environment with the service's
- * defaults (same variable names as the API process).
+ * The worker's settings: the service's one configuration schema (same
+ * variable names and validation as the API process; the HTTP ones are
+ * ignored here).
  */
-export function workerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
-  const dataDir = path.resolve(env.DATA_DIR || './data');
-  const threads = env.WORKER_THREADS ? Number(env.WORKER_THREADS) : os.availableParallelism();
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 256) throw new Error(`WORKER_THREADS must be an integer from 1 to 256, got "${env.WORKER_THREADS}"`);
+export function workerConfig(env: EnvRecord): WorkerConfig {
+  const c = loadConfig(env);
   return {
-    eventStoreUrl: env.EVENT_STORE_URL || `sqlite:${path.join(dataDir, 'events.db')}`,
-    blobStoreUrl: env.BLOB_STORE_URL || path.join(dataDir, 'blobs'),
-    workerThreads: threads,
+    dataDir: c.dataDir,
+    eventStoreUrl: c.eventStore.url,
+    eventStoreKind: c.eventStore.kind,
+    blobStoreUrl: c.blobStore.url,
+    workerThreads: c.workerThreads,
+    datasetClaimLeaseSeconds: c.datasetClaimLeaseSeconds,
   };
 }

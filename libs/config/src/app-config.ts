@@ -40,6 +40,20 @@ export interface AppConfig {
   jsonBodyMaxBytes: number;
   /** WORKER_THREADS: preprocessing worker threads. Default: available cores. */
   workerThreads: number;
+  /**
+   * PROCESS_DATASETS: whether this API process preprocesses uploads itself.
+   * Default true (the single-process set-up); false behind a load balancer
+   * when apps/worker processes do the work.
+   */
+  processDatasets: boolean;
+  /**
+   * DATASET_CLAIM_LEASE_SECONDS: on the embedded store, how long a process's
+   * claim on a dataset lasts without renewal (renewed every third of it while
+   * the process lives), i.e. how soon another process takes over the dataset
+   * of a crashed one. With EventStoreDB it is unused (the persistent
+   * subscription redelivers). Default 30.
+   */
+  datasetClaimLeaseSeconds: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -104,6 +118,15 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     return Number(v);
   };
 
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = raw(name)?.toLowerCase();
+    if (v === undefined) return dflt;
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    issues.push({ variable: name, message: `${JSON.stringify(v)} is not allowed; use true or false (also 1/0, yes/no, on/off)` });
+    return dflt;
+  };
+
   const size = (name: string, dflt: number, min: number): number => {
     const v = raw(name);
     if (v === undefined) return dflt;
@@ -138,6 +161,8 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const uploadMaxBytes = size('UPLOAD_MAX_BYTES', 2 * GiB, 1);
   const jsonBodyMaxBytes = size('JSON_BODY_MAX_BYTES', 1 * MiB, 1024);
   const workerThreads = int('WORKER_THREADS', Math.max(1, cpuCount), 1, 256, 'an integer from 1 to 256');
+  const processDatasets = bool('PROCESS_DATASETS', true);
+  const datasetClaimLeaseSeconds = int('DATASET_CLAIM_LEASE_SECONDS', 30, 2, 86400, 'a whole number of seconds from 2 to 86400');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
 
@@ -169,6 +194,8 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     uploadMaxBytes,
     jsonBodyMaxBytes,
     workerThreads,
+    processDatasets,
+    datasetClaimLeaseSeconds,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,

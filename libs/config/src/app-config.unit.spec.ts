@@ -85,6 +85,20 @@ describe('loadConfig', () => {
     expect(issues.ADMIN_API_KEY).not.toContain('admin"');
   });
 
+  it('processes datasets in the API process unless PROCESS_DATASETS says otherwise', () => {
+    expect(loadConfig({}, { cwd }).processDatasets).toBe(true);
+    expect(loadConfig({}, { cwd }).datasetClaimLeaseSeconds).toBe(30);
+    for (const off of ['false', 'FALSE', '0', 'no', 'off']) expect(loadConfig({ PROCESS_DATASETS: off }, { cwd }).processDatasets).toBe(false);
+    for (const on of ['true', '1', 'Yes', 'on']) expect(loadConfig({ PROCESS_DATASETS: on }, { cwd }).processDatasets).toBe(true);
+    expect(loadConfig({ DATASET_CLAIM_LEASE_SECONDS: '5' }, { cwd }).datasetClaimLeaseSeconds).toBe(5);
+  });
+
+  it('refuses a PROCESS_DATASETS that is not a boolean and a lease under 2 s, naming what is allowed', () => {
+    const issues = issuesOf({ PROCESS_DATASETS: 'never', DATASET_CLAIM_LEASE_SECONDS: '1' });
+    expect(issues.PROCESS_DATASETS).toMatch(/"never" is not allowed; use true or false/);
+    expect(issues.DATASET_CLAIM_LEASE_SECONDS).toMatch(/from 2 to 86400/);
+  });
+
   it('refuses a port out of range', () => {
     expect(issuesOf({ PORT: '70000' }).PORT).toMatch(/0 to 65535/);
   });
