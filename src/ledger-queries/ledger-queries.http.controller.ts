@@ -13,6 +13,7 @@ import {
   ContributorPayoutsPage,
   PayoutRunResponse,
   PoolResponse,
+  RevenueListPage,
   RevenueResponse,
 } from './ledger-queries.response.dto';
 import { LedgerQueries } from './ledger-queries.service';
@@ -95,6 +96,16 @@ export class LedgerQueriesHttpController {
     @PointInTimeParams() at: PointInTimeParamValues,
   ): Promise<AuditTrailPage> {
     return this.queries.auditTrail(p, id, at);
+  }
+
+  @Get('revenue')
+  @Roles('consumer', 'auditor', 'admin')
+  @ApiOperation({ summary: 'Revenue reports in the order they were reported, each with its payout run summary (consumer: own only; auditor/admin: all, or one consumer\'s with consumerId). ' + PIT_NOTE })
+  @ApiPointInTime({ paginated: true })
+  @ApiQuery({ name: 'consumerId', required: false, description: 'Only this consumer\'s reports (a consumer may name only itself: 403 otherwise).' })
+  @ApiOkResponse({ type: RevenueListPage })
+  async revenueList(@CurrentPrincipal() p: Principal, @PointInTimeParams() at: PointInTimeParamValues, @Query('consumerId') consumerId?: string): Promise<RevenueListPage> {
+    return this.queries.revenueList(p, { ...at, consumerId });
   }
 
   @Get('revenue/:revenueId')

@@ -90,7 +90,7 @@ export class PayoutRunResponse extends PayoutRunSummaryDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
-export class RevenueResponse {
+export class RevenueListItem {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
   @ApiProperty({ enum: ['reported', 'paid'] }) status!: string;
@@ -101,8 +101,17 @@ export class RevenueResponse {
   @ApiProperty({ nullable: true, type: String }) periodEnd!: string | null;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ description: 'Log position of the RevenueReported event.' }) reportPosition!: number;
-  @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ type: PayoutRunSummaryDto, nullable: true }) payoutRun!: PayoutRunSummaryDto | null;
+}
+
+export class RevenueResponse extends RevenueListItem {
+  @ApiProperty({ description: POSITION }) position!: number;
+}
+
+export class RevenueListPage {
+  @ApiProperty({ description: POSITION }) position!: number;
+  @ApiProperty({ type: [RevenueListItem], description: 'In the order they were reported (log order).' }) items!: RevenueListItem[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
 export class ContributorPayoutDto {

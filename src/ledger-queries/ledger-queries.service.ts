@@ -17,6 +17,7 @@ import {
   LATEST_REVENUE,
   PAYOUT_ALLOCATIONS,
   PAYOUT_RUNS,
+  REVENUE_LOG,
   REVENUE_REPORTS,
   type LatestRevenueDoc,
   type PayoutAllocationDoc,
@@ -31,6 +32,8 @@ import type {
   ContributorPayoutsPage,
   PayoutRunResponse,
   PoolResponse,
+  RevenueListItem,
+  RevenueListPage,
   RevenueResponse,
 } from './ledger-queries.response.dto';
 
@@ -173,8 +176,35 @@ export class LedgerQueries {
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
     if (!report) throw new NotFoundError('revenue_not_found', `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`);
     assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
-    const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, { atPosition: position });
-    const r = report.doc;
+    return { ...(await this.revenueItem(report.doc, position)), position };
+  }
+
+  /**
+   * Revenue reports in the order they were reported. A consumer lists its
+   * own (naming another consumer is a 403: the list is not a way to probe
+   * who reports); auditor and admin list all, or one consumer's.
+   */
+  async revenueList(principal: Principal, query: PointInTimeQuery & PageQuery & { consumerId?: string }): Promise<RevenueListPage> {
+    const consumerId = query.consumerId === '' ? undefined : query.consumerId;
+    if (consumerId !== undefined && typeof consumerId !== 'string') {
+      throw new ValidationError('invalid_consumer_id', 'consumerId must be given once', { field: 'consumerId', hint: 'E.g. consumerId=<id>.' });
+    }
+    if (principal.role === 'consumer') assertConsumerAccess(principal, consumerId ?? principal.subjectId, { resource: 'revenue reports' });
+    const owner = principal.role === 'consumer' ? principal.subjectId : consumerId;
+    const position = await this.positionFor(query, ['revenue']);
+    const page = await this.store.find<RevenueReportDoc>(REVENUE_LOG, {
+      where: owner === undefined ? undefined : { consumerId: owner },
+      atPosition: position,
+      after: query.cursor || undefined,
+      limit: parseLimit(query.limit),
+    });
+    const items: RevenueListItem[] = [];
+    for (const { doc } of page.items) items.push(await this.revenueItem(doc, position));
+    return { position, items, nextCursor: page.nextCursor ?? null };
+  }
+
+  private async revenueItem(r: RevenueReportDoc, position: number): Promise<RevenueListItem> {
+    const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, r.revenueId, { atPosition: position });
     return {
       revenueId: r.revenueId,
       consumerId: r.consumerId,
@@ -186,7 +216,6 @@ export class LedgerQueries {
       periodEnd: r.periodEnd,
       recordedAt: r.recordedAt,
       reportPosition: r.position,
-      position,
       payoutRun: run ? runSummary(run.doc) : null,
     };
   }

@@ -6,6 +6,11 @@ export const REVENUE_REPORTS = 'ledger_revenue_reports';
 export const PAYOUT_RUNS = 'ledger_payout_runs';
 export const PAYOUT_ALLOCATIONS = 'ledger_payout_allocations';
 export const LATEST_REVENUE = 'ledger_latest_revenue';
+/** The reports again, keyed by log position so that a list pages in the order they were reported. */
+export const REVENUE_LOG = 'ledger_revenue_log';
+
+/** Document id in REVENUE_LOG: the report's position, zero-padded so ids sort as numbers. */
+export const revenueLogId = (position: number): string => String(position).padStart(16, '0');
 
 export interface RevenueReportDoc extends Record<string, unknown> {
   revenueId: string;
@@ -71,9 +76,10 @@ export const allocationId = (revenueId: string, contributorId: string): string =
  */
 export const revenueProjection: Projection = {
   name: 'ledger-revenue',
-  version: 2,
+  version: 3,
   collections: [
     { name: REVENUE_REPORTS, indexes: ['consumerId'] },
+    { name: REVENUE_LOG, indexes: ['consumerId'] },
     { name: PAYOUT_RUNS, indexes: ['consumerId'] },
     { name: PAYOUT_ALLOCATIONS, indexes: ['revenueId', 'contributorId'] },
     LATEST_REVENUE,
@@ -103,6 +109,7 @@ export const revenueProjection: Projection = {
         status: 'reported',
       };
       tx.put(REVENUE_REPORTS, revenueId, report);
+      tx.put(REVENUE_LOG, revenueLogId(report.position), report);
       tx.put(LATEST_REVENUE, consumerId, { consumerId, revenueId, amount, currency, alpha, position: event.position } satisfies LatestRevenueDoc);
       return;
     }
@@ -138,7 +145,11 @@ export const revenueProjection: Projection = {
         allocationCount: Number(int(d, 'allocationCount') ?? 0n),
       };
       tx.put(PAYOUT_RUNS, revenueId, run);
-      if (report) tx.put(REVENUE_REPORTS, revenueId, { ...report, status: 'paid' });
+      if (report) {
+        const paid: RevenueReportDoc = { ...report, status: 'paid' };
+        tx.put(REVENUE_REPORTS, revenueId, paid);
+        tx.put(REVENUE_LOG, revenueLogId(report.position), paid);
+      }
     }
   },
 };

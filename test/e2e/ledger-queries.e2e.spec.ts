@@ -190,6 +190,34 @@ describe('ledger read side over HTTP', () => {
     await get('/v1/revenue/rev-1').expect(200);
   });
 
+  it('revenue list: a consumer\'s own reports in log order, paginated and as of a position; auditor/admin all or one consumer\'s', async () => {
+    const ids = (body: { items: Array<{ revenueId: string }> }) => body.items.map((i) => i.revenueId);
+    const own = await get('/v1/revenue', keys.acme).expect(200);
+    expect(ids(own.body)).toEqual(['rev-1', 'rev-2']);
+    expect(own.body.items[0]).toMatchObject({ revenueId: 'rev-1', consumerId: 'acme', status: 'paid', amount: '1000.00', reportPosition: at.report1, payoutRun: { totalTokens: '4000', poolAmount: '200.00' } });
+    // Each item is what GET /v1/revenue/{id} answers, less the page's position.
+    const { position: _position, ...single } = (await get('/v1/revenue/rev-1', keys.acme).expect(200)).body as Record<string, unknown>;
+    expect(own.body.items[0]).toEqual(single);
+    expect(own.body.nextCursor).toBeNull();
+    // One per page: the cursor walks the same order.
+    const first = await get('/v1/revenue?limit=1', keys.acme).expect(200);
+    expect(ids(first.body)).toEqual(['rev-1']);
+    const second = await get(`/v1/revenue?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`, keys.acme).expect(200);
+    expect(ids(second.body)).toEqual(['rev-2']);
+    // As of the first report: rev-2 did not exist and rev-1 was not paid yet.
+    const then = await get(`/v1/revenue?atPosition=${at.report1}`, keys.acme).expect(200);
+    expect(then.body).toMatchObject({ position: at.report1, items: [{ revenueId: 'rev-1', status: 'reported', payoutRun: null }] });
+    // Another consumer sees only its own (none); naming someone else is refused.
+    expect((await get('/v1/revenue', keys.globex).expect(200)).body.items).toEqual([]);
+    const refused = await get('/v1/revenue?consumerId=acme', keys.globex).expect(403);
+    expect(refused.headers['content-type']).toMatch(PROBLEM);
+    expect(ids((await get('/v1/revenue?consumerId=acme', keys.acme).expect(200)).body)).toEqual(['rev-1', 'rev-2']);
+    await get('/v1/revenue', keys.alice).expect(403);
+    expect(ids((await get('/v1/revenue', keys.audrey).expect(200)).body)).toEqual(['rev-1', 'rev-2']);
+    expect((await get('/v1/revenue?consumerId=globex').expect(200)).body.items).toEqual([]);
+    expect((await get('/v1/revenue?limit=0', keys.acme).expect(400)).body).toMatchObject({ type: 'urn:1tt:problem:invalid_limit', errors: [{ field: 'limit' }] });
+  });
+
   it('payout run: all allocations (paginated) for funder, auditor, admin; a contributor sees the summary and their own share; 404 until it exists', async () => {
     const full = await get('/v1/payout-runs/rev-1', keys.acme).expect(200);
     expect(full.body).toMatchObject({ revenueId: 'rev-1', status: 'completed', poolPosition: at.report1, totalTokens: '4000', currency: 'EUR', poolAmount: '200.00', remainder: '800.00', rootHash: expect.stringMatching(/^[0-9a-f]{64}$/), nextCursor: null });

@@ -99,6 +99,13 @@ describe('access control matrix (real app, embedded stores)', () => {
     ...(['metrics', 'payouts', 'audit-trail'] as const).map(
       (what): RouteCase => ({ name: `GET /v1/contributors/{owner}/${what}`, expect: all(403, { admin: 200, owner: 200, auditor: 200 }), send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/${what}`, k) }),
     ),
+    // Scoped lists: a consumer gets its own reports (the other consumer an empty list); naming another consumer is refused.
+    { name: 'GET /v1/revenue', expect: all(403, { admin: 200, consumer: 200, otherConsumer: 200, auditor: 200 }), send: (_w, _c, k) => req('get', '/v1/revenue', k) },
+    {
+      name: 'GET /v1/revenue?consumerId={consumer}',
+      expect: all(403, { admin: 200, consumer: 200, auditor: 200 }),
+      send: (w, _c, k) => req('get', `/v1/revenue?consumerId=${encodeURIComponent(w.consumer.id)}`, k),
+    },
     { name: 'GET /v1/revenue/{consumer report}', expect: all(403, { admin: 200, consumer: 200, otherConsumer: 404, auditor: 200 }), send: (_w, _c, k) => req('get', `/v1/revenue/${revenueId}`, k) },
     // Contributors see the run's summary and their own share only (asserted below); other consumers get nothing.
     { name: 'GET /v1/payout-runs/{consumer report}', expect: all(200, { otherConsumer: 404 }), send: (_w, _c, k) => req('get', `/v1/payout-runs/${revenueId}`, k) },
@@ -155,7 +162,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /health', 'GET /v1/me', 'POST /v1/api-keys', 'GET /v1/api-keys/{keyId}', 'DELETE /v1/api-keys/{keyId}', 'POST /v1/contributors', 'POST /v1/consumers', 'POST /v1/auditors',
       'PUT /v1/consumers/{id}/agreement', 'POST /v1/contributors/{id}/settlements', 'POST /v1/revenue', 'POST /v1/datasets', 'GET /v1/datasets/{id}', 'GET /v1/datasets/{id}/report',
       'GET /v1/contributors/{id}/datasets', 'DELETE /v1/datasets/{id}', 'GET /v1/pool', 'GET /v1/contributors/{id}/metrics', 'GET /v1/contributors/{id}/payouts',
-      'GET /v1/contributors/{id}/audit-trail', 'GET /v1/revenue/{revenueId}', 'GET /v1/payout-runs/{revenueId}', 'GET /v1/audit/events', 'GET /v1/audit/verify',
+      'GET /v1/contributors/{id}/audit-trail', 'GET /v1/revenue', 'GET /v1/revenue/{revenueId}', 'GET /v1/payout-runs/{revenueId}', 'GET /v1/audit/events', 'GET /v1/audit/verify',
       // SSE: an open stream per caller; its access rules are tested in app-shell.e2e.spec.ts and below (anonymous).
       'GET /v1/events',
     ]);

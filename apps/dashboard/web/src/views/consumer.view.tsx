@@ -1,13 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiError, type ApiClient, type Query } from '../api/api-client';
 import type { PayoutRun, RevenueReport } from '../api/contract';
-import { itemsOf } from '../api/lists';
+import { itemsOf, nextCursorOf } from '../api/lists';
 import { useApp, useResource } from '../app-context';
-import { ErrorNote, Loading, Section } from '../components/status';
+import { useCursorPages } from '../components/cursor-pages';
+import { ErrorNote, Loading, Pager, Section } from '../components/status';
 import { groupDigits, shortHash, timeText } from '../format';
 import { PoolHistory } from './pool.view';
-
-const SUBMITTED = '1tt.submittedRevenue';
 
 /** crypto.randomUUID exists only in secure contexts; the key just has to be random and unique. */
 export function newIdempotencyKey(): string {
@@ -19,42 +17,13 @@ export function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function rememberSubmitted(revenueId: string): void {
-  const ids = submittedIds();
-  if (!ids.includes(revenueId)) sessionStorage.setItem(SUBMITTED, JSON.stringify([...ids, revenueId]));
-}
-
-function submittedIds(): string[] {
-  try {
-    const v = JSON.parse(sessionStorage.getItem(SUBMITTED) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * The consumer's reports. The contract names GET /v1/revenue/{id}; a list
- * route (GET /v1/revenue, scoped to the caller) is the natural extension.
- * Without it, the reports submitted from this browser session are shown.
- */
-async function loadReports(api: ApiClient, at: Query): Promise<{ reports: RevenueReport[]; listed: boolean; position?: number }> {
-  try {
-    const page = await api.get<unknown>('/v1/revenue', { ...at, limit: 100 });
-    const position = (page as { position?: number }).position;
-    return { reports: itemsOf<RevenueReport>(page), listed: true, position };
-  } catch (e) {
-    if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
-  }
-  const reports = (await Promise.all(submittedIds().map((id) => api.getOrUndefined<RevenueReport>(`/v1/revenue/${encodeURIComponent(id)}`, at)))).filter(
-    (r): r is RevenueReport => !!r,
-  );
-  return { reports, listed: false, position: reports.reduce<number | undefined>((m, r) => (r.position === undefined ? m : Math.max(m ?? 0, r.position)), undefined) };
-}
-
 export function ConsumerView() {
   const { me } = useApp();
-  const reports = useResource(loadReports, []);
+  const pages = useCursorPages();
+  // GET /v1/revenue: the consumer's own reports, oldest first.
+  const reports = useResource((api, at) => api.get<unknown>('/v1/revenue', { ...at, cursor: pages.cursor, limit: 25 }), [pages.cursor]);
+  const items = itemsOf<RevenueReport>(reports.data);
+  const next = nextCursorOf(reports.data);
   return (
     <div class="stack">
       <h1 tabIndex={-1}>
@@ -68,17 +37,17 @@ export function ConsumerView() {
       <Section title="Revenue reports and payout runs" id="revenue-reports">
         <ErrorNote error={reports.error} what="Revenue reports" />
         <Loading loading={reports.loading && !reports.data} />
-        {reports.data && !reports.data.listed && <p class="muted small">Showing the reports submitted in this browser session.</p>}
-        {reports.data && reports.data.reports.length === 0 && <p class="muted">No revenue reports yet.</p>}
-        {reports.data && reports.data.reports.length > 0 && (
+        {reports.data !== undefined && items.length === 0 && <p class="muted">No revenue reports yet.</p>}
+        {items.length > 0 && (
           <ul class="plain stack">
-            {reports.data.reports.map((r) => (
+            {items.map((r) => (
               <li key={r.revenueId}>
                 <RevenueCard report={r} />
               </li>
             ))}
           </ul>
         )}
+        {(pages.hasPrev || next) && <Pager label="Revenue report pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />}
       </Section>
       <PoolHistory />
     </div>
@@ -209,7 +178,6 @@ function RevenueForm(props: { onSubmitted: () => void }) {
         periodEnd: new Date(`${draft.periodEnd}T23:59:59.999Z`).toISOString(),
       };
       const res = await api.request<{ revenueId: string; status: string }>('POST', '/v1/revenue', { body, headers: { 'idempotency-key': key } });
-      rememberSubmitted(res.body.revenueId);
       setResult(`${res.status === 200 ? 'Already recorded (same key and report)' : 'Recorded'}: report ${res.body.revenueId}, status ${res.body.status}.`);
       setConfirming(false);
       setDraft({ ...draft, amount: '' });
