@@ -87,4 +87,12 @@ describe('sealing', () => {
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a < b).toBe(true);
   });
+  it('draws fresh random bits for every id, across refills of the entropy pool', () => {
+    // 1,000 ids in the same millisecond take 10,000 random bytes: more than two refills of the 4 KiB pool.
+    const ids = Array.from({ length: 1000 }, () => uuidV7(5_000));
+    expect(new Set(ids).size).toBe(1000);
+    const randomParts = new Set(ids.map((id) => id.replace(/-/g, '').slice(12)));
+    expect(randomParts.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^00000000-1388-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });

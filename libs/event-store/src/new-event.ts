@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '@1tt/canonical-json';
 import { GENESIS_HASH } from './hash-chain';
 import type { EventMetadata, NewEvent, RecordedEvent } from './event-store.port';
@@ -90,10 +90,32 @@ export function validateStreamName(streamName: string): void {
  * smaller write-ahead log).
  */
 export function uuidV7(now = Date.now()): string {
-  const b = randomBytes(16);
+  const b = Buffer.allocUnsafe(16);
+  takeRandom(b);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (b[6] & 0x0f);
   b[8] = 0x80 | (b[8] & 0x3f);
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Random bytes for ids from a pool refilled 4 KiB at a time: one
+ * randomFillSync per id cost more than the hashing of the event itself
+ * (the same trick as crypto.randomUUID's cache). The bytes are
+ * cryptographically random either way; each is handed out once.
+ */
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+
+function takeRandom(target: Buffer): void {
+  if (poolOffset + target.length > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(target, 0, poolOffset, poolOffset + target.length);
+  // Never hand the same bytes out twice.
+  pool.fill(0, poolOffset, poolOffset + target.length);
+  poolOffset += target.length;
 }
