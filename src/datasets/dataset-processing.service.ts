@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { BlobStore } from '@1tt/blob-store';
 import type { AppConfig } from '@1tt/config';
-import { DatasetProcessor, createFormatSource, type DatasetProgress } from '@1tt/dataset-processing';
+import { DatasetProcessor, createDatasetClaims, createFormatSource, type DatasetProgress } from '@1tt/dataset-processing';
 import { EventStore } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
 
@@ -20,33 +20,40 @@ export interface DatasetsModuleOptions {
  * The job runner inside the API process: started after the app is up,
  * stopped before the stores close (onModuleDestroy runs before the store
  * registry's onApplicationShutdown). Stopping abandons the dataset in hand;
- * the next start redoes it from scratch.
+ * the next start (or another process, once the claim is handed back) redoes
+ * it from scratch. It shares datasets with apps/worker processes on the
+ * same log through the claims chosen from EVENT_STORE_URL.
  */
 @Injectable()
 export class DatasetProcessingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Datasets');
-  readonly processor?: DatasetProcessor;
+  processor?: DatasetProcessor;
+  private readonly enabled: boolean;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATASETS_OPTIONS) options: DatasetsModuleOptions,
-    events: EventStore,
-    blobs: BlobStore,
+    private readonly events: EventStore,
+    private readonly blobs: BlobStore,
   ) {
-    if (options.processDatasets === false) return;
+    this.enabled = options.processDatasets !== false;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    const config = this.config;
+    const claims = await createDatasetClaims({ eventStoreUrl: config.eventStore.url, dataDir: config.dataDir, leaseSeconds: config.datasetClaimLeaseSeconds });
     this.processor = new DatasetProcessor({
-      events,
-      blobs,
+      events: this.events,
+      blobs: this.blobs,
       openSource: createFormatSource({ tmpDir: config.dataDir }),
       workerThreads: config.workerThreads,
       tmpDir: config.dataDir,
       actor: 'system:dataset-processor',
+      claims,
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
-  }
-
-  onApplicationBootstrap(): void {
-    this.processor?.start();
+    this.processor.start();
   }
 
   async onModuleDestroy(): Promise<void> {

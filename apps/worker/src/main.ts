@@ -4,14 +4,15 @@
  * this itself in the default single-process set-up; start the API with
  * PROCESS_DATASETS=false when separate workers do the work).
  *
- * Several workers may run at once: each follows the log and goes for the
- * earliest undecided dataset; the decision is one append at the upload's
- * revision, so exactly one wins and the others load its report. That is
- * safe but not work-sharing: EventStoreDB persistent subscriptions
- * (competing consumers) are not implemented yet; see the datasets README.
+ * Several workers (and API processes that process) share the datasets:
+ * each analyses only the datasets it claims — SQLite leases in
+ * DATA_DIR/claims.db on the embedded store, a persistent subscription
+ * (competing consumers) on EventStoreDB — and waits for the others'
+ * decisions for the rest. The decision is still one append at the
+ * upload's revision, so a dataset is never decided twice.
  */
 import { createBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, createFormatSource } from '@1tt/dataset-processing';
+import { DatasetProcessor, createDatasetClaims, createFormatSource } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { workerConfig } from './worker-config';
 
@@ -19,21 +20,24 @@ async function main(): Promise<void> {
   const config = workerConfig(process.env);
   const events = await createEventStore(config.eventStoreUrl);
   const blobs = await createBlobStore(config.blobStoreUrl);
+  const claims = await createDatasetClaims({ eventStoreUrl: config.eventStoreUrl, dataDir: config.dataDir, leaseSeconds: config.datasetClaimLeaseSeconds });
   const processor = new DatasetProcessor({
     events,
     blobs,
-    openSource: createFormatSource(),
+    openSource: createFormatSource({ tmpDir: config.dataDir }),
+    tmpDir: config.dataDir,
     workerThreads: config.workerThreads,
+    claims,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });
   processor.start();
-  console.log(`1tt worker: processing datasets with ${config.workerThreads} threads (${config.eventStoreUrl})`);
+  console.log(`1tt worker ${process.pid}: processing datasets with ${config.workerThreads} threads (${redact(config.eventStoreUrl)}; claims: ${claims.description})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`1tt worker: ${signal}, stopping (an unfinished dataset is redone by the next worker)`);
+    console.log(`1tt worker: ${signal}, stopping (its unfinished datasets are handed back to the other workers)`);
     await processor.stop();
     await events.close();
     await blobs.close();
@@ -41,6 +45,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Connection strings can carry passwords. */
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 main().catch((e) => {

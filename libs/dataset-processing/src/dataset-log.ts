@@ -91,6 +91,11 @@ export class DatasetLog {
     return this.order[this.cursor];
   }
 
+  /** Every dataset still waiting for its decision, in log order. */
+  *undecided(): Iterable<DatasetEntry> {
+    for (let i = this.cursor; i < this.order.length; i++) if (this.order[i].decidedAt === undefined) yield this.order[i];
+  }
+
   /** Datasets uploaded before `position`, in log order. */
   *uploadedBefore(position: number): Iterable<DatasetEntry> {
     for (const d of this.order) {

@@ -3,8 +3,10 @@ import type { BlobStore } from '@1tt/blob-store';
 import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
-import { datasetStream, type DatasetEvent } from './dataset-events';
-import { runDatasetJob, JobAbortedError, type DatasetJobResult, type DatasetProgress } from './dataset-job';
+import { DATASET_STREAM_PREFIX, datasetStream, type DatasetEvent } from './dataset-events';
+import { analyseDataset, JobAbortedError, type DatasetAnalysis, type DatasetProgress } from './dataset-analysis';
+import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
+import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
 import { DedupPool } from './dedup-pool';
 import { DocumentBatchError, DocumentWorkerPool } from './document-worker.pool';
@@ -32,6 +34,12 @@ export interface DatasetProcessorOptions {
   /** Wait before retrying a job that failed for a reason other than its content. Default 2000 ms. */
   retryDelayMs?: number;
   logger?: ProcessorLogger;
+  /** Which datasets this process analyses when several share the log. Default: every dataset (single process). */
+  claims?: DatasetClaims;
+  /** Claimed datasets analysed ahead of their turn, their results waiting on disk. Default 2. */
+  analyseAhead?: number;
+  /** Progress of each dataset this process analyses (e.g. to publish it for other processes). */
+  onProgress?: (datasetId: string, progress: DatasetProgress) => void;
 }
 
 /**
@@ -78,48 +86,116 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   return out;
 }
 
+/** Runs `body` one call at a time; a wake() during a run schedules one more run. */
+class SingleFlight {
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(
+    private readonly body: () => Promise<void>,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  wake(): void {
+    if (this.stopped()) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.body();
+      } while (this.again && !this.stopped());
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+}
+
 /**
  * The job runner. Jobs are not queued anywhere: they are the datasets the
  * log shows uploaded and not yet decided. It follows the whole log with a
- * catch-up subscription and decides datasets strictly in upload order
- * (each waits for every earlier one), so after a crash it simply starts
- * again: a dataset still 'processing' is redone from scratch, and its
- * events are appended only at the end, in ONE append with the upload's
- * revision as expected revision, so a dataset is never decided twice (a
- * second process racing for the same dataset gets WrongExpectedRevision,
- * drops its work and loads the winner's report instead).
+ * catch-up subscription, so after a crash it simply starts again: a dataset
+ * still 'processing' is redone from scratch.
  *
- * The expensive per-document work runs on a worker_threads pool; only the
- * duplicate decision is sequential. Datasets are processed one at a time
- * (the pool parallelises within a dataset): processing a later dataset
- * ahead would mean holding its results until the earlier ones are decided.
+ * Two phases:
+ * - ANALYSE (the expensive part: reading the file, processDocument on the
+ *   worker_threads pool) does not depend on the pool of earlier datasets, so
+ *   it runs ahead of the dataset's turn, for the datasets this process
+ *   claims (DatasetClaims: every dataset in a single process; leases or an
+ *   EventStoreDB persistent subscription when several processes share the
+ *   log). Results are spilled to a temporary file.
+ * - JUDGE runs strictly in upload order, once every earlier dataset is
+ *   decided (by this process or another; DedupPool then loads the others'
+ *   reports): the duplicate decision against the pool, the report blob, and
+ *   the decision events in ONE append with the upload's revision as
+ *   expected revision, so a dataset is never decided twice (a process that
+ *   loses a race gets WrongExpectedRevision, drops its work and follows the
+ *   log to the winner's decision).
+ *
+ * A process waits for the decision of datasets it did not claim; claims
+ * guarantee someone holds each one (lease expiry, redelivery), so none
+ * stays 'processing' forever while a worker runs.
  */
 export class DatasetProcessor {
   readonly pipeline: ResolvedPipeline;
+  readonly claims: DatasetClaims;
   private readonly log = new DatasetLog();
   private readonly pool: DedupPool;
   private workers?: DocumentWorkerPool;
   private subscription?: Subscription;
-  private running?: Promise<void>;
   private stopping = false;
-  private wakeAgain = false;
+  private claimsReady: Promise<boolean> = Promise.resolve(false);
+  private readonly analysed = new Map<string, DatasetAnalysis>();
+  private judging?: string;
+  private readonly retryAt = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly progressById = new Map<string, DatasetProgress>();
   private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
-  private retryTimer?: NodeJS.Timeout;
   private readonly logger: ProcessorLogger;
+  private readonly analyseRun = new SingleFlight(() => this.analyseDrain(), () => this.stopping);
+  private readonly judgeRun = new SingleFlight(() => this.judgeDrain(), () => this.stopping);
 
   constructor(private readonly options: DatasetProcessorOptions) {
     this.pipeline = options.pipeline ?? resolvePipeline(DEFAULT_PIPELINE);
     this.pool = new DedupPool(options.blobs, this.pipeline);
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
+    this.claims = options.claims ?? new EveryDatasetClaims();
   }
 
   start(): void {
     this.stopping = false;
+    this.claimsReady = this.claims
+      .start({
+        wake: () => this.analyseRun.wake(),
+        isDecided: (id) => this.isDecided(id),
+        logError: (m, e) => this.logger.error(m, e),
+      })
+      .then(
+        () => true,
+        (e) => {
+          this.logger.error(`dataset processor: claims (${this.claims.description}) failed to start; this process analyses nothing`, e);
+          return false;
+        },
+      );
     this.subscription = this.options.events.subscribeToAll({
       checkpoint: this.log.lastPosition,
       handler: (events: RecordedEvent[]) => {
-        for (const e of events) this.log.apply(e);
+        for (const e of events) {
+          this.log.apply(e);
+          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && e.streamName.startsWith(DATASET_STREAM_PREFIX)) {
+            this.onDecided((e.data as { datasetId: string }).datasetId);
+          }
+        }
         this.releaseWaiters();
         this.wake();
       },
@@ -131,11 +207,22 @@ export class DatasetProcessor {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await this.subscription?.stop();
-    await this.running;
+    // The log stops here: a judge waiting to see its own append must not wait for it (stop would hang).
+    this.releaseAllWaiters();
+    await this.analyseRun.idle();
+    await this.judgeRun.idle();
+    await this.claimsReady;
+    await this.claims.stop().catch((e) => this.logger.error('dataset processor: stopping claims failed', e));
     await this.workers?.close();
     this.workers = undefined;
+    for (const id of [...this.analysed.keys()]) await this.dropAnalysis(id);
+    this.releaseAllWaiters();
+  }
+
+  private releaseAllWaiters(): void {
     for (const w of this.positionWaiters) w.resolve();
     this.positionWaiters = [];
   }
@@ -149,11 +236,14 @@ export class DatasetProcessor {
   /** Resolves once nothing is left to decide in the log as this process has read it up to `position`. */
   async idleAfter(position: number): Promise<void> {
     await this.reached(position);
-    while (this.running || this.log.nextUndecided()) {
+    while (this.analyseRun.busy || this.judgeRun.busy || this.log.nextUndecided()) {
       if (this.stopping) return;
-      if (this.running) await this.running;
-      else await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  private isDecided(datasetId: string): boolean {
+    return this.log.get(datasetId)?.decidedAt !== undefined;
   }
 
   private reached(position: number): Promise<void> {
@@ -168,80 +258,157 @@ export class DatasetProcessor {
   }
 
   private wake(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.wakeAgain && !this.stopping) {
-        this.wakeAgain = false;
-        this.wake();
-      }
-    });
+    this.analyseRun.wake();
+    this.judgeRun.wake();
   }
 
-  private async drain(): Promise<void> {
+  private later(fn: () => void, ms: number): void {
+    if (this.stopping) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** The log shows the dataset decided, by this process or another. */
+  private onDecided(datasetId: string): void {
+    this.claims.decided(datasetId).catch((e) => this.logger.error(`dataset processor: closing the claim on ${datasetId} failed`, e));
+    this.retryAt.delete(datasetId);
+    this.progressById.delete(datasetId);
+    if (this.judging !== datasetId) void this.dropAnalysis(datasetId);
+  }
+
+  private async dropAnalysis(datasetId: string): Promise<void> {
+    const a = this.analysed.get(datasetId);
+    this.analysed.delete(datasetId);
+    if (a?.kind === 'analysed') await a.spill.discard().catch(() => undefined);
+  }
+
+  /** The next dataset this process should analyse: claimed, undecided, not analysed yet, in log order. */
+  private async nextToAnalyse(): Promise<DatasetEntry | undefined> {
+    const first = this.log.nextUndecided();
+    const ahead = this.options.analyseAhead ?? 2;
+    let scanned = 0;
+    for (const entry of this.log.undecided()) {
+      const id = entry.upload.datasetId;
+      if (this.analysed.has(id) || (this.retryAt.get(id) ?? 0) > Date.now()) continue;
+      // The earliest undecided dataset is always allowed: everyone's judge waits for it.
+      if (entry !== first && (this.analysed.size >= ahead || scanned >= 64)) return undefined;
+      scanned += 1;
+      if (await this.claims.tryClaim(id)) return entry;
+    }
+    return undefined;
+  }
+
+  private async analyseDrain(): Promise<void> {
+    if (!(await this.claimsReady)) return;
     for (;;) {
-      this.wakeAgain = false;
-      const next = this.log.nextUndecided();
-      if (!next || this.stopping) return;
-      try {
-        await this.decide(next);
-      } catch (e) {
-        if (this.stopping && e instanceof JobAbortedError) return;
-        this.logger.error(`dataset processor: dataset ${next.upload.datasetId} failed, retrying`, e);
-        this.retryTimer = setTimeout(() => this.wake(), this.options.retryDelayMs ?? 2000);
+      if (this.stopping) return;
+      const entry = await this.nextToAnalyse().catch((e) => {
+        this.logger.error('dataset processor: claiming failed', e);
+        return undefined;
+      });
+      if (!entry) {
+        // Claims held by others may lapse without any event telling this process: look again later.
+        const every = this.claims.retryClaimsEveryMs;
+        if (every !== undefined && this.log.nextUndecided()) this.later(() => this.analyseRun.wake(), every);
         return;
       }
+      const datasetId = entry.upload.datasetId;
+      this.progressById.set(datasetId, { documentsDone: 0, bytesRead: 0, totalBytes: entry.upload.sizeBytes });
+      try {
+        const analysis = await this.analyse(entry);
+        if (this.stopping || this.isDecided(datasetId)) {
+          if (analysis.kind === 'analysed') await analysis.spill.discard();
+          continue;
+        }
+        this.analysed.set(datasetId, analysis);
+        this.judgeRun.wake();
+      } catch (e) {
+        if (e instanceof JobAbortedError) continue;
+        this.progressById.delete(datasetId);
+        const delay = this.options.retryDelayMs ?? 2000;
+        this.logger.error(`dataset processor: dataset ${datasetId} failed, retrying`, e);
+        this.retryAt.set(datasetId, Date.now() + delay);
+        await this.claims.release(datasetId, e instanceof Error ? e.message : String(e)).catch((err) => this.logger.error('dataset processor: releasing a claim failed', err));
+        this.later(() => this.analyseRun.wake(), delay);
+      }
     }
   }
 
-  private async decide(entry: DatasetEntry): Promise<void> {
+  private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {
+    const datasetId = entry.upload.datasetId;
+    this.workers ??= DocumentWorkerPool.start({ pipeline: this.pipeline, size: this.options.workerThreads ?? os.availableParallelism() });
+    try {
+      return await analyseDataset(entry.upload, {
+        blobs: this.options.blobs,
+        pool: this.workers,
+        openSource: this.options.openSource,
+        batchDocuments: this.options.batchDocuments,
+        tmpDir: this.options.tmpDir,
+        // Stopping, or decided by another process meanwhile (its claim lapsed under it, say): the work is moot.
+        aborted: () => this.stopping || this.isDecided(datasetId),
+        onProgress: (p) => {
+          this.progressById.set(datasetId, p);
+          this.options.onProgress?.(datasetId, p);
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof DocumentBatchError)) throw e;
+      // processDocument itself failed: deterministic for this input, so retrying cannot help.
+      return { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
+    }
+  }
+
+  private async judgeDrain(): Promise<void> {
+    for (;;) {
+      if (this.stopping) return;
+      const next = this.log.nextUndecided();
+      if (!next) return;
+      const datasetId = next.upload.datasetId;
+      const analysis = this.analysed.get(datasetId);
+      // Not ours (or not analysed yet): its decision will come through the log.
+      if (!analysis) return;
+      this.judging = datasetId;
+      try {
+        await this.judge(next, analysis);
+      } catch (e) {
+        this.logger.error(`dataset processor: judging dataset ${datasetId} failed, retrying`, e);
+        this.later(() => this.judgeRun.wake(), this.options.retryDelayMs ?? 2000);
+        return;
+      } finally {
+        this.judging = undefined;
+        if (this.isDecided(datasetId)) await this.dropAnalysis(datasetId);
+      }
+    }
+  }
+
+  private async judge(entry: DatasetEntry, analysis: DatasetAnalysis): Promise<void> {
     const datasetId = entry.upload.datasetId;
     await this.pool.prepareFor(entry, this.log);
-    this.workers ??= DocumentWorkerPool.start({ pipeline: this.pipeline, size: this.options.workerThreads ?? os.availableParallelism() });
-    this.progressById.set(datasetId, { documentsDone: 0, bytesRead: 0, totalBytes: entry.upload.sizeBytes });
     let result: DatasetJobResult;
     try {
-      try {
-        result = await runDatasetJob(entry.upload, {
-          blobs: this.options.blobs,
-          pool: this.workers,
-          openSource: this.options.openSource,
-          pipeline: this.pipeline,
-          index: this.pool.index,
-          batchDocuments: this.options.batchDocuments,
-          tmpDir: this.options.tmpDir,
-          aborted: () => this.stopping,
-          onProgress: (p) => this.progressById.set(datasetId, p),
-        });
-      } catch (e) {
-        this.pool.rollback(datasetId);
-        if (!(e instanceof DocumentBatchError)) throw e;
-        // processDocument itself failed: deterministic for this input, so retrying cannot help.
-        result = { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
-      }
-      if (result.kind === 'unreadable') this.pool.rollback(datasetId);
-      const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
-        ...e,
-        metadata: { correlationId: entry.correlationId, causationId: entry.uploadEventId, actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 },
-      }));
-      let appended: number;
-      try {
-        appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision })).position;
-      } catch (e) {
-        this.pool.rollback(datasetId);
-        if (!(e instanceof WrongExpectedRevision)) throw e;
-        // Another process decided it first: follow the log to its decision.
-        await this.reached(await this.options.events.headPosition());
-        return;
-      }
-      if (result.kind === 'judged' && result.summary.documentsKept > 0) this.pool.markPresent(datasetId);
-      await this.reached(appended);
-    } finally {
-      this.progressById.delete(datasetId);
+      result = await judgeDataset(entry.upload, analysis, { blobs: this.options.blobs, pipeline: this.pipeline, index: this.pool.index, tmpDir: this.options.tmpDir });
+    } catch (e) {
+      this.pool.rollback(datasetId);
+      throw e;
     }
+    const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
+      ...e,
+      metadata: { correlationId: entry.correlationId, causationId: entry.uploadEventId, actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 },
+    }));
+    let appended: number;
+    try {
+      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision })).position;
+    } catch (e) {
+      this.pool.rollback(datasetId);
+      if (!(e instanceof WrongExpectedRevision)) throw e;
+      // Another process decided it first: follow the log to its decision.
+      await this.reached(await this.options.events.headPosition());
+      return;
+    }
+    if (result.kind === 'judged' && result.summary.documentsKept > 0) this.pool.markPresent(datasetId);
+    await this.reached(appended);
   }
 }

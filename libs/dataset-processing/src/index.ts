@@ -1,6 +1,7 @@
 export * from './dataset-events';
 export * from './dataset-log';
 export * from './dataset-report';
+export * from './dataset-analysis';
 export * from './dataset-job';
 export * from './dataset-processor';
 export * from './dedup-pool';
@@ -9,3 +10,7 @@ export { DocumentWorkerPool, DocumentBatchError, type DocumentWorkerPoolOptions 
 export { ManifestRootAccumulator } from './manifest-root.accumulator';
 export * from './dataset-reprocess';
 export * from './blob-document.source';
+export * from './dataset-claims.port';
+export * from './dataset-claims.factory';
+export { SqliteDatasetClaims, type SqliteDatasetClaimsOptions } from './sqlite-dataset-claims.adapter';
+export { EventStoreDbDatasetClaims, DATASET_WORKERS_GROUP, type EventStoreDbDatasetClaimsOptions } from './eventstoredb-dataset-claims.adapter';

@@ -1,0 +1,216 @@
+import { createReadStream, createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DocumentResult } from '@1tt/preprocessing';
+import type { DatasetUploadedData } from './dataset-events';
+import { DocumentBatchError, type DocumentWorkerPool } from './document-worker.pool';
+import { asSourceRejection, type DocumentSourceFactory, type SourceRejection } from './document-source';
+import type { BlobStore } from '@1tt/blob-store';
+
+export interface DatasetProgress {
+  documentsDone: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export class JobAbortedError extends Error {
+  override readonly name = 'JobAbortedError';
+}
+
+/**
+ * One document's processDocument result as a spill line (NDJSON array):
+ * kept → [1, exactHash, tokens, chars, signature base64 | null];
+ * removed → [0, reason, detail | null, block | null]. The cleaned text is not
+ * kept: the judge reads only hashes, signatures and token counts.
+ */
+type SpillRow = [1, string, number, number, string | null] | [0, string, string | null, string | null];
+
+function toRow(r: DocumentResult): SpillRow {
+  if (r.kept) {
+    const sig = r.signature ? Buffer.from(r.signature.buffer, r.signature.byteOffset, r.signature.byteLength).toString('base64') : null;
+    return [1, r.exactHash, r.tokens, r.chars, sig];
+  }
+  return [0, r.reason, r.detail ?? null, r.block ?? null];
+}
+
+function fromRow(row: SpillRow): DocumentResult {
+  if (row[0] === 1) {
+    let signature: Uint32Array | null = null;
+    if (row[4] !== null) {
+      const b = Buffer.from(row[4], 'base64');
+      signature = new Uint32Array(b.byteLength / 4);
+      new Uint8Array(signature.buffer).set(b);
+    }
+    return { kept: true, cleanedText: '', exactHash: row[1], tokens: row[2], chars: row[3], signature };
+  }
+  return { kept: false, reason: row[1], ...(row[2] !== null ? { detail: row[2] } : {}), ...(row[3] !== null ? { block: row[3] } : {}) };
+}
+
+/**
+ * The per-document results of an analysed upload, in upload order, on disk
+ * (a temporary file), so that a process can analyse datasets ahead of their
+ * turn with flat memory. Read back in chunks by the judge.
+ */
+export class AnalysisSpill {
+  private constructor(
+    readonly file: string,
+    private out: WriteStream | undefined,
+  ) {}
+
+  static async create(tmpDir = os.tmpdir()): Promise<AnalysisSpill> {
+    const dir = await fsp.mkdtemp(path.join(tmpDir, '1tt-analysis-'));
+    const file = path.join(dir, 'results.ndjson');
+    return new AnalysisSpill(file, createWriteStream(file));
+  }
+
+  write(results: readonly DocumentResult[]): Promise<void> {
+    if (!this.out) throw new Error('analysis spill is closed');
+    let text = '';
+    for (const r of results) text += JSON.stringify(toRow(r)) + '\n';
+    if (this.out.write(text)) return Promise.resolve();
+    return new Promise((resolve) => this.out!.once('drain', resolve));
+  }
+
+  async finish(): Promise<void> {
+    const out = this.out;
+    if (!out) return;
+    this.out = undefined;
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+
+  /** The results in upload order, `chunk` at a time. */
+  async *read(chunk = 512): AsyncGenerator<DocumentResult[]> {
+    const input = createReadStream(this.file);
+    const rl = createInterface({ input, crlfDelay: Infinity });
+    let batch: DocumentResult[] = [];
+    try {
+      for await (const line of rl) {
+        if (!line) continue;
+        batch.push(fromRow(JSON.parse(line) as SpillRow));
+        if (batch.length >= chunk) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      rl.close();
+      input.destroy();
+    }
+  }
+
+  async discard(): Promise<void> {
+    if (this.out) {
+      this.out.on('error', () => undefined);
+      this.out.destroy();
+      this.out = undefined;
+    }
+    await fsp.rm(path.dirname(this.file), { recursive: true, force: true });
+  }
+}
+
+/** What the ANALYSE phase produced: the results on disk, or why the whole file is refused. */
+export type DatasetAnalysis = { kind: 'analysed'; documentsIn: number; spill: AnalysisSpill } | { kind: 'unreadable'; rejection: SourceRejection };
+
+export interface AnalyseDeps {
+  blobs: BlobStore;
+  pool: DocumentWorkerPool;
+  openSource: DocumentSourceFactory;
+  /** Documents per worker message (default 128) and text per message (default 1 MiB of UTF-16 code units). */
+  batchDocuments?: number;
+  batchChars?: number;
+  tmpDir?: string;
+  /** Checked between batches; when it returns true the analysis stops with JobAbortedError. */
+  aborted?: () => boolean;
+  onProgress?: (p: DatasetProgress) => void;
+}
+
+interface Batch {
+  /** Pre-decided results (skipped records) by position; null where the worker's answer goes. */
+  slots: Array<DocumentResult | null>;
+  results: Promise<DocumentResult[]>;
+}
+
+/**
+ * ANALYSE: streams an upload's documents through the worker pool (many
+ * batches in flight, bounded, so memory stays flat) and spills the
+ * per-document results, in upload order, to a temporary file. Independent
+ * of the pool of earlier datasets, so it may run before the upload's turn.
+ *
+ * A processDocument failure (a bug, deterministic for that input) is thrown
+ * as DocumentBatchError; an unreadable file gives {kind: 'unreadable'}.
+ */
+export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseDeps): Promise<DatasetAnalysis> {
+  const { pool } = deps;
+  const batchDocuments = deps.batchDocuments ?? 128;
+  const batchChars = deps.batchChars ?? 1 << 20;
+  const maxInFlight = pool.size * 2 + 1;
+  const progress: DatasetProgress = { documentsDone: 0, bytesRead: 0, totalBytes: upload.sizeBytes };
+  const spill = await AnalysisSpill.create(deps.tmpDir);
+  const inFlight: Batch[] = [];
+  let documentsIn = 0;
+
+  const settle = async (b: Batch): Promise<void> => {
+    const answered = await b.results;
+    let k = 0;
+    const merged = b.slots.map((s) => s ?? answered[k++]);
+    await spill.write(merged);
+    progress.documentsDone += merged.length;
+    deps.onProgress?.({ ...progress });
+  };
+
+  let slots: Array<DocumentResult | null> = [];
+  let texts: string[] = [];
+  let chars = 0;
+  const submit = async (): Promise<void> => {
+    if (slots.length === 0) return;
+    const results = pool.process(texts);
+    // Settled in order below; a rejection here must not surface as unhandled meanwhile.
+    results.catch(() => undefined);
+    inFlight.push({ slots, results });
+    slots = [];
+    texts = [];
+    chars = 0;
+    while (inFlight.length >= maxInFlight) await settle(inFlight.shift()!);
+  };
+
+  try {
+    const source = await deps.openSource(upload, deps.blobs);
+    for await (const rec of source.records) {
+      if (deps.aborted?.()) throw new JobAbortedError(`processing of ${upload.datasetId} stopped`);
+      if (rec.index !== undefined && rec.index !== documentsIn) {
+        // The report and the manifest name documents by position: a gap or reordering would misname every later one.
+        throw new Error(`record ${rec.index} of ${upload.datasetId} arrived at position ${documentsIn}`);
+      }
+      documentsIn += 1;
+      if (rec.text === undefined) {
+        const reason = rec.skip ?? 'unreadable_record';
+        slots.push(rec.detail !== undefined ? { kept: false, reason, detail: rec.detail } : { kept: false, reason });
+      } else {
+        slots.push(null);
+        texts.push(rec.text);
+        chars += rec.text.length;
+      }
+      if (slots.length >= batchDocuments || chars >= batchChars) {
+        progress.bytesRead = source.progress.compressedBytesRead;
+        await submit();
+      }
+    }
+    await submit();
+    while (inFlight.length > 0) {
+      if (deps.aborted?.()) throw new JobAbortedError(`processing of ${upload.datasetId} stopped`);
+      await settle(inFlight.shift()!);
+    }
+    await spill.finish();
+    progress.bytesRead = source.progress.compressedBytesRead;
+    deps.onProgress?.({ ...progress });
+  } catch (e) {
+    await Promise.allSettled(inFlight.map((b) => b.results));
+    await spill.discard();
+    const rejection = e instanceof DocumentBatchError || e instanceof JobAbortedError ? undefined : asSourceRejection(e);
+    if (rejection) return { kind: 'unreadable', rejection };
+    throw e;
+  }
+  return { kind: 'analysed', documentsIn, spill };
+}
