@@ -51,6 +51,7 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
       tmpDir: config.dataDir,
       actor: 'system:dataset-processor',
       claims,
+      progressEveryMs: config.datasetProgressSeconds * 1000,
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
     this.processor.start();

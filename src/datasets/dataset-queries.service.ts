@@ -157,7 +157,8 @@ export class DatasetQueries {
       tokens: v.tokens,
       tokenizer: v.tokenizer,
       pipeline: v.pipeline,
-      progress: v.status === 'processing' ? (live ? this.progressOf(v.datasetId) : undefined) ?? { documentsDone: 0, bytesRead: 0, totalBytes: v.sizeBytes } : null,
+      // This process's own analysis when it does the work; otherwise what the analysing process last published.
+      progress: v.status === 'processing' ? ((live ? this.progressOf(v.datasetId) : undefined) ?? v.progress ?? { documentsDone: 0, bytesRead: 0, totalBytes: v.sizeBytes }) : null,
     };
     if (v.rejection) {
       out.rejectionReason = v.rejection.reason;

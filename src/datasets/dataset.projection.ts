@@ -1,10 +1,14 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import type {
-  DatasetEvent,
-  DatasetKind,
-  DatasetPreprocessedData,
-  DatasetTokensCountedData,
-  DatasetUploadedData,
+import {
+  DATASET_PROGRESS_REPORTED,
+  DATASET_PROGRESS_STREAM_PREFIX,
+  type DatasetProgress,
+  type DatasetProgressReported,
+  type DatasetEvent,
+  type DatasetKind,
+  type DatasetPreprocessedData,
+  type DatasetTokensCountedData,
+  type DatasetUploadedData,
 } from '@1tt/dataset-processing';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
 
@@ -39,6 +43,8 @@ export interface DatasetView extends Record<string, unknown> {
   rejection: { reason: string; detail?: string } | null;
   decidedAt: string | null;
   withdrawnAt: string | null;
+  /** The latest DatasetProgressReported while processing (published by whichever process analyses it); absent in older documents. */
+  progress?: DatasetProgress | null;
 }
 
 /**
@@ -50,8 +56,19 @@ export const datasetProjection: Projection = {
   name: 'datasets',
   version: 1,
   collections: [{ name: DATASETS_COLLECTION, indexes: ['contributorId', 'sha256', 'status', 'kind', 'uploadPosition'] }],
-  handles: ['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
+  handles: ['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn', DATASET_PROGRESS_REPORTED],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
+    if (event.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
+      if (event.type !== DATASET_PROGRESS_REPORTED) return;
+      const p = (event as unknown as DatasetProgressReported).data;
+      const current = await tx.get<DatasetView>(DATASETS_COLLECTION, p.datasetId);
+      // A report that arrives after the decision (appends race) must not resurrect progress.
+      if (!current || current.status !== 'processing') return;
+      const known = current.progress;
+      if (known && known.documentsDone > p.documentsDone) return;
+      tx.put(DATASETS_COLLECTION, p.datasetId, { ...current, progress: { documentsDone: p.documentsDone, bytesRead: p.bytesRead, totalBytes: p.totalBytes } });
+      return;
+    }
     if (!event.streamName.startsWith('dataset-')) return;
     const e = event as unknown as DatasetEvent;
     if (e.type === 'DatasetUploaded') {

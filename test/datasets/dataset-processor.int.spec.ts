@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, datasetStream, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DATASET_PROGRESS_STREAM_PREFIX, DatasetProcessor, datasetStream, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
@@ -85,7 +85,8 @@ async function decision(w: World, datasetId: string): Promise<Record<string, Rec
 
 async function allDecisions(w: World): Promise<Array<Pick<RecordedEvent, 'streamName' | 'type' | 'data'>>> {
   const out = [];
-  for await (const e of w.events.readAll()) out.push({ streamName: e.streamName, type: e.type, data: timeless(e.data) });
+  // Progress reports depend on how long the analysis took: not part of the decision.
+  for await (const e of w.events.readAll()) if (!e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) out.push({ streamName: e.streamName, type: e.type, data: timeless(e.data) });
   return out;
 }
 

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     tmpDir: config.dataDir,
     workerThreads: config.workerThreads,
     claims,
+    progressEveryMs: config.datasetProgressSeconds * 1000,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });

@@ -8,6 +8,7 @@ export interface WorkerConfig {
   blobStoreUrl: string;
   workerThreads: number;
   datasetClaimLeaseSeconds: number;
+  datasetProgressSeconds: number;
 }
 
 /**
@@ -24,5 +25,6 @@ export function workerConfig(env: EnvRecord): WorkerConfig {
     blobStoreUrl: c.blobStore.url,
     workerThreads: c.workerThreads,
     datasetClaimLeaseSeconds: c.datasetClaimLeaseSeconds,
+    datasetProgressSeconds: c.datasetProgressSeconds,
   };
 }

@@ -54,6 +54,12 @@ export interface AppConfig {
    * subscription redelivers). Default 30.
    */
   datasetClaimLeaseSeconds: number;
+  /**
+   * DATASET_PROGRESS_SECONDS: how often the process analysing a dataset
+   * publishes its progress (a DatasetProgressReported event), so an API
+   * process sees the progress of work done by apps/worker. Default 3.
+   */
+  datasetProgressSeconds: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -163,6 +169,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const workerThreads = int('WORKER_THREADS', Math.max(1, cpuCount), 1, 256, 'an integer from 1 to 256');
   const processDatasets = bool('PROCESS_DATASETS', true);
   const datasetClaimLeaseSeconds = int('DATASET_CLAIM_LEASE_SECONDS', 30, 2, 86400, 'a whole number of seconds from 2 to 86400');
+  const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
 
@@ -196,6 +203,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     workerThreads,
     processDatasets,
     datasetClaimLeaseSeconds,
+    datasetProgressSeconds,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,

@@ -91,10 +91,13 @@ describe('loadConfig', () => {
     for (const off of ['false', 'FALSE', '0', 'no', 'off']) expect(loadConfig({ PROCESS_DATASETS: off }, { cwd }).processDatasets).toBe(false);
     for (const on of ['true', '1', 'Yes', 'on']) expect(loadConfig({ PROCESS_DATASETS: on }, { cwd }).processDatasets).toBe(true);
     expect(loadConfig({ DATASET_CLAIM_LEASE_SECONDS: '5' }, { cwd }).datasetClaimLeaseSeconds).toBe(5);
+    expect(loadConfig({}, { cwd }).datasetProgressSeconds).toBe(3);
+    expect(loadConfig({ DATASET_PROGRESS_SECONDS: '1' }, { cwd }).datasetProgressSeconds).toBe(1);
   });
 
   it('refuses a PROCESS_DATASETS that is not a boolean and a lease under 2 s, naming what is allowed', () => {
-    const issues = issuesOf({ PROCESS_DATASETS: 'never', DATASET_CLAIM_LEASE_SECONDS: '1' });
+    const issues = issuesOf({ PROCESS_DATASETS: 'never', DATASET_CLAIM_LEASE_SECONDS: '1', DATASET_PROGRESS_SECONDS: '0' });
+    expect(issues.DATASET_PROGRESS_SECONDS).toMatch(/from 1 to 3600/);
     expect(issues.PROCESS_DATASETS).toMatch(/"never" is not allowed; use true or false/);
     expect(issues.DATASET_CLAIM_LEASE_SECONDS).toMatch(/from 2 to 86400/);
   });

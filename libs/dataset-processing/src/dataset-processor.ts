@@ -8,6 +8,7 @@ import { analyseDataset, JobAbortedError, type DatasetAnalysis, type DatasetProg
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
+import { DatasetProgressPublisher } from './dataset-progress';
 import { DedupPool } from './dedup-pool';
 import { DocumentBatchError, DocumentWorkerPool } from './document-worker.pool';
 import type { DocumentSourceFactory } from './document-source';
@@ -38,8 +39,13 @@ export interface DatasetProcessorOptions {
   claims?: DatasetClaims;
   /** Claimed datasets analysed ahead of their turn, their results waiting on disk. Default 2. */
   analyseAhead?: number;
-  /** Progress of each dataset this process analyses (e.g. to publish it for other processes). */
-  onProgress?: (datasetId: string, progress: DatasetProgress) => void;
+  /**
+   * Publish the progress of each dataset this process analyses as
+   * DatasetProgressReported events (stream datasetprogress-<id>), at most
+   * once per this many ms, so other processes (an API process when workers
+   * do the work) can show it. Default 3000; false: in memory only.
+   */
+  progressEveryMs?: number | false;
 }
 
 /**
@@ -162,6 +168,7 @@ export class DatasetProcessor {
   private readonly progressById = new Map<string, DatasetProgress>();
   private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
   private readonly logger: ProcessorLogger;
+  private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(() => this.analyseDrain(), () => this.stopping);
   private readonly judgeRun = new SingleFlight(() => this.judgeDrain(), () => this.stopping);
 
@@ -170,6 +177,14 @@ export class DatasetProcessor {
     this.pool = new DedupPool(options.blobs, this.pipeline);
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
     this.claims = options.claims ?? new EveryDatasetClaims();
+    if (options.progressEveryMs !== false) {
+      this.progressPublisher = new DatasetProgressPublisher({
+        events: options.events,
+        actor: options.actor ?? 'system:dataset-processor',
+        intervalMs: options.progressEveryMs,
+        logError: (m, e) => this.logger.error(m, e),
+      });
+    }
   }
 
   start(): void {
@@ -218,6 +233,7 @@ export class DatasetProcessor {
     await this.claims.stop().catch((e) => this.logger.error('dataset processor: stopping claims failed', e));
     await this.workers?.close();
     this.workers = undefined;
+    await this.progressPublisher?.flush();
     for (const id of [...this.analysed.keys()]) await this.dropAnalysis(id);
     this.releaseAllWaiters();
   }
@@ -351,13 +367,15 @@ export class DatasetProcessor {
         aborted: () => this.stopping || this.isDecided(datasetId),
         onProgress: (p) => {
           this.progressById.set(datasetId, p);
-          this.options.onProgress?.(datasetId, p);
+          this.progressPublisher?.report(datasetId, p);
         },
       });
     } catch (e) {
       if (!(e instanceof DocumentBatchError)) throw e;
       // processDocument itself failed: deterministic for this input, so retrying cannot help.
       return { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
+    } finally {
+      this.progressPublisher?.forget(datasetId);
     }
   }
 

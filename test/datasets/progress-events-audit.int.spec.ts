@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { LocalBlobStore } from '@1tt/blob-store';
+import { DATASET_PROGRESS_REPORTED, DatasetProcessor, datasetProgressStream, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { createEventStore } from '@1tt/event-store';
+import { runCli } from '../../apps/cli/src/cli-program';
+import { blankLineTextSource } from './dataset-text-source';
+
+jest.setTimeout(120_000);
+
+const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
+
+async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => (out += b));
+  stderr.on('data', (b: Buffer) => (err += b));
+  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
+  return { code, stdout: out, stderr: err };
+}
+
+describe('DatasetProgressReported in the log: the audit tools take it in their stride', () => {
+  it('export, verify and replay a log holding progress events next to the decisions', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-progress-audit-'));
+    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
+    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    try {
+      for (const [id, text] of [
+        ['a', [doc('GPL-2'), doc('LGPL-2.1'), doc('Apache-2.0')].join('\n\n')],
+        ['b', [doc('GPL-3'), doc('GPL-2'), doc('MPL-2.0')].join('\n\n')],
+      ]) {
+        const put = await blobs.putBuffer(text);
+        const data: DatasetUploadedData = { datasetId: id, kind: 'contribution', contributorId: 'alice', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+        await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      }
+      // progressEveryMs 0: a report after every batch of one document.
+      const processor = new DatasetProcessor({ events, blobs, openSource: blankLineTextSource, workerThreads: 1, batchDocuments: 1, progressEveryMs: 0 });
+      processor.start();
+      await processor.idleAfter(await events.headPosition());
+      await processor.stop();
+      const progress = await events.readStream(datasetProgressStream('a'));
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((e) => e.type === DATASET_PROGRESS_REPORTED)).toBe(true);
+      expect((await events.readStream(datasetStream('a'))).map((e) => e.type)).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
+      await events.close();
+
+      const env = { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}` };
+      const file = path.join(dir, 'log.ndjson');
+      const exported = await cli(env, 'audit', 'export', '--out', file);
+      expect(exported.stderr).toMatch(/exported \d+ events/);
+      expect(exported.code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain(DATASET_PROGRESS_REPORTED);
+
+      const verified = await cli(env, 'audit', 'verify', file, '--json');
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout).problems).toEqual([]);
+
+      const replayed = await cli(env, 'audit', 'replay', file, '--at-position', '1000000', '--json');
+      expect(replayed.stderr).toBe('');
+      expect(replayed.code).toBe(0);
+      expect(replayed.stdout).toContain('alice');
+    } finally {
+      await events.close().catch(() => undefined);
+      await blobs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
