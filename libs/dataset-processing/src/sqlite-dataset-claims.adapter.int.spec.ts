@@ -49,8 +49,11 @@ describe('SqliteDatasetClaims (two holders on one claims file, a hand-driven clo
 
   it('never hands out a decided dataset again, and hands back released and stopped claims at once', async () => {
     expect(await a.tryClaim('d1')).toBe(true);
+    // b never asked for d1: a decision it merely reads in the log costs no write.
     await b.decided('d1');
     clock += 1e9;
+    expect(await b.tryClaim('d1')).toBe(true);
+    await b.decided('d1');
     expect(await b.tryClaim('d1')).toBe(false);
     expect(await a.tryClaim('d1')).toBe(false);
 

@@ -47,6 +47,8 @@ export class SqliteDatasetClaims extends DatasetClaims {
   private readonly now: () => number;
   private db?: Database.Database;
   private readonly held = new Set<string>();
+  /** Datasets this process tried to claim and has not yet seen decided. */
+  private readonly asked = new Set<string>();
   private renewTimer?: NodeJS.Timeout;
   private context?: ClaimsContext;
 
@@ -73,6 +75,7 @@ export class SqliteDatasetClaims extends DatasetClaims {
 
   async tryClaim(datasetId: string): Promise<boolean> {
     const db = this.open();
+    this.asked.add(datasetId);
     const now = this.now();
     const r = db
       .prepare(
@@ -102,9 +105,10 @@ export class SqliteDatasetClaims extends DatasetClaims {
   }
 
   async decided(datasetId: string): Promise<void> {
-    if (!this.db) return;
-    // Whoever sees the decision first closes the row, so no process takes the dataset on a stale view of the log.
-    this.db.prepare(`INSERT INTO dataset_claims (dataset_id, owner, expires_at, claimed_at) VALUES (?, ?, ${DECIDED}, ?) ON CONFLICT(dataset_id) DO UPDATE SET expires_at = ${DECIDED}`).run(datasetId, this.owner, this.now());
+    // Only datasets this process asked for: a process catching up with a long log must not write a row per old dataset.
+    if (!this.db || !this.asked.delete(datasetId)) return;
+    // Whoever sees the decision first closes the row, so no process takes the dataset again on a stale view of the log.
+    this.db.prepare(`UPDATE dataset_claims SET expires_at = ${DECIDED} WHERE dataset_id = ?`).run(datasetId);
     this.held.delete(datasetId);
   }
 
