@@ -189,19 +189,7 @@ export class DatasetProcessor {
 
   start(): void {
     this.stopping = false;
-    this.claimsReady = this.claims
-      .start({
-        wake: () => this.analyseRun.wake(),
-        isDecided: (id) => this.isDecided(id),
-        logError: (m, e) => this.logger.error(m, e),
-      })
-      .then(
-        () => true,
-        (e) => {
-          this.logger.error(`dataset processor: claims (${this.claims.description}) failed to start; this process analyses nothing`, e);
-          return false;
-        },
-      );
+    this.claimsReady = this.startClaims();
     this.subscription = this.options.events.subscribeToAll({
       checkpoint: this.log.lastPosition,
       handler: (events: RecordedEvent[]) => {
@@ -218,6 +206,28 @@ export class DatasetProcessor {
     this.subscription.done.catch((e) => {
       if (!this.stopping) this.logger.error('dataset processor: log subscription failed', e);
     });
+  }
+
+  private startClaims(): Promise<boolean> {
+    return this.claims
+      .start({
+        wake: () => this.analyseRun.wake(),
+        isDecided: (id) => this.isDecided(id),
+        logError: (m, e) => this.logger.error(m, e),
+      })
+      .then(
+        () => true,
+        (e) => {
+          // E.g. EventStoreDB unreachable for the persistent subscription: try again, analysing nothing meanwhile.
+          const delay = this.options.retryDelayMs ?? 2000;
+          this.logger.error(`dataset processor: claims (${this.claims.description}) failed to start; retrying in ${delay} ms`, e);
+          this.later(() => {
+            this.claimsReady = this.startClaims();
+            this.analyseRun.wake();
+          }, delay);
+          return false;
+        },
+      );
   }
 
   async stop(): Promise<void> {
