@@ -1,4 +1,4 @@
-import { wordRuns } from './char-classes';
+import { WORD, bmpClassOf, classAt, isSurrogate } from './char-classes';
 
 /**
  * MinHash over word shingles, deterministic on every platform.
@@ -25,15 +25,6 @@ export interface MinHashOptions {
   seed: number;
 }
 
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -68,35 +59,137 @@ function permutations(numPerm: number, seed: number): { a: Uint32Array; b: Uint3
   return p;
 }
 
+/** Word hashes, then shingle hashes, of the last text: scratch reused across documents. */
+let wordHashes = new Int32Array(1024);
+let shingleScratch = new Int32Array(1024);
+
+/**
+ * Shingle hashes of a text, in order, repeats included (a repeat cannot change
+ * a minimum), in shingleScratch[0, count). The words are the runs of WORD
+ * code points of the lowercased text, hashed with FNV-1a as they are scanned
+ * (no substring per word).
+ */
+function scanShingles(text: string, shingle: number, seed: number): number {
+  const t = text.toLowerCase();
+  const len = t.length;
+  let words = 0;
+  let h = 0;
+  let inWord = false;
+  for (let i = 0; i < len; i++) {
+    const c = t.charCodeAt(i);
+    let cls: number;
+    let width = 1;
+    if (!isSurrogate(c)) cls = bmpClassOf(c);
+    else ({ cls, width } = classAt(t, i));
+    if (cls === WORD) {
+      if (!inWord) {
+        inWord = true;
+        h = 0x811c9dc5;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+      if (width === 2) {
+        h = Math.imul(h ^ t.charCodeAt(i + 1), 0x01000193);
+        i += 1;
+      }
+    } else {
+      if (inWord) {
+        if (words === wordHashes.length) wordHashes = grow(wordHashes);
+        wordHashes[words++] = h;
+        inWord = false;
+      }
+      i += width - 1;
+    }
+  }
+  if (inWord) {
+    if (words === wordHashes.length) wordHashes = grow(wordHashes);
+    wordHashes[words++] = h;
+  }
+  if (words === 0) return 0;
+  const n = Math.min(shingle, words);
+  const count = words - n + 1;
+  if (shingleScratch.length < count) shingleScratch = new Int32Array(Math.max(count, shingleScratch.length * 2));
+  const wh = wordHashes;
+  for (let i = 0; i < count; i++) {
+    let x = seed | 0;
+    for (let k = 0; k < n; k++) {
+      x = Math.imul(x ^ wh[i + k], 0x5bd1e995);
+      x ^= x >>> 15;
+    }
+    shingleScratch[i] = fmix32(x ^ n);
+  }
+  return count;
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Distinct shingle hashes of a text (exposed for tests: exact Jaccard). */
 export function shingleHashes(text: string, shingle: number, seed: number): Set<number> {
-  const words = wordRuns(text.toLowerCase());
+  const count = scanShingles(text, shingle, seed);
   const hashes = new Set<number>();
-  if (words.length === 0) return hashes;
-  const wh = words.map(fnv1a);
-  const n = Math.min(shingle, wh.length);
-  for (let i = 0; i + n <= wh.length; i++) {
-    let h = seed >>> 0;
-    for (let k = 0; k < n; k++) {
-      h = Math.imul(h ^ wh[i + k], 0x5bd1e995);
-      h ^= h >>> 15;
-    }
-    hashes.add(fmix32(h ^ n));
-  }
+  for (let i = 0; i < count; i++) hashes.add(shingleScratch[i] >>> 0);
   return hashes;
 }
 
+/*
+ * Minima are taken on signed 32-bit values with the sign bit flipped (same
+ * order as unsigned), so V8 keeps every value a small integer; four
+ * permutations per pass over the shingles read each shingle once for four.
+ */
 export function minhashSignature(text: string, o: MinHashOptions): Uint32Array | null {
-  const shingles = shingleHashes(text, o.shingle, o.seed);
-  if (shingles.size === 0) return null;
+  const count = scanShingles(text, o.shingle, o.seed);
+  if (count === 0) return null;
+  const xs = shingleScratch;
   const { a, b } = permutations(o.numPerm, o.seed);
-  const sig = new Uint32Array(o.numPerm).fill(0xffffffff);
-  for (const x of shingles) {
-    for (let i = 0; i < o.numPerm; i++) {
-      const m = (Math.imul(x, a[i]) + b[i]) | 0;
-      const v = (m ^ (m >>> 16)) >>> 0;
-      if (v < sig[i]) sig[i] = v;
+  const sig = new Uint32Array(o.numPerm);
+  const FLIP = -0x80000000;
+  let i = 0;
+  for (; i + 4 <= o.numPerm; i += 4) {
+    const a0 = a[i] | 0;
+    const a1 = a[i + 1] | 0;
+    const a2 = a[i + 2] | 0;
+    const a3 = a[i + 3] | 0;
+    const b0 = b[i] | 0;
+    const b1 = b[i + 1] | 0;
+    const b2 = b[i + 2] | 0;
+    const b3 = b[i + 3] | 0;
+    let m0 = 0x7fffffff;
+    let m1 = 0x7fffffff;
+    let m2 = 0x7fffffff;
+    let m3 = 0x7fffffff;
+    for (let j = 0; j < count; j++) {
+      const x = xs[j];
+      let v = (Math.imul(x, a0) + b0) | 0;
+      v = v ^ (v >>> 16) ^ FLIP;
+      if (v < m0) m0 = v;
+      v = (Math.imul(x, a1) + b1) | 0;
+      v = v ^ (v >>> 16) ^ FLIP;
+      if (v < m1) m1 = v;
+      v = (Math.imul(x, a2) + b2) | 0;
+      v = v ^ (v >>> 16) ^ FLIP;
+      if (v < m2) m2 = v;
+      v = (Math.imul(x, a3) + b3) | 0;
+      v = v ^ (v >>> 16) ^ FLIP;
+      if (v < m3) m3 = v;
     }
+    sig[i] = m0 ^ FLIP;
+    sig[i + 1] = m1 ^ FLIP;
+    sig[i + 2] = m2 ^ FLIP;
+    sig[i + 3] = m3 ^ FLIP;
+  }
+  for (; i < o.numPerm; i++) {
+    const ai = a[i] | 0;
+    const bi = b[i] | 0;
+    let m = 0x7fffffff;
+    for (let j = 0; j < count; j++) {
+      let v = (Math.imul(xs[j], ai) + bi) | 0;
+      v = v ^ (v >>> 16) ^ FLIP;
+      if (v < m) m = v;
+    }
+    sig[i] = m ^ FLIP;
   }
   return sig;
 }
