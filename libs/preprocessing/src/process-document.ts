@@ -46,7 +46,9 @@ export type DocumentResult = KeptDocument | RemovedDocument;
  * whose shingles ignore punctuation.
  */
 export function exactHashOf(cleanedText: string): string {
-  return sha256Hex(cleanedText.toLowerCase().replace(/\s+/g, ' ').trim());
+  // Same as .replace(/\s+/g, ' '): a lone " " is left as it is instead of
+  // being matched and replaced once per word.
+  return sha256Hex(cleanedText.toLowerCase().replace(/\s{2,}|[^\S ]/g, ' ').trim());
 }
 
 /**

@@ -12,7 +12,10 @@ export interface NormaliseWhitespaceOptions {
   unwrap_lines: boolean;
 }
 
-const SPACES = /[\t\v\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+/g;
+// Runs of horizontal spaces become one " ". A lone " " is already that, so
+// only longer runs and lone other spaces are matched (one match per word
+// otherwise); they never span a line break, so the whole text is done at once.
+const SPACE_RUNS = /[\t\v\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]{2,}|[\t\v\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 const LIST_ITEM = /^(?:[-*•‣◦▪–—]|\d{1,3}[.)]|[a-zA-Z][.)])\s/;
 
 export const normaliseWhitespaceBlock: Block<NormaliseWhitespaceOptions> = {
@@ -26,8 +29,9 @@ export const normaliseWhitespaceBlock: Block<NormaliseWhitespaceOptions> = {
   apply(doc, options) {
     let lines = doc.text
       .replace(/\r\n?|[\u2028\u2029\x85]/g, '\n')
+      .replace(SPACE_RUNS, ' ')
       .split('\n')
-      .map((line) => line.replace(SPACES, ' ').trim());
+      .map((line) => line.trim());
     if (options.unwrap_lines) {
       const joined: string[] = [];
       for (const line of lines) {
