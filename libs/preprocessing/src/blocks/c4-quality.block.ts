@@ -1,5 +1,6 @@
 import { type Block, removed } from '../block';
 import { resolveBlockOptions } from '../block-options';
+import { SPACE, bmpClassOf } from '../char-classes';
 import { countSentences, splitLines } from '../english-text';
 
 /**
@@ -19,6 +20,28 @@ import { countSentences, splitLines } from '../english-text';
 export const C4_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
 const CITATION = /\[\d*]|\[edit]|\[citation needed]/g;
 const END_PUNCTUATION = ['.', '?', '!', '"', "'"];
+
+/** Number and longest length of a line's whitespace-separated words (line.split(/\s+/) without empties), in one scan. */
+function lineWords(line: string): { count: number; longest: number } {
+  let count = 0;
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < line.length; i++) {
+    // Surrogates are never whitespace; the table classes them so.
+    if (bmpClassOf(line.charCodeAt(i)) === SPACE) {
+      if (run > 0) {
+        count += 1;
+        if (run > longest) longest = run;
+        run = 0;
+      }
+    } else run += 1;
+  }
+  if (run > 0) {
+    count += 1;
+    if (run > longest) longest = run;
+  }
+  return { count, longest };
+}
 
 export interface C4QualityOptions {
   remove_citations: boolean;
@@ -70,11 +93,11 @@ export const c4QualityBlock: Block<C4QualityOptions> = {
     const kept: string[] = [];
     for (const raw of splitLines(doc.text)) {
       let line = raw.trim();
-      const words = line.split(/\s+/).filter((w) => w !== '');
-      if (o.max_word_length !== null && words.some((w) => w.length > o.max_word_length!)) continue;
+      const words = lineWords(line);
+      if (o.max_word_length !== null && words.longest > o.max_word_length) continue;
       if (o.remove_citations) line = line.replace(CITATION, '');
       if (o.filter_no_terminal_punct && (!END_PUNCTUATION.some((p) => line.endsWith(p)) || line.endsWith('...'))) continue;
-      if (o.min_words_per_line !== null && words.length < o.min_words_per_line) continue;
+      if (o.min_words_per_line !== null && words.count < o.min_words_per_line) continue;
       const lower = line.toLowerCase();
       if (o.filter_lorem_ipsum && lower.includes('lorem ipsum')) return removed('c4:lorem_ipsum', 'contains "lorem ipsum"');
       if (o.filter_javascript && lower.includes('javascript')) continue;

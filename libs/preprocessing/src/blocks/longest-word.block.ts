@@ -1,6 +1,11 @@
 import { type Block, removed } from '../block';
 import { resolveBlockOptions } from '../block-options';
 
+// ASCII whitespace plus the Unicode spaces normalise-whitespace folds, by table.
+const BREAKS = new Uint8Array(0x3001);
+for (const c of [32, 9, 10, 11, 12, 13, 0xa0, 0x3000, 0x2028, 0x2029]) BREAKS[c] = 1;
+for (let c = 0x2000; c <= 0x200a; c++) BREAKS[c] = 1;
+
 export interface LongestWordOptions {
   max_word_chars: number;
 }
@@ -28,8 +33,7 @@ export const longestWordBlock: Block<LongestWordOptions> = {
     let longest = 0;
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
-      // ASCII whitespace plus the Unicode spaces normalise-whitespace folds.
-      if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029) {
+      if (c <= 0x3000 && BREAKS[c] === 1) {
         run = 0;
       } else if (++run > longest) {
         longest = run;
