@@ -46,7 +46,6 @@ const HAS_SIGNATURE = 2;
 /** The exact hash is not 64 lowercase hex digits (kept as a string, see oddHashes). */
 const ODD_HASH = 4;
 const HASH_BYTES = 32;
-const MIN_ENTRIES = 256;
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -96,27 +95,76 @@ function sameRows(a: Uint32Array, at: number, b: Uint32Array, bt: number, rows: 
   return true;
 }
 
+function hashStart(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
 function powerOfTwoAtLeast(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;
 }
 
-function grown<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
+/**
+ * Entries live in pages of PAGE_ENTRIES (the first page grows by doubling up to
+ * that): adding never copies the whole index (no moment with two copies of
+ * it in memory) and at most one page is unused.
+ */
+const PAGE_BITS = 10;
+const PAGE_ENTRIES = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ENTRIES - 1;
+const FIRST_PAGE_ENTRIES = 64;
+
+interface Page {
+  readonly capacity: number;
+  /** signatures[i·numPerm …]: entry i's signature. */
+  readonly signatures: Uint32Array;
+  /** hashes[i·32 …]: entry i's exact hash, binary. */
+  readonly hashes: Uint8Array;
+  /** lshNext[i·bands + b]: the next node in the bucket chain of entry i's band b. */
+  readonly lshNext: Int32Array;
+  /** The previous entry with the same exact hash, or NONE. */
+  readonly exactPrev: Int32Array;
+  readonly documentIndex: Float64Array;
+  readonly datasetOf: Int32Array;
+  readonly ownerOf: Int32Array;
+  readonly flags: Uint8Array;
+}
+
+function newPage(capacity: number, numPerm: number, bands: number, from?: Page): Page {
+  const page: Page = {
+    capacity,
+    signatures: new Uint32Array(capacity * numPerm),
+    hashes: new Uint8Array(capacity * HASH_BYTES),
+    lshNext: new Int32Array(capacity * bands),
+    exactPrev: new Int32Array(capacity),
+    documentIndex: new Float64Array(capacity),
+    datasetOf: new Int32Array(capacity),
+    ownerOf: new Int32Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+  if (from) {
+    page.signatures.set(from.signatures);
+    page.hashes.set(from.hashes);
+    page.lshNext.set(from.lshNext);
+    page.exactPrev.set(from.exactPrev);
+    page.documentIndex.set(from.documentIndex);
+    page.datasetOf.set(from.datasetOf);
+    page.ownerOf.set(from.ownerOf);
+    page.flags.set(from.flags);
+  }
+  return page;
 }
 
 /**
- * Compact in-memory index: a few hundred bytes per document, most of it the
- * MinHash signature itself (numPerm × 4 bytes), instead of several KB of
- * objects and strings.
+ * Compact in-memory index: under 1 KB per document, most of it the MinHash
+ * signature itself (numPerm × 4 bytes), instead of several KB of objects and
+ * strings.
  *
- * Layout, entry e (0, 1, 2 … in insertion order, which is the tie-break order):
- * - signatures[e·numPerm …]: the signature; exact hashes: hashes[e·32 …] (binary);
- * - documentIndex/dataset/owner per entry, dataset and owner as numbers into
- *   interned tables; flags (alive, has signature, odd hash);
+ * Layout, entry e (0, 1, 2 … in insertion order, which is the tie-break order)
+ * at pages[e >> PAGE_BITS], slot e & PAGE_MASK:
+ * - its signature and its exact hash (32 bytes); documentIndex; dataset and
+ *   owner as numbers into interned tables; flags (alive, has signature, odd hash);
  * - exact lookup: open addressing (exactSlots) on the hash's first 4 bytes,
  *   holding the latest entry of each distinct hash; exactPrev chains to the
  *   earlier ones (so the earliest alive one is the last alive on the chain);
@@ -125,26 +173,17 @@ function grown<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a
  *   is a candidate only if its stored rows equal the query's, so the answers are
  *   those of exact band keys, whatever the hash collides on.
  * removeDataset clears the alive flag; once over half the entries are dead the
- * arrays are rebuilt from the live ones (same order, so the same answers).
+ * pages are rebuilt from the live ones (same order, so the same answers).
  */
 export class InMemoryDedupIndex extends DedupIndex {
   private readonly numPerm: number;
   private readonly bands: number;
   private readonly rows: number;
 
-  private capacity = 0;
+  private pages: Page[] = [];
   /** Entries stored, dead ones included. */
   private total = 0;
   private live = 0;
-
-  private signatures = new Uint32Array(0);
-  private hashes = new Uint8Array(0);
-  private documentIndex = new Float64Array(0);
-  private datasetOf = new Int32Array(0);
-  private ownerOf = new Int32Array(0);
-  private flags = new Uint8Array(0);
-  private exactPrev = new Int32Array(0);
-  private lshNext = new Int32Array(0);
 
   private exactSlots = new Int32Array(0);
   private exactDistinct = 0;
@@ -184,32 +223,42 @@ export class InMemoryDedupIndex extends DedupIndex {
       e = this.oddLatest.get(exactHash) ?? NONE;
     }
     let earliest = NONE;
-    for (; e !== NONE; e = this.exactPrev[e]) if (this.flags[e] & ALIVE) earliest = e;
+    while (e !== NONE) {
+      const page = this.pages[e >>> PAGE_BITS];
+      const i = e & PAGE_MASK;
+      if (page.flags[i] & ALIVE) earliest = e;
+      e = page.exactPrev[i];
+    }
     return earliest === NONE ? undefined : this.entryAt(earliest);
   }
 
   findNear(signature: Uint32Array, threshold: number): NearMatch | undefined {
     if (!this.near) return undefined;
     this.checkShape(signature);
-    const { bands, rows, numPerm, signatures: sigs, flags, lshNext, buckets } = this;
+    const { bands, rows, numPerm, pages, buckets } = this;
     const mask = buckets.length - 1;
     if (mask < 0) return undefined;
     let best = NONE;
     let bestSame = -1;
     for (let b = 0; b < bands; b++) {
       const qt = b * rows;
-      for (let node = buckets[bandHash(signature, qt, b, rows) & mask]; node !== NONE; node = lshNext[node]) {
-        if (node % bands !== b) continue;
-        const e = (node - b) / bands;
-        if (!(flags[e] & ALIVE)) continue;
-        const base = e * numPerm;
+      let node = buckets[bandHash(signature, qt, b, rows) & mask];
+      while (node !== NONE) {
+        const nodeBand = node % bands;
+        const e = (node - nodeBand) / bands;
+        const page = pages[e >>> PAGE_BITS];
+        const i = e & PAGE_MASK;
+        node = page.lshNext[i * bands + nodeBand];
+        if (nodeBand !== b || !(page.flags[i] & ALIVE)) continue;
+        const sigs = page.signatures;
+        const base = i * numPerm;
         if (!sameRows(sigs, base + qt, signature, qt, rows)) continue;
         // Sharing an earlier band too: already judged in that band's bucket.
         let seen = false;
         for (let b2 = 0; b2 < b && !seen; b2++) seen = sameRows(sigs, base + b2 * rows, signature, b2 * rows, rows);
         if (seen) continue;
         let same = 0;
-        for (let i = 0; i < numPerm; i++) if (sigs[base + i] === signature[i]) same += 1;
+        for (let k = 0; k < numPerm; k++) if (sigs[base + k] === signature[k]) same += 1;
         if (same / numPerm < threshold) continue;
         if (same > bestSame || (same === bestSame && e < best)) {
           best = e;
@@ -234,7 +283,7 @@ export class InMemoryDedupIndex extends DedupIndex {
     const d = this.datasetNumber.get(datasetId);
     if (d === undefined || this.datasetLive[d] === 0) return 0;
     const gone = this.datasetLive[d];
-    for (let e = 0; e < this.total; e++) if (this.datasetOf[e] === d) this.flags[e] &= ~ALIVE;
+    for (const page of this.pages) for (let i = 0; i < page.capacity; i++) if (page.datasetOf[i] === d) page.flags[i] &= ~ALIVE;
     this.datasetLive[d] = 0;
     this.live -= gone;
     if (2 * (this.total - this.live) > this.total) this.compact();
@@ -244,7 +293,7 @@ export class InMemoryDedupIndex extends DedupIndex {
   snapshot(): DedupIndexSnapshot {
     const entries: DedupIndexSnapshot['entries'] = [];
     for (let e = 0; e < this.total; e++) {
-      if (!(this.flags[e] & ALIVE)) continue;
+      if (!(this.pages[e >>> PAGE_BITS].flags[e & PAGE_MASK] & ALIVE)) continue;
       const x = this.entryAt(e);
       entries.push({ datasetId: x.datasetId, documentIndex: x.documentIndex, owner: x.owner, exactHash: x.exactHash, signature: x.signature ? Array.from(x.signature) : null });
     }
@@ -259,9 +308,10 @@ export class InMemoryDedupIndex extends DedupIndex {
 
   /** Bytes held: the typed arrays exactly, the interned strings and maps estimated (V8 object and string headers). */
   memoryBytes(): number {
-    let bytes = 0;
-    for (const a of [this.signatures, this.hashes, this.documentIndex, this.datasetOf, this.ownerOf, this.flags, this.exactPrev, this.lshNext, this.exactSlots, this.buckets, this.scratch]) {
-      bytes += a.byteLength;
+    let bytes = this.exactSlots.byteLength + this.buckets.byteLength + this.scratch.byteLength;
+    for (const p of this.pages) {
+      bytes += 100;
+      for (const a of [p.signatures, p.hashes, p.lshNext, p.exactPrev, p.documentIndex, p.datasetOf, p.ownerOf, p.flags]) bytes += a.byteLength + 64;
     }
     const stringBytes = (s: string) => 24 + s.length * 2;
     const mapEntry = 40;
@@ -273,91 +323,88 @@ export class InMemoryDedupIndex extends DedupIndex {
   }
 
   private entryAt(e: number): DedupEntry {
-    const f = this.flags[e];
+    const page = this.pages[e >>> PAGE_BITS];
+    const i = e & PAGE_MASK;
+    const f = page.flags[i];
     let signature: Uint32Array | null = null;
-    if (f & HAS_SIGNATURE) signature = this.signatures.slice(e * this.numPerm, (e + 1) * this.numPerm);
+    if (f & HAS_SIGNATURE) signature = page.signatures.slice(i * this.numPerm, (i + 1) * this.numPerm);
     else if (!this.near) signature = this.looseSignatures.get(e)?.slice() ?? null;
     return {
-      datasetId: this.datasetIds[this.datasetOf[e]],
-      documentIndex: this.documentIndex[e],
-      owner: this.owners[this.ownerOf[e]],
-      exactHash: f & ODD_HASH ? this.oddHashes.get(e)! : encodeHex(this.hashes, e * HASH_BYTES),
+      datasetId: this.datasetIds[page.datasetOf[i]],
+      documentIndex: page.documentIndex[i],
+      owner: this.owners[page.ownerOf[i]],
+      exactHash: f & ODD_HASH ? this.oddHashes.get(e)! : encodeHex(page.hashes, i * HASH_BYTES),
       signature,
     };
   }
 
   /** Stores one entry (hash as 32 bytes at hash[hashAt] or as an odd string; signature at sig[sigAt] or none) and returns its number. */
   private insert(dataset: number, owner: number, documentIndex: number, hash: Uint8Array | null, hashAt: number, oddHash: string | null, sig: Uint32Array | null, sigAt: number): number {
-    if (this.total === this.capacity) this.reserve(Math.max(MIN_ENTRIES, Math.ceil(this.capacity * 1.5)));
-    const e = this.total++;
-    this.datasetOf[e] = dataset;
-    this.ownerOf[e] = owner;
-    this.documentIndex[e] = documentIndex;
+    const e = this.total;
+    const p = e >>> PAGE_BITS;
+    const i = e & PAGE_MASK;
+    if (p === this.pages.length) this.pages.push(newPage(p === 0 ? FIRST_PAGE_ENTRIES : PAGE_ENTRIES, this.numPerm, this.bands));
+    else if (i === this.pages[p].capacity) this.pages[p] = newPage(Math.min(PAGE_ENTRIES, 2 * i), this.numPerm, this.bands, this.pages[p]);
+    const page = this.pages[p];
+    this.total += 1;
+    page.datasetOf[i] = dataset;
+    page.ownerOf[i] = owner;
+    page.documentIndex[i] = documentIndex;
     let f = ALIVE;
     if (hash) {
-      this.hashes.set(hash.subarray(hashAt, hashAt + HASH_BYTES), e * HASH_BYTES);
+      page.hashes.set(hash.subarray(hashAt, hashAt + HASH_BYTES), i * HASH_BYTES);
       if (2 * (this.exactDistinct + 1) > this.exactSlots.length) this.rehashExact(Math.max(64, 2 * this.exactSlots.length));
       const mask = this.exactSlots.length - 1;
-      let i = this.hashStart(this.hashes, e * HASH_BYTES) & mask;
-      while (this.exactSlots[i] !== NONE && !sameBytes(this.hashes, this.exactSlots[i] * HASH_BYTES, this.hashes, e * HASH_BYTES)) i = (i + 1) & mask;
-      if (this.exactSlots[i] === NONE) this.exactDistinct += 1;
-      this.exactPrev[e] = this.exactSlots[i];
-      this.exactSlots[i] = e;
+      let s = hashStart(page.hashes, i * HASH_BYTES) & mask;
+      while (this.exactSlots[s] !== NONE && !this.hashIs(this.exactSlots[s], page.hashes, i * HASH_BYTES)) s = (s + 1) & mask;
+      if (this.exactSlots[s] === NONE) this.exactDistinct += 1;
+      page.exactPrev[i] = this.exactSlots[s];
+      this.exactSlots[s] = e;
     } else {
       f |= ODD_HASH;
       this.oddHashes.set(e, oddHash!);
-      this.exactPrev[e] = this.oddLatest.get(oddHash!) ?? NONE;
+      page.exactPrev[i] = this.oddLatest.get(oddHash!) ?? NONE;
       this.oddLatest.set(oddHash!, e);
     }
     if (sig) {
       f |= HAS_SIGNATURE;
-      this.signatures.set(sig.subarray(sigAt, sigAt + this.numPerm), e * this.numPerm);
+      page.signatures.set(sig.subarray(sigAt, sigAt + this.numPerm), i * this.numPerm);
       if (this.nodes + this.bands > this.buckets.length) this.rehashBuckets(powerOfTwoAtLeast(Math.max(1024, this.nodes + this.bands + 1)));
       this.link(e);
     }
-    this.flags[e] = f;
+    page.flags[i] = f;
     this.live += 1;
     this.datasetLive[dataset] += 1;
     return e;
   }
 
   private link(e: number): void {
-    const { bands, rows, buckets, lshNext } = this;
+    const { bands, rows, buckets } = this;
+    const page = this.pages[e >>> PAGE_BITS];
+    const i = e & PAGE_MASK;
     const mask = buckets.length - 1;
-    const base = e * this.numPerm;
+    const base = i * this.numPerm;
     for (let b = 0; b < bands; b++) {
-      const node = e * bands + b;
-      const h = bandHash(this.signatures, base + b * rows, b, rows) & mask;
-      lshNext[node] = buckets[h];
-      buckets[h] = node;
+      const h = bandHash(page.signatures, base + b * rows, b, rows) & mask;
+      page.lshNext[i * bands + b] = buckets[h];
+      buckets[h] = e * bands + b;
     }
     this.nodes += bands;
   }
 
-  private reserve(capacity: number): void {
-    this.signatures = grown(this.signatures, capacity * this.numPerm);
-    this.hashes = grown(this.hashes, capacity * HASH_BYTES);
-    this.documentIndex = grown(this.documentIndex, capacity);
-    this.datasetOf = grown(this.datasetOf, capacity);
-    this.ownerOf = grown(this.ownerOf, capacity);
-    this.flags = grown(this.flags, capacity);
-    this.exactPrev = grown(this.exactPrev, capacity);
-    this.lshNext = grown(this.lshNext, capacity * this.bands);
-    this.capacity = capacity;
-  }
-
-  private hashStart(bytes: Uint8Array, at: number): number {
-    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  /** Whether entry e's exact hash equals the 32 bytes at bytes[at]. */
+  private hashIs(e: number, bytes: Uint8Array, at: number): boolean {
+    return sameBytes(this.pages[e >>> PAGE_BITS].hashes, (e & PAGE_MASK) * HASH_BYTES, bytes, at);
   }
 
   /** The slot holding this hash, or -1. */
   private exactSlot(hash: Uint8Array, at: number): number {
     const mask = this.exactSlots.length - 1;
     if (mask < 0) return -1;
-    for (let i = this.hashStart(hash, at) & mask; ; i = (i + 1) & mask) {
-      const e = this.exactSlots[i];
+    for (let s = hashStart(hash, at) & mask; ; s = (s + 1) & mask) {
+      const e = this.exactSlots[s];
       if (e === NONE) return -1;
-      if (sameBytes(this.hashes, e * HASH_BYTES, hash, at)) return i;
+      if (this.hashIs(e, hash, at)) return s;
     }
   }
 
@@ -367,9 +414,9 @@ export class InMemoryDedupIndex extends DedupIndex {
     const mask = size - 1;
     for (const e of old) {
       if (e === NONE) continue;
-      let i = this.hashStart(this.hashes, e * HASH_BYTES) & mask;
-      while (this.exactSlots[i] !== NONE) i = (i + 1) & mask;
-      this.exactSlots[i] = e;
+      let s = hashStart(this.pages[e >>> PAGE_BITS].hashes, (e & PAGE_MASK) * HASH_BYTES) & mask;
+      while (this.exactSlots[s] !== NONE) s = (s + 1) & mask;
+      this.exactSlots[s] = e;
     }
   }
 
@@ -377,41 +424,34 @@ export class InMemoryDedupIndex extends DedupIndex {
   private rehashBuckets(size: number): void {
     this.buckets = new Int32Array(size).fill(NONE);
     this.nodes = 0;
-    for (let e = 0; e < this.total; e++) if ((this.flags[e] & (ALIVE | HAS_SIGNATURE)) === (ALIVE | HAS_SIGNATURE)) this.link(e);
+    for (let e = 0; e < this.total; e++) {
+      if ((this.pages[e >>> PAGE_BITS].flags[e & PAGE_MASK] & (ALIVE | HAS_SIGNATURE)) === (ALIVE | HAS_SIGNATURE)) this.link(e);
+    }
   }
 
-  /** Rewrites the arrays with the live entries only, in the same order. */
+  /** Rewrites the pages with the live entries only, in the same order. */
   private compact(): void {
-    const old = { total: this.total, signatures: this.signatures, hashes: this.hashes, documentIndex: this.documentIndex, datasetOf: this.datasetOf, ownerOf: this.ownerOf, flags: this.flags };
+    const { pages, total } = this;
     const oddHashes = this.oddHashes;
     const looseSignatures = this.looseSignatures;
+    this.pages = [];
     this.oddHashes = new Map();
     this.oddLatest = new Map();
     this.looseSignatures = new Map();
-    this.capacity = 0;
     this.total = 0;
     this.live = 0;
     this.nodes = 0;
     this.exactDistinct = 0;
-    this.signatures = new Uint32Array(0);
-    this.hashes = new Uint8Array(0);
-    this.documentIndex = new Float64Array(0);
-    this.datasetOf = new Int32Array(0);
-    this.ownerOf = new Int32Array(0);
-    this.flags = new Uint8Array(0);
-    this.exactPrev = new Int32Array(0);
-    this.lshNext = new Int32Array(0);
     this.exactSlots = new Int32Array(0);
     this.buckets = new Int32Array(0);
     this.datasetLive.fill(0);
-    let live = 0;
-    for (let e = 0; e < old.total; e++) if (old.flags[e] & ALIVE) live += 1;
-    if (live > 0) this.reserve(Math.max(MIN_ENTRIES, live));
-    for (let e = 0; e < old.total; e++) {
-      const f = old.flags[e];
+    for (let e = 0; e < total; e++) {
+      const page = pages[e >>> PAGE_BITS];
+      const i = e & PAGE_MASK;
+      const f = page.flags[i];
       if (!(f & ALIVE)) continue;
       const odd = f & ODD_HASH ? oddHashes.get(e)! : null;
-      const n = this.insert(old.datasetOf[e], old.ownerOf[e], old.documentIndex[e], odd === null ? old.hashes : null, e * HASH_BYTES, odd, f & HAS_SIGNATURE ? old.signatures : null, e * this.numPerm);
+      const n = this.insert(page.datasetOf[i], page.ownerOf[i], page.documentIndex[i], odd === null ? page.hashes : null, i * HASH_BYTES, odd, f & HAS_SIGNATURE ? page.signatures : null, i * this.numPerm);
       const loose = looseSignatures.get(e);
       if (loose) this.looseSignatures.set(n, loose);
     }

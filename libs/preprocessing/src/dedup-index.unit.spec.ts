@@ -265,7 +265,7 @@ describe('InMemoryDedupIndex', () => {
   it('holds a real document (120 permutations, SHA-256 hash) in well under 1 KB', () => {
     const index = new InMemoryDedupIndex(DEFAULT_NEAR_DEDUP);
     const empty = index.memoryBytes();
-    const n = 5000;
+    const n = 2000;
     for (let i = 0; i < n; i++) {
       const text = `document ${i} ` + Array.from({ length: 60 }, (_, k) => `w${(i * 31 + k * 7) % 997}`).join(' ');
       index.add({ datasetId: 'd', documentIndex: i, owner, exactHash: sha256Hex(text), signature: minhashSignature(text, DEFAULT_NEAR_DEDUP) });
