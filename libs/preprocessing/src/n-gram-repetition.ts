@@ -58,31 +58,52 @@ function mix(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/*
+ * One Int32Array, four ints per slot (generation stamp, key, word index of
+ * the first occurrence, count), so a probe touches one cache line.
+ */
 let tableCap = 0;
-let tableKey = new Int32Array(0);
-/** Word index of the first occurrence of the slot's n-gram. */
-let tableFirst = new Int32Array(0);
-let tableCount = new Int32Array(0);
-let tableStamp = new Int32Array(0);
+let table = new Int32Array(0);
 let generation = 0;
 
-/** An empty table with room for `entries` at most half full. */
+/** An empty table with room for `entries` at most half full; returns the slot mask. */
 function resetTable(entries: number): number {
   let cap = Math.max(1024, tableCap);
   while (cap < entries * 2) cap *= 2;
   if (cap !== tableCap) {
-    tableKey = new Int32Array(cap);
-    tableFirst = new Int32Array(cap);
-    tableCount = new Int32Array(cap);
-    tableStamp = new Int32Array(cap);
+    table = new Int32Array(cap * 4);
     tableCap = cap;
     generation = 0;
   }
   if (generation >= 0x7ffffffe) {
-    tableStamp.fill(0);
+    table.fill(0);
     generation = 0;
   }
   generation += 1;
+  return cap - 1;
+}
+
+/*
+ * The duplicated n-gram scan needs no count: two ints per slot (key, and
+ * base + word index of the first occurrence). A slot is empty unless its
+ * second int is >= the current base, which moves past every index of the
+ * previous scan, so emptying is O(1) here too and a slot is 8 bytes.
+ */
+let seenCap = 0;
+let seen = new Int32Array(0);
+let seenBase = 1;
+
+function resetSeen(entries: number, words: number): number {
+  let cap = Math.max(1024, seenCap);
+  while (cap < entries * 2) cap *= 2;
+  if (cap !== seenCap) {
+    seen = new Int32Array(cap * 2);
+    seenCap = cap;
+    seenBase = 1;
+  } else if (seenBase > 0x7fffffff - 2 * (words + 1)) {
+    seen.fill(0);
+    seenBase = 1;
+  }
   return cap - 1;
 }
 
@@ -164,6 +185,7 @@ export class WordNGrams {
     for (let k = 0; k < n; k++) mul = Math.imul(mul, 0x5bd1e995);
     const mask = resetTable(count - n + 1);
     const gen = generation;
+    const t = table;
     let bestLen = 0;
     let bestCount = 0;
     for (let i = 0; i + n <= count; i++) {
@@ -171,17 +193,18 @@ export class WordNGrams {
       let s = mix(key) & mask;
       let c: number;
       for (;;) {
-        if (tableStamp[s] !== gen) {
-          tableStamp[s] = gen;
-          tableKey[s] = key;
-          tableFirst[s] = i;
-          tableCount[s] = 1;
+        const at4 = s << 2;
+        if (t[at4] !== gen) {
+          t[at4] = gen;
+          t[at4 + 1] = key;
+          t[at4 + 2] = i;
+          t[at4 + 3] = 1;
           c = 1;
           break;
         }
-        if (tableKey[s] === key && sameWords(words, tableFirst[s], i, n)) {
-          c = tableCount[s] + 1;
-          tableCount[s] = c;
+        if (t[at4 + 1] === key && sameWords(words, t[at4 + 2], i, n)) {
+          c = t[at4 + 3] + 1;
+          t[at4 + 3] = c;
           break;
         }
         s = (s + 1) & mask;
@@ -207,35 +230,37 @@ export class WordNGrams {
     let longest = 0;
     for (let i = 0; i + n <= count; i++) if (at[i + n] - at[i] > longest) longest = at[i + n] - at[i];
     ensurePow(longest);
-    const mask = resetTable(count - n + 1);
-    const gen = generation;
+    const mask = resetSeen(count - n + 1, count);
+    const base = seenBase;
+    const t = seen;
     let repeated = 0;
     let i = 0;
     while (i < count - n + 1) {
       const span = at[i + n] - at[i];
       const key = (joinedPrefix[i + n] - Math.imul(joinedPrefix[i], basePow[span])) | 0;
-      let s = mix(key) & mask;
-      let seen = false;
+      let s = (mix(key) & mask) << 1;
+      let found = false;
       for (;;) {
-        if (tableStamp[s] !== gen) {
-          tableStamp[s] = gen;
-          tableKey[s] = key;
-          tableFirst[s] = i;
+        const first = t[s + 1];
+        if (first < base) {
+          t[s] = key;
+          t[s + 1] = base + i;
           break;
         }
-        if (tableKey[s] === key && sameJoined(words, tableFirst[s], i, n)) {
-          seen = true;
+        if (t[s] === key && sameJoined(words, first - base, i, n)) {
+          found = true;
           break;
         }
-        s = (s + 1) & mask;
+        s = (s + 2) & (mask << 1 | 1);
       }
-      if (seen) {
+      if (found) {
         repeated += span;
         i += n;
       } else {
         i += 1;
       }
     }
+    seenBase = base + count + 1;
     return repeated;
   }
 }
