@@ -69,6 +69,9 @@ export const gopherQualityBlock: Block<GopherQualityOptions> = {
     let nonSymbolChars = 0;
     let alphaWords = 0;
     const stopWords = new Set(o.stop_words);
+    // A word longer than every stop word is none of them: no hashing it for the lookup.
+    let stopMax = 0;
+    for (const w of o.stop_words) if (w.length > stopMax) stopMax = w.length;
     const stopFound = new Set<string>();
     for (const w of words) {
       if (!isSymbolWord(w)) {
@@ -76,7 +79,7 @@ export const gopherQualityBlock: Block<GopherQualityOptions> = {
         nonSymbolChars += w.length;
       }
       if (hasAlpha(w)) alphaWords += 1;
-      if (stopWords.has(w)) stopFound.add(w);
+      if (w.length <= stopMax && stopWords.has(w)) stopFound.add(w);
     }
     // datatrove tests `if threshold and ...`: 0 disables a rule like null does.
     if (o.min_doc_words && n < o.min_doc_words) return removed('gopher_quality:min_doc_words', `${n} words < ${o.min_doc_words}`);
