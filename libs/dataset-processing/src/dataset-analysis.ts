@@ -47,6 +47,8 @@ function fromRow(row: SpillRow): DocumentResult {
   return { kept: false, reason: row[1], ...(row[2] !== null ? { detail: row[2] } : {}), ...(row[3] !== null ? { block: row[3] } : {}) };
 }
 
+const SPILL_PREFIX = '1tt-analysis-';
+
 /**
  * The per-document results of an analysed upload, in upload order, on disk
  * (a temporary file), so that a process can analyse datasets ahead of their
@@ -59,7 +61,8 @@ export class AnalysisSpill {
   ) {}
 
   static async create(tmpDir = os.tmpdir()): Promise<AnalysisSpill> {
-    const dir = await fsp.mkdtemp(path.join(tmpDir, '1tt-analysis-'));
+    // The pid in the name lets a later start remove what a killed process left (sweepOrphans).
+    const dir = await fsp.mkdtemp(path.join(tmpDir, `${SPILL_PREFIX}${process.pid}-`));
     const file = path.join(dir, 'results.ndjson');
     return new AnalysisSpill(file, createWriteStream(file));
   }
@@ -100,6 +103,22 @@ export class AnalysisSpill {
     }
   }
 
+  /**
+   * Removes the spills of processes that no longer run (SIGKILL, power
+   * loss): on a shared DATA_DIR, only directories whose pid is not alive on
+   * this host are touched. Returns how many were removed.
+   */
+  static async sweepOrphans(tmpDir = os.tmpdir()): Promise<number> {
+    let removed = 0;
+    for (const name of await fsp.readdir(tmpDir).catch(() => [] as string[])) {
+      const m = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(name);
+      if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+      await fsp.rm(path.join(tmpDir, name), { recursive: true, force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   async discard(): Promise<void> {
     if (this.out) {
       this.out.on('error', () => undefined);
@@ -107,6 +126,15 @@ export class AnalysisSpill {
       this.out = undefined;
     }
     await fsp.rm(path.dirname(this.file), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -4,13 +4,14 @@ import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscr
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
 import { DATASET_STREAM_PREFIX, datasetStream, type DatasetEvent } from './dataset-events';
-import { analyseDataset, JobAbortedError, type DatasetAnalysis, type DatasetProgress } from './dataset-analysis';
+import { AnalysisSpill, analyseDataset, JobAbortedError, type DatasetAnalysis, type DatasetProgress } from './dataset-analysis';
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
 import { DatasetProgressPublisher } from './dataset-progress';
 import { DedupPool } from './dedup-pool';
 import { DocumentBatchError, DocumentWorkerPool } from './document-worker.pool';
+import { SingleFlight } from './single-flight';
 import type { DocumentSourceFactory } from './document-source';
 
 export interface ProcessorLogger {
@@ -92,41 +93,6 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   return out;
 }
 
-/** Runs `body` one call at a time; a wake() during a run schedules one more run. */
-class SingleFlight {
-  private running?: Promise<void>;
-  private again = false;
-
-  constructor(
-    private readonly body: () => Promise<void>,
-    private readonly stopped: () => boolean,
-  ) {}
-
-  get busy(): boolean {
-    return this.running !== undefined;
-  }
-
-  wake(): void {
-    if (this.stopped()) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.body();
-      } while (this.again && !this.stopped());
-    })().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-}
-
 /**
  * The job runner. Jobs are not queued anywhere: they are the datasets the
  * log shows uploaded and not yet decided. It follows the whole log with a
@@ -161,6 +127,7 @@ export class DatasetProcessor {
   private subscription?: Subscription;
   private stopping = false;
   private claimsReady: Promise<boolean> = Promise.resolve(false);
+  private swept?: Promise<void>;
   private readonly analysed = new Map<string, DatasetAnalysis>();
   private judging?: string;
   private readonly retryAt = new Map<string, number>();
@@ -169,8 +136,16 @@ export class DatasetProcessor {
   private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
-  private readonly analyseRun = new SingleFlight(() => this.analyseDrain(), () => this.stopping);
-  private readonly judgeRun = new SingleFlight(() => this.judgeDrain(), () => this.stopping);
+  private readonly analyseRun = new SingleFlight(
+    () => this.analyseDrain(),
+    () => this.stopping,
+    (e) => this.logger.error('dataset processor: analysis loop failed', e),
+  );
+  private readonly judgeRun = new SingleFlight(
+    () => this.judgeDrain(),
+    () => this.stopping,
+    (e) => this.logger.error('dataset processor: judge loop failed', e),
+  );
 
   constructor(private readonly options: DatasetProcessorOptions) {
     this.pipeline = options.pipeline ?? resolvePipeline(DEFAULT_PIPELINE);
@@ -329,6 +304,13 @@ export class DatasetProcessor {
 
   private async analyseDrain(): Promise<void> {
     if (!(await this.claimsReady)) return;
+    this.swept ??= AnalysisSpill.sweepOrphans(this.options.tmpDir).then(
+      (n) => {
+        if (n > 0) this.logger.log(`dataset processor: removed ${n} analysis spill(s) left by processes that are gone`);
+      },
+      (e) => this.logger.error('dataset processor: sweeping old analysis spills failed', e),
+    );
+    await this.swept;
     for (;;) {
       if (this.stopping) return;
       const entry = await this.nextToAnalyse().catch((e) => {
