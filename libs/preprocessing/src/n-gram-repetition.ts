@@ -19,6 +19,8 @@ const BASE = 0x01000193;
 let scratchCap = 0;
 /** Polynomial hash of each word's characters. */
 let wordHash = new Int32Array(0);
+/** Index of the first occurrence of the same word: equal words, equal ids. */
+let wordId = new Int32Array(0);
 /** Hash of the concatenation of words [0, w). */
 let joinedPrefix = new Int32Array(0);
 /** Hash of the sequence of word hashes [0, w). */
@@ -33,6 +35,7 @@ function ensureScratch(words: number): void {
   let cap = Math.max(1024, scratchCap);
   while (cap < words + 1) cap *= 2;
   wordHash = new Int32Array(cap);
+  wordId = new Int32Array(cap);
   joinedPrefix = new Int32Array(cap);
   spacedPrefix = new Int32Array(cap);
   at = new Int32Array(cap);
@@ -107,16 +110,61 @@ function resetSeen(entries: number, words: number): number {
   return cap - 1;
 }
 
+/*
+ * Word ids, so that comparing n-grams compares ints: each word is looked up
+ * by its hash in a table of first occurrences (8-byte slots: hash, base +
+ * index, emptied by moving the base) and confirmed by comparing the strings,
+ * once per word instead of once per word per matching n-gram and n.
+ */
+let idCap = 0;
+let idTable = new Int32Array(0);
+let idBase = 1;
+
+function internWords(words: readonly string[], n: number): void {
+  let cap = Math.max(1024, idCap);
+  while (cap < n * 2) cap *= 2;
+  if (cap !== idCap) {
+    idTable = new Int32Array(cap * 2);
+    idCap = cap;
+    idBase = 1;
+  } else if (idBase > 0x7fffffff - 2 * (n + 1)) {
+    idTable.fill(0);
+    idBase = 1;
+  }
+  const slots = 2 * cap - 1;
+  const base = idBase;
+  const t = idTable;
+  for (let w = 0; w < n; w++) {
+    const h = wordHash[w];
+    let s = (mix(h) & (cap - 1)) << 1;
+    for (;;) {
+      const first = t[s + 1];
+      if (first < base) {
+        t[s] = h;
+        t[s + 1] = base + w;
+        wordId[w] = w;
+        break;
+      }
+      if (t[s] === h && words[first - base] === words[w]) {
+        wordId[w] = first - base;
+        break;
+      }
+      s = (s + 2) & slots;
+    }
+  }
+  idBase = base + n + 1;
+}
+
 /** Are the word sequences at a and b, n words each, the same? */
-function sameWords(words: readonly string[], a: number, b: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if (words[a + k] !== words[b + k]) return false;
+function sameWords(a: number, b: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (wordId[a + k] !== wordId[b + k]) return false;
   return true;
 }
 
 /** Are the concatenations of words [a, a+n) and [b, b+n) the same string? */
 function sameJoined(words: readonly string[], a: number, b: number, n: number): boolean {
   if (at[a + n] - at[a] !== at[b + n] - at[b]) return false;
-  if (sameWords(words, a, b, n)) return true;
+  if (sameWords(a, b, n)) return true;
   // Same characters split differently into words: walk both.
   let wa = a;
   let ia = 0;
@@ -170,6 +218,7 @@ export class WordNGrams {
     at[n] = chars;
     joinedPrefix[n] = joined;
     spacedPrefix[n] = spaced;
+    internWords(words, n);
   }
 
   /**
@@ -178,7 +227,6 @@ export class WordNGrams {
    * times its count; 0 when there are fewer than n words.
    */
   topNGramChars(n: number): number {
-    const words = this.words;
     const count = this.count;
     if (count < n) return 0;
     let mul = 1;
@@ -202,7 +250,7 @@ export class WordNGrams {
           c = 1;
           break;
         }
-        if (t[at4 + 1] === key && sameWords(words, t[at4 + 2], i, n)) {
+        if (t[at4 + 1] === key && sameWords(t[at4 + 2], i, n)) {
           c = t[at4 + 3] + 1;
           t[at4 + 3] = c;
           break;
