@@ -11,7 +11,19 @@ import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
-import { DEFAULT_PIPELINE, type DocumentResult, InMemoryDedupIndex, decideDataset, processDocument, resolvePipeline } from '@1tt/preprocessing';
+import {
+  DEFAULT_BLOCK_REGISTRY,
+  DEFAULT_PIPELINE,
+  type DocumentResult,
+  InMemoryDedupIndex,
+  type PipelineDocument,
+  decideDataset,
+  exactHashOf,
+  isRemoved,
+  minhashSignature,
+  processDocument,
+  resolvePipeline,
+} from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { quick, report, timed } from './bench-report';
 
@@ -61,6 +73,40 @@ function processAll(docs: string[], tokenizer = createTokenizer(pipeline.tokeniz
   return docs.map((d) => processDocument(d, pipeline, tokenizer));
 }
 
+/**
+ * Where processDocument's time goes: the same work step by step (each block,
+ * then the exact hash, MinHash and tokens of kept documents), timed per step
+ * and printed as MB/s of the corpus that step alone would allow.
+ */
+function stageBreakdown(label: string, docs: string[], mb: number, tokenizer: ReturnType<typeof createTokenizer>): void {
+  const seconds = new Map<string, number>();
+  const time = <T>(stage: string, fn: () => T): T => {
+    const t0 = process.hrtime.bigint();
+    const out = fn();
+    seconds.set(stage, (seconds.get(stage) ?? 0) + Number(process.hrtime.bigint() - t0) / 1e9);
+    return out;
+  };
+  for (const text of docs) {
+    let doc: PipelineDocument = { text };
+    let kept = true;
+    for (let i = 0; i < pipeline.blocks.length && kept; i++) {
+      const step = pipeline.blocks[i];
+      const out = time(step.block, () => DEFAULT_BLOCK_REGISTRY.get(step.block).apply(doc, step.options, { blockIndex: i }));
+      if (isRemoved(out)) kept = false;
+      else doc = out;
+    }
+    if (!kept) continue;
+    time('exact hash', () => exactHashOf(doc.text));
+    if (pipeline.dedup.near) {
+      const near = pipeline.dedup.near;
+      time('minhash', () => minhashSignature(doc.text, near));
+    }
+    time('tokens', () => tokenizer.count(doc.text));
+  }
+  const total = [...seconds.values()].reduce((a, b) => a + b, 0);
+  for (const [stage, s] of seconds) report(`${label}: stage ${stage} (${((100 * s) / total).toFixed(0)}% of the time)`, mb / s, 'MB/s');
+}
+
 async function runCorpus(label: string, docs: string[]): Promise<void> {
   const mb = Buffer.byteLength(docs.join(''), 'utf8') / 1e6;
   report(`${label}: size`, mb, 'MB');
@@ -79,6 +125,7 @@ async function runCorpus(label: string, docs: string[]): Promise<void> {
   report(`${label}: decideDataset (sequential)`, mb / decideSecs, 'MB/s');
   report(`${label}: end to end, 1 core`, mb / (processSecs + decideSecs), 'MB/s');
   process.stdout.write(`${label}: removed per reason ${JSON.stringify(summary!.removed)}\n`);
+  stageBreakdown(label, docs, mb, tokenizer);
 
   const cores = availableParallelism();
   let warmSecs = 0;
