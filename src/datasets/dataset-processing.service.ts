@@ -10,8 +10,9 @@ export const DATASETS_OPTIONS = Symbol('DATASETS_OPTIONS');
 export interface DatasetsModuleOptions {
   /**
    * Run the preprocessing job runner in this process (default true: the
-   * single-process set-up). False when apps/worker processes do the work;
-   * progress is then not visible through this process.
+   * single-process set-up; PROCESS_DATASETS in the config). False when
+   * apps/worker processes do the work; progress then comes from the
+   * DatasetProgressReported events they publish.
    */
   processDatasets?: boolean;
 }
