@@ -35,13 +35,17 @@ describe('AnalysisSpill (a real temp file)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('sweeps the spills of processes that are gone, never a live process\u2019s or anything else', async () => {
+  it('sweeps the spills and half-written reports of processes that are gone, never a live process\u2019s or anything else', async () => {
     const dead = path.join(dir, '1tt-analysis-999999999-abc');
+    const deadReport = path.join(dir, '1tt-report-999999998-abc');
     const mine = path.join(dir, `1tt-analysis-${process.pid}-abc`);
+    const myReport = path.join(dir, `1tt-report-${process.pid}-abc`);
     const alive = path.join(dir, '1tt-analysis-1-abc');
     const other = path.join(dir, '1tt-report-abc');
-    for (const d of [dead, mine, alive, other]) mkdirSync(d);
-    expect(await AnalysisSpill.sweepOrphans(dir)).toBe(1);
-    expect([dead, mine, alive, other].map((d) => existsSync(d))).toEqual([false, true, true, true]);
+    const unrelated = path.join(dir, 'blobs-999999999-x');
+    const all = [dead, deadReport, mine, myReport, alive, other, unrelated];
+    for (const d of all) mkdirSync(d);
+    expect(await AnalysisSpill.sweepOrphans(dir)).toBe(2);
+    expect(all.map((d) => existsSync(d))).toEqual([false, false, true, true, true, true, true]);
   });
 });

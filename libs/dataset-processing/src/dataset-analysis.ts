@@ -6,6 +6,7 @@ import type { DocumentResult } from '@1tt/preprocessing';
 import type { DatasetUploadedData } from './dataset-events';
 import { DocumentBatchError, type DocumentWorkerPool } from './document-worker.pool';
 import { asSourceRejection, type DocumentSourceFactory, type SourceRejection } from './document-source';
+import { REPORT_TEMP_PREFIX } from './dataset-report';
 import type { BlobStore } from '@1tt/blob-store';
 
 export interface DatasetProgress {
@@ -104,14 +105,15 @@ export class AnalysisSpill {
   }
 
   /**
-   * Removes the spills of processes that no longer run (SIGKILL, power
-   * loss): on a shared DATA_DIR, only directories whose pid is not alive on
-   * this host are touched. Returns how many were removed.
+   * Removes the spills and half-written reports of processes that no longer
+   * run (SIGKILL, power loss): on a shared DATA_DIR, only directories whose
+   * pid is not alive on this host are touched. Returns how many were removed.
    */
   static async sweepOrphans(tmpDir = os.tmpdir()): Promise<number> {
     let removed = 0;
+    const orphan = new RegExp(`^(?:${SPILL_PREFIX}|${REPORT_TEMP_PREFIX})(\\d+)-`);
     for (const name of await fsp.readdir(tmpDir).catch(() => [] as string[])) {
-      const m = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(name);
+      const m = orphan.exec(name);
       if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
       await fsp.rm(path.join(tmpDir, name), { recursive: true, force: true });
       removed += 1;

@@ -61,6 +61,9 @@ export function signatureOf(line: ReportLine): Uint32Array | null {
 }
 
 /** Writes a report to a temporary file (flat memory), then stores it as one blob. */
+/** Prefix of the temporary directory a report is written in before it is stored. */
+export const REPORT_TEMP_PREFIX = '1tt-report-';
+
 export class ReportWriter {
   private constructor(
     private readonly file: string,
@@ -68,7 +71,8 @@ export class ReportWriter {
   ) {}
 
   static async open(header: ReportHeader, tmpDir = os.tmpdir()): Promise<ReportWriter> {
-    const dir = await fsp.mkdtemp(path.join(tmpDir, '1tt-report-'));
+    // The pid in the name lets a later start remove what a killed process left (AnalysisSpill.sweepOrphans).
+    const dir = await fsp.mkdtemp(path.join(tmpDir, `${REPORT_TEMP_PREFIX}${process.pid}-`));
     const file = path.join(dir, 'report.ndjson');
     const w = new ReportWriter(file, createWriteStream(file));
     await w.write(header);
