@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     workerThreads: config.workerThreads,
     claims,
     progressEveryMs: config.datasetProgressSeconds * 1000,
+    takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });

@@ -9,6 +9,7 @@ export interface WorkerConfig {
   workerThreads: number;
   datasetClaimLeaseSeconds: number;
   datasetProgressSeconds: number;
+  datasetTakeoverSeconds: number;
 }
 
 /**
@@ -26,5 +27,6 @@ export function workerConfig(env: EnvRecord): WorkerConfig {
     workerThreads: c.workerThreads,
     datasetClaimLeaseSeconds: c.datasetClaimLeaseSeconds,
     datasetProgressSeconds: c.datasetProgressSeconds,
+    datasetTakeoverSeconds: c.datasetTakeoverSeconds,
   };
 }

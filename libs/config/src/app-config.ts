@@ -60,6 +60,14 @@ export interface AppConfig {
    * process sees the progress of work done by apps/worker. Default 3.
    */
   datasetProgressSeconds: number;
+  /**
+   * DATASET_TAKEOVER_SECONDS: when the earliest undecided dataset (every
+   * later one waits for it) is claimed by another process that shows no
+   * decision and no progress for this long, a process analyses it itself
+   * (a hung holder; the decision append still admits one decider). 0: never.
+   * Default 300.
+   */
+  datasetTakeoverSeconds: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -170,6 +178,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const processDatasets = bool('PROCESS_DATASETS', true);
   const datasetClaimLeaseSeconds = int('DATASET_CLAIM_LEASE_SECONDS', 30, 2, 86400, 'a whole number of seconds from 2 to 86400');
   const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
+  const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
 
@@ -204,6 +213,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     processDatasets,
     datasetClaimLeaseSeconds,
     datasetProgressSeconds,
+    datasetTakeoverSeconds,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,

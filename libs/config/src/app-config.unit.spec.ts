@@ -93,6 +93,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATASET_CLAIM_LEASE_SECONDS: '5' }, { cwd }).datasetClaimLeaseSeconds).toBe(5);
     expect(loadConfig({}, { cwd }).datasetProgressSeconds).toBe(3);
     expect(loadConfig({ DATASET_PROGRESS_SECONDS: '1' }, { cwd }).datasetProgressSeconds).toBe(1);
+    expect(loadConfig({}, { cwd }).datasetTakeoverSeconds).toBe(300);
+    expect(loadConfig({ DATASET_TAKEOVER_SECONDS: '0' }, { cwd }).datasetTakeoverSeconds).toBe(0);
+    expect(issuesOf({ DATASET_TAKEOVER_SECONDS: 'soon' }).DATASET_TAKEOVER_SECONDS).toMatch(/from 0 \(never\) to 604800/);
   });
 
   it('refuses a PROCESS_DATASETS that is not a boolean and a lease under 2 s, naming what is allowed', () => {

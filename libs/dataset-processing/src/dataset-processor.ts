@@ -8,7 +8,7 @@ import { AnalysisSpill, analyseDataset, JobAbortedError, type DatasetAnalysis, t
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
-import { DatasetProgressPublisher } from './dataset-progress';
+import { DATASET_PROGRESS_REPORTED, DATASET_PROGRESS_STREAM_PREFIX, DatasetProgressPublisher } from './dataset-progress';
 import { DedupPool } from './dedup-pool';
 import { DocumentBatchError, DocumentWorkerPool } from './document-worker.pool';
 import { SingleFlight } from './single-flight';
@@ -47,6 +47,18 @@ export interface DatasetProcessorOptions {
    * do the work) can show it. Default 3000; false: in memory only.
    */
   progressEveryMs?: number | false;
+  /**
+   * Liveness backstop for shared work. When the earliest undecided dataset
+   * (the one every judge waits for) is claimed elsewhere but neither
+   * decided nor reported any progress for this long, this process analyses
+   * it itself, claim or not (the decision append still lets only one
+   * process decide it). Claims normally hand a dead worker's dataset on
+   * (lease expiry, redelivery); this covers what they cannot, e.g. a hung
+   * holder, or EventStoreDB redelivering to workers whose buffers are all
+   * full of later datasets waiting for this one. Default 300000 (5 min);
+   * false: never.
+   */
+  takeoverAfterMs?: number | false;
 }
 
 /**
@@ -133,6 +145,8 @@ export class DatasetProcessor {
   private readonly retryAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly progressById = new Map<string, DatasetProgress>();
+  /** The earliest undecided dataset and when it last showed life (became the earliest, or reported progress). */
+  private head?: { datasetId: string; activeAt: number };
   private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
@@ -172,6 +186,9 @@ export class DatasetProcessor {
           this.log.apply(e);
           if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && e.streamName.startsWith(DATASET_STREAM_PREFIX)) {
             this.onDecided((e.data as { datasetId: string }).datasetId);
+          } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
+            const head = this.head;
+            if (head && head.datasetId === (e.data as { datasetId?: unknown }).datasetId) head.activeAt = Date.now();
           }
         }
         this.releaseWaiters();
@@ -272,6 +289,22 @@ export class DatasetProcessor {
     this.timers.add(t);
   }
 
+  /** Whether the earliest undecided dataset, held by no one here, has shown no life for takeoverAfterMs. */
+  private headStalled(first: DatasetEntry): boolean {
+    const left = this.headTakeoverInMs(first);
+    return left !== undefined && left <= 0;
+  }
+
+  /** Ms until the earliest undecided dataset may be taken over (undefined: nothing to take over). */
+  private headTakeoverInMs(first = this.log.nextUndecided()): number | undefined {
+    const after = this.options.takeoverAfterMs ?? 300_000;
+    if (after === false || !first) return undefined;
+    const id = first.upload.datasetId;
+    if (this.head?.datasetId !== id) this.head = { datasetId: id, activeAt: Date.now() };
+    if (this.analysed.has(id) || this.progressById.has(id)) return undefined;
+    return this.head.activeAt + after - Date.now();
+  }
+
   /** The log shows the dataset decided, by this process or another. */
   private onDecided(datasetId: string): void {
     this.claims.decided(datasetId).catch((e) => this.logger.error(`dataset processor: closing the claim on ${datasetId} failed`, e));
@@ -289,6 +322,13 @@ export class DatasetProcessor {
   /** The next dataset this process should analyse: claimed, undecided, not analysed yet, in log order. */
   private async nextToAnalyse(): Promise<DatasetEntry | undefined> {
     const first = this.log.nextUndecided();
+    if (first && this.headStalled(first)) {
+      this.logger.log(
+        `dataset processor: dataset ${first.upload.datasetId} is claimed elsewhere but shows no decision and no progress for ${Math.round((Date.now() - this.head!.activeAt) / 1000)} s; analysing it here`,
+      );
+      this.head!.activeAt = Date.now();
+      return first;
+    }
     const ahead = this.options.analyseAhead ?? 2;
     let scanned = 0;
     for (const entry of this.log.undecided()) {
@@ -321,6 +361,8 @@ export class DatasetProcessor {
         // Claims held by others may lapse without any event telling this process: look again later.
         const every = this.claims.retryClaimsEveryMs;
         if (every !== undefined && this.log.nextUndecided()) this.later(() => this.analyseRun.wake(), every);
+        const takeoverIn = this.headTakeoverInMs();
+        if (takeoverIn !== undefined) this.later(() => this.analyseRun.wake(), takeoverIn + 10);
         return;
       }
       const datasetId = entry.upload.datasetId;
