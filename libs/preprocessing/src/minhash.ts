@@ -62,6 +62,13 @@ function permutations(numPerm: number, seed: number): { a: Uint32Array; b: Uint3
 /** Word hashes, then shingle hashes, of the last text: scratch reused across documents. */
 let wordHashes = new Int32Array(1024);
 let shingleScratch = new Int32Array(1024);
+/** Scratch grown past this for a huge document is let go after use. */
+const RETAIN_SCRATCH = 1 << 16;
+
+function releaseScratch(): void {
+  if (wordHashes.length > RETAIN_SCRATCH) wordHashes = new Int32Array(1024);
+  if (shingleScratch.length > RETAIN_SCRATCH) shingleScratch = new Int32Array(1024);
+}
 
 /**
  * Shingle hashes of a text, in order, repeats included (a repeat cannot change
@@ -131,6 +138,7 @@ export function shingleHashes(text: string, shingle: number, seed: number): Set<
   const count = scanShingles(text, shingle, seed);
   const hashes = new Set<number>();
   for (let i = 0; i < count; i++) hashes.add(shingleScratch[i] >>> 0);
+  releaseScratch();
   return hashes;
 }
 
@@ -191,6 +199,7 @@ export function minhashSignature(text: string, o: MinHashOptions): Uint32Array |
     }
     sig[i] = m ^ FLIP;
   }
+  releaseScratch();
   return sig;
 }
 

@@ -15,6 +15,8 @@
  * per document and n.
  */
 const BASE = 0x01000193;
+/** Scratch grown past this many words (a huge document) is let go after use: a worker keeps a few MB at most. */
+const RETAIN_WORDS = 1 << 16;
 
 let scratchCap = 0;
 /** Polynomial hash of each word's characters. */
@@ -219,6 +221,30 @@ export class WordNGrams {
     joinedPrefix[n] = joined;
     spacedPrefix[n] = spaced;
     internWords(words, n);
+  }
+
+  /** Lets go of scratch grown past RETAIN_WORDS (the next large document regrows what it needs). */
+  release(): void {
+    if (scratchCap > RETAIN_WORDS + 1) {
+      wordHash = wordId = joinedPrefix = spacedPrefix = at = new Int32Array(0);
+      scratchCap = 0;
+    }
+    if (tableCap > 2 * RETAIN_WORDS) {
+      table = new Int32Array(0);
+      tableCap = 0;
+      generation = 0;
+    }
+    if (seenCap > 2 * RETAIN_WORDS) {
+      seen = new Int32Array(0);
+      seenCap = 0;
+      seenBase = 1;
+    }
+    if (idCap > 2 * RETAIN_WORDS) {
+      idTable = new Int32Array(0);
+      idCap = 0;
+      idBase = 1;
+    }
+    if (basePow.length > RETAIN_WORDS) basePow = basePow.slice(0, 1024);
   }
 
   /**

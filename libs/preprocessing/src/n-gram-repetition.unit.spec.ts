@@ -71,11 +71,13 @@ describe('WordNGrams (Gopher repetition n-gram measures)', () => {
 
   it('matches the reference on real prose after scratch reuse by a larger and a smaller document', () => {
     const prose = 'The cat sat on the mat. The cat sat on the hat, and the dog sat on the mat. '.repeat(40);
-    for (const text of [prose.repeat(30), prose, 'one two three']) {
+    // 30 x: scratch grows; 100 x (over 65,536 words): scratch is let go after use, then regrown.
+    for (const text of [prose.repeat(30), prose, prose.repeat(100), 'one two three', prose]) {
       const words = englishWords(text);
       const g = new WordNGrams(words);
       for (const n of [2, 3, 4]) expect(g.topNGramChars(n)).toBe(referenceTop(words, n));
       for (const n of [5, 6, 7, 8, 9, 10]) expect(g.duplicatedNGramChars(n)).toBe(referenceDuplicated(words, n));
+      g.release();
     }
   });
 });

@@ -87,13 +87,17 @@ export const gopherRepetitionBlock: Block<GopherRepetitionOptions> = {
       return removed('gopher_repetition:dup_line_char_frac', `${frac(ls.chars / len)} of chars in repeated lines > ${o.dup_line_char_frac}`);
 
     const nGrams = new WordNGrams(englishWords(text));
-    for (const [n, limit] of o.top_n_grams) {
-      const share = nGrams.topNGramChars(n) / len;
-      if (share > limit) return removed(`gopher_repetition:top_${n}_gram`, `top ${n}-gram covers ${frac(share)} of chars > ${limit}`);
-    }
-    for (const [n, limit] of o.dup_n_grams) {
-      const share = nGrams.duplicatedNGramChars(n) / len;
-      if (share > limit) return removed(`gopher_repetition:duplicated_${n}_n_grams`, `repeated ${n}-grams cover ${frac(share)} of chars > ${limit}`);
+    try {
+      for (const [n, limit] of o.top_n_grams) {
+        const share = nGrams.topNGramChars(n) / len;
+        if (share > limit) return removed(`gopher_repetition:top_${n}_gram`, `top ${n}-gram covers ${frac(share)} of chars > ${limit}`);
+      }
+      for (const [n, limit] of o.dup_n_grams) {
+        const share = nGrams.duplicatedNGramChars(n) / len;
+        if (share > limit) return removed(`gopher_repetition:duplicated_${n}_n_grams`, `repeated ${n}-grams cover ${frac(share)} of chars > ${limit}`);
+      }
+    } finally {
+      nGrams.release();
     }
     return doc;
   },
