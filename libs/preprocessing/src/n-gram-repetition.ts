@@ -63,6 +63,18 @@ function mix(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/**
+ * Slots a table uses for `entries`: at most half full, at least 1024. A table
+ * grown by a larger document keeps its memory but a smaller one only uses
+ * the slots it needs (stale slots beyond them are never probed, those within
+ * read as empty), so its probes stay within a cache-sized part.
+ */
+function slotsFor(entries: number): number {
+  let cap = 1024;
+  while (cap < entries * 2) cap *= 2;
+  return cap;
+}
+
 /*
  * One Int32Array, four ints per slot (generation stamp, key, word index of
  * the first occurrence, count), so a probe touches one cache line.
@@ -73,9 +85,8 @@ let generation = 0;
 
 /** An empty table with room for `entries` at most half full; returns the slot mask. */
 function resetTable(entries: number): number {
-  let cap = Math.max(1024, tableCap);
-  while (cap < entries * 2) cap *= 2;
-  if (cap !== tableCap) {
+  const cap = slotsFor(entries);
+  if (cap > tableCap) {
     table = new Int32Array(cap * 4);
     tableCap = cap;
     generation = 0;
@@ -99,9 +110,8 @@ let seen = new Int32Array(0);
 let seenBase = 1;
 
 function resetSeen(entries: number, words: number): number {
-  let cap = Math.max(1024, seenCap);
-  while (cap < entries * 2) cap *= 2;
-  if (cap !== seenCap) {
+  const cap = slotsFor(entries);
+  if (cap > seenCap) {
     seen = new Int32Array(cap * 2);
     seenCap = cap;
     seenBase = 1;
@@ -123,9 +133,8 @@ let idTable = new Int32Array(0);
 let idBase = 1;
 
 function internWords(words: readonly string[], n: number): void {
-  let cap = Math.max(1024, idCap);
-  while (cap < n * 2) cap *= 2;
-  if (cap !== idCap) {
+  const cap = slotsFor(n);
+  if (cap > idCap) {
     idTable = new Int32Array(cap * 2);
     idCap = cap;
     idBase = 1;
