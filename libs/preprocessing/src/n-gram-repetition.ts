@@ -310,9 +310,6 @@ export class WordNGrams {
     const words = this.words;
     const count = this.count;
     if (count < n) return 0;
-    let longest = 0;
-    for (let i = 0; i + n <= count; i++) if (at[i + n] - at[i] > longest) longest = at[i + n] - at[i];
-    ensurePow(longest);
     const mask = resetSeen(count - n + 1, count);
     const base = seenBase;
     const t = seen;
@@ -320,6 +317,7 @@ export class WordNGrams {
     let i = 0;
     while (i < count - n + 1) {
       const span = at[i + n] - at[i];
+      if (span >= basePow.length) ensurePow(span);
       const key = (joinedPrefix[i + n] - Math.imul(joinedPrefix[i], basePow[span])) | 0;
       let s = (mix(key) & mask) << 1;
       let found = false;
