@@ -9,9 +9,13 @@ import { WordNGrams } from '../n-gram-repetition';
  * huggingface/datatrove src/datatrove/pipeline/filters/gopher_repetition_filter.py
  * (read at commit a649de79c14a550dc90f48a15c025f2dd3fd3b57).
  * As there: paragraphs split on 2+ newlines after trimming, lines on 1+
- * newlines; the "top n-gram" is the most frequent one (first seen on a tie),
- * whatever its count; duplicated n-grams are counted without overlap, joined
- * without spaces; every fraction is over the document's characters.
+ * newlines; the "top n-gram" is the most frequent one, whatever its count;
+ * duplicated n-grams are counted without overlap, joined without spaces;
+ * every fraction is over the document's characters.
+ * One known difference: on a tie for the top count this takes the n-gram
+ * that reached the count first, datatrove's Counter.most_common(1) the one
+ * seen first; they differ only when the tied n-grams differ in length.
+ * Recorded results depend on it, so changing it needs a new block version.
  */
 export interface GopherRepetitionOptions {
   dup_line_frac: number | null;
