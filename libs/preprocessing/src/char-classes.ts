@@ -88,24 +88,3 @@ export function hasLetter(s: string): boolean {
   return false;
 }
 
-/** Runs of WORD code points (used by MinHash shingling). */
-export function wordRuns(text: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let cls: CharClass;
-    let width = 1;
-    if (!isSurrogate(c)) cls = bmpClass[c] as CharClass;
-    else ({ cls, width } = classAt(text, i));
-    if (cls === WORD) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      out.push(text.slice(start, i));
-      start = -1;
-    }
-    i += width - 1;
-  }
-  if (start >= 0) out.push(text.slice(start));
-  return out;
-}
