@@ -15,21 +15,26 @@ function contributorId(i: number): string {
   return `${h}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 }
 
-function poolOf(n: number): { pool: PoolState; position: number } {
-  const pool = new PoolState();
-  let position = 0;
+/** The log a pool is folded from: built before the fold is timed, as a replay would have it already read. */
+function acceptedEvents(n: number): LoggedEvent[] {
+  const events: LoggedEvent[] = [];
   for (let i = 0; i < n; i++) {
     const t = new Date(T0 + i).toISOString();
-    const e: LoggedEvent = {
+    events.push({
       type: 'DatasetAccepted',
       data: { kind: 'contribution', contributorId: contributorId(i), datasetId: `d${i}`, tokens: String(1000 + ((i * 7919) % 1_000_000)), acceptedAt: t },
-      position: ++position,
+      position: i + 1,
       metadata: { recordedAt: t },
-    };
-    pool.apply(e);
+    });
   }
-  pool.apply({ type: 'RevenueReported', data: {}, position: ++position, metadata: { recordedAt: new Date(T0 + n).toISOString() } });
-  return { pool, position };
+  events.push({ type: 'RevenueReported', data: {}, position: n + 1, metadata: { recordedAt: new Date(T0 + n).toISOString() } });
+  return events;
+}
+
+function poolOf(events: LoggedEvent[]): { pool: PoolState; position: number } {
+  const pool = new PoolState();
+  for (const e of events) pool.apply(e);
+  return { pool, position: events[events.length - 1].position };
 }
 
 function revenue(policy: 'snapshot' | 'time-weighted'): RevenueReported['data'] {
@@ -61,10 +66,12 @@ async function main(): Promise<void> {
   shares.length = 0;
   global.gc?.();
 
+  let events: LoggedEvent[] = acceptedEvents(n);
   let folded: { pool: PoolState; position: number } | undefined;
   const foldSeconds = await timed(() => {
-    folded = poolOf(n);
+    folded = poolOf(events);
   });
+  events = [];
   const { pool, position } = folded as { pool: PoolState; position: number };
   report(`fold ${label} DatasetAccepted events into PoolState`, foldSeconds * 1000, 'ms');
   global.gc?.();
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
   report(`peak RSS after the time-weighted run (${label})`, peakRssMiB(), 'MiB');
 
   for (const size of [10, 1000]) {
-    const small = poolOf(size);
+    const small = poolOf(acceptedEvents(size));
     const iterations = quick ? 50 : size === 10 ? 20_000 : 500;
     const s = await timed(() => {
       for (let i = 0; i < iterations; i++) computePayoutRun({ report: revenue('snapshot'), reportPosition: small.position, pool: small.pool });
