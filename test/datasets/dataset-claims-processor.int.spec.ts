@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import { DatasetProcessor, SqliteDatasetClaims, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
+import { licenseText } from '../support/license-texts';
 
 jest.setTimeout(120_000);
 
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
 describe('DatasetProcessor with claims that cannot start at first', () => {
   it('analyses nothing while its claims file cannot be opened, then decides the backlog once it can', async () => {
@@ -27,7 +27,7 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
       logger: { log: () => undefined, error: (m) => errors.push(m) },
     });
     try {
-      const put = await blobs.putBuffer([doc('GPL-2'), doc('BSD')].join('\n\n'));
+      const put = await blobs.putBuffer([licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
       const data: DatasetUploadedData = { datasetId: 'd', kind: 'contribution', contributorId: 'alice', fileName: 'd.txt', format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
       await events.appendToStream(datasetStream('d'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       processor.start();

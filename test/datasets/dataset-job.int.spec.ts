@@ -15,6 +15,7 @@ import {
 import { DEFAULT_PIPELINE, InMemoryDedupIndex, decideDataset, manifestRoot, processDocument, resolvePipeline, type DocumentResult } from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { blankLineTextSource } from './dataset-text-source';
+import { licenseText } from '../support/license-texts';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
@@ -23,9 +24,7 @@ const LICENSES = '/usr/share/common-licenses';
 const pipeline = resolvePipeline(DEFAULT_PIPELINE);
 const tokenizer = createTokenizer('o200k_base');
 const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
-/** A whole license as one document (its blank lines collapsed, so a .txt upload keeps it in one piece). */
-const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();
-const file = (...names: string[]) => names.map(doc).join('\n\n');
+const file = (...names: string[]) => names.map(licenseText).join('\n\n');
 const paragraphs = (text: string) => text.split(/\n\s*\n/).filter((p) => p.trim() !== '');
 
 describe('ManifestRootAccumulator', () => {
@@ -41,7 +40,7 @@ describe('ManifestRootAccumulator', () => {
 
 describe('decideDataset in chunks (firstIndex)', () => {
   it('decides a dataset fed in chunks exactly as in one call', () => {
-    const texts = ['GPL-3', 'GFDL-1.2', 'GPL-2', 'GFDL-1.3', 'GPL-3', 'LGPL-2', 'LGPL-2.1', 'MPL-2.0', 'BSD', 'GPL'].map(doc);
+    const texts = ['GPL-3', 'GFDL-1.2', 'GPL-2', 'GFDL-1.3', 'GPL-3', 'LGPL-2', 'LGPL-2.1', 'MPL-2.0', 'BSD', 'GPL'].map(licenseText);
     const results = texts.map((t) => processDocument(t, pipeline, tokenizer));
     const ref = { datasetId: 'd1', owner: { kind: 'contribution' as const, contributorId: 'alice' } };
     const whole = decideDataset(ref, results, new InMemoryDedupIndex(pipeline.dedup.near), pipeline);
@@ -124,7 +123,7 @@ describe('runDatasetJob on the worker pool', () => {
   });
 
   it('reads with @1tt/dataset-formats: skipped records keep their index in the report, with line and byte offset', async () => {
-    const lines = [JSON.stringify({ text: doc('GPL-3') }), '{not json', JSON.stringify({ body: 'no text field' }), JSON.stringify({ text: doc('BSD') }), JSON.stringify({ text: '   ' })];
+    const lines = [JSON.stringify({ text: licenseText('GPL-3') }), '{not json', JSON.stringify({ body: 'no text field' }), JSON.stringify({ text: licenseText('BSD') }), JSON.stringify({ text: '   ' })];
     const put = await blobs.putBuffer(lines.join('\n') + '\n');
     const up: DatasetUploadedData = { ...(await upload('j', '')), fileName: 'j.jsonl', format: 'jsonl', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
     const r = await runDatasetJob(up, { blobs, pool, openSource: createFormatSource(), pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) });
@@ -153,8 +152,8 @@ describe('runDatasetJob on the worker pool', () => {
     const shuffled = async () => ({
       progress: { compressedBytesRead: 0 },
       records: (async function* () {
-        yield { index: 0, text: doc('GPL-3') };
-        yield { index: 2, text: doc('BSD') };
+        yield { index: 0, text: licenseText('GPL-3') };
+        yield { index: 2, text: licenseText('BSD') };
       })(),
     });
     await expect(runDatasetJob(await upload('o', read('GPL-3')), { blobs, pool, openSource: shuffled, pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) })).rejects.toThrow(/record 2 .* position 1/);
@@ -165,7 +164,7 @@ describe('runDatasetJob on the worker pool', () => {
     const failing = async () => ({
       progress: { compressedBytesRead: 0 },
       records: (async function* () {
-        yield { text: doc('GPL-3') };
+        yield { text: licenseText('GPL-3') };
         throw Object.assign(new Error('bad bytes'), { kind: 'validation', reason: 'invalid_utf8', line: 7, byteOffset: 300 });
       })(),
     });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
@@ -7,14 +7,12 @@ import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
+import { licenseText } from '../support/license-texts';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
 
-const read = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8');
-/** A whole license as one document (blank lines collapsed). */
-const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();
-const file = (...names: string[]) => names.map(doc).join('\n\n');
+const file = (...names: string[]) => names.map(licenseText).join('\n\n');
 
 interface World {
   dir: string;
@@ -158,7 +156,7 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('restarts a dataset cut off mid-processing from scratch after a restart, and decides it once', async () => {
     const w = await fresh();
-    const big = Array.from({ length: 40 }, (_, i) => `${doc('GPL-3')}\nVariant ${i}: ${doc(['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3'][i % 4]).split(' ').reverse().join(' ')}`).join('\n\n');
+    const big = Array.from({ length: 40 }, (_, i) => `${licenseText('GPL-3')}\nVariant ${i}: ${licenseText(['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3'][i % 4]).split(' ').reverse().join(' ')}`).join('\n\n');
     await upload(w, 'big', big, { contributorId: 'alice' });
     const p = startProcessor(w, { batchDocuments: 1, workerThreads: 1 });
     for (let i = 0; i < 500 && !(p.progress('big')?.documentsDone ?? 0); i++) await new Promise((r) => setTimeout(r, 10));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,8 +7,8 @@ import { DatasetProcessor, datasetStream, createFormatSource } from '@1tt/datase
 import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import type { CliContext } from '../../apps/cli/src/cli-context';
+import { licenseText } from '../support/license-texts';
 
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
 describe('1tt dataset reprocess --verify', () => {
   it('re-runs a decided dataset against the pool as of its upload and exits 0 when kept documents and tokens match', async () => {
@@ -16,7 +16,7 @@ describe('1tt dataset reprocess --verify', () => {
     const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
     const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
     try {
-      for (const [id, text] of [['a', [doc('GPL-2'), doc('LGPL-2')].join('\n\n')], ['b', [doc('Artistic'), doc('GPL-2'), doc('LGPL-2.1')].join('\n\n')]]) {
+      for (const [id, text] of [['a', [licenseText('GPL-2'), licenseText('LGPL-2')].join('\n\n')], ['b', [licenseText('Artistic'), licenseText('GPL-2'), licenseText('LGPL-2.1')].join('\n\n')]]) {
         const put = await blobs.putBuffer(text);
         const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
         await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });

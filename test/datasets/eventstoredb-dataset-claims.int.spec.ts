@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import { DatasetProcessor, EventStoreDbDatasetClaims, datasetStream, type ClaimsContext, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
+import { licenseText } from '../support/license-texts';
 
 /**
  * Competing consumers on a real EventStoreDB (persistent subscription to
@@ -15,7 +16,6 @@ import { blankLineTextSource } from './dataset-text-source';
 const url = process.env.EVENTSTOREDB_URL;
 jest.setTimeout(120_000);
 
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, tries = 600): Promise<T> {
   for (let i = 0; i < tries; i++) {
@@ -72,7 +72,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     let bStopped = false;
     try {
       const ids = Array.from({ length: 6 }, (_, i) => `claims-${run}-${i}`);
-      for (const id of ids) await upload(id, `${doc('GPL-2')}\n${id}`);
+      for (const id of ids) await upload(id, `${licenseText('GPL-2')}\n${id}`);
       const holders = async (id: string) => [(await a.tryClaim(id)) ? 'a' : '', (await b.tryClaim(id)) ? 'b' : ''].filter(Boolean);
       for (const id of ids) await until(`${id} delivered`, async () => ((await holders(id)).length > 0 ? true : undefined));
       for (const id of ids) expect(await holders(id)).toHaveLength(1);
@@ -110,7 +110,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     p2.start();
     try {
       const ids = Array.from({ length: 6 }, (_, i) => `shared-${run}-${i}`);
-      for (const [i, id] of ids.entries()) await upload(id, Array.from({ length: 30 }, (_, k) => `${doc(['GPL-3', 'Apache-2.0', 'MPL-2.0'][k % 3])}\n${id} ${i} ${k}`).join('\n\n'));
+      for (const [i, id] of ids.entries()) await upload(id, Array.from({ length: 30 }, (_, k) => `${licenseText(['GPL-3', 'Apache-2.0', 'MPL-2.0'][k % 3])}\n${id} ${i} ${k}`).join('\n\n'));
       const actors = new Set<string>();
       for (const id of ids) {
         const recorded = await until(`${id} decided`, async () => {

@@ -7,10 +7,10 @@ import { DATASET_PROGRESS_REPORTED, DatasetProcessor, datasetProgressStream, dat
 import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import { blankLineTextSource } from './dataset-text-source';
+import { licenseText } from '../support/license-texts';
 
 jest.setTimeout(120_000);
 
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -30,8 +30,8 @@ describe('DatasetProgressReported in the log: the audit tools take it in their s
     const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
     try {
       for (const [id, text] of [
-        ['a', [doc('GPL-2'), doc('LGPL-2.1'), doc('Apache-2.0')].join('\n\n')],
-        ['b', [doc('GPL-3'), doc('GPL-2'), doc('MPL-2.0')].join('\n\n')],
+        ['a', [licenseText('GPL-2'), licenseText('LGPL-2.1'), licenseText('Apache-2.0')].join('\n\n')],
+        ['b', [licenseText('GPL-3'), licenseText('GPL-2'), licenseText('MPL-2.0')].join('\n\n')],
       ]) {
         const put = await blobs.putBuffer(text);
         const data: DatasetUploadedData = { datasetId: id, kind: 'contribution', contributorId: 'alice', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };

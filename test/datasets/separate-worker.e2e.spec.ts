@@ -1,31 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventStore } from '@1tt/event-store';
 import { DATASET_PROGRESS_REPORTED, datasetProgressStream, datasetStream } from '@1tt/dataset-processing';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
+import { licenseText, shuffledLicense } from '../support/license-texts';
 
 jest.setTimeout(120_000);
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
-/** Each line's words in a seeded order: same quality, other 5-grams (a distinct document per seed). */
-function variant(name: string, seed: number): string {
-  let x = seed >>> 0 || 1;
-  return doc(name)
-    .split('\n')
-    .map((line) => {
-      const words = line.split(' ');
-      for (let i = words.length - 2; i > 0; i--) {
-        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-        const j = x % (i + 1);
-        [words[i], words[j]] = [words[j], words[i]];
-      }
-      return words.join(' ');
-    })
-    .join('\n');
-}
 
 function startWorker(dataDir: string, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [WORKER], { env: { ...process.env, DATA_DIR: dataDir, WORKER_THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -54,7 +38,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     const up = await t.http
       .post('/v1/datasets')
       .set(t.auth(key))
-      .attach('file', Buffer.from([doc('GPL-2'), doc('Apache-2.0')].join('\n\n')), 'licences.txt');
+      .attach('file', Buffer.from([licenseText('GPL-2'), licenseText('Apache-2.0')].join('\n\n')), 'licences.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
 
@@ -85,7 +69,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
   it('GET /v1/datasets/{id} serves the progress another process published, while processing only', async () => {
     t = await startTestApp({ env: { PROCESS_DATASETS: 'false', WORKER_THREADS: '1' } });
     const key = await contributorKey(t);
-    const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from([doc('GPL-2'), doc('BSD')].join('\n\n')), 'two.txt');
+    const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from([licenseText('GPL-2'), licenseText('BSD')].join('\n\n')), 'two.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
     const get = async () => (await t!.http.get(`/v1/datasets/${id}`).set(t!.auth(key))).body as { status: string; sizeBytes: number; progress: unknown };
@@ -121,7 +105,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     const key = await contributorKey(t);
     // About 12 MB: its analysis on one thread spans several one-second progress intervals.
     const names = ['GPL-3', 'GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'MPL-2.0'];
-    const big = Array.from({ length: 600 }, (_, i) => variant(names[i % names.length], 31 + i)).join('\n\n');
+    const big = Array.from({ length: 600 }, (_, i) => shuffledLicense(names[i % names.length], 31 + i)).join('\n\n');
     const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from(big), 'big.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;

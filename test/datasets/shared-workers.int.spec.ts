@@ -1,35 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { LocalBlobStore } from '@1tt/blob-store';
 import { DatasetProcessor, createFormatSource, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
+import { shuffledLicense, nearCopy } from '../support/license-texts';
 
 // Real worker processes on a loaded 2-core machine.
 jest.setTimeout(240_000);
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 const LICENSES = ['GPL-2', 'GPL-3', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'MPL-2.0', 'Artistic', 'BSD'];
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
-/** Each line's words in a seeded order: same quality, other 5-grams (a distinct document per seed). */
-function variant(name: string, seed: number): string {
-  let x = seed >>> 0 || 1;
-  return doc(name)
-    .split('\n')
-    .map((line) => {
-      const words = line.split(' ');
-      for (let i = words.length - 2; i > 0; i--) {
-        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-        const j = x % (i + 1);
-        [words[i], words[j]] = [words[j], words[i]];
-      }
-      return words.join(' ');
-    })
-    .join('\n');
-}
 
 interface Store {
   dir: string;
@@ -72,12 +56,11 @@ async function upload(s: Store, datasetId: string, contributorId: string, text: 
  * two repeat each other.
  */
 function uploads(): Array<[string, string, string]> {
-  const own = (k: number) => Array.from({ length: 12 }, (_, i) => variant(LICENSES[(k + i) % LICENSES.length], 100 * k + i));
-  const edited = (t: string) => t.split(' ').map((w, i) => (i % 150 === 75 ? 'changed' : w)).join(' ');
+  const own = (k: number) => Array.from({ length: 12 }, (_, i) => shuffledLicense(LICENSES[(k + i) % LICENSES.length], 100 * k + i));
   const sets: string[][] = [];
   for (let k = 0; k < 8; k++) {
     const docs = own(k);
-    if (k >= 2) docs.push(sets[k - 2][0], edited(sets[k - 1][1]));
+    if (k >= 2) docs.push(sets[k - 2][0], nearCopy(sets[k - 1][1]));
     if (k === 5) docs.push(...sets[4].slice(2, 6));
     sets.push(docs);
   }
@@ -188,7 +171,7 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     cleanup.push(() => a.kill('SIGKILL'), () => b.kill('SIGKILL'));
     await Promise.all([a.started(), b.started()]);
     // Large enough (a few MB) that its analysis is still running when the holder is killed.
-    const big = Array.from({ length: 400 }, (_, i) => variant(LICENSES[i % LICENSES.length], 7000 + i)).join('\n\n');
+    const big = Array.from({ length: 400 }, (_, i) => shuffledLicense(LICENSES[i % LICENSES.length], 7000 + i)).join('\n\n');
     await upload(shared, 'big', 'alice', big);
 
     const claims = new Database(path.join(shared.dir, 'claims.db'), { readonly: true, timeout: 5000 });

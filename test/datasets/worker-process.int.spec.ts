@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import { datasetStream } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
+import { licenseText } from '../support/license-texts';
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
-const doc = (name: string) => readFileSync(path.join('/usr/share/common-licenses', name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
 
 describe('apps/worker as a separate process (compiled: npm test builds first)', () => {
   it('decides a dataset uploaded to the shared stores, then stops cleanly on SIGTERM', async () => {
@@ -20,7 +20,7 @@ describe('apps/worker as a separate process (compiled: npm test builds first)', 
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     try {
-      const put = await blobs.putBuffer([doc('GPL-2'), doc('BSD')].join('\n\n'));
+      const put = await blobs.putBuffer([licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
       const data = { datasetId: 'w1', kind: 'contribution', contributorId: 'alice', fileName: 'w1.txt', format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
       await events.appendToStream(datasetStream('w1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       let types: string[] = [];

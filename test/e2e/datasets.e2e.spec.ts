@@ -1,42 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EventStore } from '@1tt/event-store';
 import { startTestApp, type TestApp } from './support/test-app';
+import { licenseText, shuffledLicense, nearCopy } from '../support/license-texts';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
 
-const LICENSES = '/usr/share/common-licenses';
-const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
-/** A whole license as one document (blank lines collapsed so a .txt keeps it in one piece). */
-const doc = (name: string) => read(name).replace(/\n\s*\n/g, '\n').trim();
-/**
- * The app's pool is shared by every test of a describe, so each test works on
- * its own variants of the texts: each line's words in a seeded order (same
- * words and lines, so the quality filters judge it like the original; other
- * 5-grams, so it matches nothing another test uploaded).
- */
-function variant(name: string, seed: number): string {
-  let x = seed >>> 0 || 1;
-  return doc(name)
-    .split('\n')
-    .map((line) => {
-      // Shuffle each line's words but its last (so lines still end as before).
-      const words = line.split(' ');
-      for (let i = words.length - 2; i > 0; i--) {
-        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-        const j = x % (i + 1);
-        [words[i], words[j]] = [words[j], words[i]];
-      }
-      return words.join(' ');
-    })
-    .join('\n');
-}
-/** A few words changed (a near copy). */
-const edited = (text: string) => text.split(' ').map((w, i) => (i % 150 === 75 ? 'changed' : w)).join(' ');
-const txt = (...names: string[]) => names.map(doc).join('\n\n');
+// The app's pool is shared by every test of a describe: each test uploads its own shuffledLicense seeds, so it matches nothing another test uploaded.
+const txt = (...names: string[]) => names.map(licenseText).join('\n\n');
 
 function upload(t: TestApp, key: string, fileName: string, content: string | Buffer, fields: Record<string, string> = {}) {
   let req = t.http.post('/v1/datasets').set(t.auth(key));
@@ -90,7 +62,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(a.tokens).toBeGreaterThan(1500);
     expect(a.pipeline).toMatchObject({ name: 'default-english-prose', configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
-    const jsonl = [JSON.stringify({ content: doc('Apache-2.0') }), '{not json', JSON.stringify({ content: 'too short' }), JSON.stringify({ content: doc('CC0-1.0') }), JSON.stringify({ content: doc('Artistic') }), JSON.stringify({ content: doc('LGPL-3') }), JSON.stringify({ content: doc('GFDL-1.2') }), JSON.stringify({ content: doc('GPL-2') }), JSON.stringify({ content: doc('LGPL-2') }), JSON.stringify({ content: doc('GPL-3') }), JSON.stringify({ content: doc('MPL-2.0') })].join('\n');
+    const jsonl = [JSON.stringify({ content: licenseText('Apache-2.0') }), '{not json', JSON.stringify({ content: 'too short' }), JSON.stringify({ content: licenseText('CC0-1.0') }), JSON.stringify({ content: licenseText('Artistic') }), JSON.stringify({ content: licenseText('LGPL-3') }), JSON.stringify({ content: licenseText('GFDL-1.2') }), JSON.stringify({ content: licenseText('GPL-2') }), JSON.stringify({ content: licenseText('LGPL-2') }), JSON.stringify({ content: licenseText('GPL-3') }), JSON.stringify({ content: licenseText('MPL-2.0') })].join('\n');
     const j = await uploadAndDecide(t, alice, 'set.jsonl', jsonl, { textField: 'content' });
     expect(j).toMatchObject({ status: 'accepted', documentsIn: 11, documentsKept: 8 });
     expect(j.removed).toMatchObject({ invalid_json: 1, 'gopher_quality:max_non_alpha_words_ratio': 1 });
@@ -99,27 +71,27 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const jReport = (await t.http.get(`/v1/datasets/${j.datasetId}/report?reason=invalid_json`).set(t.auth(alice)).expect(200)).body.items;
     expect(jReport).toEqual([{ index: 1, kept: false, reason: 'invalid_json', detail: `at line 2, byte offset ${skippedAt}`, tokens: 0 }]);
 
-    const csv = 'id,text\n1,"' + variant('LGPL-2.1', 11).replace(/"/g, '""') + '"\n2,"' + variant('GFDL-1.3', 12).replace(/"/g, '""') + '"\n';
+    const csv = 'id,text\n1,"' + shuffledLicense('LGPL-2.1', 11).replace(/"/g, '""') + '"\n2,"' + shuffledLicense('GFDL-1.3', 12).replace(/"/g, '""') + '"\n';
     expect(await uploadAndDecide(t, bob, 'set.csv', csv)).toMatchObject({ status: 'accepted', documentsIn: 2 });
 
     const { parquetWriteBuffer } = await import('hyparquet-writer');
-    const pq = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: [doc('GPL-1').split(' ').reverse().join(' ') + ' Reversed.', 'x'], type: 'STRING' }] }));
+    const pq = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: [licenseText('GPL-1').split(' ').reverse().join(' ') + ' Reversed.', 'x'], type: 'STRING' }] }));
     expect(await uploadAndDecide(t, bob, 'set.parquet', pq)).toMatchObject({ status: 'accepted', documentsIn: 2, documentsKept: 1 });
 
-    const gz = gzipSync(Buffer.from(doc('Artistic').split(' ').reverse().join(' ')));
+    const gz = gzipSync(Buffer.from(licenseText('Artistic').split(' ').reverse().join(' ')));
     expect(await uploadAndDecide(t, bob, 'set.txt.gz', gz)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
 
-    const zst = execFileSync('zstd', ['-c', '-q'], { input: Buffer.from(JSON.stringify({ text: doc('Apache-2.0').split(' ').reverse().join(' ') }) + '\n') });
+    const zst = execFileSync('zstd', ['-c', '-q'], { input: Buffer.from(JSON.stringify({ text: licenseText('Apache-2.0').split(' ').reverse().join(' ') }) + '\n') });
     expect(await uploadAndDecide(t, bob, 'set.jsonl.zst', zst)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
   });
 
   it('decides duplicates in log order across contributors: the earlier keeps it; the report never says whose', async () => {
     const { id: carolId, key: carol } = await contributor(t, 'Carol');
     const { id: daveId, key: dave } = await contributor(t, 'Dave');
-    const [gpl, lgpl] = [variant('GPL-2', 21), variant('LGPL-2.1', 22)];
+    const [gpl, lgpl] = [shuffledLicense('GPL-2', 21), shuffledLicense('LGPL-2.1', 22)];
     const first = await uploadAndDecide(t, carol, 'first.txt', [gpl, lgpl].join('\n\n'));
     expect(first).toMatchObject({ status: 'accepted', documentsKept: 2 });
-    const second = await uploadAndDecide(t, dave, 'second.txt', [variant('BSD', 23), gpl, edited(lgpl)].join('\n\n'));
+    const second = await uploadAndDecide(t, dave, 'second.txt', [shuffledLicense('BSD', 23), gpl, nearCopy(lgpl)].join('\n\n'));
     expect(second).toMatchObject({ status: 'accepted', documentsIn: 3, documentsKept: 1, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2 });
     const report = await t.http.get(`/v1/datasets/${second.datasetId}/report`).set(t.auth(dave)).expect(200);
     expect(report.body.items).toEqual([
@@ -144,7 +116,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
   });
 
   it('refuses an identical file at once (409 naming the earlier upload time, not its owner)', async () => {
-    const content = [variant('LGPL-2', 31), variant('Artistic', 32)].join('\n\n');
+    const content = [shuffledLicense('LGPL-2', 31), shuffledLicense('Artistic', 32)].join('\n\n');
     const first = await uploadAndDecide(t, alice, 'one.txt', content);
     const r = await upload(t, bob, 'two.txt', content).expect(409);
     expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -155,7 +127,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
 
   it('after a withdrawal by the owner, a new upload of similar content is kept; others cannot withdraw; a second withdrawal is a 409', async () => {
     const eve = (await contributor(t, 'Eve')).key;
-    const content = variant('GFDL', 41);
+    const content = shuffledLicense('GFDL', 41);
     const first = await uploadAndDecide(t, eve, 'gfdl.txt', content);
     expect(first.documentsKept).toBe(1);
     await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(bob)).expect(404);
@@ -168,20 +140,20 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const asOf = async (position: number) => (await t.http.get(`/v1/datasets/${first.datasetId}?atPosition=${position}`).set(t.auth(eve)).expect(200)).body;
     expect(await asOf(stream[0].position)).toMatchObject({ status: 'processing', tokens: null });
     expect(await asOf(stream[stream.length - 1].position - 1)).toMatchObject({ status: 'accepted', tokens: first.tokens });
-    const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', edited(content));
+    const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', nearCopy(content));
     expect(again).toMatchObject({ status: 'accepted', documentsKept: 1 });
   });
 
   it("registers a consumer's reference corpus (admin only); contributions matching it are already_held_by_consumer", async () => {
     const acme = (await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'Acme' }).expect(201)).body.consumerId as string;
-    const held = variant('GPL-3', 51);
-    const corpus = [variant('CC0-1.0', 52), held].join('\n\n');
+    const held = shuffledLicense('GPL-3', 51);
+    const corpus = [shuffledLicense('CC0-1.0', 52), held].join('\n\n');
     await upload(t, alice, 'ref.txt', corpus, { kind: 'reference', consumerId: acme }).expect(403);
     const ref = await upload(t, t.adminKey, 'ref.txt', corpus, { kind: 'reference', consumerId: acme }).expect(202);
     const refView = await decided(t, t.adminKey, ref.body.datasetId);
     expect(refView).toMatchObject({ status: 'accepted', kind: 'reference', consumerId: acme, contributorId: null });
     await t.http.get(`/v1/datasets/${ref.body.datasetId}`).set(t.auth(alice)).expect(404);
-    const c = await uploadAndDecide(t, alice, 'mine.txt', [edited(held), variant('GPL-1', 53)].join('\n\n'));
+    const c = await uploadAndDecide(t, alice, 'mine.txt', [nearCopy(held), shuffledLicense('GPL-1', 53)].join('\n\n'));
     expect(c).toMatchObject({ documentsKept: 1, removed: { already_held_by_consumer: 1 }, duplicatesOfEarlier: 0 });
     const items = (await t.http.get(`/v1/datasets/${c.datasetId}/report`).set(t.auth(alice)).expect(200)).body.items;
     expect(items[0]).toEqual({ index: 0, kept: false, reason: 'already_held_by_consumer', detail: 'the consumer already holds this text', tokens: 0 });
@@ -191,13 +163,13 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
   });
 
   it('rejects malformed files with the reason and where: invalid UTF-8, truncated gzip, binary data, CSV without the text column', async () => {
-    const good = Buffer.from(doc('BSD') + '\n\nsecond line\n');
+    const good = Buffer.from(licenseText('BSD') + '\n\nsecond line\n');
     const bad = Buffer.concat([good, Buffer.from([0xc3, 0x28]), Buffer.from(' more\n')]);
     const u = await uploadAndDecide(t, alice, 'bad.txt', bad);
     expect(u).toMatchObject({ status: 'rejected', rejectionReason: 'invalid_utf8', documentsKept: null });
     // The byte offset of the first bad byte, as @1tt/dataset-formats documents for invalid_utf8.
     expect(u.rejection.detail).toContain(`byte offset ${good.length}`);
-    const gz = gzipSync(Buffer.from(doc('GPL-3')));
+    const gz = gzipSync(Buffer.from(licenseText('GPL-3')));
     expect(await uploadAndDecide(t, alice, 'cut.txt.gz', gz.subarray(0, gz.length - 200))).toMatchObject({ status: 'rejected', rejectionReason: 'truncated_compression' });
     const binary = Buffer.alloc(4096, 0);
     expect(await uploadAndDecide(t, alice, 'zeros.txt', binary)).toMatchObject({ status: 'rejected', rejectionReason: 'binary_content' });
@@ -208,7 +180,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const r = await upload(t, alice, 'data.exe', 'hello').expect(400);
     expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(JSON.stringify(r.body)).toContain('.jsonl');
-    const ok = await upload(t, alice, '../../etc/passwd.txt', variant('GPL-1', 71)).expect(202);
+    const ok = await upload(t, alice, '../../etc/passwd.txt', shuffledLicense('GPL-1', 71)).expect(202);
     expect((await decided(t, alice, ok.body.datasetId)).fileName).toBe('passwd.txt');
   });
 });
@@ -220,7 +192,7 @@ describe('upload limits and restarts', () => {
       const { key } = await contributor(t, 'Big');
       const r = await upload(t, key, 'big.txt', Buffer.alloc(300 * 1024, 'a sentence of text. ')).expect(413);
       expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
-      await upload(t, key, 'small.txt', doc('BSD')).expect(202);
+      await upload(t, key, 'small.txt', licenseText('BSD')).expect(202);
     } finally {
       await t.close();
     }
@@ -231,7 +203,7 @@ describe('upload limits and restarts', () => {
     try {
       const { key } = await contributor(t, 'Crash');
       const names = ['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'GPL-3', 'Artistic'];
-      const big = Array.from({ length: 300 }, (_, i) => `Variant ${i}. ${doc(names[i % names.length]).split(' ').sort(() => 0).reverse().slice(i % 50).join(' ')}`).join('\n\n');
+      const big = Array.from({ length: 300 }, (_, i) => `Variant ${i}. ${licenseText(names[i % names.length]).split(' ').sort(() => 0).reverse().slice(i % 50).join(' ')}`).join('\n\n');
       const r = await upload(t, key, 'big.txt', big).expect(202);
       const id = r.body.datasetId as string;
       const during = await t.http.get(`/v1/datasets/${id}`).set(t.auth(key)).expect(200);
