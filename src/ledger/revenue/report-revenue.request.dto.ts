@@ -1,15 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
+import { CurrencyField, MoneyAmountField } from '../money-request.fields';
 
 export class ReportRevenueRequest {
-  @ApiProperty({ description: "Revenue as a decimal string in the agreement's currency, > 0, no more decimals than the currency has.", example: '1250.00' })
-  @IsString()
-  @MaxLength(40)
+  @MoneyAmountField("Revenue as a decimal string in the agreement's currency, > 0, no more decimals than the currency has.", '1250.00')
   amount!: string;
 
-  @ApiProperty({ example: 'USD' })
-  @IsString()
-  @MaxLength(8)
+  @CurrencyField()
   currency!: string;
 
   @ApiProperty({ format: 'date-time', example: '2025-01-01T00:00:00Z' })

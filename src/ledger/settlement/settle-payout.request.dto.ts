@@ -1,15 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
+import { CurrencyField, MoneyAmountField } from '../money-request.fields';
 
 export class SettlePayoutRequest {
-  @ApiProperty({ description: 'Amount paid out, decimal string in the currency, at most the payable balance.', example: '12.50' })
-  @IsString()
-  @MaxLength(40)
+  @MoneyAmountField('Amount paid out, decimal string in the currency, at most the payable balance.', '12.50')
   amount!: string;
 
-  @ApiProperty({ example: 'USD' })
-  @IsString()
-  @MaxLength(8)
+  @CurrencyField()
   currency!: string;
 
   @ApiProperty({ description: 'The payment reference (bank transfer id, …).', example: 'SEPA-2025-0001' })
