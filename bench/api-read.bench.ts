@@ -36,7 +36,9 @@ import { StoresModule } from '../src/stores/stores.module';
 import { quick, report, timed } from './bench-report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
+const autocannon = require('autocannon') as (
+  opts: Record<string, unknown>,
+) => Promise<{ requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? (quick ? 20_000 : 1_000_000));
 const CONTRIBUTORS = quick ? 100 : 1_000;
@@ -88,16 +90,24 @@ async function seed(events: EventStore): Promise<void> {
   const meta = { actor: 'system:bench', correlationId: 'bench', causationId: 'bench' };
   const flush = async (stream: string, list: NewEvent[]): Promise<void> => {
     if (list.length === 0) return;
-    const res = await events.appendToStream(stream, list.map((e) => ({ ...e, metadata: meta })), { expectedRevision: 'no-stream' });
+    const res = await events.appendToStream(
+      stream,
+      list.map((e) => ({ ...e, metadata: meta })),
+      { expectedRevision: 'no-stream' },
+    );
     position = res.position;
   };
   const registrations: NewEvent[] = [];
-  for (let i = 0; i < CONTRIBUTORS; i++) registrations.push({ type: 'ContributorRegistered', data: { contributorId: cid(i), displayName: cid(i) } });
+  for (let i = 0; i < CONTRIBUTORS; i++)
+    registrations.push({ type: 'ContributorRegistered', data: { contributorId: cid(i), displayName: cid(i) } });
   await flush('contributor-bench', registrations);
   const agreements: NewEvent[] = [];
   for (let k = 0; k < CONSUMERS; k++) {
     agreements.push({ type: 'ConsumerRegistered', data: { consumerId: `k${k}` } });
-    agreements.push({ type: 'RevenueShareAgreed', data: { consumerId: `k${k}`, alpha: '0.25', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00.000Z' } });
+    agreements.push({
+      type: 'RevenueShareAgreed',
+      data: { consumerId: `k${k}`, alpha: '0.25', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00.000Z' },
+    });
   }
   await flush('consumer-bench', agreements);
 
@@ -115,9 +125,35 @@ async function seed(events: EventStore): Promise<void> {
       const contributor = cid(r(CONTRIBUTORS));
       const tokens = BigInt(1_000 + r(100_000));
       list.push(
-        { type: 'DatasetUploaded', data: { datasetId: id, kind: 'contribution', contributorId: contributor, fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: 1000, sha256: id, blobRef: id } },
-        { type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: tokens.toString(), countedAt: '2026-01-01T00:00:00.000Z' } },
-        { type: 'DatasetAccepted', data: { datasetId: id, kind: 'contribution', contributorId: contributor, tokens: tokens.toString(), acceptedAt: '2026-01-01T00:00:00.000Z' } },
+        {
+          type: 'DatasetUploaded',
+          data: {
+            datasetId: id,
+            kind: 'contribution',
+            contributorId: contributor,
+            fileName: `${id}.txt`,
+            format: 'txt',
+            compression: 'none',
+            textField: 'text',
+            sizeBytes: 1000,
+            sha256: id,
+            blobRef: id,
+          },
+        },
+        {
+          type: 'DatasetTokensCounted',
+          data: { datasetId: id, tokenizer: 'o200k_base', tokens: tokens.toString(), countedAt: '2026-01-01T00:00:00.000Z' },
+        },
+        {
+          type: 'DatasetAccepted',
+          data: {
+            datasetId: id,
+            kind: 'contribution',
+            contributorId: contributor,
+            tokens: tokens.toString(),
+            acceptedAt: '2026-01-01T00:00:00.000Z',
+          },
+        },
       );
       accepted.push({ id, contributor, tokens });
       pool.set(contributor, (pool.get(contributor) ?? 0n) + tokens);
@@ -130,12 +166,32 @@ async function seed(events: EventStore): Promise<void> {
       reportN++;
       const amount = BigInt(100_000 + r(10_000_000));
       await flush(`revenue-${revenueId}`, [
-        { type: 'RevenueReported', data: { revenueId, consumerId, amount: formatMinor(amount, 'EUR'), currency: 'EUR', alpha: '0.25', policy: 'snapshot', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' } },
+        {
+          type: 'RevenueReported',
+          data: {
+            revenueId,
+            consumerId,
+            amount: formatMinor(amount, 'EUR'),
+            currency: 'EUR',
+            alpha: '0.25',
+            policy: 'snapshot',
+            periodStart: '2026-01-01T00:00:00.000Z',
+            periodEnd: '2026-02-01T00:00:00.000Z',
+          },
+        },
       ]);
       const poolAmount = (amount * 250_000n) / 1_000_000n;
       const ids = [...pool.keys()].filter((c) => pool.get(c)! > 0n).sort();
-      const result = allocate(poolAmount, ids.map((contributorId) => ({ contributorId, weight: pool.get(contributorId)! })));
-      const allocations = result.allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.weight.toString(), weight: a.weight.toString(), amount: formatMinor(a.amount, 'EUR') }));
+      const result = allocate(
+        poolAmount,
+        ids.map((contributorId) => ({ contributorId, weight: pool.get(contributorId)! })),
+      );
+      const allocations = result.allocations.map((a) => ({
+        contributorId: a.contributorId,
+        tokens: a.weight.toString(),
+        weight: a.weight.toString(),
+        amount: formatMinor(a.amount, 'EUR'),
+      }));
       const total = ids.reduce((s, c) => s + pool.get(c)!, 0n).toString();
       const common = { revenueId, consumerId, currency: 'EUR' };
       await flush(`payout-run-${revenueId}`, [
@@ -162,11 +218,23 @@ async function seed(events: EventStore): Promise<void> {
         },
       ]);
       const amounts = new Map(result.allocations.map((a) => [a.contributorId, a.amount]));
-      for (const a of allocations) latestAlloc.set(a.contributorId, (latestAlloc.get(a.contributorId) ?? 0n) + amounts.get(a.contributorId)!);
+      for (const a of allocations)
+        latestAlloc.set(a.contributorId, (latestAlloc.get(a.contributorId) ?? 0n) + amounts.get(a.contributorId)!);
       const settle = cid(r(CONTRIBUTORS));
       const owed = latestAlloc.get(settle) ?? 0n;
       if (owed > 0n) {
-        await flush(`settlement-${revenueId}`, [{ type: 'PayoutSettled', data: { contributorId: settle, amount: formatMinor(owed, 'EUR'), currency: 'EUR', reference: revenueId, settledAt: '2026-02-02T00:00:00.000Z' } }]);
+        await flush(`settlement-${revenueId}`, [
+          {
+            type: 'PayoutSettled',
+            data: {
+              contributorId: settle,
+              amount: formatMinor(owed, 'EUR'),
+              currency: 'EUR',
+              reference: revenueId,
+              settledAt: '2026-02-02T00:00:00.000Z',
+            },
+          },
+        ]);
         latestAlloc.set(settle, 0n);
       }
     }
@@ -204,17 +272,31 @@ async function main(): Promise<void> {
     const admin = { role: 'admin' as const, subjectId: 'bench', keyId: 'bench' };
     const r = rng(11);
     const size = `${(head / 1e6).toFixed(2)}M-event log`;
-    await latency(`metrics at a random position (${size})`, QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }));
+    await latency(`metrics at a random position (${size})`, QUERIES, () =>
+      queries.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }),
+    );
     await latency('metrics latest', QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), {}));
-    await latency('pool page (100) at a random position', Math.max(100, QUERIES / 10), () => queries.pool(admin, { atPosition: String(1 + r(head)), limit: '100' }));
+    await latency('pool page (100) at a random position', Math.max(100, QUERIES / 10), () =>
+      queries.pool(admin, { atPosition: String(1 + r(head)), limit: '100' }),
+    );
     const runs = Math.floor(head / REPORT_EVERY);
-    if (runs > 0) await latency('payout run page (100), latest', Math.max(100, QUERIES / 10), () => queries.payoutRun(admin, `r${r(runs)}`, { limit: '100' }));
-    await latency('audit trail page (100) at a random position', Math.max(100, QUERIES / 10), () => queries.auditTrail(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)), limit: '100' }));
+    if (runs > 0)
+      await latency('payout run page (100), latest', Math.max(100, QUERIES / 10), () =>
+        queries.payoutRun(admin, `r${r(runs)}`, { limit: '100' }),
+      );
+    await latency('audit trail page (100) at a random position', Math.max(100, QUERIES / 10), () =>
+      queries.auditTrail(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)), limit: '100' }),
+    );
     await readModels.onModuleDestroy();
 
     // HTTP under load: a read-only API process on the same stores.
     @Module({
-      imports: [StoresModule.forRoot(config, { eventStore: events, readModels: store }), AuthModule.forRoot(config, () => undefined), ChangeFeedModule, LedgerQueriesModule],
+      imports: [
+        StoresModule.forRoot(config, { eventStore: events, readModels: store }),
+        AuthModule.forRoot(config, () => undefined),
+        ChangeFeedModule,
+        LedgerQueriesModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })
     class ReadApiModule {}
@@ -225,7 +307,10 @@ async function main(): Promise<void> {
     const rq = rng(5);
     for (const [label, pathOf] of [
       ['GET /v1/contributors/{id}/metrics (latest)', () => `/v1/contributors/${cid(rq(CONTRIBUTORS))}/metrics`],
-      ['GET /v1/contributors/{id}/metrics?atPosition=random', () => `/v1/contributors/${cid(rq(CONTRIBUTORS))}/metrics?atPosition=${1 + rq(head)}`],
+      [
+        'GET /v1/contributors/{id}/metrics?atPosition=random',
+        () => `/v1/contributors/${cid(rq(CONTRIBUTORS))}/metrics?atPosition=${1 + rq(head)}`,
+      ],
     ] as const) {
       const result = await autocannon({
         url,

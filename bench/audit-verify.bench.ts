@@ -57,7 +57,13 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
       streamName,
       type,
       data,
-      metadata: { correlationId: 'bench', causationId: 'bench', actor: 'system:bench', schemaVersion: 1, recordedAt: new Date(t0 + position * 10).toISOString() },
+      metadata: {
+        correlationId: 'bench',
+        causationId: 'bench',
+        actor: 'system:bench',
+        schemaVersion: 1,
+        recordedAt: new Date(t0 + position * 10).toISOString(),
+      },
       revision: head ? head.revision + 1 : 0,
       position,
       prevHash: head ? head.hash : GENESIS_HASH,
@@ -72,13 +78,41 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
     if (buffer.length > 1 << 20) await flush();
   };
 
-  buffer = encodeHeaderLine({ format: '1tt-log', version: 1, exportedAt: new Date().toISOString(), fromPosition: 1, toPosition: TOTAL, contiguousPositions: true, source: 'bench' }) + '\n';
+  buffer =
+    encodeHeaderLine({
+      format: '1tt-log',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      fromPosition: 1,
+      toPosition: TOTAL,
+      contiguousPositions: true,
+      source: 'bench',
+    }) + '\n';
   const iso = (): string => new Date(t0 + (position + 1) * 10).toISOString();
   await append('consumer-acme', 'ConsumerRegistered', { consumerId: 'acme', displayName: 'Acme', registeredAt: iso() });
-  await append('consumer-acme', 'RevenueShareAgreed', { consumerId: 'acme', alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: new Date(t0).toISOString(), agreedAt: iso() });
+  await append('consumer-acme', 'RevenueShareAgreed', {
+    consumerId: 'acme',
+    alpha: '0.3',
+    currency: 'USD',
+    policy: 'snapshot',
+    effectiveFrom: new Date(t0).toISOString(),
+    agreedAt: iso(),
+  });
   await append('consumer-beta', 'ConsumerRegistered', { consumerId: 'beta', displayName: 'Beta', registeredAt: iso() });
-  await append('consumer-beta', 'RevenueShareAgreed', { consumerId: 'beta', alpha: '0.3', currency: 'USD', policy: 'time-weighted', effectiveFrom: new Date(t0).toISOString(), agreedAt: iso() });
-  for (let c = 0; c < CONTRIBUTORS && position < TOTAL; c++) await append(`contributor-c${c}`, 'ContributorRegistered', { contributorId: `c${c}`, displayName: `Contributor ${c}`, registeredAt: iso() });
+  await append('consumer-beta', 'RevenueShareAgreed', {
+    consumerId: 'beta',
+    alpha: '0.3',
+    currency: 'USD',
+    policy: 'time-weighted',
+    effectiveFrom: new Date(t0).toISOString(),
+    agreedAt: iso(),
+  });
+  for (let c = 0; c < CONTRIBUTORS && position < TOTAL; c++)
+    await append(`contributor-c${c}`, 'ContributorRegistered', {
+      contributorId: `c${c}`,
+      displayName: `Contributor ${c}`,
+      registeredAt: iso(),
+    });
   let dataset = 0;
   let revenue = 0;
   let nextRevenue = REVENUE_EVERY;
@@ -110,7 +144,11 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
     }
     if (position >= nextCheckpoint && position + 1 <= TOTAL) {
       nextCheckpoint += CHECKPOINT_EVERY;
-      await append(CHECKPOINT_STREAM, CHECKPOINT_EVENT_TYPE, signCheckpoint({ position, logHash: logHash.current, headHash: lastHash }, privateKey));
+      await append(
+        CHECKPOINT_STREAM,
+        CHECKPOINT_EVENT_TYPE,
+        signCheckpoint({ position, logHash: logHash.current, headHash: lastHash }, privateKey),
+      );
       continue;
     }
     const id = `d${dataset++}`;
@@ -129,8 +167,10 @@ async function writeLog(file: string, privateKey: KeyObject): Promise<number> {
       textField: 'text',
       uploadedAt: iso(),
     });
-    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetTokensCounted', { datasetId: id, tokenizer: 'o200k_base', tokens, countedAt: iso() });
-    if (position < TOTAL) await append(`dataset-${id}`, 'DatasetAccepted', { kind: 'contribution', contributorId, datasetId: id, tokens, acceptedAt: iso() });
+    if (position < TOTAL)
+      await append(`dataset-${id}`, 'DatasetTokensCounted', { datasetId: id, tokenizer: 'o200k_base', tokens, countedAt: iso() });
+    if (position < TOTAL)
+      await append(`dataset-${id}`, 'DatasetAccepted', { kind: 'contribution', contributorId, datasetId: id, tokens, acceptedAt: iso() });
   }
   await flush();
   out.end();
@@ -143,7 +183,10 @@ async function verifyChild(file: string, publicKeyPem: string, withLedger: boole
   const log = await openLogFile(file);
   let result: Awaited<ReturnType<typeof verifyLog>> | undefined;
   const secs = await timed(async () => {
-    result = await verifyLog(log.header, log.lines, { publicKey: createPublicKey(publicKeyPem), audits: withLedger ? [createLedgerAudit()] : [] });
+    result = await verifyLog(log.header, log.lines, {
+      publicKey: createPublicKey(publicKeyPem),
+      audits: withLedger ? [createLedgerAudit()] : [],
+    });
   });
   if (!result?.ok) throw new Error(`the generated log does not verify: ${result?.firstProblem}`);
   const label = withLedger ? 'verify: chains + checkpoints + ledger recomputation' : 'verify: chains + signed checkpoints';
@@ -152,7 +195,8 @@ async function verifyChild(file: string, publicKeyPem: string, withLedger: boole
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'verify-child') return verifyChild(process.argv[3], readFileSync(process.argv[4], 'utf8'), process.argv[5] === 'ledger');
+  if (process.argv[2] === 'verify-child')
+    return verifyChild(process.argv[3], readFileSync(process.argv[4], 'utf8'), process.argv[5] === 'ledger');
   const dir = mkdtempSync(join(tmpdir(), '1tt-audit-bench-'));
   try {
     const file = join(dir, 'log.ndjson');

@@ -15,7 +15,10 @@ import { readDocuments } from '@1tt/dataset-formats';
 import { peakRssMiB, quick, report, timed } from './bench-report';
 
 const TARGET = (quick ? 10 : 200) * 1024 * 1024;
-const WORDS = 'the of and to in is was for on that with as by at from his her an which or were are this be had not it but have its they first'.split(' ');
+const WORDS =
+  'the of and to in is was for on that with as by at from his her an which or were are this be had not it but have its they first'.split(
+    ' ',
+  );
 
 function* documents(): Generator<string> {
   let seed = 7;

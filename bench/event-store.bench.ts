@@ -52,12 +52,15 @@ async function cpuSeconds(fn: () => Promise<void>): Promise<number> {
 
 async function batchAppends(store: SqliteEventStore, total: number, label: string): Promise<void> {
   let cpu = 0;
-  const seconds = await timed(async () => (cpu = await cpuSeconds(async () => {
-    for (let i = 0; i < total; i += BATCH) {
-      const batch = Array.from({ length: BATCH }, (_, k) => event(i + k));
-      await store.appendToStream(`dataset-${(i / BATCH) % 5000}`, batch, { expectedRevision: 'any' });
-    }
-  })));
+  const seconds = await timed(
+    async () =>
+      (cpu = await cpuSeconds(async () => {
+        for (let i = 0; i < total; i += BATCH) {
+          const batch = Array.from({ length: BATCH }, (_, k) => event(i + k));
+          await store.appendToStream(`dataset-${(i / BATCH) % 5000}`, batch, { expectedRevision: 'any' });
+        }
+      })),
+  );
   report(label, total / seconds, 'events/s');
   report(`  same, per second of CPU time`, total / cpu, 'events/cpu-s');
 }

@@ -22,7 +22,13 @@ function acceptedEvents(n: number): LoggedEvent[] {
     const t = new Date(T0 + i).toISOString();
     events.push({
       type: 'DatasetAccepted',
-      data: { kind: 'contribution', contributorId: contributorId(i), datasetId: `d${i}`, tokens: String(1000 + ((i * 7919) % 1_000_000)), acceptedAt: t },
+      data: {
+        kind: 'contribution',
+        contributorId: contributorId(i),
+        datasetId: `d${i}`,
+        tokens: String(1000 + ((i * 7919) % 1_000_000)),
+        acceptedAt: t,
+      },
       position: i + 1,
       metadata: { recordedAt: t },
     });
@@ -58,7 +64,10 @@ async function main(): Promise<void> {
   const n = quick ? 20_000 : 1_000_000;
   const label = quick ? '20k' : '1M';
 
-  const shares: Share[] = Array.from({ length: n }, (_, i) => ({ contributorId: contributorId(i), weight: BigInt(1000 + ((i * 7919) % 1_000_000)) }));
+  const shares: Share[] = Array.from({ length: n }, (_, i) => ({
+    contributorId: contributorId(i),
+    weight: BigInt(1000 + ((i * 7919) % 1_000_000)),
+  }));
   global.gc?.();
   const allocSeconds = await timed(() => allocate(1_234_567_891n, shares));
   report(`allocate() over ${label} contributors`, allocSeconds * 1000, 'ms');
@@ -91,7 +100,8 @@ async function main(): Promise<void> {
     const small = poolOf(acceptedEvents(size));
     const iterations = quick ? 50 : size === 10 ? 20_000 : 500;
     const s = await timed(() => {
-      for (let i = 0; i < iterations; i++) computePayoutRun({ report: revenue('snapshot'), reportPosition: small.position, pool: small.pool });
+      for (let i = 0; i < iterations; i++)
+        computePayoutRun({ report: revenue('snapshot'), reportPosition: small.position, pool: small.pool });
     });
     report(`payout runs/s, ${size} contributors`, iterations / s, 'runs/s');
   }

@@ -42,14 +42,26 @@ function freePort(): Promise<number> {
   });
 }
 
-async function call(base: string, method: string, url: string, key: string, json?: unknown): Promise<{ status: number; body: Record<string, string> }> {
-  const r = await fetch(`${base}${url}`, { method, headers: { Authorization: `Bearer ${key}`, ...(json ? { 'Content-Type': 'application/json' } : {}) }, body: json ? JSON.stringify(json) : undefined });
+async function call(
+  base: string,
+  method: string,
+  url: string,
+  key: string,
+  json?: unknown,
+): Promise<{ status: number; body: Record<string, string> }> {
+  const r = await fetch(`${base}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(json ? { 'Content-Type': 'application/json' } : {}) },
+    body: json ? JSON.stringify(json) : undefined,
+  });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : {} };
 }
 
 function multipart(boundary: string, fileName: string, content: string): Buffer {
-  return Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${boundary}--\r\n`);
+  return Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${boundary}--\r\n`,
+  );
 }
 
 /** A distinct document per n: the license with its lines rotated and numbered. */
@@ -72,7 +84,17 @@ async function main(): Promise<void> {
   const adminKey = `load-admin-${randomBytes(24).toString('base64url')}`;
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: adminKey,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -90,7 +112,8 @@ async function main(): Promise<void> {
     const consumerId = consumer.body.consumerId;
     await call(base, 'PUT', `/v1/consumers/${consumerId}/agreement`, adminKey, { alpha: '0.3', currency: 'USD', policy: 'snapshot' });
     const contributors: Array<Record<string, string>> = [];
-    for (let i = 0; i < 4; i++) contributors.push((await call(base, 'POST', '/v1/contributors', adminKey, { displayName: `Load ${i}` })).body);
+    for (let i = 0; i < 4; i++)
+      contributors.push((await call(base, 'POST', '/v1/contributors', adminKey, { displayName: `Load ${i}` })).body);
     const uploaded = await fetch(`${base}/v1/datasets`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${contributors[0].apiKey}`, 'Content-Type': 'multipart/form-data; boundary=seed' },
@@ -124,7 +147,12 @@ async function main(): Promise<void> {
           setupRequest: (req: Record<string, unknown>) => ({
             ...req,
             headers: { ...auth(consumer.body.apiKey), 'Content-Type': 'application/json', 'Idempotency-Key': `load-${++n}` },
-            body: JSON.stringify({ amount: `${1 + (n % 900)}.00`, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' }),
+            body: JSON.stringify({
+              amount: `${1 + (n % 900)}.00`,
+              currency: 'USD',
+              periodStart: '2025-01-01T00:00:00Z',
+              periodEnd: '2025-02-01T00:00:00Z',
+            }),
           }),
         },
       ],
@@ -142,7 +170,11 @@ async function main(): Promise<void> {
           path: '/v1/datasets',
           setupRequest: (req: Record<string, unknown>) => {
             const i = ++u;
-            return { ...req, headers: { ...auth(contributors[i % contributors.length].apiKey), 'Content-Type': 'multipart/form-data; boundary=b0undary' }, body: multipart('b0undary', `load-${i}.txt`, docFor(i)) };
+            return {
+              ...req,
+              headers: { ...auth(contributors[i % contributors.length].apiKey), 'Content-Type': 'multipart/form-data; boundary=b0undary' },
+              body: multipart('b0undary', `load-${i}.txt`, docFor(i)),
+            };
           },
         },
       ],
@@ -162,10 +194,14 @@ async function main(): Promise<void> {
     })();
     const t0 = Date.now();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}/v1/datasets`, { method: 'POST', headers: { ...auth(contributors[1].apiKey), 'Content-Type': 'multipart/form-data; boundary=bigb' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        `${base}/v1/datasets`,
+        { method: 'POST', headers: { ...auth(contributors[1].apiKey), 'Content-Type': 'multipart/form-data; boundary=bigb' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.write('--bigb\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n');
       let written = 0;

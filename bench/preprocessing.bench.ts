@@ -41,7 +41,10 @@ function licenseProse(targetChars: number): string[] {
     for (const l of licenses) {
       // Copy 0 verbatim; later copies: every 3rd an exact copy, the others with
       // a few words changed (near duplicates), so both dedup paths work.
-      const t = copy === 0 || copy % 3 === 0 ? l : l.replace(/\bthe\b/g, (m, off: number) => (off % 97 === copy % 97 ? `the${copy}` : m)).replace('software', `software${copy}`);
+      const t =
+        copy === 0 || copy % 3 === 0
+          ? l
+          : l.replace(/\bthe\b/g, (m, off: number) => (off % 97 === copy % 97 ? `the${copy}` : m)).replace('software', `software${copy}`);
       docs.push(t);
       size += t.length;
     }
@@ -131,20 +134,27 @@ async function runCorpus(label: string, docs: string[]): Promise<void> {
   let warmSecs = 0;
   const totalSecs = await timed(async () => {
     const workers = await Promise.all(
-      Array.from({ length: cores }, () => new Promise<Worker>((resolve, reject) => {
-        const w = new Worker(__filename);
-        w.once('message', () => resolve(w)); // 'ready': ranks loaded
-        w.once('error', reject);
-      })),
+      Array.from(
+        { length: cores },
+        () =>
+          new Promise<Worker>((resolve, reject) => {
+            const w = new Worker(__filename);
+            w.once('message', () => resolve(w)); // 'ready': ranks loaded
+            w.once('error', reject);
+          }),
+      ),
     );
     const parts: string[][] = Array.from({ length: cores }, () => []);
     docs.forEach((d, i) => parts[i % cores].push(d));
     warmSecs = await timed(async () => {
       const outs = await Promise.all(
-        workers.map((w, k) => new Promise<DocumentResult[]>((resolve) => {
-          w.once('message', resolve);
-          w.postMessage(parts[k]);
-        })),
+        workers.map(
+          (w, k) =>
+            new Promise<DocumentResult[]>((resolve) => {
+              w.once('message', resolve);
+              w.postMessage(parts[k]);
+            }),
+        ),
       );
       const ordered = docs.map((_, i) => outs[i % cores][Math.floor(i / cores)]);
       decideDataset({ datasetId: 'bench', owner }, ordered, new InMemoryDedupIndex(pipeline.dedup.near), pipeline);

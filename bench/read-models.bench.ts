@@ -67,7 +67,9 @@ async function storeLatency(dir: string): Promise<void> {
   await latency('get latest', QUERIES, () => store.get('metrics', id()));
   await latency('get at a random position', QUERIES, () => store.get('metrics', id(), { atPosition: 1 + r(total) }));
   const findN = Math.max(200, QUERIES / 20);
-  await latency(`find where group=g, latest (${DOCS / GROUPS} docs)`, findN, () => store.find('metrics', { where: { group: r(GROUPS) }, limit: 100 }));
+  await latency(`find where group=g, latest (${DOCS / GROUPS} docs)`, findN, () =>
+    store.find('metrics', { where: { group: r(GROUPS) }, limit: 100 }),
+  );
   await latency('find where group=g, random position', findN, () =>
     store.find('metrics', { where: { group: r(GROUPS) }, limit: 100, atPosition: 1 + r(total) }),
   );
@@ -83,8 +85,7 @@ async function storeLatency(dir: string): Promise<void> {
 
 /** The SQLite event store is written in parallel; until it is exported this figure is reported as skipped. */
 const createEventStore = (eventStoreLib as Record<string, unknown>).createEventStore as
-  | ((url: string) => Promise<EventStore> | EventStore)
-  | undefined;
+  ((url: string) => Promise<EventStore> | EventStore) | undefined;
 
 async function projectionThroughput(dir: string): Promise<void> {
   if (!createEventStore) {

@@ -37,7 +37,11 @@ function licenses(): string[] {
   return readdirSync('/usr/share/common-licenses')
     .flatMap((f) => {
       try {
-        return [readFileSync(`/usr/share/common-licenses/${f}`, 'utf8').replace(/\n\s*\n/g, '\n').trim()];
+        return [
+          readFileSync(`/usr/share/common-licenses/${f}`, 'utf8')
+            .replace(/\n\s*\n/g, '\n')
+            .trim(),
+        ];
       } catch {
         return [];
       }
@@ -91,10 +95,28 @@ async function main(): Promise<void> {
     });
     const mb = put.sizeBytes / 1e6;
     report(`upload: generate + stream into the blob store (SHA-256), ${Math.round(put.sizeBytes / MiB)} MiB`, mb / storeSecs, 'MB/s');
-    const data = { datasetId: 'bench', kind: 'contribution', contributorId: 'bench', fileName: 'bench.jsonl', format: 'jsonl', compression: 'none', textField: 'text', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+    const data = {
+      datasetId: 'bench',
+      kind: 'contribution',
+      contributorId: 'bench',
+      fileName: 'bench.jsonl',
+      format: 'jsonl',
+      compression: 'none',
+      textField: 'text',
+      sizeBytes: put.sizeBytes,
+      sha256: put.sha256,
+      blobRef: put.ref,
+      uploadedAt: new Date().toISOString(),
+    };
     await events.appendToStream(datasetStream('bench'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 
-    const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource({ tmpDir: dir }), workerThreads: cores, tmpDir: dir });
+    const processor = new DatasetProcessor({
+      events,
+      blobs,
+      openSource: createFormatSource({ tmpDir: dir }),
+      workerThreads: cores,
+      tmpDir: dir,
+    });
     const rssBefore = peakRssMiB();
     let atPeak = process.memoryUsage();
     const sampler = setInterval(() => {
@@ -108,7 +130,9 @@ async function main(): Promise<void> {
     await processor.stop();
     clearInterval(sampler);
     const peakWhileProcessing = peakRssMiB();
-    const decided = (await events.readStream(datasetStream('bench'))).map((e) => e as unknown as { type: string; data: Record<string, unknown> });
+    const decided = (await events.readStream(datasetStream('bench'))).map(
+      (e) => e as unknown as { type: string; data: Record<string, unknown> },
+    );
     const pre = decided.find((e) => e.type === 'DatasetPreprocessed')?.data;
     report(`pipeline end to end, ${cores} cores (reader, workers, decision, report, events)`, mb / secs, 'MB/s');
     report(`  per core`, mb / secs / cores, 'MB/s');

@@ -49,7 +49,9 @@ if (compiledIsFresh()) {
   try {
     tsx = require('tsx/cjs/api');
   } catch {
-    process.stderr.write('1tt: the CLI is not built (run `npm run build`) and tsx is not installed to run it from source (run `npm ci`).\n');
+    process.stderr.write(
+      '1tt: the CLI is not built (run `npm run build`) and tsx is not installed to run it from source (run `npm ci`).\n',
+    );
     process.exit(3);
   }
   tsx.register({ tsconfig: path.join(root, 'tsconfig.json') });

@@ -100,7 +100,14 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
       [
         {
           type: 'ApiKeyIssued',
-          data: { keyId: key.keyId, role: input.role, subjectId: input.subjectId, keyHash: key.keyHash, issuedBy: actor, ...(input.label ? { label: input.label } : {}) },
+          data: {
+            keyId: key.keyId,
+            role: input.role,
+            subjectId: input.subjectId,
+            keyHash: key.keyHash,
+            issuedBy: actor,
+            ...(input.label ? { label: input.label } : {}),
+          },
           metadata: { actor },
         },
       ],
@@ -108,7 +115,14 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     );
     this.apply(result.events);
     const issuedAt = result.events[0].metadata.recordedAt;
-    return { keyId: key.keyId, apiKey: key.apiKey, role: input.role, subjectId: input.subjectId, ...(input.label ? { label: input.label } : {}), issuedAt };
+    return {
+      keyId: key.keyId,
+      apiKey: key.apiKey,
+      role: input.role,
+      subjectId: input.subjectId,
+      ...(input.label ? { label: input.label } : {}),
+      issuedAt,
+    };
   }
 
   /** Idempotent: revoking a revoked key changes nothing. */
@@ -200,7 +214,14 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
         [
           {
             type: 'ApiKeyIssued',
-            data: { keyId: key.keyId, role: 'admin', subjectId: 'bootstrap-admin', keyHash: key.keyHash, issuedBy: 'system:bootstrap', label: 'generated at first start' },
+            data: {
+              keyId: key.keyId,
+              role: 'admin',
+              subjectId: 'bootstrap-admin',
+              keyHash: key.keyHash,
+              issuedBy: 'system:bootstrap',
+              label: 'generated at first start',
+            },
             metadata: { actor: 'system:bootstrap' },
           },
         ],

@@ -22,7 +22,7 @@ export class ApiKeysHttpController {
 
   @Get('api-keys/:keyId')
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'A key\'s record without its hash (admin, auditor).' })
+  @ApiOperation({ summary: "A key's record without its hash (admin, auditor)." })
   @ApiOkResponse({ type: ApiKeyView })
   async get(@Param('keyId') keyId: string): Promise<ApiKeyView> {
     const record = await this.keys.find(keyId, { fresh: true });

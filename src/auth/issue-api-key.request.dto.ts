@@ -7,7 +7,10 @@ export class IssueApiKeyRequest {
   @IsIn(ROLES as Role[])
   role!: Role;
 
-  @ApiProperty({ description: 'Who the key acts for: the contributorId, consumerId, auditorId or an admin name.', example: 'c0ffee00-1111-4222-8333-444455556666' })
+  @ApiProperty({
+    description: 'Who the key acts for: the contributorId, consumerId, auditorId or an admin name.',
+    example: 'c0ffee00-1111-4222-8333-444455556666',
+  })
   @IsString()
   @Length(1, 128)
   @Matches(/^[A-Za-z0-9._:@-]+$/, { message: 'subjectId may contain only letters, digits and . _ : @ -' })

@@ -28,8 +28,20 @@ export class EventsHttpController {
   })
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated message types to receive (default: all).' })
   @ApiOkResponse({ content: { 'text/event-stream': {} } })
-  stream(@CurrentPrincipal() principal: Principal, @Query('types') types: string | undefined, @Req() req: Request, @Res() res: Response): void {
-    const wanted = types ? new Set(types.split(',').map((t) => t.trim()).filter(Boolean)) : undefined;
+  stream(
+    @CurrentPrincipal() principal: Principal,
+    @Query('types') types: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
+    const wanted = types
+      ? new Set(
+          types
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        )
+      : undefined;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -5,7 +5,10 @@ import * as path from 'node:path';
 
 /** The built single-page dashboard (npm run build:dashboard). Same path from src/ (tests) and dist/src/ (npm start). */
 export function dashboardDist(): string {
-  const candidates = [path.resolve(__dirname, '../../apps/dashboard/web/dist'), path.resolve(__dirname, '../../../apps/dashboard/web/dist')];
+  const candidates = [
+    path.resolve(__dirname, '../../apps/dashboard/web/dist'),
+    path.resolve(__dirname, '../../../apps/dashboard/web/dist'),
+  ];
   return candidates.find((p) => existsSync(path.join(p, 'index.html'))) ?? candidates[0];
 }
 
@@ -30,7 +33,8 @@ export function serveDashboard(app: NestExpressApplication): boolean {
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path) || !String(req.headers.accept ?? '').includes('text/html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path) || !String(req.headers.accept ?? '').includes('text/html'))
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

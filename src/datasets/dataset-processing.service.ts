@@ -43,7 +43,11 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     const config = this.config;
-    const claims = await createDatasetClaims({ eventStoreUrl: config.eventStore.url, dataDir: config.dataDir, leaseSeconds: config.datasetClaimLeaseSeconds });
+    const claims = await createDatasetClaims({
+      eventStoreUrl: config.eventStore.url,
+      dataDir: config.dataDir,
+      leaseSeconds: config.datasetClaimLeaseSeconds,
+    });
     this.processor = new DatasetProcessor({
       events: this.events,
       blobs: this.blobs,

@@ -68,7 +68,10 @@ export class DatasetQueries {
   async view(datasetId: string, viewer: Viewer, atPosition?: number): Promise<DatasetView> {
     const found = await this.store.get<DatasetView>(DATASETS_COLLECTION, datasetId, { atPosition });
     if (!found || !canSee(found.doc, viewer)) {
-      throw new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, { field: 'id', hint: 'Check the id returned by the upload.' });
+      throw new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, {
+        field: 'id',
+        hint: 'Check the id returned by the upload.',
+      });
     }
     return found.doc;
   }
@@ -88,7 +91,10 @@ export class DatasetQueries {
       limit: page.limit,
       atPosition: page.atPosition,
     });
-    return { items: found.items.map((v) => this.present(v.doc, viewer, page.atPosition === undefined)), nextCursor: found.nextCursor ?? null };
+    return {
+      items: found.items.map((v) => this.present(v.doc, viewer, page.atPosition === undefined)),
+      nextCursor: found.nextCursor ?? null,
+    };
   }
 
   /**
@@ -101,7 +107,12 @@ export class DatasetQueries {
   async identicalFile(sha256: string): Promise<{ uploadedAt: string } | undefined> {
     let after: string | undefined;
     do {
-      const page = await this.store.find<DatasetView>(DATASETS_COLLECTION, { where: { sha256, kind: 'contribution' }, orderBy: 'uploadPosition', after, limit: 100 });
+      const page = await this.store.find<DatasetView>(DATASETS_COLLECTION, {
+        where: { sha256, kind: 'contribution' },
+        orderBy: 'uploadPosition',
+        after,
+        limit: 100,
+      });
       const live = page.items.find((v) => v.doc.status === 'processing' || v.doc.status === 'accepted');
       if (live) return { uploadedAt: live.doc.uploadedAt };
       after = page.nextCursor;
@@ -114,15 +125,26 @@ export class DatasetQueries {
    * (flat memory; a page costs a scan up to the cursor, acceptable for
    * reports read page by page; an index by document would make it O(page)).
    */
-  async report(datasetId: string, viewer: Viewer, query: { cursor?: string; limit?: number; reason?: string; atPosition?: number }): Promise<ReportPage> {
+  async report(
+    datasetId: string,
+    viewer: Viewer,
+    query: { cursor?: string; limit?: number; reason?: string; atPosition?: number },
+  ): Promise<ReportPage> {
     const view = await this.view(datasetId, viewer, query.atPosition);
     const limit = query.limit ?? DEFAULT_REPORT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_REPORT_LIMIT) {
-      throw new ValidationError('invalid_limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, { field: 'limit', hint: `E.g. ${DEFAULT_REPORT_LIMIT}.` });
+      throw new ValidationError('invalid_limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, {
+        field: 'limit',
+        hint: `E.g. ${DEFAULT_REPORT_LIMIT}.`,
+      });
     }
     let after = -1;
     if (query.cursor !== undefined && query.cursor !== '') {
-      if (!/^\d{1,15}$/.test(query.cursor)) throw new ValidationError('invalid_cursor', 'cursor is not one this route returned', { field: 'cursor', hint: 'Pass nextCursor unchanged.' });
+      if (!/^\d{1,15}$/.test(query.cursor))
+        throw new ValidationError('invalid_cursor', 'cursor is not one this route returned', {
+          field: 'cursor',
+          hint: 'Pass nextCursor unchanged.',
+        });
       after = Number(query.cursor);
     }
     if (!view.reportBlobRef) return { items: [], nextCursor: null };
@@ -158,7 +180,10 @@ export class DatasetQueries {
       tokenizer: v.tokenizer,
       pipeline: v.pipeline,
       // This process's own analysis when it does the work; otherwise what the analysing process last published.
-      progress: v.status === 'processing' ? ((live ? this.progressOf(v.datasetId) : undefined) ?? v.progress ?? { documentsDone: 0, bytesRead: 0, totalBytes: v.sizeBytes }) : null,
+      progress:
+        v.status === 'processing'
+          ? ((live ? this.progressOf(v.datasetId) : undefined) ?? v.progress ?? { documentsDone: 0, bytesRead: 0, totalBytes: v.sizeBytes })
+          : null,
     };
     if (v.rejection) {
       out.rejectionReason = v.rejection.reason;
@@ -181,7 +206,12 @@ function reportItem(line: ReportLine, privileged: boolean): ReportItem {
   const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens };
   if (line.duplicateOf) {
     // Whose document it is stays private: a contributor learns only that it was earlier.
-    item.detail = line.reason === 'already_held_by_consumer' ? 'the consumer already holds this text' : line.duplicateOf.sameDataset ? 'duplicates an earlier document of this dataset' : 'duplicates an earlier contribution';
+    item.detail =
+      line.reason === 'already_held_by_consumer'
+        ? 'the consumer already holds this text'
+        : line.duplicateOf.sameDataset
+          ? 'duplicates an earlier document of this dataset'
+          : 'duplicates an earlier contribution';
     if (privileged) item.duplicateOf = line.duplicateOf;
   } else if (line.detail !== undefined) {
     item.detail = line.detail;

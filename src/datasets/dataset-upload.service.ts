@@ -9,7 +9,8 @@ import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
 
 /** Who uploads: a contributor (for themselves) or an admin (for a contributor, or a consumer's reference corpus). */
-export type UploadActor = { role: 'contributor'; id: string } | { role: 'admin'; id: string } | { role: 'consumer' | 'auditor'; id: string };
+export type UploadActor =
+  { role: 'contributor'; id: string } | { role: 'admin'; id: string } | { role: 'consumer' | 'auditor'; id: string };
 
 export interface UploadAccepted {
   datasetId: string;
@@ -46,26 +47,38 @@ export class DatasetUploadService {
 
   async upload(req: IncomingMessage, actor: UploadActor): Promise<UploadAccepted> {
     if (actor.role !== 'contributor' && actor.role !== 'admin') {
-      throw new ForbiddenError('dataset.upload_forbidden', 'Only contributors and admins upload datasets', { hint: 'Use a contributor API key.' });
+      throw new ForbiddenError('dataset.upload_forbidden', 'Only contributors and admins upload datasets', {
+        hint: 'Use a contributor API key.',
+      });
     }
     const { fields, fileName, stored } = await this.receive(req);
     const textField = fields.textField ?? 'text';
     if (!FIELD_NAME.test(textField)) {
-      throw new ValidationError('dataset.invalid_text_field', 'textField must be a plain field name', { field: 'textField', hint: 'E.g. "text" or "content" (letters, digits, _ . - $).' });
+      throw new ValidationError('dataset.invalid_text_field', 'textField must be a plain field name', {
+        field: 'textField',
+        hint: 'E.g. "text" or "content" (letters, digits, _ . - $).',
+      });
     }
     const kind = fields.kind ?? 'contribution';
     if (kind !== 'contribution' && kind !== 'reference') {
-      throw new ValidationError('dataset.invalid_kind', 'kind must be "contribution" or "reference"', { field: 'kind', hint: 'Leave it out for a contribution.' });
+      throw new ValidationError('dataset.invalid_kind', 'kind must be "contribution" or "reference"', {
+        field: 'kind',
+        hint: 'Leave it out for a contribution.',
+      });
     }
     const owner = await this.owner(actor, kind, fields);
 
     const earlier = await this.options.identicalFile(stored.sha256);
     if (earlier) {
-      throw new ConflictError('dataset.identical_file', `An identical file (same SHA-256) is already in the pool, uploaded at ${earlier.uploadedAt}`, {
-        field: 'file',
-        hint: 'The same bytes earn tokens only once; upload new content.',
-        context: { sha256: stored.sha256, earlierUploadedAt: earlier.uploadedAt },
-      });
+      throw new ConflictError(
+        'dataset.identical_file',
+        `An identical file (same SHA-256) is already in the pool, uploaded at ${earlier.uploadedAt}`,
+        {
+          field: 'file',
+          hint: 'The same bytes earn tokens only once; upload new content.',
+          context: { sha256: stored.sha256, earlierUploadedAt: earlier.uploadedAt },
+        },
+      );
     }
 
     const datasetId = (this.options.newId ?? randomUUID)();
@@ -98,9 +111,13 @@ export class DatasetUploadService {
   /** The owner, checked registered (a contributor or consumer stream exists), as the decider expects. */
   private async owner(actor: UploadActor, kind: string, fields: Record<string, string>): Promise<DatasetOwner> {
     if (actor.role === 'contributor') {
-      if (kind === 'reference') throw new ForbiddenError('dataset.reference_admin_only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
+      if (kind === 'reference')
+        throw new ForbiddenError('dataset.reference_admin_only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
       if (fields.contributorId !== undefined && fields.contributorId !== actor.id) {
-        throw new ForbiddenError('dataset.other_contributor', 'A contributor uploads only for themselves', { field: 'contributorId', hint: 'Leave contributorId out.' });
+        throw new ForbiddenError('dataset.other_contributor', 'A contributor uploads only for themselves', {
+          field: 'contributorId',
+          hint: 'Leave contributorId out.',
+        });
       }
       await this.registered('contributor', actor.id, 'contributorId');
       return { kind: 'contribution', contributorId: actor.id };
@@ -108,7 +125,10 @@ export class DatasetUploadService {
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
     if (!id || !ID.test(id)) {
-      throw new ValidationError(`dataset.missing_${field}`, `An admin upload of a ${kind} names the ${category}: ${field}`, { field, hint: `Add the form field ${field}.` });
+      throw new ValidationError(`dataset.missing_${field}`, `An admin upload of a ${kind} names the ${category}: ${field}`, {
+        field,
+        hint: `Add the form field ${field}.`,
+      });
     }
     await this.registered(category, id, field);
     return kind === 'reference' ? { kind: 'reference', consumerId: id } : { kind: 'contribution', contributorId: id };
@@ -116,18 +136,27 @@ export class DatasetUploadService {
 
   private async registered(category: 'contributor' | 'consumer', id: string, field: string): Promise<void> {
     if (!(await this.options.events.streamExists(`${category}-${id}`))) {
-      throw new NotFoundError(`${category}_not_found`, `No registered ${category} ${id}`, { field, hint: `Register the ${category} first (POST /v1/${category}s).` });
+      throw new NotFoundError(`${category}_not_found`, `No registered ${category} ${id}`, {
+        field,
+        hint: `Register the ${category} first (POST /v1/${category}s).`,
+      });
     }
   }
 
   /** Parses the body; resolves once the whole body is read and the file is durable. */
-  private receive(req: IncomingMessage): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; stored: PutResult }> {
+  private receive(
+    req: IncomingMessage,
+  ): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; stored: PutResult }> {
     return new Promise((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
         bb = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 1024, parts: 32 } });
       } catch (e) {
-        reject(new ValidationError('dataset.not_multipart', `Not a multipart upload: ${(e as Error).message}`, { hint: 'POST multipart/form-data with the file in the field "file".' }));
+        reject(
+          new ValidationError('dataset.not_multipart', `Not a multipart upload: ${(e as Error).message}`, {
+            hint: 'POST multipart/form-data with the file in the field "file".',
+          }),
+        );
         return;
       }
       const fields: Record<string, string> = {};
@@ -157,7 +186,12 @@ export class DatasetUploadService {
         if (failed) return stream.resume();
         if (name !== 'file' || put) {
           stream.resume();
-          return fail(new ValidationError('dataset.unexpected_file', `Unexpected file part "${name}"`, { field: name, hint: 'Send exactly one file, in the field "file".' }));
+          return fail(
+            new ValidationError('dataset.unexpected_file', `Unexpected file part "${name}"`, {
+              field: name,
+              hint: 'Send exactly one file, in the field "file".',
+            }),
+          );
         }
         try {
           fileName = uploadFileName(info.filename);
@@ -169,11 +203,22 @@ export class DatasetUploadService {
         put.catch(fail);
       });
       bb.on('filesLimit', () => fail(new ValidationError('dataset.too_many_files', 'Only one file per upload', { field: 'file' })));
-      bb.on('error', (e) => fail(new ValidationError('dataset.invalid_multipart', `Malformed multipart body: ${(e as Error).message}`, { hint: 'Send multipart/form-data.' })));
+      bb.on('error', (e) =>
+        fail(
+          new ValidationError('dataset.invalid_multipart', `Malformed multipart body: ${(e as Error).message}`, {
+            hint: 'Send multipart/form-data.',
+          }),
+        ),
+      );
       bb.on('close', () => {
         if (failed) return;
         if (!put || !fileName) {
-          fail(new ValidationError('dataset.missing_file', 'No file in the upload', { field: 'file', hint: 'Send the dataset in the multipart field "file".' }));
+          fail(
+            new ValidationError('dataset.missing_file', 'No file in the upload', {
+              field: 'file',
+              hint: 'Send the dataset in the multipart field "file".',
+            }),
+          );
           return;
         }
         const name = fileName;

@@ -13,7 +13,12 @@ import type { Viewer } from './dataset-queries.service';
  * dataset (409 otherwise). Someone else's dataset is "not found" to a
  * contributor or consumer, so ids leak nothing.
  */
-export async function withdrawDataset(events: EventStore, datasetId: string, actor: Viewer, now: Date = new Date()): Promise<{ datasetId: string; status: 'withdrawn' }> {
+export async function withdrawDataset(
+  events: EventStore,
+  datasetId: string,
+  actor: Viewer,
+  now: Date = new Date(),
+): Promise<{ datasetId: string; status: 'withdrawn' }> {
   const notFound = () => new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, { field: 'id' });
   const recorded = await events.readStream(datasetStream(datasetId)).catch((e) => {
     if (e instanceof StreamNotFound) throw notFound();
@@ -21,13 +26,23 @@ export async function withdrawDataset(events: EventStore, datasetId: string, act
   });
   const state = recorded.reduce((s, r) => datasetDecider.evolve(s, r as unknown as DatasetEvent), datasetDecider.initialState);
   if (state.status === 'none') throw notFound();
-  const owns = state.owner.kind === 'contribution' ? actor.role === 'contributor' && actor.id === state.owner.contributorId : actor.role === 'consumer' && actor.id === state.owner.consumerId;
+  const owns =
+    state.owner.kind === 'contribution'
+      ? actor.role === 'contributor' && actor.id === state.owner.contributorId
+      : actor.role === 'consumer' && actor.id === state.owner.consumerId;
   if ((actor.role === 'contributor' || actor.role === 'consumer') && !owns) throw notFound();
-  const decided = datasetDecider.decide({ type: 'WithdrawDataset', data: { datasetId, requestedBy: { role: actor.role, id: actor.id } } }, state, { now });
+  const decided = datasetDecider.decide(
+    { type: 'WithdrawDataset', data: { datasetId, requestedBy: { role: actor.role, id: actor.id } } },
+    state,
+    { now },
+  );
   const last = recorded[recorded.length - 1];
   await events.appendToStream(
     datasetStream(datasetId),
-    decided.map((e) => ({ ...e, metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: last.id, schemaVersion: 1 } })),
+    decided.map((e) => ({
+      ...e,
+      metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: last.id, schemaVersion: 1 },
+    })),
     { expectedRevision: last.revision },
   );
   return { datasetId, status: 'withdrawn' };

@@ -56,7 +56,15 @@ export const datasetProjection: Projection = {
   name: 'datasets',
   version: 1,
   collections: [{ name: DATASETS_COLLECTION, indexes: ['contributorId', 'sha256', 'status', 'kind', 'uploadPosition'] }],
-  handles: ['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn', DATASET_PROGRESS_REPORTED],
+  handles: [
+    'DatasetUploaded',
+    'DatasetPreprocessed',
+    'DatasetTokensCounted',
+    'DatasetAccepted',
+    'DatasetRejected',
+    'DatasetWithdrawn',
+    DATASET_PROGRESS_REPORTED,
+  ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     if (event.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
       if (event.type !== DATASET_PROGRESS_REPORTED) return;
@@ -66,7 +74,10 @@ export const datasetProjection: Projection = {
       if (!current || current.status !== 'processing') return;
       const known = current.progress;
       if (known && known.documentsDone > p.documentsDone) return;
-      tx.put(DATASETS_COLLECTION, p.datasetId, { ...current, progress: { documentsDone: p.documentsDone, bytesRead: p.bytesRead, totalBytes: p.totalBytes } });
+      tx.put(DATASETS_COLLECTION, p.datasetId, {
+        ...current,
+        progress: { documentsDone: p.documentsDone, bytesRead: p.bytesRead, totalBytes: p.totalBytes },
+      });
       return;
     }
     if (!event.streamName.startsWith('dataset-')) return;

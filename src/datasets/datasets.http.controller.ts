@@ -38,15 +38,26 @@ export class DatasetsHttpController {
   }
 
   @Get('datasets/:id')
-  @ApiOperation({ summary: 'A dataset: status, counts, tokens, pipeline, progress while processing. Contributors see only their own. asOf/atPosition for the past.' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Query('asOf') asOf?: string, @Query('atPosition') atPosition?: string): Promise<DatasetResponse> {
+  @ApiOperation({
+    summary:
+      'A dataset: status, counts, tokens, pipeline, progress while processing. Contributors see only their own. asOf/atPosition for the past.',
+  })
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Query('asOf') asOf?: string,
+    @Query('atPosition') atPosition?: string,
+  ): Promise<DatasetResponse> {
     const at = await pointInTime(this.events, { asOf, atPosition });
     await this.readModel.catchUp();
     return this.queries.get(id, viewer(principal), at);
   }
 
   @Get('datasets/:id/report')
-  @ApiOperation({ summary: 'Per-document report: {items: [{index, kept, reason?, tokens}], nextCursor}; filter by reason (or "kept"). Never says whose document a duplicate copies.' })
+  @ApiOperation({
+    summary:
+      'Per-document report: {items: [{index, kept, reason?, tokens}], nextCursor}; filter by reason (or "kept"). Never says whose document a duplicate copies.',
+  })
   async report(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
@@ -62,7 +73,10 @@ export class DatasetsHttpController {
   }
 
   @Delete('datasets/:id')
-  @ApiOperation({ summary: "Withdraw an accepted dataset (its owner only, per the ledger's rule): it leaves the pool for future revenue and stops blocking later uploads; 409 unless accepted." })
+  @ApiOperation({
+    summary:
+      "Withdraw an accepted dataset (its owner only, per the ledger's rule): it leaves the pool for future revenue and stops blocking later uploads; 409 unless accepted.",
+  })
   async withdraw(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<{ datasetId: string; status: 'withdrawn' }> {
     return withdrawDataset(this.events, id, viewer(principal));
   }
@@ -85,6 +99,7 @@ export class DatasetsHttpController {
 
 function parseLimit(limit: string | undefined): number | undefined {
   if (limit === undefined || limit === '') return undefined;
-  if (!/^\d{1,4}$/.test(limit)) throw new ValidationError('invalid_limit', 'limit must be a whole number from 1 to 1000', { field: 'limit', hint: 'E.g. 100.' });
+  if (!/^\d{1,4}$/.test(limit))
+    throw new ValidationError('invalid_limit', 'limit must be a whole number from 1 to 1000', { field: 'limit', hint: 'E.g. 100.' });
   return Number(limit);
 }

@@ -26,13 +26,19 @@ export class DatasetsModule {
         {
           provide: DatasetQueries,
           inject: [DatasetReadModelService, BlobStore, DatasetProcessingService],
-          useFactory: (rm: DatasetReadModelService, blobs: BlobStore, processing: DatasetProcessingService) => new DatasetQueries(rm.store, blobs, (id) => processing.progress(id)),
+          useFactory: (rm: DatasetReadModelService, blobs: BlobStore, processing: DatasetProcessingService) =>
+            new DatasetQueries(rm.store, blobs, (id) => processing.progress(id)),
         },
         {
           provide: DatasetUploadService,
           inject: [APP_CONFIG, EventStore, BlobStore, DatasetQueries],
           useFactory: (config: AppConfig, events: EventStore, blobs: BlobStore, queries: DatasetQueries) =>
-            new DatasetUploadService({ events, blobs, maxBytes: config.uploadMaxBytes, identicalFile: (sha) => queries.identicalFile(sha) }),
+            new DatasetUploadService({
+              events,
+              blobs,
+              maxBytes: config.uploadMaxBytes,
+              identicalFile: (sha) => queries.identicalFile(sha),
+            }),
         },
       ],
       exports: [DatasetQueries, DatasetProcessingService],

@@ -21,7 +21,11 @@ export interface UploadFileName {
  * named by their hash); it is still cleaned because it is shown back.
  */
 export function uploadFileName(raw: string | undefined): UploadFileName {
-  const base = (raw ?? '').split(/[\\/]/).pop()!.replace(/^[A-Za-z]:/, '').trim();
+  const base = (raw ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/^[A-Za-z]:/, '')
+    .trim();
   if (!base || base === '.' || base === '..' || base.startsWith('.') || !SAFE.test(base)) {
     throw new ValidationError('dataset.invalid_file_name', `The file name ${JSON.stringify((raw ?? '').slice(0, 100))} is not acceptable`, {
       field: 'file',

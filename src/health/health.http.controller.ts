@@ -13,10 +13,12 @@ export class HealthHttpController {
   @Get()
   @Public()
   @SkipThrottle()
-  @ApiOperation({ summary: 'Each store\'s health; 200 when all are ok, 503 otherwise. No key needed.' })
+  @ApiOperation({ summary: "Each store's health; 200 when all are ok, 503 otherwise. No key needed." })
   @ApiOkResponse({ description: '{ status: "ok", stores: { eventStore, readModels, blobs } }' })
   @ApiServiceUnavailableResponse({ description: '{ status: "unavailable", stores: {...} } naming the failing store' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport> }> {
+  async health(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport> }> {
     const report = await this.stores.healthReport();
     res.status(report.ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
     return { status: report.ok ? 'ok' : 'unavailable', stores: report.stores };

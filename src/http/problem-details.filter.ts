@@ -105,18 +105,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 function httpCode(status: number): string {
   return (
-    {
-      400: 'bad_request',
-      401: 'unauthorized',
-      403: 'forbidden',
-      404: 'not_found',
-      405: 'method_not_allowed',
-      406: 'not_acceptable',
-      409: 'conflict',
-      412: 'precondition_failed',
-      413: 'body_too_large',
-      415: 'unsupported_media_type',
-      428: 'precondition_required',
-    } as Record<number, string>
-  )[status] ?? `http_${status}`;
+    (
+      {
+        400: 'bad_request',
+        401: 'unauthorized',
+        403: 'forbidden',
+        404: 'not_found',
+        405: 'method_not_allowed',
+        406: 'not_acceptable',
+        409: 'conflict',
+        412: 'precondition_failed',
+        413: 'body_too_large',
+        415: 'unsupported_media_type',
+        428: 'precondition_required',
+      } as Record<number, string>
+    )[status] ?? `http_${status}`
+  );
 }

@@ -36,7 +36,8 @@ export interface LedgerBalanceDoc extends Record<string, unknown> {
 }
 
 /** Position-ordered ids within a contributor (zero-padded so the id order is the log order). */
-export const payoutEntryId = (contributorId: string, position: number): string => `${contributorId}\u0000${String(position).padStart(16, '0')}`;
+export const payoutEntryId = (contributorId: string, position: number): string =>
+  `${contributorId}\u0000${String(position).padStart(16, '0')}`;
 
 /**
  * Money: each contributor's allocated and paid-out totals, the list of
@@ -60,7 +61,10 @@ export const accountsProjection: Projection = {
     }
     for (const p of postings) {
       const current = await tx.get<LedgerBalanceDoc>(LEDGER_BALANCES, p.account);
-      tx.put(LEDGER_BALANCES, p.account, { account: p.account, balance: addMinor(current?.balance, p.currency, p.amount) } satisfies LedgerBalanceDoc);
+      tx.put(LEDGER_BALANCES, p.account, {
+        account: p.account,
+        balance: addMinor(current?.balance, p.currency, p.amount),
+      } satisfies LedgerBalanceDoc);
     }
     const d = dataOf(event);
     const currency = str(d, 'currency');
@@ -68,8 +72,15 @@ export const accountsProjection: Projection = {
     if (event.type === 'PayoutRunAllocationsRecorded') {
       const revenueId = idOf(event, 'revenueId', 'payout-run') ?? null;
       for (const a of allocationsOf(d, currency)) {
-        const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, a.contributorId)) ?? { contributorId: a.contributorId, allocated: {}, paidOut: {} };
-        tx.put(CONTRIBUTOR_ACCOUNTS, a.contributorId, { ...account, allocated: addMinor(account.allocated, currency, a.amount) } satisfies ContributorAccountDoc);
+        const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, a.contributorId)) ?? {
+          contributorId: a.contributorId,
+          allocated: {},
+          paidOut: {},
+        };
+        tx.put(CONTRIBUTOR_ACCOUNTS, a.contributorId, {
+          ...account,
+          allocated: addMinor(account.allocated, currency, a.amount),
+        } satisfies ContributorAccountDoc);
         tx.put(CONTRIBUTOR_PAYOUTS, payoutEntryId(a.contributorId, event.position), {
           contributorId: a.contributorId,
           kind: 'allocation',
@@ -89,8 +100,15 @@ export const accountsProjection: Projection = {
       const contributorId = str(d, 'contributorId');
       const amount = money(d, 'amount', currency);
       if (!contributorId || amount === undefined) return;
-      const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, contributorId)) ?? { contributorId, allocated: {}, paidOut: {} };
-      tx.put(CONTRIBUTOR_ACCOUNTS, contributorId, { ...account, paidOut: addMinor(account.paidOut, currency, amount) } satisfies ContributorAccountDoc);
+      const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, contributorId)) ?? {
+        contributorId,
+        allocated: {},
+        paidOut: {},
+      };
+      tx.put(CONTRIBUTOR_ACCOUNTS, contributorId, {
+        ...account,
+        paidOut: addMinor(account.paidOut, currency, amount),
+      } satisfies ContributorAccountDoc);
       tx.put(CONTRIBUTOR_PAYOUTS, payoutEntryId(contributorId, event.position), {
         contributorId,
         kind: 'settlement',

@@ -22,7 +22,8 @@ export interface AuditTrailDoc extends Record<string, unknown> {
   dataComplete: boolean;
 }
 
-export const auditTrailId = (contributorId: string, position: number): string => `${contributorId}\u0000${String(position).padStart(16, '0')}`;
+export const auditTrailId = (contributorId: string, position: number): string =>
+  `${contributorId}\u0000${String(position).padStart(16, '0')}`;
 
 /**
  * Each contributor's audit trail: every event that touched them — their

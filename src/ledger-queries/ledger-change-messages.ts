@@ -29,7 +29,8 @@ export async function changeMessages(store: ReadModelStore, change: ReadModelCha
       out.push({ type, data: { contributorId: null }, audience: { public: true }, position });
       return;
     }
-    for (const contributorId of contributorIds) out.push({ type, data: { contributorId }, audience: { contributorIds: [contributorId] }, position });
+    for (const contributorId of contributorIds)
+      out.push({ type, data: { contributorId }, audience: { contributorIds: [contributorId] }, position });
   };
 
   if (ids(POOL_TOTALS).length > 0 || ids(POOL_CONTRIBUTORS).length > 0) {

@@ -21,7 +21,6 @@ import { LedgerQueries } from './ledger-queries.service';
 const PIT_NOTE =
   'Point in time: asOf (ISO-8601 date-time with zone, not in the future) or atPosition (log position), not both (400). The answer reflects min(asked, what the read models have applied); `position` says which.';
 
-
 /** Entity reads carry a content ETag; a matching If-None-Match gets 304. */
 function withEtag<T>(req: Request, res: Response, body: T): T | undefined {
   const etag = contentEtag(body);
@@ -46,9 +45,15 @@ export class LedgerQueriesHttpController {
   constructor(private readonly queries: LedgerQueries) {}
 
   @Get('pool')
-  @ApiOperation({ summary: 'The contribution pool: ΣT and every contributor\'s tokens and ratio (any role; datasets only your own). ' + PIT_NOTE })
+  @ApiOperation({
+    summary: "The contribution pool: ΣT and every contributor's tokens and ratio (any role; datasets only your own). " + PIT_NOTE,
+  })
   @ApiPointInTime({ paginated: true })
-  @ApiQuery({ name: 'includeDatasets', required: false, description: 'admin/auditor: "true" adds each entry\'s datasets and their tokens.' })
+  @ApiQuery({
+    name: 'includeDatasets',
+    required: false,
+    description: 'admin/auditor: "true" adds each entry\'s datasets and their tokens.',
+  })
   @ApiOkResponse({ type: PoolResponse })
   async pool(
     @CurrentPrincipal() p: Principal,
@@ -61,7 +66,11 @@ export class LedgerQueriesHttpController {
   }
 
   @Get('contributors/:id/metrics')
-  @ApiOperation({ summary: 'A contributor\'s metrics: contribution ratio, tokens, current revenue, expected payout, paid out, balance (own only; auditor/admin all). ' + PIT_NOTE })
+  @ApiOperation({
+    summary:
+      "A contributor's metrics: contribution ratio, tokens, current revenue, expected payout, paid out, balance (own only; auditor/admin all). " +
+      PIT_NOTE,
+  })
   @ApiPointInTime()
   @ApiOkResponse({ type: ContributorMetricsResponse })
   async metrics(
@@ -75,7 +84,9 @@ export class LedgerQueriesHttpController {
   }
 
   @Get('contributors/:id/payouts')
-  @ApiOperation({ summary: 'A contributor\'s payouts in log order: allocations of payout runs and settlements (own only; auditor/admin all). ' + PIT_NOTE })
+  @ApiOperation({
+    summary: "A contributor's payouts in log order: allocations of payout runs and settlements (own only; auditor/admin all). " + PIT_NOTE,
+  })
   @ApiPointInTime({ paginated: true })
   @ApiOkResponse({ type: ContributorPayoutsPage })
   async payouts(
@@ -87,7 +98,10 @@ export class LedgerQueriesHttpController {
   }
 
   @Get('contributors/:id/audit-trail')
-  @ApiOperation({ summary: 'The events that touched this contributor, each with position, type, time, data and hash (own only; auditor/admin all). ' + PIT_NOTE })
+  @ApiOperation({
+    summary:
+      'The events that touched this contributor, each with position, type, time, data and hash (own only; auditor/admin all). ' + PIT_NOTE,
+  })
   @ApiPointInTime({ paginated: true })
   @ApiOkResponse({ type: AuditTrailPage })
   async auditTrail(
@@ -100,17 +114,31 @@ export class LedgerQueriesHttpController {
 
   @Get('revenue')
   @Roles('consumer', 'auditor', 'admin')
-  @ApiOperation({ summary: 'Revenue reports in the order they were reported, each with its payout run summary (consumer: own only; auditor/admin: all, or one consumer\'s with consumerId). ' + PIT_NOTE })
+  @ApiOperation({
+    summary:
+      "Revenue reports in the order they were reported, each with its payout run summary (consumer: own only; auditor/admin: all, or one consumer's with consumerId). " +
+      PIT_NOTE,
+  })
   @ApiPointInTime({ paginated: true })
-  @ApiQuery({ name: 'consumerId', required: false, description: 'Only this consumer\'s reports (a consumer may name only itself: 403 otherwise).' })
+  @ApiQuery({
+    name: 'consumerId',
+    required: false,
+    description: "Only this consumer's reports (a consumer may name only itself: 403 otherwise).",
+  })
   @ApiOkResponse({ type: RevenueListPage })
-  async revenueList(@CurrentPrincipal() p: Principal, @PointInTimeParams() at: PointInTimeParamValues, @Query('consumerId') consumerId?: string): Promise<RevenueListPage> {
+  async revenueList(
+    @CurrentPrincipal() p: Principal,
+    @PointInTimeParams() at: PointInTimeParamValues,
+    @Query('consumerId') consumerId?: string,
+  ): Promise<RevenueListPage> {
     return this.queries.revenueList(p, { ...at, consumerId });
   }
 
   @Get('revenue/:revenueId')
   @Roles('consumer', 'auditor', 'admin')
-  @ApiOperation({ summary: 'A revenue report and its payout run summary (consumer: own only, 404 otherwise; auditor/admin all). ' + PIT_NOTE })
+  @ApiOperation({
+    summary: 'A revenue report and its payout run summary (consumer: own only, 404 otherwise; auditor/admin all). ' + PIT_NOTE,
+  })
   @ApiPointInTime()
   @ApiOkResponse({ type: RevenueResponse })
   @ApiNotFoundResponse({ description: 'No such report (at that point in time), or not yours.' })
@@ -149,13 +177,18 @@ export class LedgerQueriesHttpController {
   @ApiQuery({ name: 'limit', required: false, description: '1..1000.' })
   @ApiPointInTime()
   @ApiOkResponse({ type: AuditEventsResponse })
-  async auditEvents(@PointInTimeParams() at: PointInTimeParamValues, @Query('fromPosition') fromPosition?: string): Promise<AuditEventsResponse> {
+  async auditEvents(
+    @PointInTimeParams() at: PointInTimeParamValues,
+    @Query('fromPosition') fromPosition?: string,
+  ): Promise<AuditEventsResponse> {
     return this.queries.auditEvents({ fromPosition, limit: at.limit, asOf: at.asOf, atPosition: at.atPosition });
   }
 
   @Get('audit/verify')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin).' })
+  @ApiOperation({
+    summary: 'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin).',
+  })
   @ApiPointInTime()
   @ApiOkResponse({ type: AuditVerifyResponse })
   async verify(@PointInTimeParams() at: PointInTimeParamValues): Promise<AuditVerifyResponse> {

@@ -1,13 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-const POSITION = 'The log position this answer reflects: min(asked for, what the read models have applied). Re-ask with atPosition=<this> for the same answer.';
+const POSITION =
+  'The log position this answer reflects: min(asked for, what the read models have applied). Re-ask with atPosition=<this> for the same answer.';
 const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
 
 export class PoolEntryDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
   @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
-  @ApiPropertyOptional({ description: 'Tokens per dataset in the pool: on the caller\'s own entry for a contributor; for admin/auditor with includeDatasets=true. Never other contributors\' datasets.' })
+  @ApiPropertyOptional({
+    description:
+      "Tokens per dataset in the pool: on the caller's own entry for a contributor; for admin/auditor with includeDatasets=true. Never other contributors' datasets.",
+  })
   datasets?: Record<string, string>;
 }
 
@@ -15,7 +19,8 @@ export class PoolResponse {
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ description: 'ΣT: all tokens in the pool.' }) totalTokens!: string;
   @ApiProperty() contributorCount!: number;
-  @ApiProperty({ type: [PoolEntryDto], description: 'In contributor id order; paginated (cursor, limit ≤ 1000, default 1000).' }) contributors!: PoolEntryDto[];
+  @ApiProperty({ type: [PoolEntryDto], description: 'In contributor id order; paginated (cursor, limit ≤ 1000, default 1000).' })
+  contributors!: PoolEntryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -29,7 +34,8 @@ export class CurrencyMetricsDto {
 
 export class ExpectedPayoutPartDto {
   @ApiProperty() consumerId!: string;
-  @ApiProperty({ description: 'The consumer\'s most recent revenue report (by log position), the basis of the estimate.' }) revenueId!: string;
+  @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
+  revenueId!: string;
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'α of that report.' }) alpha!: string;
   @ApiProperty({ description: 'R_API of that report.' }) revenueAmount!: string;
@@ -40,12 +46,14 @@ export class ContributorMetricsResponse {
   @ApiProperty() contributorId!: string;
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
-  @ApiProperty({ description: 'Contribution token count T_i: tokens of the contributor\'s accepted datasets after filtering and dedup.' }) tokens!: string;
+  @ApiProperty({ description: "Contribution token count T_i: tokens of the contributor's accepted datasets after filtering and dedup." })
+  tokens!: string;
   @ApiProperty({ description: 'ΣT at `position`.' }) totalTokens!: string;
-  @ApiProperty({ description: `Current monetary revenue: the total allocated to the contributor by payout runs to date. ${MONEY}` }) currentRevenue!: Record<string, string>;
+  @ApiProperty({ description: `Current monetary revenue: the total allocated to the contributor by payout runs to date. ${MONEY}` })
+  currentRevenue!: Record<string, string>;
   @ApiProperty({
     description:
-      'Expected payout: the estimate for the next period, per currency. For each consumer, its most recent revenue report R_API and α, times the contributor\'s CURRENT ratio: ' +
+      "Expected payout: the estimate for the next period, per currency. For each consumer, its most recent revenue report R_API and α, times the contributor's CURRENT ratio: " +
       'floor(T_i / ΣT × floor(R_API × α)) in minor units (T_i and ΣT at `position`); summed over consumers per currency. ' +
       'It is an estimate: the real run uses the pool as of its own report. ' +
       MONEY,
@@ -54,7 +62,8 @@ export class ContributorMetricsResponse {
   @ApiProperty({ description: `Settled to the contributor (PayoutSettled). ${MONEY}` }) paidOut!: Record<string, string>;
   @ApiProperty({ description: `currentRevenue − paidOut: allocated but not yet settled. ${MONEY}` }) balance!: Record<string, string>;
   @ApiProperty({ type: [CurrencyMetricsDto], description: 'The same figures as rows per currency.' }) currencies!: CurrencyMetricsDto[];
-  @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' }) expectedPayoutByConsumer!: ExpectedPayoutPartDto[];
+  @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' })
+  expectedPayoutByConsumer!: ExpectedPayoutPartDto[];
 }
 
 export class PayoutRunSummaryDto {
@@ -63,7 +72,7 @@ export class PayoutRunSummaryDto {
   @ApiProperty({ enum: ['completed'] }) status!: string;
   @ApiProperty({ description: 'Log position of the PayoutRunCompleted event.' }) runPosition!: number;
   @ApiProperty() completedAt!: string;
-  @ApiProperty({ description: 'The pool position the run allocated from (its revenue report\'s position).' }) poolPosition!: number;
+  @ApiProperty({ description: "The pool position the run allocated from (its revenue report's position)." }) poolPosition!: number;
   @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
@@ -76,7 +85,7 @@ export class PayoutRunSummaryDto {
 export class AllocationDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty() tokens!: string;
-  @ApiProperty({ description: 'tokens / the run\'s ΣT, 12 decimals rounded down.' }) ratio!: string;
+  @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
   @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount).' }) amount!: string;
 }
 
@@ -84,7 +93,8 @@ export class PayoutRunResponse extends PayoutRunSummaryDto {
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({
     type: [AllocationDto],
-    description: 'In contributor id order, paginated (cursor, limit). Consumer who funded it, auditor, admin: every allocation. Contributor: only their own (empty when none), never a cursor.',
+    description:
+      'In contributor id order, paginated (cursor, limit). Consumer who funded it, auditor, admin: every allocation. Contributor: only their own (empty when none), never a cursor.',
   })
   allocations!: AllocationDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
@@ -115,7 +125,8 @@ export class RevenueListPage {
 }
 
 export class ContributorPayoutDto {
-  @ApiProperty({ enum: ['allocation', 'settlement'], description: 'allocation: a payout run\'s share; settlement: money paid out.' }) kind!: string;
+  @ApiProperty({ enum: ['allocation', 'settlement'], description: "allocation: a payout run's share; settlement: money paid out." })
+  kind!: string;
   @ApiProperty() position!: number;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
@@ -141,7 +152,7 @@ export class AuditTrailItemDto {
   @ApiProperty() streamName!: string;
   @ApiProperty() revision!: number;
   @ApiProperty() eventId!: string;
-  @ApiProperty({ description: 'The event data; for a payout run only this contributor\'s allocation (dataComplete false).' }) data!: unknown;
+  @ApiProperty({ description: "The event data; for a payout run only this contributor's allocation (dataComplete false)." }) data!: unknown;
   @ApiProperty() dataComplete!: boolean;
   @ApiProperty({ description: 'SHA-256 hash of the whole event (check it in /v1/audit/events or an export).' }) hash!: string;
   @ApiProperty() prevHash!: string;
@@ -170,7 +181,8 @@ export class RawEventDto {
 export class AuditEventsResponse {
   @ApiProperty({ description: 'The last log position included (the head, or the point in time asked for).' }) position!: number;
   @ApiProperty({ type: [RawEventDto] }) items!: RawEventDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'fromPosition of the next page; null at the end.' }) nextPosition!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'fromPosition of the next page; null at the end.' }) nextPosition!:
+    number | null;
 }
 
 export class VerifyProblemDto {
@@ -185,5 +197,8 @@ export class AuditVerifyResponse {
   @ApiProperty({ description: 'The last log position verified.' }) position!: number;
   @ApiProperty({ description: 'Events checked (hash chains stop at the first broken link).' }) checkedEvents!: number;
   @ApiProperty({ type: [VerifyProblemDto], description: 'At most 100.' }) problems!: VerifyProblemDto[];
-  @ApiProperty({ description: 'Counts from the ledger audit (revenue reports, payout runs recomputed, settlements, revenue awaiting payout).' }) summary!: Record<string, unknown>;
+  @ApiProperty({
+    description: 'Counts from the ledger audit (revenue reports, payout runs recomputed, settlements, revenue awaiting payout).',
+  })
+  summary!: Record<string, unknown>;
 }

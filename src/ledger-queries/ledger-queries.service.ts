@@ -11,7 +11,15 @@ import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
 import { LedgerReadModels, type LedgerProjectionName } from './ledger-read-models.service';
 import { formatMoney, minorOf } from './money-by-currency';
 import { answerPosition, requestedPosition, type PointInTimeQuery } from './point-in-time.query';
-import { POOL_CONTRIBUTORS, POOL_DATASETS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolDatasetDoc, type PoolTotalsDoc } from './pool.projection';
+import {
+  POOL_CONTRIBUTORS,
+  POOL_DATASETS,
+  POOL_TOTALS,
+  POOL_TOTALS_ID,
+  type PoolContributorDoc,
+  type PoolDatasetDoc,
+  type PoolTotalsDoc,
+} from './pool.projection';
 import {
   allocationId,
   LATEST_REVENUE,
@@ -56,7 +64,10 @@ const MAX_LIMIT = 1000;
 export function parseLimit(limit: string | undefined, fallback = DEFAULT_LIMIT): number {
   if (limit === undefined || limit === '') return fallback;
   if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
-    throw new ValidationError('invalid_limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`, { field: 'limit', hint: 'E.g. limit=100.' });
+    throw new ValidationError('invalid_limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`, {
+      field: 'limit',
+      hint: 'E.g. limit=100.',
+    });
   }
   return Number(limit);
 }
@@ -86,7 +97,11 @@ export class LedgerQueries {
     const at = { atPosition: position };
     const totals = await this.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, at);
     const totalTokens = totals?.doc.totalTokens ?? '0';
-    const page = await this.store.find<PoolContributorDoc>(POOL_CONTRIBUTORS, { ...at, after: query.cursor || undefined, limit: parseLimit(query.limit, MAX_LIMIT) });
+    const page = await this.store.find<PoolContributorDoc>(POOL_CONTRIBUTORS, {
+      ...at,
+      after: query.cursor || undefined,
+      limit: parseLimit(query.limit, MAX_LIMIT),
+    });
     // Datasets: a contributor sees only their own; admin/auditor ask for them (includeDatasets=true) since they cost one query per entry.
     const showDatasets = (id: string): boolean =>
       (principal.role === 'contributor' && principal.subjectId === id) || (seesEverything(principal) && query.includeDatasets === 'true');
@@ -106,7 +121,12 @@ export class LedgerQueries {
     const out: Record<string, string> = {};
     let after: string | undefined;
     do {
-      const page = await this.store.find<PoolDatasetDoc>(POOL_DATASETS, { where: { contributorId, status: 'accepted' }, atPosition, after, limit: MAX_LIMIT });
+      const page = await this.store.find<PoolDatasetDoc>(POOL_DATASETS, {
+        where: { contributorId, status: 'accepted' },
+        atPosition,
+        after,
+        limit: MAX_LIMIT,
+      });
       for (const { doc } of page.items) out[doc.datasetId] = doc.tokens;
       after = page.nextCursor;
     } while (after);
@@ -134,7 +154,14 @@ export class LedgerQueries {
       } catch {
         amount = 0n;
       }
-      return { consumerId: r.consumerId, revenueId: r.revenueId, revenueAmount: r.amount, alpha: r.alpha, currency: r.currency, amountMinor: amount };
+      return {
+        consumerId: r.consumerId,
+        revenueId: r.revenueId,
+        revenueAmount: r.amount,
+        alpha: r.alpha,
+        currency: r.currency,
+        amountMinor: amount,
+      };
     });
     const expected = new Map<string, bigint>();
     for (const e of expectedByConsumer) expected.set(e.currency, (expected.get(e.currency) ?? 0n) + e.amountMinor);
@@ -174,7 +201,11 @@ export class LedgerQueries {
   async revenue(principal: Principal, revenueId: string, query: PointInTimeQuery): Promise<RevenueResponse> {
     const position = await this.positionFor(query, ['revenue']);
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
-    if (!report) throw new NotFoundError('revenue_not_found', `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`);
+    if (!report)
+      throw new NotFoundError(
+        'revenue_not_found',
+        `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`,
+      );
     assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
     return { ...(await this.revenueItem(report.doc, position)), position };
   }
@@ -187,7 +218,10 @@ export class LedgerQueries {
   async revenueList(principal: Principal, query: PointInTimeQuery & PageQuery & { consumerId?: string }): Promise<RevenueListPage> {
     const consumerId = query.consumerId === '' ? undefined : query.consumerId;
     if (consumerId !== undefined && typeof consumerId !== 'string') {
-      throw new ValidationError('invalid_consumer_id', 'consumerId must be given once', { field: 'consumerId', hint: 'E.g. consumerId=<id>.' });
+      throw new ValidationError('invalid_consumer_id', 'consumerId must be given once', {
+        field: 'consumerId',
+        hint: 'E.g. consumerId=<id>.',
+      });
     }
     if (principal.role === 'consumer') assertConsumerAccess(principal, consumerId ?? principal.subjectId, { resource: 'revenue reports' });
     const owner = principal.role === 'consumer' ? principal.subjectId : consumerId;
@@ -225,9 +259,13 @@ export class LedgerQueries {
     const at = { atPosition: position };
     const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, at);
     const notFound = (): never => {
-      throw new NotFoundError('payout_run_not_found', `No payout run for revenue ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ' (yet)'}`, {
-        hint: 'The run follows its revenue report; retry shortly.',
-      });
+      throw new NotFoundError(
+        'payout_run_not_found',
+        `No payout run for revenue ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ' (yet)'}`,
+        {
+          hint: 'The run follows its revenue report; retry shortly.',
+        },
+      );
     };
     if (!run) return notFound();
     const doc = run.doc;
@@ -239,14 +277,24 @@ export class LedgerQueries {
       allocations = own ? [own.doc] : [];
     } else {
       if (principal.role === 'consumer' && principal.subjectId !== doc.consumerId) return notFound();
-      const page = await this.store.find<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, { where: { revenueId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+      const page = await this.store.find<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, {
+        where: { revenueId },
+        atPosition: position,
+        after: query.cursor || undefined,
+        limit: parseLimit(query.limit),
+      });
       allocations = page.items.map((i) => i.doc);
       nextCursor = page.nextCursor ?? null;
     }
     return {
       ...runSummary(doc),
       position,
-      allocations: allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.tokens, ratio: ratioOf(a.tokens, doc.totalTokens), amount: formatMinor(BigInt(a.amountMinor), a.currency) })),
+      allocations: allocations.map((a) => ({
+        contributorId: a.contributorId,
+        tokens: a.tokens,
+        ratio: ratioOf(a.tokens, doc.totalTokens),
+        amount: formatMinor(BigInt(a.amountMinor), a.currency),
+      })),
       nextCursor,
     };
   }
@@ -254,12 +302,18 @@ export class LedgerQueries {
   async payouts(principal: Principal, contributorId: string, query: PointInTimeQuery & PageQuery): Promise<ContributorPayoutsPage> {
     assertContributorAccess(principal, contributorId);
     const position = await this.positionFor(query, ['accounts', 'revenue']);
-    const page = await this.store.find<ContributorPayoutDoc>(CONTRIBUTOR_PAYOUTS, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    const page = await this.store.find<ContributorPayoutDoc>(CONTRIBUTOR_PAYOUTS, {
+      where: { contributorId },
+      atPosition: position,
+      after: query.cursor || undefined,
+      limit: parseLimit(query.limit),
+    });
     const runs = new Map<string, PayoutRunDoc | undefined>();
     for (const item of page.items) {
       const id = item.doc.revenueId;
       // ΣT (for the ratio) is on the run's summary.
-      if (item.doc.kind === 'allocation' && id && !runs.has(id)) runs.set(id, (await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, id, { atPosition: position }))?.doc);
+      if (item.doc.kind === 'allocation' && id && !runs.has(id))
+        runs.set(id, (await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, id, { atPosition: position }))?.doc);
     }
     return {
       contributorId,
@@ -271,7 +325,10 @@ export class LedgerQueries {
         revenueId: doc.revenueId,
         consumerId: doc.consumerId,
         tokens: doc.tokens,
-        ratio: doc.tokens !== null && doc.revenueId && runs.get(doc.revenueId) ? ratioOf(doc.tokens, runs.get(doc.revenueId)!.totalTokens) : null,
+        ratio:
+          doc.tokens !== null && doc.revenueId && runs.get(doc.revenueId)
+            ? ratioOf(doc.tokens, runs.get(doc.revenueId)!.totalTokens)
+            : null,
         amount: formatMinor(BigInt(doc.amountMinor), doc.currency),
         currency: doc.currency,
         reference: doc.reference,
@@ -283,7 +340,12 @@ export class LedgerQueries {
   async auditTrail(principal: Principal, contributorId: string, query: PointInTimeQuery & PageQuery): Promise<AuditTrailPage> {
     assertContributorAccess(principal, contributorId);
     const position = await this.positionFor(query, ['auditTrail']);
-    const page = await this.store.find<AuditTrailDoc>(AUDIT_TRAIL, { where: { contributorId }, atPosition: position, after: query.cursor || undefined, limit: parseLimit(query.limit) });
+    const page = await this.store.find<AuditTrailDoc>(AUDIT_TRAIL, {
+      where: { contributorId },
+      atPosition: position,
+      after: query.cursor || undefined,
+      limit: parseLimit(query.limit),
+    });
     return {
       contributorId,
       position,
@@ -309,7 +371,10 @@ export class LedgerQueries {
     const head = await this.rm.events.headPosition();
     const position = requested === undefined ? head : Math.min(requested, head);
     if (query.fromPosition !== undefined && query.fromPosition !== '' && !/^\d{1,15}$/.test(query.fromPosition)) {
-      throw new ValidationError('invalid_from_position', 'fromPosition must be a whole number', { field: 'fromPosition', hint: 'E.g. fromPosition=1.' });
+      throw new ValidationError('invalid_from_position', 'fromPosition must be a whole number', {
+        field: 'fromPosition',
+        hint: 'E.g. fromPosition=1.',
+      });
     }
     const from = Math.max(1, Number(query.fromPosition || 1));
     const limit = parseLimit(query.limit);
@@ -351,7 +416,12 @@ export class LedgerQueries {
     audit.finish(report);
     if (chains.firstProblem) {
       const p = chains.firstProblem;
-      problems.unshift({ kind: 'hash-chain', position: p.position, code: p.reason, message: `stream ${p.streamName} revision ${p.revision} (event ${p.id}): ${p.reason}; checking stopped here` });
+      problems.unshift({
+        kind: 'hash-chain',
+        position: p.position,
+        code: p.reason,
+        message: `stream ${p.streamName} revision ${p.revision} (event ${p.id}): ${p.reason}; checking stopped here`,
+      });
     }
     return { ok: problems.length === 0, position, checkedEvents: chains.checked, problems, summary: audit.summary() };
   }

@@ -32,17 +32,26 @@ export async function requestedPosition(events: EventStore, query: PointInTimeQu
   }
   if (atPosition !== undefined) {
     if (typeof atPosition !== 'string' || !/^\d{1,15}$/.test(atPosition)) {
-      throw new ValidationError('invalid_position', 'atPosition must be a whole number (a log position, 0 or more)', { field: 'atPosition', hint: 'E.g. atPosition=1234.' });
+      throw new ValidationError('invalid_position', 'atPosition must be a whole number (a log position, 0 or more)', {
+        field: 'atPosition',
+        hint: 'E.g. atPosition=1234.',
+      });
     }
     return Number(atPosition);
   }
   if (asOf !== undefined) {
     const time = typeof asOf === 'string' && ISO_TIME.test(asOf) ? new Date(asOf) : undefined;
     if (!time || Number.isNaN(time.getTime()) || !sameCalendarDate(asOf, time)) {
-      throw new ValidationError('invalid_as_of', 'asOf must be an ISO-8601 date-time with a time zone', { field: 'asOf', hint: 'E.g. asOf=2025-06-30T23:59:59Z.' });
+      throw new ValidationError('invalid_as_of', 'asOf must be an ISO-8601 date-time with a time zone', {
+        field: 'asOf',
+        hint: 'E.g. asOf=2025-06-30T23:59:59Z.',
+      });
     }
     if (time.getTime() > now.getTime()) {
-      throw new ValidationError('as_of_in_future', `asOf ${asOf} is in the future`, { field: 'asOf', hint: 'Ask for a time up to now; omit asOf for the current state.' });
+      throw new ValidationError('as_of_in_future', `asOf ${asOf} is in the future`, {
+        field: 'asOf',
+        hint: 'Ask for a time up to now; omit asOf for the current state.',
+      });
     }
     return events.positionAt(time);
   }

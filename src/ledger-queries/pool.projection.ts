@@ -89,10 +89,14 @@ async function changePool(tx: ProjectionTransaction, contributorId: string, delt
   const datasets = (current?.datasets ?? 0) + (joined ? 1 : left ? -1 : 0);
   // Same rule as the audit replay: a contributor with no tokens is not in the pool.
   const inPoolAfter = tokens !== 0n;
-  if (inPoolAfter) tx.put(POOL_CONTRIBUTORS, contributorId, { contributorId, tokens: tokens.toString(), datasets } satisfies PoolContributorDoc);
+  if (inPoolAfter)
+    tx.put(POOL_CONTRIBUTORS, contributorId, { contributorId, tokens: tokens.toString(), datasets } satisfies PoolContributorDoc);
   else if (current) tx.remove(POOL_CONTRIBUTORS, contributorId);
   if (delta === 0n && (current !== undefined) === inPoolAfter) return;
   const totals = await tx.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID);
   const count = (totals?.contributors ?? 0) + (current && !inPoolAfter ? -1 : !current && inPoolAfter ? 1 : 0);
-  tx.put(POOL_TOTALS, POOL_TOTALS_ID, { totalTokens: (BigInt(totals?.totalTokens ?? '0') + delta).toString(), contributors: count } satisfies PoolTotalsDoc);
+  tx.put(POOL_TOTALS, POOL_TOTALS_ID, {
+    totalTokens: (BigInt(totals?.totalTokens ?? '0') + delta).toString(),
+    contributors: count,
+  } satisfies PoolTotalsDoc);
 }

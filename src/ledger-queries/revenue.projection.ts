@@ -110,7 +110,14 @@ export const revenueProjection: Projection = {
       };
       tx.put(REVENUE_REPORTS, revenueId, report);
       tx.put(REVENUE_LOG, revenueLogId(report.position), report);
-      tx.put(LATEST_REVENUE, consumerId, { consumerId, revenueId, amount, currency, alpha, position: event.position } satisfies LatestRevenueDoc);
+      tx.put(LATEST_REVENUE, consumerId, {
+        consumerId,
+        revenueId,
+        amount,
+        currency,
+        alpha,
+        position: event.position,
+      } satisfies LatestRevenueDoc);
       return;
     }
     if (event.type === 'PayoutRunAllocationsRecorded' || event.type === 'PayoutRunCompleted') {
@@ -123,7 +130,8 @@ export const revenueProjection: Projection = {
       const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
       const consumerId = report?.consumerId ?? str(d, 'consumerId') ?? '';
       if (event.type === 'PayoutRunAllocationsRecorded') {
-        for (const a of allocationsOf(d, currency)) tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, a, event));
+        for (const a of allocationsOf(d, currency))
+          tx.put(PAYOUT_ALLOCATIONS, allocationId(revenueId, a.contributorId), allocationDoc(revenueId, consumerId, currency, a, event));
         return;
       }
       const run: PayoutRunDoc = {
@@ -154,7 +162,13 @@ export const revenueProjection: Projection = {
   },
 };
 
-function allocationDoc(revenueId: string, consumerId: string, currency: string, a: AllocationData, event: RecordedEvent): PayoutAllocationDoc {
+function allocationDoc(
+  revenueId: string,
+  consumerId: string,
+  currency: string,
+  a: AllocationData,
+  event: RecordedEvent,
+): PayoutAllocationDoc {
   return {
     revenueId,
     consumerId,

@@ -16,4 +16,3 @@ export async function readStreamSnapshot(events: EventStore, streamName: string)
     throw e;
   }
 }
-

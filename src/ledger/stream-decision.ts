@@ -48,7 +48,11 @@ export async function decideOnStream<Command, Event extends { type: string; data
     try {
       const append = await events.appendToStream(
         streamName,
-        decided.map((e) => ({ type: e.type, data: e.data, metadata: { actor: options.actor, correlationId: options.correlationId, causationId, schemaVersion: LEDGER_SCHEMA_VERSION } })),
+        decided.map((e) => ({
+          type: e.type,
+          data: e.data,
+          metadata: { actor: options.actor, correlationId: options.correlationId, causationId, schemaVersion: LEDGER_SCHEMA_VERSION },
+        })),
         { expectedRevision: options.expectedRevision ?? snapshot.revision ?? 'no-stream' },
       );
       return { state, decided, recorded: snapshot.events, append, revision: append.nextExpectedRevision };

@@ -32,9 +32,7 @@ export class StoreRegistry implements OnApplicationShutdown {
   }
 
   async healthReport(): Promise<{ ok: boolean; stores: Record<string, StoreHealthReport> }> {
-    const entries = await Promise.all(
-      this.stores.map(async (s) => [s.name, await withTimeout(s)] as const),
-    );
+    const entries = await Promise.all(this.stores.map(async (s) => [s.name, await withTimeout(s)] as const));
     return { ok: entries.every(([, h]) => h.ok), stores: Object.fromEntries(entries) };
   }
 
@@ -61,7 +59,10 @@ async function withTimeout(store: RegisteredStore): Promise<StoreHealthReport> {
     return await Promise.race([
       store.health(),
       new Promise<StoreHealthReport>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, kind: 'unknown', detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+        timer = setTimeout(
+          () => resolve({ ok: false, kind: 'unknown', detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }),
+          HEALTH_TIMEOUT_MS,
+        );
       }),
     ]);
   } catch (e) {

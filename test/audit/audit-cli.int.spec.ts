@@ -11,7 +11,15 @@ import { ledgerSpecs, record, rerecord } from './support/ledger-log';
 const repo = join(__dirname, '..', '..');
 
 function writeExport(file: string, events: RecordedEvent[]): void {
-  const header = encodeHeaderLine({ format: '1tt-log', version: 1, exportedAt: '2025-03-01T00:00:00.000Z', fromPosition: 1, toPosition: events.length, contiguousPositions: true, source: 'sqlite' });
+  const header = encodeHeaderLine({
+    format: '1tt-log',
+    version: 1,
+    exportedAt: '2025-03-01T00:00:00.000Z',
+    fromPosition: 1,
+    toPosition: events.length,
+    contiguousPositions: true,
+    source: 'sqlite',
+  });
   writeFileSync(file, [header, ...events.map(encodeEventLine)].join('\n') + '\n');
 }
 
@@ -59,12 +67,16 @@ describe('1tt audit (in-process)', () => {
   it('verify --public-key: a recomputed chain is caught by the checkpoint', async () => {
     const keys = join(dir, 'keys');
     expect((await cli('audit', 'keygen', '--out', keys)).code).toBe(0);
-    const { CHECKPOINT_EVENT_TYPE, CHECKPOINT_STREAM, LOG_HASH_GENESIS, loadPrivateKey, nextLogHash, signCheckpoint } = await import('@1tt/audit');
+    const { CHECKPOINT_EVENT_TYPE, CHECKPOINT_STREAM, LOG_HASH_GENESIS, loadPrivateKey, nextLogHash, signCheckpoint } =
+      await import('@1tt/audit');
     const signed = (events: RecordedEvent[]): RecordedEvent[] => {
       let h = LOG_HASH_GENESIS;
       for (const e of events) h = nextLogHash(h, e.position, e.hash);
       const last = events[events.length - 1];
-      const data = signCheckpoint({ position: last.position, logHash: h, headHash: last.hash }, loadPrivateKey(readFileSync(join(keys, 'private.pem'))));
+      const data = signCheckpoint(
+        { position: last.position, logHash: h, headHash: last.hash },
+        loadPrivateKey(readFileSync(join(keys, 'private.pem'))),
+      );
       return rerecord([...events, { ...last, streamName: CHECKPOINT_STREAM, type: CHECKPOINT_EVENT_TYPE, data }]);
     };
     const log = signed(record(ledgerSpecs()));
@@ -97,7 +109,15 @@ describe('1tt audit (in-process)', () => {
     expect(text.stdout).toMatch(/Allocated: +17\.01 USD/);
     expect(text.stdout).toMatch(/Balance: +2\.01 USD/);
     const json = JSON.parse((await cli('audit', 'statement', file, '--contributor', 'c3', '--format', 'json')).stdout);
-    expect(json.runs.map((r: { revenueId: string; poolPosition: number; tokens: string; ratio: string; amount: string }) => [r.revenueId, r.poolPosition, r.tokens, r.ratio, r.amount])).toEqual([
+    expect(
+      json.runs.map((r: { revenueId: string; poolPosition: number; tokens: string; ratio: string; amount: string }) => [
+        r.revenueId,
+        r.poolPosition,
+        r.tokens,
+        r.ratio,
+        r.amount,
+      ]),
+    ).toEqual([
       ['r1', 15, '300', '0.5', '15.00'],
       ['r2', 23, '300', '0.666666666666', '2.00'],
       ['r3', 27, '300', '0.666666666666', '0.01'],
@@ -115,7 +135,11 @@ describe('bin/1tt.js as a child process', () => {
     expect(top.status).toBe(0);
     expect(top.stdout).toMatch(/Usage: 1tt/);
     expect(top.stdout).toMatch(/audit/);
-    const audit = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', '--help'], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+    const audit = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', '--help'], {
+      encoding: 'utf8',
+      cwd: repo,
+      timeout: 60_000,
+    });
     expect(audit.status).toBe(0);
     for (const c of ['export', 'verify', 'replay', 'statement', 'keygen']) expect(audit.stdout).toContain(c);
   });
@@ -125,13 +149,21 @@ describe('bin/1tt.js as a child process', () => {
     try {
       const file = join(dir, 'log.ndjson');
       writeExport(file, record(ledgerSpecs()));
-      const ok = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file, '--json'], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+      const ok = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file, '--json'], {
+        encoding: 'utf8',
+        cwd: repo,
+        timeout: 60_000,
+      });
       expect(ok.status).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, events: 31 });
       const events = record(ledgerSpecs());
       (events[16].data as { allocations: Array<{ amount: string }> }).allocations[0].amount = '50.00';
       writeExport(file, events);
-      const bad = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+      const bad = spawnSync(process.execPath, [join(repo, 'bin', '1tt.js'), 'audit', 'verify', file], {
+        encoding: 'utf8',
+        cwd: repo,
+        timeout: 60_000,
+      });
       expect(bad.status).toBe(1);
       expect(bad.stdout + bad.stderr).toMatch(/position 17, stream payout-run-r1/);
     } finally {

@@ -2,7 +2,14 @@ import type { RecordedEvent } from '@1tt/event-store';
 import { createLedgerAudit, replayLog, verifyLog, type LogHeader, type LogLine } from '@1tt/audit';
 import { ledgerSpecs, record, rerecord, revenue } from './support/ledger-log';
 
-const header = (toPosition: number): LogHeader => ({ format: '1tt-log', version: 1, exportedAt: '2025-03-01T00:00:00.000Z', fromPosition: 1, toPosition, contiguousPositions: true });
+const header = (toPosition: number): LogHeader => ({
+  format: '1tt-log',
+  version: 1,
+  exportedAt: '2025-03-01T00:00:00.000Z',
+  fromPosition: 1,
+  toPosition,
+  contiguousPositions: true,
+});
 
 async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
   let line = 1;
@@ -17,7 +24,13 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
     const log = record(ledgerSpecs());
     const r = await verify(log);
     expect(r.problems).toEqual([]);
-    expect(r.domain).toEqual({ revenueReports: 3, payoutRunsRecomputed: 3, allocationsRecomputed: 7, settlements: 1, revenueAwaitingPayout: 0 });
+    expect(r.domain).toEqual({
+      revenueReports: 3,
+      payoutRunsRecomputed: 3,
+      allocationsRecomputed: 7,
+      settlements: 1,
+      revenueAwaitingPayout: 0,
+    });
     expect((log[16].data as Chunk).allocations.map((a) => a.amount)).toEqual(['5.00', '10.00', '15.00']);
     expect((log[28].data as Chunk).allocations.map((a) => a.amount)).toEqual(['0.01', '0.01']);
   });
@@ -26,16 +39,34 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
     const log = record(ledgerSpecs());
     (log[16].data as Chunk).allocations[2].amount = '16.00';
     const r = await verify(rerecord(log));
-    expect(r.problems[0]).toMatchObject({ code: 'payout-allocation-amount-differs', position: 17, streamName: 'payout-run-r1', expected: '15.00 USD', actual: '16.00 USD' });
+    expect(r.problems[0]).toMatchObject({
+      code: 'payout-allocation-amount-differs',
+      position: 17,
+      streamName: 'payout-run-r1',
+      expected: '15.00 USD',
+      actual: '16.00 USD',
+    });
   });
 
   it('names a re-hashed token count change at the dataset and at the first run it affects', async () => {
     const log = record(ledgerSpecs());
     (log[13].data as { tokens: string }).tokens = '400'; // DatasetAccepted d3 (c3) at position 14
     const r = await verify(rerecord(log));
-    expect(r.problems[0]).toMatchObject({ code: 'dataset-tokens-differ', position: 14, streamName: 'dataset-d3', expected: '300', actual: '400' });
+    expect(r.problems[0]).toMatchObject({
+      code: 'dataset-tokens-differ',
+      position: 14,
+      streamName: 'dataset-d3',
+      expected: '300',
+      actual: '400',
+    });
     // c1 comes first: same tokens, but ΣT grew to 700: 30.00 × 100/700 = 4.2857, plus the leftover cent (largest remainder).
-    expect(r.problems[1]).toMatchObject({ code: 'payout-allocation-amount-differs', position: 17, streamName: 'payout-run-r1', expected: '4.29 USD', actual: '5.00 USD' });
+    expect(r.problems[1]).toMatchObject({
+      code: 'payout-allocation-amount-differs',
+      position: 17,
+      streamName: 'payout-run-r1',
+      expected: '4.29 USD',
+      actual: '5.00 USD',
+    });
   });
 
   it('names a forged revenue report inserted with every later position renumbered', async () => {
@@ -55,7 +86,7 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
 
   it('names a settlement larger than the payable balance', async () => {
     const specs = ledgerSpecs();
-    ((specs[specs.length - 1] as { data: { amount: string } }).data).amount = '17.02'; // c3 was allocated 15.00 + 2.00 + 0.01
+    (specs[specs.length - 1] as { data: { amount: string } }).data.amount = '17.02'; // c3 was allocated 15.00 + 2.00 + 0.01
     const r = await verify(record(specs));
     expect(r.problems[0]).toMatchObject({ code: 'settlement-exceeds-payable', position: 31, streamName: 'contributor-c3' });
   });
@@ -102,13 +133,23 @@ describe('replayLog', () => {
     const beforeR2 = await replayLog(log, { asOf: log[21].metadata.recordedAt });
     expect(beforeR2.position).toBe(22);
     expect(beforeR2.pool.totalTokens).toBe('450');
-    expect(beforeR2.contributors.find((c) => c.contributorId === 'c2')).toMatchObject({ tokens: '0', contributionRatio: '0', currentRevenue: { USD: '10.00' }, balance: { USD: '10.00' } });
+    expect(beforeR2.contributors.find((c) => c.contributorId === 'c2')).toMatchObject({
+      tokens: '0',
+      contributionRatio: '0',
+      currentRevenue: { USD: '10.00' },
+      balance: { USD: '10.00' },
+    });
 
     const end = await replayLog(log, { atPosition: 31 });
     const c1 = end.contributors.find((c) => c.contributorId === 'c1');
     const c3 = end.contributors.find((c) => c.contributorId === 'c3');
     expect(c1).toMatchObject({ currentRevenue: { USD: '6.01' }, paidOut: {}, balance: { USD: '6.01' }, expectedPayout: { USD: '0.00' } });
-    expect(c3).toMatchObject({ currentRevenue: { USD: '17.01' }, paidOut: { USD: '15.00' }, balance: { USD: '2.01' }, expectedPayout: { USD: '0.01' } });
+    expect(c3).toMatchObject({
+      currentRevenue: { USD: '17.01' },
+      paidOut: { USD: '15.00' },
+      balance: { USD: '2.01' },
+      expectedPayout: { USD: '0.01' },
+    });
     expect(end.payoutRuns.map((r) => [r.revenueId, r.poolAmount, r.remainder])).toEqual([
       ['r1', '30.00', '70.00'],
       ['r2', '3.00', '7.01'],

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CHECKPOINT_EVENT_TYPE, encodeEventLine, generateCheckpointKeys, LOG_HASH_GENESIS, nextLogHash, type LogCheckpointSigned } from '@1tt/audit';
+import {
+  CHECKPOINT_EVENT_TYPE,
+  encodeEventLine,
+  generateCheckpointKeys,
+  LOG_HASH_GENESIS,
+  nextLogHash,
+  type LogCheckpointSigned,
+} from '@1tt/audit';
 import { computeEventHash, GENESIS_HASH, type RecordedEvent } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import { CheckpointPublishing } from '../../src/checkpoints/checkpoint.module';
@@ -54,7 +61,10 @@ describe('signed checkpoints on a log written by the real service', () => {
     const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
     writeFileSync(file, [header, ...events.map(encodeEventLine)].join('\n') + '\n');
     const r = await cli({}, 'audit', 'verify', file, '--json', ...flags);
-    return { code: r.code, report: JSON.parse(r.stdout) as { ok: boolean; problems: Array<{ code: string; position: number; streamName?: string }> } };
+    return {
+      code: r.code,
+      report: JSON.parse(r.stdout) as { ok: boolean; problems: Array<{ code: string; position: number; streamName?: string }> },
+    };
   };
 
   /** Re-seals every event after an edit: stream chains, then each checkpoint's log hash and head hash. */
@@ -98,7 +108,9 @@ describe('signed checkpoints on a log written by the real service', () => {
     expect(withoutKey.report.problems).toEqual([]);
     const withKey = await verify(forged, '--public-key', join(dir, 'public.pem'));
     expect(withKey.code).not.toBe(0);
-    const firstCheckpoint = forged.find((e) => e.type === CHECKPOINT_EVENT_TYPE && (e.data as LogCheckpointSigned).position >= victim.position)!;
+    const firstCheckpoint = forged.find(
+      (e) => e.type === CHECKPOINT_EVENT_TYPE && (e.data as LogCheckpointSigned).position >= victim.position,
+    )!;
     expect(withKey.report.problems[0]).toMatchObject({ position: firstCheckpoint.position, streamName: 'checkpoint-log' });
   });
 });

@@ -37,7 +37,13 @@ describe('audit of a log written by the real service', () => {
     const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
     write(file, events);
     const r = await cli({}, 'audit', 'verify', file, '--json', ...flags);
-    return { code: r.code, report: JSON.parse(r.stdout) as { ok: boolean; problems: Array<{ code: string; position: number; streamName?: string; message: string }> } };
+    return {
+      code: r.code,
+      report: JSON.parse(r.stdout) as {
+        ok: boolean;
+        problems: Array<{ code: string; position: number; streamName?: string; message: string }>;
+      },
+    };
   };
   const first = (events: RecordedEvent[], type: string) => events.find((e) => e.type === type)!;
 
@@ -46,13 +52,23 @@ describe('audit of a log written by the real service', () => {
     t = await startTestApp();
     const events = t.get(EventStore);
     const processor = t.get(PayoutProcessor);
-    for (const name of ['Ann', 'Ben', 'Cy']) contributors.push((await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: name }).expect(201)).body.contributorId);
+    for (const name of ['Ann', 'Ben', 'Cy'])
+      contributors.push((await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: name }).expect(201)).body.contributorId);
     const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
-    await t.http.put(`/v1/consumers/${c.body.consumerId}/agreement`).set(t.auth()).send({ alpha: '0.3', currency: 'USD', policy: 'snapshot' }).expect(200);
+    await t.http
+      .put(`/v1/consumers/${c.body.consumerId}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '0.3', currency: 'USD', policy: 'snapshot' })
+      .expect(200);
     await acceptDataset(events, 'ds-1', contributors[0], 100);
     await acceptDataset(events, 'ds-2', contributors[1], 200);
     const report = (key: string, amount: string) =>
-      t.http.post('/v1/revenue').set(t.auth(c.body.apiKey)).set('Idempotency-Key', key).send({ amount, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' }).expect(201);
+      t.http
+        .post('/v1/revenue')
+        .set(t.auth(c.body.apiKey))
+        .set('Idempotency-Key', key)
+        .send({ amount, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' })
+        .expect(201);
     await report('k1', '100.00');
     await processor.catchUp();
     marks.push(await events.headPosition());
@@ -60,7 +76,10 @@ describe('audit of a log written by the real service', () => {
     await report('k2', '10.01');
     await processor.catchUp();
     marks.push(await events.headPosition());
-    await t.http.post(`/v1/contributors/${contributors[1]}/settlements`).set(t.auth()).send({ amount: '5.00', currency: 'USD', reference: 'wire-1' });
+    await t.http
+      .post(`/v1/contributors/${contributors[1]}/settlements`)
+      .set(t.auth())
+      .send({ amount: '5.00', currency: 'USD', reference: 'wire-1' });
     await report('k3', '0.07');
     await processor.catchUp();
     marks.push(await events.headPosition());
@@ -122,7 +141,12 @@ describe('audit of a log written by the real service', () => {
   it('a forged revenue report inserted (everything re-numbered and re-hashed) is named', async () => {
     const r = first(log, 'RevenueReported');
     const i = log.indexOf(first(log, 'PayoutRunCompleted')) + 1;
-    const forged = { ...structuredClone(r), metadata: { ...log[i - 1].metadata }, streamName: 'revenue-forged', data: { ...(r.data as object), revenueId: 'forged', amount: '5000.00' } };
+    const forged = {
+      ...structuredClone(r),
+      metadata: { ...log[i - 1].metadata },
+      streamName: 'revenue-forged',
+      data: { ...(r.data as object), revenueId: 'forged', amount: '5000.00' },
+    };
     const { code, report } = await verify(rerecordKeepingTimes([...log.slice(0, i), forged, ...log.slice(i)]));
     expect(code).not.toBe(0);
     expect(report.problems[0]).toMatchObject({ code: 'revenue-never-paid', position: i + 1, streamName: 'revenue-forged' });
@@ -133,11 +157,24 @@ describe('audit of a log written by the real service', () => {
       const snap = await replayLog(log, { atPosition: p });
       const pool = (await t.http.get(`/v1/pool?atPosition=${p}`).set(t.auth()).expect(200)).body;
       expect(pool.totalTokens).toBe(snap.pool.totalTokens);
-      expect(pool.contributors.map((c: { contributorId: string; tokens: string; ratio: string }) => ({ contributorId: c.contributorId, tokens: c.tokens, ratio: c.ratio }))).toEqual(snap.pool.contributors);
+      expect(
+        pool.contributors.map((c: { contributorId: string; tokens: string; ratio: string }) => ({
+          contributorId: c.contributorId,
+          tokens: c.tokens,
+          ratio: c.ratio,
+        })),
+      ).toEqual(snap.pool.contributors);
       for (const id of contributors) {
         const m = (await t.http.get(`/v1/contributors/${id}/metrics?atPosition=${p}`).set(t.auth()).expect(200)).body;
         const mine = snap.contributors.find((c) => c.contributorId === id)!;
-        expect({ ratio: m.contributionRatio, tokens: m.tokens, currentRevenue: m.currentRevenue, paidOut: m.paidOut, balance: m.balance, expectedPayout: m.expectedPayout }).toEqual({
+        expect({
+          ratio: m.contributionRatio,
+          tokens: m.tokens,
+          currentRevenue: m.currentRevenue,
+          paidOut: m.paidOut,
+          balance: m.balance,
+          expectedPayout: m.expectedPayout,
+        }).toEqual({
           ratio: mine.contributionRatio,
           tokens: mine.tokens,
           currentRevenue: mine.currentRevenue,

@@ -6,11 +6,15 @@ describe('boundary check (eslint no-restricted-imports)', () => {
   const root = path.resolve(__dirname, '../..');
 
   function lint(file: string, code: string): string {
-    const run = spawnSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', file, '--format', 'json'], {
-      cwd: root,
-      input: code,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', file, '--format', 'json'],
+      {
+        cwd: root,
+        input: code,
+        encoding: 'utf8',
+      },
+    );
     const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
     return result.messages.map((m) => `${m.ruleId}: ${m.message}`).join('\n');
   }

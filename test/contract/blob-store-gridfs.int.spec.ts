@@ -23,8 +23,14 @@ const url = process.env.MONGODB_URL;
     return {
       store,
       dispose: async () => {
-        await db.collection(`${bucketName}.files`).drop().catch(() => undefined);
-        await db.collection(`${bucketName}.chunks`).drop().catch(() => undefined);
+        await db
+          .collection(`${bucketName}.files`)
+          .drop()
+          .catch(() => undefined);
+        await db
+          .collection(`${bucketName}.chunks`)
+          .drop()
+          .catch(() => undefined);
       },
     };
   });

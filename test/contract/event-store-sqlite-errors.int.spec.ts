@@ -19,7 +19,9 @@ describe('SQLite event store: unavailable is a typed error', () => {
     expect((err as Error).message).toMatch(/SQLITE_BUSY/);
     other.exec('ROLLBACK');
     other.close();
-    await expect(store.appendToStream('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'no-stream' })).resolves.toMatchObject({ position: 1 });
+    await expect(store.appendToStream('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'no-stream' })).resolves.toMatchObject({
+      position: 1,
+    });
     await store.close();
   });
 
@@ -27,7 +29,9 @@ describe('SQLite event store: unavailable is a typed error', () => {
     const store = new SqliteEventStore({ path: join(dir, 'events.db') });
     await store.close();
     await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailable);
-    await expect(store.appendToStream('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'any' })).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(store.appendToStream('s-1', [{ type: 'A', data: {} }], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+      StoreUnavailable,
+    );
     expect(await store.health()).toMatchObject({ ok: false, kind: 'sqlite' });
   });
 });

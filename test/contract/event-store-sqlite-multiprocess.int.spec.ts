@@ -9,7 +9,10 @@ const writerScript = join(root, 'test/crash/event-store-writer.process.ts');
 
 function runWriter(file: string, name: string, count: number, seed: number): Promise<{ acked: string[]; conflicts: number }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, file, name, String(count), '5', String(seed)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, file, name, String(count), '5', String(seed)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -12,7 +12,13 @@ function tempDir(): string {
 eventStoreContract('SQLite (embedded)', async () => {
   const dir = tempDir();
   const store = await createEventStore(`sqlite:${join(dir, 'events.db')}`, { pollIntervalMs: 20 });
-  return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 describe('SQLite event store specifics', () => {
@@ -55,7 +61,9 @@ describe('SQLite event store specifics', () => {
   it('verifyChain over the whole log names an event edited with raw SQL', async () => {
     const store = new SqliteEventStore({ path: join(dir, 'events.db') });
     await store.appendToStream('revenue-1', [{ type: 'RevenueReported', data: { amount: '100.00' } }], { expectedRevision: 'no-stream' });
-    const target = await store.appendToStream('dataset-1', [{ type: 'DatasetTokensCounted', data: { tokens: '1000' } }], { expectedRevision: 'no-stream' });
+    const target = await store.appendToStream('dataset-1', [{ type: 'DatasetTokensCounted', data: { tokens: '1000' } }], {
+      expectedRevision: 'no-stream',
+    });
     await store.appendToStream('dataset-1', [{ type: 'DatasetAccepted', data: {} }], { expectedRevision: 0 });
     expect((await verifyChain(store.readAll())).ok).toBe(true);
     store.database.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ tokens: '9000' }), target.position);

@@ -40,9 +40,14 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
       it('exists refuses a missing stream and accepts an existing one', async () => {
         const s = uniq('test');
-        await expect(store.appendToStream(s, [ev('A')], { expectedRevision: 'exists' })).rejects.toMatchObject({ expected: 'exists', actual: 'no-stream' });
+        await expect(store.appendToStream(s, [ev('A')], { expectedRevision: 'exists' })).rejects.toMatchObject({
+          expected: 'exists',
+          actual: 'no-stream',
+        });
         await store.appendToStream(s, [ev('A')], { expectedRevision: 'any' });
-        await expect(store.appendToStream(s, [ev('B')], { expectedRevision: 'exists' })).resolves.toMatchObject({ nextExpectedRevision: 1 });
+        await expect(store.appendToStream(s, [ev('B')], { expectedRevision: 'exists' })).resolves.toMatchObject({
+          nextExpectedRevision: 1,
+        });
       });
       it('a number must equal the current revision', async () => {
         const s = uniq('test');
@@ -58,7 +63,8 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
           Array.from({ length: 10 }, (_, i) => store.appendToStream(s, [ev('W', { i })], { expectedRevision: 0 })),
         );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results.filter((x) => x.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+        for (const r of results.filter((x) => x.status === 'rejected'))
+          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
         expect(await store.readStream(s)).toHaveLength(2);
       });
     });
@@ -68,7 +74,9 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         const s = uniq('test');
         await store.appendToStream(s, [ev('A')], { expectedRevision: 'no-stream' });
         const head = await store.headPosition();
-        await expect(store.appendToStream(s, [ev('B'), ev('C'), ev('D')], { expectedRevision: 7 })).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(store.appendToStream(s, [ev('B'), ev('C'), ev('D')], { expectedRevision: 7 })).rejects.toBeInstanceOf(
+          WrongExpectedRevision,
+        );
         expect(await store.headPosition()).toBe(head);
         expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A']);
       });
@@ -94,9 +102,13 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
       it('fills metadata and links the hash chain', async () => {
         const s = uniq('test');
-        const { events } = await store.appendToStream(s, [{ type: 'A', data: { n: 1n }, metadata: { actor: 'admin:x', correlationId: 'c1' } }, ev('B')], {
-          expectedRevision: 'no-stream',
-        });
+        const { events } = await store.appendToStream(
+          s,
+          [{ type: 'A', data: { n: 1n }, metadata: { actor: 'admin:x', correlationId: 'c1' } }, ev('B')],
+          {
+            expectedRevision: 'no-stream',
+          },
+        );
         const [a, b] = await store.readStream(s);
         expect(a.data).toEqual({ n: '1' });
         expect(a.metadata).toMatchObject({ actor: 'admin:x', correlationId: 'c1', schemaVersion: 1 });
@@ -111,7 +123,11 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
     describe('reading', () => {
       it('reads a stream forwards, backwards, from a revision, with a max count', async () => {
         const s = uniq('test');
-        await store.appendToStream(s, ['A', 'B', 'C', 'D', 'E'].map((t) => ev(t)), { expectedRevision: 'no-stream' });
+        await store.appendToStream(
+          s,
+          ['A', 'B', 'C', 'D', 'E'].map((t) => ev(t)),
+          { expectedRevision: 'no-stream' },
+        );
         const types = (es: RecordedEvent[]) => es.map((e) => e.type).join('');
         expect(types(await store.readStream(s))).toBe('ABCDE');
         expect(types(await store.readStream(s, { fromRevision: 2 }))).toBe('CDE');
@@ -147,7 +163,11 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       it('catches up, turns live under concurrent appends, never skips or repeats', async () => {
         const s = uniq('test');
         const start = await store.headPosition();
-        await store.appendToStream(s, Array.from({ length: 50 }, (_, i) => ev('Pre', { i })), { expectedRevision: 'any' });
+        await store.appendToStream(
+          s,
+          Array.from({ length: 50 }, (_, i) => ev('Pre', { i })),
+          { expectedRevision: 'any' },
+        );
         const seen: RecordedEvent[] = [];
         let caughtUp = false;
         const sub = store.subscribeToAll({
@@ -168,7 +188,8 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         await Promise.all(writers);
         const head = await store.headPosition();
         const deadline = Date.now() + 10_000;
-        while ((seen.length === 0 || seen[seen.length - 1].position < head) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while ((seen.length === 0 || seen[seen.length - 1].position < head) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
         await sub.stop();
         expect(caughtUp).toBe(true);
         const expected = await collect(store.readAll({ fromPosition: start + 1, toPosition: head }));
@@ -213,7 +234,11 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
       it('keeps many streams apart', async () => {
         const prefix = uniq('many');
-        await Promise.all(Array.from({ length: 300 }, (_, i) => store.appendToStream(`${prefix}_${i}`, [ev('A', { i }), ev('B', { i })], { expectedRevision: 'no-stream' })));
+        await Promise.all(
+          Array.from({ length: 300 }, (_, i) =>
+            store.appendToStream(`${prefix}_${i}`, [ev('A', { i }), ev('B', { i })], { expectedRevision: 'no-stream' }),
+          ),
+        );
         for (const i of [0, 150, 299]) {
           const es = await store.readStream(`${prefix}_${i}`);
           expect(es.map((e) => [e.type, (e.data as { i: number }).i])).toEqual([
@@ -242,7 +267,9 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
     describe('tamper evidence', () => {
       it('verifyChain passes on an untouched log and names an edited event', async () => {
         const s = uniq('test');
-        await store.appendToStream(s, [ev('A', { amount: '10.00' }), ev('B', { amount: '5.00' }), ev('C')], { expectedRevision: 'no-stream' });
+        await store.appendToStream(s, [ev('A', { amount: '10.00' }), ev('B', { amount: '5.00' }), ev('C')], {
+          expectedRevision: 'no-stream',
+        });
         const events = await store.readStream(s);
         expect(await verifyChain(events)).toEqual({ ok: true, checked: 3 });
         const edited = events.map((e, i) => (i === 1 ? { ...e, data: { amount: '500.00' } } : e));

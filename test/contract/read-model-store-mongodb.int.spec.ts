@@ -5,30 +5,36 @@ import { readModelStoreContract } from './read-model-store.contract';
 
 const url = process.env.MONGODB_URL;
 
-(url ? describe : describe.skip)(url ? 'MongoDB read-model store' : 'MongoDB read-model store (skipped: no server; set MONGODB_URL)', () => {
-  let client: MongoClient;
-  beforeAll(async () => {
-    client = new MongoClient(url!);
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.close();
-  });
-
-  for (const transactions of [false, 'auto'] as const) {
-    readModelStoreContract(`MongoDB (transactions: ${String(transactions)})`, async () => {
-      // A fresh prefix per test keeps tests independent on a shared server.
-      const prefix = `rmtest_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;
-      const db = client.db(mongoDatabaseName(url!));
-      const store = await MongoReadModelStore.open({ db, prefix, transactions });
-      return {
-        store,
-        dispose: async () => {
-          for (const c of await db.listCollections({ name: { $regex: `^${prefix}` } }, { nameOnly: true }).toArray()) {
-            await db.collection(c.name).drop().catch(() => undefined);
-          }
-        },
-      };
+(url ? describe : describe.skip)(
+  url ? 'MongoDB read-model store' : 'MongoDB read-model store (skipped: no server; set MONGODB_URL)',
+  () => {
+    let client: MongoClient;
+    beforeAll(async () => {
+      client = new MongoClient(url!);
+      await client.connect();
     });
-  }
-});
+    afterAll(async () => {
+      await client?.close();
+    });
+
+    for (const transactions of [false, 'auto'] as const) {
+      readModelStoreContract(`MongoDB (transactions: ${String(transactions)})`, async () => {
+        // A fresh prefix per test keeps tests independent on a shared server.
+        const prefix = `rmtest_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;
+        const db = client.db(mongoDatabaseName(url!));
+        const store = await MongoReadModelStore.open({ db, prefix, transactions });
+        return {
+          store,
+          dispose: async () => {
+            for (const c of await db.listCollections({ name: { $regex: `^${prefix}` } }, { nameOnly: true }).toArray()) {
+              await db
+                .collection(c.name)
+                .drop()
+                .catch(() => undefined);
+            }
+          },
+        };
+      });
+    }
+  },
+);

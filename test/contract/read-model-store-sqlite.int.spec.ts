@@ -60,7 +60,9 @@ describe('SqliteReadModelStore specifics', () => {
       )
       .all() as { detail: string }[];
     raw.close();
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH rm_versions USING INDEX rm_versions_key \(collection=\? AND id=\? AND valid_from<\?\)/);
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(
+      /SEARCH rm_versions USING INDEX rm_versions_key \(collection=\? AND id=\? AND valid_from<\?\)/,
+    );
   });
 
   it('uses the declared field index for where at the latest position', async () => {

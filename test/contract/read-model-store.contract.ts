@@ -152,7 +152,9 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       const asOf = await allPages(store, 'many', { where: { group: 3 }, limit: 4, atPosition: 100 });
       expect(asOf.map((x) => x.doc.n)).toEqual([3, 17, 24, 31, 38, 45, 52, 59, 66, 73, 87, 94]);
       const nulls = await allPages(store, 'many', { where: { group: null }, limit: 5 });
-      expect(nulls.map((x) => x.doc.n)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250]);
+      expect(nulls.map((x) => x.doc.n)).toEqual([
+        0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250,
+      ]);
     });
 
     it('commits nothing and leaves the checkpoint when the transaction callback throws', async () => {
@@ -215,7 +217,9 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       });
       expect(await store.getCheckpoint('cp')).toBe(45);
       await expect(store.transact('cp', (tx) => tx.setCheckpoint(44))).rejects.toMatchObject({ code: 'checkpoint_backwards' });
-      await expect(store.transact('cp', (tx) => tx.put('things', 'b', {}, 45))).rejects.toMatchObject({ code: 'position_not_after_checkpoint' });
+      await expect(store.transact('cp', (tx) => tx.put('things', 'b', {}, 45))).rejects.toMatchObject({
+        code: 'position_not_after_checkpoint',
+      });
       await expect(
         store.transact('cp', (tx) => {
           tx.put('things', 'c', {}, 50);
@@ -280,25 +284,27 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
 
     it('re-applying a batch over the leftovers of a crashed attempt gives exactly the state of a clean run', async () => {
       // A batch: counter increments (read-modify-write), a removal and a re-creation.
-      const batch = (collection: string) => async (tx: ReadModelTransaction, upTo = Infinity, from = 0) => {
-        const steps: [number, string, number | 'remove'][] = [
-          [11, 'a', 1],
-          [12, 'b', 5],
-          [13, 'a', 2],
-          [14, 'b', 'remove'],
-          [15, 'a', 3],
-          [16, 'b', 7],
-        ];
-        for (const [position, id, delta] of steps) {
-          if (position > upTo) break;
-          if (position < from) continue;
-          if (delta === 'remove') tx.remove(collection, id, position);
-          else {
-            const cur = (await tx.get<{ n: number }>(collection, id))?.n ?? 0;
-            tx.put(collection, id, { n: cur + delta }, position);
+      const batch =
+        (collection: string) =>
+        async (tx: ReadModelTransaction, upTo = Infinity, from = 0) => {
+          const steps: [number, string, number | 'remove'][] = [
+            [11, 'a', 1],
+            [12, 'b', 5],
+            [13, 'a', 2],
+            [14, 'b', 'remove'],
+            [15, 'a', 3],
+            [16, 'b', 7],
+          ];
+          for (const [position, id, delta] of steps) {
+            if (position > upTo) break;
+            if (position < from) continue;
+            if (delta === 'remove') tx.remove(collection, id, position);
+            else {
+              const cur = (await tx.get<{ n: number }>(collection, id))?.n ?? 0;
+              tx.put(collection, id, { n: cur + delta }, position);
+            }
           }
-        }
-      };
+        };
       for (const c of ['clean', 'replayed']) {
         await store.transact(`proj-${c}`, (tx) => {
           tx.put(c, 'a', { n: 100 }, 10);
@@ -318,7 +324,11 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       await store.transact('proj-replayed', (tx) => batch('replayed')(tx, Infinity, 14));
       for (let p = 0; p <= 17; p++) {
         for (const id of ['a', 'b']) {
-          expect([p, id, await store.get('replayed', id, { atPosition: p })]).toEqual([p, id, await store.get('clean', id, { atPosition: p })]);
+          expect([p, id, await store.get('replayed', id, { atPosition: p })]).toEqual([
+            p,
+            id,
+            await store.get('clean', id, { atPosition: p }),
+          ]);
         }
         expect((await store.find('replayed', { atPosition: p })).items).toEqual((await store.find('clean', { atPosition: p })).items);
       }
@@ -348,7 +358,7 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
     });
 
     it('keeps unicode ids, keys and text intact and finds by them', async () => {
-      const doc = { name: 'Zoë 🚀 数据集', 'ключ': 'значение', emoji: '👩‍👩‍👧‍👦', nul: 'a\u0000b', rtl: 'مرحبا' };
+      const doc = { name: 'Zoë 🚀 数据集', ключ: 'значение', emoji: '👩‍👩‍👧‍👦', nul: 'a\u0000b', rtl: 'مرحبا' };
       await store.ensureCollection('uni', { indexes: ['name'] });
       await put('uni', 'données/😀/🇺🇦', doc, 1);
       expect((await store.get('uni', 'données/😀/🇺🇦'))?.doc).toEqual(doc);
@@ -377,10 +387,22 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       await v(store.find('things', { where: { x: { $gt: 1 } as never } }), 'invalid_where_value');
       await v(store.find('things', { orderBy: "x'); DROP TABLE rm_versions; --" }), 'invalid_field_name');
       await v(store.ensureCollection('things', { indexes: ['bad-field'] }), 'invalid_field_name');
-      await v(store.transact('p', (tx) => tx.put('things', 'a', [] as never, 1)), 'invalid_document');
-      await v(store.transact('p', (tx) => tx.put('things', 'a', { n: 1n } as never, 1)), 'invalid_document');
-      await v(store.transact('p', (tx) => tx.put('things', 'a', {}, 0)), 'invalid_position');
-      await v(store.transact('bad projection!', () => undefined), 'invalid_projection_name');
+      await v(
+        store.transact('p', (tx) => tx.put('things', 'a', [] as never, 1)),
+        'invalid_document',
+      );
+      await v(
+        store.transact('p', (tx) => tx.put('things', 'a', { n: 1n } as never, 1)),
+        'invalid_document',
+      );
+      await v(
+        store.transact('p', (tx) => tx.put('things', 'a', {}, 0)),
+        'invalid_position',
+      );
+      await v(
+        store.transact('bad projection!', () => undefined),
+        'invalid_projection_name',
+      );
       const page = await store.find('things', { orderBy: 'n', limit: 1 });
       expect(page.items).toEqual([]);
     });

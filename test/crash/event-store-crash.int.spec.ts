@@ -21,7 +21,10 @@ interface Ack {
  */
 function appendUntilKilled(file: string, killAfter: number, seed: number): Promise<{ acks: Ack[]; signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, file, 'crash', '1000000', '20', String(seed)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, file, 'crash', '1000000', '20', String(seed)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acks: Ack[] = [];
     let buffered = '';
     let stderr = '';

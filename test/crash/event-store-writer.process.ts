@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   while (written < count) {
     const stream = `crash-${Math.floor(random() * streams)}`;
     const size = Math.min(count - written, 1 + Math.floor(random() * 5));
-    const events = Array.from({ length: size }, (_, i) => ({ type: 'Appended', data: { writer, n: written + i, pad: 'x'.repeat(Math.floor(random() * 200)) } }));
+    const events = Array.from({ length: size }, (_, i) => ({
+      type: 'Appended',
+      data: { writer, n: written + i, pad: 'x'.repeat(Math.floor(random() * 200)) },
+    }));
     const revision = await store.streamRevision(stream);
     try {
       const result = await store.appendToStream(stream, events, { expectedRevision: revision === undefined ? 'no-stream' : revision });

@@ -9,7 +9,6 @@ import { licenseText } from '../support/license-texts';
 
 jest.setTimeout(120_000);
 
-
 describe('DatasetProcessor with claims that cannot start at first', () => {
   it('analyses nothing while its claims file cannot be opened, then decides the backlog once it can', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-claims-proc-'));
@@ -28,7 +27,19 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
     });
     try {
       const put = await blobs.putBuffer([licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
-      const data: DatasetUploadedData = { datasetId: 'd', kind: 'contribution', contributorId: 'alice', fileName: 'd.txt', format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+      const data: DatasetUploadedData = {
+        datasetId: 'd',
+        kind: 'contribution',
+        contributorId: 'alice',
+        fileName: 'd.txt',
+        format: 'txt',
+        compression: 'none',
+        textField: null,
+        sizeBytes: put.sizeBytes,
+        sha256: put.sha256,
+        blobRef: put.ref,
+        uploadedAt: new Date().toISOString(),
+      };
       await events.appendToStream(datasetStream('d'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       processor.start();
       for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
@@ -37,7 +48,12 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
 
       mkdirSync(claimsDir);
       await processor.idleAfter(await events.headPosition());
-      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
+      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual([
+        'DatasetUploaded',
+        'DatasetPreprocessed',
+        'DatasetTokensCounted',
+        'DatasetAccepted',
+      ]);
     } finally {
       await processor.stop();
       await events.close();

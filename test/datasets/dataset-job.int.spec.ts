@@ -12,7 +12,15 @@ import {
   type DatasetUploadedData,
   type ReportLine,
 } from '@1tt/dataset-processing';
-import { DEFAULT_PIPELINE, InMemoryDedupIndex, decideDataset, manifestRoot, processDocument, resolvePipeline, type DocumentResult } from '@1tt/preprocessing';
+import {
+  DEFAULT_PIPELINE,
+  InMemoryDedupIndex,
+  decideDataset,
+  manifestRoot,
+  processDocument,
+  resolvePipeline,
+  type DocumentResult,
+} from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -46,7 +54,8 @@ describe('decideDataset in chunks (firstIndex)', () => {
     const whole = decideDataset(ref, results, new InMemoryDedupIndex(pipeline.dedup.near), pipeline);
     const index = new InMemoryDedupIndex(pipeline.dedup.near);
     const chunked = [];
-    for (let i = 0; i < results.length; i += 3) chunked.push(...decideDataset(ref, results.slice(i, i + 3), index, pipeline, { firstIndex: i }).outcomes);
+    for (let i = 0; i < results.length; i += 3)
+      chunked.push(...decideDataset(ref, results.slice(i, i + 3), index, pipeline, { firstIndex: i }).outcomes);
     expect(chunked).toEqual(whole.outcomes);
     expect(whole.summary.removed).toEqual({ exact_duplicate: 2, 'gopher_quality:max_non_alpha_words_ratio': 1, near_duplicate: 2 });
   });
@@ -70,7 +79,19 @@ describe('runDatasetJob on the worker pool', () => {
 
   async function upload(datasetId: string, text: string, contributorId = 'alice'): Promise<DatasetUploadedData> {
     const put = await blobs.putBuffer(text);
-    return { datasetId, kind: 'contribution', contributorId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+    return {
+      datasetId,
+      kind: 'contribution',
+      contributorId,
+      fileName: `${datasetId}.txt`,
+      format: 'txt',
+      compression: 'none',
+      textField: null,
+      sizeBytes: put.sizeBytes,
+      sha256: put.sha256,
+      blobRef: put.ref,
+      uploadedAt: new Date().toISOString(),
+    };
   }
 
   /** The reference: the same documents, processed on this thread, decided in one call. */
@@ -86,11 +107,35 @@ describe('runDatasetJob on the worker pool', () => {
     for (const batchDocuments of [1, 5, 128]) {
       const index = new InMemoryDedupIndex(pipeline.dedup.near);
       const progress: number[] = [];
-      const result = await runDatasetJob(await upload('d1', text), { blobs, pool, openSource: blankLineTextSource, pipeline, index, batchDocuments, onProgress: (p) => progress.push(p.documentsDone) });
+      const result = await runDatasetJob(await upload('d1', text), {
+        blobs,
+        pool,
+        openSource: blankLineTextSource,
+        pipeline,
+        index,
+        batchDocuments,
+        onProgress: (p) => progress.push(p.documentsDone),
+      });
       if (result.kind !== 'judged') throw new Error('expected a judgement');
       const { reportBlobRef, ...summary } = result.summary;
-      const { duplicatesOfEarlier, duplicatesWithinDataset, documentsIn, documentsKept, removed, tokens, manifestRoot: root } = expected.summary;
-      expect(summary).toEqual({ documentsIn, documentsKept, removed, duplicatesOfEarlier, duplicatesWithinDataset, tokens, manifestRoot: root });
+      const {
+        duplicatesOfEarlier,
+        duplicatesWithinDataset,
+        documentsIn,
+        documentsKept,
+        removed,
+        tokens,
+        manifestRoot: root,
+      } = expected.summary;
+      expect(summary).toEqual({
+        documentsIn,
+        documentsKept,
+        removed,
+        duplicatesOfEarlier,
+        duplicatesWithinDataset,
+        tokens,
+        manifestRoot: root,
+      });
       expect(summary.removed).toEqual({ exact_duplicate: 2, 'gopher_quality:max_non_alpha_words_ratio': 1, near_duplicate: 1 });
       expect(summary.documentsKept).toBe(6);
       expect(progress[progress.length - 1]).toBe(documentsIn);
@@ -108,7 +153,10 @@ describe('runDatasetJob on the worker pool', () => {
     const refIndex = new InMemoryDedupIndex(pipeline.dedup.near);
     const first = file('GPL-2', 'LGPL-2');
     const second = file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD');
-    for (const [id, text, who] of [['a', first, 'alice'], ['b', second, 'bob']] as const) {
+    for (const [id, text, who] of [
+      ['a', first, 'alice'],
+      ['b', second, 'bob'],
+    ] as const) {
       const expected = reference(id, text, refIndex, who);
       const r = await runDatasetJob(await upload(id, text, who), { blobs, pool, openSource: blankLineTextSource, pipeline, index });
       if (r.kind !== 'judged') throw new Error('expected a judgement');
@@ -123,10 +171,29 @@ describe('runDatasetJob on the worker pool', () => {
   });
 
   it('reads with @1tt/dataset-formats: skipped records keep their index in the report, with line and byte offset', async () => {
-    const lines = [JSON.stringify({ text: licenseText('GPL-3') }), '{not json', JSON.stringify({ body: 'no text field' }), JSON.stringify({ text: licenseText('BSD') }), JSON.stringify({ text: '   ' })];
+    const lines = [
+      JSON.stringify({ text: licenseText('GPL-3') }),
+      '{not json',
+      JSON.stringify({ body: 'no text field' }),
+      JSON.stringify({ text: licenseText('BSD') }),
+      JSON.stringify({ text: '   ' }),
+    ];
     const put = await blobs.putBuffer(lines.join('\n') + '\n');
-    const up: DatasetUploadedData = { ...(await upload('j', '')), fileName: 'j.jsonl', format: 'jsonl', sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
-    const r = await runDatasetJob(up, { blobs, pool, openSource: createFormatSource(), pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) });
+    const up: DatasetUploadedData = {
+      ...(await upload('j', '')),
+      fileName: 'j.jsonl',
+      format: 'jsonl',
+      sizeBytes: put.sizeBytes,
+      sha256: put.sha256,
+      blobRef: put.ref,
+    };
+    const r = await runDatasetJob(up, {
+      blobs,
+      pool,
+      openSource: createFormatSource(),
+      pipeline,
+      index: new InMemoryDedupIndex(pipeline.dedup.near),
+    });
     if (r.kind !== 'judged') throw new Error(`expected a judged dataset, got ${JSON.stringify(r)}`);
     expect(r.summary).toMatchObject({ documentsIn: 5, documentsKept: 2 });
     const offset = (i: number) => lines.slice(0, i).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
@@ -144,7 +211,13 @@ describe('runDatasetJob on the worker pool', () => {
   it('turns a DatasetFormatError of the reader into an unreadable result with its reason and offset', async () => {
     const put = await blobs.putBuffer(Buffer.concat([Buffer.from('some text\n'), Buffer.alloc(64, 0)]));
     const up: DatasetUploadedData = { ...(await upload('z', '')), sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref };
-    const r = await runDatasetJob(up, { blobs, pool, openSource: createFormatSource(), pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) });
+    const r = await runDatasetJob(up, {
+      blobs,
+      pool,
+      openSource: createFormatSource(),
+      pipeline,
+      index: new InMemoryDedupIndex(pipeline.dedup.near),
+    });
     expect(r).toMatchObject({ kind: 'unreadable', rejection: { reason: 'binary_content', byteOffset: expect.any(Number) } });
   });
 
@@ -156,7 +229,15 @@ describe('runDatasetJob on the worker pool', () => {
         yield { index: 2, text: licenseText('BSD') };
       })(),
     });
-    await expect(runDatasetJob(await upload('o', read('GPL-3')), { blobs, pool, openSource: shuffled, pipeline, index: new InMemoryDedupIndex(pipeline.dedup.near) })).rejects.toThrow(/record 2 .* position 1/);
+    await expect(
+      runDatasetJob(await upload('o', read('GPL-3')), {
+        blobs,
+        pool,
+        openSource: shuffled,
+        pipeline,
+        index: new InMemoryDedupIndex(pipeline.dedup.near),
+      }),
+    ).rejects.toThrow(/record 2 .* position 1/);
   });
 
   it('turns a reader refusal (with its line and offset) into an unreadable result', async () => {
@@ -169,6 +250,9 @@ describe('runDatasetJob on the worker pool', () => {
       })(),
     });
     const r = await runDatasetJob(await upload('c', read('GPL-3')), { blobs, pool, openSource: failing, pipeline, index });
-    expect(r).toEqual({ kind: 'unreadable', rejection: { reason: 'invalid_utf8', message: 'bad bytes', line: 7, byteOffset: 300, row: undefined } });
+    expect(r).toEqual({
+      kind: 'unreadable',
+      rejection: { reason: 'invalid_utf8', message: 'bad bytes', line: 7, byteOffset: 300, row: undefined },
+    });
   });
 });

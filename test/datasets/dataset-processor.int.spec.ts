@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DATASET_PROGRESS_STREAM_PREFIX, DatasetProcessor, datasetStream, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
+import {
+  DATASET_PROGRESS_STREAM_PREFIX,
+  DatasetProcessor,
+  datasetStream,
+  reprocessDataset,
+  type DatasetUploadedData,
+} from '@1tt/dataset-processing';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
@@ -28,7 +34,14 @@ async function world(dir = mkdtempSync(path.join(os.tmpdir(), '1tt-proc-'))): Pr
 }
 
 function startProcessor(w: World, options: { workerThreads?: number; batchDocuments?: number } = {}): DatasetProcessor {
-  w.processor = new DatasetProcessor({ events: w.events, blobs: w.blobs, openSource: blankLineTextSource, workerThreads: options.workerThreads ?? 2, batchDocuments: options.batchDocuments, retryDelayMs: 50 });
+  w.processor = new DatasetProcessor({
+    events: w.events,
+    blobs: w.blobs,
+    openSource: blankLineTextSource,
+    workerThreads: options.workerThreads ?? 2,
+    batchDocuments: options.batchDocuments,
+    retryDelayMs: 50,
+  });
   w.processor.start();
   return w.processor;
 }
@@ -43,7 +56,9 @@ async function upload(w: World, datasetId: string, text: string, owner: { contri
   const put = await w.blobs.putBuffer(text);
   const data: DatasetUploadedData = {
     datasetId,
-    ...('consumerId' in owner ? { kind: 'reference' as const, consumerId: owner.consumerId } : { kind: 'contribution' as const, contributorId: owner.contributorId }),
+    ...('consumerId' in owner
+      ? { kind: 'reference' as const, consumerId: owner.consumerId }
+      : { kind: 'contribution' as const, contributorId: owner.contributorId }),
     fileName: `${datasetId}.txt`,
     format: 'txt',
     compression: 'none',
@@ -61,7 +76,10 @@ async function withdraw(w: World, datasetId: string): Promise<void> {
   const recorded = await w.events.readStream(datasetStream(datasetId));
   const state = recorded.reduce((st, r) => datasetDecider.evolve(st, r as unknown as DatasetEvent), datasetDecider.initialState);
   if (state.status === 'none') throw new Error('no dataset');
-  const requestedBy = state.owner.kind === 'contribution' ? { role: 'contributor' as const, id: state.owner.contributorId } : { role: 'consumer' as const, id: state.owner.consumerId };
+  const requestedBy =
+    state.owner.kind === 'contribution'
+      ? { role: 'contributor' as const, id: state.owner.contributorId }
+      : { role: 'consumer' as const, id: state.owner.consumerId };
   const events = datasetDecider.decide({ type: 'WithdrawDataset', data: { datasetId, requestedBy } }, state, { now: new Date() });
   await w.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: recorded.length - 1 });
 }
@@ -84,7 +102,9 @@ async function decision(w: World, datasetId: string): Promise<Record<string, Rec
 async function allDecisions(w: World): Promise<Array<Pick<RecordedEvent, 'streamName' | 'type' | 'data'>>> {
   const out = [];
   // Progress reports depend on how long the analysis took: not part of the decision.
-  for await (const e of w.events.readAll()) if (!e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) out.push({ streamName: e.streamName, type: e.type, data: timeless(e.data) });
+  for await (const e of w.events.readAll())
+    if (!e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX))
+      out.push({ streamName: e.streamName, type: e.type, data: timeless(e.data) });
   return out;
 }
 
@@ -111,8 +131,18 @@ describe('DatasetProcessor on the embedded event store', () => {
     const a = await decision(w, 'a');
     const b = await decision(w, 'b');
     expect(a.DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 2, removed: {}, duplicatesOfEarlier: 0 });
-    expect(a.DatasetAccepted).toMatchObject({ datasetId: 'a', kind: 'contribution', contributorId: 'alice', tokens: a.DatasetTokensCounted.tokens });
-    expect(b.DatasetPreprocessed).toMatchObject({ documentsIn: 4, documentsKept: 2, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2 });
+    expect(a.DatasetAccepted).toMatchObject({
+      datasetId: 'a',
+      kind: 'contribution',
+      contributorId: 'alice',
+      tokens: a.DatasetTokensCounted.tokens,
+    });
+    expect(b.DatasetPreprocessed).toMatchObject({
+      documentsIn: 4,
+      documentsKept: 2,
+      removed: { exact_duplicate: 1, near_duplicate: 1 },
+      duplicatesOfEarlier: 2,
+    });
     expect(b.DatasetTokensCounted).toMatchObject({ tokenizer: 'o200k_base', tokens: expect.stringMatching(/^\d+$/) });
     expect(Number(b.DatasetTokensCounted.tokens)).toBeGreaterThan(1000);
     expect(b.DatasetAccepted).toMatchObject({ datasetId: 'b', contributorId: 'bob' });
@@ -150,13 +180,24 @@ describe('DatasetProcessor on the embedded event store', () => {
     await upload(w, 'junk', 'short line\n\nanother', { contributorId: 'bob' });
     startProcessor(w);
     await settled(w);
-    expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({ reason: 'no_documents_kept', detail: expect.any(String), rejectedAt: expect.any(String) });
+    expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({
+      reason: 'no_documents_kept',
+      detail: expect.any(String),
+      rejectedAt: expect.any(String),
+    });
     expect((await decision(w, 'junk')).DatasetPreprocessed).toMatchObject({ documentsIn: 2, documentsKept: 0 });
   });
 
   it('restarts a dataset cut off mid-processing from scratch after a restart, and decides it once', async () => {
     const w = await fresh();
-    const big = Array.from({ length: 40 }, (_, i) => `${licenseText('GPL-3')}\nVariant ${i}: ${licenseText(['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3'][i % 4]).split(' ').reverse().join(' ')}`).join('\n\n');
+    const big = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `${licenseText('GPL-3')}\nVariant ${i}: ${licenseText(['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3'][i % 4])
+          .split(' ')
+          .reverse()
+          .join(' ')}`,
+    ).join('\n\n');
     await upload(w, 'big', big, { contributorId: 'alice' });
     const p = startProcessor(w, { batchDocuments: 1, workerThreads: 1 });
     for (let i = 0; i < 500 && !(p.progress('big')?.documentsDone ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
@@ -212,13 +253,26 @@ describe('DatasetProcessor on the embedded event store', () => {
     await upload(w, 'forged', file('GPL-1'), { contributorId: 'eve' });
     const pipeline = resolvePipeline(DEFAULT_PIPELINE);
     const at = new Date().toISOString();
-    const data = { datasetId: 'forged', pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, manifestRoot: '0'.repeat(64), reportBlobRef: ok.recorded.reportBlobRef!, preprocessedAt: at };
+    const data = {
+      datasetId: 'forged',
+      pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
+      documentsIn: 1,
+      documentsKept: 1,
+      removed: {},
+      duplicatesOfEarlier: 0,
+      manifestRoot: '0'.repeat(64),
+      reportBlobRef: ok.recorded.reportBlobRef!,
+      preprocessedAt: at,
+    };
     await w.events.appendToStream(
       datasetStream('forged'),
       [
         { type: 'DatasetPreprocessed', data },
         { type: 'DatasetTokensCounted', data: { datasetId: 'forged', tokenizer: 'o200k_base', tokens: '999999', countedAt: at } },
-        { type: 'DatasetAccepted', data: { kind: 'contribution', contributorId: 'eve', datasetId: 'forged', tokens: '999999', acceptedAt: at } },
+        {
+          type: 'DatasetAccepted',
+          data: { kind: 'contribution', contributorId: 'eve', datasetId: 'forged', tokens: '999999', acceptedAt: at },
+        },
       ],
       { expectedRevision: 0 },
     );

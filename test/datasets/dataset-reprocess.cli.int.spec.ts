@@ -9,16 +9,30 @@ import { runCli } from '../../apps/cli/src/cli-program';
 import type { CliContext } from '../../apps/cli/src/cli-context';
 import { licenseText } from '../support/license-texts';
 
-
 describe('1tt dataset reprocess --verify', () => {
   it('re-runs a decided dataset against the pool as of its upload and exits 0 when kept documents and tokens match', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-reprocess-'));
     const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
     const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
     try {
-      for (const [id, text] of [['a', [licenseText('GPL-2'), licenseText('LGPL-2')].join('\n\n')], ['b', [licenseText('Artistic'), licenseText('GPL-2'), licenseText('LGPL-2.1')].join('\n\n')]]) {
+      for (const [id, text] of [
+        ['a', [licenseText('GPL-2'), licenseText('LGPL-2')].join('\n\n')],
+        ['b', [licenseText('Artistic'), licenseText('GPL-2'), licenseText('LGPL-2.1')].join('\n\n')],
+      ]) {
         const put = await blobs.putBuffer(text);
-        const data = { datasetId: id, kind: 'contribution', contributorId: id === 'a' ? 'alice' : 'bob', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+        const data = {
+          datasetId: id,
+          kind: 'contribution',
+          contributorId: id === 'a' ? 'alice' : 'bob',
+          fileName: `${id}.txt`,
+          format: 'txt',
+          compression: 'none',
+          textField: null,
+          sizeBytes: put.sizeBytes,
+          sha256: put.sha256,
+          blobRef: put.ref,
+          uploadedAt: new Date().toISOString(),
+        };
         await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
       const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource(), workerThreads: 1 });
@@ -29,7 +43,12 @@ describe('1tt dataset reprocess --verify', () => {
       const stdout = new PassThrough();
       let out = '';
       stdout.on('data', (c) => (out += c));
-      const ctx: CliContext = { stdout, stderr: new PassThrough(), env: { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}`, BLOB_STORE_URL: path.join(dir, 'blobs'), WORKER_THREADS: '1' }, exitCode: 0 };
+      const ctx: CliContext = {
+        stdout,
+        stderr: new PassThrough(),
+        env: { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}`, BLOB_STORE_URL: path.join(dir, 'blobs'), WORKER_THREADS: '1' },
+        exitCode: 0,
+      };
       const code = await runCli(['dataset', 'reprocess', 'b', '--verify', '--json'], ctx);
       const report = JSON.parse(out);
       expect(report).toMatchObject({ datasetId: 'b', matches: true, differences: [], recomputed: { documentsIn: 3, documentsKept: 1 } });

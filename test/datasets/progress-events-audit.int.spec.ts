@@ -3,14 +3,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DATASET_PROGRESS_REPORTED, DatasetProcessor, datasetProgressStream, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import {
+  DATASET_PROGRESS_REPORTED,
+  DatasetProcessor,
+  datasetProgressStream,
+  datasetStream,
+  type DatasetUploadedData,
+} from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
 
 jest.setTimeout(120_000);
-
 
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -34,18 +39,42 @@ describe('DatasetProgressReported in the log: the audit tools take it in their s
         ['b', [licenseText('GPL-3'), licenseText('GPL-2'), licenseText('MPL-2.0')].join('\n\n')],
       ]) {
         const put = await blobs.putBuffer(text);
-        const data: DatasetUploadedData = { datasetId: id, kind: 'contribution', contributorId: 'alice', fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+        const data: DatasetUploadedData = {
+          datasetId: id,
+          kind: 'contribution',
+          contributorId: 'alice',
+          fileName: `${id}.txt`,
+          format: 'txt',
+          compression: 'none',
+          textField: null,
+          sizeBytes: put.sizeBytes,
+          sha256: put.sha256,
+          blobRef: put.ref,
+          uploadedAt: new Date().toISOString(),
+        };
         await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
       // progressEveryMs 0: a report after every batch of one document.
-      const processor = new DatasetProcessor({ events, blobs, openSource: blankLineTextSource, workerThreads: 1, batchDocuments: 1, progressEveryMs: 0 });
+      const processor = new DatasetProcessor({
+        events,
+        blobs,
+        openSource: blankLineTextSource,
+        workerThreads: 1,
+        batchDocuments: 1,
+        progressEveryMs: 0,
+      });
       processor.start();
       await processor.idleAfter(await events.headPosition());
       await processor.stop();
       const progress = await events.readStream(datasetProgressStream('a'));
       expect(progress.length).toBeGreaterThan(0);
       expect(progress.every((e) => e.type === DATASET_PROGRESS_REPORTED)).toBe(true);
-      expect((await events.readStream(datasetStream('a'))).map((e) => e.type)).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
+      expect((await events.readStream(datasetStream('a'))).map((e) => e.type)).toEqual([
+        'DatasetUploaded',
+        'DatasetPreprocessed',
+        'DatasetTokensCounted',
+        'DatasetAccepted',
+      ]);
       await events.close();
 
       const env = { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}` };

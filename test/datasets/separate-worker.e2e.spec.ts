@@ -10,9 +10,11 @@ jest.setTimeout(120_000);
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 
-
 function startWorker(dataDir: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [WORKER], { env: { ...process.env, DATA_DIR: dataDir, WORKER_THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [WORKER], {
+    env: { ...process.env, DATA_DIR: dataDir, WORKER_THREADS: '1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function contributorKey(t: TestApp): Promise<string> {
@@ -48,7 +50,10 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     expect(before.body.status).toBe('processing');
     expect((await t.get(EventStore).readStream(datasetStream(id))).map((e) => e.type)).toEqual(['DatasetUploaded']);
 
-    worker = spawn(process.execPath, [WORKER], { env: { ...process.env, DATA_DIR: t.dataDir, WORKER_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, DATA_DIR: t.dataDir, WORKER_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     worker.stdout!.on('data', (c) => (output += c));
     worker.stderr!.on('data', (c) => (output += c));
@@ -69,16 +74,24 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
   it('GET /v1/datasets/{id} serves the progress another process published, while processing only', async () => {
     t = await startTestApp({ env: { PROCESS_DATASETS: 'false', WORKER_THREADS: '1' } });
     const key = await contributorKey(t);
-    const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from([licenseText('GPL-2'), licenseText('BSD')].join('\n\n')), 'two.txt');
+    const up = await t.http
+      .post('/v1/datasets')
+      .set(t.auth(key))
+      .attach('file', Buffer.from([licenseText('GPL-2'), licenseText('BSD')].join('\n\n')), 'two.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
-    const get = async () => (await t!.http.get(`/v1/datasets/${id}`).set(t!.auth(key))).body as { status: string; sizeBytes: number; progress: unknown };
+    const get = async () =>
+      (await t!.http.get(`/v1/datasets/${id}`).set(t!.auth(key))).body as { status: string; sizeBytes: number; progress: unknown };
     const first = await get();
     expect(first.progress).toEqual({ documentsDone: 0, bytesRead: 0, totalBytes: first.sizeBytes });
 
     const events = t.get(EventStore);
     const report = (documentsDone: number, bytesRead: number) =>
-      events.appendToStream(datasetProgressStream(id), [{ type: DATASET_PROGRESS_REPORTED, data: { datasetId: id, documentsDone, bytesRead, totalBytes: first.sizeBytes } }], { expectedRevision: 'any' });
+      events.appendToStream(
+        datasetProgressStream(id),
+        [{ type: DATASET_PROGRESS_REPORTED, data: { datasetId: id, documentsDone, bytesRead, totalBytes: first.sizeBytes } }],
+        { expectedRevision: 'any' },
+      );
     await report(1, 100);
     await report(2, 200);
     let seen = first;
@@ -111,7 +124,8 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     const id = up.body.datasetId as string;
     worker = startWorker(t.dataDir, { DATASET_PROGRESS_SECONDS: '1' });
     const during: Array<{ documentsDone: number; bytesRead: number; totalBytes: number }> = [];
-    let body: { status: string; progress: { documentsDone: number; bytesRead: number; totalBytes: number } | null; documentsIn?: number } = { status: 'processing', progress: null };
+    let body: { status: string; progress: { documentsDone: number; bytesRead: number; totalBytes: number } | null; documentsIn?: number } =
+      { status: 'processing', progress: null };
     for (let i = 0; i < 2400 && body.status === 'processing'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       body = (await t.http.get(`/v1/datasets/${id}`).set(t.auth(key))).body;

@@ -14,7 +14,6 @@ jest.setTimeout(240_000);
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 const LICENSES = ['GPL-2', 'GPL-3', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'MPL-2.0', 'Artistic', 'BSD'];
 
-
 interface Store {
   dir: string;
   events: EventStore;
@@ -23,7 +22,11 @@ interface Store {
 
 async function store(): Promise<Store> {
   const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-shared-'));
-  return { dir, events: await createEventStore(`sqlite:${path.join(dir, 'events.db')}`), blobs: await LocalBlobStore.open({ dir: path.join(dir, 'blobs') }) };
+  return {
+    dir,
+    events: await createEventStore(`sqlite:${path.join(dir, 'events.db')}`),
+    blobs: await LocalBlobStore.open({ dir: path.join(dir, 'blobs') }),
+  };
 }
 
 async function closeStore(s: Store): Promise<void> {
@@ -71,7 +74,11 @@ function uploads(): Array<[string, string, string]> {
 async function decisionOf(events: EventStore, datasetId: string): Promise<{ types: string[]; data: unknown[]; actors: string[] }> {
   const recorded = await events.readStream(datasetStream(datasetId));
   const timeless = (d: unknown) => Object.fromEntries(Object.entries(d as Record<string, unknown>).filter(([k]) => !k.endsWith('At')));
-  return { types: recorded.map((e) => e.type), data: recorded.slice(1).map((e: RecordedEvent) => timeless(e.data)), actors: recorded.slice(1).map((e) => e.metadata.actor) };
+  return {
+    types: recorded.map((e) => e.type),
+    data: recorded.slice(1).map((e: RecordedEvent) => timeless(e.data)),
+    actors: recorded.slice(1).map((e) => e.metadata.actor),
+  };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 2400): Promise<T> {
@@ -88,7 +95,10 @@ class WorkerProcess {
   output = '';
   readonly exited: Promise<number | null>;
   constructor(dataDir: string, env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [WORKER], { env: { ...process.env, DATA_DIR: dataDir, WORKER_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, DATA_DIR: dataDir, WORKER_THREADS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.on('data', (c) => (this.output += c));
     this.child.stderr!.on('data', (c) => (this.output += c));
     this.exited = new Promise((resolve) => this.child.once('exit', resolve));
@@ -97,7 +107,13 @@ class WorkerProcess {
     return `system:worker:${this.child.pid}`;
   }
   async started(): Promise<void> {
-    await until('worker start-up', async () => (this.output.includes('processing datasets with') ? true : this.child.exitCode !== null ? Promise.reject(new Error(this.output)) : undefined));
+    await until('worker start-up', async () =>
+      this.output.includes('processing datasets with')
+        ? true
+        : this.child.exitCode !== null
+          ? Promise.reject(new Error(this.output))
+          : undefined,
+    );
   }
   kill(signal: NodeJS.Signals): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
@@ -120,7 +136,12 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     // The reference: one in-process runner, every dataset its own.
     const single = await store();
     cleanup.push(() => closeStore(single));
-    const processor = new DatasetProcessor({ events: single.events, blobs: single.blobs, openSource: createFormatSource(), workerThreads: 1 });
+    const processor = new DatasetProcessor({
+      events: single.events,
+      blobs: single.blobs,
+      openSource: createFormatSource(),
+      workerThreads: 1,
+    });
     processor.start();
     cleanup.push(() => processor.stop());
     for (const [id, who, text] of list) await upload(single, id, who, text);
@@ -130,10 +151,14 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     cleanup.push(() => closeStore(shared));
     const a = new WorkerProcess(shared.dir);
     const b = new WorkerProcess(shared.dir);
-    cleanup.push(() => a.kill('SIGKILL'), () => b.kill('SIGKILL'));
+    cleanup.push(
+      () => a.kill('SIGKILL'),
+      () => b.kill('SIGKILL'),
+    );
     await Promise.all([a.started(), b.started()]);
     for (const [id, who, text] of list) await upload(shared, id, who, text);
-    for (const [id] of list) await until(`${id} decided`, async () => ((await shared.events.readStream(datasetStream(id))).length > 1 ? true : undefined));
+    for (const [id] of list)
+      await until(`${id} decided`, async () => ((await shared.events.readStream(datasetStream(id))).length > 1 ? true : undefined));
     // Let any late duplicate decision show up before counting.
     expect(await a.kill('SIGTERM')).toBe(0);
     expect(await b.kill('SIGTERM')).toBe(0);
@@ -143,7 +168,12 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     for (const [id] of list) {
       const got = await decisionOf(shared.events, id);
       const want = await decisionOf(single.events, id);
-      expect(got.types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', got.types[3] === 'DatasetAccepted' ? 'DatasetAccepted' : 'DatasetRejected']);
+      expect(got.types).toEqual([
+        'DatasetUploaded',
+        'DatasetPreprocessed',
+        'DatasetTokensCounted',
+        got.types[3] === 'DatasetAccepted' ? 'DatasetAccepted' : 'DatasetRejected',
+      ]);
       expect(got.data).toEqual(want.data);
       expect(new Set(got.actors).size).toBe(1);
       actors.add(got.actors[0]);
@@ -155,7 +185,9 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     expect([...actors].sort()).toEqual([a.actor, b.actor].sort());
     const claims = new Database(path.join(shared.dir, 'claims.db'), { readonly: true });
     try {
-      const rows = claims.prepare('SELECT dataset_id FROM dataset_claims WHERE expires_at = ?').all(Number.MAX_SAFE_INTEGER) as Array<{ dataset_id: string }>;
+      const rows = claims.prepare('SELECT dataset_id FROM dataset_claims WHERE expires_at = ?').all(Number.MAX_SAFE_INTEGER) as Array<{
+        dataset_id: string;
+      }>;
       expect(rows.map((r) => r.dataset_id).sort()).toEqual(list.map(([id]) => id).sort());
     } finally {
       claims.close();
@@ -168,7 +200,10 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     const env = { DATASET_CLAIM_LEASE_SECONDS: '3' };
     const a = new WorkerProcess(shared.dir, env);
     const b = new WorkerProcess(shared.dir, env);
-    cleanup.push(() => a.kill('SIGKILL'), () => b.kill('SIGKILL'));
+    cleanup.push(
+      () => a.kill('SIGKILL'),
+      () => b.kill('SIGKILL'),
+    );
     await Promise.all([a.started(), b.started()]);
     // Large enough (a few MB) that its analysis is still running when the holder is killed.
     const big = Array.from({ length: 400 }, (_, i) => shuffledLicense(LICENSES[i % LICENSES.length], 7000 + i)).join('\n\n');

@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DATASET_PROGRESS_REPORTED, DatasetProcessor, SqliteDatasetClaims, createFormatSource, datasetProgressStream, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import {
+  DATASET_PROGRESS_REPORTED,
+  DatasetProcessor,
+  SqliteDatasetClaims,
+  createFormatSource,
+  datasetProgressStream,
+  datasetStream,
+  type DatasetUploadedData,
+} from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 
 /**
@@ -58,7 +66,11 @@ describe('a claim held by a process that does no work', () => {
       tmpDir: dir,
       progressEveryMs: false,
       takeoverAfterMs,
-      claims: new SqliteDatasetClaims({ path: path.join(dir, 'claims.db'), owner: `${os.hostname()}:${process.pid}:other`, leaseSeconds: 60 }),
+      claims: new SqliteDatasetClaims({
+        path: path.join(dir, 'claims.db'),
+        owner: `${os.hostname()}:${process.pid}:other`,
+        leaseSeconds: 60,
+      }),
       logger: { log: (m) => logs.push(m), error: (m) => logs.push(m) },
     });
 
@@ -80,7 +92,11 @@ describe('a claim held by a process that does no work', () => {
     p.start();
     const started = Date.now();
     for (let done = 1; Date.now() - started < 6000; done++) {
-      await events.appendToStream(datasetProgressStream('d1'), [{ type: DATASET_PROGRESS_REPORTED, data: { datasetId: 'd1', documentsDone: done, bytesRead: done, totalBytes: 100 } }], { expectedRevision: 'any' });
+      await events.appendToStream(
+        datasetProgressStream('d1'),
+        [{ type: DATASET_PROGRESS_REPORTED, data: { datasetId: 'd1', documentsDone: done, bytesRead: done, totalBytes: 100 } }],
+        { expectedRevision: 'any' },
+      );
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(await status()).toEqual(['DatasetUploaded']);

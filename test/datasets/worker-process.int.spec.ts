@@ -15,13 +15,28 @@ describe('apps/worker as a separate process (compiled: npm test builds first)', 
     const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-worker-'));
     const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
     const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
-    const child = spawn(process.execPath, [WORKER], { env: { ...process.env, DATA_DIR: dir, WORKER_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, DATA_DIR: dir, WORKER_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     try {
       const put = await blobs.putBuffer([licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
-      const data = { datasetId: 'w1', kind: 'contribution', contributorId: 'alice', fileName: 'w1.txt', format: 'txt', compression: 'none', textField: null, sizeBytes: put.sizeBytes, sha256: put.sha256, blobRef: put.ref, uploadedAt: new Date().toISOString() };
+      const data = {
+        datasetId: 'w1',
+        kind: 'contribution',
+        contributorId: 'alice',
+        fileName: 'w1.txt',
+        format: 'txt',
+        compression: 'none',
+        textField: null,
+        sizeBytes: put.sizeBytes,
+        sha256: put.sha256,
+        blobRef: put.ref,
+        uploadedAt: new Date().toISOString(),
+      };
       await events.appendToStream(datasetStream('w1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       let types: string[] = [];
       for (let i = 0; i < 600 && types.length < 4; i++) {

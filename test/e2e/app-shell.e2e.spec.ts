@@ -101,8 +101,14 @@ class FixtureHttpController {
   }
 
   @Put('things/:id')
-  async putThing(@Param('id') id: string, @IfMatchRevision() expected: ExpectedRevision | undefined, @Res({ passthrough: true }) res: Response): Promise<{ id: string }> {
-    const r = await this.events.appendToStream(`thing-${id}`, [{ type: 'ThingChanged', data: { id } }], { expectedRevision: expected ?? 'any' });
+  async putThing(
+    @Param('id') id: string,
+    @IfMatchRevision() expected: ExpectedRevision | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string }> {
+    const r = await this.events.appendToStream(`thing-${id}`, [{ type: 'ThingChanged', data: { id } }], {
+      expectedRevision: expected ?? 'any',
+    });
     setEtag(res, r.nextExpectedRevision);
     return { id };
   }
@@ -113,9 +119,19 @@ class FixtureModule {}
 
 const PROBLEM = /^application\/problem\+json/;
 
-function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code?: string): void {
+function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  code?: string,
+): void {
   expect(res.headers['content-type']).toMatch(PROBLEM);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:1tt:problem:/), title: expect.any(String), detail: expect.any(String), instance: expect.stringMatching(/^\//) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.stringMatching(/^urn:1tt:problem:/),
+    title: expect.any(String),
+    detail: expect.any(String),
+    instance: expect.stringMatching(/^\//),
+  });
   if (code) expect(res.body.code).toBe(code);
   expect(res.status).toBe(status);
 }
@@ -132,7 +148,9 @@ describe('API shell (e2e, embedded stores)', () => {
   describe('configuration', () => {
     it('refuses to start with a bad variable, naming it and what is allowed', async () => {
       await expect(startTestApp({ env: { PORT: 'eighty', RATE_LIMIT_PER_MINUTE: 'lots' } })).rejects.toThrow(ConfigError);
-      await expect(startTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(/PORT: "eighty" is not allowed; use an integer port from 0 to 65535/);
+      await expect(startTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(
+        /PORT: "eighty" is not allowed; use an integer port from 0 to 65535/,
+      );
     });
 
     it('puts every embedded store under DATA_DIR', () => {
@@ -172,8 +190,17 @@ describe('API shell (e2e, embedded stores)', () => {
 
   describe('API keys', () => {
     it('an admin issues a key shown once; it authenticates as its role and subject', async () => {
-      const res = await t.http.post('/v1/api-keys').set(t.auth()).send({ role: 'contributor', subjectId: 'alice', label: 'laptop' }).expect(201);
-      expect(res.body).toMatchObject({ role: 'contributor', subjectId: 'alice', label: 'laptop', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      const res = await t.http
+        .post('/v1/api-keys')
+        .set(t.auth())
+        .send({ role: 'contributor', subjectId: 'alice', label: 'laptop' })
+        .expect(201);
+      expect(res.body).toMatchObject({
+        role: 'contributor',
+        subjectId: 'alice',
+        label: 'laptop',
+        keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      });
       expect(res.body.apiKey).toMatch(new RegExp(`^1tt_${res.body.keyId}_[A-Za-z0-9_-]{43}$`));
       const me = await t.http.get('/v1/me').set(t.auth(res.body.apiKey)).expect(200);
       expect(me.body).toEqual({ role: 'contributor', subjectId: 'alice', keyId: res.body.keyId });
@@ -207,7 +234,11 @@ describe('API shell (e2e, embedded stores)', () => {
 
     it('only admins issue and revoke keys', async () => {
       const { apiKey, keyId } = await t.issueKey('auditor', 'audit-co');
-      expectProblem(await t.http.post('/v1/api-keys').set(t.auth(apiKey)).send({ role: 'admin', subjectId: 'me' }), 403, 'role_not_allowed');
+      expectProblem(
+        await t.http.post('/v1/api-keys').set(t.auth(apiKey)).send({ role: 'admin', subjectId: 'me' }),
+        403,
+        'role_not_allowed',
+      );
       expectProblem(await t.http.delete(`/v1/api-keys/${keyId}`).set(t.auth(apiKey)), 403, 'role_not_allowed');
       await t.http.get(`/v1/api-keys/${keyId}`).set(t.auth(apiKey)).expect(200);
     });
@@ -249,7 +280,11 @@ describe('API shell (e2e, embedded stores)', () => {
 
     it('names the field and hint of a domain validation error', async () => {
       const res = await t.http.get('/fixture/throw/validation').set(t.auth());
-      expect(res.body).toMatchObject({ errors: [{ field: 'amount', reason: 'amount must be a decimal string' }], hint: 'Send "12.50".', instance: '/fixture/throw/validation' });
+      expect(res.body).toMatchObject({
+        errors: [{ field: 'amount', reason: 'amount must be a decimal string' }],
+        hint: 'Send "12.50".',
+        instance: '/fixture/throw/validation',
+      });
     });
 
     it('store unavailable → 503 with Retry-After and no internal detail', async () => {
@@ -277,10 +312,14 @@ describe('API shell (e2e, embedded stores)', () => {
     });
 
     it('unknown, missing and mistyped fields → 400 naming each (nested too)', async () => {
-      const res = await t.http.post('/fixture/echo').set(t.auth()).send({ count: 0, extra: true, address: { city: 5 } });
+      const res = await t.http
+        .post('/fixture/echo')
+        .set(t.auth())
+        .send({ count: 0, extra: true, address: { city: 5 } });
       expectProblem(res, 400, 'invalid_request');
       const byField = new Map<string, string[]>();
-      for (const e of res.body.errors as Array<{ field: string; reason: string }>) byField.set(e.field, [...(byField.get(e.field) ?? []), e.reason]);
+      for (const e of res.body.errors as Array<{ field: string; reason: string }>)
+        byField.set(e.field, [...(byField.get(e.field) ?? []), e.reason]);
       expect([...byField.keys()].sort()).toEqual(['address.city', 'count', 'extra', 'name']);
       expect(byField.get('extra')).toEqual(['is not an allowed field']);
       expect(byField.get('count')?.join()).toMatch(/count must not be less than 1/);
@@ -291,7 +330,10 @@ describe('API shell (e2e, embedded stores)', () => {
     });
 
     it('a JSON body over the limit → 413', async () => {
-      const res = await t.http.post('/fixture/echo').set(t.auth()).send({ name: 'x'.repeat(t.config.jsonBodyMaxBytes), count: 1 });
+      const res = await t.http
+        .post('/fixture/echo')
+        .set(t.auth())
+        .send({ name: 'x'.repeat(t.config.jsonBodyMaxBytes), count: 1 });
       expectProblem(res, 413, 'body_too_large');
     });
   });
@@ -323,7 +365,9 @@ describe('API shell (e2e, embedded stores)', () => {
       expect(ui.text).toMatch(/swagger-ui/i);
       const doc = await t.http.get('/docs-json').expect(200);
       expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/api-keys', '/v1/api-keys/{keyId}', '/v1/events', '/v1/me']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/health', '/v1/api-keys', '/v1/api-keys/{keyId}', '/v1/events', '/v1/me']),
+      );
     });
   });
 
@@ -391,7 +435,10 @@ describe('graceful shutdown', () => {
   it('finishes an in-flight request on open stores, then closes them', async () => {
     const h = await startTestApp({ imports: [FixtureModule] });
     const entered = new Promise<void>((resolve) => (gate.entered = resolve));
-    const pending = h.http.get('/fixture/slow').set(h.auth()).then((r) => r);
+    const pending = h.http
+      .get('/fixture/slow')
+      .set(h.auth())
+      .then((r) => r);
     await entered;
     const closing = h.close();
     await new Promise((r) => setTimeout(r, 50));
@@ -400,7 +447,10 @@ describe('graceful shutdown', () => {
     expect(res.status).toBe(200);
     expect(res.body.head).toEqual(expect.any(Number));
     await closing;
-    const health = await h.get(EventStore).health().catch((e: Error) => ({ ok: false, detail: e.message }));
+    const health = await h
+      .get(EventStore)
+      .health()
+      .catch((e: Error) => ({ ok: false, detail: e.message }));
     expect(health.ok).toBe(false);
   });
 });
@@ -474,7 +524,10 @@ const mainJs = path.resolve(__dirname, '../../dist/src/main.js');
   () => {
     function run(env: Record<string, string>, untilText: RegExp | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [mainJs], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => {

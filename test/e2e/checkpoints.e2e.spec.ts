@@ -29,6 +29,8 @@ describe('signed checkpoints published by the service', () => {
   });
 
   it('refuses to start with a key file that does not exist, naming the variable', async () => {
-    await expect(startTestApp({ env: { CHECKPOINT_SIGNING_KEY_FILE: '/nonexistent/private.pem' } })).rejects.toThrow(/CHECKPOINT_SIGNING_KEY_FILE/);
+    await expect(startTestApp({ env: { CHECKPOINT_SIGNING_KEY_FILE: '/nonexistent/private.pem' } })).rejects.toThrow(
+      /CHECKPOINT_SIGNING_KEY_FILE/,
+    );
   });
 });

@@ -58,11 +58,32 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
 
   it('accepts every format (txt, jsonl with a custom text field, csv, parquet, gzip, zstd) with the right counts', async () => {
     const a = await uploadAndDecide(t, alice, 'licenses.txt', txt('GPL-1', 'BSD'));
-    expect(a).toMatchObject({ status: 'accepted', contributorId: aliceId, fileName: 'licenses.txt', documentsIn: 2, documentsKept: 2, removed: {}, tokenizer: 'o200k_base', progress: null });
+    expect(a).toMatchObject({
+      status: 'accepted',
+      contributorId: aliceId,
+      fileName: 'licenses.txt',
+      documentsIn: 2,
+      documentsKept: 2,
+      removed: {},
+      tokenizer: 'o200k_base',
+      progress: null,
+    });
     expect(a.tokens).toBeGreaterThan(1500);
     expect(a.pipeline).toMatchObject({ name: 'default-english-prose', configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
-    const jsonl = [JSON.stringify({ content: licenseText('Apache-2.0') }), '{not json', JSON.stringify({ content: 'too short' }), JSON.stringify({ content: licenseText('CC0-1.0') }), JSON.stringify({ content: licenseText('Artistic') }), JSON.stringify({ content: licenseText('LGPL-3') }), JSON.stringify({ content: licenseText('GFDL-1.2') }), JSON.stringify({ content: licenseText('GPL-2') }), JSON.stringify({ content: licenseText('LGPL-2') }), JSON.stringify({ content: licenseText('GPL-3') }), JSON.stringify({ content: licenseText('MPL-2.0') })].join('\n');
+    const jsonl = [
+      JSON.stringify({ content: licenseText('Apache-2.0') }),
+      '{not json',
+      JSON.stringify({ content: 'too short' }),
+      JSON.stringify({ content: licenseText('CC0-1.0') }),
+      JSON.stringify({ content: licenseText('Artistic') }),
+      JSON.stringify({ content: licenseText('LGPL-3') }),
+      JSON.stringify({ content: licenseText('GFDL-1.2') }),
+      JSON.stringify({ content: licenseText('GPL-2') }),
+      JSON.stringify({ content: licenseText('LGPL-2') }),
+      JSON.stringify({ content: licenseText('GPL-3') }),
+      JSON.stringify({ content: licenseText('MPL-2.0') }),
+    ].join('\n');
     const j = await uploadAndDecide(t, alice, 'set.jsonl', jsonl, { textField: 'content' });
     expect(j).toMatchObject({ status: 'accepted', documentsIn: 11, documentsKept: 8 });
     expect(j.removed).toMatchObject({ invalid_json: 1, 'gopher_quality:max_non_alpha_words_ratio': 1 });
@@ -71,17 +92,28 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const jReport = (await t.http.get(`/v1/datasets/${j.datasetId}/report?reason=invalid_json`).set(t.auth(alice)).expect(200)).body.items;
     expect(jReport).toEqual([{ index: 1, kept: false, reason: 'invalid_json', detail: `at line 2, byte offset ${skippedAt}`, tokens: 0 }]);
 
-    const csv = 'id,text\n1,"' + shuffledLicense('LGPL-2.1', 11).replace(/"/g, '""') + '"\n2,"' + shuffledLicense('GFDL-1.3', 12).replace(/"/g, '""') + '"\n';
+    const csv =
+      'id,text\n1,"' +
+      shuffledLicense('LGPL-2.1', 11).replace(/"/g, '""') +
+      '"\n2,"' +
+      shuffledLicense('GFDL-1.3', 12).replace(/"/g, '""') +
+      '"\n';
     expect(await uploadAndDecide(t, bob, 'set.csv', csv)).toMatchObject({ status: 'accepted', documentsIn: 2 });
 
     const { parquetWriteBuffer } = await import('hyparquet-writer');
-    const pq = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: [licenseText('GPL-1').split(' ').reverse().join(' ') + ' Reversed.', 'x'], type: 'STRING' }] }));
+    const pq = Buffer.from(
+      parquetWriteBuffer({
+        columnData: [{ name: 'text', data: [licenseText('GPL-1').split(' ').reverse().join(' ') + ' Reversed.', 'x'], type: 'STRING' }],
+      }),
+    );
     expect(await uploadAndDecide(t, bob, 'set.parquet', pq)).toMatchObject({ status: 'accepted', documentsIn: 2, documentsKept: 1 });
 
     const gz = gzipSync(Buffer.from(licenseText('Artistic').split(' ').reverse().join(' ')));
     expect(await uploadAndDecide(t, bob, 'set.txt.gz', gz)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
 
-    const zst = execFileSync('zstd', ['-c', '-q'], { input: Buffer.from(JSON.stringify({ text: licenseText('Apache-2.0').split(' ').reverse().join(' ') }) + '\n') });
+    const zst = execFileSync('zstd', ['-c', '-q'], {
+      input: Buffer.from(JSON.stringify({ text: licenseText('Apache-2.0').split(' ').reverse().join(' ') }) + '\n'),
+    });
     expect(await uploadAndDecide(t, bob, 'set.jsonl.zst', zst)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
   });
 
@@ -92,7 +124,13 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const first = await uploadAndDecide(t, carol, 'first.txt', [gpl, lgpl].join('\n\n'));
     expect(first).toMatchObject({ status: 'accepted', documentsKept: 2 });
     const second = await uploadAndDecide(t, dave, 'second.txt', [shuffledLicense('BSD', 23), gpl, nearCopy(lgpl)].join('\n\n'));
-    expect(second).toMatchObject({ status: 'accepted', documentsIn: 3, documentsKept: 1, removed: { exact_duplicate: 1, near_duplicate: 1 }, duplicatesOfEarlier: 2 });
+    expect(second).toMatchObject({
+      status: 'accepted',
+      documentsIn: 3,
+      documentsKept: 1,
+      removed: { exact_duplicate: 1, near_duplicate: 1 },
+      duplicatesOfEarlier: 2,
+    });
     const report = await t.http.get(`/v1/datasets/${second.datasetId}/report`).set(t.auth(dave)).expect(200);
     expect(report.body.items).toEqual([
       { index: 0, kept: true, tokens: expect.any(Number) },
@@ -132,12 +170,16 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(first.documentsKept).toBe(1);
     await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(bob)).expect(404);
     await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth()).expect(403);
-    expect((await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(200)).body).toEqual({ datasetId: first.datasetId, status: 'withdrawn' });
+    expect((await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(200)).body).toEqual({
+      datasetId: first.datasetId,
+      status: 'withdrawn',
+    });
     await t.http.delete(`/v1/datasets/${first.datasetId}`).set(t.auth(eve)).expect(409);
     expect((await decided(t, eve, first.datasetId)).status).toBe('withdrawn');
     // As of any past position: processing at its upload, accepted just before the withdrawal.
     const stream = await t.get(EventStore).readStream(`dataset-${first.datasetId}`);
-    const asOf = async (position: number) => (await t.http.get(`/v1/datasets/${first.datasetId}?atPosition=${position}`).set(t.auth(eve)).expect(200)).body;
+    const asOf = async (position: number) =>
+      (await t.http.get(`/v1/datasets/${first.datasetId}?atPosition=${position}`).set(t.auth(eve)).expect(200)).body;
     expect(await asOf(stream[0].position)).toMatchObject({ status: 'processing', tokens: null });
     expect(await asOf(stream[stream.length - 1].position - 1)).toMatchObject({ status: 'accepted', tokens: first.tokens });
     const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', nearCopy(content));
@@ -156,7 +198,13 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const c = await uploadAndDecide(t, alice, 'mine.txt', [nearCopy(held), shuffledLicense('GPL-1', 53)].join('\n\n'));
     expect(c).toMatchObject({ documentsKept: 1, removed: { already_held_by_consumer: 1 }, duplicatesOfEarlier: 0 });
     const items = (await t.http.get(`/v1/datasets/${c.datasetId}/report`).set(t.auth(alice)).expect(200)).body.items;
-    expect(items[0]).toEqual({ index: 0, kept: false, reason: 'already_held_by_consumer', detail: 'the consumer already holds this text', tokens: 0 });
+    expect(items[0]).toEqual({
+      index: 0,
+      kept: false,
+      reason: 'already_held_by_consumer',
+      detail: 'the consumer already holds this text',
+      tokens: 0,
+    });
     // The very same file as the corpus: no 409 (that would reveal the corpus), judged instead.
     const same = await uploadAndDecide(t, bob, 'same.txt', corpus);
     expect(same).toMatchObject({ status: 'rejected', rejectionReason: 'no_documents_kept', removed: { already_held_by_consumer: 2 } });
@@ -170,10 +218,16 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     // The byte offset of the first bad byte, as @1tt/dataset-formats documents for invalid_utf8.
     expect(u.rejection.detail).toContain(`byte offset ${good.length}`);
     const gz = gzipSync(Buffer.from(licenseText('GPL-3')));
-    expect(await uploadAndDecide(t, alice, 'cut.txt.gz', gz.subarray(0, gz.length - 200))).toMatchObject({ status: 'rejected', rejectionReason: 'truncated_compression' });
+    expect(await uploadAndDecide(t, alice, 'cut.txt.gz', gz.subarray(0, gz.length - 200))).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'truncated_compression',
+    });
     const binary = Buffer.alloc(4096, 0);
     expect(await uploadAndDecide(t, alice, 'zeros.txt', binary)).toMatchObject({ status: 'rejected', rejectionReason: 'binary_content' });
-    expect(await uploadAndDecide(t, alice, 'cols.csv', 'id,body\n1,hello\n')).toMatchObject({ status: 'rejected', rejectionReason: 'missing_text_column' });
+    expect(await uploadAndDecide(t, alice, 'cols.csv', 'id,body\n1,hello\n')).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'missing_text_column',
+    });
   });
 
   it('refuses unsupported types naming the allowed ones, and keeps only the base name of a path-like file name', async () => {
@@ -203,7 +257,16 @@ describe('upload limits and restarts', () => {
     try {
       const { key } = await contributor(t, 'Crash');
       const names = ['GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'GPL-3', 'Artistic'];
-      const big = Array.from({ length: 300 }, (_, i) => `Variant ${i}. ${licenseText(names[i % names.length]).split(' ').sort(() => 0).reverse().slice(i % 50).join(' ')}`).join('\n\n');
+      const big = Array.from(
+        { length: 300 },
+        (_, i) =>
+          `Variant ${i}. ${licenseText(names[i % names.length])
+            .split(' ')
+            .sort(() => 0)
+            .reverse()
+            .slice(i % 50)
+            .join(' ')}`,
+      ).join('\n\n');
       const r = await upload(t, key, 'big.txt', big).expect(202);
       const id = r.body.datasetId as string;
       const during = await t.http.get(`/v1/datasets/${id}`).set(t.auth(key)).expect(200);

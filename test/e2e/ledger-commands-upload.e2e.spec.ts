@@ -4,7 +4,10 @@ import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { payoutRun } from '../ledger/ledger-log.fixture';
 import { startTestApp, type TestApp } from './support/test-app';
 
-const license = (name: string) => readFileSync(`/usr/share/common-licenses/${name}`, 'utf8').replace(/\n\s*\n/g, '\n').trim();
+const license = (name: string) =>
+  readFileSync(`/usr/share/common-licenses/${name}`, 'utf8')
+    .replace(/\n\s*\n/g, '\n')
+    .trim();
 
 /** The whole write path on the real pipeline: register, upload, accept, report revenue, pay, settle. */
 describe('ledger commands with datasets uploaded through the real pipeline', () => {
@@ -32,7 +35,11 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
     const alice = (await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Alice' }).expect(201)).body;
     const bob = (await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Bob' }).expect(201)).body;
     const acme = (await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'Acme' }).expect(201)).body;
-    await t.http.put(`/v1/consumers/${acme.consumerId}/agreement`).set(t.auth()).send({ alpha: '1', currency: 'JPY', policy: 'snapshot' }).expect(200);
+    await t.http
+      .put(`/v1/consumers/${acme.consumerId}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '1', currency: 'JPY', policy: 'snapshot' })
+      .expect(200);
     const aliceTokens = BigInt(await accepted(alice.apiKey, 'gpl.txt', license('GPL-3')));
     const bobTokens = BigInt(await accepted(bob.apiKey, 'apache.txt', license('Apache-2.0')));
 
@@ -44,7 +51,12 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
       .expect(201);
     await t.get(PayoutProcessor).catchUp();
     const run = await payoutRun(t.get(EventStore), r.body.revenueId);
-    expect(run).toMatchObject({ totalTokens: (aliceTokens + bobTokens).toString(), poolAmount: '1000000', remainder: '0', unallocated: '0' });
+    expect(run).toMatchObject({
+      totalTokens: (aliceTokens + bobTokens).toString(),
+      poolAmount: '1000000',
+      remainder: '0',
+      unallocated: '0',
+    });
     const amountOf = (id: string) => BigInt(run.allocations.find((a) => a.contributorId === id)!.amount);
     const total = aliceTokens + bobTokens;
     // Largest remainder: each share within one yen of T_i / ΣT × R × α, and they add up to the pool.
@@ -53,7 +65,15 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
     expect(amountOf(alice.contributorId) + amountOf(bob.contributorId)).toBe(1000000n);
 
     const bobShare = amountOf(bob.contributorId).toString();
-    await t.http.post(`/v1/contributors/${bob.contributorId}/settlements`).set(t.auth()).send({ amount: bobShare, currency: 'JPY', reference: 'furikomi-1' }).expect(201);
-    await t.http.post(`/v1/contributors/${bob.contributorId}/settlements`).set(t.auth()).send({ amount: '1', currency: 'JPY', reference: 'furikomi-2' }).expect(400);
+    await t.http
+      .post(`/v1/contributors/${bob.contributorId}/settlements`)
+      .set(t.auth())
+      .send({ amount: bobShare, currency: 'JPY', reference: 'furikomi-1' })
+      .expect(201);
+    await t.http
+      .post(`/v1/contributors/${bob.contributorId}/settlements`)
+      .set(t.auth())
+      .send({ amount: '1', currency: 'JPY', reference: 'furikomi-2' })
+      .expect(400);
   });
 });

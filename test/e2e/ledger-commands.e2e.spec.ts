@@ -31,7 +31,11 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
     const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
     consumerId = c.body.consumerId;
     consumerKey = c.body.apiKey;
-    await t.http.put(`/v1/consumers/${consumerId}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' }).expect(200);
+    await t.http
+      .put(`/v1/consumers/${consumerId}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' })
+      .expect(200);
     await acceptDataset(events, 'ds-alice-1', alice, 300);
     await acceptDataset(events, 'ds-bob-1', bob, 100);
   });
@@ -45,12 +49,19 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       ['consumers', 'consumerId', 'consumer'],
       ['auditors', 'auditorId', 'auditor'],
     ])('POST /v1/%s registers and issues a working key shown once', async (route, idField, role) => {
-      const r = await t.http.post(`/v1/${route}`).set(t.auth()).send({ displayName: `New ${role}` }).expect(201);
+      const r = await t.http
+        .post(`/v1/${route}`)
+        .set(t.auth())
+        .send({ displayName: `New ${role}` })
+        .expect(201);
       expect(Object.keys(r.body).sort()).toEqual(['apiKey', idField].sort());
       const me = await t.http.get('/v1/me').set(t.auth(r.body.apiKey)).expect(200);
       expect(me.body).toMatchObject({ role, subjectId: r.body[idField] });
       const stream = await events.readStream(`${role}-${r.body[idField]}`);
-      expect(stream[0]).toMatchObject({ type: `${role[0].toUpperCase()}${role.slice(1)}Registered`, data: { [idField]: r.body[idField], displayName: `New ${role}` } });
+      expect(stream[0]).toMatchObject({
+        type: `${role[0].toUpperCase()}${role.slice(1)}Registered`,
+        data: { [idField]: r.body[idField], displayName: `New ${role}` },
+      });
       expect(JSON.stringify(stream)).not.toContain(r.body.apiKey);
     });
 
@@ -74,19 +85,45 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
     });
 
     it('answers with the agreement and an ETag, and honours If-Match', async () => {
-      const first = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).send({ alpha: '0.250', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2030-01-01T01:00:00+01:00' }).expect(200);
-      expect(first.body).toEqual({ consumerId: otherConsumer, alpha: '0.25', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2030-01-01T00:00:00.000Z', revision: 1 });
+      const first = await t.http
+        .put(`/v1/consumers/${otherConsumer}/agreement`)
+        .set(t.auth())
+        .send({ alpha: '0.250', currency: 'EUR', policy: 'time-weighted', effectiveFrom: '2030-01-01T01:00:00+01:00' })
+        .expect(200);
+      expect(first.body).toEqual({
+        consumerId: otherConsumer,
+        alpha: '0.25',
+        currency: 'EUR',
+        policy: 'time-weighted',
+        effectiveFrom: '2030-01-01T00:00:00.000Z',
+        revision: 1,
+      });
       expect(first.headers.etag).toBe('"1"');
 
       const before = await head();
-      const stale = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', '"0"').send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' }).expect(412);
+      const stale = await t.http
+        .put(`/v1/consumers/${otherConsumer}/agreement`)
+        .set(t.auth())
+        .set('If-Match', '"0"')
+        .send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' })
+        .expect(412);
       expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(await head()).toBe(before);
 
-      const next = await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', first.headers.etag).send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2030-06-01T00:00:00Z' }).expect(200);
+      const next = await t.http
+        .put(`/v1/consumers/${otherConsumer}/agreement`)
+        .set(t.auth())
+        .set('If-Match', first.headers.etag)
+        .send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2030-06-01T00:00:00Z' })
+        .expect(200);
       expect(next.headers.etag).toBe('"2"');
       expect(next.body).toMatchObject({ alpha: '0.3', policy: 'snapshot' });
-      await t.http.put(`/v1/consumers/${otherConsumer}/agreement`).set(t.auth()).set('If-Match', 'nonsense').send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' }).expect(400);
+      await t.http
+        .put(`/v1/consumers/${otherConsumer}/agreement`)
+        .set(t.auth())
+        .set('If-Match', 'nonsense')
+        .send({ alpha: '0.3', currency: 'EUR', policy: 'snapshot' })
+        .expect(400);
     });
 
     it.each([
@@ -126,7 +163,11 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(other.body.code ?? other.body.type).toEqual(expect.stringContaining('idempotency'));
       await t.get(PayoutProcessor).catchUp();
-      expect((await payoutRunEvents(events, first.body.revenueId)).map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
+      expect((await payoutRunEvents(events, first.body.revenueId)).map((e) => e.type)).toEqual([
+        'PayoutRunStarted',
+        'PayoutRunAllocationsRecorded',
+        'PayoutRunCompleted',
+      ]);
       // The retry and the refusal wrote nothing: the report and its run (started, allocations, completed) only.
       expect(await head()).toBe(before + 4);
     });
@@ -136,7 +177,18 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       const reported = await events.readStream(`revenue-${r.body.revenueId}`);
       await t.get(PayoutProcessor).catchUp();
       const run = await payoutRun(events, r.body.revenueId);
-      expect(run).toMatchObject({ revenueId: r.body.revenueId, consumerId, poolPosition: reported[0].position, currency: 'USD', poolAmount: '50.00', remainder: '50.00', totalTokens: '400', policy: 'snapshot', roundingRuleVersion: 'largest-remainder/v1', rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(run).toMatchObject({
+        revenueId: r.body.revenueId,
+        consumerId,
+        poolPosition: reported[0].position,
+        currency: 'USD',
+        poolAmount: '50.00',
+        remainder: '50.00',
+        totalTokens: '400',
+        policy: 'snapshot',
+        roundingRuleVersion: 'largest-remainder/v1',
+        rootHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       const byId = Object.fromEntries(run.allocations.map((a) => [a.contributorId, a]));
       expect(byId[alice]).toMatchObject({ tokens: '300', amount: '37.50' });
       expect(byId[bob]).toMatchObject({ tokens: '100', amount: '12.50' });
@@ -198,24 +250,61 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       expect(bobsShare).toBe('1.25');
       // Bob's payable: his amounts in every run in the log (read from the log, not from the processor).
       let earned = 0n;
-      for await (const e of events.readAll()) if (e.type === 'PayoutRunAllocationsRecorded') for (const a of (e.data as PayoutRunView).allocations) if (a.contributorId === bob) earned += parseNonNegativeAmount(a.amount, 'USD');
+      for await (const e of events.readAll())
+        if (e.type === 'PayoutRunAllocationsRecorded')
+          for (const a of (e.data as PayoutRunView).allocations)
+            if (a.contributorId === bob) earned += parseNonNegativeAmount(a.amount, 'USD');
       expect(earned).toBeGreaterThan(2600n);
       const dollars = (n: bigint) => `${n / 100n}.${(n % 100n).toString().padStart(2, '0')}`;
-      const over = await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: dollars(earned + 1n), currency: 'USD', reference: 'wire-1' }).expect(400);
+      const over = await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: dollars(earned + 1n), currency: 'USD', reference: 'wire-1' })
+        .expect(400);
       expect(over.body).toMatchObject({ code: 'settlement-exceeds-payable', errors: [expect.objectContaining({ field: 'amount' })] });
-      const ok = await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: dollars(earned), currency: 'USD', reference: 'wire-1' }).expect(201);
+      const ok = await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: dollars(earned), currency: 'USD', reference: 'wire-1' })
+        .expect(201);
       expect(ok.body).toMatchObject({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1', balance: '0.00' });
       const before = await head();
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.01', currency: 'USD', reference: 'wire-2' }).expect(400);
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'EUR', reference: 'wire-3' }).expect(400);
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.00', currency: 'USD', reference: 'wire-1' }).expect(400);
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth()).send({ amount: '0.001', currency: 'USD', reference: 'wire-4' }).expect(400);
-      await t.http.post(`/v1/contributors/no-one/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'wire-5' }).expect(404);
+      await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: '0.01', currency: 'USD', reference: 'wire-2' })
+        .expect(400);
+      await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: '1.00', currency: 'EUR', reference: 'wire-3' })
+        .expect(400);
+      await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: '0.00', currency: 'USD', reference: 'wire-1' })
+        .expect(400);
+      await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth())
+        .send({ amount: '0.001', currency: 'USD', reference: 'wire-4' })
+        .expect(400);
+      await t.http
+        .post(`/v1/contributors/no-one/settlements`)
+        .set(t.auth())
+        .send({ amount: '1.00', currency: 'USD', reference: 'wire-5' })
+        .expect(404);
       await t.http.post(`/v1/contributors/${bob}/settlements`).send({ amount: '1.00', currency: 'USD', reference: 'x' }).expect(401);
-      await t.http.post(`/v1/contributors/${bob}/settlements`).set(t.auth(contributorKey)).send({ amount: '1.00', currency: 'USD', reference: 'x' }).expect(403);
+      await t.http
+        .post(`/v1/contributors/${bob}/settlements`)
+        .set(t.auth(contributorKey))
+        .send({ amount: '1.00', currency: 'USD', reference: 'x' })
+        .expect(403);
       expect(await head()).toBe(before);
       const settled = (await events.readStream(`contributor-${bob}`)).filter((e) => e.type === 'PayoutSettled');
-      expect(settled.map((e) => e.data)).toEqual([expect.objectContaining({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1' })]);
+      expect(settled.map((e) => e.data)).toEqual([
+        expect.objectContaining({ contributorId: bob, amount: dollars(earned), currency: 'USD', reference: 'wire-1' }),
+      ]);
     });
 
     it('concurrent settlements re-decide on the new balance: never more than payable in total', async () => {
@@ -226,13 +315,26 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       const share = (await payoutRun(events, r.body.revenueId)).allocations.find((a) => a.contributorId === carol)?.amount;
       expect(share).toBe('5.00');
       const attempts = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '2.00', currency: 'USD', reference: `carol-${i}` })),
+        Array.from({ length: 6 }, (_, i) =>
+          t.http
+            .post(`/v1/contributors/${carol}/settlements`)
+            .set(t.auth())
+            .send({ amount: '2.00', currency: 'USD', reference: `carol-${i}` }),
+        ),
       );
       expect(attempts.map((a) => a.status).sort()).toEqual([201, 201, 400, 400, 400, 400]);
       const settled = (await events.readStream(`contributor-${carol}`)).filter((e) => e.type === 'PayoutSettled');
       expect(settled).toHaveLength(2);
-      await t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'carol-0' }).expect(409);
-      const last = await t.http.post(`/v1/contributors/${carol}/settlements`).set(t.auth()).send({ amount: '1.00', currency: 'USD', reference: 'carol-last' }).expect(201);
+      await t.http
+        .post(`/v1/contributors/${carol}/settlements`)
+        .set(t.auth())
+        .send({ amount: '1.00', currency: 'USD', reference: 'carol-0' })
+        .expect(409);
+      const last = await t.http
+        .post(`/v1/contributors/${carol}/settlements`)
+        .set(t.auth())
+        .send({ amount: '1.00', currency: 'USD', reference: 'carol-last' })
+        .expect(201);
       expect(last.body.balance).toBe('0.00');
     });
   });

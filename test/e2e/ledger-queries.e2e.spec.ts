@@ -23,39 +23,99 @@ describe('ledger read side over HTTP', () => {
   const at: Record<string, number> = {};
 
   const append = async (stream: string, list: NewEvent[]): Promise<number> => {
-    const r = await events.appendToStream(stream, list.map((e) => ({ ...e, metadata: { actor: 'system:test', correlationId: stream, causationId: stream, ...e.metadata } })), { expectedRevision: 'any' });
+    const r = await events.appendToStream(
+      stream,
+      list.map((e) => ({ ...e, metadata: { actor: 'system:test', correlationId: stream, causationId: stream, ...e.metadata } })),
+      { expectedRevision: 'any' },
+    );
     return r.position;
   };
   const dataset = (id: string, contributorId: string, tokens: number) =>
     append(`dataset-${id}`, [
-      { type: 'DatasetUploaded', data: { datasetId: id, kind: 'contribution', contributorId, fileName: `${id}.txt`, format: 'txt', compression: 'none', textField: 'text', sizeBytes: 10, sha256: id.padEnd(64, '0'), blobRef: `sha256:${id}` } },
-      { type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(tokens), countedAt: '2026-01-01T00:00:00.000Z' } },
-      { type: 'DatasetAccepted', data: { datasetId: id, kind: 'contribution', contributorId, tokens: String(tokens), acceptedAt: '2026-01-01T00:00:00.000Z' } },
+      {
+        type: 'DatasetUploaded',
+        data: {
+          datasetId: id,
+          kind: 'contribution',
+          contributorId,
+          fileName: `${id}.txt`,
+          format: 'txt',
+          compression: 'none',
+          textField: 'text',
+          sizeBytes: 10,
+          sha256: id.padEnd(64, '0'),
+          blobRef: `sha256:${id}`,
+        },
+      },
+      {
+        type: 'DatasetTokensCounted',
+        data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(tokens), countedAt: '2026-01-01T00:00:00.000Z' },
+      },
+      {
+        type: 'DatasetAccepted',
+        data: { datasetId: id, kind: 'contribution', contributorId, tokens: String(tokens), acceptedAt: '2026-01-01T00:00:00.000Z' },
+      },
     ]);
 
   /** The payout processor's run when it writes one; otherwise the same computation here (snapshot policy). */
-  async function payoutRunFor(revenueId: string, consumerId: string, amountMinor: bigint, alphaMicros: bigint, currency: string, pool: Record<string, bigint>, poolPosition: number): Promise<void> {
+  async function payoutRunFor(
+    revenueId: string,
+    consumerId: string,
+    amountMinor: bigint,
+    alphaMicros: bigint,
+    currency: string,
+    pool: Record<string, bigint>,
+    poolPosition: number,
+  ): Promise<void> {
     for (let i = 0; i < 60 && !(await events.streamExists(`payout-run-${revenueId}`)); i++) await new Promise((r) => setTimeout(r, 50));
     if (await events.streamExists(`payout-run-${revenueId}`)) return;
     const poolAmount = (amountMinor * alphaMicros) / 1_000_000n;
     const ids = Object.keys(pool).sort();
-    const result = allocate(poolAmount, ids.map((contributorId) => ({ contributorId, weight: pool[contributorId] })));
-    const allocations = result.allocations.map((a) => ({ contributorId: a.contributorId, tokens: a.weight.toString(), weight: a.weight.toString(), amount: formatMinor(a.amount, currency) }));
+    const result = allocate(
+      poolAmount,
+      ids.map((contributorId) => ({ contributorId, weight: pool[contributorId] })),
+    );
+    const allocations = result.allocations.map((a) => ({
+      contributorId: a.contributorId,
+      tokens: a.weight.toString(),
+      weight: a.weight.toString(),
+      amount: formatMinor(a.amount, currency),
+    }));
     const total = ids.reduce((s, id) => s + pool[id], 0n).toString();
     const common = { revenueId, consumerId, currency };
-    const report = { amount: formatMinor(amountMinor, currency), alpha: formatAlpha(alphaMicros), periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' };
+    const report = {
+      amount: formatMinor(amountMinor, currency),
+      alpha: formatAlpha(alphaMicros),
+      periodStart: '2026-01-01T00:00:00.000Z',
+      periodEnd: '2026-02-01T00:00:00.000Z',
+    };
     await events
       .appendToStream(
         `payout-run-${revenueId}`,
         [
-          { type: 'PayoutRunStarted', data: { ...common, poolPosition, policy: 'snapshot', ...report, roundingRuleVersion: ROUNDING_RULE_VERSION } },
+          {
+            type: 'PayoutRunStarted',
+            data: { ...common, poolPosition, policy: 'snapshot', ...report, roundingRuleVersion: ROUNDING_RULE_VERSION },
+          },
           { type: 'PayoutRunAllocationsRecorded', data: { ...common, chunkIndex: 0, allocations } },
           {
             type: 'PayoutRunCompleted',
             data: {
-              ...common, poolPosition, policy: 'snapshot', amount: report.amount, alpha: report.alpha, totalTokens: total, totalWeight: total,
-              poolAmount: formatMinor(poolAmount, currency), remainder: formatMinor(amountMinor - poolAmount, currency), unallocated: formatMinor(0n, currency), allocated: formatMinor(poolAmount, currency),
-              chunkCount: 1, allocationCount: allocations.length, rootHash: allocationRootHash(allocations), roundingRuleVersion: ROUNDING_RULE_VERSION,
+              ...common,
+              poolPosition,
+              policy: 'snapshot',
+              amount: report.amount,
+              alpha: report.alpha,
+              totalTokens: total,
+              totalWeight: total,
+              poolAmount: formatMinor(poolAmount, currency),
+              remainder: formatMinor(amountMinor - poolAmount, currency),
+              unallocated: formatMinor(0n, currency),
+              allocated: formatMinor(poolAmount, currency),
+              chunkCount: 1,
+              allocationCount: allocations.length,
+              rootHash: allocationRootHash(allocations),
+              roundingRuleVersion: ROUNDING_RULE_VERSION,
             },
           },
         ],
@@ -69,28 +129,74 @@ describe('ledger read side over HTTP', () => {
   beforeAll(async () => {
     t = await startTestApp();
     events = t.get(EventStore);
-    for (const [role, id] of [['contributor', 'alice'], ['contributor', 'bob'], ['consumer', 'acme'], ['consumer', 'globex'], ['auditor', 'audrey']] as const) {
+    for (const [role, id] of [
+      ['contributor', 'alice'],
+      ['contributor', 'bob'],
+      ['consumer', 'acme'],
+      ['consumer', 'globex'],
+      ['auditor', 'audrey'],
+    ] as const) {
       keys[id] = (await t.issueKey(role, id)).apiKey;
     }
     await append('contributor-alice', [{ type: 'ContributorRegistered', data: { contributorId: 'alice', displayName: 'Alice' } }]);
     await append('contributor-bob', [{ type: 'ContributorRegistered', data: { contributorId: 'bob', displayName: 'Bob' } }]);
     await append('consumer-acme', [
       { type: 'ConsumerRegistered', data: { consumerId: 'acme', displayName: 'Acme' } },
-      { type: 'RevenueShareAgreed', data: { consumerId: 'acme', alpha: '0.2', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00.000Z' } },
+      {
+        type: 'RevenueShareAgreed',
+        data: { consumerId: 'acme', alpha: '0.2', currency: 'EUR', policy: 'snapshot', effectiveFrom: '2020-01-01T00:00:00.000Z' },
+      },
     ]);
     at.aliceOnly = await dataset('d-alice-1', 'alice', 3000);
     at.bothIn = await dataset('d-bob-1', 'bob', 1000);
     await new Promise((r) => setTimeout(r, 5));
     at.report1 = await append('revenue-rev-1', [
-      { type: 'RevenueReported', data: { revenueId: 'rev-1', consumerId: 'acme', agreementEffectiveFrom: '2020-01-01T00:00:00.000Z', idempotencyKey: 'rev-1', inputHash: 'rev-1', reportedAt: new Date().toISOString(), amount: '1000.00', currency: 'EUR', alpha: '0.2', policy: 'snapshot', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z' } },
+      {
+        type: 'RevenueReported',
+        data: {
+          revenueId: 'rev-1',
+          consumerId: 'acme',
+          agreementEffectiveFrom: '2020-01-01T00:00:00.000Z',
+          idempotencyKey: 'rev-1',
+          inputHash: 'rev-1',
+          reportedAt: new Date().toISOString(),
+          amount: '1000.00',
+          currency: 'EUR',
+          alpha: '0.2',
+          policy: 'snapshot',
+          periodStart: '2026-01-01T00:00:00.000Z',
+          periodEnd: '2026-02-01T00:00:00.000Z',
+        },
+      },
     ]);
     await payoutRunFor('rev-1', 'acme', 100000n, 200_000n, 'EUR', { alice: 3000n, bob: 1000n }, at.report1);
     at.afterRun1 = await events.headPosition();
-    at.settled = await append('contributor-alice', [{ type: 'PayoutSettled', data: { contributorId: 'alice', amount: '100.00', currency: 'EUR', reference: 'bank-1', settledAt: '2026-02-02T00:00:00.000Z' } }]);
+    at.settled = await append('contributor-alice', [
+      {
+        type: 'PayoutSettled',
+        data: { contributorId: 'alice', amount: '100.00', currency: 'EUR', reference: 'bank-1', settledAt: '2026-02-02T00:00:00.000Z' },
+      },
+    ]);
     // Later events: more tokens for bob, another report.
     at.bobMore = await dataset('d-bob-2', 'bob', 4000);
     at.report2 = await append('revenue-rev-2', [
-      { type: 'RevenueReported', data: { revenueId: 'rev-2', consumerId: 'acme', agreementEffectiveFrom: '2020-01-01T00:00:00.000Z', idempotencyKey: 'rev-2', inputHash: 'rev-2', reportedAt: new Date().toISOString(), amount: '500.00', currency: 'EUR', alpha: '0.2', policy: 'snapshot', periodStart: '2026-02-01T00:00:00.000Z', periodEnd: '2026-03-01T00:00:00.000Z' } },
+      {
+        type: 'RevenueReported',
+        data: {
+          revenueId: 'rev-2',
+          consumerId: 'acme',
+          agreementEffectiveFrom: '2020-01-01T00:00:00.000Z',
+          idempotencyKey: 'rev-2',
+          inputHash: 'rev-2',
+          reportedAt: new Date().toISOString(),
+          amount: '500.00',
+          currency: 'EUR',
+          alpha: '0.2',
+          policy: 'snapshot',
+          periodStart: '2026-02-01T00:00:00.000Z',
+          periodEnd: '2026-03-01T00:00:00.000Z',
+        },
+      },
     ]);
     await payoutRunFor('rev-2', 'acme', 50000n, 200_000n, 'EUR', { alice: 3000n, bob: 5000n }, at.report2);
   }, 30_000);
@@ -107,7 +213,11 @@ describe('ledger read side over HTTP', () => {
       { contributorId: 'bob', tokens: '5000', ratio: '0.625' },
     ]);
     const before = await get(`/v1/pool?atPosition=${at.aliceOnly}`, keys.bob).expect(200);
-    expect(before.body).toMatchObject({ position: at.aliceOnly, totalTokens: '3000', contributors: [{ contributorId: 'alice', tokens: '3000', ratio: '1' }] });
+    expect(before.body).toMatchObject({
+      position: at.aliceOnly,
+      totalTokens: '3000',
+      contributors: [{ contributorId: 'alice', tokens: '3000', ratio: '1' }],
+    });
     expect((await get('/v1/pool').expect(200)).body.contributors[1].datasets).toBeUndefined();
     const admin = await get('/v1/pool?includeDatasets=true').expect(200);
     expect(admin.body.contributors[1].datasets).toEqual({ 'd-bob-1': '1000', 'd-bob-2': '4000' });
@@ -126,12 +236,24 @@ describe('ledger read side over HTTP', () => {
       expectedPayout: { EUR: '37.50' },
       paidOut: { EUR: '100.00' },
       balance: { EUR: '87.50' },
-      expectedPayoutByConsumer: [{ consumerId: 'acme', revenueId: 'rev-2', currency: 'EUR', alpha: '0.2', revenueAmount: '500.00', amount: '37.50' }],
+      expectedPayoutByConsumer: [
+        { consumerId: 'acme', revenueId: 'rev-2', currency: 'EUR', alpha: '0.2', revenueAmount: '500.00', amount: '37.50' },
+      ],
     });
-    expect(now.body.currencies).toEqual([{ currency: 'EUR', currentRevenue: '187.50', expectedPayout: '37.50', paidOut: '100.00', balance: '87.50' }]);
+    expect(now.body.currencies).toEqual([
+      { currency: 'EUR', currentRevenue: '187.50', expectedPayout: '37.50', paidOut: '100.00', balance: '87.50' },
+    ]);
 
     const afterRun1 = await get(`/v1/contributors/alice/metrics?atPosition=${at.afterRun1}`, keys.alice).expect(200);
-    expect(afterRun1.body).toMatchObject({ position: at.afterRun1, contributionRatio: '0.75', tokens: '3000', currentRevenue: { EUR: '150.00' }, expectedPayout: { EUR: '150.00' }, paidOut: {}, balance: { EUR: '150.00' } });
+    expect(afterRun1.body).toMatchObject({
+      position: at.afterRun1,
+      contributionRatio: '0.75',
+      tokens: '3000',
+      currentRevenue: { EUR: '150.00' },
+      expectedPayout: { EUR: '150.00' },
+      paidOut: {},
+      balance: { EUR: '150.00' },
+    });
     const beforeAny = await get(`/v1/contributors/alice/metrics?atPosition=${at.aliceOnly}`, keys.alice).expect(200);
     expect(beforeAny.body).toMatchObject({ contributionRatio: '1', currentRevenue: {}, expectedPayout: {}, balance: {} });
     const origin = await get('/v1/contributors/alice/metrics?atPosition=0', keys.alice).expect(200);
@@ -139,7 +261,10 @@ describe('ledger read side over HTTP', () => {
 
     // asOf: the time of an event maps to the last position recorded at or before it.
     const [settledEvent] = await collect(events.readAll({ fromPosition: at.settled, toPosition: at.settled }));
-    const asOf = await get(`/v1/contributors/alice/metrics?asOf=${encodeURIComponent(settledEvent.metadata.recordedAt)}`, keys.alice).expect(200);
+    const asOf = await get(
+      `/v1/contributors/alice/metrics?asOf=${encodeURIComponent(settledEvent.metadata.recordedAt)}`,
+      keys.alice,
+    ).expect(200);
     expect(asOf.body.position).toBeGreaterThanOrEqual(at.settled);
     expect(asOf.body.position).toBeLessThan(at.report2);
     expect(asOf.body.paidOut).toEqual({ EUR: '100.00' });
@@ -155,7 +280,15 @@ describe('ledger read side over HTTP', () => {
       ['atPosition=-1', 'atPosition'],
       ['atPosition=1.5', 'atPosition'],
     ];
-    for (const route of ['/v1/pool', '/v1/contributors/alice/metrics', '/v1/revenue/rev-1', '/v1/payout-runs/rev-1', '/v1/contributors/alice/audit-trail', '/v1/contributors/alice/payouts', '/v1/audit/verify']) {
+    for (const route of [
+      '/v1/pool',
+      '/v1/contributors/alice/metrics',
+      '/v1/revenue/rev-1',
+      '/v1/payout-runs/rev-1',
+      '/v1/contributors/alice/audit-trail',
+      '/v1/contributors/alice/payouts',
+      '/v1/audit/verify',
+    ]) {
       for (const [q, field] of cases) {
         const r = await get(`${route}?${q}`).expect(400);
         expect(r.headers['content-type']).toMatch(PROBLEM);
@@ -178,8 +311,24 @@ describe('ledger read side over HTTP', () => {
 
   it('revenue: the funding consumer, auditor and admin; another consumer gets 404; contributors 403', async () => {
     const r = await get('/v1/revenue/rev-1', keys.acme).expect(200);
-    expect(r.body).toMatchObject({ revenueId: 'rev-1', consumerId: 'acme', status: 'paid', amount: '1000.00', currency: 'EUR', alpha: '0.2', reportPosition: at.report1 });
-    expect(r.body.payoutRun).toMatchObject({ revenueId: 'rev-1', status: 'completed', poolPosition: at.report1, totalTokens: '4000', poolAmount: '200.00', remainder: '800.00', allocationCount: 2 });
+    expect(r.body).toMatchObject({
+      revenueId: 'rev-1',
+      consumerId: 'acme',
+      status: 'paid',
+      amount: '1000.00',
+      currency: 'EUR',
+      alpha: '0.2',
+      reportPosition: at.report1,
+    });
+    expect(r.body.payoutRun).toMatchObject({
+      revenueId: 'rev-1',
+      status: 'completed',
+      poolPosition: at.report1,
+      totalTokens: '4000',
+      poolAmount: '200.00',
+      remainder: '800.00',
+      allocationCount: 2,
+    });
     const before = await get(`/v1/revenue/rev-1?atPosition=${at.report1}`, keys.acme).expect(200);
     expect(before.body).toMatchObject({ status: 'reported', payoutRun: null, position: at.report1 });
     await get(`/v1/revenue/rev-1?atPosition=${at.report1 - 1}`, keys.acme).expect(404);
@@ -190,11 +339,18 @@ describe('ledger read side over HTTP', () => {
     await get('/v1/revenue/rev-1').expect(200);
   });
 
-  it('revenue list: a consumer\'s own reports in log order, paginated and as of a position; auditor/admin all or one consumer\'s', async () => {
+  it("revenue list: a consumer's own reports in log order, paginated and as of a position; auditor/admin all or one consumer's", async () => {
     const ids = (body: { items: Array<{ revenueId: string }> }) => body.items.map((i) => i.revenueId);
     const own = await get('/v1/revenue', keys.acme).expect(200);
     expect(ids(own.body)).toEqual(['rev-1', 'rev-2']);
-    expect(own.body.items[0]).toMatchObject({ revenueId: 'rev-1', consumerId: 'acme', status: 'paid', amount: '1000.00', reportPosition: at.report1, payoutRun: { totalTokens: '4000', poolAmount: '200.00' } });
+    expect(own.body.items[0]).toMatchObject({
+      revenueId: 'rev-1',
+      consumerId: 'acme',
+      status: 'paid',
+      amount: '1000.00',
+      reportPosition: at.report1,
+      payoutRun: { totalTokens: '4000', poolAmount: '200.00' },
+    });
     // Each item is what GET /v1/revenue/{id} answers, less the page's position.
     const { position: _position, ...single } = (await get('/v1/revenue/rev-1', keys.acme).expect(200)).body as Record<string, unknown>;
     expect(own.body.items[0]).toEqual(single);
@@ -215,12 +371,25 @@ describe('ledger read side over HTTP', () => {
     await get('/v1/revenue', keys.alice).expect(403);
     expect(ids((await get('/v1/revenue', keys.audrey).expect(200)).body)).toEqual(['rev-1', 'rev-2']);
     expect((await get('/v1/revenue?consumerId=globex').expect(200)).body.items).toEqual([]);
-    expect((await get('/v1/revenue?limit=0', keys.acme).expect(400)).body).toMatchObject({ type: 'urn:1tt:problem:invalid_limit', errors: [{ field: 'limit' }] });
+    expect((await get('/v1/revenue?limit=0', keys.acme).expect(400)).body).toMatchObject({
+      type: 'urn:1tt:problem:invalid_limit',
+      errors: [{ field: 'limit' }],
+    });
   });
 
   it('payout run: all allocations (paginated) for funder, auditor, admin; a contributor sees the summary and their own share; 404 until it exists', async () => {
     const full = await get('/v1/payout-runs/rev-1', keys.acme).expect(200);
-    expect(full.body).toMatchObject({ revenueId: 'rev-1', status: 'completed', poolPosition: at.report1, totalTokens: '4000', currency: 'EUR', poolAmount: '200.00', remainder: '800.00', rootHash: expect.stringMatching(/^[0-9a-f]{64}$/), nextCursor: null });
+    expect(full.body).toMatchObject({
+      revenueId: 'rev-1',
+      status: 'completed',
+      poolPosition: at.report1,
+      totalTokens: '4000',
+      currency: 'EUR',
+      poolAmount: '200.00',
+      remainder: '800.00',
+      rootHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      nextCursor: null,
+    });
     expect(full.body.allocations).toEqual([
       { contributorId: 'alice', tokens: '3000', ratio: '0.75', amount: '150.00' },
       { contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00' },
@@ -256,18 +425,36 @@ describe('ledger read side over HTTP', () => {
     ]);
     const trail = await get('/v1/contributors/alice/audit-trail?limit=1000', keys.alice).expect(200);
     const types = trail.body.items.map((i: { type: string }) => i.type);
-    expect(types).toEqual(['ContributorRegistered', 'DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted', 'PayoutRunAllocationsRecorded', 'PayoutSettled', 'PayoutRunAllocationsRecorded']);
+    expect(types).toEqual([
+      'ContributorRegistered',
+      'DatasetUploaded',
+      'DatasetTokensCounted',
+      'DatasetAccepted',
+      'PayoutRunAllocationsRecorded',
+      'PayoutSettled',
+      'PayoutRunAllocationsRecorded',
+    ]);
     const run = trail.body.items.find((i: { type: string }) => i.type === 'PayoutRunAllocationsRecorded');
     expect(run.data.allocations).toEqual([expect.objectContaining({ contributorId: 'alice' })]);
     expect(JSON.stringify(trail.body)).not.toContain('bob');
     const raw = await get(`/v1/audit/events?fromPosition=${run.position}&limit=1`, keys.audrey).expect(200);
-    expect(raw.body.items[0]).toMatchObject({ position: run.position, hash: run.hash, prevHash: run.prevHash, type: 'PayoutRunAllocationsRecorded' });
+    expect(raw.body.items[0]).toMatchObject({
+      position: run.position,
+      hash: run.hash,
+      prevHash: run.prevHash,
+      type: 'PayoutRunAllocationsRecorded',
+    });
     const paged = await get('/v1/contributors/alice/audit-trail?limit=2', keys.alice).expect(200);
     expect(paged.body.items).toHaveLength(2);
     const next = await get(`/v1/contributors/alice/audit-trail?limit=2&cursor=${paged.body.nextCursor}`, keys.alice).expect(200);
     expect(next.body.items[0].type).toBe('DatasetTokensCounted');
     const past = await get(`/v1/contributors/alice/audit-trail?atPosition=${at.aliceOnly}`, keys.alice).expect(200);
-    expect(past.body.items.map((i: { type: string }) => i.type)).toEqual(['ContributorRegistered', 'DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted']);
+    expect(past.body.items.map((i: { type: string }) => i.type)).toEqual([
+      'ContributorRegistered',
+      'DatasetUploaded',
+      'DatasetTokensCounted',
+      'DatasetAccepted',
+    ]);
   });
 
   it('audit routes: raw log pages and a verification of every chain and payout run (auditor, admin only)', async () => {
@@ -275,7 +462,14 @@ describe('ledger read side over HTTP', () => {
     const page = await get('/v1/audit/events?fromPosition=1&limit=3', keys.audrey).expect(200);
     expect(page.body.items.map((e: { position: number }) => e.position)).toEqual([1, 2, 3]);
     expect(page.body.nextPosition).toBe(4);
-    expect(page.body.items[0]).toEqual(expect.objectContaining({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), prevHash: expect.any(String), streamName: expect.any(String), metadata: expect.any(Object) }));
+    expect(page.body.items[0]).toEqual(
+      expect.objectContaining({
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        prevHash: expect.any(String),
+        streamName: expect.any(String),
+        metadata: expect.any(Object),
+      }),
+    );
     const bounded = await get(`/v1/audit/events?fromPosition=1&limit=1000&atPosition=${at.aliceOnly}`).expect(200);
     expect(bounded.body).toMatchObject({ position: at.aliceOnly, nextPosition: null });
     expect(bounded.body.items).toHaveLength(at.aliceOnly);
@@ -290,13 +484,58 @@ describe('ledger read side over HTTP', () => {
 
   it('verify reports a payout run that does not match the log', async () => {
     await append('revenue-rev-bad', [
-      { type: 'RevenueReported', data: { revenueId: 'rev-bad', consumerId: 'acme', agreementEffectiveFrom: '2020-01-01T00:00:00.000Z', idempotencyKey: 'rev-bad', inputHash: 'rev-bad', reportedAt: new Date().toISOString(), amount: '10.00', currency: 'EUR', alpha: '0.2', periodStart: '2026-03-01T00:00:00.000Z', periodEnd: '2026-04-01T00:00:00.000Z' } },
+      {
+        type: 'RevenueReported',
+        data: {
+          revenueId: 'rev-bad',
+          consumerId: 'acme',
+          agreementEffectiveFrom: '2020-01-01T00:00:00.000Z',
+          idempotencyKey: 'rev-bad',
+          inputHash: 'rev-bad',
+          reportedAt: new Date().toISOString(),
+          amount: '10.00',
+          currency: 'EUR',
+          alpha: '0.2',
+          periodStart: '2026-03-01T00:00:00.000Z',
+          periodEnd: '2026-04-01T00:00:00.000Z',
+        },
+      },
     ]);
     // Wait for the processor's run (if it runs here); then record a forged second run for a report that never existed.
     for (let i = 0; i < 40 && !(await events.streamExists('payout-run-rev-bad')); i++) await new Promise((r) => setTimeout(r, 50));
     await append('payout-run-rev-ghost', [
-      { type: 'PayoutRunAllocationsRecorded', data: { revenueId: 'rev-ghost', consumerId: 'acme', currency: 'EUR', chunkIndex: 0, allocations: [{ contributorId: 'alice', tokens: '3000', weight: '3000', amount: '1.00' }] } },
-      { type: 'PayoutRunCompleted', data: { revenueId: 'rev-ghost', consumerId: 'acme', poolPosition: 1, policy: 'snapshot', currency: 'EUR', amount: '5.00', alpha: '0.2', totalTokens: '8000', totalWeight: '3000', poolAmount: '1.00', remainder: '4.00', unallocated: '0.00', allocated: '1.00', chunkCount: 1, allocationCount: 1, rootHash: '0'.repeat(64), roundingRuleVersion: ROUNDING_RULE_VERSION } },
+      {
+        type: 'PayoutRunAllocationsRecorded',
+        data: {
+          revenueId: 'rev-ghost',
+          consumerId: 'acme',
+          currency: 'EUR',
+          chunkIndex: 0,
+          allocations: [{ contributorId: 'alice', tokens: '3000', weight: '3000', amount: '1.00' }],
+        },
+      },
+      {
+        type: 'PayoutRunCompleted',
+        data: {
+          revenueId: 'rev-ghost',
+          consumerId: 'acme',
+          poolPosition: 1,
+          policy: 'snapshot',
+          currency: 'EUR',
+          amount: '5.00',
+          alpha: '0.2',
+          totalTokens: '8000',
+          totalWeight: '3000',
+          poolAmount: '1.00',
+          remainder: '4.00',
+          unallocated: '0.00',
+          allocated: '1.00',
+          chunkCount: 1,
+          allocationCount: 1,
+          rootHash: '0'.repeat(64),
+          roundingRuleVersion: ROUNDING_RULE_VERSION,
+        },
+      },
     ]);
     const verify = await get('/v1/audit/verify', keys.audrey).expect(200);
     expect(verify.body.ok).toBe(false);
@@ -314,7 +553,9 @@ describe('ledger read side over HTTP', () => {
       expect(Number(mine.id)).toBeGreaterThanOrEqual(position);
       await bob.next((m) => m.event === 'pool.changed');
       await alice.next((m) => m.event === 'contributor.audit-trail.changed');
-      expect(bob.messages.filter((m) => m.event === 'contributor.metrics.changed' || m.event === 'contributor.audit-trail.changed')).toEqual([]);
+      expect(
+        bob.messages.filter((m) => m.event === 'contributor.metrics.changed' || m.event === 'contributor.audit-trail.changed'),
+      ).toEqual([]);
     } finally {
       alice.close();
       bob.close();

@@ -61,7 +61,8 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       const res = await svc.request('POST', '/v1/revenue', { key: consumerKey, json: r.body, headers: { 'Idempotency-Key': r.key } });
       if (res.status === 200 || res.status === 201) {
         const earlier = ackedRevenue.get(r.key);
-        if (earlier && earlier.revenueId !== res.body.revenueId) unexpected.push(`revenue ${r.key} answered two ids: ${earlier.revenueId} and ${res.body.revenueId}`);
+        if (earlier && earlier.revenueId !== res.body.revenueId)
+          unexpected.push(`revenue ${r.key} answered two ids: ${earlier.revenueId} and ${res.body.revenueId}`);
         ackedRevenue.set(r.key, { ...r, revenueId: res.body.revenueId });
         return 'acked';
       }
@@ -76,7 +77,14 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
   async function workload(stop: { now: boolean }, round: number): Promise<void> {
     const revenueWorker = async (w: number) => {
       for (let i = 0; !stop.now; i++) {
-        const r: Revenue = { key: `crash-${round}-${w}-${i}`, body: { amount: `${1 + Math.floor(rnd() * 500)}.${String(Math.floor(rnd() * 100)).padStart(2, '0')}`, currency: 'USD', ...PERIOD } };
+        const r: Revenue = {
+          key: `crash-${round}-${w}-${i}`,
+          body: {
+            amount: `${1 + Math.floor(rnd() * 500)}.${String(Math.floor(rnd() * 100)).padStart(2, '0')}`,
+            currency: 'USD',
+            ...PERIOD,
+          },
+        };
         if ((await sendRevenue(r)) === 'unknown') unknownRevenue.push(r);
       }
     };
@@ -119,7 +127,10 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
     await svc.start();
     consumerKey = (await svc.request('POST', '/v1/consumers', { key: adminKey, json: { displayName: 'Crash Corp' } })).body.apiKey;
     const consumerId = (await svc.request('GET', '/v1/me', { key: consumerKey })).body.subjectId;
-    const agreed = await svc.request('PUT', `/v1/consumers/${consumerId}/agreement`, { key: adminKey, json: { alpha: '0.3', currency: 'USD', policy: 'snapshot'} });
+    const agreed = await svc.request('PUT', `/v1/consumers/${consumerId}/agreement`, {
+      key: adminKey,
+      json: { alpha: '0.3', currency: 'USD', policy: 'snapshot' },
+    });
     expect({ status: agreed.status, body: agreed.body }).toMatchObject({ status: 200 });
     for (const name of ['Crash A', 'Crash B', 'Crash C']) {
       const r = await svc.request('POST', '/v1/contributors', { key: adminKey, json: { displayName: name } });
@@ -136,7 +147,9 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       // Withdraw one dataset an earlier round got accepted (waiting, bounded, for its processing to finish after the restart).
       const pending = [...ackedUploads.keys()].filter((id) => !ackedWithdrawals.has(id));
       for (let i = 0; i < 100 && pending.length > 0; i++) {
-        const views = await Promise.all(pending.map(async (id) => ({ id, status: (await svc.request('GET', `/v1/datasets/${id}`, { key: adminKey })).body?.status })));
+        const views = await Promise.all(
+          pending.map(async (id) => ({ id, status: (await svc.request('GET', `/v1/datasets/${id}`, { key: adminKey })).body?.status })),
+        );
         const accepted = views.find((v) => v.status === 'accepted');
         if (accepted) {
           const res = await svc.request('DELETE', `/v1/datasets/${accepted.id}`, { key: ackedUploads.get(accepted.id)?.contributorKey });
@@ -149,7 +162,11 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       }
       // One upload acknowledged before the storm, so every round has processing work to cut and a dataset to withdraw.
       const c = contributors[round % contributors.length];
-      const first = await svc.upload(c.key, `round-${round}.txt`, `${prose(SEED + 7919 * (round + 1), LICENSES[round % LICENSES.length])}\n`);
+      const first = await svc.upload(
+        c.key,
+        `round-${round}.txt`,
+        `${prose(SEED + 7919 * (round + 1), LICENSES[round % LICENSES.length])}\n`,
+      );
       expect(first.status).toBe(202);
       ackedUploads.set(first.body.datasetId, { contributorKey: c.key });
       const stop = { now: false };
@@ -159,7 +176,9 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       await svc.kill('SIGKILL');
       stop.now = true;
       await load;
-      process.stdout.write(`round ${round}: killed after ${killAfter} ms; acked so far: ${ackedRevenue.size} reports, ${ackedUploads.size} uploads, ${ackedWithdrawals.size} withdrawals; ${unknownRevenue.length} reports without an answer\n`);
+      process.stdout.write(
+        `round ${round}: killed after ${killAfter} ms; acked so far: ${ackedRevenue.size} reports, ${ackedUploads.size} uploads, ${ackedWithdrawals.size} withdrawals; ${unknownRevenue.length} reports without an answer\n`,
+      );
     }
 
     await svc.start();
@@ -204,16 +223,21 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
       for (const e of log) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), e]);
       const count = (stream: string, type: string) => (byStream.get(stream) ?? []).filter((e) => e.type === type).length;
 
-      for (const r of ackedRevenue.values()) expect({ key: r.key, reports: count(`revenue-${r.revenueId}`, 'RevenueReported') }).toEqual({ key: r.key, reports: 1 });
-      const reportedKeys = log.filter((e) => e.type === 'RevenueReported').map((e) => (e.data as { idempotencyKey: string }).idempotencyKey);
+      for (const r of ackedRevenue.values())
+        expect({ key: r.key, reports: count(`revenue-${r.revenueId}`, 'RevenueReported') }).toEqual({ key: r.key, reports: 1 });
+      const reportedKeys = log
+        .filter((e) => e.type === 'RevenueReported')
+        .map((e) => (e.data as { idempotencyKey: string }).idempotencyKey);
       expect(reportedKeys.length).toBe(new Set(reportedKeys).size);
       // Every report in the log (acknowledged or not) has exactly one completed run, and no run lacks its report.
       const reportIds = log.filter((e) => e.type === 'RevenueReported').map((e) => e.streamName.slice('revenue-'.length));
       for (const id of reportIds) expect({ id, runs: count(`payout-run-${id}`, 'PayoutRunCompleted') }).toEqual({ id, runs: 1 });
       for (const s of byStream.keys()) if (s.startsWith('payout-run-')) expect(reportIds).toContain(s.slice('payout-run-'.length));
 
-      for (const id of ackedUploads.keys()) expect({ id, uploaded: count(`dataset-${id}`, 'DatasetUploaded') }).toEqual({ id, uploaded: 1 });
-      for (const id of ackedWithdrawals) expect({ id, withdrawn: count(`dataset-${id}`, 'DatasetWithdrawn') }).toEqual({ id, withdrawn: 1 });
+      for (const id of ackedUploads.keys())
+        expect({ id, uploaded: count(`dataset-${id}`, 'DatasetUploaded') }).toEqual({ id, uploaded: 1 });
+      for (const id of ackedWithdrawals)
+        expect({ id, withdrawn: count(`dataset-${id}`, 'DatasetWithdrawn') }).toEqual({ id, withdrawn: 1 });
       for (const [s, events] of byStream) {
         if (!s.startsWith('dataset-')) continue;
         const types = events.map((e) => e.type);
@@ -231,8 +255,14 @@ describe(`crash test: SIGKILL at seeded random moments (seed ${SEED}, ${ROUNDS} 
     await store.close();
     const queries = [
       `/v1/pool?atPosition=${head}&limit=1000`,
-      ...contributors.flatMap((c) => [`/v1/contributors/${c.id}/metrics?atPosition=${head}`, `/v1/contributors/${c.id}/datasets?atPosition=${head}&limit=1000`, `/v1/contributors/${c.id}/payouts?atPosition=${head}&limit=1000`]),
-      ...[...ackedRevenue.values()].slice(0, 40).flatMap((r) => [`/v1/revenue/${r.revenueId}?atPosition=${head}`, `/v1/payout-runs/${r.revenueId}?atPosition=${head}&limit=1000`]),
+      ...contributors.flatMap((c) => [
+        `/v1/contributors/${c.id}/metrics?atPosition=${head}`,
+        `/v1/contributors/${c.id}/datasets?atPosition=${head}&limit=1000`,
+        `/v1/contributors/${c.id}/payouts?atPosition=${head}&limit=1000`,
+      ]),
+      ...[...ackedRevenue.values()]
+        .slice(0, 40)
+        .flatMap((r) => [`/v1/revenue/${r.revenueId}?atPosition=${head}`, `/v1/payout-runs/${r.revenueId}?atPosition=${head}&limit=1000`]),
       ...[...ackedUploads.keys()].map((id) => `/v1/datasets/${id}?atPosition=${head}`),
     ];
     const snapshot = async () => {

@@ -34,7 +34,9 @@ function canMountTmpfs(): boolean {
 
 const mountable = canMountTmpfs();
 const suite = mountable ? describe : describe.skip;
-const title = mountable ? 'disk faults (tmpfs data dir: full, read-only)' : 'disk faults (skipped: cannot mount a tmpfs here; needs root with mount permission)';
+const title = mountable
+  ? 'disk faults (tmpfs data dir: full, read-only)'
+  : 'disk faults (skipped: cannot mount a tmpfs here; needs root with mount permission)';
 
 suite(title, () => {
   let mnt: string;
@@ -42,7 +44,12 @@ suite(title, () => {
   const adminKey = `disk-admin-${randomBytes(24).toString('base64url')}`;
   let consumerKey: string;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const revenue = (key: string) => svc.request('POST', '/v1/revenue', { key: consumerKey, json: { amount: '10.00', currency: 'USD', ...PERIOD }, headers: { 'Idempotency-Key': key } });
+  const revenue = (key: string) =>
+    svc.request('POST', '/v1/revenue', {
+      key: consumerKey,
+      json: { amount: '10.00', currency: 'USD', ...PERIOD },
+      headers: { 'Idempotency-Key': key },
+    });
 
   beforeAll(async () => {
     mnt = fs.mkdtempSync(path.join(os.tmpdir(), '1tt-disk-'));
@@ -51,7 +58,14 @@ suite(title, () => {
     await svc.start();
     consumerKey = (await svc.request('POST', '/v1/consumers', { key: adminKey, json: { displayName: 'Disk Corp' } })).body.apiKey;
     const me = await svc.request('GET', '/v1/me', { key: consumerKey });
-    expect((await svc.request('PUT', `/v1/consumers/${me.body.subjectId}/agreement`, { key: adminKey, json: { alpha: '0.3', currency: 'USD', policy: 'snapshot' } })).status).toBe(200);
+    expect(
+      (
+        await svc.request('PUT', `/v1/consumers/${me.body.subjectId}/agreement`, {
+          key: adminKey,
+          json: { alpha: '0.3', currency: 'USD', policy: 'snapshot' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await revenue('before-faults')).status).toBe(201);
   });
   afterAll(async () => {
@@ -68,7 +82,10 @@ suite(title, () => {
 
   async function expectFaulted(key: string): Promise<void> {
     const w = await revenue(key);
-    expect({ status: w.status, type: w.headers.get('content-type') }).toEqual({ status: expect.any(Number), type: expect.stringContaining('application/problem+json') });
+    expect({ status: w.status, type: w.headers.get('content-type') }).toEqual({
+      status: expect.any(Number),
+      type: expect.stringContaining('application/problem+json'),
+    });
     expect(w.status).toBeGreaterThanOrEqual(500);
     // The answer names the cause without internals.
     expect(w.text).not.toMatch(/at \w+ \(|node_modules|SQLITE_/);
@@ -163,7 +180,8 @@ suite(title, () => {
     try {
       expect(await verifyChain(store.readAll())).toMatchObject({ ok: true });
       const keys: string[] = [];
-      for await (const e of store.readAll()) if (e.type === 'RevenueReported') keys.push((e.data as { idempotencyKey: string }).idempotencyKey);
+      for await (const e of store.readAll())
+        if (e.type === 'RevenueReported') keys.push((e.data as { idempotencyKey: string }).idempotencyKey);
       expect(keys.sort()).toEqual(['after-full-disk', 'after-read-only', 'before-faults']);
     } finally {
       await store.close();

@@ -33,9 +33,19 @@ describe('API keys never reach the logs (built service, LOG_LEVEL=verbose)', () 
     const c = await svc.request('POST', '/v1/consumers', { key: adminKey, json: { displayName: 'Log Corp' } });
     const contributor = await svc.request('POST', '/v1/contributors', { key: adminKey, json: { displayName: 'Log Writer' } });
     const me = await svc.request('GET', '/v1/me', { key: c.body.apiKey });
-    await svc.request('PUT', `/v1/consumers/${me.body.subjectId}/agreement`, { key: adminKey, json: { alpha: '0.3', currency: 'USD', policy: 'snapshot' } });
-    await svc.request('POST', '/v1/revenue', { key: c.body.apiKey, json: { amount: '1.00', currency: 'USD', ...PERIOD }, headers: { 'Idempotency-Key': 'log-1' } });
-    const issued = await svc.request('POST', '/v1/api-keys', { key: adminKey, json: { role: 'contributor', subjectId: contributor.body.contributorId } });
+    await svc.request('PUT', `/v1/consumers/${me.body.subjectId}/agreement`, {
+      key: adminKey,
+      json: { alpha: '0.3', currency: 'USD', policy: 'snapshot' },
+    });
+    await svc.request('POST', '/v1/revenue', {
+      key: c.body.apiKey,
+      json: { amount: '1.00', currency: 'USD', ...PERIOD },
+      headers: { 'Idempotency-Key': 'log-1' },
+    });
+    const issued = await svc.request('POST', '/v1/api-keys', {
+      key: adminKey,
+      json: { role: 'contributor', subjectId: contributor.body.contributorId },
+    });
     expect(issued.status).toBe(201);
     await svc.request('DELETE', `/v1/api-keys/${issued.body.keyId}`, { key: adminKey });
     const forged = `${contributor.body.apiKey.slice(0, -3)}xyz`;
@@ -43,7 +53,10 @@ describe('API keys never reach the logs (built service, LOG_LEVEL=verbose)', () 
     expect((await svc.request('GET', '/v1/me', { key: issued.body.apiKey })).status).toBe(401);
     expect((await svc.request('GET', '/v1/me', { key: forged })).status).toBe(401);
     expect((await svc.request('POST', '/v1/contributors', { key: contributor.body.apiKey, json: { displayName: 'x' } })).status).toBe(403);
-    expect((await svc.request('POST', '/v1/revenue', { key: c.body.apiKey, json: { amount: 'NaN' }, headers: { 'Idempotency-Key': 'log-2' } })).status).toBe(400);
+    expect(
+      (await svc.request('POST', '/v1/revenue', { key: c.body.apiKey, json: { amount: 'NaN' }, headers: { 'Idempotency-Key': 'log-2' } }))
+        .status,
+    ).toBe(400);
     await svc.request('GET', '/v1/me', { headers: { Authorization: `Basic ${adminKey}` } });
     expect(await svc.stop()).toBeDefined();
     const out = svc.output();

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SqliteEventStore, StoreUnavailable, type AppendOptions, type AppendResult, type EventStore, type NewEvent } from '@1tt/event-store';
+import {
+  SqliteEventStore,
+  StoreUnavailable,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+} from '@1tt/event-store';
 import { ALLOCATIONS_PER_CHUNK, allocate, formatMinor, parseNonNegativeAmount } from '@1tt/ledger';
 import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
 import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
@@ -23,7 +30,10 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
   }
 
   let reports = 0;
-  async function report(amount: string, options: { alpha?: string; policy?: string; currency?: string; periodStart?: string; periodEnd?: string } = {}): Promise<{ revenueId: string; position: number }> {
+  async function report(
+    amount: string,
+    options: { alpha?: string; policy?: string; currency?: string; periodStart?: string; periodEnd?: string } = {},
+  ): Promise<{ revenueId: string; position: number }> {
     const revenueId = `rev-${++reports}`;
     const r = await events.appendToStream(
       `revenue-${revenueId}`,
@@ -51,7 +61,8 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     return { revenueId, position: r.position };
   }
 
-  const amounts = (run: { allocations: Array<{ contributorId: string; amount: string }> }) => Object.fromEntries(run.allocations.map((a) => [a.contributorId, a.amount]));
+  const amounts = (run: { allocations: Array<{ contributorId: string; amount: string }> }) =>
+    Object.fromEntries(run.allocations.map((a) => [a.contributorId, a.amount]));
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), '1tt-payout-'));
@@ -104,7 +115,11 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const second = await startProcessor();
     const r2 = await report('3.00');
     await Promise.all([first.catchUp(), second.catchUp()]);
-    expect((await payoutRunEvents(events, r1.revenueId)).map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
+    expect((await payoutRunEvents(events, r1.revenueId)).map((e) => e.type)).toEqual([
+      'PayoutRunStarted',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunCompleted',
+    ]);
     expect((await payoutRunEvents(events, r2.revenueId)).length).toBe(3);
 
     // Down: reports arrive, nobody pays them. Up again from the saved checkpoint: the missing runs are written.
@@ -154,14 +169,23 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const p = await startProcessor();
     await p.catchUp();
     const recorded = await payoutRunEvents(events, r.revenueId);
-    expect(recorded.map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunAllocationsRecorded', 'PayoutRunAllocationsRecorded', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted']);
+    expect(recorded.map((e) => e.type)).toEqual([
+      'PayoutRunStarted',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunCompleted',
+    ]);
     const run = await payoutRun(events, r.revenueId);
     const poolMinor = (123456n * 333333n) / 1000000n;
     expect(run).toMatchObject({ chunkCount: 3, allocationCount: n, poolAmount: formatMinor(poolMinor, 'USD'), unallocated: '0.00' });
     expect(run.allocations).toHaveLength(n);
     expect(run.allocations.reduce((sum, a) => sum + parseNonNegativeAmount(a.amount, 'USD'), 0n)).toBe(poolMinor);
     // Independent recomputation with the lib's allocator from the same weights.
-    const expected = allocate(poolMinor, run.allocations.map((a) => ({ contributorId: a.contributorId, weight: BigInt(a.tokens) })));
+    const expected = allocate(
+      poolMinor,
+      run.allocations.map((a) => ({ contributorId: a.contributorId, weight: BigInt(a.tokens) })),
+    );
     expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => formatMinor(a.amount, 'USD')));
     for (const e of recorded) expect(Buffer.byteLength(JSON.stringify(e.data))).toBeLessThan(1024 * 1024);
   });
@@ -182,7 +206,8 @@ describe('payout processor (SQLite event store + read-model checkpoint)', () => 
     const r1 = await report('1.00');
     const r2 = await report('2.00');
     const p = await startProcessor(failing);
-    for (let i = 0; i < 200 && !(await events.streamExists(`payout-run-${r2.revenueId}`)); i++) await new Promise((res) => setTimeout(res, 10));
+    for (let i = 0; i < 200 && !(await events.streamExists(`payout-run-${r2.revenueId}`)); i++)
+      await new Promise((res) => setTimeout(res, 10));
     await p.catchUp();
     expect(failing.failures).toBeGreaterThan(1);
     expect(amounts(await payoutRun(events, r1.revenueId))).toEqual({ alice: '0.50' });

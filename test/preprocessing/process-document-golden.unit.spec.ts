@@ -22,16 +22,19 @@ describe('processDocument golden results', () => {
     expect(reasons.size).toBeGreaterThan(15);
   });
 
-  it.each(GOLDEN_PIPELINES.map((p) => [p.label, p.config] as const))('gives the recorded result for every document (%s)', (label, config) => {
-    const pipeline = resolvePipeline(config);
-    expect(pipeline.configHash).toBe(recorded[label].configHash);
-    const tokenizer = createTokenizer(pipeline.tokenizer.encoding);
-    const expected = recorded[label].results;
-    expect(expected).toHaveLength(docs.length);
-    const differing = docs.flatMap((d, index) => {
-      const got = goldenRecord(processDocument(d, pipeline, tokenizer));
-      return JSON.stringify(got) === JSON.stringify(expected[index]) ? [] : [{ index, got, expected: expected[index] }];
-    });
-    expect(differing).toEqual([]);
-  });
+  it.each(GOLDEN_PIPELINES.map((p) => [p.label, p.config] as const))(
+    'gives the recorded result for every document (%s)',
+    (label, config) => {
+      const pipeline = resolvePipeline(config);
+      expect(pipeline.configHash).toBe(recorded[label].configHash);
+      const tokenizer = createTokenizer(pipeline.tokenizer.encoding);
+      const expected = recorded[label].results;
+      expect(expected).toHaveLength(docs.length);
+      const differing = docs.flatMap((d, index) => {
+        const got = goldenRecord(processDocument(d, pipeline, tokenizer));
+        return JSON.stringify(got) === JSON.stringify(expected[index]) ? [] : [{ index, got, expected: expected[index] }];
+      });
+      expect(differing).toEqual([]);
+    },
+  );
 });

@@ -5,7 +5,14 @@ import fc from 'fast-check';
 import { createEventStore, type EventStore, type NewEvent } from '@1tt/event-store';
 import { PoolState } from '@1tt/ledger';
 import { ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
-import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, poolProjection, type PoolContributorDoc, type PoolTotalsDoc } from '../../src/ledger-queries/pool.projection';
+import {
+  POOL_CONTRIBUTORS,
+  POOL_TOTALS,
+  POOL_TOTALS_ID,
+  poolProjection,
+  type PoolContributorDoc,
+  type PoolTotalsDoc,
+} from '../../src/ledger-queries/pool.projection';
 
 /**
  * The pool read model against the ledger's own pool fold (PoolState, what
@@ -16,7 +23,12 @@ import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, poolProjection, type Po
 type Step = { kind: 'upload'; contributor: number; tokens: number; accept: boolean } | { kind: 'withdraw'; pick: number };
 
 const step = fc.oneof(
-  fc.record({ kind: fc.constant('upload' as const), contributor: fc.integer({ min: 0, max: 4 }), tokens: fc.integer({ min: 0, max: 5000 }), accept: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('upload' as const),
+    contributor: fc.integer({ min: 0, max: 4 }),
+    tokens: fc.integer({ min: 0, max: 5000 }),
+    accept: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('withdraw' as const), pick: fc.nat() }),
 );
 
@@ -41,16 +53,44 @@ describe('ledger-pool projection equals the ledger pool fold at every position',
             if (s.kind === 'withdraw') {
               if (accepted.length === 0) continue;
               const id = accepted.splice(s.pick % accepted.length, 1)[0];
-              await events.appendToStream(`dataset-${id}`, [{ type: 'DatasetWithdrawn', data: { datasetId: id, withdrawnAt: '2026-01-02T00:00:00.000Z' } }], { expectedRevision: 'any' });
+              await events.appendToStream(
+                `dataset-${id}`,
+                [{ type: 'DatasetWithdrawn', data: { datasetId: id, withdrawnAt: '2026-01-02T00:00:00.000Z' } }],
+                { expectedRevision: 'any' },
+              );
               continue;
             }
             const id = `d${n++}`;
             const contributorId = `c${s.contributor}`;
             const list: NewEvent[] = [
-              { type: 'DatasetUploaded', data: { datasetId: id, kind: 'contribution', contributorId, fileName: 'f.txt', format: 'txt', compression: 'none', sizeBytes: 1, sha256: id } },
-              { type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(s.tokens), countedAt: '2026-01-01T00:00:00.000Z' } },
+              {
+                type: 'DatasetUploaded',
+                data: {
+                  datasetId: id,
+                  kind: 'contribution',
+                  contributorId,
+                  fileName: 'f.txt',
+                  format: 'txt',
+                  compression: 'none',
+                  sizeBytes: 1,
+                  sha256: id,
+                },
+              },
+              {
+                type: 'DatasetTokensCounted',
+                data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(s.tokens), countedAt: '2026-01-01T00:00:00.000Z' },
+              },
               s.accept
-                ? { type: 'DatasetAccepted', data: { datasetId: id, kind: 'contribution', contributorId, tokens: String(s.tokens), acceptedAt: '2026-01-01T00:00:00.000Z' } }
+                ? {
+                    type: 'DatasetAccepted',
+                    data: {
+                      datasetId: id,
+                      kind: 'contribution',
+                      contributorId,
+                      tokens: String(s.tokens),
+                      acceptedAt: '2026-01-01T00:00:00.000Z',
+                    },
+                  }
                 : { type: 'DatasetRejected', data: { datasetId: id, reason: 'quality', rejectedAt: '2026-01-01T00:00:00.000Z' } },
             ];
             await events.appendToStream(`dataset-${id}`, list, { expectedRevision: 'no-stream' });
@@ -75,7 +115,10 @@ describe('ledger-pool projection equals the ledger pool fold at every position',
             const got = await readAt(p);
             const want = {
               total: expected.totalTokens.toString(),
-              contributors: [...expected.contributors.entries()].filter(([, t]) => t > 0n).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, t]) => [c, t.toString()]),
+              contributors: [...expected.contributors.entries()]
+                .filter(([, t]) => t > 0n)
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([c, t]) => [c, t.toString()]),
             };
             expect({ p, ...got }).toEqual({ p, ...want });
             live.push(got);

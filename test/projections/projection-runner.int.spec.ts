@@ -57,8 +57,7 @@ async function history(store: ReadModelStore, upTo: number): Promise<unknown[]> 
  * suite; until it is exported the suite is reported as skipped, never passed.
  */
 const createEventStore = (eventStoreLib as Record<string, unknown>).createEventStore as
-  | ((url: string) => Promise<EventStore> | EventStore)
-  | undefined;
+  ((url: string) => Promise<EventStore> | EventStore) | undefined;
 
 (createEventStore ? describe : describe.skip)(
   createEventStore
@@ -106,7 +105,10 @@ const createEventStore = (eventStoreLib as Record<string, unknown>).createEventS
       expect(await store.getCheckpoint('pool')).toBe(31);
       expect(await total()).toBe(expectedTotal(30));
       for (let p = 1; p <= 30; p++) expect(await total(p)).toBe(expectedTotal(p));
-      expect((await store.get('contributors', 'c1'))?.doc).toEqual({ tokens: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28].reduce((a, n) => a + 100 + n, 0), datasets: 10 });
+      expect((await store.get('contributors', 'c1'))?.doc).toEqual({
+        tokens: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28].reduce((a, n) => a + 100 + n, 0),
+        datasets: 10,
+      });
       expect((await store.find('datasets', { where: { contributorId: 'c2' } })).items).toHaveLength(10);
 
       const seen: ReadModelChange[] = [];
@@ -156,9 +158,13 @@ const createEventStore = (eventStoreLib as Record<string, unknown>).createEventS
 
     it('re-applying a batch whose writes landed but whose checkpoint did not (MongoDB crash) changes nothing', async () => {
       await append(0, 12);
-      await events.appendToStream('dataset-d3', [{ type: 'DatasetWithdrawn', data: { contributorId: 'c0', datasetId: 'd3', tokens: 103 } }], {
-        expectedRevision: 'any',
-      });
+      await events.appendToStream(
+        'dataset-d3',
+        [{ type: 'DatasetWithdrawn', data: { contributorId: 'c0', datasetId: 'd3', tokens: 103 } }],
+        {
+          expectedRevision: 'any',
+        },
+      );
       await append(12, 8);
       const first = runner(poolProjection(), 6);
       await first.start();
@@ -186,9 +192,13 @@ const createEventStore = (eventStoreLib as Record<string, unknown>).createEventS
         await append(n, 6);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      await events.appendToStream('dataset-d5', [{ type: 'DatasetWithdrawn', data: { contributorId: 'c2', datasetId: 'd5', tokens: 105 } }], {
-        expectedRevision: 'any',
-      });
+      await events.appendToStream(
+        'dataset-d5',
+        [{ type: 'DatasetWithdrawn', data: { contributorId: 'c2', datasetId: 'd5', tokens: 105 } }],
+        {
+          expectedRevision: 'any',
+        },
+      );
       expect(await r.waitFor(25, 20_000)).toBe(true);
       const live = await history(store, 26);
       expect(await store.get('datasets', 'd5')).toBeUndefined();

@@ -15,7 +15,11 @@ const CALLERS: Caller[] = ['anonymous', 'admin', 'owner', 'other', 'consumer', '
 interface RouteCase {
   name: string;
   expect: Record<Caller, number>;
-  send(w: SecurityWorld, caller: Caller, key: string | undefined): Promise<{ status: number; body: unknown; text: string; headers: Record<string, string> }>;
+  send(
+    w: SecurityWorld,
+    caller: Caller,
+    key: string | undefined,
+  ): Promise<{ status: number; body: unknown; text: string; headers: Record<string, string> }>;
 }
 
 const all = (status: number, overrides: Partial<Record<Caller, number>> = {}): Record<Caller, number> => ({
@@ -33,7 +37,15 @@ describe('access control matrix (real app, embedded stores)', () => {
   let ownerKeyId: string;
   let revenueId: string;
   const keyOf = (c: Caller): string | undefined =>
-    ({ anonymous: undefined, admin: w.t.adminKey, owner: w.contributor.apiKey, other: w.otherContributor.apiKey, consumer: w.consumer.apiKey, otherConsumer: w.otherConsumer.apiKey, auditor: w.auditor.apiKey })[c];
+    ({
+      anonymous: undefined,
+      admin: w.t.adminKey,
+      owner: w.contributor.apiKey,
+      other: w.otherContributor.apiKey,
+      consumer: w.consumer.apiKey,
+      otherConsumer: w.otherConsumer.apiKey,
+      auditor: w.auditor.apiKey,
+    })[c];
   const req = (method: 'get' | 'post' | 'put' | 'delete', url: string, key: string | undefined) => {
     const r = w.t.http[method](url);
     return key ? r.set('Authorization', `Bearer ${key}`) : r;
@@ -42,8 +54,16 @@ describe('access control matrix (real app, embedded stores)', () => {
   const ROUTES: RouteCase[] = [
     { name: 'GET /health', expect: all(200, { anonymous: 200 }), send: (_w, _c, k) => req('get', '/health', k) },
     { name: 'GET /v1/me', expect: all(200), send: (_w, _c, k) => req('get', '/v1/me', k) },
-    { name: 'POST /v1/api-keys', expect: all(403, { admin: 201 }), send: (w, _c, k) => req('post', '/v1/api-keys', k).send({ role: 'contributor', subjectId: w.contributor.id }) },
-    { name: 'GET /v1/api-keys/{owner key}', expect: all(403, { admin: 200, auditor: 200 }), send: (_w, _c, k) => req('get', `/v1/api-keys/${ownerKeyId}`, k) },
+    {
+      name: 'POST /v1/api-keys',
+      expect: all(403, { admin: 201 }),
+      send: (w, _c, k) => req('post', '/v1/api-keys', k).send({ role: 'contributor', subjectId: w.contributor.id }),
+    },
+    {
+      name: 'GET /v1/api-keys/{owner key}',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/api-keys/${ownerKeyId}`, k),
+    },
     {
       name: 'DELETE /v1/api-keys/{fresh key}',
       expect: all(403, { admin: 204 }),
@@ -52,23 +72,34 @@ describe('access control matrix (real app, embedded stores)', () => {
         return req('delete', `/v1/api-keys/${fresh.keyId}`, k);
       },
     },
-    ...(['contributors', 'consumers', 'auditors'] as const).map(
-      (route): RouteCase => ({ name: `POST /v1/${route}`, expect: all(403, { admin: 201 }), send: (_w, _c, k) => req('post', `/v1/${route}`, k).send({ displayName: `New ${next()}` }) }),
-    ),
+    ...(['contributors', 'consumers', 'auditors'] as const).map((route): RouteCase => ({
+      name: `POST /v1/${route}`,
+      expect: all(403, { admin: 201 }),
+      send: (_w, _c, k) => req('post', `/v1/${route}`, k).send({ displayName: `New ${next()}` }),
+    })),
     {
       name: 'PUT /v1/consumers/{consumer}/agreement',
       expect: all(403, { admin: 200 }),
-      send: (w, _c, k) => req('put', `/v1/consumers/${w.consumer.id}/agreement`, k).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot'}),
+      send: (w, _c, k) =>
+        req('put', `/v1/consumers/${w.consumer.id}/agreement`, k).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' }),
     },
     {
       name: 'POST /v1/contributors/{owner}/settlements',
       expect: all(403, { admin: 201 }),
-      send: (w, _c, k) => req('post', `/v1/contributors/${w.contributor.id}/settlements`, k).send({ amount: '0.01', currency: 'USD', reference: `ref-${next()}` }),
+      send: (w, _c, k) =>
+        req('post', `/v1/contributors/${w.contributor.id}/settlements`, k).send({
+          amount: '0.01',
+          currency: 'USD',
+          reference: `ref-${next()}`,
+        }),
     },
     {
       name: 'POST /v1/revenue (own account)',
       expect: all(403, { consumer: 201, otherConsumer: 201 }),
-      send: (_w, _c, k) => req('post', '/v1/revenue', k).set('Idempotency-Key', `m-${next()}`).send({ amount: '1.00', currency: 'USD', ...PERIOD }),
+      send: (_w, _c, k) =>
+        req('post', '/v1/revenue', k)
+          .set('Idempotency-Key', `m-${next()}`)
+          .send({ amount: '1.00', currency: 'USD', ...PERIOD }),
     },
     {
       name: 'POST /v1/datasets',
@@ -82,9 +113,21 @@ describe('access control matrix (real app, embedded stores)', () => {
         return res;
       },
     },
-    { name: 'GET /v1/datasets/{owner dataset}', expect: all(404, { admin: 200, owner: 200, auditor: 200 }), send: (_w, _c, k) => req('get', `/v1/datasets/${ownerDataset.datasetId}`, k) },
-    { name: 'GET /v1/datasets/{owner dataset}/report', expect: all(404, { admin: 200, owner: 200, auditor: 200 }), send: (_w, _c, k) => req('get', `/v1/datasets/${ownerDataset.datasetId}/report`, k) },
-    { name: 'GET /v1/contributors/{owner}/datasets', expect: all(404, { admin: 200, owner: 200, auditor: 200 }), send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/datasets`, k) },
+    {
+      name: 'GET /v1/datasets/{owner dataset}',
+      expect: all(404, { admin: 200, owner: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/datasets/${ownerDataset.datasetId}`, k),
+    },
+    {
+      name: 'GET /v1/datasets/{owner dataset}/report',
+      expect: all(404, { admin: 200, owner: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/datasets/${ownerDataset.datasetId}/report`, k),
+    },
+    {
+      name: 'GET /v1/contributors/{owner}/datasets',
+      expect: all(404, { admin: 200, owner: 200, auditor: 200 }),
+      send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/datasets`, k),
+    },
     {
       name: 'DELETE /v1/datasets/{fresh owner dataset}',
       // Withdrawal is the owner's alone (the ledger rule); to anyone else but an auditor the dataset does not exist.
@@ -96,36 +139,70 @@ describe('access control matrix (real app, embedded stores)', () => {
       },
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
-    ...(['metrics', 'payouts', 'audit-trail'] as const).map(
-      (what): RouteCase => ({ name: `GET /v1/contributors/{owner}/${what}`, expect: all(403, { admin: 200, owner: 200, auditor: 200 }), send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/${what}`, k) }),
-    ),
+    ...(['metrics', 'payouts', 'audit-trail'] as const).map((what): RouteCase => ({
+      name: `GET /v1/contributors/{owner}/${what}`,
+      expect: all(403, { admin: 200, owner: 200, auditor: 200 }),
+      send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/${what}`, k),
+    })),
     // Scoped lists: a consumer gets its own reports (the other consumer an empty list); naming another consumer is refused.
-    { name: 'GET /v1/revenue', expect: all(403, { admin: 200, consumer: 200, otherConsumer: 200, auditor: 200 }), send: (_w, _c, k) => req('get', '/v1/revenue', k) },
+    {
+      name: 'GET /v1/revenue',
+      expect: all(403, { admin: 200, consumer: 200, otherConsumer: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/revenue', k),
+    },
     {
       name: 'GET /v1/revenue?consumerId={consumer}',
       expect: all(403, { admin: 200, consumer: 200, auditor: 200 }),
       send: (w, _c, k) => req('get', `/v1/revenue?consumerId=${encodeURIComponent(w.consumer.id)}`, k),
     },
-    { name: 'GET /v1/revenue/{consumer report}', expect: all(403, { admin: 200, consumer: 200, otherConsumer: 404, auditor: 200 }), send: (_w, _c, k) => req('get', `/v1/revenue/${revenueId}`, k) },
+    {
+      name: 'GET /v1/revenue/{consumer report}',
+      expect: all(403, { admin: 200, consumer: 200, otherConsumer: 404, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/revenue/${revenueId}`, k),
+    },
     // Contributors see the run's summary and their own share only (asserted below); other consumers get nothing.
-    { name: 'GET /v1/payout-runs/{consumer report}', expect: all(200, { otherConsumer: 404 }), send: (_w, _c, k) => req('get', `/v1/payout-runs/${revenueId}`, k) },
-    { name: 'GET /v1/audit/events', expect: all(403, { admin: 200, auditor: 200 }), send: (_w, _c, k) => req('get', '/v1/audit/events', k) },
-    { name: 'GET /v1/audit/verify', expect: all(403, { admin: 200, auditor: 200 }), send: (_w, _c, k) => req('get', '/v1/audit/verify', k) },
+    {
+      name: 'GET /v1/payout-runs/{consumer report}',
+      expect: all(200, { otherConsumer: 404 }),
+      send: (_w, _c, k) => req('get', `/v1/payout-runs/${revenueId}`, k),
+    },
+    {
+      name: 'GET /v1/audit/events',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/audit/events', k),
+    },
+    {
+      name: 'GET /v1/audit/verify',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/audit/verify', k),
+    },
   ];
 
   beforeAll(async () => {
     w = await createSecurityWorld();
     ownerKeyId = (await w.t.http.get('/v1/me').set(w.t.auth(w.contributor.apiKey)).expect(200)).body.keyId;
     const fileName = 'alice-secret-diary.txt';
-    const up = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', Buffer.from(prose(77)), fileName).expect(202);
+    const up = await w.t.http
+      .post('/v1/datasets')
+      .set(w.t.auth(w.contributor.apiKey))
+      .attach('file', Buffer.from(prose(77)), fileName)
+      .expect(202);
     const decided = await waitDecided(w.t, w.contributor.apiKey, up.body.datasetId);
     ownerDataset = { datasetId: up.body.datasetId, fileName, sha256: String(decided.sha256 ?? '') };
     // A payable balance for the owner, so an admin settlement of 0.01 is allowed.
     await acceptDataset(w.events, 'ds-pool', w.contributor.id, 100);
-    revenueId = (await w.t.http.post('/v1/revenue').set(w.t.auth(w.consumer.apiKey)).set('Idempotency-Key', 'fund-owner').send({ amount: '1000.00', currency: 'USD', ...PERIOD }).expect(201)).body.revenueId;
+    revenueId = (
+      await w.t.http
+        .post('/v1/revenue')
+        .set(w.t.auth(w.consumer.apiKey))
+        .set('Idempotency-Key', 'fund-owner')
+        .send({ amount: '1000.00', currency: 'USD', ...PERIOD })
+        .expect(201)
+    ).body.revenueId;
     await w.t.get(PayoutProcessor).catchUp();
     // The read side follows the log; wait until it shows the run.
-    for (let i = 0; i < 200 && (await w.t.http.get(`/v1/payout-runs/${revenueId}`).set(w.t.auth())).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await w.t.http.get(`/v1/payout-runs/${revenueId}`).set(w.t.auth())).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 50));
   });
   afterAll(async () => {
     await w?.t.close();
@@ -143,13 +220,28 @@ describe('access control matrix (real app, embedded stores)', () => {
       if (expected >= 400) {
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
         const text = res.text;
-        for (const secret of [ownerDataset.fileName, 'Alice Private', w.t.adminKey, w.contributor.apiKey, w.otherContributor.apiKey, w.consumer.apiKey, w.auditor.apiKey, ...(ownerDataset.sha256 ? [ownerDataset.sha256] : [])]) {
+        for (const secret of [
+          ownerDataset.fileName,
+          'Alice Private',
+          w.t.adminKey,
+          w.contributor.apiKey,
+          w.otherContributor.apiKey,
+          w.consumer.apiKey,
+          w.auditor.apiKey,
+          ...(ownerDataset.sha256 ? [ownerDataset.sha256] : []),
+        ]) {
           expect(text).not.toContain(secret);
         }
         if (!routeName.includes('fresh')) expect(await w.head()).toBe(before);
       } else if (caller !== 'admin' && caller !== 'auditor' && caller !== 'owner') {
         // A 2xx to someone else: nothing of the owner's private data in it.
-        for (const secret of [ownerDataset.fileName, ownerDataset.datasetId, 'Alice Private', ...(ownerDataset.sha256 ? [ownerDataset.sha256] : [])]) expect(res.text).not.toContain(secret);
+        for (const secret of [
+          ownerDataset.fileName,
+          ownerDataset.datasetId,
+          'Alice Private',
+          ...(ownerDataset.sha256 ? [ownerDataset.sha256] : []),
+        ])
+          expect(res.text).not.toContain(secret);
         if (routeName.startsWith('GET /v1/payout-runs') && caller === 'other') expect(res.text).not.toContain(w.contributor.id);
       }
     });
@@ -159,10 +251,31 @@ describe('access control matrix (real app, embedded stores)', () => {
     const doc = (await w.t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const served = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set([
-      'GET /health', 'GET /v1/me', 'POST /v1/api-keys', 'GET /v1/api-keys/{keyId}', 'DELETE /v1/api-keys/{keyId}', 'POST /v1/contributors', 'POST /v1/consumers', 'POST /v1/auditors',
-      'PUT /v1/consumers/{id}/agreement', 'POST /v1/contributors/{id}/settlements', 'POST /v1/revenue', 'POST /v1/datasets', 'GET /v1/datasets/{id}', 'GET /v1/datasets/{id}/report',
-      'GET /v1/contributors/{id}/datasets', 'DELETE /v1/datasets/{id}', 'GET /v1/pool', 'GET /v1/contributors/{id}/metrics', 'GET /v1/contributors/{id}/payouts',
-      'GET /v1/contributors/{id}/audit-trail', 'GET /v1/revenue', 'GET /v1/revenue/{revenueId}', 'GET /v1/payout-runs/{revenueId}', 'GET /v1/audit/events', 'GET /v1/audit/verify',
+      'GET /health',
+      'GET /v1/me',
+      'POST /v1/api-keys',
+      'GET /v1/api-keys/{keyId}',
+      'DELETE /v1/api-keys/{keyId}',
+      'POST /v1/contributors',
+      'POST /v1/consumers',
+      'POST /v1/auditors',
+      'PUT /v1/consumers/{id}/agreement',
+      'POST /v1/contributors/{id}/settlements',
+      'POST /v1/revenue',
+      'POST /v1/datasets',
+      'GET /v1/datasets/{id}',
+      'GET /v1/datasets/{id}/report',
+      'GET /v1/contributors/{id}/datasets',
+      'DELETE /v1/datasets/{id}',
+      'GET /v1/pool',
+      'GET /v1/contributors/{id}/metrics',
+      'GET /v1/contributors/{id}/payouts',
+      'GET /v1/contributors/{id}/audit-trail',
+      'GET /v1/revenue',
+      'GET /v1/revenue/{revenueId}',
+      'GET /v1/payout-runs/{revenueId}',
+      'GET /v1/audit/events',
+      'GET /v1/audit/verify',
       // SSE: an open stream per caller; its access rules are tested in app-shell.e2e.spec.ts and below (anonymous).
       'GET /v1/events',
     ]);
@@ -184,10 +297,18 @@ describe('access control matrix (real app, embedded stores)', () => {
 
   it('keys are stored hashed: no raw key appears in any file under the data dir', async () => {
     await w.t.get(PayoutProcessor).catchUp();
-    const keys = [w.t.adminKey, w.contributor.apiKey, w.otherContributor.apiKey, w.consumer.apiKey, w.otherConsumer.apiKey, w.auditor.apiKey];
+    const keys = [
+      w.t.adminKey,
+      w.contributor.apiKey,
+      w.otherContributor.apiKey,
+      w.consumer.apiKey,
+      w.otherConsumer.apiKey,
+      w.auditor.apiKey,
+    ];
     const files: string[] = [];
     const walk = (d: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (f: string) => files.push(f))(path.join(d, e.name));
+      for (const e of fs.readdirSync(d, { withFileTypes: true }))
+        (e.isDirectory() ? walk : (f: string) => files.push(f))(path.join(d, e.name));
     };
     walk(w.t.dataDir);
     expect(files.some((f) => f.endsWith('.db') || f.endsWith('.sqlite'))).toBe(true);

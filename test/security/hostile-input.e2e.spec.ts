@@ -22,7 +22,9 @@ const invalidValue = (): fc.Arbitrary<unknown> =>
     fc.array(fc.string(), { maxLength: 5 }),
     fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'a'), fc.jsonValue(), { maxKeys: 3 }),
     // A string with a control character somewhere (CR, LF, NUL, ESC...): no field is allowed one.
-    fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\u001b', '\u0007'), fc.string({ maxLength: 20 })).map(([a, c, b]) => `${a}${c}${b}`),
+    fc
+      .tuple(fc.string({ maxLength: 20 }), fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\u001b', '\u0007'), fc.string({ maxLength: 20 }))
+      .map(([a, c, b]) => `${a}${c}${b}`),
   );
 
 interface JsonRoute {
@@ -35,13 +37,56 @@ interface JsonRoute {
 }
 
 const JSON_ROUTES: JsonRoute[] = [
-  { name: 'POST /v1/contributors', method: 'post', path: () => '/v1/contributors', key: (w) => w.t.adminKey, valid: () => ({ displayName: 'Fuzz' }) },
-  { name: 'POST /v1/consumers', method: 'post', path: () => '/v1/consumers', key: (w) => w.t.adminKey, valid: () => ({ displayName: 'Fuzz' }) },
-  { name: 'POST /v1/auditors', method: 'post', path: () => '/v1/auditors', key: (w) => w.t.adminKey, valid: () => ({ displayName: 'Fuzz' }) },
-  { name: 'POST /v1/api-keys', method: 'post', path: () => '/v1/api-keys', key: (w) => w.t.adminKey, valid: (w) => ({ role: 'contributor', subjectId: w.contributor.id }) },
-  { name: 'PUT /v1/consumers/{id}/agreement', method: 'put', path: (w) => `/v1/consumers/${w.consumer.id}/agreement`, key: (w) => w.t.adminKey, valid: () => ({ alpha: '0.4', currency: 'USD', policy: 'snapshot' }) },
-  { name: 'POST /v1/contributors/{id}/settlements', method: 'post', path: (w) => `/v1/contributors/${w.contributor.id}/settlements`, key: (w) => w.t.adminKey, valid: () => ({ amount: '0.01', currency: 'USD', reference: 'fuzz' }) },
-  { name: 'POST /v1/revenue', method: 'post', path: () => '/v1/revenue', key: (w) => w.consumer.apiKey, valid: () => ({ amount: '10.00', currency: 'USD', ...PERIOD }), headers: { 'Idempotency-Key': 'fuzz-key' } },
+  {
+    name: 'POST /v1/contributors',
+    method: 'post',
+    path: () => '/v1/contributors',
+    key: (w) => w.t.adminKey,
+    valid: () => ({ displayName: 'Fuzz' }),
+  },
+  {
+    name: 'POST /v1/consumers',
+    method: 'post',
+    path: () => '/v1/consumers',
+    key: (w) => w.t.adminKey,
+    valid: () => ({ displayName: 'Fuzz' }),
+  },
+  {
+    name: 'POST /v1/auditors',
+    method: 'post',
+    path: () => '/v1/auditors',
+    key: (w) => w.t.adminKey,
+    valid: () => ({ displayName: 'Fuzz' }),
+  },
+  {
+    name: 'POST /v1/api-keys',
+    method: 'post',
+    path: () => '/v1/api-keys',
+    key: (w) => w.t.adminKey,
+    valid: (w) => ({ role: 'contributor', subjectId: w.contributor.id }),
+  },
+  {
+    name: 'PUT /v1/consumers/{id}/agreement',
+    method: 'put',
+    path: (w) => `/v1/consumers/${w.consumer.id}/agreement`,
+    key: (w) => w.t.adminKey,
+    valid: () => ({ alpha: '0.4', currency: 'USD', policy: 'snapshot' }),
+  },
+  {
+    name: 'POST /v1/contributors/{id}/settlements',
+    method: 'post',
+    path: (w) => `/v1/contributors/${w.contributor.id}/settlements`,
+    key: (w) => w.t.adminKey,
+    valid: () => ({ amount: '0.01', currency: 'USD', reference: 'fuzz' }),
+  },
+  {
+    name: 'POST /v1/revenue',
+    method: 'post',
+    path: () => '/v1/revenue',
+    key: (w) => w.consumer.apiKey,
+    valid: () => ({ amount: '10.00', currency: 'USD', ...PERIOD }),
+    headers: { 'Idempotency-Key': 'fuzz-key' },
+  },
 ];
 
 describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${RUNS} runs per property)`, () => {
@@ -58,13 +103,19 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
   });
 
   const expectRefused = (res: { status: number; headers: Record<string, string>; text: string }, what: string) => {
-    expect({ what, status: res.status >= 400 && res.status < 500 ? '4xx' : res.status, body: res.status >= 500 ? res.text : '' }).toEqual({ what, status: '4xx', body: '' });
+    expect({ what, status: res.status >= 400 && res.status < 500 ? '4xx' : res.status, body: res.status >= 500 ? res.text : '' }).toEqual({
+      what,
+      status: '4xx',
+      body: '',
+    });
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   };
 
   describe.each(JSON_ROUTES.map((r) => [r.name, r] as const))('%s', (_name, route) => {
     const send = (raw: string, contentType = 'application/json') => {
-      let req = w.t.http[route.method](route.path(w)).set('Authorization', `Bearer ${route.key(w)}`).set('Content-Type', contentType);
+      let req = w.t.http[route.method](route.path(w))
+        .set('Authorization', `Bearer ${route.key(w)}`)
+        .set('Content-Type', contentType);
       for (const [k, v] of Object.entries(route.headers ?? {})) req = req.set(k, v);
       return req.send(raw);
     };
@@ -125,29 +176,73 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
   });
 
   it('a lone surrogate (\\ud800, not encodable as UTF-8) is refused or stored so that the hash chains still verify', async () => {
-    const res = await w.t.http.post('/v1/contributors').set(w.t.auth()).set('Content-Type', 'application/json').send('{"displayName":"Lone \\ud800 surrogate"}');
+    const res = await w.t.http
+      .post('/v1/contributors')
+      .set(w.t.auth())
+      .set('Content-Type', 'application/json')
+      .send('{"displayName":"Lone \\ud800 surrogate"}');
     expect(res.status).toBeLessThan(500);
     const { verifyChain } = await import('@1tt/event-store');
     expect(await verifyChain(w.events.readAll())).toMatchObject({ ok: true });
   });
 
   it('query parameters: hostile asOf / atPosition / limit / cursor on every read route are 4xx, never 5xx', async () => {
-    const routes = ['/v1/pool', `/v1/contributors/${w.contributor.id}/metrics`, `/v1/contributors/${w.contributor.id}/payouts`, `/v1/contributors/${w.contributor.id}/audit-trail`, `/v1/contributors/${w.contributor.id}/datasets`, '/v1/audit/events', '/v1/audit/verify'];
+    const routes = [
+      '/v1/pool',
+      `/v1/contributors/${w.contributor.id}/metrics`,
+      `/v1/contributors/${w.contributor.id}/payouts`,
+      `/v1/contributors/${w.contributor.id}/audit-trail`,
+      `/v1/contributors/${w.contributor.id}/datasets`,
+      '/v1/audit/events',
+      '/v1/audit/verify',
+    ];
     const bad = fc.oneof(
-      fc.constantFrom('-1', '1e309', 'NaN', 'Infinity', '0x10', '1.5', '99999999999999999999999', '', ' ', '../..', '%00', "1' OR '1'='1", 'null', '[]'),
+      fc.constantFrom(
+        '-1',
+        '1e309',
+        'NaN',
+        'Infinity',
+        '0x10',
+        '1.5',
+        '99999999999999999999999',
+        '',
+        ' ',
+        '../..',
+        '%00',
+        "1' OR '1'='1",
+        'null',
+        '[]',
+      ),
       fc.string({ maxLength: 30 }).filter((s) => !/^\d{1,3}$/.test(s)),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), fc.constantFrom('asOf', 'atPosition', 'limit'), bad, async (route, param, value) => {
         const res = await w.t.http.get(`${route}?${param}=${encodeURIComponent(value)}`).set(w.t.auth());
-        expect({ route, param, value, status: res.status }).toEqual({ route, param, value, status: res.status < 500 ? res.status : 'no 5xx' });
+        expect({ route, param, value, status: res.status }).toEqual({
+          route,
+          param,
+          value,
+          status: res.status < 500 ? res.status : 'no 5xx',
+        });
         if (res.status >= 400) expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       }),
       { numRuns: RUNS * 2, seed: SEED },
     );
-    const paged = new Set(['/v1/pool', `/v1/contributors/${w.contributor.id}/payouts`, `/v1/contributors/${w.contributor.id}/audit-trail`, `/v1/contributors/${w.contributor.id}/datasets`, '/v1/audit/events']);
+    const paged = new Set([
+      '/v1/pool',
+      `/v1/contributors/${w.contributor.id}/payouts`,
+      `/v1/contributors/${w.contributor.id}/audit-trail`,
+      `/v1/contributors/${w.contributor.id}/datasets`,
+      '/v1/audit/events',
+    ]);
     for (const route of routes) {
-      for (const q of ['atPosition=-1', 'atPosition=abc', 'asOf=yesterday', 'asOf=2025-13-45T00:00:00Z', ...(paged.has(route) ? ['limit=0', 'limit=100000'] : [])]) {
+      for (const q of [
+        'atPosition=-1',
+        'atPosition=abc',
+        'asOf=yesterday',
+        'asOf=2025-13-45T00:00:00Z',
+        ...(paged.has(route) ? ['limit=0', 'limit=100000'] : []),
+      ]) {
         const res = await w.t.http.get(`${route}?${q}`).set(w.t.auth());
         expect({ route, q, status: res.status }).toEqual({ route, q, status: 400 });
       }
@@ -158,8 +253,28 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
     const before = await w.head();
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.constantFrom('..%2F..%2Fetc%2Fpasswd', '%00', '%2e%2e', 'a'.repeat(5000), '%E2%80%AE', '__proto__', 'constructor', '%0d%0aX-Injected:%201'), fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent)),
-        fc.constantFrom('/v1/datasets/{}', '/v1/datasets/{}/report', '/v1/contributors/{}/datasets', '/v1/contributors/{}/metrics', '/v1/revenue/{}', '/v1/payout-runs/{}', '/v1/api-keys/{}'),
+        fc.oneof(
+          fc.constantFrom(
+            '..%2F..%2Fetc%2Fpasswd',
+            '%00',
+            '%2e%2e',
+            'a'.repeat(5000),
+            '%E2%80%AE',
+            '__proto__',
+            'constructor',
+            '%0d%0aX-Injected:%201',
+          ),
+          fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent),
+        ),
+        fc.constantFrom(
+          '/v1/datasets/{}',
+          '/v1/datasets/{}/report',
+          '/v1/contributors/{}/datasets',
+          '/v1/contributors/{}/metrics',
+          '/v1/revenue/{}',
+          '/v1/payout-runs/{}',
+          '/v1/api-keys/{}',
+        ),
         async (id, template) => {
           const res = await w.t.http.get(template.replace('{}', id)).set(w.t.auth());
           expect({ template, id, status: res.status }).toEqual({ template, id, status: res.status < 500 ? res.status : 'no 5xx' });
@@ -178,7 +293,9 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
   function rawRequest(head: string, body: string): Promise<string> {
     const url = new URL(w.t.baseUrl);
     return new Promise((resolve, reject) => {
-      const socket = net.connect(Number(url.port), url.hostname, () => socket.end(`${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`));
+      const socket = net.connect(Number(url.port), url.hostname, () =>
+        socket.end(`${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+      );
       let out = '';
       socket.setEncoding('latin1');
       socket.on('data', (d: string) => (out += d));
@@ -212,10 +329,27 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
   });
 
   describe('uploads', () => {
-    const upload = (key: string, name: string, content: string | Buffer) => w.t.http.post('/v1/datasets').set(w.t.auth(key)).attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), name);
+    const upload = (key: string, name: string, content: string | Buffer) =>
+      w.t.http
+        .post('/v1/datasets')
+        .set(w.t.auth(key))
+        .attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), name);
 
     it('file names with traversal, separators, NUL, CRLF or only dots never escape the blob store: refused, or kept as a bare base name', async () => {
-      const names = ['../../../../etc/passwd.txt', '..\\..\\windows\\win.ini.txt', '/abs/path.txt', 'a/../../b.txt', 'nul\u0000byte.txt', 'crlf\r\nX-Injected: 1.txt', '....txt', '.txt', '..', '%2e%2e%2fescape.txt', 'x'.repeat(1000) + '.txt', '\u202Etxt.exe'];
+      const names = [
+        '../../../../etc/passwd.txt',
+        '..\\..\\windows\\win.ini.txt',
+        '/abs/path.txt',
+        'a/../../b.txt',
+        'nul\u0000byte.txt',
+        'crlf\r\nX-Injected: 1.txt',
+        '....txt',
+        '.txt',
+        '..',
+        '%2e%2e%2fescape.txt',
+        'x'.repeat(1000) + '.txt',
+        '\u202Etxt.exe',
+      ];
       let seed = 9000;
       for (const name of names) {
         const before = await w.head();
@@ -228,7 +362,11 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
         }
         const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
         const stored = String(view.fileName);
-        expect({ name, stored, bad: /[\\/\r\n]/.test(stored) || stored.includes('\u0000') || stored === '..' || stored === '.' }).toEqual({ name, stored, bad: false });
+        expect({ name, stored, bad: /[\\/\r\n]/.test(stored) || stored.includes('\u0000') || stored === '..' || stored === '.' }).toEqual({
+          name,
+          stored,
+          bad: false,
+        });
       }
       // Nothing was written outside the data dir's blob store.
       expect(fs.existsSync(path.join(w.t.dataDir, '..', 'passwd.txt'))).toBe(false);
@@ -237,9 +375,15 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
 
     it.each([
       ['no file part', (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.field('textField', 'text')],
-      ['an unsupported type', (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.attach('file', Buffer.from('MZ\u0090\u0000'), 'tool.exe')],
+      [
+        'an unsupported type',
+        (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.attach('file', Buffer.from('MZ\u0090\u0000'), 'tool.exe'),
+      ],
       ['JSON instead of multipart', (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.send({ file: 'x' })],
-      ['a file over UPLOAD_MAX_BYTES', (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.attach('file', Buffer.alloc(2 * 1024 * 1024, 'word '), 'big.txt')],
+      [
+        'a file over UPLOAD_MAX_BYTES',
+        (r: ReturnType<SecurityWorld['t']['http']['post']>) => r.attach('file', Buffer.alloc(2 * 1024 * 1024, 'word '), 'big.txt'),
+      ],
     ])('%s: 4xx problem+json, nothing written', async (_what, build) => {
       const before = await w.head();
       const res = await build(w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)));
@@ -251,11 +395,21 @@ describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${R
     });
 
     it('a jsonl whose text field is "__proto__" and whose records carry __proto__ keys pollutes nothing and is decided', async () => {
-      const lines = [JSON.stringify({ text: 'x' }).replace('"text"', '"__proto__"'), `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"text":${JSON.stringify(prose(777, 'GPL-2'))}}`].join('\n');
-      const res = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).field('textField', '__proto__').attach('file', Buffer.from(`${lines}\n`), 'p.jsonl');
+      const lines = [
+        JSON.stringify({ text: 'x' }).replace('"text"', '"__proto__"'),
+        `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"text":${JSON.stringify(prose(777, 'GPL-2'))}}`,
+      ].join('\n');
+      const res = await w.t.http
+        .post('/v1/datasets')
+        .set(w.t.auth(w.contributor.apiKey))
+        .field('textField', '__proto__')
+        .attach('file', Buffer.from(`${lines}\n`), 'p.jsonl');
       expect([202, 400]).toContain(res.status);
       if (res.status === 202) expect((await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId)).status).not.toBe('processing');
-      const again = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', Buffer.from(`${lines.replace('"__proto__":"x"', '"a":"x"')}\n`), 'q.jsonl');
+      const again = await w.t.http
+        .post('/v1/datasets')
+        .set(w.t.auth(w.contributor.apiKey))
+        .attach('file', Buffer.from(`${lines.replace('"__proto__":"x"', '"a":"x"')}\n`), 'q.jsonl');
       expect(again.status).toBe(202);
       await waitDecided(w.t, w.contributor.apiKey, again.body.datasetId);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

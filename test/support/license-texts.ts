@@ -10,7 +10,9 @@ export const LICENSE_DIR = '/usr/share/common-licenses';
 
 /** A whole license as one document (blank lines collapsed, so a .txt upload keeps it in one piece). */
 export function licenseText(name: string): string {
-  return readFileSync(path.join(LICENSE_DIR, name), 'utf8').replace(/\n\s*\n/g, '\n').trim();
+  return readFileSync(path.join(LICENSE_DIR, name), 'utf8')
+    .replace(/\n\s*\n/g, '\n')
+    .trim();
 }
 
 /**

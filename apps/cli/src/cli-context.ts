@@ -69,7 +69,8 @@ export function printJson(ctx: CliContext, value: unknown): void {
 /** Parses a non-negative integer option, or throws a usage error naming the option. */
 export function parsePositionOption(name: string): (value: string) => number {
   return (value: string) => {
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new CliUsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+      throw new CliUsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
     return Number(value);
   };
 }
@@ -79,7 +80,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}
 export function parseTimeOption(name: string): (value: string) => Date {
   return (value: string) => {
     const d = new Date(value);
-    if (!ISO.test(value) || Number.isNaN(d.getTime())) throw new CliUsageError(`${name} must be an ISO-8601 time such as 2025-01-31T23:59:59Z, got "${value}"`);
+    if (!ISO.test(value) || Number.isNaN(d.getTime()))
+      throw new CliUsageError(`${name} must be an ISO-8601 time such as 2025-01-31T23:59:59Z, got "${value}"`);
     return d;
   };
 }

@@ -65,7 +65,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return EXIT.usage;
     }
     const err = e as Error & { code?: string };
-    const usage = e instanceof CliUsageError || err.name === 'LogFormatError' || err.name === 'ValidationError' || err.code === 'ENOENT' || err.code === 'EISDIR';
+    const usage =
+      e instanceof CliUsageError ||
+      err.name === 'LogFormatError' ||
+      err.name === 'ValidationError' ||
+      err.code === 'ENOENT' ||
+      err.code === 'EISDIR';
     ctx.stderr.write(`1tt: ${err.message}\n`);
     if (!usage && ctx.env.ONETT_DEBUG) ctx.stderr.write(`${err.stack}\n`);
     return usage ? EXIT.usage : EXIT.failure;

@@ -16,6 +16,7 @@ export async function openConfiguredEventStore(env: NodeJS.ProcessEnv): Promise<
   const create = (eventStoreLib as Record<string, unknown>).createEventStore as CreateEventStore | undefined;
   if (typeof create !== 'function') throw new Error('this build of @1tt/event-store has no createEventStore: cannot open a store');
   const url = eventStoreUrl(env);
-  if (!/^(sqlite|esdb|esdb\+discover):/.test(url)) throw new CliUsageError(`EVENT_STORE_URL must start with sqlite: or esdb://, got "${url}"`);
+  if (!/^(sqlite|esdb|esdb\+discover):/.test(url))
+    throw new CliUsageError(`EVENT_STORE_URL must start with sqlite: or esdb://, got "${url}"`);
   return create(url);
 }

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const config = workerConfig(process.env);
   const events = await createEventStore(config.eventStoreUrl);
   const blobs = await createBlobStore(config.blobStoreUrl);
-  const claims = await createDatasetClaims({ eventStoreUrl: config.eventStoreUrl, dataDir: config.dataDir, leaseSeconds: config.datasetClaimLeaseSeconds });
+  const claims = await createDatasetClaims({
+    eventStoreUrl: config.eventStoreUrl,
+    dataDir: config.dataDir,
+    leaseSeconds: config.datasetClaimLeaseSeconds,
+  });
   const processor = new DatasetProcessor({
     events,
     blobs,
@@ -34,7 +38,9 @@ async function main(): Promise<void> {
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });
   processor.start();
-  console.log(`1tt worker ${process.pid}: processing datasets with ${config.workerThreads} threads (${redact(config.eventStoreUrl)}; claims: ${claims.description})`);
+  console.log(
+    `1tt worker ${process.pid}: processing datasets with ${config.workerThreads} threads (${redact(config.eventStoreUrl)}; claims: ${claims.description})`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

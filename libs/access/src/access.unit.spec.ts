@@ -53,7 +53,10 @@ describe('API keys', () => {
   });
 
   it('folds issue and revoke idempotently', () => {
-    const issued = { type: 'ApiKeyIssued' as const, data: { keyId: 'k', role: 'consumer' as const, subjectId: 'acme', keyHash: 'h', issuedBy: 'admin:a' } };
+    const issued = {
+      type: 'ApiKeyIssued' as const,
+      data: { keyId: 'k', role: 'consumer' as const, subjectId: 'acme', keyHash: 'h', issuedBy: 'admin:a' },
+    };
     const revoked = { type: 'ApiKeyRevoked' as const, data: { keyId: 'k', revokedBy: 'admin:a' } };
     const at1 = { recordedAt: '2026-01-01T00:00:00.000Z', streamName: 'api-key-k' };
     const at2 = { recordedAt: '2026-01-02T00:00:00.000Z', streamName: 'api-key-k' };

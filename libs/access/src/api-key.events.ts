@@ -29,9 +29,7 @@ export interface ApiKeyRevokedData {
   reason?: string;
 }
 
-export type ApiKeyEvent =
-  | { type: 'ApiKeyIssued'; data: ApiKeyIssuedData }
-  | { type: 'ApiKeyRevoked'; data: ApiKeyRevokedData };
+export type ApiKeyEvent = { type: 'ApiKeyIssued'; data: ApiKeyIssuedData } | { type: 'ApiKeyRevoked'; data: ApiKeyRevokedData };
 
 export const API_KEY_EVENT_TYPES: readonly string[] = ['ApiKeyIssued', 'ApiKeyRevoked'];
 

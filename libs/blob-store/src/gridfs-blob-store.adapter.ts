@@ -49,10 +49,11 @@ export class GridFsBlobStore extends BlobStore {
         size += bytes.byteLength;
         if (size > maxBytes) throw tooLarge(maxBytes);
         hash.update(bytes);
-        if (!upload.write(bytes)) await new Promise<void>((resolve, reject) => {
-          upload.once('drain', resolve);
-          upload.once('error', reject);
-        });
+        if (!upload.write(bytes))
+          await new Promise<void>((resolve, reject) => {
+            upload.once('drain', resolve);
+            upload.once('error', reject);
+          });
       }
       await new Promise<void>((resolve, reject) => {
         upload.once('error', reject);

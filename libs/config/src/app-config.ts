@@ -159,7 +159,11 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
 
   const port = int('PORT', 3000, 0, 65535, 'an integer port from 0 to 65535');
   const host = raw('HOST') ?? '0.0.0.0';
-  if (/\s|\//.test(host)) issues.push({ variable: 'HOST', message: `${JSON.stringify(host)} is not allowed; use a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1` });
+  if (/\s|\//.test(host))
+    issues.push({
+      variable: 'HOST',
+      message: `${JSON.stringify(host)} is not allowed; use a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1`,
+    });
   const dataDir = path.resolve(cwd, raw('DATA_DIR') ?? './data');
 
   const eventStore = eventStoreLocation(raw('EVENT_STORE_URL') ?? `sqlite:${path.join(dataDir, 'events.db')}`, cwd, issues);
@@ -187,14 +191,21 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   if (lv !== undefined) {
     const mapped = lv === 'info' ? 'log' : lv;
     if ((LOG_LEVELS as readonly string[]).includes(mapped)) logLevel = mapped as LogLevel;
-    else issues.push({ variable: 'LOG_LEVEL', message: `${JSON.stringify(lv)} is not allowed; use one of ${LOG_LEVELS.join(', ')} (info = log)` });
+    else
+      issues.push({
+        variable: 'LOG_LEVEL',
+        message: `${JSON.stringify(lv)} is not allowed; use one of ${LOG_LEVELS.join(', ')} (info = log)`,
+      });
   }
 
   const checkpointSigningKey = raw('CHECKPOINT_SIGNING_KEY');
   const keyFile = raw('CHECKPOINT_SIGNING_KEY_FILE');
   const checkpointSigningKeyFile = keyFile === undefined ? undefined : path.resolve(cwd, keyFile);
   if (checkpointSigningKeyFile !== undefined && !fs.existsSync(checkpointSigningKeyFile)) {
-    issues.push({ variable: 'CHECKPOINT_SIGNING_KEY_FILE', message: `${JSON.stringify(keyFile)} does not exist; create a key with \`npx 1tt audit keygen --out <dir>\` and point this at its private key PEM` });
+    issues.push({
+      variable: 'CHECKPOINT_SIGNING_KEY_FILE',
+      message: `${JSON.stringify(keyFile)} does not exist; create a key with \`npx 1tt audit keygen --out <dir>\` and point this at its private key PEM`,
+    });
   }
   const checkpointIntervalSeconds = int('CHECKPOINT_INTERVAL_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
 
@@ -244,7 +255,8 @@ export function adminKeyProblem(key: string): string | undefined {
   if (/[^a-zA-Z0-9]/.test(key)) alphabet += 32;
   const distinct = new Set(key).size;
   const bits = key.length * Math.log2(Math.min(alphabet, Math.max(distinct, 2)));
-  if (bits < ADMIN_KEY_MIN_BITS || distinct < 12) return `is too predictable (about ${Math.floor(bits)} bits, ${distinct} distinct characters); use ${allowed}`;
+  if (bits < ADMIN_KEY_MIN_BITS || distinct < 12)
+    return `is too predictable (about ${Math.floor(bits)} bits, ${distinct} distinct characters); use ${allowed}`;
   return undefined;
 }
 
@@ -252,7 +264,10 @@ function eventStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): Ev
   if (/^(esdb|kurrentdb)(\+discover)?:\/\//i.test(url)) return { kind: 'esdb', url };
   const p = sqlitePath(url, cwd);
   if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
-  issues.push({ variable: 'EVENT_STORE_URL', message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or esdb://host:2113?tls=false` });
+  issues.push({
+    variable: 'EVENT_STORE_URL',
+    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or esdb://host:2113?tls=false`,
+  });
   return { kind: 'sqlite', url, path: url };
 }
 
@@ -260,7 +275,10 @@ function readModelLocation(url: string, cwd: string, issues: ConfigIssue[]): Rea
   if (/^mongodb(\+srv)?:\/\//i.test(url)) return { kind: 'mongodb', url };
   const p = sqlitePath(url, cwd);
   if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
-  issues.push({ variable: 'READ_MODEL_URL', message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or mongodb://host/db` });
+  issues.push({
+    variable: 'READ_MODEL_URL',
+    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or mongodb://host/db`,
+  });
   return { kind: 'sqlite', url, path: url };
 }
 
@@ -271,7 +289,10 @@ function blobStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): Blo
     const dir = path.resolve(cwd, decodeURIComponent(m[1]));
     return { kind: 'file', url: `file:${dir}`, dir };
   }
-  issues.push({ variable: 'BLOB_STORE_URL', message: `${JSON.stringify(redact(url))} is not allowed; use file:<directory> or mongodb://host/db` });
+  issues.push({
+    variable: 'BLOB_STORE_URL',
+    message: `${JSON.stringify(redact(url))} is not allowed; use file:<directory> or mongodb://host/db`,
+  });
   return { kind: 'file', url, dir: url };
 }
 

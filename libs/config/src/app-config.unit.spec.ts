@@ -52,10 +52,26 @@ describe('loadConfig', () => {
 
   it('reads sizes with units and the other knobs', () => {
     const c = loadConfig(
-      { PORT: '8080', HOST: '127.0.0.1', UPLOAD_MAX_BYTES: '512MiB', JSON_BODY_MAX_BYTES: '64k', WORKER_THREADS: '3', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'INFO' },
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        UPLOAD_MAX_BYTES: '512MiB',
+        JSON_BODY_MAX_BYTES: '64k',
+        WORKER_THREADS: '3',
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'INFO',
+      },
       { cwd },
     );
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', uploadMaxBytes: 512 * 1024 ** 2, jsonBodyMaxBytes: 64 * 1024, workerThreads: 3, rateLimitPerMinute: 0, logLevel: 'log' });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      uploadMaxBytes: 512 * 1024 ** 2,
+      jsonBodyMaxBytes: 64 * 1024,
+      workerThreads: 3,
+      rateLimitPerMinute: 0,
+      logLevel: 'log',
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -75,7 +91,17 @@ describe('loadConfig', () => {
       ADMIN_API_KEY: 'admin',
     });
     expect(Object.keys(issues).sort()).toEqual(
-      ['ADMIN_API_KEY', 'BLOB_STORE_URL', 'EVENT_STORE_URL', 'LOG_LEVEL', 'PORT', 'RATE_LIMIT_PER_MINUTE', 'READ_MODEL_URL', 'UPLOAD_MAX_BYTES', 'WORKER_THREADS'].sort(),
+      [
+        'ADMIN_API_KEY',
+        'BLOB_STORE_URL',
+        'EVENT_STORE_URL',
+        'LOG_LEVEL',
+        'PORT',
+        'RATE_LIMIT_PER_MINUTE',
+        'READ_MODEL_URL',
+        'UPLOAD_MAX_BYTES',
+        'WORKER_THREADS',
+      ].sort(),
     );
     expect(issues.PORT).toMatch(/"80a".*0 to 65535/);
     expect(issues.EVENT_STORE_URL).toMatch(/sqlite:<file> or esdb:\/\//);
@@ -88,7 +114,8 @@ describe('loadConfig', () => {
   it('processes datasets in the API process unless PROCESS_DATASETS says otherwise', () => {
     expect(loadConfig({}, { cwd }).processDatasets).toBe(true);
     expect(loadConfig({}, { cwd }).datasetClaimLeaseSeconds).toBe(30);
-    for (const off of ['false', 'FALSE', '0', 'no', 'off']) expect(loadConfig({ PROCESS_DATASETS: off }, { cwd }).processDatasets).toBe(false);
+    for (const off of ['false', 'FALSE', '0', 'no', 'off'])
+      expect(loadConfig({ PROCESS_DATASETS: off }, { cwd }).processDatasets).toBe(false);
     for (const on of ['true', '1', 'Yes', 'on']) expect(loadConfig({ PROCESS_DATASETS: on }, { cwd }).processDatasets).toBe(true);
     expect(loadConfig({ DATASET_CLAIM_LEASE_SECONDS: '5' }, { cwd }).datasetClaimLeaseSeconds).toBe(5);
     expect(loadConfig({}, { cwd }).datasetProgressSeconds).toBe(3);

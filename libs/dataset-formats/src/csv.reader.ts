@@ -18,7 +18,11 @@ interface CsvErrorLike {
  * maxDocumentBytes rejects the file: after either, the parser cannot tell
  * where the next record begins, so skipping would guess.
  */
-export async function* readCsv(chunks: AsyncIterable<TextChunk>, textField: string, maxDocumentBytes: number): AsyncGenerator<FormatRecord> {
+export async function* readCsv(
+  chunks: AsyncIterable<TextChunk>,
+  textField: string,
+  maxDocumentBytes: number,
+): AsyncGenerator<FormatRecord> {
   const parser = parse({
     bom: true,
     columns: (header: string[]) => {
@@ -26,7 +30,10 @@ export async function* readCsv(chunks: AsyncIterable<TextChunk>, textField: stri
       if (!names.includes(textField)) {
         throw new DatasetFormatError(
           'missing_text_column',
-          `The CSV header has no column "${textField}" (columns: ${names.slice(0, 20).map((n) => JSON.stringify(n)).join(', ')})`,
+          `The CSV header has no column "${textField}" (columns: ${names
+            .slice(0, 20)
+            .map((n) => JSON.stringify(n))
+            .join(', ')})`,
           { line: 1 },
           `Add a "${textField}" column or name the text column with the textField option.`,
         );
@@ -61,10 +68,20 @@ export async function* readCsv(chunks: AsyncIterable<TextChunk>, textField: stri
     if (e === inputError || e instanceof DatasetFormatError) throw e;
     const err = e as CsvErrorLike;
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new DatasetFormatError('document_too_large', `A CSV record exceeds ${maxDocumentBytes} characters`, { line: err.lines }, 'Split very long texts into several records.');
+      throw new DatasetFormatError(
+        'document_too_large',
+        `A CSV record exceeds ${maxDocumentBytes} characters`,
+        { line: err.lines },
+        'Split very long texts into several records.',
+      );
     }
     if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      throw new DatasetFormatError('invalid_csv', `The CSV is malformed: ${err.message}`, { line: err.lines }, 'Quote fields containing commas, quotes or line breaks and double embedded quotes (RFC 4180).');
+      throw new DatasetFormatError(
+        'invalid_csv',
+        `The CSV is malformed: ${err.message}`,
+        { line: err.lines },
+        'Quote fields containing commas, quotes or line breaks and double embedded quotes (RFC 4180).',
+      );
     }
     throw e;
   } finally {

@@ -8,7 +8,14 @@ export interface DetectedFormat {
   compression: Compression;
 }
 
-const FORMATS: Record<string, DocumentFormat> = { txt: 'txt', text: 'txt', jsonl: 'jsonl', ndjson: 'jsonl', csv: 'csv', parquet: 'parquet' };
+const FORMATS: Record<string, DocumentFormat> = {
+  txt: 'txt',
+  text: 'txt',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  csv: 'csv',
+  parquet: 'parquet',
+};
 const COMPRESSIONS: Record<string, Compression> = { gz: 'gzip', gzip: 'gzip', zst: 'zstd', zstd: 'zstd' };
 
 /** Format from the file name: `<name>.<format>[.gz|.zst]`, case-insensitive. */

@@ -6,7 +6,15 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { DatasetDocument, DatasetFormatError, detectFormat, readDocuments, ReadOptions, ReadSummary, RejectionReason } from '@1tt/dataset-formats';
+import {
+  DatasetDocument,
+  DatasetFormatError,
+  detectFormat,
+  readDocuments,
+  ReadOptions,
+  ReadSummary,
+  RejectionReason,
+} from '@1tt/dataset-formats';
 
 const ZSTD = '/usr/bin/zstd';
 const hasZstd = existsSync(ZSTD);
@@ -31,7 +39,11 @@ interface Read {
   summary: ReadSummary;
 }
 
-async function read(fileName: string, data: Buffer, opts: ReadOptions & { textField?: string; chunk?: number; path?: string } = {}): Promise<Read> {
+async function read(
+  fileName: string,
+  data: Buffer,
+  opts: ReadOptions & { textField?: string; chunk?: number; path?: string } = {},
+): Promise<Read> {
   const { textField, chunk, path: p, ...limits } = opts;
   const reader = readDocuments({ fileName, textField, path: p, open: () => chunked(data, chunk ?? 64 * 1024) }, limits);
   const docs: DatasetDocument[] = [];
@@ -59,7 +71,11 @@ function parquet(texts: (string | null)[], opts: { column?: string; rowGroupSize
   return Buffer.from(ab);
 }
 
-const TEXTS = ['First document, line one.\nStill the first.', 'Zweites Dokument — mit Umlauten: äöü ß, and 日本語.', 'Third, with "quotes", commas\nand a line break.'];
+const TEXTS = [
+  'First document, line one.\nStill the first.',
+  'Zweites Dokument — mit Umlauten: äöü ß, and 日本語.',
+  'Third, with "quotes", commas\nand a line break.',
+];
 
 const plain: Record<string, () => Buffer> = {
   txt: () => Buffer.from(`${TEXTS.join('\n\n\n')}\n`),
@@ -94,14 +110,18 @@ describe.each(Object.keys(plain))('format %s', (format) => {
   ];
   for (const [suffix, compress, available] of variants) {
     (available ? it : it.skip)(
-      available ? `reads every document of a .${format}${suffix} file in order` : `reads .${format}${suffix} (skipped: ${ZSTD} not installed)`,
+      available
+        ? `reads every document of a .${format}${suffix} file in order`
+        : `reads .${format}${suffix} (skipped: ${ZSTD} not installed)`,
       async () => {
         const { docs, summary } = await read(`data.${format}${suffix}`, compress(plain[format]()), { chunk: 7 });
         expect(docs.map((d) => d.text)).toEqual(TEXTS);
         expect(docs.map((d) => d.index)).toEqual([0, 1, 2]);
         expect(summary).toMatchObject({ complete: true, records: 3, documents: 3, malformed: 0, skipped: {} });
         expect(summary.compressedBytesRead).toBeGreaterThan(0);
-        expect(summary.decompressedBytesRead).toBe(format === 'parquet' && suffix === '' ? summary.compressedBytesRead : summary.decompressedBytesRead);
+        expect(summary.decompressedBytesRead).toBe(
+          format === 'parquet' && suffix === '' ? summary.compressedBytesRead : summary.decompressedBytesRead,
+        );
         if (suffix === '' && format !== 'parquet') expect(summary.decompressedBytesRead).toBe(summary.compressedBytesRead);
         if (suffix !== '' && format !== 'parquet') expect(summary.decompressedBytesRead).toBe(plain[format]().length);
       },
@@ -204,7 +224,11 @@ describe('record-level problems are skipped and counted', () => {
   it('a line longer than maxDocumentBytes is skipped without holding it, and reading goes on', async () => {
     const long = JSON.stringify({ text: 'x'.repeat(5000) });
     const lines = [long, ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: `t${i}` }))];
-    const { docs, summary } = await read('a.jsonl', Buffer.from(lines.join('\n')), { maxDocumentBytes: 1000, chunk: 100, binarySniffBytes: 512 });
+    const { docs, summary } = await read('a.jsonl', Buffer.from(lines.join('\n')), {
+      maxDocumentBytes: 1000,
+      chunk: 100,
+      binarySniffBytes: 512,
+    });
     expect(docs).toHaveLength(20);
     expect(summary.skipped).toEqual({ document_too_large: 1 });
     expect(summary.peakBufferedBytes).toBeLessThanOrEqual(1000 + 100);
@@ -221,7 +245,13 @@ describe('record-level problems are skipped and counted', () => {
 });
 
 describe('whole-file rejections carry a reason and a position', () => {
-  async function expectRejected(fileName: string, data: Buffer, reason: RejectionReason, where: object, opts: Parameters<typeof read>[2] = {}) {
+  async function expectRejected(
+    fileName: string,
+    data: Buffer,
+    reason: RejectionReason,
+    where: object,
+    opts: Parameters<typeof read>[2] = {},
+  ) {
     const err = await rejection(fileName, data, opts);
     expect(err.reason).toBe(reason);
     expect(err.code).toBe(reason);
@@ -253,7 +283,9 @@ describe('whole-file rejections carry a reason and a position', () => {
   });
 
   it('binary data: NUL bytes or many control characters', async () => {
-    await expectRejected('a.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'binary_content', { byteOffset: 8 });
+    await expectRejected('a.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'binary_content', {
+      byteOffset: 8,
+    });
     const ctrl = Buffer.alloc(1000, 0x61);
     for (let i = 0; i < 1000; i += 5) ctrl[i] = 0x01;
     await expectRejected('a.csv', ctrl, 'binary_content', { byteOffset: 0 });
@@ -262,7 +294,9 @@ describe('whole-file rejections carry a reason and a position', () => {
   });
 
   it('truncated gzip and zstd', async () => {
-    const data = Buffer.from(Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `doc ${i} ${'lorem '.repeat(i % 17)}` })).join('\n'));
+    const data = Buffer.from(
+      Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `doc ${i} ${'lorem '.repeat(i % 17)}` })).join('\n'),
+    );
     const gz = gzipSync(data);
     await expectRejected('a.jsonl.gz', gz.subarray(0, gz.length - 100), 'truncated_compression', {});
     await expectRejected('a.jsonl.gz', gz.subarray(0, 5), 'truncated_compression', {});
@@ -273,11 +307,14 @@ describe('whole-file rejections carry a reason and a position', () => {
     }
   });
 
-  (hasZstd ? it : it.skip)(hasZstd ? 'corrupt zstd and a zstd window too large for memory' : 'corrupt zstd (skipped: /usr/bin/zstd not installed)', async () => {
-    await expectRejected('a.txt.zst', Buffer.from('this is not zstd at all, just text'), 'corrupt_compression', {});
-    const long = zstd(Buffer.alloc(1024, 0x61), ['--long=31']);
-    await expectRejected('a.txt.zst', long, 'corrupt_compression', { byteOffset: 0 });
-  });
+  (hasZstd ? it : it.skip)(
+    hasZstd ? 'corrupt zstd and a zstd window too large for memory' : 'corrupt zstd (skipped: /usr/bin/zstd not installed)',
+    async () => {
+      await expectRejected('a.txt.zst', Buffer.from('this is not zstd at all, just text'), 'corrupt_compression', {});
+      const long = zstd(Buffer.alloc(1024, 0x61), ['--long=31']);
+      await expectRejected('a.txt.zst', long, 'corrupt_compression', { byteOffset: 0 });
+    },
+  );
 
   it('garbage named .gz is corrupt_compression, never a crash or a hang', async () => {
     await expectRejected('a.txt.gz', Buffer.from('definitely not gzip'), 'corrupt_compression', {});
@@ -312,16 +349,27 @@ describe('whole-file rejections carry a reason and a position', () => {
     expect(err.reason).toBe('decompression_bomb');
     // Stopped soon after the ratio grace, long before 200 MB.
     const reader = readDocuments({ fileName: 'bomb.txt.gz', open: () => chunked(bomb, 64 * 1024) });
-    await expect((async () => { for await (const _ of reader); })()).rejects.toMatchObject({ reason: 'decompression_bomb' });
+    await expect(
+      (async () => {
+        for await (const _ of reader);
+      })(),
+    ).rejects.toMatchObject({ reason: 'decompression_bomb' });
     expect(reader.progress.decompressedBytesRead).toBeLessThan(80 * 1024 * 1024);
   });
 
-  (hasZstd ? it : it.skip)(hasZstd ? 'a zstd bomb is stopped by ratio and an absolute cap' : 'zstd bomb (skipped: /usr/bin/zstd not installed)', async () => {
-    const bomb = zstd(Buffer.alloc(100 << 20, 0x20), ['-19']);
-    await expect(rejection('bomb.txt.zst', bomb, { compressionRatioGraceBytes: 1 << 20 })).resolves.toMatchObject({ reason: 'decompression_bomb' });
-    const modest = zstd(Buffer.from('hello world\n'.repeat(100_000)));
-    await expect(rejection('m.txt.zst', modest, { maxDecompressedBytes: 500_000, maxCompressionRatio: 1e9 })).resolves.toMatchObject({ reason: 'decompression_bomb' });
-  });
+  (hasZstd ? it : it.skip)(
+    hasZstd ? 'a zstd bomb is stopped by ratio and an absolute cap' : 'zstd bomb (skipped: /usr/bin/zstd not installed)',
+    async () => {
+      const bomb = zstd(Buffer.alloc(100 << 20, 0x20), ['-19']);
+      await expect(rejection('bomb.txt.zst', bomb, { compressionRatioGraceBytes: 1 << 20 })).resolves.toMatchObject({
+        reason: 'decompression_bomb',
+      });
+      const modest = zstd(Buffer.from('hello world\n'.repeat(100_000)));
+      await expect(rejection('m.txt.zst', modest, { maxDecompressedBytes: 500_000, maxCompressionRatio: 1e9 })).resolves.toMatchObject({
+        reason: 'decompression_bomb',
+      });
+    },
+  );
 
   it('CSV without the text column', async () => {
     await expectRejected('a.csv', Buffer.from('id,body\n1,hello\n'), 'missing_text_column', { line: 1 });
@@ -331,7 +379,13 @@ describe('whole-file rejections carry a reason and a position', () => {
   it('CSV with broken quoting, and a CSV record over the size limit', async () => {
     await expectRejected('a.csv', Buffer.from('text,id\n"never closed,1\nnext,2\n'), 'invalid_csv', { line: 3 });
     await expectRejected('a.csv', Buffer.from('text,id\n"ab"c,1\n'), 'invalid_csv', { line: 2 });
-    await expectRejected('a.csv', Buffer.from(`text,id\n${'z'.repeat(2000)},1\n`), 'document_too_large', { line: 2 }, { maxDocumentBytes: 1000 });
+    await expectRejected(
+      'a.csv',
+      Buffer.from(`text,id\n${'z'.repeat(2000)},1\n`),
+      'document_too_large',
+      { line: 2 },
+      { maxDocumentBytes: 1000 },
+    );
   });
 
   it('Parquet without the text column, and a file that is not Parquet', async () => {
@@ -343,7 +397,13 @@ describe('whole-file rejections carry a reason and a position', () => {
   });
 
   it('Parquet with a row group too large for memory', async () => {
-    await expectRejected('a.parquet', parquet(['x'.repeat(5000), 'y'], { rowGroupSize: 10 }), 'parquet_row_group_too_large', { row: 0 }, { maxParquetRowGroupBytes: 1000 });
+    await expectRejected(
+      'a.parquet',
+      parquet(['x'.repeat(5000), 'y'], { rowGroupSize: 10 }),
+      'parquet_row_group_too_large',
+      { row: 0 },
+      { maxParquetRowGroupBytes: 1000 },
+    );
   });
 
   it('too many malformed records: more than maxMalformedRecords at once, or more than 10% at the end', async () => {
@@ -372,7 +432,11 @@ describe('whole-file rejections carry a reason and a position', () => {
           })(),
         ),
     });
-    await expect((async () => { for await (const _ of reader); })()).rejects.toBe(boom);
+    await expect(
+      (async () => {
+        for await (const _ of reader);
+      })(),
+    ).rejects.toBe(boom);
   });
 
   it('never hangs on garbage in any format', async () => {
@@ -388,7 +452,8 @@ describe('whole-file rejections carry a reason and a position', () => {
 
 describe('memory stays flat', () => {
   it('streams 48 MB of jsonl.gz holding a bounded number of bytes at any time', async () => {
-    const line = (i: number) => `${JSON.stringify({ text: `document ${i}: ${'the quick brown fox jumps over the lazy dog '.repeat(4)}` })}\n`;
+    const line = (i: number) =>
+      `${JSON.stringify({ text: `document ${i}: ${'the quick brown fox jumps over the lazy dog '.repeat(4)}` })}\n`;
     const total = 48 * 1024 * 1024;
     async function* gen() {
       let produced = 0;

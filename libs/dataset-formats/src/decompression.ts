@@ -12,7 +12,11 @@ export const MAX_ZSTD_WINDOW_BYTES = 128 * 1024 * 1024;
 /** Counts bytes taken from the source; errors of the source pass through unchanged. */
 export async function* countSource(source: AsyncIterable<Uint8Array>, progress: ReadProgress, compressed: boolean): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
-    const b = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const b = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     progress.compressedBytesRead += b.length;
     if (!compressed) progress.decompressedBytesRead += b.length;
     yield b;
@@ -20,7 +24,12 @@ export async function* countSource(source: AsyncIterable<Uint8Array>, progress: 
 }
 
 /** Raw bytes → decompressed bytes, with the bomb rule applied as bytes come out. */
-export function decompress(raw: AsyncIterable<Buffer>, compression: Compression, limits: ReadLimits, progress: ReadProgress): AsyncIterable<Buffer> {
+export function decompress(
+  raw: AsyncIterable<Buffer>,
+  compression: Compression,
+  limits: ReadLimits,
+  progress: ReadProgress,
+): AsyncIterable<Buffer> {
   switch (compression) {
     case 'none':
       return raw;
@@ -33,7 +42,8 @@ export function decompress(raw: AsyncIterable<Buffer>, compression: Compression,
 
 function checkBomb(limits: ReadLimits, progress: ReadProgress): void {
   const out = progress.decompressedBytesRead;
-  const ratioExceeded = out > limits.compressionRatioGraceBytes && out > limits.maxCompressionRatio * Math.max(1, progress.compressedBytesRead);
+  const ratioExceeded =
+    out > limits.compressionRatioGraceBytes && out > limits.maxCompressionRatio * Math.max(1, progress.compressedBytesRead);
   if (ratioExceeded || out > limits.maxDecompressedBytes) {
     throw new DatasetFormatError(
       'decompression_bomb',
@@ -74,10 +84,20 @@ async function* gunzip(raw: AsyncIterable<Buffer>, limits: ReadLimits, progress:
 function zlibError(e: unknown, progress: ReadProgress): Error {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) {
-    return new DatasetFormatError('truncated_compression', 'The gzip data ends before its end marker (truncated file)', { byteOffset: progress.compressedBytesRead }, 'Upload the complete file.');
+    return new DatasetFormatError(
+      'truncated_compression',
+      'The gzip data ends before its end marker (truncated file)',
+      { byteOffset: progress.compressedBytesRead },
+      'Upload the complete file.',
+    );
   }
   if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
-    return new DatasetFormatError('corrupt_compression', `The gzip data is corrupt: ${err.message}`, { byteOffset: progress.compressedBytesRead }, 'Check the file with `gzip -t`.');
+    return new DatasetFormatError(
+      'corrupt_compression',
+      `The gzip data is corrupt: ${err.message}`,
+      { byteOffset: progress.compressedBytesRead },
+      'Check the file with `gzip -t`.',
+    );
   }
   return err;
 }
@@ -101,9 +121,19 @@ async function* unzstd(raw: AsyncIterable<Buffer>, limits: ReadLimits, progress:
       if (e instanceof DatasetFormatError) throw e;
       const code = (e as { code?: number }).code;
       if (code === 5) {
-        throw new DatasetFormatError('truncated_compression', 'The zstd data ends in the middle of a frame (truncated file)', { byteOffset: progress.compressedBytesRead }, 'Upload the complete file.');
+        throw new DatasetFormatError(
+          'truncated_compression',
+          'The zstd data ends in the middle of a frame (truncated file)',
+          { byteOffset: progress.compressedBytesRead },
+          'Upload the complete file.',
+        );
       }
-      throw new DatasetFormatError('corrupt_compression', `The zstd data is corrupt: ${(e as Error).message}`, { byteOffset: progress.compressedBytesRead }, 'Check the file with `zstd -t`.');
+      throw new DatasetFormatError(
+        'corrupt_compression',
+        `The zstd data is corrupt: ${(e as Error).message}`,
+        { byteOffset: progress.compressedBytesRead },
+        'Check the file with `zstd -t`.',
+      );
     }
   };
   function* drain(): Generator<Buffer> {
@@ -158,7 +188,14 @@ function checkZstdWindow(h: Buffer): void {
     const fcsBytes = [1, 2, 4, 8][fcsFlag];
     const at = 5 + dictBytes;
     if (h.length < at + fcsBytes) return;
-    window = fcsBytes === 1 ? h[at] : fcsBytes === 2 ? h.readUInt16LE(at) + 256 : fcsBytes === 4 ? h.readUInt32LE(at) : Number(h.readBigUInt64LE(at));
+    window =
+      fcsBytes === 1
+        ? h[at]
+        : fcsBytes === 2
+          ? h.readUInt16LE(at) + 256
+          : fcsBytes === 4
+            ? h.readUInt32LE(at)
+            : Number(h.readBigUInt64LE(at));
   }
   if (window > MAX_ZSTD_WINDOW_BYTES) {
     throw new DatasetFormatError(

@@ -22,7 +22,8 @@ export async function* readJsonl(lines: AsyncIterable<TextLine>, textField: stri
       yield { skip: 'invalid_json', ...where };
       continue;
     }
-    const text = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[textField] : undefined;
+    const text =
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[textField] : undefined;
     if (typeof text !== 'string') {
       yield { skip: 'missing_text_field', ...where };
       continue;

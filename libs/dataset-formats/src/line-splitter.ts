@@ -19,7 +19,11 @@ export interface TextLine {
  * at a time: past that, the rest of the line is discarded as it streams by
  * and the line comes out marked tooLarge.
  */
-export async function* splitLines(chunks: AsyncIterable<TextChunk>, maxLineBytes: number, progress: ReadProgress): AsyncGenerator<TextLine> {
+export async function* splitLines(
+  chunks: AsyncIterable<TextChunk>,
+  maxLineBytes: number,
+  progress: ReadProgress,
+): AsyncGenerator<TextLine> {
   let parts: string[] = [];
   let partBytes = 0;
   let tooLarge = false;

@@ -13,7 +13,12 @@ import type { ReadLimits, ReadProgress } from './read-limits';
  * is skipped as `missing_text_field`; bytes that are not UTF-8 reject the
  * file like in the text formats.
  */
-export async function* readParquet(path: string, textField: string, limits: ReadLimits, progress: ReadProgress): AsyncGenerator<FormatRecord> {
+export async function* readParquet(
+  path: string,
+  textField: string,
+  limits: ReadLimits,
+  progress: ReadProgress,
+): AsyncGenerator<FormatRecord> {
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const fh = await fs.open(path, 'r');
   try {
@@ -46,7 +51,10 @@ export async function* readParquet(path: string, textField: string, limits: Read
       const names = metadata.schema.slice(1).map((el) => el.name);
       throw new DatasetFormatError(
         'missing_text_column',
-        `The Parquet schema has no column "${textField}" (columns: ${names.slice(0, 20).map((n) => JSON.stringify(n)).join(', ')})`,
+        `The Parquet schema has no column "${textField}" (columns: ${names
+          .slice(0, 20)
+          .map((n) => JSON.stringify(n))
+          .join(', ')})`,
         {},
         `Add a "${textField}" column or name the text column with the textField option.`,
       );
@@ -80,7 +88,12 @@ export async function* readParquet(path: string, textField: string, limits: Read
           try {
             text = utf8.decode(v);
           } catch {
-            throw new DatasetFormatError('invalid_utf8', 'A Parquet text value is not valid UTF-8', { row }, 'Write the text column as UTF-8 strings.');
+            throw new DatasetFormatError(
+              'invalid_utf8',
+              'A Parquet text value is not valid UTF-8',
+              { row },
+              'Write the text column as UTF-8 strings.',
+            );
           }
           yield { text, byteLength: v.byteLength };
         } else yield { skip: 'missing_text_field' };

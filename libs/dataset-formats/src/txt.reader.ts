@@ -7,7 +7,11 @@ import type { TextLine } from './line-splitter';
  * with "\n". A document over maxDocumentBytes is dropped as it streams by
  * and reported as skipped.
  */
-export async function* readTxt(lines: AsyncIterable<TextLine>, maxDocumentBytes: number, onBuffered: (bytes: number) => void): AsyncGenerator<FormatRecord> {
+export async function* readTxt(
+  lines: AsyncIterable<TextLine>,
+  maxDocumentBytes: number,
+  onBuffered: (bytes: number) => void,
+): AsyncGenerator<FormatRecord> {
   let parts: string[] = [];
   let bytes = 0;
   let start: TextLine | undefined;

@@ -88,7 +88,12 @@ export async function* decodeUtf8(bytes: AsyncIterable<Buffer>, limits: ReadLimi
 }
 
 function binary(what: string, byteOffset: number): DatasetFormatError {
-  return new DatasetFormatError('binary_content', `The file looks like binary data, not text: ${what}`, { byteOffset }, 'Upload UTF-8 text (.txt, .jsonl, .csv) or Parquet.');
+  return new DatasetFormatError(
+    'binary_content',
+    `The file looks like binary data, not text: ${what}`,
+    { byteOffset },
+    'Upload UTF-8 text (.txt, .jsonl, .csv) or Parquet.',
+  );
 }
 
 function invalidUtf8(byteOffset: number, message = 'The file is not valid UTF-8'): DatasetFormatError {

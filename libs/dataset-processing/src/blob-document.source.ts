@@ -32,6 +32,8 @@ export function createFormatSource(limits: Partial<ReadLimits> = {}): DocumentSo
 }
 
 function skipRecord(r: SkippedRecord): SourceRecord {
-  const at = [r.line !== undefined ? `line ${r.line}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : ''].filter(Boolean).join(', ');
+  const at = [r.line !== undefined ? `line ${r.line}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : '']
+    .filter(Boolean)
+    .join(', ');
   return at ? { index: r.index, skip: r.reason, detail: `at ${at}` } : { index: r.index, skip: r.reason };
 }

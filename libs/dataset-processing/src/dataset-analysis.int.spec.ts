@@ -15,7 +15,15 @@ describe('AnalysisSpill (a real temp file)', () => {
     const sig = Uint32Array.from({ length: 120 }, (_, i) => (i * 2654435761) >>> 0);
     const results: DocumentResult[] = [];
     for (let i = 0; i < 1001; i++) {
-      if (i % 3 === 0) results.push({ kept: true, cleanedText: '', exactHash: `h${i}`, tokens: i, chars: 2 * i, signature: i % 2 ? sig.map((x) => x ^ i) : null });
+      if (i % 3 === 0)
+        results.push({
+          kept: true,
+          cleanedText: '',
+          exactHash: `h${i}`,
+          tokens: i,
+          chars: 2 * i,
+          signature: i % 2 ? sig.map((x) => x ^ i) : null,
+        });
       else if (i % 3 === 1) results.push({ kept: false, reason: 'too_short', detail: `at line ${i}` });
       else results.push({ kept: false, reason: 'gopher_quality', block: 'gopher-quality' });
     }

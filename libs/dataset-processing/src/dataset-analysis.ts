@@ -141,7 +141,8 @@ function processAlive(pid: number): boolean {
 }
 
 /** What the ANALYSE phase produced: the results on disk, or why the whole file is refused. */
-export type DatasetAnalysis = { kind: 'analysed'; documentsIn: number; spill: AnalysisSpill } | { kind: 'unreadable'; rejection: SourceRejection };
+export type DatasetAnalysis =
+  { kind: 'analysed'; documentsIn: number; spill: AnalysisSpill } | { kind: 'unreadable'; rejection: SourceRejection };
 
 export interface AnalyseDeps {
   blobs: BlobStore;

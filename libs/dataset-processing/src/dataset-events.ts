@@ -3,7 +3,15 @@
  * this lib reads and writes them through the ledger's dataset decider.
  * Aliases for the data shapes it handles most.
  */
-import type { DatasetAccepted, DatasetEvent, DatasetPreprocessed, DatasetRejected, DatasetTokensCounted, DatasetUploaded, DatasetWithdrawn } from '@1tt/ledger';
+import type {
+  DatasetAccepted,
+  DatasetEvent,
+  DatasetPreprocessed,
+  DatasetRejected,
+  DatasetTokensCounted,
+  DatasetUploaded,
+  DatasetWithdrawn,
+} from '@1tt/ledger';
 
 export type { DatasetEvent };
 export type DatasetUploadedData = DatasetUploaded['data'];

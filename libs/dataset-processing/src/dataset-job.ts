@@ -42,7 +42,11 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
   const { pipeline, index } = deps;
   const ref = { datasetId: upload.datasetId, owner: ownerOf(upload) };
   const writer = await ReportWriter.open(
-    { format: REPORT_FORMAT, datasetId: upload.datasetId, pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash } },
+    {
+      format: REPORT_FORMAT,
+      datasetId: upload.datasetId,
+      pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
+    },
     deps.tmpDir,
   );
   const manifest = new ManifestRootAccumulator();
@@ -68,7 +72,8 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       for (const [reason, n] of Object.entries(s.removed)) removed[reason] = (removed[reason] ?? 0) + n;
       documentsIn += results.length;
     }
-    if (documentsIn !== analysis.documentsIn) throw new Error(`analysis of ${upload.datasetId} holds ${documentsIn} of ${analysis.documentsIn} documents`);
+    if (documentsIn !== analysis.documentsIn)
+      throw new Error(`analysis of ${upload.datasetId} holds ${documentsIn} of ${analysis.documentsIn} documents`);
   } catch (e) {
     await writer.discard();
     throw e;

@@ -80,7 +80,13 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   };
   if (result.kind === 'unreadable') {
     const r = result.rejection;
-    const at = [r.line !== undefined ? `line ${r.line}` : '', r.row !== undefined ? `row ${r.row}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : ''].filter(Boolean).join(', ');
+    const at = [
+      r.line !== undefined ? `line ${r.line}` : '',
+      r.row !== undefined ? `row ${r.row}` : '',
+      r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const detail = /\(at [^)]*\)$/.test(r.message) || !at ? r.message : `${r.message} (at ${at})`;
     run({ type: 'RejectDataset', data: { datasetId, reason: r.reason, detail: detail.slice(0, 2000) } });
     return out;
@@ -101,7 +107,11 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
   if (s.documentsKept > 0) run({ type: 'AcceptDataset', data: { datasetId } });
-  else run({ type: 'RejectDataset', data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' } });
+  else
+    run({
+      type: 'RejectDataset',
+      data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' },
+    });
   return out;
 }
 
@@ -381,7 +391,9 @@ export class DatasetProcessor {
         const delay = this.options.retryDelayMs ?? 2000;
         this.logger.error(`dataset processor: dataset ${datasetId} failed, retrying`, e);
         this.retryAt.set(datasetId, Date.now() + delay);
-        await this.claims.release(datasetId, e instanceof Error ? e.message : String(e)).catch((err) => this.logger.error('dataset processor: releasing a claim failed', err));
+        await this.claims
+          .release(datasetId, e instanceof Error ? e.message : String(e))
+          .catch((err) => this.logger.error('dataset processor: releasing a claim failed', err));
         this.later(() => this.analyseRun.wake(), delay);
       }
     }
@@ -441,18 +453,29 @@ export class DatasetProcessor {
     await this.pool.prepareFor(entry, this.log);
     let result: DatasetJobResult;
     try {
-      result = await judgeDataset(entry.upload, analysis, { blobs: this.options.blobs, pipeline: this.pipeline, index: this.pool.index, tmpDir: this.options.tmpDir });
+      result = await judgeDataset(entry.upload, analysis, {
+        blobs: this.options.blobs,
+        pipeline: this.pipeline,
+        index: this.pool.index,
+        tmpDir: this.options.tmpDir,
+      });
     } catch (e) {
       this.pool.rollback(datasetId);
       throw e;
     }
     const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
       ...e,
-      metadata: { correlationId: entry.correlationId, causationId: entry.uploadEventId, actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 },
+      metadata: {
+        correlationId: entry.correlationId,
+        causationId: entry.uploadEventId,
+        actor: this.options.actor ?? 'system:dataset-processor',
+        schemaVersion: 1,
+      },
     }));
     let appended: number;
     try {
-      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision })).position;
+      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision }))
+        .position;
     } catch (e) {
       this.pool.rollback(datasetId);
       if (!(e instanceof WrongExpectedRevision)) throw e;

@@ -55,9 +55,14 @@ export class DatasetProgressPublisher {
     if (now - since < this.intervalMs || this.inFlight.has(datasetId)) return;
     this.last.set(datasetId, now);
     this.inFlight.add(datasetId);
-    const event: DatasetProgressReported = { type: DATASET_PROGRESS_REPORTED, data: { datasetId, documentsDone: progress.documentsDone, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes } };
+    const event: DatasetProgressReported = {
+      type: DATASET_PROGRESS_REPORTED,
+      data: { datasetId, documentsDone: progress.documentsDone, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes },
+    };
     const p = this.options.events
-      .appendToStream(datasetProgressStream(datasetId), [{ ...event, metadata: { actor: this.options.actor, schemaVersion: 1 } }], { expectedRevision: 'any' })
+      .appendToStream(datasetProgressStream(datasetId), [{ ...event, metadata: { actor: this.options.actor, schemaVersion: 1 } }], {
+        expectedRevision: 'any',
+      })
       .then(
         () => undefined,
         (e) => this.options.logError?.(`dataset progress: publishing for ${datasetId} failed`, e),

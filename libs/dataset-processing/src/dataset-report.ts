@@ -47,7 +47,12 @@ export function reportLineOf(o: DocumentOutcome, signature: Uint32Array | null):
   if (o.detail !== undefined) line.detail = o.detail;
   if (o.duplicateOf) {
     const d = o.duplicateOf;
-    line.duplicateOf = { datasetId: d.datasetId, documentIndex: d.documentIndex, sameDataset: d.sameDataset, ...(d.jaccard !== undefined ? { jaccard: d.jaccard } : {}) };
+    line.duplicateOf = {
+      datasetId: d.datasetId,
+      documentIndex: d.documentIndex,
+      sameDataset: d.sameDataset,
+      ...(d.jaccard !== undefined ? { jaccard: d.jaccard } : {}),
+    };
   }
   return line;
 }

@@ -70,14 +70,22 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   const known = options.pipelines ?? [resolvePipeline(DEFAULT_PIPELINE)];
   const pipeline = preprocessed ? known.find((p) => p.configHash === preprocessed.pipeline.configHash) : known[0];
   if (!pipeline) {
-    throw new Error(`pipeline ${preprocessed!.pipeline.name} v${preprocessed!.pipeline.version} (config ${preprocessed!.pipeline.configHash}) is not available in this build`);
+    throw new Error(
+      `pipeline ${preprocessed!.pipeline.name} v${preprocessed!.pipeline.version} (config ${preprocessed!.pipeline.configHash}) is not available in this build`,
+    );
   }
   const pool = new DedupPool(options.blobs, pipeline);
   await pool.prepareFor(entry, log);
   const workers = DocumentWorkerPool.start({ pipeline, size: options.workerThreads ?? os.availableParallelism() });
   let recomputed: ReprocessFigures;
   try {
-    const result = await runDatasetJob(entry.upload, { blobs: options.blobs, pool: workers, openSource: options.openSource, pipeline, index: pool.index });
+    const result = await runDatasetJob(entry.upload, {
+      blobs: options.blobs,
+      pool: workers,
+      openSource: options.openSource,
+      pipeline,
+      index: pool.index,
+    });
     recomputed =
       result.kind === 'judged'
         ? {
@@ -108,7 +116,8 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   for (const k of ['documentsIn', 'documentsKept', 'tokens', 'manifestRoot', 'rejectionReason'] as const) {
     if (recorded[k] !== recomputed[k]) differences.push(`${k}: recorded ${String(recorded[k])}, recomputed ${String(recomputed[k])}`);
   }
-  if (JSON.stringify(recorded.removed) !== JSON.stringify(recomputed.removed)) differences.push(`removed: recorded ${JSON.stringify(recorded.removed)}, recomputed ${JSON.stringify(recomputed.removed)}`);
+  if (JSON.stringify(recorded.removed) !== JSON.stringify(recomputed.removed))
+    differences.push(`removed: recorded ${JSON.stringify(recorded.removed)}, recomputed ${JSON.stringify(recomputed.removed)}`);
   return {
     datasetId,
     poolPosition: entry.uploadPosition,

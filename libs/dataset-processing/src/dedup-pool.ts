@@ -5,7 +5,9 @@ import type { DatasetEntry, DatasetLog } from './dataset-log';
 import { isReportHeader, readReport, signatureOf } from './dataset-report';
 
 export function ownerOf(upload: DatasetUploadedData): DedupOwner {
-  return upload.kind === 'reference' ? { kind: 'reference', consumerId: upload.consumerId } : { kind: 'contribution', contributorId: upload.contributorId };
+  return upload.kind === 'reference'
+    ? { kind: 'reference', consumerId: upload.consumerId }
+    : { kind: 'contribution', contributorId: upload.contributorId };
 }
 
 /**
@@ -46,9 +48,15 @@ export class DedupPool {
     for (const d of log.uploadedBefore(next.uploadPosition)) {
       const withdrawnBefore = d.withdrawnAt !== undefined && d.withdrawnAt < next.uploadPosition;
       if (i >= this.considered) {
-        if (d.decidedAt === undefined) throw new Error(`dataset ${d.upload.datasetId} is not decided yet; ${next.upload.datasetId} must wait`);
+        if (d.decidedAt === undefined)
+          throw new Error(`dataset ${d.upload.datasetId} is not decided yet; ${next.upload.datasetId} must wait`);
         this.considered = i + 1;
-        if (!withdrawnBefore && !this.present.has(d.upload.datasetId) && (d.status === 'accepted' || d.status === 'withdrawn') && d.reportBlobRef) {
+        if (
+          !withdrawnBefore &&
+          !this.present.has(d.upload.datasetId) &&
+          (d.status === 'accepted' || d.status === 'withdrawn') &&
+          d.reportBlobRef
+        ) {
           await this.load(d);
         }
       }
@@ -75,7 +83,13 @@ export class DedupPool {
     const owner = ownerOf(d.upload);
     for await (const line of readReport(this.blobs, d.reportBlobRef!)) {
       if (isReportHeader(line) || !line.kept) continue;
-      this.index.add({ datasetId: d.upload.datasetId, documentIndex: line.index, owner, exactHash: line.exactHash!, signature: signatureOf(line) });
+      this.index.add({
+        datasetId: d.upload.datasetId,
+        documentIndex: line.index,
+        owner,
+        exactHash: line.exactHash!,
+        signature: signatureOf(line),
+      });
     }
     this.present.add(d.upload.datasetId);
   }

@@ -18,6 +18,11 @@ parentPort!.on('message', (req: BatchRequest) => {
     const reply = encodeResults(req.id, results, numPerm);
     parentPort!.postMessage(reply, [reply.signatures.buffer as ArrayBuffer]);
   } catch (e) {
-    parentPort!.postMessage({ id: req.id, rows: [], signatures: new Uint32Array(0), error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    parentPort!.postMessage({
+      id: req.id,
+      rows: [],
+      signatures: new Uint32Array(0),
+      error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    });
   }
 });

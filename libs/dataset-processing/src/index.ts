@@ -13,5 +13,9 @@ export * from './blob-document.source';
 export * from './dataset-claims.port';
 export * from './dataset-claims.factory';
 export { SqliteDatasetClaims, type SqliteDatasetClaimsOptions } from './sqlite-dataset-claims.adapter';
-export { EventStoreDbDatasetClaims, DATASET_WORKERS_GROUP, type EventStoreDbDatasetClaimsOptions } from './eventstoredb-dataset-claims.adapter';
+export {
+  EventStoreDbDatasetClaims,
+  DATASET_WORKERS_GROUP,
+  type EventStoreDbDatasetClaimsOptions,
+} from './eventstoredb-dataset-claims.adapter';
 export * from './dataset-progress';

@@ -68,7 +68,12 @@ describe('SqliteDatasetClaims (two holders on one claims file, a hand-driven clo
   });
 
   it('takes over at once from a holder on this host whose process is gone', async () => {
-    const ghost = new SqliteDatasetClaims({ path: path.join(dir, 'claims.db'), leaseSeconds: 10, owner: `${os.hostname()}:999999999:ghost`, now: () => clock });
+    const ghost = new SqliteDatasetClaims({
+      path: path.join(dir, 'claims.db'),
+      leaseSeconds: 10,
+      owner: `${os.hostname()}:999999999:ghost`,
+      now: () => clock,
+    });
     await ghost.start(context);
     try {
       expect(await ghost.tryClaim('d1')).toBe(true);

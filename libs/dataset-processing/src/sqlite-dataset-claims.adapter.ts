@@ -67,7 +67,9 @@ export class SqliteDatasetClaims extends DatasetClaims {
     const db = new Database(this.options.path, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec('CREATE TABLE IF NOT EXISTS dataset_claims (dataset_id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS dataset_claims (dataset_id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL)',
+    );
     this.db = db;
     this.renewTimer = setInterval(() => this.renew(), Math.max(50, Math.round(this.leaseMs / 3)));
     this.renewTimer.unref();
@@ -98,9 +100,12 @@ export class SqliteDatasetClaims extends DatasetClaims {
    */
   private takeOverFromDeadProcess(datasetId: string, now: number): boolean {
     const db = this.open();
-    const row = db.prepare(`SELECT owner FROM dataset_claims WHERE dataset_id = ? AND expires_at <> ${DECIDED}`).get(datasetId) as { owner: string } | undefined;
+    const row = db.prepare(`SELECT owner FROM dataset_claims WHERE dataset_id = ? AND expires_at <> ${DECIDED}`).get(datasetId) as
+      { owner: string } | undefined;
     if (!row || !isDeadLocalProcess(row.owner)) return false;
-    const r = db.prepare(`UPDATE dataset_claims SET owner = ?, expires_at = ?, claimed_at = ? WHERE dataset_id = ? AND owner = ?`).run(this.owner, now + this.leaseMs, now, datasetId, row.owner);
+    const r = db
+      .prepare(`UPDATE dataset_claims SET owner = ?, expires_at = ?, claimed_at = ? WHERE dataset_id = ? AND owner = ?`)
+      .run(this.owner, now + this.leaseMs, now, datasetId, row.owner);
     return r.changes === 1;
   }
 
@@ -114,7 +119,9 @@ export class SqliteDatasetClaims extends DatasetClaims {
 
   async release(datasetId: string): Promise<void> {
     this.held.delete(datasetId);
-    this.db?.prepare(`DELETE FROM dataset_claims WHERE dataset_id = ? AND owner = ? AND expires_at <> ${DECIDED}`).run(datasetId, this.owner);
+    this.db
+      ?.prepare(`DELETE FROM dataset_claims WHERE dataset_id = ? AND owner = ? AND expires_at <> ${DECIDED}`)
+      .run(datasetId, this.owner);
   }
 
   async stop(): Promise<void> {
@@ -129,14 +136,20 @@ export class SqliteDatasetClaims extends DatasetClaims {
 
   /** Holders and expiries (tests, diagnostics). */
   claims(): Array<{ datasetId: string; owner: string; expiresAt: number; decided: boolean }> {
-    const rows = this.open().prepare('SELECT dataset_id, owner, expires_at FROM dataset_claims ORDER BY dataset_id').all() as Array<{ dataset_id: string; owner: string; expires_at: number }>;
+    const rows = this.open().prepare('SELECT dataset_id, owner, expires_at FROM dataset_claims ORDER BY dataset_id').all() as Array<{
+      dataset_id: string;
+      owner: string;
+      expires_at: number;
+    }>;
     return rows.map((r) => ({ datasetId: r.dataset_id, owner: r.owner, expiresAt: r.expires_at, decided: r.expires_at === DECIDED }));
   }
 
   private renew(): void {
     if (!this.db || this.held.size === 0) return;
     try {
-      const stmt = this.db.prepare(`UPDATE dataset_claims SET expires_at = ? WHERE dataset_id = ? AND owner = ? AND expires_at <> ${DECIDED}`);
+      const stmt = this.db.prepare(
+        `UPDATE dataset_claims SET expires_at = ? WHERE dataset_id = ? AND owner = ? AND expires_at <> ${DECIDED}`,
+      );
       const until = this.now() + this.leaseMs;
       this.db.transaction(() => {
         for (const id of this.held) stmt.run(until, id, this.owner);

@@ -36,13 +36,7 @@ export abstract class DomainError extends Error {
 }
 
 export type DomainErrorKind =
-  | 'validation'
-  | 'not-found'
-  | 'conflict'
-  | 'illegal-state'
-  | 'precondition-failed'
-  | 'forbidden'
-  | 'payload-too-large';
+  'validation' | 'not-found' | 'conflict' | 'illegal-state' | 'precondition-failed' | 'forbidden' | 'payload-too-large';
 
 export class ValidationError extends DomainError {
   readonly kind = 'validation' as const;

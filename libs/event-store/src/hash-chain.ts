@@ -71,7 +71,11 @@ export async function verifyChain(events: AsyncIterable<RecordedEvent> | Iterabl
     else if (e.prevHash !== tip.hash) reason = 'prev-hash-mismatch';
     else if (eventHash(e) !== e.hash) reason = 'hash-mismatch';
     if (reason) {
-      return { ok: false, checked, firstProblem: { position: e.position, streamName: e.streamName, revision: e.revision, id: e.id, reason } };
+      return {
+        ok: false,
+        checked,
+        firstProblem: { position: e.position, streamName: e.streamName, revision: e.revision, id: e.id, reason },
+      };
     }
     tips.set(e.streamName, { hash: e.hash, nextRevision: e.revision + 1 });
   }

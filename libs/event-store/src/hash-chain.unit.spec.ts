@@ -20,7 +20,15 @@ describe('hash chain', () => {
   it('hashes the canonical JSON of the event fields and prevHash, not the position', () => {
     const [e] = chain('s-1', 1, 1);
     const expected = sha256Hex(
-      canonicalJson({ streamName: 's-1', revision: 0, id: 's-1-0', type: 'T', data: { r: 0 }, metadata: e.metadata, prevHash: GENESIS_HASH }),
+      canonicalJson({
+        streamName: 's-1',
+        revision: 0,
+        id: 's-1-0',
+        type: 'T',
+        data: { r: 0 },
+        metadata: e.metadata,
+        prevHash: GENESIS_HASH,
+      }),
     );
     expect(e.hash).toBe(expected);
     expect(eventHash({ ...e, position: 999 } as RecordedEvent)).toBe(expected);
@@ -46,7 +54,11 @@ describe('hash chain', () => {
     // A consistent rewrite of one event (new hash) breaks the link from the next one.
     const forged = { ...a[1], data: { r: 42 } };
     forged.hash = eventHash(forged);
-    expect(await verifyChain([a[0], forged, a[2], a[3]])).toMatchObject({ ok: false, checked: 3, firstProblem: { position: 3, reason: 'prev-hash-mismatch' } });
+    expect(await verifyChain([a[0], forged, a[2], a[3]])).toMatchObject({
+      ok: false,
+      checked: 3,
+      firstProblem: { position: 3, reason: 'prev-hash-mismatch' },
+    });
     expect((await verifyChain([a[0], a[2]])).firstProblem).toMatchObject({ position: 3, reason: 'revision-gap' });
     expect((await verifyChain([a[1]])).firstProblem).toMatchObject({ reason: 'revision-gap' });
   });
@@ -70,7 +82,13 @@ describe('sealing', () => {
       { text: 'Grüße 👩‍💻 数据 \u2028 "q" \\', when: new Date('2026-01-01T00:00:00Z') },
     ];
     for (const data of inputs) {
-      const { event, dataJson, metadataJson } = sealEventForStorage('s-1', { type: 'T', data, metadata: { actor: 'admin:a' } }, 3, 'f'.repeat(64), at);
+      const { event, dataJson, metadataJson } = sealEventForStorage(
+        's-1',
+        { type: 'T', data, metadata: { actor: 'admin:a' } },
+        3,
+        'f'.repeat(64),
+        at,
+      );
       expect(JSON.parse(dataJson)).toEqual(event.data);
       expect(dataJson).toBe(canonicalJson(event.data));
       expect(JSON.parse(metadataJson)).toEqual(event.metadata);
@@ -78,7 +96,13 @@ describe('sealing', () => {
     }
   });
   it('fills metadata defaults even when the caller passes undefined members', () => {
-    const { event } = sealEventForStorage('s-1', { id: 'e-1', type: 'T', data: {}, metadata: { correlationId: undefined } }, 0, GENESIS_HASH, at);
+    const { event } = sealEventForStorage(
+      's-1',
+      { id: 'e-1', type: 'T', data: {}, metadata: { correlationId: undefined } },
+      0,
+      GENESIS_HASH,
+      at,
+    );
     expect(event.metadata).toEqual({ correlationId: 'e-1', causationId: 'e-1', actor: 'system', schemaVersion: 1, recordedAt: at });
   });
   it('generates time-ordered version 7 ids', () => {

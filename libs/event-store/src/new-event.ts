@@ -26,7 +26,13 @@ export interface SealedForStorage {
  * canonical JSON: that text is both what is stored and what is hashed, so
  * the hash equals eventHash() of the event as read back (a unit test pins it).
  */
-export function sealEventForStorage(streamName: string, event: NewEvent, revision: number, prevHash: string, recordedAt: string): SealedForStorage {
+export function sealEventForStorage(
+  streamName: string,
+  event: NewEvent,
+  revision: number,
+  prevHash: string,
+  recordedAt: string,
+): SealedForStorage {
   if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
     throw new TypeError(`Invalid event type "${String(event.type)}": non-empty, not starting with "$"`);
   }
@@ -48,14 +54,29 @@ export function sealEventForStorage(streamName: string, event: NewEvent, revisio
       `"revision":${canonicalJson(revision)},"streamName":${JSON.stringify(streamName)},"type":${JSON.stringify(event.type)}}`,
   );
   return {
-    event: { id, streamName, revision, type: event.type, data: data.value, metadata: meta.value as EventMetadata, prevHash: previous, hash },
+    event: {
+      id,
+      streamName,
+      revision,
+      type: event.type,
+      data: data.value,
+      metadata: meta.value as EventMetadata,
+      prevHash: previous,
+      hash,
+    },
     dataJson: data.canonical,
     metadataJson: meta.canonical,
   };
 }
 
 /** Fills in id and metadata and links the event into its stream's chain. */
-export function sealEvent(streamName: string, event: NewEvent, revision: number, prevHash: string, recordedAt: string): Omit<RecordedEvent, 'position'> {
+export function sealEvent(
+  streamName: string,
+  event: NewEvent,
+  revision: number,
+  prevHash: string,
+  recordedAt: string,
+): Omit<RecordedEvent, 'position'> {
   return sealEventForStorage(streamName, event, revision, prevHash, recordedAt).event;
 }
 

@@ -18,14 +18,20 @@ export type OptionSpec<O> = { [K in keyof O]: OptionKind | { choice: readonly st
 export function resolveBlockOptions<O extends object>(defaults: O, spec: OptionSpec<O>, input: unknown, field: string): O {
   if (input === undefined || input === null) return { ...defaults };
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ValidationError('pipeline.invalid_block_options', `${field} must be an object`, { field, hint: 'Give the block options as a JSON object, or omit them for the defaults.' });
+    throw new ValidationError('pipeline.invalid_block_options', `${field} must be an object`, {
+      field,
+      hint: 'Give the block options as a JSON object, or omit them for the defaults.',
+    });
   }
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     const kind = (spec as Record<string, OptionKind | { choice: readonly string[] }>)[key];
     const f = `${field}.${key}`;
     if (kind === undefined) {
-      throw new ValidationError('pipeline.unknown_block_option', `${f} is not an option of this block`, { field: f, hint: `Known options: ${Object.keys(spec).join(', ')}.` });
+      throw new ValidationError('pipeline.unknown_block_option', `${f} is not an option of this block`, {
+        field: f,
+        hint: `Known options: ${Object.keys(spec).join(', ')}.`,
+      });
     }
     if (!valid(kind, value)) {
       throw new ValidationError('pipeline.invalid_block_option', `${f} is not a valid ${typeof kind === 'string' ? kind : 'choice'}`, {
@@ -52,7 +58,16 @@ function valid(kind: OptionKind | { choice: readonly string[] }, v: unknown): bo
     case 'ngram-fractions':
       return (
         Array.isArray(v) &&
-        v.every((p) => Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && p[0] >= 1 && typeof p[1] === 'number' && p[1] >= 0 && p[1] <= 1)
+        v.every(
+          (p) =>
+            Array.isArray(p) &&
+            p.length === 2 &&
+            Number.isSafeInteger(p[0]) &&
+            p[0] >= 1 &&
+            typeof p[1] === 'number' &&
+            p[1] >= 0 &&
+            p[1] <= 1,
+        )
       );
     case 'choice':
       return false;

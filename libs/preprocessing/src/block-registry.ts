@@ -20,7 +20,10 @@ export class BlockRegistry {
 
   register(block: Block): this {
     if (this.blocks.has(block.name)) {
-      throw new ValidationError('pipeline.duplicate_block', `block ${block.name} is already registered`, { field: 'block', hint: 'Give a new block a new name.' });
+      throw new ValidationError('pipeline.duplicate_block', `block ${block.name} is already registered`, {
+        field: 'block',
+        hint: 'Give a new block a new name.',
+      });
     }
     this.blocks.set(block.name, block);
     return this;
@@ -28,7 +31,11 @@ export class BlockRegistry {
 
   get(name: string): Block {
     const b = this.blocks.get(name);
-    if (!b) throw new NotFoundError('pipeline.unknown_block', `no block named ${name}`, { field: 'block', hint: `Known blocks: ${this.names().join(', ')}.` });
+    if (!b)
+      throw new NotFoundError('pipeline.unknown_block', `no block named ${name}`, {
+        field: 'block',
+        hint: `Known blocks: ${this.names().join(', ')}.`,
+      });
     return b;
   }
 

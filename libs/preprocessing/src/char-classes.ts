@@ -87,4 +87,3 @@ export function hasLetter(s: string): boolean {
   }
   return false;
 }
-

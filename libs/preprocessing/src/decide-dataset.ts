@@ -18,7 +18,12 @@ export type DocumentOutcome =
        * a contributor's report must say only "duplicates an earlier contribution"
        * and never name the dataset or its owner.
        */
-      readonly duplicateOf?: { readonly datasetId: string; readonly documentIndex: number; readonly sameDataset: boolean; readonly jaccard?: number };
+      readonly duplicateOf?: {
+        readonly datasetId: string;
+        readonly documentIndex: number;
+        readonly sameDataset: boolean;
+        readonly jaccard?: number;
+      };
     };
 
 export interface DatasetDecisionSummary {
@@ -154,7 +159,9 @@ export function decideDataset(
  */
 export function manifestRoot(kept: ReadonlyArray<{ index: number; exactHash: string; tokens: number }>): string {
   if (kept.length === 0) return sha256Hex('');
-  let level: Buffer[] = kept.map((k) => Buffer.from(sha256Hex(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalJson(k), 'utf8')])), 'hex'));
+  let level: Buffer[] = kept.map((k) =>
+    Buffer.from(sha256Hex(Buffer.concat([Buffer.from([0]), Buffer.from(canonicalJson(k), 'utf8')])), 'hex'),
+  );
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) {

@@ -23,7 +23,10 @@ const consumer = { kind: 'reference' as const, consumerId: 'acme' };
 
 /** A deterministic ~500-word English text (seeded), passing the default filters. */
 function essay(seed: number, words = 500): string {
-  const vocab = ('the of and to in that with have for on as by from at this which were their about would there been when more time people also could other into these first after years most made many where some such through while state world because should between those under since being both during each life great without often under public place point fact same power general however home service right form family order later young business system area several local city water important thing within court among large history').split(' ');
+  const vocab =
+    'the of and to in that with have for on as by from at this which were their about would there been when more time people also could other into these first after years most made many where some such through while state world because should between those under since being both during each life great without often under public place point fact same power general however home service right form family order later young business system area several local city water important thing within court among large history'.split(
+      ' ',
+    );
   let x = seed >>> 0;
   const out: string[] = [];
   let sentence: string[] = [];
@@ -50,7 +53,10 @@ const proc = (texts: string[]): DocumentResult[] => texts.map((t) => processDocu
 
 describe('pipeline config', () => {
   it('hashes the resolved config: defaults spelled out or omitted give the same hash, a change gives another', () => {
-    const explicit = { ...DEFAULT_PIPELINE, blocks: DEFAULT_PIPELINE.blocks.map((b) => (b.block === 'gopher-quality' ? { block: b.block, options: { min_doc_words: 50 } } : b)) };
+    const explicit = {
+      ...DEFAULT_PIPELINE,
+      blocks: DEFAULT_PIPELINE.blocks.map((b) => (b.block === 'gopher-quality' ? { block: b.block, options: { min_doc_words: 50 } } : b)),
+    };
     expect(configHash(explicit)).toBe(pipeline.configHash);
     const other = { ...DEFAULT_PIPELINE, tokenizer: { encoding: 'cl100k_base' } };
     expect(configHash(other)).not.toBe(pipeline.configHash);
@@ -67,7 +73,10 @@ describe('pipeline config', () => {
       }
     };
     bad({ ...DEFAULT_PIPELINE, blocks: [{ block: 'nope' }] }, 'pipeline.blocks[0].block');
-    bad({ ...DEFAULT_PIPELINE, blocks: [{ block: 'gopher-quality', options: { min_doc_words: 'x' } }] }, 'pipeline.blocks[0].options.min_doc_words');
+    bad(
+      { ...DEFAULT_PIPELINE, blocks: [{ block: 'gopher-quality', options: { min_doc_words: 'x' } }] },
+      'pipeline.blocks[0].options.min_doc_words',
+    );
     bad({ ...DEFAULT_PIPELINE, dedup: { exact: true, near: { ...near, bands: 19 } } }, 'pipeline.dedup.near.numPerm');
     bad({ ...DEFAULT_PIPELINE, tokenizer: { encoding: 'gpt2' } }, 'pipeline.tokenizer.encoding');
   });
@@ -93,16 +102,30 @@ describe('decideDataset', () => {
     const edited = edit(base, 3);
     const j = exactJaccard(shingleHashes(base, 5, near.seed), shingleHashes(edited, 5, near.seed));
     expect(j).toBeGreaterThan(0.9);
-    const second = decideDataset({ datasetId: 'd2', owner: bob }, proc([base.replace(/ /g, '  ').replace(/^\w+/, (w) => w.toUpperCase()), edited, essay(3)]), index, pipeline);
+    const second = decideDataset(
+      { datasetId: 'd2', owner: bob },
+      proc([base.replace(/ /g, '  ').replace(/^\w+/, (w) => w.toUpperCase()), edited, essay(3)]),
+      index,
+      pipeline,
+    );
     expect(second.outcomes.map((o) => (o.kept ? 'kept' : o.reason))).toEqual(['exact_duplicate', 'near_duplicate', 'kept']);
     expect(second.outcomes[0]).toMatchObject({ duplicateOf: { datasetId: 'd1', documentIndex: 0, sameDataset: false } });
-    expect(second.summary).toMatchObject({ documentsIn: 3, documentsKept: 1, duplicatesOfEarlier: 2, removed: { exact_duplicate: 1, near_duplicate: 1 } });
+    expect(second.summary).toMatchObject({
+      documentsIn: 3,
+      documentsKept: 1,
+      duplicatesOfEarlier: 2,
+      removed: { exact_duplicate: 1, near_duplicate: 1 },
+    });
   });
 
   it('dedups within one dataset: the earlier index wins', () => {
     const index = new InMemoryDedupIndex(near);
     const d = decideDataset({ datasetId: 'd1', owner: alice }, proc([base, essay(5), base]), index, pipeline);
-    expect(d.outcomes[2]).toMatchObject({ kept: false, reason: 'exact_duplicate', duplicateOf: { datasetId: 'd1', documentIndex: 0, sameDataset: true } });
+    expect(d.outcomes[2]).toMatchObject({
+      kept: false,
+      reason: 'exact_duplicate',
+      duplicateOf: { datasetId: 'd1', documentIndex: 0, sameDataset: true },
+    });
     expect(d.summary).toMatchObject({ duplicatesWithinDataset: 1, duplicatesOfEarlier: 0, documentsKept: 2 });
   });
 
@@ -154,13 +177,26 @@ describe('decideDataset', () => {
 describe('real Debian text: /usr/share/common-licenses', () => {
   const lic = (n: string) => readFileSync(`/usr/share/common-licenses/${n}`, 'utf8');
   const gpl3 = lic('GPL-3');
-  const editedGpl3 = gpl3.replace('Everyone is permitted', 'Anyone is allowed').replace('free software', 'libre software').replace('copyleft', 'share-alike');
+  const editedGpl3 = gpl3
+    .replace('Everyone is permitted', 'Anyone is allowed')
+    .replace('free software', 'libre software')
+    .replace('copyleft', 'share-alike');
 
   it('finds the copies and near copies and nothing else', () => {
     const index = new InMemoryDedupIndex(near);
-    const first = decideDataset({ datasetId: 'licenses', owner: alice }, proc(['GPL-2', 'GPL-3', 'LGPL-2.1', 'Apache-2.0', 'Artistic'].map(lic)), index, pipeline);
+    const first = decideDataset(
+      { datasetId: 'licenses', owner: alice },
+      proc(['GPL-2', 'GPL-3', 'LGPL-2.1', 'Apache-2.0', 'Artistic'].map(lic)),
+      index,
+      pipeline,
+    );
     expect(first.outcomes.every((o) => o.kept)).toBe(true);
-    const second = decideDataset({ datasetId: 'copies', owner: bob }, proc([gpl3, editedGpl3, lic('LGPL-3'), lic('GFDL-1.3')]), index, pipeline);
+    const second = decideDataset(
+      { datasetId: 'copies', owner: bob },
+      proc([gpl3, editedGpl3, lic('LGPL-3'), lic('GFDL-1.3')]),
+      index,
+      pipeline,
+    );
     expect(second.outcomes.map((o) => (o.kept ? 'kept' : o.reason))).toEqual(['exact_duplicate', 'near_duplicate', 'kept', 'kept']);
   });
 

@@ -2,7 +2,8 @@ import { IllegalStateError } from '@1tt/domain-errors';
 import { type NearDedupConfig } from './pipeline-config';
 
 /** Who holds a document in the pool: a contributor's dataset, or a consumer's reference corpus. */
-export type DedupOwner = { readonly kind: 'contribution'; readonly contributorId: string } | { readonly kind: 'reference'; readonly consumerId: string };
+export type DedupOwner =
+  { readonly kind: 'contribution'; readonly contributorId: string } | { readonly kind: 'reference'; readonly consumerId: string };
 
 export interface DedupEntry {
   readonly datasetId: string;
@@ -275,7 +276,16 @@ export class InMemoryDedupIndex extends DedupIndex {
     const dataset = this.internDataset(entry.datasetId);
     const owner = this.internOwner(entry.owner);
     const binary = decodeHex(entry.exactHash, this.scratch);
-    const e = this.insert(dataset, owner, entry.documentIndex, binary ? this.scratch : null, 0, binary ? null : entry.exactHash, near ? entry.signature : null, 0);
+    const e = this.insert(
+      dataset,
+      owner,
+      entry.documentIndex,
+      binary ? this.scratch : null,
+      0,
+      binary ? null : entry.exactHash,
+      near ? entry.signature : null,
+      0,
+    );
     if (!this.near && entry.signature) this.looseSignatures.set(e, entry.signature.slice());
   }
 
@@ -295,7 +305,13 @@ export class InMemoryDedupIndex extends DedupIndex {
     for (let e = 0; e < this.total; e++) {
       if (!(this.pages[e >>> PAGE_BITS].flags[e & PAGE_MASK] & ALIVE)) continue;
       const x = this.entryAt(e);
-      entries.push({ datasetId: x.datasetId, documentIndex: x.documentIndex, owner: x.owner, exactHash: x.exactHash, signature: x.signature ? Array.from(x.signature) : null });
+      entries.push({
+        datasetId: x.datasetId,
+        documentIndex: x.documentIndex,
+        owner: x.owner,
+        exactHash: x.exactHash,
+        signature: x.signature ? Array.from(x.signature) : null,
+      });
     }
     return { format: 1, near: this.near, entries };
   }
@@ -311,7 +327,8 @@ export class InMemoryDedupIndex extends DedupIndex {
     let bytes = this.exactSlots.byteLength + this.buckets.byteLength + this.scratch.byteLength;
     for (const p of this.pages) {
       bytes += 100;
-      for (const a of [p.signatures, p.hashes, p.lshNext, p.exactPrev, p.documentIndex, p.datasetOf, p.ownerOf, p.flags]) bytes += a.byteLength + 64;
+      for (const a of [p.signatures, p.hashes, p.lshNext, p.exactPrev, p.documentIndex, p.datasetOf, p.ownerOf, p.flags])
+        bytes += a.byteLength + 64;
     }
     const stringBytes = (s: string) => 24 + s.length * 2;
     const mapEntry = 40;
@@ -339,7 +356,16 @@ export class InMemoryDedupIndex extends DedupIndex {
   }
 
   /** Stores one entry (hash as 32 bytes at hash[hashAt] or as an odd string; signature at sig[sigAt] or none) and returns its number. */
-  private insert(dataset: number, owner: number, documentIndex: number, hash: Uint8Array | null, hashAt: number, oddHash: string | null, sig: Uint32Array | null, sigAt: number): number {
+  private insert(
+    dataset: number,
+    owner: number,
+    documentIndex: number,
+    hash: Uint8Array | null,
+    hashAt: number,
+    oddHash: string | null,
+    sig: Uint32Array | null,
+    sigAt: number,
+  ): number {
     const e = this.total;
     const p = e >>> PAGE_BITS;
     const i = e & PAGE_MASK;
@@ -451,7 +477,16 @@ export class InMemoryDedupIndex extends DedupIndex {
       const f = page.flags[i];
       if (!(f & ALIVE)) continue;
       const odd = f & ODD_HASH ? oddHashes.get(e)! : null;
-      const n = this.insert(page.datasetOf[i], page.ownerOf[i], page.documentIndex[i], odd === null ? page.hashes : null, i * HASH_BYTES, odd, f & HAS_SIGNATURE ? page.signatures : null, i * this.numPerm);
+      const n = this.insert(
+        page.datasetOf[i],
+        page.ownerOf[i],
+        page.documentIndex[i],
+        odd === null ? page.hashes : null,
+        i * HASH_BYTES,
+        odd,
+        f & HAS_SIGNATURE ? page.signatures : null,
+        i * this.numPerm,
+      );
       const loose = looseSignatures.get(e);
       if (loose) this.looseSignatures.set(n, loose);
     }

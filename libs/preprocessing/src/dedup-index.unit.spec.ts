@@ -83,7 +83,8 @@ class MapDedupIndex extends DedupIndex {
     };
     for (const s of gone) {
       prune(this.exact, s.entry.exactHash);
-      if (this.near && s.entry.signature) for (const key of lshBandKeys(s.entry.signature, this.near.bands, this.near.rows)) prune(this.buckets, key);
+      if (this.near && s.entry.signature)
+        for (const key of lshBandKeys(s.entry.signature, this.near.bands, this.near.rows)) prune(this.buckets, key);
     }
     this.count -= gone.length;
     return gone.length;
@@ -94,7 +95,13 @@ class MapDedupIndex extends DedupIndex {
     return {
       format: 1 as const,
       near: this.near,
-      entries: all.map(({ entry: e }) => ({ datasetId: e.datasetId, documentIndex: e.documentIndex, owner: e.owner, exactHash: e.exactHash, signature: e.signature ? Array.from(e.signature) : null })),
+      entries: all.map(({ entry: e }) => ({
+        datasetId: e.datasetId,
+        documentIndex: e.documentIndex,
+        owner: e.owner,
+        exactHash: e.exactHash,
+        signature: e.signature ? Array.from(e.signature) : null,
+      })),
     };
   }
 
@@ -151,10 +158,23 @@ function opsArb(near: NearDedupConfig | false): fc.Arbitrary<Op[]> {
   const sig = signatureArb(near ? near.numPerm : 4);
   const dataset = fc.constantFrom('d0', 'd1', 'd2', 'd3');
   const op: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 10, arbitrary: fc.record({ op: fc.constant('add' as const), datasetId: dataset, documentIndex: fc.nat(50), owner: fc.nat(OWNERS.length - 1), hash: fc.constantFrom(...HASHES), signature: fc.option(sig, { freq: 8 }) }) },
+    {
+      weight: 10,
+      arbitrary: fc.record({
+        op: fc.constant('add' as const),
+        datasetId: dataset,
+        documentIndex: fc.nat(50),
+        owner: fc.nat(OWNERS.length - 1),
+        hash: fc.constantFrom(...HASHES),
+        signature: fc.option(sig, { freq: 8 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), datasetId: fc.constantFrom('d0', 'd1', 'd2', 'd3', 'nope') }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('exact' as const), hash: fc.constantFrom(...HASHES, 'missing') }) },
-    { weight: 6, arbitrary: fc.record({ op: fc.constant('near' as const), signature: sig, threshold: fc.constantFrom(0, 0.25, 0.5, 0.75, 1) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ op: fc.constant('near' as const), signature: sig, threshold: fc.constantFrom(0, 0.25, 0.5, 0.75, 1) }),
+    },
     { weight: 1, arbitrary: fc.constant({ op: 'snapshot' as const }) },
   );
   // size 'max': the default size would keep sequences to about ten operations, too few for ties and collisions.
@@ -168,7 +188,13 @@ function runBoth(near: NearDedupConfig | false, ops: Op[]): void {
   for (const o of ops) {
     switch (o.op) {
       case 'add': {
-        const entry = { datasetId: o.datasetId, documentIndex: o.documentIndex, owner: OWNERS[o.owner], exactHash: o.hash, signature: o.signature && Uint32Array.from(o.signature) };
+        const entry = {
+          datasetId: o.datasetId,
+          documentIndex: o.documentIndex,
+          owner: OWNERS[o.owner],
+          exactHash: o.hash,
+          signature: o.signature && Uint32Array.from(o.signature),
+        };
         oracle.add(entry);
         index.add({ ...entry, signature: entry.signature && entry.signature.slice() });
         break;
@@ -214,11 +240,30 @@ describe('InMemoryDedupIndex (compact) against the Map-based oracle', () => {
 
   it('gives the same answers with thousands of entries (buckets shared by many distinct band keys, table growth, compaction)', () => {
     fc.assert(
-      fc.property(fc.array(signatureArb(MEDIUM.numPerm), { minLength: 1500, maxLength: 3000 }), fc.array(signatureArb(MEDIUM.numPerm), { minLength: 50, maxLength: 50 }), (sigs, queries) => {
-        const ops: Op[] = sigs.map((s, i) => ({ op: 'add', datasetId: `d${i % 3}`, documentIndex: i, owner: i % OWNERS.length, hash: HASHES[i % 6], signature: s }));
-        const probe: Op[] = queries.map((s, i) => ({ op: 'near', signature: s, threshold: [0.25, 0.5, 0.75][i % 3] }));
-        runBoth(MEDIUM, [...ops, ...probe, { op: 'remove', datasetId: 'd1' }, { op: 'remove', datasetId: 'd0' }, ...probe, { op: 'exact', hash: HASHES[0] }, { op: 'exact', hash: HASHES[2] }]);
-      }),
+      fc.property(
+        fc.array(signatureArb(MEDIUM.numPerm), { minLength: 1500, maxLength: 3000 }),
+        fc.array(signatureArb(MEDIUM.numPerm), { minLength: 50, maxLength: 50 }),
+        (sigs, queries) => {
+          const ops: Op[] = sigs.map((s, i) => ({
+            op: 'add',
+            datasetId: `d${i % 3}`,
+            documentIndex: i,
+            owner: i % OWNERS.length,
+            hash: HASHES[i % 6],
+            signature: s,
+          }));
+          const probe: Op[] = queries.map((s, i) => ({ op: 'near', signature: s, threshold: [0.25, 0.5, 0.75][i % 3] }));
+          runBoth(MEDIUM, [
+            ...ops,
+            ...probe,
+            { op: 'remove', datasetId: 'd1' },
+            { op: 'remove', datasetId: 'd0' },
+            ...probe,
+            { op: 'exact', hash: HASHES[0] },
+            { op: 'exact', hash: HASHES[2] },
+          ]);
+        },
+      ),
       // Shrinking thousands of signatures takes minutes; the failing case as found is enough here.
       { numRuns: 8, endOnFailure: true },
     );
@@ -268,7 +313,13 @@ describe('InMemoryDedupIndex', () => {
     const n = 2000;
     for (let i = 0; i < n; i++) {
       const text = `document ${i} ` + Array.from({ length: 60 }, (_, k) => `w${(i * 31 + k * 7) % 997}`).join(' ');
-      index.add({ datasetId: 'd', documentIndex: i, owner, exactHash: sha256Hex(text), signature: minhashSignature(text, DEFAULT_NEAR_DEDUP) });
+      index.add({
+        datasetId: 'd',
+        documentIndex: i,
+        owner,
+        exactHash: sha256Hex(text),
+        signature: minhashSignature(text, DEFAULT_NEAR_DEDUP),
+      });
     }
     const perDocument = (index.memoryBytes() - empty) / n;
     expect(perDocument).toBeGreaterThan(DEFAULT_NEAR_DEDUP.numPerm * 4);

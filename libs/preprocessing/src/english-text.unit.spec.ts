@@ -4,7 +4,32 @@ import { englishWords, estimateJaccard, exactJaccard, minhashSignature, shingleH
 
 // The table-driven scanners must give exactly what these regexes give.
 const WORDS_RE = /[\p{L}\p{N}\p{M}]+(?:['’\-.][\p{L}\p{N}\p{M}]+)*|\.\.\.|[^\s\p{L}\p{N}\p{M}]/gu;
-const pieces = ['a', 'Z', 'é', 'e\u0301', '1', '٣', "'", '’', '-', '.', '..', '...', ',', ' ', '\n', '\u00a0', '\u3000', '中', '😀', '𝐀', '\ud800', '\udc00', '#', '—'];
+const pieces = [
+  'a',
+  'Z',
+  'é',
+  'e\u0301',
+  '1',
+  '٣',
+  "'",
+  '’',
+  '-',
+  '.',
+  '..',
+  '...',
+  ',',
+  ' ',
+  '\n',
+  '\u00a0',
+  '\u3000',
+  '中',
+  '😀',
+  '𝐀',
+  '\ud800',
+  '\udc00',
+  '#',
+  '—',
+];
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((p) => p.join(''));
 
 describe('englishWords', () => {

@@ -4,7 +4,15 @@ export * from './pipeline-config';
 export * from './process-document';
 export * from './dedup-index';
 export * from './decide-dataset';
-export { minhashSignature, estimateJaccard, exactJaccard, shingleHashes, lshBandKeys, lshCandidateProbability, type MinHashOptions } from './minhash';
+export {
+  minhashSignature,
+  estimateJaccard,
+  exactJaccard,
+  shingleHashes,
+  lshBandKeys,
+  lshCandidateProbability,
+  type MinHashOptions,
+} from './minhash';
 export { englishWords, countSentences, splitLines } from './english-text';
 export { nfcNormaliseBlock } from './blocks/nfc-normalise.block';
 export { removeUnprintableBlock } from './blocks/remove-unprintable.block';

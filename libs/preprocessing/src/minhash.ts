@@ -25,7 +25,6 @@ export interface MinHashOptions {
   seed: number;
 }
 
-
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

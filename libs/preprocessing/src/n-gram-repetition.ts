@@ -332,7 +332,7 @@ export class WordNGrams {
           found = true;
           break;
         }
-        s = (s + 2) & (mask << 1 | 1);
+        s = (s + 2) & ((mask << 1) | 1);
       }
       if (found) {
         repeated += span;

@@ -48,7 +48,12 @@ export type DocumentResult = KeptDocument | RemovedDocument;
 export function exactHashOf(cleanedText: string): string {
   // Same as .replace(/\s+/g, ' '): a lone " " is left as it is instead of
   // being matched and replaced once per word.
-  return sha256Hex(cleanedText.toLowerCase().replace(/\s{2,}|[^\S ]/g, ' ').trim());
+  return sha256Hex(
+    cleanedText
+      .toLowerCase()
+      .replace(/\s{2,}|[^\S ]/g, ' ')
+      .trim(),
+  );
 }
 
 /**
@@ -63,10 +68,14 @@ export function processDocument(
   registry: BlockRegistry = DEFAULT_BLOCK_REGISTRY,
 ): DocumentResult {
   if (tokenizer.encoding !== pipeline.tokenizer.encoding) {
-    throw new ValidationError('pipeline.tokenizer_mismatch', `the pipeline counts with ${pipeline.tokenizer.encoding}, the tokenizer given is ${tokenizer.encoding}`, {
-      field: 'pipeline.tokenizer.encoding',
-      hint: 'Create the tokenizer for the encoding the pipeline names.',
-    });
+    throw new ValidationError(
+      'pipeline.tokenizer_mismatch',
+      `the pipeline counts with ${pipeline.tokenizer.encoding}, the tokenizer given is ${tokenizer.encoding}`,
+      {
+        field: 'pipeline.tokenizer.encoding',
+        hint: 'Create the tokenizer for the encoding the pipeline names.',
+      },
+    );
   }
   if (text.trim() === '') return { kept: false, reason: 'empty' };
   let doc: PipelineDocument = { text };

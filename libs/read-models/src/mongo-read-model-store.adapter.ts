@@ -122,7 +122,10 @@ export class MongoReadModelStore extends ReadModelStore {
     return v ? toVersion<T>(v) : undefined;
   }
 
-  override async find<T extends ReadModelDocument = ReadModelDocument>(collection: string, options: FindOptions = {}): Promise<FindPage<T>> {
+  override async find<T extends ReadModelDocument = ReadModelDocument>(
+    collection: string,
+    options: FindOptions = {},
+  ): Promise<FindPage<T>> {
     checkCollection(collection);
     const q = findQuery(options);
     const docs = await this.versions(collection)

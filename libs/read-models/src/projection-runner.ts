@@ -162,7 +162,10 @@ export class ProjectionRunner {
     this._status = 'catching-up';
     this._error = undefined;
     // After a conflict the other process may already have passed what callers wait for.
-    this.settleWaiters((w) => w.resolve(true), (w) => w.position <= checkpoint);
+    this.settleWaiters(
+      (w) => w.resolve(true),
+      (w) => w.position <= checkpoint,
+    );
     const subscription = this.events.subscribeToAll({
       checkpoint,
       maxBatchSize: this.options.maxBatchSize ?? 500,
@@ -211,16 +214,23 @@ export class ProjectionRunner {
         changes: result.changes,
       });
     }
-    this.settleWaiters((w) => w.resolve(true), (w) => w.position <= this._position);
+    this.settleWaiters(
+      (w) => w.resolve(true),
+      (w) => w.position <= this._position,
+    );
   }
 
   private bind(tx: ReadModelTransaction, position: number): ProjectionTransaction {
     const own = (collection: string) => {
       if (!this.collections.has(collection)) {
-        throw new ValidationError('collection_not_owned', `Projection ${this.projection.name} writes ${collection}, which it does not declare`, {
-          field: 'collection',
-          hint: 'Add the collection to the projection\'s collections (each collection has one writer, so that a rebuild resets it).',
-        });
+        throw new ValidationError(
+          'collection_not_owned',
+          `Projection ${this.projection.name} writes ${collection}, which it does not declare`,
+          {
+            field: 'collection',
+            hint: "Add the collection to the projection's collections (each collection has one writer, so that a rebuild resets it).",
+          },
+        );
       }
       return collection;
     };

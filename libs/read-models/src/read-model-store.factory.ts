@@ -28,10 +28,14 @@ export async function createReadModelStore(url: string | undefined = DEFAULT_REA
   if (/^sqlite:\/\//i.test(spec)) return SqliteReadModelStore.open({ path: fileURLToPath(spec.replace(/^sqlite:/i, 'file:')) });
   if (/^sqlite:/i.test(spec)) return SqliteReadModelStore.open({ path: spec.slice('sqlite:'.length) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
-    throw new ValidationError('unsupported_read_model_url', `Unsupported read-model store URL scheme ${JSON.stringify(spec.split('://')[0])}`, {
-      field: 'READ_MODEL_URL',
-      hint: 'Use sqlite:<path> or mongodb://host/db.',
-    });
+    throw new ValidationError(
+      'unsupported_read_model_url',
+      `Unsupported read-model store URL scheme ${JSON.stringify(spec.split('://')[0])}`,
+      {
+        field: 'READ_MODEL_URL',
+        hint: 'Use sqlite:<path> or mongodb://host/db.',
+      },
+    );
   }
   return SqliteReadModelStore.open({ path: spec });
 }

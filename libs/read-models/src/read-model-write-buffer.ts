@@ -90,10 +90,14 @@ export class BufferedReadModelTransaction implements ReadModelTransaction {
     checkId(id);
     checkWritePosition(position);
     if (position <= this.basePosition) {
-      throw new ValidationError('position_not_after_checkpoint', `Write at position ${position} is not after the checkpoint ${this.basePosition} of ${this.projection}`, {
-        field: 'position',
-        hint: 'Positions up to the checkpoint are already applied; a read model only grows forward (reset() to rebuild).',
-      });
+      throw new ValidationError(
+        'position_not_after_checkpoint',
+        `Write at position ${position} is not after the checkpoint ${this.basePosition} of ${this.projection}`,
+        {
+          field: 'position',
+          hint: 'Positions up to the checkpoint are already applied; a read model only grows forward (reset() to rebuild).',
+        },
+      );
     }
     const k = key(collection, id);
     let plan = this.docs.get(k);

@@ -3,16 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, ValidationError } from '@1tt/domain-errors';
-import {
-  checkCollection,
-  checkField,
-  checkId,
-  encodeCursor,
-  findQuery,
-  FindQuery,
-  orderValue,
-  readPosition,
-} from './read-model-input';
+import { checkCollection, checkField, checkId, encodeCursor, findQuery, FindQuery, orderValue, readPosition } from './read-model-input';
 import {
   CollectionOptions,
   FindOptions,
@@ -168,7 +159,10 @@ export class SqliteReadModelStore extends ReadModelStore {
     return row ? toVersion<T>(row) : undefined;
   }
 
-  override async find<T extends ReadModelDocument = ReadModelDocument>(collection: string, options: FindOptions = {}): Promise<FindPage<T>> {
+  override async find<T extends ReadModelDocument = ReadModelDocument>(
+    collection: string,
+    options: FindOptions = {},
+  ): Promise<FindPage<T>> {
     checkCollection(collection);
     const q = findQuery(options);
     const { sql, params } = findSql(collection, q);
@@ -234,8 +228,7 @@ export class SqliteReadModelStore extends ReadModelStore {
 
   private checkpointRow(projection: string): { position: number; version: string | null; updated_at: string } | undefined {
     return this.stmt('SELECT position, version, updated_at FROM rm_checkpoints WHERE projection = ?').get(projection) as
-      | { position: number; version: string | null; updated_at: string }
-      | undefined;
+      { position: number; version: string | null; updated_at: string } | undefined;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -253,7 +246,9 @@ function initialiseSchema(db: Database.Database, file: string): void {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     if (tables.length > 0) {
       const meta = tables.includes('rm_meta')
-        ? Object.fromEntries((db.prepare('SELECT key, value FROM rm_meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]))
+        ? Object.fromEntries(
+            (db.prepare('SELECT key, value FROM rm_meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+          )
         : {};
       if (meta.format !== FORMAT) {
         throw new ValidationError('not_a_read_model_store', `${file} is an SQLite database but not a 1TT read-model store`, {

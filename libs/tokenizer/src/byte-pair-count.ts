@@ -17,12 +17,7 @@
  * The heap path is what keeps a hostile document (1 MB of one letter: one
  * piece) from stalling a worker; js-tiktoken's own loop takes seconds at 100 KB.
  */
-export function countBytePairTokens(
-  bytes: string,
-  ranks: ReadonlyMap<string, number>,
-  maxTokenBytes: number,
-  heapFromBytes = 128,
-): number {
+export function countBytePairTokens(bytes: string, ranks: ReadonlyMap<string, number>, maxTokenBytes: number, heapFromBytes = 128): number {
   const n = bytes.length;
   if (n <= 1) return n;
   if (ranks.has(bytes)) return 1;

@@ -47,8 +47,16 @@ function sample(paths: string[], every: number, budget: number): string[] {
 }
 
 const licenses = files('/usr/share/common-licenses', () => true).map(read);
-const docTexts = sample(files('/usr/share/doc', (n) => /\.(txt|md)(\.gz)?$/.test(n) || /^(README|NEWS)(\.gz)?$/.test(n)), 1, 3_000_000);
-const manPages = sample(files('/usr/share/man/man1', (n) => n.endsWith('.gz')), 5, 3_000_000);
+const docTexts = sample(
+  files('/usr/share/doc', (n) => /\.(txt|md)(\.gz)?$/.test(n) || /^(README|NEWS)(\.gz)?$/.test(n)),
+  1,
+  3_000_000,
+);
+const manPages = sample(
+  files('/usr/share/man/man1', (n) => n.endsWith('.gz')),
+  5,
+  3_000_000,
+);
 const corpus = [...licenses, ...docTexts, ...manPages];
 
 describe.each(TOKENIZER_ENCODINGS)('CachedTiktokenTokenizer equals js-tiktoken on real Debian text (%s)', (encoding) => {

@@ -5,8 +5,42 @@ import { CachedTiktokenTokenizer, PlainTiktokenTokenizer, TOKENIZER_ENCODINGS } 
 // case changes, contractions, digits runs, punctuation runs, CR/LF, mixed
 // whitespace, combining marks, CJK, emoji (surrogate pairs), a lone surrogate.
 const alphabet = [
-  'a', 'b', 'e', 'A', 'Z', 'é', 'e\u0301', 'ß', 'ǅ', '1', '23', '٣', "'", "'s", "'LL", '.', ',', '!', '...', '-', '/', '{',
-  ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '中', '文', '😀', '👍🏽', '\ud800', '<|endoftext|>', '<|fim_prefix|>',
+  'a',
+  'b',
+  'e',
+  'A',
+  'Z',
+  'é',
+  'e\u0301',
+  'ß',
+  'ǅ',
+  '1',
+  '23',
+  '٣',
+  "'",
+  "'s",
+  "'LL",
+  '.',
+  ',',
+  '!',
+  '...',
+  '-',
+  '/',
+  '{',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\u3000',
+  '中',
+  '文',
+  '😀',
+  '👍🏽',
+  '\ud800',
+  '<|endoftext|>',
+  '<|fim_prefix|>',
 ];
 const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((parts) => parts.join(''));
 
@@ -71,7 +105,7 @@ describe.each(TOKENIZER_ENCODINGS)('CachedTiktokenTokenizer (%s)', (encoding) =>
     let x = 12345;
     for (let i = 0; i < 1 << 20; i++) {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      s += String.fromCharCode(97 + (x >>> 16) % 26);
+      s += String.fromCharCode(97 + ((x >>> 16) % 26));
     }
     expect(fast.count(s)).toBeGreaterThan(1 << 17);
   });

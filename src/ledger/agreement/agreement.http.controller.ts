@@ -18,7 +18,10 @@ export class AgreementHttpController {
 
   @Put(':id/agreement')
   @Roles('admin')
-  @ApiOperation({ summary: "Set a consumer's revenue-share agreement (admin). ETag = the consumer stream's revision; If-Match refuses a lost update (412)." })
+  @ApiOperation({
+    summary:
+      "Set a consumer's revenue-share agreement (admin). ETag = the consumer stream's revision; If-Match refuses a lost update (412).",
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of your last read, e.g. "3".' })
   @ApiOkResponse({ type: AgreementResponse })
   async put(

@@ -39,7 +39,12 @@ export class SetAgreementHandler implements ICommandHandler<SetAgreement> {
       stream,
       consumerDecider,
       { type: 'AgreeRevenueShare', data: { consumerId: command.consumerId, ...command.input } },
-      { context: () => ({ now: this.clock.now() }), actor: actorOf(command.by), correlationId: command.consumerId, expectedRevision: expected },
+      {
+        context: () => ({ now: this.clock.now() }),
+        actor: actorOf(command.by),
+        correlationId: command.consumerId,
+        expectedRevision: expected,
+      },
     );
     const agreed = decision.decided[0] as RevenueShareAgreed;
     const { consumerId, alpha, currency, policy, effectiveFrom } = agreed.data;

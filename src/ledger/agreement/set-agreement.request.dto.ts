@@ -13,11 +13,17 @@ export class SetAgreementRequest {
   @MaxLength(8)
   currency!: string;
 
-  @ApiProperty({ enum: PAYOUT_POLICIES, description: 'snapshot: tokens in the pool at the report; time-weighted: tokens × time in the pool during the period.' })
+  @ApiProperty({
+    enum: PAYOUT_POLICIES,
+    description: 'snapshot: tokens in the pool at the report; time-weighted: tokens × time in the pool during the period.',
+  })
   @IsIn(PAYOUT_POLICIES as string[])
   policy!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the agreement starts to apply (default: now). Revenue keeps the agreement in effect when it was reported.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the agreement starts to apply (default: now). Revenue keeps the agreement in effect when it was reported.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)

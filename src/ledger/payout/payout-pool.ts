@@ -27,7 +27,11 @@ export class PayoutPool {
     const d = (e.data ?? {}) as Record<string, unknown>;
     switch (e.type) {
       case 'DatasetUploaded':
-        this.uploads.set(String(d.datasetId), { kind: String(d.kind ?? 'contribution'), contributorId: d.contributorId as string | undefined, consumerId: d.consumerId as string | undefined });
+        this.uploads.set(String(d.datasetId), {
+          kind: String(d.kind ?? 'contribution'),
+          contributorId: d.contributorId as string | undefined,
+          consumerId: d.consumerId as string | undefined,
+        });
         break;
       case 'DatasetTokensCounted': {
         const u = this.uploads.get(String(d.datasetId));
@@ -37,7 +41,13 @@ export class PayoutPool {
       case 'DatasetAccepted':
         if (d.kind === undefined || d.tokens === undefined) {
           const u = this.uploads.get(String(d.datasetId));
-          const completed = asLogged(e, { ...d, kind: u?.kind ?? 'reference', contributorId: u?.contributorId, consumerId: u?.consumerId, tokens: u?.tokens ?? '0' });
+          const completed = asLogged(e, {
+            ...d,
+            kind: u?.kind ?? 'reference',
+            contributorId: u?.contributorId,
+            consumerId: u?.consumerId,
+            tokens: u?.tokens ?? '0',
+          });
           this.state.apply(completed);
           this.balances.apply(completed);
           return;
@@ -56,7 +66,10 @@ export class PayoutPool {
 
   /** Minor units ever allocated to a contributor in a currency (payable + already paid), by the runs folded so far. */
   allocatedTo(contributorId: string, currency: string): bigint {
-    return this.balances.balance(accounts.contributorPayable(contributorId), currency) + this.balances.balance(accounts.contributorPaid(contributorId), currency);
+    return (
+      this.balances.balance(accounts.contributorPayable(contributorId), currency) +
+      this.balances.balance(accounts.contributorPaid(contributorId), currency)
+    );
   }
 }
 

@@ -142,10 +142,23 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private async pay(report: RecordedEvent): Promise<void> {
     const data = report.data as RevenueReported['data'];
     // The stream is not read first: 'no-stream' below is the check, and it is atomic.
-    const run = payoutRunDecider.decide({ type: 'RecordPayoutRun', data: { report: data, reportPosition: report.position } }, payoutRunDecider.initialState, { pool: this.pool.state });
-    const metadata = { actor: 'system:payout-processor', correlationId: data.revenueId, causationId: report.id, schemaVersion: LEDGER_SCHEMA_VERSION };
+    const run = payoutRunDecider.decide(
+      { type: 'RecordPayoutRun', data: { report: data, reportPosition: report.position } },
+      payoutRunDecider.initialState,
+      { pool: this.pool.state },
+    );
+    const metadata = {
+      actor: 'system:payout-processor',
+      correlationId: data.revenueId,
+      causationId: report.id,
+      schemaVersion: LEDGER_SCHEMA_VERSION,
+    };
     try {
-      await this.events.appendToStream(streamNames.payoutRun(data.revenueId), run.map((e) => ({ type: e.type, data: e.data, metadata })), { expectedRevision: 'no-stream' });
+      await this.events.appendToStream(
+        streamNames.payoutRun(data.revenueId),
+        run.map((e) => ({ type: e.type, data: e.data, metadata })),
+        { expectedRevision: 'no-stream' },
+      );
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return; // already paid (a replay or another processor)
       throw e;

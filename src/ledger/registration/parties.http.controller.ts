@@ -4,7 +4,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import type { Principal } from '@1tt/access';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { RegisterParty } from './register-party.command';
-import { AuditorRegisteredResponse, ConsumerRegisteredResponse, ContributorRegisteredResponse, RegisterPartyRequest } from './register-party.request.dto';
+import {
+  AuditorRegisteredResponse,
+  ConsumerRegisteredResponse,
+  ContributorRegisteredResponse,
+  RegisterPartyRequest,
+} from './register-party.request.dto';
 
 @ApiTags('ledger')
 @ApiBearerAuth()

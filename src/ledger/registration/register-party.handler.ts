@@ -28,13 +28,31 @@ export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
     const displayName = command.displayName;
     switch (command.kind) {
       case 'contributor':
-        await decideOnStream(this.events, streamNames.contributor(id), contributorDecider, { type: 'RegisterContributor', data: { contributorId: id, displayName } }, options);
+        await decideOnStream(
+          this.events,
+          streamNames.contributor(id),
+          contributorDecider,
+          { type: 'RegisterContributor', data: { contributorId: id, displayName } },
+          options,
+        );
         break;
       case 'consumer':
-        await decideOnStream(this.events, streamNames.consumer(id), consumerDecider, { type: 'RegisterConsumer', data: { consumerId: id, displayName } }, options);
+        await decideOnStream(
+          this.events,
+          streamNames.consumer(id),
+          consumerDecider,
+          { type: 'RegisterConsumer', data: { consumerId: id, displayName } },
+          options,
+        );
         break;
       case 'auditor':
-        await decideOnStream(this.events, streamNames.auditor(id), auditorDecider, { type: 'RegisterAuditor', data: { auditorId: id, displayName } }, options);
+        await decideOnStream(
+          this.events,
+          streamNames.auditor(id),
+          auditorDecider,
+          { type: 'RegisterAuditor', data: { auditorId: id, displayName } },
+          options,
+        );
         break;
     }
     const key = await this.keys.issue({ role: command.kind, subjectId: id, label: displayName }, command.by);

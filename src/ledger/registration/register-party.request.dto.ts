@@ -11,13 +11,13 @@ export class RegisterPartyRequest {
 
 export class ContributorRegisteredResponse {
   @ApiProperty() contributorId!: string;
-  @ApiProperty({ description: 'The contributor\'s API key. Shown this once; only its hash is stored.' }) apiKey!: string;
+  @ApiProperty({ description: "The contributor's API key. Shown this once; only its hash is stored." }) apiKey!: string;
 }
 export class ConsumerRegisteredResponse {
   @ApiProperty() consumerId!: string;
-  @ApiProperty({ description: 'The consumer\'s API key. Shown this once.' }) apiKey!: string;
+  @ApiProperty({ description: "The consumer's API key. Shown this once." }) apiKey!: string;
 }
 export class AuditorRegisteredResponse {
   @ApiProperty() auditorId!: string;
-  @ApiProperty({ description: 'The auditor\'s API key. Shown this once.' }) apiKey!: string;
+  @ApiProperty({ description: "The auditor's API key. Shown this once." }) apiKey!: string;
 }

@@ -27,11 +27,18 @@ export class ReportRevenueHandler implements ICommandHandler<ReportRevenue> {
     const revenueId = revenueIdFor(consumerId, idempotencyKey);
     const reportCommand = { type: 'ReportRevenue' as const, data: { consumerId, idempotencyKey, ...input } };
     const context = async () => {
-      const consumer = fold(consumerDecider, (await readStreamSnapshot(this.events, streamNames.consumer(consumerId))).events as unknown as ConsumerEvent[]);
+      const consumer = fold(
+        consumerDecider,
+        (await readStreamSnapshot(this.events, streamNames.consumer(consumerId))).events as unknown as ConsumerEvent[],
+      );
       return { now: this.clock.now(), consumer };
     };
     const decide = () =>
-      decideOnStream(this.events, streamNames.revenue(revenueId), revenueDecider, reportCommand, { context, actor: actorOf(command.by), correlationId: revenueId });
+      decideOnStream(this.events, streamNames.revenue(revenueId), revenueDecider, reportCommand, {
+        context,
+        actor: actorOf(command.by),
+        correlationId: revenueId,
+      });
     try {
       const decision = await decide();
       return { created: decision.decided.length > 0, body: { revenueId, status: 'recorded' } };
@@ -41,7 +48,10 @@ export class ReportRevenueHandler implements ICommandHandler<ReportRevenue> {
         const again = await decide().catch((err: unknown) => {
           throw publicRefusal(err);
         });
-        if (again.decided.length > 0) throw new ConflictError('concurrent_report', 'The report could not be recorded; retry it', { hint: 'Retry with the same Idempotency-Key.' });
+        if (again.decided.length > 0)
+          throw new ConflictError('concurrent_report', 'The report could not be recorded; retry it', {
+            hint: 'Retry with the same Idempotency-Key.',
+          });
         return { created: false, body: { revenueId, status: 'recorded' } };
       }
       throw publicRefusal(e);
@@ -56,7 +66,10 @@ export class ReportRevenueHandler implements ICommandHandler<ReportRevenue> {
  * key issued without registration) is the same 400.
  */
 function publicRefusal(e: unknown): unknown {
-  if ((e instanceof IllegalStateError && e.code === 'agreement-not-in-force') || (e instanceof NotFoundError && e.code === 'consumer-not-found')) {
+  if (
+    (e instanceof IllegalStateError && e.code === 'agreement-not-in-force') ||
+    (e instanceof NotFoundError && e.code === 'consumer-not-found')
+  ) {
     return new ValidationError('no_agreement', 'This consumer has no revenue-share agreement in force', {
       field: 'currency',
       hint: 'An admin sets one with PUT /v1/consumers/{id}/agreement.',

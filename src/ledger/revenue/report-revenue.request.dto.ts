@@ -22,5 +22,6 @@ export class ReportRevenueRequest {
 
 export class RevenueAcceptedResponse {
   @ApiProperty() revenueId!: string;
-  @ApiProperty({ enum: ['recorded'], description: 'The report is in the log; its payout run follows (GET /v1/payout-runs/{revenueId}).' }) status!: string;
+  @ApiProperty({ enum: ['recorded'], description: 'The report is in the log; its payout run follows (GET /v1/payout-runs/{revenueId}).' })
+  status!: string;
 }

@@ -21,7 +21,11 @@ export class RevenueHttpController {
     summary:
       'Report revenue (consumer), idempotently: 201 the first time; the same Idempotency-Key and body again → 200 with the same body; the same key with another body → 409. The agreement in effect now (α, policy) is copied into the report.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-200 printable ASCII characters without spaces (e.g. a uuid). One key per report.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1-200 printable ASCII characters without spaces (e.g. a uuid). One key per report.',
+  })
   @ApiCreatedResponse({ type: RevenueAcceptedResponse })
   @ApiOkResponse({ type: RevenueAcceptedResponse, description: 'A retry of an earlier identical report.' })
   @ApiConflictResponse({ description: 'The key was used for a different report.' })
@@ -38,7 +42,14 @@ export class RevenueHttpController {
       });
     }
     idempotencyKeyOf(key, 'header.Idempotency-Key');
-    const outcome = await this.commands.execute(new ReportRevenue(by.subjectId, key, { amount: body.amount, currency: body.currency, periodStart: body.periodStart, periodEnd: body.periodEnd }, by));
+    const outcome = await this.commands.execute(
+      new ReportRevenue(
+        by.subjectId,
+        key,
+        { amount: body.amount, currency: body.currency, periodStart: body.periodStart, periodEnd: body.periodEnd },
+        by,
+      ),
+    );
     res.status(outcome.created ? 201 : 200);
     return outcome.body;
   }

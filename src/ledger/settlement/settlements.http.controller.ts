@@ -18,7 +18,11 @@ export class SettlementsHttpController {
   @ApiOperation({ summary: 'Record a payout settled to a contributor (admin). 409 when it exceeds the payable balance in that currency.' })
   @ApiCreatedResponse({ type: PayoutSettledResponse })
   @ApiConflictResponse({ description: 'settlement_exceeds_balance' })
-  async settle(@Param('id') id: string, @Body() body: SettlePayoutRequest, @CurrentPrincipal() by: Principal): Promise<PayoutSettledResponse> {
+  async settle(
+    @Param('id') id: string,
+    @Body() body: SettlePayoutRequest,
+    @CurrentPrincipal() by: Principal,
+  ): Promise<PayoutSettledResponse> {
     return this.commands.execute(new SettlePayout(assertId(id, 'id'), body, by));
   }
 }

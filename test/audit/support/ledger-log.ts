@@ -41,7 +41,11 @@ export function record(specs: Array<Spec | RunSpec>): RecordedEvent[] {
   for (const s of specs) {
     if ('run' in s) {
       const report = out.find((e) => e.type === 'RevenueReported' && (e.data as RevenueReported['data']).revenueId === s.run)!;
-      const { events } = computePayoutRun({ report: report.data as RevenueReported['data'], reportPosition: report.position, pool: PoolState.fromEvents(out) });
+      const { events } = computePayoutRun({
+        report: report.data as RevenueReported['data'],
+        reportPosition: report.position,
+        pool: PoolState.fromEvents(out),
+      });
       for (const ev of events) push({ stream: `payout-run-${s.run}`, type: ev.type, data: structuredClone(ev.data) });
     } else push(s);
   }
@@ -57,13 +61,39 @@ export const dataset = (id: string, contributorId: string, tokens: number, i: nu
   {
     stream: `dataset-${id}`,
     type: 'DatasetUploaded',
-    data: { kind: 'contribution', contributorId, datasetId: id, fileName: `${id}.txt`, format: 'txt', compression: 'none', sizeBytes: 1000, sha256: 'ab'.repeat(32), blobRef: `blob-${id}`, textField: null, uploadedAt: at(i) },
+    data: {
+      kind: 'contribution',
+      contributorId,
+      datasetId: id,
+      fileName: `${id}.txt`,
+      format: 'txt',
+      compression: 'none',
+      sizeBytes: 1000,
+      sha256: 'ab'.repeat(32),
+      blobRef: `blob-${id}`,
+      textField: null,
+      uploadedAt: at(i),
+    },
   },
-  { stream: `dataset-${id}`, type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(tokens), countedAt: at(i + 1) } },
-  { stream: `dataset-${id}`, type: 'DatasetAccepted', data: { kind: 'contribution', contributorId, datasetId: id, tokens: String(tokens), acceptedAt: at(i + 2) } },
+  {
+    stream: `dataset-${id}`,
+    type: 'DatasetTokensCounted',
+    data: { datasetId: id, tokenizer: 'o200k_base', tokens: String(tokens), countedAt: at(i + 1) },
+  },
+  {
+    stream: `dataset-${id}`,
+    type: 'DatasetAccepted',
+    data: { kind: 'contribution', contributorId, datasetId: id, tokens: String(tokens), acceptedAt: at(i + 2) },
+  },
 ];
 
-export const revenue = (revenueId: string, amount: string, i: number, policy: 'snapshot' | 'time-weighted' = 'snapshot', alpha = '0.3'): Spec => ({
+export const revenue = (
+  revenueId: string,
+  amount: string,
+  i: number,
+  policy: 'snapshot' | 'time-weighted' = 'snapshot',
+  alpha = '0.3',
+): Spec => ({
   stream: `revenue-${revenueId}`,
   type: 'RevenueReported',
   data: {
@@ -95,7 +125,18 @@ export const revenue = (revenueId: string, amount: string, i: number, policy: 's
 export function ledgerSpecs(): Array<Spec | RunSpec> {
   return [
     { stream: 'consumer-acme', type: 'ConsumerRegistered', data: { consumerId: 'acme', displayName: 'Acme', registeredAt: at(1) } }, // 1
-    { stream: 'consumer-acme', type: 'RevenueShareAgreed', data: { consumerId: 'acme', alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: '2025-01-01T00:00:00.000Z', agreedAt: at(2) } }, // 2
+    {
+      stream: 'consumer-acme',
+      type: 'RevenueShareAgreed',
+      data: {
+        consumerId: 'acme',
+        alpha: '0.3',
+        currency: 'USD',
+        policy: 'snapshot',
+        effectiveFrom: '2025-01-01T00:00:00.000Z',
+        agreedAt: at(2),
+      },
+    }, // 2
     { stream: 'contributor-c1', type: 'ContributorRegistered', data: { contributorId: 'c1', displayName: 'One', registeredAt: at(3) } }, // 3
     { stream: 'contributor-c2', type: 'ContributorRegistered', data: { contributorId: 'c2', displayName: 'Two', registeredAt: at(4) } }, // 4
     { stream: 'contributor-c3', type: 'ContributorRegistered', data: { contributorId: 'c3', displayName: 'Three', registeredAt: at(5) } }, // 5
@@ -104,12 +145,20 @@ export function ledgerSpecs(): Array<Spec | RunSpec> {
     ...dataset('d3', 'c3', 300, 12), // 12-14
     revenue('r1', '100.00', 15), // 15
     { run: 'r1' }, // 16 started, 17 chunk, 18 completed
-    { stream: 'dataset-d2', type: 'DatasetWithdrawn', data: { kind: 'contribution', contributorId: 'c2', datasetId: 'd2', tokens: '200', withdrawnAt: at(19) } }, // 19
+    {
+      stream: 'dataset-d2',
+      type: 'DatasetWithdrawn',
+      data: { kind: 'contribution', contributorId: 'c2', datasetId: 'd2', tokens: '200', withdrawnAt: at(19) },
+    }, // 19
     ...dataset('d4', 'c1', 50, 20), // 20-22
     revenue('r2', '10.01', 23), // 23
     { run: 'r2' }, // 24-26
     revenue('r3', '0.07', 27), // 27
     { run: 'r3' }, // 28-30
-    { stream: 'contributor-c3', type: 'PayoutSettled', data: { contributorId: 'c3', amount: '15.00', currency: 'USD', reference: 'wire-1', settledAt: at(31) } }, // 31
+    {
+      stream: 'contributor-c3',
+      type: 'PayoutSettled',
+      data: { contributorId: 'c3', amount: '15.00', currency: 'USD', reference: 'wire-1', settledAt: at(31) },
+    }, // 31
   ];
 }

@@ -43,7 +43,9 @@ export async function startDashboardServer(options: { upstream?: string; dist?: 
     requests.push(url.pathname);
     if (isApiPath(url.pathname)) {
       if (!options.upstream) {
-        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, title: 'Not Found', detail: 'No API behind this test server' }));
+        res
+          .writeHead(404, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ status: 404, title: 'Not Found', detail: 'No API behind this test server' }));
         return;
       }
       const target = new URL(req.url ?? '/', options.upstream);
@@ -51,7 +53,7 @@ export async function startDashboardServer(options: { upstream?: string; dist?: 
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       });
-      proxied.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end());
+      proxied.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
       res.on('close', () => proxied.destroy());
       req.pipe(proxied);
       return;

@@ -63,7 +63,10 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         raw: () => text,
         next(pred = () => true, timeoutMs = 5000) {
           return new Promise((ok, fail) => {
-            const timer = setTimeout(() => fail(new Error(`no matching SSE message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)), timeoutMs);
+            const timer = setTimeout(
+              () => fail(new Error(`no matching SSE message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
+              timeoutMs,
+            );
             const check = (): void => {
               const hit = messages.find(pred);
               if (hit) {

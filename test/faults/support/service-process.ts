@@ -112,7 +112,11 @@ export class ServiceProcess {
     return r;
   }
 
-  async request(method: string, url: string, options: { key?: string; json?: unknown; headers?: Record<string, string>; body?: RequestInit['body']; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+  async request(
+    method: string,
+    url: string,
+    options: { key?: string; json?: unknown; headers?: Record<string, string>; body?: RequestInit['body']; timeoutMs?: number } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.Authorization = `Bearer ${options.key}`;
     let body = options.body;

@@ -62,7 +62,7 @@ export async function createSecurityWorld(options: StartTestAppOptions = {}): Pr
   const otherConsumer = await register(t, 'consumers', 'Other Corp');
   const auditor = await register(t, 'auditors', 'Auditor');
   for (const c of [consumer, otherConsumer]) {
-    const r = await t.http.put(`/v1/consumers/${c.id}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot'});
+    const r = await t.http.put(`/v1/consumers/${c.id}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' });
     if (r.status !== 200) throw new Error(`agreement: ${r.status} ${JSON.stringify(r.body)}`);
   }
   return { t, events, contributor, otherContributor, consumer, otherConsumer, auditor, head: () => events.headPosition() };

@@ -14,13 +14,16 @@ interface ExportFlags {
 
 export function auditExportCommand(ctx: CliContext): Command {
   return new Command('export')
-    .description('Export the event log with positions and hashes as NDJSON (streamed: constant memory), from the store configured by EVENT_STORE_URL / DATA_DIR')
+    .description(
+      'Export the event log with positions and hashes as NDJSON (streamed: constant memory), from the store configured by EVENT_STORE_URL / DATA_DIR',
+    )
     .requiredOption('--out <file>', 'where to write the export (- for stdout)')
     .option('--to-position <n>', 'stop at this log position', parsePositionOption('--to-position'))
     .option('--as-of <time>', 'stop at the last event recorded at or before this ISO-8601 time', parseTimeOption('--as-of'))
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: ExportFlags) => {
-      if (flags.toPosition !== undefined && flags.asOf !== undefined) throw new CliUsageError('give at most one of --to-position and --as-of');
+      if (flags.toPosition !== undefined && flags.asOf !== undefined)
+        throw new CliUsageError('give at most one of --to-position and --as-of');
       if (flags.out === '-' && flags.json) throw new CliUsageError('--json prints on stdout; write the export to a file with --out <file>');
       const store = await openConfiguredEventStore(ctx.env);
       const out = flags.out === '-' ? ctx.stdout : createWriteStream(flags.out);
@@ -43,8 +46,18 @@ export function auditExportCommand(ctx: CliContext): Command {
           out.end();
           await once(out, 'finish');
         }
-        if (flags.json) printJson(ctx, { file: flags.out, events: summary.events, bytes: summary.bytes, lastPosition: summary.lastPosition, header: summary.header });
-        else if (flags.out !== '-') ctx.stderr.write(`exported ${summary.events} events (positions 1–${summary.lastPosition}, ${summary.bytes} bytes) to ${flags.out}\n`);
+        if (flags.json)
+          printJson(ctx, {
+            file: flags.out,
+            events: summary.events,
+            bytes: summary.bytes,
+            lastPosition: summary.lastPosition,
+            header: summary.header,
+          });
+        else if (flags.out !== '-')
+          ctx.stderr.write(
+            `exported ${summary.events} events (positions 1–${summary.lastPosition}, ${summary.bytes} bytes) to ${flags.out}\n`,
+          );
       } finally {
         progress.stop();
         await store.close();

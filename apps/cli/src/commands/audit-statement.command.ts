@@ -12,7 +12,9 @@ interface StatementFlags {
 
 export function auditStatementCommand(ctx: CliContext): Command {
   return new Command('statement')
-    .description("A contributor's payout statement from an export: every payout run (pool position, tokens, ratio, amount), settlements and totals")
+    .description(
+      "A contributor's payout statement from an export: every payout run (pool position, tokens, ratio, amount), settlements and totals",
+    )
     .argument('<file>', 'the export (NDJSON), or - for standard input')
     .requiredOption('--contributor <id>', 'the contributor id')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('text'))
@@ -27,7 +29,11 @@ export function auditStatementCommand(ctx: CliContext): Command {
         log.close();
       }
       const body =
-        flags.format === 'json' ? JSON.stringify(statement, null, 2) + '\n' : flags.format === 'html' ? renderStatementHtml(statement) : renderStatementText(statement);
+        flags.format === 'json'
+          ? JSON.stringify(statement, null, 2) + '\n'
+          : flags.format === 'html'
+            ? renderStatementHtml(statement)
+            : renderStatementText(statement);
       if (flags.out) {
         writeFileSync(flags.out, body);
         ctx.stderr.write(`wrote ${flags.out} (${statement.runs.length} payout runs)\n`);

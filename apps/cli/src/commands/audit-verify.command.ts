@@ -12,7 +12,9 @@ interface VerifyFlags {
 
 export function auditVerifyCommand(ctx: CliContext): Command {
   return new Command('verify')
-    .description('Verify an export offline: hash chains, signed checkpoints, and every payout run, posting and balance recomputed from the events')
+    .description(
+      'Verify an export offline: hash chains, signed checkpoints, and every payout run, posting and balance recomputed from the events',
+    )
     .argument('<file>', 'the export (NDJSON from `1tt audit export`), or - for standard input')
     .option('--public-key <pem>', "the service's checkpoint public key (Ed25519 PEM): checks every signed checkpoint")
     .option('--json', 'print the full report as JSON on stdout')
@@ -56,7 +58,9 @@ export function auditVerifyCommand(ctx: CliContext): Command {
       const cpText = cp.signaturesChecked
         ? `${cp.verified}/${cp.total} signed checkpoints verified${cp.lastVerifiedPosition ? ` (signed up to position ${cp.lastVerifiedPosition}${cp.lastVerifiedCheckpointAt < report.lastPosition ? `; positions ${cp.lastVerifiedCheckpointAt + 1}–${report.lastPosition} are not covered by a signature yet` : ''})` : ''}`
         : `${cp.total} checkpoints (signatures not checked: pass --public-key)`;
-      out(`${report.ok ? 'OK' : 'FAILED'}: ${report.events} events in ${report.streams} streams up to position ${report.lastPosition}; ${cpText}`);
+      out(
+        `${report.ok ? 'OK' : 'FAILED'}: ${report.events} events in ${report.streams} streams up to position ${report.lastPosition}; ${cpText}`,
+      );
       for (const [k, v] of Object.entries(report.domain)) out(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
       out(`  log hash: ${report.logHash}`);
       if (!report.ok) {

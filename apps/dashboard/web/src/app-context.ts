@@ -56,7 +56,11 @@ export interface Resource<T> {
  * tick. Keeps the last answer on screen while a reload runs (no flicker) and
  * drops answers that arrive after a newer request was sent.
  */
-export function useResource<T>(load: (api: ApiClient, at: Query) => Promise<T>, deps: unknown[], options: { live?: boolean } = {}): Resource<T> {
+export function useResource<T>(
+  load: (api: ApiClient, at: Query) => Promise<T>,
+  deps: unknown[],
+  options: { live?: boolean } = {},
+): Resource<T> {
   const { api, asOf, tick, notePosition } = useApp();
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [manual, setManual] = useState(0);

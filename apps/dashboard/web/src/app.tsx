@@ -33,7 +33,10 @@ export function App() {
       (me) => setSession({ state: 'in', api, me }),
       (e) => {
         if (e instanceof ApiError && e.status === 401) clearSession();
-        setSession({ state: 'out', notice: e instanceof ApiError && e.status === 401 ? 'Your key is no longer accepted; sign in again.' : undefined });
+        setSession({
+          state: 'out',
+          notice: e instanceof ApiError && e.status === 401 ? 'Your key is no longer accepted; sign in again.' : undefined,
+        });
       },
     );
   }, []);
@@ -123,7 +126,10 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
   }, []);
 
   // Live: the newest position any read reported; pinned: every read reports the same one.
-  const notePosition = useCallback((p: number) => setPosition((cur) => (asOfRef.current.kind === 'live' && cur !== null ? Math.max(cur, p) : p)), []);
+  const notePosition = useCallback(
+    (p: number) => setPosition((cur) => (asOfRef.current.kind === 'live' && cur !== null ? Math.max(cur, p) : p)),
+    [],
+  );
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -159,7 +165,10 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
   }, [stream]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
-  const state: AppState = useMemo(() => ({ api, me, asOf, setAsOf, tick, refresh, notePosition, navigate }), [api, me, asOf, setAsOf, tick, refresh, notePosition]);
+  const state: AppState = useMemo(
+    () => ({ api, me, asOf, setAsOf, tick, refresh, notePosition, navigate }),
+    [api, me, asOf, setAsOf, tick, refresh, notePosition],
+  );
 
   useEffect(() => {
     if (path === '/' || path === '') history.replaceState(null, '', homeOf(me));
@@ -200,8 +209,19 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
           <strong data-testid="as-of-position" data-value={position ?? ''}>
             {position ?? '…'}
           </strong>
-          <span class={`live live-${asOf.kind === 'live' ? stream : 'pinned'}`} data-testid="live-state" data-state={asOf.kind === 'live' ? stream : 'pinned'} title={lastEventAt ? `last event ${lastEventAt}` : undefined}>
-            {asOf.kind !== 'live' ? `pinned to ${asOfLabel(asOf)}` : stream === 'open' ? 'live' : stream === 'connecting' ? 'connecting…' : 'reconnecting (polling)'}
+          <span
+            class={`live live-${asOf.kind === 'live' ? stream : 'pinned'}`}
+            data-testid="live-state"
+            data-state={asOf.kind === 'live' ? stream : 'pinned'}
+            title={lastEventAt ? `last event ${lastEventAt}` : undefined}
+          >
+            {asOf.kind !== 'live'
+              ? `pinned to ${asOfLabel(asOf)}`
+              : stream === 'open'
+                ? 'live'
+                : stream === 'connecting'
+                  ? 'connecting…'
+                  : 'reconnecting (polling)'}
           </span>
           {asOf.kind !== 'live' && (
             <button type="button" class="link" onClick={() => setAsOf(LIVE)} data-testid="back-to-live">

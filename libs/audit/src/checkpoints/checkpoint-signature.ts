@@ -28,7 +28,9 @@ export function checkpointMessage(position: number, logHash: string, headHash: s
 
 export function publicKeyFingerprint(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function loadPrivateKey(pem: string | Buffer): KeyObject {
@@ -58,7 +60,9 @@ export function signCheckpoint(
   privateKey: KeyObject,
   signedAt: Date = new Date(),
 ): LogCheckpointSigned {
-  const signature = sign(null, checkpointMessage(checkpoint.position, checkpoint.logHash, checkpoint.headHash), privateKey).toString('base64');
+  const signature = sign(null, checkpointMessage(checkpoint.position, checkpoint.logHash, checkpoint.headHash), privateKey).toString(
+    'base64',
+  );
   return {
     position: checkpoint.position,
     logHash: checkpoint.logHash,

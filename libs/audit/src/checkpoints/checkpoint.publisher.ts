@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { WrongExpectedRevision, type EventStore } from '@1tt/event-store';
 import { ValidationError } from '@1tt/domain-errors';
-import { CHECKPOINT_EVENT_TYPE, CHECKPOINT_STREAM, checkpointSignatureValid, loadPrivateKey, publicKeyFingerprint, signCheckpoint, type LogCheckpointSigned } from './checkpoint-signature';
+import {
+  CHECKPOINT_EVENT_TYPE,
+  CHECKPOINT_STREAM,
+  checkpointSignatureValid,
+  loadPrivateKey,
+  publicKeyFingerprint,
+  signCheckpoint,
+  type LogCheckpointSigned,
+} from './checkpoint-signature';
 import { LOG_HASH_GENESIS, nextLogHash } from './log-hash';
 
 export interface CheckpointPublisherOptions {
@@ -32,17 +40,25 @@ export function checkpointConfigFromEnv(env: NodeJS.ProcessEnv = process.env): C
   try {
     privateKey = loadPrivateKey(readFileSync(file));
   } catch (e) {
-    throw new ValidationError('checkpoint-key-unreadable', `CHECKPOINT_SIGNING_KEY_FILE: cannot load an Ed25519 private key from ${file}: ${(e as Error).message}`, {
-      field: 'CHECKPOINT_SIGNING_KEY_FILE',
-      hint: 'Create one with `npx 1tt audit keygen --out <dir>` and point the variable at its private.pem.',
-    });
+    throw new ValidationError(
+      'checkpoint-key-unreadable',
+      `CHECKPOINT_SIGNING_KEY_FILE: cannot load an Ed25519 private key from ${file}: ${(e as Error).message}`,
+      {
+        field: 'CHECKPOINT_SIGNING_KEY_FILE',
+        hint: 'Create one with `npx 1tt audit keygen --out <dir>` and point the variable at its private.pem.',
+      },
+    );
   }
   const raw = env.CHECKPOINT_INTERVAL_SECONDS ?? '3600';
   const intervalSeconds = Number(raw);
   if (!/^\d+$/.test(raw) || intervalSeconds < 1 || intervalSeconds > 86400 * 7) {
-    throw new ValidationError('checkpoint-interval-invalid', `CHECKPOINT_INTERVAL_SECONDS must be a whole number of seconds between 1 and 604800, got ${JSON.stringify(raw)}`, {
-      field: 'CHECKPOINT_INTERVAL_SECONDS',
-    });
+    throw new ValidationError(
+      'checkpoint-interval-invalid',
+      `CHECKPOINT_INTERVAL_SECONDS must be a whole number of seconds between 1 and 604800, got ${JSON.stringify(raw)}`,
+      {
+        field: 'CHECKPOINT_INTERVAL_SECONDS',
+      },
+    );
   }
   return { privateKey, intervalSeconds };
 }
@@ -110,11 +126,19 @@ export class CheckpointPublisher {
         this.position = e.position;
       }
     }
-    const data = signCheckpoint({ position: this.position, logHash: this.logHash, headHash: this.headHash }, this.options.privateKey, (this.options.now ?? (() => new Date()))());
+    const data = signCheckpoint(
+      { position: this.position, logHash: this.logHash, headHash: this.headHash },
+      this.options.privateKey,
+      (this.options.now ?? (() => new Date()))(),
+    );
     try {
-      await this.store.appendToStream(CHECKPOINT_STREAM, [{ type: CHECKPOINT_EVENT_TYPE, data, metadata: { actor: 'system:checkpoint-publisher' } }], {
-        expectedRevision: last ? last.revision : 'no-stream',
-      });
+      await this.store.appendToStream(
+        CHECKPOINT_STREAM,
+        [{ type: CHECKPOINT_EVENT_TYPE, data, metadata: { actor: 'system:checkpoint-publisher' } }],
+        {
+          expectedRevision: last ? last.revision : 'no-stream',
+        },
+      );
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return undefined;
       throw e;

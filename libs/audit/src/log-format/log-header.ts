@@ -79,13 +79,18 @@ export function parseHeaderLine(text: string): LogHeader {
   const h = raw as Record<string, unknown>;
   if (h.format !== LOG_FORMAT) throw new LogFormatError(1, `header.format is ${JSON.stringify(h.format)}, expected "${LOG_FORMAT}"`);
   if (h.version !== LOG_FORMAT_VERSION) {
-    throw new LogFormatError(1, `header.version is ${JSON.stringify(h.version)}; this tool reads version ${LOG_FORMAT_VERSION} (upgrade the tool for newer exports)`);
+    throw new LogFormatError(
+      1,
+      `header.version is ${JSON.stringify(h.version)}; this tool reads version ${LOG_FORMAT_VERSION} (upgrade the tool for newer exports)`,
+    );
   }
-  if (typeof h.exportedAt !== 'string' || !ISO_TIME.test(h.exportedAt)) throw new LogFormatError(1, 'header.exportedAt must be an ISO-8601 UTC time');
+  if (typeof h.exportedAt !== 'string' || !ISO_TIME.test(h.exportedAt))
+    throw new LogFormatError(1, 'header.exportedAt must be an ISO-8601 UTC time');
   if (h.fromPosition !== 1) throw new LogFormatError(1, 'header.fromPosition must be 1: verification needs the log from its first event');
   if (!isSafeNonNegativeInteger(h.toPosition)) throw new LogFormatError(1, 'header.toPosition must be a non-negative integer');
   if (typeof h.contiguousPositions !== 'boolean') throw new LogFormatError(1, 'header.contiguousPositions must be true or false');
-  if (h.asOf !== undefined && (typeof h.asOf !== 'string' || !ISO_TIME.test(h.asOf))) throw new LogFormatError(1, 'header.asOf must be an ISO-8601 UTC time');
+  if (h.asOf !== undefined && (typeof h.asOf !== 'string' || !ISO_TIME.test(h.asOf)))
+    throw new LogFormatError(1, 'header.asOf must be an ISO-8601 UTC time');
   return {
     format: LOG_FORMAT,
     version: LOG_FORMAT_VERSION,

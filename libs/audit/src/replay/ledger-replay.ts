@@ -153,7 +153,13 @@ export class LedgerReplay {
         return undefined;
       case 'RevenueShareAgreed': {
         const list = this.agreements.get(String(d.consumerId)) ?? [];
-        list.push({ alpha: String(d.alpha), currency: String(d.currency), policy: d.policy as Agreement['policy'], effectiveFrom: String(d.effectiveFrom), position: e.position });
+        list.push({
+          alpha: String(d.alpha),
+          currency: String(d.currency),
+          policy: d.policy as Agreement['policy'],
+          effectiveFrom: String(d.effectiveFrom),
+          position: e.position,
+        });
         this.agreements.set(String(d.consumerId), list);
         return undefined;
       }
@@ -167,7 +173,14 @@ export class LedgerReplay {
       case 'RevenueReported': {
         const report = e.data as RevenueReported['data'];
         if (this.revenue.has(report.revenueId)) return undefined;
-        this.revenue.set(report.revenueId, { revenueId: report.revenueId, consumerId: report.consumerId, report, position: e.position, recordedAt: e.metadata.recordedAt, paid: false });
+        this.revenue.set(report.revenueId, {
+          revenueId: report.revenueId,
+          consumerId: report.consumerId,
+          report,
+          position: e.position,
+          recordedAt: e.metadata.recordedAt,
+          paid: false,
+        });
         this.latestRevenue.set(report.consumerId, report.revenueId);
         return undefined;
       }
@@ -185,7 +198,13 @@ export class LedgerReplay {
         const completed = e.data as PayoutRunCompleted['data'];
         const inProgress = this.inProgress.get(completed.revenueId) ?? { chunks: [] };
         this.inProgress.delete(completed.revenueId);
-        const run: PayoutRunState = { revenueId: completed.revenueId, consumerId: completed.consumerId, position: e.position, recordedAt: e.metadata.recordedAt, completed };
+        const run: PayoutRunState = {
+          revenueId: completed.revenueId,
+          consumerId: completed.consumerId,
+          position: e.position,
+          recordedAt: e.metadata.recordedAt,
+          completed,
+        };
         this.runs.set(run.revenueId, run);
         this.runsInOrder.push(run);
         const r = this.revenue.get(run.revenueId);

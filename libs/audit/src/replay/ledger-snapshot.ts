@@ -80,7 +80,10 @@ function money(m: Map<string, bigint> | undefined): MoneyByCurrency {
  * a large export is quick. Works on any AsyncIterable of RecordedEvents:
  * an export file (eventsOf(openLogFile(…).lines)) or a live store's readAll.
  */
-export async function replayLog(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, options: ReplayOptions = {}): Promise<LedgerSnapshot> {
+export async function replayLog(
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+  options: ReplayOptions = {},
+): Promise<LedgerSnapshot> {
   if (options.atPosition !== undefined && options.asOf !== undefined) throw new RangeError('give either atPosition or asOf, not both');
   const asOf = options.asOf === undefined ? undefined : new Date(options.asOf).toISOString();
   const replay = new LedgerReplay();

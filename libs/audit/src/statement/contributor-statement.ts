@@ -42,7 +42,11 @@ export interface ContributorStatement {
 }
 
 /** Folds the log and lists every payout run (and settlement) that concerns one contributor. */
-export async function buildStatement(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, contributorId: string, options: { atPosition?: number } = {}): Promise<ContributorStatement> {
+export async function buildStatement(
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+  contributorId: string,
+  options: { atPosition?: number } = {},
+): Promise<ContributorStatement> {
   const replay = new LedgerReplay();
   const runs: StatementLine[] = [];
   const settlements: SettlementLine[] = [];
@@ -77,11 +81,18 @@ export async function buildStatement(events: AsyncIterable<RecordedEvent> | Iter
     } else if (e.type === 'PayoutSettled' && (e.data as PayoutSettled['data']).contributorId === contributorId) {
       const d = e.data as PayoutSettled['data'];
       const amount = parseNonNegativeAmount(d.amount, d.currency);
-      settlements.push({ position: e.position, recordedAt: e.metadata.recordedAt, currency: d.currency, amount: formatMinor(amount, d.currency), ...(d.reference ? { reference: d.reference } : {}) });
+      settlements.push({
+        position: e.position,
+        recordedAt: e.metadata.recordedAt,
+        currency: d.currency,
+        amount: formatMinor(amount, d.currency),
+        ...(d.reference ? { reference: d.reference } : {}),
+      });
       paid.set(d.currency, (paid.get(d.currency) ?? 0n) + amount);
     }
   }
-  const fmt = (m: Map<string, bigint>): MoneyByCurrency => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, formatMinor(v, c)]));
+  const fmt = (m: Map<string, bigint>): MoneyByCurrency =>
+    Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => [c, formatMinor(v, c)]));
   const balance = new Map(allocated);
   for (const [c, v] of paid) balance.set(c, (balance.get(c) ?? 0n) - v);
   return {
@@ -106,7 +117,15 @@ function money(m: MoneyByCurrency): string {
 }
 
 export function renderStatementText(s: ContributorStatement): string {
-  const rows = s.runs.map((r) => [r.recordedAt.slice(0, 19).replace('T', ' '), r.revenueId, String(r.poolPosition), r.tokens, r.totalTokens, r.ratio, `${r.amount} ${r.currency}`]);
+  const rows = s.runs.map((r) => [
+    r.recordedAt.slice(0, 19).replace('T', ' '),
+    r.revenueId,
+    String(r.poolPosition),
+    r.tokens,
+    r.totalTokens,
+    r.ratio,
+    `${r.amount} ${r.currency}`,
+  ]);
   const head = ['run recorded (UTC)', 'revenue', 'pool position', 'tokens', 'ΣT', 'ratio', 'amount'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
@@ -121,10 +140,19 @@ export function renderStatementText(s: ContributorStatement): string {
   ];
   if (s.settlements.length) {
     out.push('Settlements:');
-    for (const p of s.settlements) out.push(`  ${p.recordedAt.slice(0, 19).replace('T', ' ')}  position ${p.position}  ${p.amount} ${p.currency}${p.reference ? `  ref ${p.reference}` : ''}`);
+    for (const p of s.settlements)
+      out.push(
+        `  ${p.recordedAt.slice(0, 19).replace('T', ' ')}  position ${p.position}  ${p.amount} ${p.currency}${p.reference ? `  ref ${p.reference}` : ''}`,
+      );
     out.push('');
   }
-  out.push(`Payout runs: ${s.totals.runs}`, `Allocated:   ${money(s.totals.allocated)}`, `Paid out:    ${money(s.totals.paidOut)}`, `Balance:     ${money(s.totals.balance)}`, `Tokens in the pool now: ${s.totals.tokensNow}`);
+  out.push(
+    `Payout runs: ${s.totals.runs}`,
+    `Allocated:   ${money(s.totals.allocated)}`,
+    `Paid out:    ${money(s.totals.paidOut)}`,
+    `Balance:     ${money(s.totals.balance)}`,
+    `Tokens in the pool now: ${s.totals.tokensNow}`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -133,9 +161,17 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 /** A self-contained HTML page (no scripts, no external resources), printable. */
 export function renderStatementHtml(s: ContributorStatement): string {
   const rows = s.runs
-    .map((r) => `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`,
+    )
     .join('\n');
-  const settlements = s.settlements.map((p) => `<tr><td>${esc(p.recordedAt)}</td><td class="n">${p.position}</td><td class="n">${esc(p.amount)} ${esc(p.currency)}</td><td>${esc(p.reference ?? '')}</td></tr>`).join('\n');
+  const settlements = s.settlements
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.recordedAt)}</td><td class="n">${p.position}</td><td class="n">${esc(p.amount)} ${esc(p.currency)}</td><td>${esc(p.reference ?? '')}</td></tr>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Payout statement ${esc(s.contributorId)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:600}</style>

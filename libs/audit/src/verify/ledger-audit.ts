@@ -1,6 +1,13 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { canonicalJson } from '@1tt/canonical-json';
-import { formatMinor, parseNonNegativeAmount, type PayoutRunEvent, type PayoutSettled, type RecordedAllocation, type RevenueReported } from '@1tt/ledger';
+import {
+  formatMinor,
+  parseNonNegativeAmount,
+  type PayoutRunEvent,
+  type PayoutSettled,
+  type RecordedAllocation,
+  type RevenueReported,
+} from '@1tt/ledger';
 import { LedgerReplay, type Positioned, type RecordedRun, type RevenueState } from '../replay/ledger-replay';
 import type { EventAudit } from './log-verifier';
 import type { VerifyProblem } from './verify-problem';
@@ -68,15 +75,29 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
         case 'DatasetAccepted': {
           const counted = replay.countedTokens.get(String(d.datasetId));
           if (counted === undefined) {
-            report({ ...at, code: 'dataset-accepted-uncounted', message: `dataset ${String(d.datasetId)} is accepted with ${String(d.tokens)} tokens but no token count was recorded for it before` });
+            report({
+              ...at,
+              code: 'dataset-accepted-uncounted',
+              message: `dataset ${String(d.datasetId)} is accepted with ${String(d.tokens)} tokens but no token count was recorded for it before`,
+            });
           } else if (counted !== d.tokens) {
-            report({ ...at, code: 'dataset-tokens-differ', message: `dataset ${String(d.datasetId)} enters the pool with ${String(d.tokens)} tokens, but its DatasetTokensCounted says ${counted}`, expected: counted, actual: d.tokens });
+            report({
+              ...at,
+              code: 'dataset-tokens-differ',
+              message: `dataset ${String(d.datasetId)} enters the pool with ${String(d.tokens)} tokens, but its DatasetTokensCounted says ${counted}`,
+              expected: counted,
+              actual: d.tokens,
+            });
           }
           break;
         }
         case 'PayoutRunStarted':
           if (!replay.revenue.has(String(d.revenueId))) {
-            report({ ...at, code: 'payout-run-without-revenue', message: `payout run for revenue ${String(d.revenueId)}, which no earlier event reports` });
+            report({
+              ...at,
+              code: 'payout-run-without-revenue',
+              message: `payout run for revenue ${String(d.revenueId)}, which no earlier event reports`,
+            });
           } else if (replay.runs.has(String(d.revenueId)) || replay.inProgress.has(String(d.revenueId))) {
             report({ ...at, code: 'payout-run-duplicate', message: `revenue ${String(d.revenueId)} is paid out a second time` });
           }
@@ -84,7 +105,11 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
         case 'PayoutRunAllocationsRecorded':
         case 'PayoutRunCompleted':
           if (!replay.inProgress.get(String(d.revenueId))?.started) {
-            report({ ...at, code: 'payout-run-not-started', message: `${e.type} for revenue ${String(d.revenueId)} without a PayoutRunStarted before it (in its stream)` });
+            report({
+              ...at,
+              code: 'payout-run-not-started',
+              message: `${e.type} for revenue ${String(d.revenueId)} without a PayoutRunStarted before it (in its stream)`,
+            });
           }
           break;
         case 'PayoutSettled': {
@@ -122,15 +147,28 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       return;
     }
     if (!replay.consumers.has(r.consumerId)) {
-      report({ ...at, code: 'revenue-unknown-consumer', message: `revenue reported for consumer ${r.consumerId}, who is not registered before it` });
+      report({
+        ...at,
+        code: 'revenue-unknown-consumer',
+        message: `revenue reported for consumer ${r.consumerId}, who is not registered before it`,
+      });
       return;
     }
     const agreement = replay.agreementAt(r.consumerId, r.reportedAt);
     if (!agreement) {
-      report({ ...at, code: 'revenue-without-agreement', message: `consumer ${r.consumerId} had no revenue-share agreement in force at ${r.reportedAt}` });
+      report({
+        ...at,
+        code: 'revenue-without-agreement',
+        message: `consumer ${r.consumerId} had no revenue-share agreement in force at ${r.reportedAt}`,
+      });
       return;
     }
-    const expected = { alpha: agreement.alpha, currency: agreement.currency, policy: agreement.policy, agreementEffectiveFrom: agreement.effectiveFrom };
+    const expected = {
+      alpha: agreement.alpha,
+      currency: agreement.currency,
+      policy: agreement.policy,
+      agreementEffectiveFrom: agreement.effectiveFrom,
+    };
     const actual = { alpha: r.alpha, currency: r.currency, policy: r.policy, agreementEffectiveFrom: r.agreementEffectiveFrom };
     for (const k of Object.keys(expected) as Array<keyof typeof expected>) {
       if (expected[k] !== actual[k]) {
@@ -148,7 +186,13 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
 
   function checkRun(recorded: RecordedRun, report: Report): void {
     const c = recorded.completed;
-    const where = (p: Positioned<unknown>): Where => ({ position: p.position, streamName: p.streamName, revision: p.revision, eventType: p.type, eventId: p.id });
+    const where = (p: Positioned<unknown>): Where => ({
+      position: p.position,
+      streamName: p.streamName,
+      revision: p.revision,
+      eventType: p.type,
+      eventId: p.id,
+    });
     const r = replay.revenue.get(c.data.revenueId);
     if (!r) return; // reported at PayoutRunStarted
     runsChecked += 1;
@@ -172,7 +216,12 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     if (recorded.started) {
       const diff = firstFieldDifference(started.data, recorded.started.data, Object.keys(started.data));
       if (diff) {
-        report({ ...where(recorded.started), code: `payout-${kebab(diff.field)}-differs`, message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`, ...diff.values });
+        report({
+          ...where(recorded.started),
+          code: `payout-${kebab(diff.field)}-differs`,
+          message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
+          ...diff.values,
+        });
         return;
       }
     }
@@ -216,12 +265,23 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     }
     if (i < expected.length) {
       const missing = expected[i];
-      report({ ...where(c), code: 'payout-allocation-missing', message: `${what}: no allocation for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur} for weight ${missing.weight}`, expected: missing, actual: null });
+      report({
+        ...where(c),
+        code: 'payout-allocation-missing',
+        message: `${what}: no allocation for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur} for weight ${missing.weight}`,
+        expected: missing,
+        actual: null,
+      });
       return;
     }
     const diff = firstFieldDifference(x.completed, c.data, [...RUN_FIELDS, ...Object.keys(x.completed)]);
     if (diff) {
-      report({ ...where(c), code: `payout-${kebab(diff.field)}-differs`, message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`, ...diff.values });
+      report({
+        ...where(c),
+        code: `payout-${kebab(diff.field)}-differs`,
+        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
+        ...diff.values,
+      });
       return;
     }
     // Same allocations and totals: what is left is how they were cut into chunks, or a field the ledger does not know.
@@ -230,14 +290,26 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       const got = recorded.chunks[k];
       const want = chunksWant[k];
       if (!got || !want || canonicalJson(got.data) !== canonicalJson(want.data)) {
-        report({ ...where(got ?? c), code: 'payout-chunk-differs', message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)` });
+        report({
+          ...where(got ?? c),
+          code: 'payout-chunk-differs',
+          message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
+        });
         return;
       }
     }
     if (recorded.started && canonicalJson(recorded.started.data) !== canonicalJson(started.data)) {
-      report({ ...where(recorded.started), code: 'payout-started-differs', message: `${what}: PayoutRunStarted has fields its recomputation has not` });
+      report({
+        ...where(recorded.started),
+        code: 'payout-started-differs',
+        message: `${what}: PayoutRunStarted has fields its recomputation has not`,
+      });
     } else if (canonicalJson(c.data) !== canonicalJson(x.completed)) {
-      report({ ...where(c), code: 'payout-completed-differs', message: `${what}: PayoutRunCompleted has fields its recomputation has not` });
+      report({
+        ...where(c),
+        code: 'payout-completed-differs',
+        message: `${what}: PayoutRunCompleted has fields its recomputation has not`,
+      });
     }
   }
 
@@ -265,7 +337,12 @@ function firstFieldDifference(
   for (const field of fields) {
     if (canonicalJson(want[field] ?? null) !== canonicalJson(got[field] ?? null)) {
       const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
-      return { field, expected: show(want[field]), actual: show(got[field]), values: { expected: want[field] ?? null, actual: got[field] ?? null } };
+      return {
+        field,
+        expected: show(want[field]),
+        actual: show(got[field]),
+        values: { expected: want[field] ?? null, actual: got[field] ?? null },
+      };
     }
   }
   return undefined;

@@ -1,6 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { RecordedEvent } from '@1tt/event-store';
-import { CHECKPOINT_EVENT_TYPE, CHECKPOINT_STREAM, checkpointSignatureValid, publicKeyFingerprint, type LogCheckpointSigned } from '../checkpoints/checkpoint-signature';
+import {
+  CHECKPOINT_EVENT_TYPE,
+  CHECKPOINT_STREAM,
+  checkpointSignatureValid,
+  publicKeyFingerprint,
+  type LogCheckpointSigned,
+} from '../checkpoints/checkpoint-signature';
 import { LogHashWindow } from '../checkpoints/log-hash';
 import type { LogHeader, LogLine } from '../log-format';
 import { GENESIS_HASH, recomputeEventHash } from './event-hash';
@@ -70,7 +76,13 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
   const streams = new Map<string, StreamHead>();
   const window = new LogHashWindow();
   const fingerprint = options.publicKey ? publicKeyFingerprint(options.publicKey) : undefined;
-  const checkpoints: CheckpointSummary = { total: 0, verified: 0, lastVerifiedPosition: 0, lastVerifiedCheckpointAt: 0, signaturesChecked: !!options.publicKey };
+  const checkpoints: CheckpointSummary = {
+    total: 0,
+    verified: 0,
+    lastVerifiedPosition: 0,
+    lastVerifiedCheckpointAt: 0,
+    signaturesChecked: !!options.publicKey,
+  };
 
   let events = 0;
   let last = 0;
@@ -80,7 +92,13 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
     const at = { position: e.position, streamName: e.streamName, revision: e.revision, eventType: e.type, eventId: e.id, line };
 
     if (e.position <= last) {
-      report({ ...at, code: 'position-out-of-order', message: `position ${e.position} comes after position ${last}: events were reordered, duplicated or inserted`, expected: `> ${last}`, actual: e.position });
+      report({
+        ...at,
+        code: 'position-out-of-order',
+        message: `position ${e.position} comes after position ${last}: events were reordered, duplicated or inserted`,
+        expected: `> ${last}`,
+        actual: e.position,
+      });
     } else if (header.contiguousPositions && e.position !== last + 1) {
       report({
         line,
@@ -92,10 +110,22 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
       });
     }
     if (e.position > header.toPosition) {
-      report({ ...at, code: 'beyond-header', message: `position ${e.position} is beyond the header's toPosition ${header.toPosition}: appended after the export`, expected: `<= ${header.toPosition}`, actual: e.position });
+      report({
+        ...at,
+        code: 'beyond-header',
+        message: `position ${e.position} is beyond the header's toPosition ${header.toPosition}: appended after the export`,
+        expected: `<= ${header.toPosition}`,
+        actual: e.position,
+      });
     }
     if (e.metadata.recordedAt < lastTime) {
-      report({ ...at, code: 'time-out-of-order', message: `recordedAt ${e.metadata.recordedAt} is earlier than the previous event's ${lastTime}: events were reordered`, expected: `>= ${lastTime}`, actual: e.metadata.recordedAt });
+      report({
+        ...at,
+        code: 'time-out-of-order',
+        message: `recordedAt ${e.metadata.recordedAt} is earlier than the previous event's ${lastTime}: events were reordered`,
+        expected: `>= ${lastTime}`,
+        actual: e.metadata.recordedAt,
+      });
     }
 
     const head = streams.get(e.streamName);
@@ -113,11 +143,23 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
         actual: e.revision,
       });
     } else if (e.prevHash !== expectedPrev) {
-      report({ ...at, code: 'prev-hash-mismatch', message: `prevHash does not match the hash of the stream's previous event: the chain was broken`, expected: expectedPrev, actual: e.prevHash });
+      report({
+        ...at,
+        code: 'prev-hash-mismatch',
+        message: `prevHash does not match the hash of the stream's previous event: the chain was broken`,
+        expected: expectedPrev,
+        actual: e.prevHash,
+      });
     }
     const recomputed = recomputeEventHash(e);
     if (recomputed !== e.hash) {
-      report({ ...at, code: 'hash-mismatch', message: `the event's content does not match its hash: it was edited after it was written`, expected: recomputed, actual: e.hash });
+      report({
+        ...at,
+        code: 'hash-mismatch',
+        message: `the event's content does not match its hash: it was edited after it was written`,
+        expected: recomputed,
+        actual: e.hash,
+      });
     }
     // Chain on the recorded hash so one edit is reported once, not at every later event of the stream.
     streams.set(e.streamName, { revision: e.revision, hash: e.hash });
@@ -141,17 +183,31 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
     const since = checkpoints.lastVerifiedPosition;
     if (options.publicKey) {
       if (d.publicKeyFingerprint !== fingerprint) {
-        report({ ...at, code: 'checkpoint-unknown-key', message: `the checkpoint was signed by key ${String(d.publicKeyFingerprint).slice(0, 16)}…, not by the given public key`, expected: fingerprint, actual: d.publicKeyFingerprint });
+        report({
+          ...at,
+          code: 'checkpoint-unknown-key',
+          message: `the checkpoint was signed by key ${String(d.publicKeyFingerprint).slice(0, 16)}…, not by the given public key`,
+          expected: fingerprint,
+          actual: d.publicKeyFingerprint,
+        });
         return;
       }
       if (!checkpointSignatureValid(d, options.publicKey)) {
-        report({ ...at, code: 'checkpoint-signature-invalid', message: `the checkpoint's signature is not valid for the given public key: the checkpoint was forged or edited` });
+        report({
+          ...at,
+          code: 'checkpoint-signature-invalid',
+          message: `the checkpoint's signature is not valid for the given public key: the checkpoint was forged or edited`,
+        });
         return;
       }
     }
     const expected = window.at(d.position);
     if (expected === undefined) {
-      report({ ...at, code: 'checkpoint-position-unknown', message: `the checkpoint signs position ${d.position}, which is not in the log before it` });
+      report({
+        ...at,
+        code: 'checkpoint-position-unknown',
+        message: `the checkpoint signs position ${d.position}, which is not in the log before it`,
+      });
       return;
     }
     if (expected !== d.logHash) {
@@ -183,7 +239,11 @@ export async function verifyLog(header: LogHeader, lines: AsyncIterable<LogLine>
     });
   }
   if (options.publicKey && checkpoints.total === 0 && last > 0) {
-    report({ code: 'no-checkpoint', position: last, message: 'a public key was given but the log holds no signed checkpoint: nothing in it is covered by a signature' });
+    report({
+      code: 'no-checkpoint',
+      position: last,
+      message: 'a public key was given but the log holds no signed checkpoint: nothing in it is covered by a signature',
+    });
   }
 
   const list = problems.list();

@@ -7,7 +7,14 @@ import type { LogHeader } from '../log-format/log-header';
 import { GENESIS_HASH, recomputeEventHash } from './event-hash';
 import { verifyLog } from './log-verifier';
 
-const header = (toPosition: number): LogHeader => ({ format: '1tt-log', version: 1, exportedAt: '2025-01-01T00:00:00.000Z', fromPosition: 1, toPosition, contiguousPositions: true });
+const header = (toPosition: number): LogHeader => ({
+  format: '1tt-log',
+  version: 1,
+  exportedAt: '2025-01-01T00:00:00.000Z',
+  fromPosition: 1,
+  toPosition,
+  contiguousPositions: true,
+});
 
 /** A correctly chained log: stream names and data in order; positions 1…n, one second apart. */
 function chain(specs: Array<{ stream: string; type?: string; data?: unknown }>): RecordedEvent[] {
@@ -15,14 +22,24 @@ function chain(specs: Array<{ stream: string; type?: string; data?: unknown }>):
   return specs.map((s, i) => rehash({ stream: s.stream, type: s.type ?? 'Something', data: s.data ?? { i } }, i + 1, heads));
 }
 
-function rehash(s: { stream: string; type: string; data: unknown; id?: string; recordedAt?: string }, position: number, heads: Map<string, { revision: number; hash: string }>): RecordedEvent {
+function rehash(
+  s: { stream: string; type: string; data: unknown; id?: string; recordedAt?: string },
+  position: number,
+  heads: Map<string, { revision: number; hash: string }>,
+): RecordedEvent {
   const head = heads.get(s.stream);
   const e: RecordedEvent = {
     id: s.id ?? `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
     streamName: s.stream,
     type: s.type,
     data: s.data,
-    metadata: { correlationId: 'c', causationId: 'c', actor: 'system:test', schemaVersion: 1, recordedAt: s.recordedAt ?? new Date(Date.UTC(2025, 0, 1) + position * 1000).toISOString() },
+    metadata: {
+      correlationId: 'c',
+      causationId: 'c',
+      actor: 'system:test',
+      schemaVersion: 1,
+      recordedAt: s.recordedAt ?? new Date(Date.UTC(2025, 0, 1) + position * 1000).toISOString(),
+    },
     revision: head ? head.revision + 1 : 0,
     position,
     prevHash: head ? head.hash : GENESIS_HASH,
@@ -36,7 +53,9 @@ function rehash(s: { stream: string; type: string; data: unknown; id?: string; r
 /** Recomputes every chain after an edit, as an attacker without the signing key would. */
 function rechain(events: RecordedEvent[]): RecordedEvent[] {
   const heads = new Map<string, { revision: number; hash: string }>();
-  return events.map((e, i) => rehash({ stream: e.streamName, type: e.type, data: e.data, id: e.id, recordedAt: e.metadata.recordedAt }, i + 1, heads));
+  return events.map((e, i) =>
+    rehash({ stream: e.streamName, type: e.type, data: e.data, id: e.id, recordedAt: e.metadata.recordedAt }, i + 1, heads),
+  );
 }
 
 async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
@@ -105,7 +124,11 @@ describe('verifyLog: hash chains and positions', () => {
   it('names an inserted event numbered in place', async () => {
     const log = base();
     const heads = new Map<string, { revision: number; hash: string }>();
-    const forged = rehash({ stream: 'revenue-forged', type: 'RevenueReported', data: { amount: '99.00' }, recordedAt: log[2].metadata.recordedAt }, 3, heads);
+    const forged = rehash(
+      { stream: 'revenue-forged', type: 'RevenueReported', data: { amount: '99.00' }, recordedAt: log[2].metadata.recordedAt },
+      3,
+      heads,
+    );
     log.splice(3, 0, forged);
     const r = await verifyLog(header(6), lines(log));
     expect(r.problems[0]).toMatchObject({ code: 'position-out-of-order', position: 3, streamName: 'revenue-forged' });
@@ -144,7 +167,10 @@ describe('verifyLog: signed checkpoints', () => {
 
   it('refuses a checkpoint re-signed with another key, and a forged signature', async () => {
     const log = withCheckpoint(base(), other.privateKey);
-    expect((await verifyLog(header(7), lines(log), { publicKey })).problems[0]).toMatchObject({ code: 'checkpoint-unknown-key', position: 7 });
+    expect((await verifyLog(header(7), lines(log), { publicKey })).problems[0]).toMatchObject({
+      code: 'checkpoint-unknown-key',
+      position: 7,
+    });
 
     const tampered = withCheckpoint(base());
     const cp = tampered[6].data as { signature: string; publicKeyFingerprint: string };

@@ -1,5 +1,4 @@
 import {
-
   BACKWARDS,
   END,
   EventStoreDBClient,
@@ -151,7 +150,10 @@ export class EventStoreDbEventStore extends EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const to = options.toPosition ?? (await this.headPosition());
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from = options.fromPosition && options.fromPosition > 1 ? { commit: BigInt(options.fromPosition), prepare: BigInt(options.fromPosition) } : START;
+    const from =
+      options.fromPosition && options.fromPosition > 1
+        ? { commit: BigInt(options.fromPosition), prepare: BigInt(options.fromPosition) }
+        : START;
     try {
       for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: Number.MAX_SAFE_INTEGER })) {
         const e = toRecorded(resolved);
@@ -230,7 +232,7 @@ export class EventStoreDbEventStore extends EventStore {
         } catch (e) {
           if (stopped) return;
           // Handler errors end the subscription; a dropped connection resubscribes from the checkpoint.
-          if (!(isConnectionError(e))) throw e;
+          if (!isConnectionError(e)) throw e;
           await new Promise((r) => setTimeout(r, this.options.resubscribeDelayMs ?? 500));
         }
       }
@@ -296,7 +298,11 @@ export class EventStoreDbEventStore extends EventStore {
 
   private async positionsOf(streamName: string, fromRevision: number, count: number): Promise<number[]> {
     const out: number[] = [];
-    for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: BigInt(fromRevision), maxCount: count })) {
+    for await (const resolved of this.client.readStream(streamName, {
+      direction: FORWARDS,
+      fromRevision: BigInt(fromRevision),
+      maxCount: count,
+    })) {
       const commit = resolved.commitPosition ?? resolved.event?.position?.commit;
       if (commit === undefined) return [];
       out.push(toSafeNumber(commit, 'commit position'));
@@ -355,4 +361,3 @@ function mapError(e: unknown): unknown {
   if (isConnectionError(e)) return new StoreUnavailable(`EventStoreDB unavailable: ${(e as Error).message}`, e);
   return e;
 }
-

@@ -151,18 +151,28 @@ export class SqliteEventStore extends EventStore {
     this.db = openStoreFile(this.file, options);
     const db = this.db;
     this.stmt = {
-      streamTip: db.prepare<[string], [number, string]>('SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1').raw(),
+      streamTip: db
+        .prepare<[string], [number, string]>('SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
+        .raw(),
       lastRecordedAt: db.prepare<[], string>('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck(),
       insert: db.prepare(
         'INSERT INTO events (stream_name, revision, id, type, data, metadata, prev_hash, hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       head: db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
-      page: db.prepare<[number, number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?`).raw(),
+      page: db
+        .prepare<[number, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?`,
+        )
+        .raw(),
       streamForwards: db
-        .prepare<[string, number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .prepare<[string, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        )
         .raw(),
       streamBackwards: db
-        .prepare<[string, number, number], Row>(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+        .prepare<[string, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
         .raw(),
       positionAt: db
         .prepare<[string], number>('SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1')
@@ -423,7 +433,9 @@ function openStoreFile(file: string, options: SqliteEventStoreOptions): Database
       tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     } catch (e) {
       if (sqliteCode(e) === 'SQLITE_NOTADB' || /file is not a database/i.test(String((e as Error)?.message))) {
-        throw new IncompatibleStore(`${file} is not a 1TT event store (it is not an SQLite database). Point EVENT_STORE_URL at an event store file or a new path.`);
+        throw new IncompatibleStore(
+          `${file} is not a 1TT event store (it is not an SQLite database). Point EVENT_STORE_URL at an event store file or a new path.`,
+        );
       }
       throw e;
     }
@@ -477,12 +489,16 @@ function checkMeta(db: Database.Database, file: string, tables: string[]): void 
   }
   const meta = new Map(db.prepare<[], [string, string]>('SELECT key, value FROM store_meta').raw().all());
   if (meta.get('magic') !== SQLITE_STORE_MAGIC) {
-    throw new IncompatibleStore(`${file} is an SQLite database but not a 1TT event store (magic is ${JSON.stringify(meta.get('magic') ?? null)}).`);
+    throw new IncompatibleStore(
+      `${file} is an SQLite database but not a 1TT event store (magic is ${JSON.stringify(meta.get('magic') ?? null)}).`,
+    );
   }
   // The version lives in the meta table and in the SQLite header (user_version, readable by any tool); the higher wins.
   const version = Math.max(Number(meta.get('schema_version')), Number(db.pragma('user_version', { simple: true })));
   if (!Number.isInteger(version)) {
-    throw new IncompatibleStore(`${file}: the event store's schema version is unreadable (${JSON.stringify(meta.get('schema_version') ?? null)}).`);
+    throw new IncompatibleStore(
+      `${file}: the event store's schema version is unreadable (${JSON.stringify(meta.get('schema_version') ?? null)}).`,
+    );
   }
   if (version > SQLITE_STORE_SCHEMA_VERSION) {
     throw new IncompatibleStore(
@@ -494,6 +510,9 @@ function checkMeta(db: Database.Database, file: string, tables: string[]): void 
 function assertAppendable(streamName: string, events: NewEvent[], expected: unknown): void {
   if (!Array.isArray(events) || events.length === 0) throw new TypeError(`Nothing to append to "${streamName}": give at least one event`);
   const ok =
-    expected === 'no-stream' || expected === 'exists' || expected === 'any' || (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
+    expected === 'no-stream' ||
+    expected === 'exists' ||
+    expected === 'any' ||
+    (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
   if (!ok) throw new TypeError(`Bad expected revision ${String(expected)}: use 'no-stream', 'exists', 'any' or a revision (integer >= 0)`);
 }

@@ -72,9 +72,15 @@ export function allocate(pool: bigint, shares: readonly Share[]): AllocationResu
     }
   }
 
-  const core = allocateExact(pool, shares.map((s) => s.weight), total, (a, b) => shares[a].contributorId < shares[b].contributorId);
+  const core = allocateExact(
+    pool,
+    shares.map((s) => s.weight),
+    total,
+    (a, b) => shares[a].contributorId < shares[b].contributorId,
+  );
   const allocations: Allocation[] = new Array(n);
-  for (let i = 0; i < n; i++) allocations[i] = { contributorId: shares[i].contributorId, weight: shares[i].weight, amount: BigInt(core.amounts[i]) };
+  for (let i = 0; i < n; i++)
+    allocations[i] = { contributorId: shares[i].contributorId, weight: shares[i].weight, amount: BigInt(core.amounts[i]) };
   return { allocations, totalWeight: total, allocated: core.allocated, unallocated: core.unallocated };
 }
 
@@ -99,7 +105,12 @@ const EXACT_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
  * allocation per contributor; otherwise it falls back to bigint. Both paths
  * compute the same integers, so which one ran never shows in the result.
  */
-export function allocateExact(pool: bigint, weights: readonly bigint[], total: bigint, idBefore: (a: number, b: number) => boolean): ExactAllocation {
+export function allocateExact(
+  pool: bigint,
+  weights: readonly bigint[],
+  total: bigint,
+  idBefore: (a: number, b: number) => boolean,
+): ExactAllocation {
   const n = weights.length;
   if (total === 0n || pool === 0n) {
     return { amounts: new Float64Array(n), allocated: 0n, unallocated: total === 0n ? pool : 0n };

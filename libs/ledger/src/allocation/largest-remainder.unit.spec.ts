@@ -94,9 +94,13 @@ describe('allocate (largest remainder)', () => {
 
   it('property: the result does not depend on the order of the shares', () => {
     fc.assert(
-      fc.property(poolArb, sharesArb.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s, { minLength: s.length, maxLength: s.length }))), (pool, [shares, shuffled]) => {
-        expect(byId(allocate(pool, shuffled))).toEqual(byId(allocate(pool, shares)));
-      }),
+      fc.property(
+        poolArb,
+        sharesArb.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s, { minLength: s.length, maxLength: s.length }))),
+        (pool, [shares, shuffled]) => {
+          expect(byId(allocate(pool, shuffled))).toEqual(byId(allocate(pool, shares)));
+        },
+      ),
     );
   });
 
@@ -129,7 +133,12 @@ describe('allocate (largest remainder)', () => {
   it('property: recomputation is identical', () => {
     fc.assert(
       fc.property(poolArb, sharesArb, (pool, shares) => {
-        expect(allocate(pool, shares)).toEqual(allocate(pool, shares.map((s) => ({ ...s }))));
+        expect(allocate(pool, shares)).toEqual(
+          allocate(
+            pool,
+            shares.map((s) => ({ ...s })),
+          ),
+        );
       }),
     );
   });

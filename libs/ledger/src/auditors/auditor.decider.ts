@@ -20,7 +20,8 @@ export const auditorDecider: Decider<AuditorCommand, AuditorEvent, AuditorState,
       case 'RegisterAuditor': {
         const auditorId = assertId(command.data.auditorId, 'auditorId');
         const displayName = displayNameOf(command.data.displayName);
-        if (state.status !== 'none') throw new ConflictError('auditor-exists', `Auditor ${auditorId} is already registered`, { field: 'auditorId' });
+        if (state.status !== 'none')
+          throw new ConflictError('auditor-exists', `Auditor ${auditorId} is already registered`, { field: 'auditorId' });
         return [{ type: 'AuditorRegistered', data: { auditorId, displayName, registeredAt: context.now.toISOString() } }];
       }
       default:

@@ -8,8 +8,7 @@ import { ConsumerCommand } from './consumer.commands';
 import { ConsumerEvent } from './consumer.events';
 
 export type ConsumerState =
-  | { status: 'none' }
-  | { status: 'registered'; consumerId: string; displayName: string; agreements: readonly Agreement[] };
+  { status: 'none' } | { status: 'registered'; consumerId: string; displayName: string; agreements: readonly Agreement[] };
 
 /**
  * Agreement timeline rules (so that "the agreement in force at time t" never
@@ -42,7 +41,8 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
       case 'RegisterConsumer': {
         const consumerId = assertId(command.data.consumerId, 'consumerId');
         const displayName = displayNameOf(command.data.displayName);
-        if (state.status !== 'none') throw new ConflictError('consumer-exists', `Consumer ${consumerId} is already registered`, { field: 'consumerId' });
+        if (state.status !== 'none')
+          throw new ConflictError('consumer-exists', `Consumer ${consumerId} is already registered`, { field: 'consumerId' });
         return [{ type: 'ConsumerRegistered', data: { consumerId, displayName, registeredAt: context.now.toISOString() } }];
       }
       case 'AgreeRevenueShare': {
@@ -63,12 +63,21 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         }
         const latest = state.agreements[state.agreements.length - 1];
         if (latest && Date.parse(effectiveFrom) < Date.parse(latest.effectiveFrom)) {
-          throw new IllegalStateError('agreement-precedes-latest', `An agreement effective from ${latest.effectiveFrom} is already recorded`, {
-            field: 'effectiveFrom',
-            hint: `Use an effectiveFrom at or after ${latest.effectiveFrom}.`,
-          });
+          throw new IllegalStateError(
+            'agreement-precedes-latest',
+            `An agreement effective from ${latest.effectiveFrom} is already recorded`,
+            {
+              field: 'effectiveFrom',
+              hint: `Use an effectiveFrom at or after ${latest.effectiveFrom}.`,
+            },
+          );
         }
-        return [{ type: 'RevenueShareAgreed', data: { consumerId: state.consumerId, alpha, currency: d.currency, policy, effectiveFrom, agreedAt: now } }];
+        return [
+          {
+            type: 'RevenueShareAgreed',
+            data: { consumerId: state.consumerId, alpha, currency: d.currency, policy, effectiveFrom, agreedAt: now },
+          },
+        ];
       }
       default:
         return assertNever(command, 'consumer command');

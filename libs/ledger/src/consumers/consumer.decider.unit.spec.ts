@@ -6,7 +6,10 @@ import { consumerDecider } from './consumer.decider';
 import { ConsumerEvent } from './consumer.events';
 
 const now = new Date('2025-03-01T12:00:00.000Z');
-const registered: ConsumerEvent = { type: 'ConsumerRegistered', data: { consumerId: 'k1', displayName: 'LLM Co', registeredAt: '2025-01-01T00:00:00.000Z' } };
+const registered: ConsumerEvent = {
+  type: 'ConsumerRegistered',
+  data: { consumerId: 'k1', displayName: 'LLM Co', registeredAt: '2025-01-01T00:00:00.000Z' },
+};
 const agreed = (effectiveFrom: string, alpha = '0.3', currency = 'USD'): ConsumerEvent => ({
   type: 'RevenueShareAgreed',
   data: { consumerId: 'k1', alpha, currency, policy: 'snapshot', effectiveFrom, agreedAt: '2025-01-01T00:00:00.000Z' },
@@ -21,38 +24,97 @@ describe('consumer decider', () => {
     given(consumerDecider)
       .when({ type: 'RegisterConsumer', data: { consumerId: 'k1', displayName: 'LLM Co' } }, { now })
       .then([{ type: 'ConsumerRegistered', data: { consumerId: 'k1', displayName: 'LLM Co', registeredAt: now.toISOString() } }]);
-    given(consumerDecider, [registered]).when({ type: 'RegisterConsumer', data: { consumerId: 'k1', displayName: 'LLM Co' } }, { now }).thenThrows(ConflictError, 'consumer-exists');
+    given(consumerDecider, [registered])
+      .when({ type: 'RegisterConsumer', data: { consumerId: 'k1', displayName: 'LLM Co' } }, { now })
+      .thenThrows(ConflictError, 'consumer-exists');
   });
 
   it('agrees a revenue share effective now by default, with α normalised', () => {
     given(consumerDecider, [registered])
       .when(agree(), { now })
-      .then([{ type: 'RevenueShareAgreed', data: { consumerId: 'k1', alpha: '0.3', currency: 'USD', policy: 'snapshot', effectiveFrom: now.toISOString(), agreedAt: now.toISOString() } }]);
+      .then([
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'k1',
+            alpha: '0.3',
+            currency: 'USD',
+            policy: 'snapshot',
+            effectiveFrom: now.toISOString(),
+            agreedAt: now.toISOString(),
+          },
+        },
+      ]);
   });
   it('accepts a future effectiveFrom in any zone, stored in UTC', () => {
     given(consumerDecider, [registered])
       .when(agree({ effectiveFrom: '2025-04-01T02:00:00+02:00', policy: 'time-weighted' }), { now })
-      .then([{ type: 'RevenueShareAgreed', data: { consumerId: 'k1', alpha: '0.3', currency: 'USD', policy: 'time-weighted', effectiveFrom: '2025-04-01T00:00:00.000Z', agreedAt: now.toISOString() } }]);
+      .then([
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'k1',
+            alpha: '0.3',
+            currency: 'USD',
+            policy: 'time-weighted',
+            effectiveFrom: '2025-04-01T00:00:00.000Z',
+            agreedAt: now.toISOString(),
+          },
+        },
+      ]);
   });
   it('refuses retroactive agreements and ones before the latest recorded', () => {
-    given(consumerDecider, [registered]).when(agree({ effectiveFrom: '2025-02-01T00:00:00Z' }), { now }).thenThrows(ValidationError, 'agreement-retroactive');
-    given(consumerDecider, [registered, agreed('2025-05-01T00:00:00.000Z')]).when(agree({ effectiveFrom: '2025-04-01T00:00:00Z' }), { now }).thenThrows(IllegalStateError, 'agreement-precedes-latest');
-    given(consumerDecider, [registered, agreed('2025-05-01T00:00:00.000Z')]).when(agree({ effectiveFrom: '2025-05-01T00:00:00Z', alpha: '0.4' }), { now }).then([
-      { type: 'RevenueShareAgreed', data: { consumerId: 'k1', alpha: '0.4', currency: 'USD', policy: 'snapshot', effectiveFrom: '2025-05-01T00:00:00.000Z', agreedAt: now.toISOString() } },
-    ]);
+    given(consumerDecider, [registered])
+      .when(agree({ effectiveFrom: '2025-02-01T00:00:00Z' }), { now })
+      .thenThrows(ValidationError, 'agreement-retroactive');
+    given(consumerDecider, [registered, agreed('2025-05-01T00:00:00.000Z')])
+      .when(agree({ effectiveFrom: '2025-04-01T00:00:00Z' }), { now })
+      .thenThrows(IllegalStateError, 'agreement-precedes-latest');
+    given(consumerDecider, [registered, agreed('2025-05-01T00:00:00.000Z')])
+      .when(agree({ effectiveFrom: '2025-05-01T00:00:00Z', alpha: '0.4' }), { now })
+      .then([
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'k1',
+            alpha: '0.4',
+            currency: 'USD',
+            policy: 'snapshot',
+            effectiveFrom: '2025-05-01T00:00:00.000Z',
+            agreedAt: now.toISOString(),
+          },
+        },
+      ]);
   });
   it('validates α, currency, policy and time, and needs a registered consumer', () => {
-    given(consumerDecider, [registered]).when(agree({ alpha: '0' }), { now }).thenThrows(ValidationError, 'alpha-out-of-range');
-    given(consumerDecider, [registered]).when(agree({ alpha: '1.5' }), { now }).thenThrows(ValidationError, 'alpha-out-of-range');
-    given(consumerDecider, [registered]).when(agree({ alpha: '0.1234567' }), { now }).thenThrows(ValidationError, 'alpha-too-many-decimals');
-    given(consumerDecider, [registered]).when(agree({ currency: 'ABC' }), { now }).thenThrows(ValidationError, 'currency-unknown');
-    given(consumerDecider, [registered]).when(agree({ policy: 'equal' }), { now }).thenThrows(ValidationError, 'policy-unknown');
-    given(consumerDecider, [registered]).when(agree({ effectiveFrom: '2025-04-01' }), { now }).thenThrows(ValidationError, 'time-malformed');
+    given(consumerDecider, [registered])
+      .when(agree({ alpha: '0' }), { now })
+      .thenThrows(ValidationError, 'alpha-out-of-range');
+    given(consumerDecider, [registered])
+      .when(agree({ alpha: '1.5' }), { now })
+      .thenThrows(ValidationError, 'alpha-out-of-range');
+    given(consumerDecider, [registered])
+      .when(agree({ alpha: '0.1234567' }), { now })
+      .thenThrows(ValidationError, 'alpha-too-many-decimals');
+    given(consumerDecider, [registered])
+      .when(agree({ currency: 'ABC' }), { now })
+      .thenThrows(ValidationError, 'currency-unknown');
+    given(consumerDecider, [registered])
+      .when(agree({ policy: 'equal' }), { now })
+      .thenThrows(ValidationError, 'policy-unknown');
+    given(consumerDecider, [registered])
+      .when(agree({ effectiveFrom: '2025-04-01' }), { now })
+      .thenThrows(ValidationError, 'time-malformed');
     given(consumerDecider).when(agree(), { now }).thenThrows(NotFoundError, 'consumer-not-found');
   });
 
   it('finds the agreement in force at a time: the last one with effectiveFrom ≤ t', () => {
-    const state = fold(consumerDecider, [registered, agreed('2025-01-01T00:00:00.000Z', '0.1'), agreed('2025-03-01T00:00:00.000Z', '0.2'), agreed('2025-03-01T00:00:00.000Z', '0.25')]);
+    const state = fold(consumerDecider, [
+      registered,
+      agreed('2025-01-01T00:00:00.000Z', '0.1'),
+      agreed('2025-03-01T00:00:00.000Z', '0.2'),
+      agreed('2025-03-01T00:00:00.000Z', '0.25'),
+    ]);
     if (state.status !== 'registered') throw new Error('unreachable');
     expect(agreementInForce(state.agreements, new Date('2024-12-31T23:59:59Z'))).toBeUndefined();
     expect(agreementInForce(state.agreements, new Date('2025-02-28T00:00:00Z'))?.alpha).toBe('0.1');

@@ -24,7 +24,13 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
   evolve(state, event) {
     switch (event.type) {
       case 'ContributorRegistered':
-        return { status: 'registered', contributorId: event.data.contributorId, displayName: event.data.displayName, settled: {}, references: new Set() };
+        return {
+          status: 'registered',
+          contributorId: event.data.contributorId,
+          displayName: event.data.displayName,
+          settled: {},
+          references: new Set(),
+        };
       case 'PayoutSettled': {
         if (state.status !== 'registered') return state;
         const { currency, amount, reference } = event.data;
@@ -69,16 +75,26 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         }
         const payable = context.allocatedToDate - (state.settled[currency] ?? 0n);
         if (amount > payable) {
-          throw new ValidationError('settlement-exceeds-payable', `Only ${formatMinor(payable > 0n ? payable : 0n, currency)} ${currency} is payable`, {
-            field: 'amount',
-            hint: 'Settle at most the payable balance.',
-            context: { payable: formatMinor(payable > 0n ? payable : 0n, currency), currency },
-          });
+          throw new ValidationError(
+            'settlement-exceeds-payable',
+            `Only ${formatMinor(payable > 0n ? payable : 0n, currency)} ${currency} is payable`,
+            {
+              field: 'amount',
+              hint: 'Settle at most the payable balance.',
+              context: { payable: formatMinor(payable > 0n ? payable : 0n, currency), currency },
+            },
+          );
         }
         return [
           {
             type: 'PayoutSettled',
-            data: { contributorId: state.contributorId, amount: formatMinor(amount, currency), currency, reference, settledAt: context.now.toISOString() },
+            data: {
+              contributorId: state.contributorId,
+              amount: formatMinor(amount, currency),
+              currency,
+              reference,
+              settledAt: context.now.toISOString(),
+            },
           },
         ];
       }

@@ -38,7 +38,8 @@ export interface WithdrawDataset {
   data: { datasetId: string; requestedBy: { role: 'contributor' | 'consumer' | 'admin' | 'auditor'; id: string }; reason?: string };
 }
 
-export type DatasetCommand = RecordDatasetUpload | RecordDatasetPreprocessing | RecordDatasetTokenCount | AcceptDataset | RejectDataset | WithdrawDataset;
+export type DatasetCommand =
+  RecordDatasetUpload | RecordDatasetPreprocessing | RecordDatasetTokenCount | AcceptDataset | RejectDataset | WithdrawDataset;
 
 export interface DatasetContext extends Clock {
   /** For RecordDatasetUpload: whether the owner (contributor or consumer) is registered. */

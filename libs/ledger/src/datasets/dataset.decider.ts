@@ -7,8 +7,7 @@ import { DatasetCompression, DatasetEvent, DatasetFormat, DatasetOwner } from '.
 export type DatasetStatus = 'uploaded' | 'preprocessed' | 'tokens-counted' | 'accepted' | 'rejected' | 'withdrawn';
 
 export type DatasetState =
-  | { status: 'none' }
-  | { status: DatasetStatus; datasetId: string; owner: DatasetOwner; tokens?: string; tokenizer?: string };
+  { status: 'none' } | { status: DatasetStatus; datasetId: string; owner: DatasetOwner; tokens?: string; tokenizer?: string };
 
 const FORMATS: readonly DatasetFormat[] = ['txt', 'jsonl', 'csv', 'parquet'];
 const COMPRESSIONS: readonly DatasetCompression[] = ['none', 'gzip', 'zstd'];
@@ -17,7 +16,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const TOKENS = /^(0|[1-9]\d{0,17})$/;
 
 function ownerOf(data: DatasetOwner): DatasetOwner {
-  return data.kind === 'contribution' ? { kind: 'contribution', contributorId: data.contributorId } : { kind: 'reference', consumerId: data.consumerId };
+  return data.kind === 'contribution'
+    ? { kind: 'contribution', contributorId: data.contributorId }
+    : { kind: 'reference', consumerId: data.consumerId };
 }
 
 function count(value: unknown, field: string): number {
@@ -29,7 +30,10 @@ function count(value: unknown, field: string): number {
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
   if (!allowed.includes(value as T)) {
-    throw new ValidationError(`${field}-unknown`, `${field} must be one of ${allowed.join(', ')}`, { field, hint: `Use one of: ${allowed.join(', ')}.` });
+    throw new ValidationError(`${field}-unknown`, `${field} must be one of ${allowed.join(', ')}`, {
+      field,
+      hint: `Use one of: ${allowed.join(', ')}.`,
+    });
   }
   return value as T;
 }
@@ -41,7 +45,12 @@ function hex64(value: unknown, field: string): string {
   return value;
 }
 
-function inState(state: DatasetState, datasetId: string, allowed: readonly DatasetStatus[], action: string): Exclude<DatasetState, { status: 'none' }> {
+function inState(
+  state: DatasetState,
+  datasetId: string,
+  allowed: readonly DatasetStatus[],
+  action: string,
+): Exclude<DatasetState, { status: 'none' }> {
   if (state.status === 'none') throw new NotFoundError('dataset-not-found', `Dataset ${datasetId} does not exist`, { field: 'datasetId' });
   if (!allowed.includes(state.status)) {
     throw new IllegalStateError(`dataset-${state.status}`, `Cannot ${action} dataset ${datasetId}: it is ${state.status}`, {
@@ -100,17 +109,29 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         const sha256 = hex64(d.sha256, 'sha256');
         const blobRef = boundedText(d.blobRef, 'blobRef', 512);
         const textField = d.textField === null || d.textField === undefined ? null : boundedText(d.textField, 'textField', 200);
-        if (state.status !== 'none') throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
+        if (state.status !== 'none')
+          throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
         if (context.ownerRegistered !== true) {
           const who = owner.kind === 'contribution' ? `Contributor ${owner.contributorId}` : `Consumer ${owner.consumerId}`;
-          throw new NotFoundError('dataset-owner-not-found', `${who} is not registered`, { field: owner.kind === 'contribution' ? 'contributorId' : 'consumerId' });
+          throw new NotFoundError('dataset-owner-not-found', `${who} is not registered`, {
+            field: owner.kind === 'contribution' ? 'contributorId' : 'consumerId',
+          });
         }
-        return [{ type: 'DatasetUploaded', data: { ...owner, datasetId, fileName, format, compression, sizeBytes, sha256, blobRef, textField, uploadedAt: now } }];
+        return [
+          {
+            type: 'DatasetUploaded',
+            data: { ...owner, datasetId, fileName, format, compression, sizeBytes, sha256, blobRef, textField, uploadedAt: now },
+          },
+        ];
       }
       case 'RecordDatasetPreprocessing': {
         const d = command.data;
         const p = d.pipeline ?? ({} as typeof d.pipeline);
-        const pipeline = { name: boundedText(p.name, 'pipeline.name', 100), version: boundedText(p.version, 'pipeline.version', 50), configHash: boundedText(p.configHash, 'pipeline.configHash', 128) };
+        const pipeline = {
+          name: boundedText(p.name, 'pipeline.name', 100),
+          version: boundedText(p.version, 'pipeline.version', 50),
+          configHash: boundedText(p.configHash, 'pipeline.configHash', 128),
+        };
         const documentsIn = count(d.documentsIn, 'documentsIn');
         const documentsKept = count(d.documentsKept, 'documentsKept');
         const removed: Record<string, number> = {};
@@ -121,7 +142,9 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         }
         const duplicatesOfEarlier = count(d.duplicatesOfEarlier, 'duplicatesOfEarlier');
         if (documentsKept > documentsIn || removedTotal > documentsIn || duplicatesOfEarlier > documentsIn - documentsKept) {
-          throw new ValidationError('document-counts-inconsistent', 'Kept, removed and duplicate counts do not fit within documentsIn', { field: 'documentsKept' });
+          throw new ValidationError('document-counts-inconsistent', 'Kept, removed and duplicate counts do not fit within documentsIn', {
+            field: 'documentsKept',
+          });
         }
         const manifestRoot = hex64(d.manifestRoot, 'manifestRoot');
         const reportBlobRef = boundedText(d.reportBlobRef, 'reportBlobRef', 512);
@@ -129,7 +152,17 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         return [
           {
             type: 'DatasetPreprocessed',
-            data: { datasetId: s.datasetId, pipeline, documentsIn, documentsKept, removed, duplicatesOfEarlier, manifestRoot, reportBlobRef, preprocessedAt: now },
+            data: {
+              datasetId: s.datasetId,
+              pipeline,
+              documentsIn,
+              documentsKept,
+              removed,
+              duplicatesOfEarlier,
+              manifestRoot,
+              reportBlobRef,
+              preprocessedAt: now,
+            },
           },
         ];
       }
@@ -137,7 +170,10 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         const d = command.data;
         const tokenizer = boundedText(d.tokenizer, 'tokenizer', 100);
         if (typeof d.tokens !== 'string' || !TOKENS.test(d.tokens)) {
-          throw new ValidationError('tokens-invalid', 'tokens must be a non-negative integer string below 10^18', { field: 'tokens', hint: 'Send e.g. "123456".' });
+          throw new ValidationError('tokens-invalid', 'tokens must be a non-negative integer string below 10^18', {
+            field: 'tokens',
+            hint: 'Send e.g. "123456".',
+          });
         }
         const s = inState(state, d.datasetId, ['preprocessed'], 'record the token count of');
         return [{ type: 'DatasetTokensCounted', data: { datasetId: s.datasetId, tokenizer, tokens: d.tokens, countedAt: now } }];
@@ -150,20 +186,38 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         const reason = boundedText(command.data.reason, 'reason', 100);
         const detail = command.data.detail === undefined ? undefined : boundedText(command.data.detail, 'detail', 2000);
         const s = inState(state, command.data.datasetId, ['uploaded', 'preprocessed', 'tokens-counted'], 'reject');
-        return [{ type: 'DatasetRejected', data: { datasetId: s.datasetId, reason, ...(detail === undefined ? {} : { detail }), rejectedAt: now } }];
+        return [
+          {
+            type: 'DatasetRejected',
+            data: { datasetId: s.datasetId, reason, ...(detail === undefined ? {} : { detail }), rejectedAt: now },
+          },
+        ];
       }
       case 'WithdrawDataset': {
         const { datasetId, requestedBy } = command.data;
         const reason = command.data.reason === undefined ? undefined : boundedText(command.data.reason, 'reason', 500);
-        if (state.status === 'none') throw new NotFoundError('dataset-not-found', `Dataset ${datasetId} does not exist`, { field: 'datasetId' });
+        if (state.status === 'none')
+          throw new NotFoundError('dataset-not-found', `Dataset ${datasetId} does not exist`, { field: 'datasetId' });
         const isOwner =
           state.owner.kind === 'contribution'
             ? requestedBy.role === 'contributor' && requestedBy.id === state.owner.contributorId
             : requestedBy.role === 'consumer' && requestedBy.id === state.owner.consumerId;
         if (!isOwner) throw new ForbiddenError('dataset-not-owner', 'Only the owner of a dataset may withdraw it', { field: 'datasetId' });
-        if (state.status === 'withdrawn') throw new IllegalStateError('dataset-already-withdrawn', `Dataset ${datasetId} is already withdrawn`, { field: 'datasetId' });
+        if (state.status === 'withdrawn')
+          throw new IllegalStateError('dataset-already-withdrawn', `Dataset ${datasetId} is already withdrawn`, { field: 'datasetId' });
         const s = inState(state, datasetId, ['accepted'], 'withdraw');
-        return [{ type: 'DatasetWithdrawn', data: { ...s.owner, datasetId: s.datasetId, tokens: s.tokens as string, ...(reason === undefined ? {} : { reason }), withdrawnAt: now } }];
+        return [
+          {
+            type: 'DatasetWithdrawn',
+            data: {
+              ...s.owner,
+              datasetId: s.datasetId,
+              tokens: s.tokens as string,
+              ...(reason === undefined ? {} : { reason }),
+              withdrawnAt: now,
+            },
+          },
+        ];
       }
       default:
         return assertNever(command, 'dataset command');

@@ -69,4 +69,5 @@ export interface DatasetWithdrawn {
   data: DatasetOwner & { datasetId: string; tokens: string; reason?: string; withdrawnAt: string };
 }
 
-export type DatasetEvent = DatasetUploaded | DatasetPreprocessed | DatasetTokensCounted | DatasetAccepted | DatasetRejected | DatasetWithdrawn;
+export type DatasetEvent =
+  DatasetUploaded | DatasetPreprocessed | DatasetTokensCounted | DatasetAccepted | DatasetRejected | DatasetWithdrawn;

@@ -12,7 +12,10 @@ export interface Decider<Command, Event, State, Context> {
   decide(command: Command, state: State, context: Context): Event[];
 }
 
-export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State, unknown>, 'initialState' | 'evolve'>, events: readonly Event[]): State {
+export function fold<Event, State>(
+  decider: Pick<Decider<unknown, Event, State, unknown>, 'initialState' | 'evolve'>,
+  events: readonly Event[],
+): State {
   return events.reduce((s, e) => decider.evolve(s, e), decider.initialState);
 }
 

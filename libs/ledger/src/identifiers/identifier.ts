@@ -38,7 +38,10 @@ export function displayNameOf(value: unknown, field = 'displayName'): string {
 /** A free-text field that must be present, printable and bounded. */
 export function boundedText(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > max || hasControl(value)) {
-    throw new ValidationError('text-invalid', `${field} must be 1-${max} printable characters`, { field, hint: `Send a non-empty ${field}.` });
+    throw new ValidationError('text-invalid', `${field} must be 1-${max} printable characters`, {
+      field,
+      hint: `Send a non-empty ${field}.`,
+    });
   }
   return value;
 }

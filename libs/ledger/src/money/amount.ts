@@ -64,20 +64,32 @@ export function parseDecimal(input: string, exponent: number, field: string, dec
   const fail = (code: string, message: string, hint: string): never => {
     throw new ValidationError(code, message, { field, hint });
   };
-  if (typeof input !== 'string') fail('amount-not-a-string', `${field} must be a decimal string`, 'Send money as a JSON string such as "10.00", never a number.');
+  if (typeof input !== 'string')
+    fail('amount-not-a-string', `${field} must be a decimal string`, 'Send money as a JSON string such as "10.00", never a number.');
   if (input.length === 0) fail('amount-empty', `${field} is empty`, 'Send a decimal string such as "10.00".');
-  if (/\s/.test(input)) fail('amount-whitespace', `${field} contains whitespace`, 'Remove spaces and line breaks around and inside the number.');
+  if (/\s/.test(input))
+    fail('amount-whitespace', `${field} contains whitespace`, 'Remove spaces and line breaks around and inside the number.');
   if (/^[+-]/.test(input)) {
     if (input.startsWith('-')) fail('amount-not-positive', `${field} must be greater than zero`, 'Send a positive amount without a sign.');
     fail('amount-sign', `${field} has a leading '+'`, 'Send the number without a sign, e.g. "10.00".');
   }
   if (/nan|infinity/i.test(input)) fail('amount-not-a-number', `${field} is not a finite number`, 'Send a decimal string such as "10.00".');
-  if (/e/i.test(input)) fail('amount-exponent', `${field} uses exponent notation`, 'Write the number out in full, e.g. "1500" instead of "1.5e3".');
+  if (/e/i.test(input))
+    fail('amount-exponent', `${field} uses exponent notation`, 'Write the number out in full, e.g. "1500" instead of "1.5e3".');
   const m = PLAIN_DECIMAL.exec(input);
-  if (!m) fail('amount-malformed', `${field} is not a plain decimal number`, 'Use digits with an optional "." and decimals, e.g. "10.00" (no thousands separators).');
+  if (!m)
+    fail(
+      'amount-malformed',
+      `${field} is not a plain decimal number`,
+      'Use digits with an optional "." and decimals, e.g. "10.00" (no thousands separators).',
+    );
   const [, whole, fraction = ''] = m as RegExpExecArray;
   if (fraction.length > exponent) {
-    fail('amount-too-many-decimals', `${field} has ${fraction.length} decimals, at most ${exponent} allowed`, `${decimalsHint}; round or drop the extra decimals.`);
+    fail(
+      'amount-too-many-decimals',
+      `${field} has ${fraction.length} decimals, at most ${exponent} allowed`,
+      `${decimalsHint}; round or drop the extra decimals.`,
+    );
   }
   const wholeDigits = whole.replace(/^0+(?=\d)/, '');
   if (wholeDigits.length + exponent > MAX_AMOUNT_DIGITS) {

@@ -14,7 +14,13 @@ function refusal(fn: () => unknown): ValidationError {
 
 describe('currencies', () => {
   it('knows the ISO 4217 exponents', () => {
-    expect([currencyExponent('USD'), currencyExponent('EUR'), currencyExponent('KRW'), currencyExponent('JPY'), currencyExponent('KWD')]).toEqual([2, 2, 0, 0, 3]);
+    expect([
+      currencyExponent('USD'),
+      currencyExponent('EUR'),
+      currencyExponent('KRW'),
+      currencyExponent('JPY'),
+      currencyExponent('KWD'),
+    ]).toEqual([2, 2, 0, 0, 3]);
   });
   it('refuses an unknown or lower-case code', () => {
     for (const c of ['XYZ', 'usd', '', 'toString', '__proto__']) {

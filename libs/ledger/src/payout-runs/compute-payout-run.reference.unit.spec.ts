@@ -82,11 +82,29 @@ function referenceRun(report: RevenueReported['data'], position: number, pool: P
   const events: PayoutRunEvent[] = [
     {
       type: 'PayoutRunStarted',
-      data: { ...base, poolPosition: position, policy: report.policy, currency: report.currency, amount: report.amount, alpha: report.alpha, periodStart: report.periodStart, periodEnd: report.periodEnd, roundingRuleVersion: ROUNDING_RULE_VERSION },
+      data: {
+        ...base,
+        poolPosition: position,
+        policy: report.policy,
+        currency: report.currency,
+        amount: report.amount,
+        alpha: report.alpha,
+        periodStart: report.periodStart,
+        periodEnd: report.periodEnd,
+        roundingRuleVersion: ROUNDING_RULE_VERSION,
+      },
     },
   ];
   for (let i = 0; i < records.length; i += ALLOCATIONS_PER_CHUNK) {
-    events.push({ type: 'PayoutRunAllocationsRecorded', data: { ...base, currency: report.currency, chunkIndex: i / ALLOCATIONS_PER_CHUNK, allocations: records.slice(i, i + ALLOCATIONS_PER_CHUNK) } });
+    events.push({
+      type: 'PayoutRunAllocationsRecorded',
+      data: {
+        ...base,
+        currency: report.currency,
+        chunkIndex: i / ALLOCATIONS_PER_CHUNK,
+        allocations: records.slice(i, i + ALLOCATIONS_PER_CHUNK),
+      },
+    });
   }
   events.push({
     type: 'PayoutRunCompleted',
@@ -105,7 +123,9 @@ function referenceRun(report: RevenueReported['data'], position: number, pool: P
       allocated: refFormat(allocated, exp),
       chunkCount: events.length - 1,
       allocationCount: records.length,
-      rootHash: createHash('sha256').update(records.map((r) => canonicalJson(r) + '\n').join('')).digest('hex'),
+      rootHash: createHash('sha256')
+        .update(records.map((r) => canonicalJson(r) + '\n').join(''))
+        .digest('hex'),
       roundingRuleVersion: ROUNDING_RULE_VERSION,
     },
   });
@@ -127,7 +147,11 @@ const datasetArb = fc.record({
 });
 const runArb = fc.record({
   datasets: fc.array(datasetArb, { maxLength: 40 }),
-  amountMinor: fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 10n ** 27n })),
+  amountMinor: fc.oneof(
+    fc.bigInt({ min: 1n, max: 1000n }),
+    fc.bigInt({ min: 1n, max: 10n ** 12n }),
+    fc.bigInt({ min: 1n, max: 10n ** 27n }),
+  ),
   alphaMicros: fc.integer({ min: 1, max: 1_000_000 }),
   currency: fc.constantFrom('USD', 'JPY', 'KWD'),
   policy: fc.constantFrom('snapshot' as const, 'time-weighted' as const),
@@ -137,22 +161,35 @@ function logOf(datasets: { contributor: string; tokens: bigint; enterH: number; 
   const marks: { time: number; make: (p: number) => LoggedEvent }[] = [];
   datasets.forEach((d, i) => {
     const enter = T0 + d.enterH * H;
-    const ev = (type: string, time: number) => (p: number): LoggedEvent => ({
-      type,
-      data: { kind: 'contribution', contributorId: d.contributor, datasetId: `d${i}`, tokens: d.tokens.toString() },
-      position: p,
-      metadata: { recordedAt: new Date(time).toISOString() },
-    }) as LoggedEvent;
+    const ev =
+      (type: string, time: number) =>
+      (p: number): LoggedEvent =>
+        ({
+          type,
+          data: { kind: 'contribution', contributorId: d.contributor, datasetId: `d${i}`, tokens: d.tokens.toString() },
+          position: p,
+          metadata: { recordedAt: new Date(time).toISOString() },
+        }) as LoggedEvent;
     marks.push({ time: enter, make: ev('DatasetAccepted', enter) });
     if (d.stayH !== null) marks.push({ time: enter + d.stayH * H + 1, make: ev('DatasetWithdrawn', enter + d.stayH * H + 1) });
   });
   marks.sort((x, y) => x.time - y.time);
   const events = marks.map((m, i) => m.make(i + 1));
-  events.push({ type: 'RevenueReported', data: {}, position: events.length + 1, metadata: { recordedAt: new Date(T0 + 20 * H).toISOString() } } as LoggedEvent);
+  events.push({
+    type: 'RevenueReported',
+    data: {},
+    position: events.length + 1,
+    metadata: { recordedAt: new Date(T0 + 20 * H).toISOString() },
+  } as LoggedEvent);
   return events;
 }
 
-function reportOf(r: { amountMinor: bigint; alphaMicros: number; currency: string; policy: 'snapshot' | 'time-weighted' }): RevenueReported['data'] {
+function reportOf(r: {
+  amountMinor: bigint;
+  alphaMicros: number;
+  currency: string;
+  policy: 'snapshot' | 'time-weighted';
+}): RevenueReported['data'] {
   const exp = currencyExponent(r.currency);
   return {
     revenueId: 'r1',
@@ -186,13 +223,24 @@ describe('computePayoutRun against a naive reference', () => {
 
   it('gives byte-identical events over several chunks, with many equal weights', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2001, max: 5000 }), fc.integer({ min: 1, max: 7 }), fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.constantFrom('snapshot' as const, 'time-weighted' as const), (n, spread, amountMinor, policy) => {
-        const datasets = Array.from({ length: n }, (_, i) => ({ contributor: `c${(i * 7919) % n}`, tokens: BigInt(1 + (i % spread)), enterH: i % 3, stayH: null }));
-        const events = logOf(datasets);
-        const report = reportOf({ amountMinor, alphaMicros: 300_000, currency: 'USD', policy });
-        const run = computePayoutRun({ report, reportPosition: events.length, pool: PoolState.fromEvents(events) });
-        expect(canonicalJson(run.events)).toBe(canonicalJson(referenceRun(report, events.length, PoolState.fromEvents(events))));
-      }),
+      fc.property(
+        fc.integer({ min: 2001, max: 5000 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.bigInt({ min: 1n, max: 10n ** 9n }),
+        fc.constantFrom('snapshot' as const, 'time-weighted' as const),
+        (n, spread, amountMinor, policy) => {
+          const datasets = Array.from({ length: n }, (_, i) => ({
+            contributor: `c${(i * 7919) % n}`,
+            tokens: BigInt(1 + (i % spread)),
+            enterH: i % 3,
+            stayH: null,
+          }));
+          const events = logOf(datasets);
+          const report = reportOf({ amountMinor, alphaMicros: 300_000, currency: 'USD', policy });
+          const run = computePayoutRun({ report, reportPosition: events.length, pool: PoolState.fromEvents(events) });
+          expect(canonicalJson(run.events)).toBe(canonicalJson(referenceRun(report, events.length, PoolState.fromEvents(events))));
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -203,9 +251,15 @@ describe('allocate against a naive reference', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: 10n ** 30n })),
-        fc.uniqueArray(fc.record({ id: idArb, w: fc.oneof(fc.bigInt({ min: 0n, max: 4n }), fc.bigInt({ min: 0n, max: 10n ** 20n })) }), { selector: (s) => s.id, maxLength: 30 }),
+        fc.uniqueArray(fc.record({ id: idArb, w: fc.oneof(fc.bigInt({ min: 0n, max: 4n }), fc.bigInt({ min: 0n, max: 10n ** 20n })) }), {
+          selector: (s) => s.id,
+          maxLength: 30,
+        }),
         (pool, shares) => {
-          const got = allocate(pool, shares.map((s) => ({ contributorId: s.id, weight: s.w }))).allocations.map((a) => a.amount);
+          const got = allocate(
+            pool,
+            shares.map((s) => ({ contributorId: s.id, weight: s.w })),
+          ).allocations.map((a) => a.amount);
           expect(got).toEqual(refAllocate(pool, shares));
         },
       ),
@@ -216,7 +270,10 @@ describe('allocate against a naive reference', () => {
 
 describe('allocationLine', () => {
   it('is byte-identical to canonicalJson + newline for any code units, lone surrogates and escapes included', () => {
-    const str = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', '\u{1F600}') }));
+    const str = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', '\u{1F600}') }),
+    );
     fc.assert(
       fc.property(fc.record({ contributorId: str, tokens: str, weight: str, amount: str }), (a) => {
         expect(allocationLine(a)).toBe(canonicalJson(a) + '\n');
@@ -228,7 +285,11 @@ describe('allocationLine', () => {
 
 describe('codeUnitOrder', () => {
   it('is the order of the built-in string sort, for any distinct keys (surrogates, prefixes, shared prefixes)', () => {
-    const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', '\ud800', '\udfff', '\uffff', '\u0000'), maxLength: 12 }), fc.uuid());
+    const key = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', 'A', '\ud800', '\udfff', '\uffff', '\u0000'), maxLength: 12 }),
+      fc.uuid(),
+    );
     fc.assert(
       fc.property(fc.uniqueArray(key, { maxLength: 300 }), (keys) => {
         expect(Array.from(codeUnitOrder(keys), (i) => keys[i])).toEqual(keys.slice().sort());

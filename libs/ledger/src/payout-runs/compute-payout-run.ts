@@ -5,7 +5,13 @@ import { PoolState } from '../pool/pool-state';
 import { RevenueReported } from '../revenue/revenue.events';
 import { allocationRootHash } from './allocation-root-hash';
 import { codeUnitOrder } from './code-unit-order';
-import { PayoutRunAllocationsRecorded, PayoutRunCompleted, PayoutRunEvent, PayoutRunStarted, RecordedAllocation } from './payout-run.events';
+import {
+  PayoutRunAllocationsRecorded,
+  PayoutRunCompleted,
+  PayoutRunEvent,
+  PayoutRunStarted,
+  RecordedAllocation,
+} from './payout-run.events';
 
 /**
  * At most this many allocations per PayoutRunAllocationsRecorded event.
@@ -58,7 +64,9 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
 
   const snapshot = pool.at(reportPosition);
   const weights =
-    report.policy === 'snapshot' ? snapshot.contributors : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd));
+    report.policy === 'snapshot'
+      ? snapshot.contributors
+      : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd));
 
   // contributorId order (UTF-16 code units): the canonical order of the run.
   const unsortedIds: string[] = [];
@@ -114,7 +122,10 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   };
   const chunks: PayoutRunAllocationsRecorded[] = [];
   for (let i = 0; i < records.length; i += ALLOCATIONS_PER_CHUNK) {
-    chunks.push({ type: 'PayoutRunAllocationsRecorded', data: { ...base, currency, chunkIndex: chunks.length, allocations: records.slice(i, i + ALLOCATIONS_PER_CHUNK) } });
+    chunks.push({
+      type: 'PayoutRunAllocationsRecorded',
+      data: { ...base, currency, chunkIndex: chunks.length, allocations: records.slice(i, i + ALLOCATIONS_PER_CHUNK) },
+    });
   }
   const completed: PayoutRunCompleted['data'] = {
     ...base,

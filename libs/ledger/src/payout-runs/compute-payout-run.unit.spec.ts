@@ -14,10 +14,20 @@ const T0 = Date.UTC(2025, 0, 1);
 const H = 3_600_000;
 
 function accepted(position: number, datasetId: string, contributorId: string, tokens: string, time: number): LoggedEvent {
-  return { type: 'DatasetAccepted', data: { kind: 'contribution', contributorId, datasetId, tokens, acceptedAt: new Date(time).toISOString() }, position, metadata: { recordedAt: new Date(time).toISOString() } };
+  return {
+    type: 'DatasetAccepted',
+    data: { kind: 'contribution', contributorId, datasetId, tokens, acceptedAt: new Date(time).toISOString() },
+    position,
+    metadata: { recordedAt: new Date(time).toISOString() },
+  };
 }
 function withdrawn(position: number, datasetId: string, contributorId: string, tokens: string, time: number): LoggedEvent {
-  return { type: 'DatasetWithdrawn', data: { kind: 'contribution', contributorId, datasetId, tokens, withdrawnAt: new Date(time).toISOString() }, position, metadata: { recordedAt: new Date(time).toISOString() } };
+  return {
+    type: 'DatasetWithdrawn',
+    data: { kind: 'contribution', contributorId, datasetId, tokens, withdrawnAt: new Date(time).toISOString() },
+    position,
+    metadata: { recordedAt: new Date(time).toISOString() },
+  };
 }
 function report(over: Partial<RevenueReported['data']> = {}): RevenueReported['data'] {
   return {
@@ -36,15 +46,30 @@ function report(over: Partial<RevenueReported['data']> = {}): RevenueReported['d
     ...over,
   };
 }
-const marker = (position: number): LoggedEvent => ({ type: 'RevenueReported', data: {}, position, metadata: { recordedAt: new Date(T0 + 20 * H).toISOString() } });
-const allocationsOf = (events: PayoutRunEvent[]) => events.flatMap((e) => (e.type === 'PayoutRunAllocationsRecorded' ? e.data.allocations : []));
+const marker = (position: number): LoggedEvent => ({
+  type: 'RevenueReported',
+  data: {},
+  position,
+  metadata: { recordedAt: new Date(T0 + 20 * H).toISOString() },
+});
+const allocationsOf = (events: PayoutRunEvent[]) =>
+  events.flatMap((e) => (e.type === 'PayoutRunAllocationsRecorded' ? e.data.allocations : []));
 
 describe('computePayoutRun', () => {
   it('holds the whole pool amount as unallocated when the pool is empty', () => {
     const pool = PoolState.fromEvents([marker(1)]);
     const { events, completed } = computePayoutRun({ report: report(), reportPosition: 1, pool });
     expect(events.map((e) => e.type)).toEqual(['PayoutRunStarted', 'PayoutRunCompleted']);
-    expect(completed).toMatchObject({ poolAmount: '30.00', remainder: '70.00', unallocated: '30.00', allocated: '0.00', allocationCount: 0, chunkCount: 0, totalTokens: '0', rootHash: sha256Hex('') });
+    expect(completed).toMatchObject({
+      poolAmount: '30.00',
+      remainder: '70.00',
+      unallocated: '30.00',
+      allocated: '0.00',
+      allocationCount: 0,
+      chunkCount: 0,
+      totalTokens: '0',
+      rootHash: sha256Hex(''),
+    });
     expect(postingsFor(events[1])).toEqual([
       { account: 'pool:r1', currency: 'USD', amount: -10000n },
       { account: 'consumer:k1:retained', currency: 'USD', amount: 10000n },
@@ -57,7 +82,10 @@ describe('computePayoutRun', () => {
     const { completed } = computePayoutRun({ report: report({ policy: 'time-weighted' }), reportPosition: 2, pool });
     expect(completed).toMatchObject({ totalTokens: '500', totalWeight: '0', unallocated: '30.00', allocationCount: 0 });
     // the same pool under snapshot pays c1 everything
-    expect(computePayoutRun({ report: report(), reportPosition: 2, pool }).completed).toMatchObject({ unallocated: '0.00', allocated: '30.00' });
+    expect(computePayoutRun({ report: report(), reportPosition: 2, pool }).completed).toMatchObject({
+      unallocated: '0.00',
+      allocated: '30.00',
+    });
   });
 
   it('time-weighted: a last-minute joiner gets a proportionally small share; a dataset withdrawn in the period is paid for its time', () => {
@@ -68,7 +96,11 @@ describe('computePayoutRun', () => {
       withdrawn(4, 'd3', 'gone', '1000', T0 + 4 * H), // 2 h
       marker(5),
     ]);
-    const events = computePayoutRun({ report: report({ policy: 'time-weighted', amount: '130.00', alpha: '1' }), reportPosition: 5, pool }).events;
+    const events = computePayoutRun({
+      report: report({ policy: 'time-weighted', amount: '130.00', alpha: '1' }),
+      reportPosition: 5,
+      pool,
+    }).events;
     expect(allocationsOf(events)).toEqual([
       { contributorId: 'early', tokens: '1000', weight: String(1000 * 10 * H), amount: '100.00' },
       { contributorId: 'gone', tokens: '0', weight: String(1000 * 2 * H), amount: '20.00' },
@@ -77,9 +109,22 @@ describe('computePayoutRun', () => {
   });
 
   it('ignores consumers\u2019 reference corpora and events after the report position', () => {
-    const ref: LoggedEvent = { type: 'DatasetAccepted', data: { kind: 'reference', consumerId: 'k1', datasetId: 'ref', tokens: '999999', acceptedAt: '' }, position: 2, metadata: { recordedAt: new Date(T0).toISOString() } };
-    const pool = PoolState.fromEvents([accepted(1, 'd1', 'c1', '10', T0), ref, marker(3), accepted(4, 'd2', 'c2', '10', T0 + H), withdrawn(5, 'd1', 'c1', '10', T0 + H)]);
-    expect(allocationsOf(computePayoutRun({ report: report(), reportPosition: 3, pool }).events)).toEqual([{ contributorId: 'c1', tokens: '10', weight: '10', amount: '30.00' }]);
+    const ref: LoggedEvent = {
+      type: 'DatasetAccepted',
+      data: { kind: 'reference', consumerId: 'k1', datasetId: 'ref', tokens: '999999', acceptedAt: '' },
+      position: 2,
+      metadata: { recordedAt: new Date(T0).toISOString() },
+    };
+    const pool = PoolState.fromEvents([
+      accepted(1, 'd1', 'c1', '10', T0),
+      ref,
+      marker(3),
+      accepted(4, 'd2', 'c2', '10', T0 + H),
+      withdrawn(5, 'd1', 'c1', '10', T0 + H),
+    ]);
+    expect(allocationsOf(computePayoutRun({ report: report(), reportPosition: 3, pool }).events)).toEqual([
+      { contributorId: 'c1', tokens: '10', weight: '10', amount: '30.00' },
+    ]);
   });
 
   it('refuses to run on a pool fold that has not reached the report', () => {
@@ -108,15 +153,34 @@ describe('computePayoutRun', () => {
   });
 
   it('keeps a worst-case chunk (longest ids and numbers) well under 1 MiB', () => {
-    const worst: RecordedAllocation = { contributorId: 'x'.repeat(64), tokens: '9'.repeat(24), weight: '9'.repeat(40), amount: '9'.repeat(28) + '.99' };
-    const chunk: PayoutRunAllocationsRecorded = { type: 'PayoutRunAllocationsRecorded', data: { revenueId: 'r'.repeat(64), consumerId: 'k'.repeat(64), currency: 'USD', chunkIndex: 99999, allocations: Array(ALLOCATIONS_PER_CHUNK).fill(worst) } };
+    const worst: RecordedAllocation = {
+      contributorId: 'x'.repeat(64),
+      tokens: '9'.repeat(24),
+      weight: '9'.repeat(40),
+      amount: '9'.repeat(28) + '.99',
+    };
+    const chunk: PayoutRunAllocationsRecorded = {
+      type: 'PayoutRunAllocationsRecorded',
+      data: {
+        revenueId: 'r'.repeat(64),
+        consumerId: 'k'.repeat(64),
+        currency: 'USD',
+        chunkIndex: 99999,
+        allocations: Array(ALLOCATIONS_PER_CHUNK).fill(worst),
+      },
+    };
     expect(Buffer.byteLength(canonicalJson(chunk))).toBeLessThan(512 * 1024);
   });
 });
 
 describe('payout run properties', () => {
   const poolArb = fc.array(
-    fc.record({ contributor: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), tokens: fc.bigInt({ min: 0n, max: 10n ** 12n }), enterH: fc.integer({ min: -5, max: 15 }), stayH: fc.option(fc.integer({ min: 0, max: 20 })) }),
+    fc.record({
+      contributor: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+      tokens: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+      enterH: fc.integer({ min: -5, max: 15 }),
+      stayH: fc.option(fc.integer({ min: 0, max: 20 })),
+    }),
     { maxLength: 25 },
   );
   const runArb = fc.record({
@@ -134,7 +198,11 @@ describe('payout run properties', () => {
     r.datasets.forEach((d, i) => {
       const enter = T0 + d.enterH * H;
       marks.push({ time: enter, event: (p) => accepted(p, `d${i}`, d.contributor, d.tokens.toString(), enter) });
-      if (d.stayH !== null) marks.push({ time: enter + d.stayH * H + 1, event: (p) => withdrawn(p, `d${i}`, d.contributor, d.tokens.toString(), enter + (d.stayH ?? 0) * H + 1) });
+      if (d.stayH !== null)
+        marks.push({
+          time: enter + d.stayH * H + 1,
+          event: (p) => withdrawn(p, `d${i}`, d.contributor, d.tokens.toString(), enter + (d.stayH ?? 0) * H + 1),
+        });
     });
     marks.sort((x, y) => x.time - y.time);
     const events = marks.map((m, i) => m.event(i + 1));
@@ -171,7 +239,11 @@ describe('payout run properties', () => {
         }
         expect(poolBalance).toBe(0n);
 
-        const again = computePayoutRun({ report: rep, reportPosition: position, pool: PoolState.fromEvents(events.map((e) => ({ ...e }))) });
+        const again = computePayoutRun({
+          report: rep,
+          reportPosition: position,
+          pool: PoolState.fromEvents(events.map((e) => ({ ...e }))),
+        });
         expect(canonicalJson(again.events)).toBe(canonicalJson(run.events));
       }),
       { numRuns: 200 },

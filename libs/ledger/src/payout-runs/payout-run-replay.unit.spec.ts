@@ -22,23 +22,90 @@ const day = (d: number) => new Date(Date.UTC(2025, 0, d));
 function buildLog() {
   const log = new InMemoryLedgerLog();
   const ctx = (d: number) => ({ now: day(d) });
-  for (const id of ['c1', 'c2', 'c3']) log.execute(contributorDecider, streamNames.contributor(id), { type: 'RegisterContributor', data: { contributorId: id, displayName: id.toUpperCase() } }, ctx(1));
-  log.execute(consumerDecider, streamNames.consumer('k1'), { type: 'RegisterConsumer', data: { consumerId: 'k1', displayName: 'LLM Co' } }, ctx(1));
-  log.execute(consumerDecider, streamNames.consumer('k1'), { type: 'AgreeRevenueShare', data: { consumerId: 'k1', alpha: '0.5', currency: 'USD', policy: 'snapshot' } }, ctx(1));
+  for (const id of ['c1', 'c2', 'c3'])
+    log.execute(
+      contributorDecider,
+      streamNames.contributor(id),
+      { type: 'RegisterContributor', data: { contributorId: id, displayName: id.toUpperCase() } },
+      ctx(1),
+    );
+  log.execute(
+    consumerDecider,
+    streamNames.consumer('k1'),
+    { type: 'RegisterConsumer', data: { consumerId: 'k1', displayName: 'LLM Co' } },
+    ctx(1),
+  );
+  log.execute(
+    consumerDecider,
+    streamNames.consumer('k1'),
+    { type: 'AgreeRevenueShare', data: { consumerId: 'k1', alpha: '0.5', currency: 'USD', policy: 'snapshot' } },
+    ctx(1),
+  );
 
   const contribute = (datasetId: string, contributorId: string, tokens: string, d: number) => {
     const s = streamNames.dataset(datasetId);
     const sha = datasetId.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a');
-    log.execute(datasetDecider, s, { type: 'RecordDatasetUpload', data: { kind: 'contribution', contributorId, datasetId, fileName: `${datasetId}.txt`, format: 'txt', compression: 'none', sizeBytes: 10, sha256: sha, blobRef: `sha256:${sha}`, textField: null } }, { now: day(d), ownerRegistered: true });
-    log.execute(datasetDecider, s, { type: 'RecordDatasetPreprocessing', data: { datasetId, pipeline: { name: 'default', version: '1', configHash: 'h' }, documentsIn: 1, documentsKept: 1, removed: {}, duplicatesOfEarlier: 0, manifestRoot: sha, reportBlobRef: 'r' } }, ctx(d));
+    log.execute(
+      datasetDecider,
+      s,
+      {
+        type: 'RecordDatasetUpload',
+        data: {
+          kind: 'contribution',
+          contributorId,
+          datasetId,
+          fileName: `${datasetId}.txt`,
+          format: 'txt',
+          compression: 'none',
+          sizeBytes: 10,
+          sha256: sha,
+          blobRef: `sha256:${sha}`,
+          textField: null,
+        },
+      },
+      { now: day(d), ownerRegistered: true },
+    );
+    log.execute(
+      datasetDecider,
+      s,
+      {
+        type: 'RecordDatasetPreprocessing',
+        data: {
+          datasetId,
+          pipeline: { name: 'default', version: '1', configHash: 'h' },
+          documentsIn: 1,
+          documentsKept: 1,
+          removed: {},
+          duplicatesOfEarlier: 0,
+          manifestRoot: sha,
+          reportBlobRef: 'r',
+        },
+      },
+      ctx(d),
+    );
     log.execute(datasetDecider, s, { type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: 'o200k_base', tokens } }, ctx(d));
     log.execute(datasetDecider, s, { type: 'AcceptDataset', data: { datasetId } }, ctx(d));
   };
   const withdraw = (datasetId: string, contributorId: string, d: number) =>
-    log.execute(datasetDecider, streamNames.dataset(datasetId), { type: 'WithdrawDataset', data: { datasetId, requestedBy: { role: 'contributor', id: contributorId } } }, ctx(d));
+    log.execute(
+      datasetDecider,
+      streamNames.dataset(datasetId),
+      { type: 'WithdrawDataset', data: { datasetId, requestedBy: { role: 'contributor', id: contributorId } } },
+      ctx(d),
+    );
   const reportRevenue = (key: string, amount: string, periodStart: Date, periodEnd: Date, d: number) => {
     const consumer = log.state(consumerDecider, streamNames.consumer('k1'));
-    const command = { type: 'ReportRevenue' as const, data: { consumerId: 'k1', amount, currency: 'USD', periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString(), idempotencyKey: key } };
+    const command = {
+      type: 'ReportRevenue' as const,
+      data: {
+        consumerId: 'k1',
+        amount,
+        currency: 'USD',
+        periodStart: periodStart.toISOString(),
+        periodEnd: periodEnd.toISOString(),
+        idempotencyKey: key,
+      },
+    };
     const probe = revenueDecider.decide(command, revenueDecider.initialState, { now: day(d), consumer });
     return log.execute(revenueDecider, streamNames.revenue(probe[0].data.revenueId), command, { now: day(d), consumer })[0];
   };
@@ -49,7 +116,15 @@ function buildLog() {
   contribute('d3', 'c3', '1000', 5);
   withdraw('d1', 'c1', 6);
   const r2 = reportRevenue('r2', '99.99', day(1), day(7), 7);
-  log.execute(consumerDecider, streamNames.consumer('k1'), { type: 'AgreeRevenueShare', data: { consumerId: 'k1', alpha: '0.2', currency: 'USD', policy: 'time-weighted', effectiveFrom: day(9).toISOString() } }, ctx(8));
+  log.execute(
+    consumerDecider,
+    streamNames.consumer('k1'),
+    {
+      type: 'AgreeRevenueShare',
+      data: { consumerId: 'k1', alpha: '0.2', currency: 'USD', policy: 'time-weighted', effectiveFrom: day(9).toISOString() },
+    },
+    ctx(8),
+  );
   contribute('d4', 'c1', '2000', 10);
   const r3 = reportRevenue('r3', '1000', day(1), day(11), 11);
   withdraw('d2', 'c2', 12); // after every report: must change none of them
@@ -59,7 +134,9 @@ function buildLog() {
 
 function allocationsOf(events: { type: string; data: unknown }[]): Record<string, [string, string]> {
   const out: Record<string, [string, string]> = {};
-  for (const e of events) if (e.type === 'PayoutRunAllocationsRecorded') for (const a of (e.data as PayoutRunAllocationsRecorded['data']).allocations) out[a.contributorId] = [a.tokens, a.amount];
+  for (const e of events)
+    if (e.type === 'PayoutRunAllocationsRecorded')
+      for (const a of (e.data as PayoutRunAllocationsRecorded['data']).allocations) out[a.contributorId] = [a.tokens, a.amount];
   return out;
 }
 const completedOf = (events: { type: string; data: unknown }[]) => events[events.length - 1].data as PayoutRunCompleted['data'];
@@ -69,11 +146,20 @@ describe('payout runs replayed from a log', () => {
     const { log, reports } = buildLog();
     // The processor, run once over the finished log: one pool fold for everything.
     const pool = PoolState.fromEvents(log.events);
-    const runs = reports.map((r) => computePayoutRun({ report: r.data as RevenueReported['data'], reportPosition: r.position, pool }).events);
+    const runs = reports.map(
+      (r) => computePayoutRun({ report: r.data as RevenueReported['data'], reportPosition: r.position, pool }).events,
+    );
 
     // R1 (snapshot, α 0.5, 100.00): pool {c1: 1000, c2: 3000} → 50.00 split 25 % / 75 %.
     expect(allocationsOf(runs[0])).toEqual({ c1: ['1000', '12.50'], c2: ['3000', '37.50'] });
-    expect(completedOf(runs[0])).toMatchObject({ totalTokens: '4000', poolAmount: '50.00', remainder: '50.00', unallocated: '0.00', policy: 'snapshot', alpha: '0.5' });
+    expect(completedOf(runs[0])).toMatchObject({
+      totalTokens: '4000',
+      poolAmount: '50.00',
+      remainder: '50.00',
+      unallocated: '0.00',
+      policy: 'snapshot',
+      alpha: '0.5',
+    });
     // R2: d1 withdrawn, d3 joined → {c2: 3000, c3: 1000}; pool floor(9999 × 0.5) = 4999: 3749.25 / 1249.75 → the unit to c3.
     expect(allocationsOf(runs[1])).toEqual({ c2: ['3000', '37.49'], c3: ['1000', '12.50'] });
     expect(completedOf(runs[1])).toMatchObject({ totalTokens: '4000', poolAmount: '49.99', remainder: '50.00' });
@@ -82,7 +168,14 @@ describe('payout runs replayed from a log', () => {
     // 33.333…, 133.333…, 33.333… → equal remainders, the unit goes to the smallest id (c1).
     expect(allocationsOf(runs[2])).toEqual({ c1: ['2000', '33.34'], c2: ['3000', '133.33'], c3: ['1000', '33.33'] });
     const D = 86_400_000n;
-    expect(completedOf(runs[2])).toMatchObject({ policy: 'time-weighted', alpha: '0.2', totalTokens: '6000', totalWeight: (36000n * D).toString(), poolAmount: '200.00', remainder: '800.00' });
+    expect(completedOf(runs[2])).toMatchObject({
+      policy: 'time-weighted',
+      alpha: '0.2',
+      totalTokens: '6000',
+      totalWeight: (36000n * D).toString(),
+      poolAmount: '200.00',
+      remainder: '800.00',
+    });
   });
 
   it('gives identical runs whether computed live (pool folded up to the report) or from the whole log later', () => {
@@ -102,9 +195,21 @@ describe('payout runs replayed from a log', () => {
     for (const r of reports) {
       const d = r.data as RevenueReported['data'];
       const stream = streamNames.payoutRun(d.revenueId);
-      log.execute(payoutRunDecider, stream, { type: 'RecordPayoutRun', data: { report: d, reportPosition: r.position } }, { now: day(13), pool });
+      log.execute(
+        payoutRunDecider,
+        stream,
+        { type: 'RecordPayoutRun', data: { report: d, reportPosition: r.position } },
+        { now: day(13), pool },
+      );
       // a second delivery of the same report is a no-op
-      expect(log.execute(payoutRunDecider, stream, { type: 'RecordPayoutRun', data: { report: d, reportPosition: r.position } }, { now: day(13), pool })).toEqual([]);
+      expect(
+        log.execute(
+          payoutRunDecider,
+          stream,
+          { type: 'RecordPayoutRun', data: { report: d, reportPosition: r.position } },
+          { now: day(13), pool },
+        ),
+      ).toEqual([]);
     }
     const balances = Balances.fromEvents(log.events);
     expect(balances.totals()).toEqual(new Map([['USD', 0n]]));
@@ -113,9 +218,15 @@ describe('payout runs replayed from a log', () => {
     expect(balances.balance(accounts.consumerReceivable('k1'), 'USD')).toBe(-(10000n + 9999n + 100000n));
     expect(balances.balance(accounts.consumerRetained('k1'), 'USD')).toBe(5000n + 5000n + 80000n);
 
-    const allocatedToDate = balances.balance(accounts.contributorPayable('c2'), 'USD') + balances.balance(accounts.contributorPaid('c2'), 'USD');
+    const allocatedToDate =
+      balances.balance(accounts.contributorPayable('c2'), 'USD') + balances.balance(accounts.contributorPaid('c2'), 'USD');
     const settle = (amount: string, reference: string) =>
-      log.execute(contributorDecider, streamNames.contributor('c2'), { type: 'SettlePayout', data: { contributorId: 'c2', amount, currency: 'USD', reference } }, { now: day(14), allocatedToDate });
+      log.execute(
+        contributorDecider,
+        streamNames.contributor('c2'),
+        { type: 'SettlePayout', data: { contributorId: 'c2', amount, currency: 'USD', reference } },
+        { now: day(14), allocatedToDate },
+      );
     expect(() => settle('208.33', 'tx-1')).toThrow(/payable/);
     settle('200.00', 'tx-1');
     expect(() => settle('8.33', 'tx-2')).toThrow(/payable/);

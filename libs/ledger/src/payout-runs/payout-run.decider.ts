@@ -55,7 +55,10 @@ export const payoutRunDecider: Decider<PayoutRunCommand, PayoutRunEvent, PayoutR
  * Compares a recorded run with its recomputation, event by event; returns
  * human-readable differences (empty = identical). For audits.
  */
-export function payoutRunDifferences(recorded: readonly { type: string; data: unknown }[], recomputed: readonly PayoutRunEvent[]): string[] {
+export function payoutRunDifferences(
+  recorded: readonly { type: string; data: unknown }[],
+  recomputed: readonly PayoutRunEvent[],
+): string[] {
   const problems: string[] = [];
   if (recorded.length !== recomputed.length) problems.push(`expected ${recomputed.length} events, found ${recorded.length}`);
   const n = Math.min(recorded.length, recomputed.length);

@@ -63,7 +63,12 @@ export class PoolState {
     if (event.type === 'DatasetAccepted') {
       const d = event.data as DatasetAccepted['data'];
       if (d.kind !== 'contribution') return this;
-      this.members.set(d.datasetId, { datasetId: d.datasetId, contributorId: d.contributorId, tokens: BigInt(d.tokens), entered: markOf(event) });
+      this.members.set(d.datasetId, {
+        datasetId: d.datasetId,
+        contributorId: d.contributorId,
+        tokens: BigInt(d.tokens),
+        entered: markOf(event),
+      });
     } else if (event.type === 'DatasetWithdrawn') {
       const d = event.data as DatasetWithdrawn['data'];
       const m = this.members.get(d.datasetId);

@@ -37,7 +37,8 @@ export class Balances {
   }
 
   apply(event: LoggedEvent): this {
-    if (event.position <= this.last) throw new Error(`Balances: event at position ${event.position} after ${this.last}: apply each event once, in log order`);
+    if (event.position <= this.last)
+      throw new Error(`Balances: event at position ${event.position} after ${this.last}: apply each event once, in log order`);
     this.last = event.position;
     for (const p of postingsFor(event)) {
       const key = `${p.currency}\u0000${p.account}`;
@@ -54,7 +55,9 @@ export class Balances {
 
   /** Every (account, currency) ever posted to, with its balance, sorted by currency then account. */
   all(): Balance[] {
-    return [...this.rows.values()].map((r) => ({ ...r })).sort((a, b) => (a.currency + '\u0000' + a.account < b.currency + '\u0000' + b.account ? -1 : 1));
+    return [...this.rows.values()]
+      .map((r) => ({ ...r }))
+      .sort((a, b) => (a.currency + '\u0000' + a.account < b.currency + '\u0000' + b.account ? -1 : 1));
   }
 
   /** Σ of all balances per currency: always 0 for a consistent log. */

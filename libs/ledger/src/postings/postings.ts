@@ -66,7 +66,12 @@ export function postingsFor(event: { type: string; data: unknown }): Posting[] {
     }
     case 'PayoutSettled': {
       const d = event.data as PayoutSettled['data'];
-      return pair(accounts.contributorPayable(d.contributorId), accounts.contributorPaid(d.contributorId), d.currency, parseNonNegativeAmount(d.amount, d.currency));
+      return pair(
+        accounts.contributorPayable(d.contributorId),
+        accounts.contributorPaid(d.contributorId),
+        d.currency,
+        parseNonNegativeAmount(d.amount, d.currency),
+      );
     }
     default:
       return [];

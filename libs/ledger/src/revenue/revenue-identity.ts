@@ -6,10 +6,14 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
 
 export function idempotencyKeyOf(value: unknown, field = 'idempotencyKey'): string {
   if (typeof value !== 'string' || !KEY.test(value)) {
-    throw new ValidationError('idempotency-key-invalid', `${field} must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`, {
-      field,
-      hint: 'Send a unique key per report in the Idempotency-Key header, e.g. a uuid.',
-    });
+    throw new ValidationError(
+      'idempotency-key-invalid',
+      `${field} must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`,
+      {
+        field,
+        hint: 'Send a unique key per report in the Idempotency-Key header, e.g. a uuid.',
+      },
+    );
   }
   return value;
 }

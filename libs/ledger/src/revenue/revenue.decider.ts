@@ -46,7 +46,10 @@ export const revenueDecider: Decider<RevenueCommand, RevenueEvent, RevenueState,
         const periodStart = parseInstant(d.periodStart, 'periodStart');
         const periodEnd = parseInstant(d.periodEnd, 'periodEnd');
         if (Date.parse(periodStart) >= Date.parse(periodEnd)) {
-          throw new ValidationError('period-empty', 'periodStart must be before periodEnd', { field: 'periodEnd', hint: 'The period is [periodStart, periodEnd).' });
+          throw new ValidationError('period-empty', 'periodStart must be before periodEnd', {
+            field: 'periodEnd',
+            hint: 'The period is [periodStart, periodEnd).',
+          });
         }
         const inputHash = revenueInputHash({ consumerId, amount, currency: d.currency, periodStart, periodEnd });
         const revenueId = revenueIdFor(consumerId, idempotencyKey);

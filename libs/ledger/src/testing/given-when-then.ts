@@ -34,7 +34,8 @@ export function given<C, E, S, Ctx>(decider: Decider<C, E, S, Ctx>, events: read
           try {
             produced = run();
           } catch (e) {
-            if (!(e instanceof errorClass)) throw new Error(`Expected ${errorClass.name} but got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+            if (!(e instanceof errorClass))
+              throw new Error(`Expected ${errorClass.name} but got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
             if (code !== undefined && (!isDomainError(e) || e.code !== code)) {
               throw new Error(`Expected error code ${code} but got ${isDomainError(e) ? e.code : 'none'} (${(e as Error).message})`);
             }

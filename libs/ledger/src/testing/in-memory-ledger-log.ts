@@ -15,7 +15,13 @@ export class InMemoryLedgerLog {
   readonly events: TestLoggedEvent[] = [];
 
   append(streamName: string, events: readonly { type: string; data: unknown }[], recordedAt: Date): TestLoggedEvent[] {
-    const out = events.map((e) => ({ streamName, type: e.type, data: e.data, position: this.events.length + 1, metadata: { recordedAt: recordedAt.toISOString() } }));
+    const out = events.map((e) => ({
+      streamName,
+      type: e.type,
+      data: e.data,
+      position: this.events.length + 1,
+      metadata: { recordedAt: recordedAt.toISOString() },
+    }));
     for (const e of out) {
       e.position = this.events.length + 1;
       this.events.push(e);
@@ -28,7 +34,12 @@ export class InMemoryLedgerLog {
   }
 
   /** read → fold → decide → append, the way a command handler does. */
-  execute<C, E extends { type: string; data: unknown }, S, Ctx>(decider: Decider<C, E, S, Ctx>, streamName: string, command: C, context: Ctx & { now: Date }): TestLoggedEvent[] {
+  execute<C, E extends { type: string; data: unknown }, S, Ctx>(
+    decider: Decider<C, E, S, Ctx>,
+    streamName: string,
+    command: C,
+    context: Ctx & { now: Date },
+  ): TestLoggedEvent[] {
     const state = fold(decider, this.stream(streamName) as unknown as E[]);
     return this.append(streamName, decider.decide(command, state, context), context.now);
   }

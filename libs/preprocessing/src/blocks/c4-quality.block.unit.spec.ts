@@ -27,7 +27,15 @@ describe('c4-quality block (datatrove C4QualityFilter defaults)', () => {
   });
 
   it('keeps lines ending in . ? ! " \' and drops others, and those ending in "..."', () => {
-    const lines = ['Ends with a dot.', 'Ends with a question?', 'Ends with a bang!', 'He said "so it goes."', "She said 'fine.'", 'No punctuation at the end', 'Trails off like this...'];
+    const lines = [
+      'Ends with a dot.',
+      'Ends with a question?',
+      'Ends with a bang!',
+      'He said "so it goes."',
+      "She said 'fine.'",
+      'No punctuation at the end',
+      'Trails off like this...',
+    ];
     const out = textOf(c4(lines.join('\n'), { min_num_sentences: null }));
     expect(out.split('\n')).toEqual(lines.slice(0, 5));
   });
@@ -55,6 +63,8 @@ describe('c4-quality block (datatrove C4QualityFilter defaults)', () => {
   });
 
   it('strips Wikipedia citations', () => {
-    expect(textOf(c4(`Paris is the capital of France.[1] It is large.[citation needed]\n${five}`)).split('\n')[0]).toBe('Paris is the capital of France. It is large.');
+    expect(textOf(c4(`Paris is the capital of France.[1] It is large.[citation needed]\n${five}`)).split('\n')[0]).toBe(
+      'Paris is the capital of France. It is large.',
+    );
   });
 });

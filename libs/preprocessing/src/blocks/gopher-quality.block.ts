@@ -87,32 +87,48 @@ export const gopherQualityBlock: Block<GopherQualityOptions> = {
     if (nWords === 0 || n === 0) return removed('gopher_quality:min_doc_words', 'no words');
 
     const avg = nonSymbolChars / n;
-    if (o.min_avg_word_length && avg < o.min_avg_word_length) return removed('gopher_quality:min_avg_word_length', `mean word length ${avg.toFixed(2)} < ${o.min_avg_word_length}`);
-    if (o.max_avg_word_length && avg > o.max_avg_word_length) return removed('gopher_quality:max_avg_word_length', `mean word length ${avg.toFixed(2)} > ${o.max_avg_word_length}`);
+    if (o.min_avg_word_length && avg < o.min_avg_word_length)
+      return removed('gopher_quality:min_avg_word_length', `mean word length ${avg.toFixed(2)} < ${o.min_avg_word_length}`);
+    if (o.max_avg_word_length && avg > o.max_avg_word_length)
+      return removed('gopher_quality:max_avg_word_length', `mean word length ${avg.toFixed(2)} > ${o.max_avg_word_length}`);
 
     if (o.max_symbol_word_ratio) {
       const hashes = countOccurrences(text, '#') / nWords;
-      if (hashes > o.max_symbol_word_ratio) return removed('gopher_quality:max_hash_ratio', `${hashes.toFixed(3)} '#' per word > ${o.max_symbol_word_ratio}`);
+      if (hashes > o.max_symbol_word_ratio)
+        return removed('gopher_quality:max_hash_ratio', `${hashes.toFixed(3)} '#' per word > ${o.max_symbol_word_ratio}`);
       const ellipses = (countOccurrences(text, '...') + countOccurrences(text, '…')) / nWords;
-      if (ellipses > o.max_symbol_word_ratio) return removed('gopher_quality:max_ellipsis_ratio', `${ellipses.toFixed(3)} ellipses per word > ${o.max_symbol_word_ratio}`);
+      if (ellipses > o.max_symbol_word_ratio)
+        return removed('gopher_quality:max_ellipsis_ratio', `${ellipses.toFixed(3)} ellipses per word > ${o.max_symbol_word_ratio}`);
     }
 
     const lines = splitLines(text);
     if (lines.length > 0) {
       if (o.max_bullet_lines_ratio) {
         const bullets = lines.filter((l) => /^\s*[•-]/.test(l)).length / lines.length;
-        if (bullets > o.max_bullet_lines_ratio) return removed('gopher_quality:max_bullet_lines_ratio', `${bullets.toFixed(3)} of lines are bullets > ${o.max_bullet_lines_ratio}`);
+        if (bullets > o.max_bullet_lines_ratio)
+          return removed(
+            'gopher_quality:max_bullet_lines_ratio',
+            `${bullets.toFixed(3)} of lines are bullets > ${o.max_bullet_lines_ratio}`,
+          );
       }
       if (o.max_ellipsis_lines_ratio) {
         const ell = lines.filter((l) => /(?:\.\.\.|…)\s*$/.test(l)).length / lines.length;
-        if (ell > o.max_ellipsis_lines_ratio) return removed('gopher_quality:max_ellipsis_lines_ratio', `${ell.toFixed(3)} of lines end in an ellipsis > ${o.max_ellipsis_lines_ratio}`);
+        if (ell > o.max_ellipsis_lines_ratio)
+          return removed(
+            'gopher_quality:max_ellipsis_lines_ratio',
+            `${ell.toFixed(3)} of lines end in an ellipsis > ${o.max_ellipsis_lines_ratio}`,
+          );
       }
     }
 
     if (o.max_non_alpha_words_ratio) {
       // The name is datatrove's; the rule is "at least this share of words has a letter".
       const alpha = alphaWords / nWords;
-      if (alpha < o.max_non_alpha_words_ratio) return removed('gopher_quality:max_non_alpha_words_ratio', `${alpha.toFixed(3)} of words have a letter < ${o.max_non_alpha_words_ratio}`);
+      if (alpha < o.max_non_alpha_words_ratio)
+        return removed(
+          'gopher_quality:max_non_alpha_words_ratio',
+          `${alpha.toFixed(3)} of words have a letter < ${o.max_non_alpha_words_ratio}`,
+        );
     }
 
     if (o.min_stop_words) {

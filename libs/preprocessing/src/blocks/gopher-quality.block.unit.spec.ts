@@ -60,7 +60,8 @@ describe('gopher-quality block (datatrove defaults)', () => {
   });
 
   it('lines ending in an ellipsis: 3 of 10 kept, 4 of 10 removed', () => {
-    const doc = (k: number) => Array.from({ length: 10 }, (_, i) => `${words(10).join(' ')}${i < k ? (i % 2 ? ' …' : '...  ') : ''}`).join('\n');
+    const doc = (k: number) =>
+      Array.from({ length: 10 }, (_, i) => `${words(10).join(' ')}${i < k ? (i % 2 ? ' …' : '...  ') : ''}`).join('\n');
     expect(q(doc(3))).toBeUndefined();
     expect(q(doc(4))).toBe('gopher_quality:max_ellipsis_lines_ratio');
   });
@@ -72,8 +73,20 @@ describe('gopher-quality block (datatrove defaults)', () => {
 
   it('stop words: two distinct kept, one removed (case-sensitive, as datatrove)', () => {
     expect(q(words(50).join(' '))).toBeUndefined();
-    expect(q(words(50).map((w) => (w === 'and' ? 'cat' : w)).join(' '))).toBe('gopher_quality:min_stop_words');
-    expect(q(words(50).map((w) => (w === 'and' ? 'The' : w)).join(' '))).toBe('gopher_quality:min_stop_words');
+    expect(
+      q(
+        words(50)
+          .map((w) => (w === 'and' ? 'cat' : w))
+          .join(' '),
+      ),
+    ).toBe('gopher_quality:min_stop_words');
+    expect(
+      q(
+        words(50)
+          .map((w) => (w === 'and' ? 'The' : w))
+          .join(' '),
+      ),
+    ).toBe('gopher_quality:min_stop_words');
   });
 
   it('a rule set to null is off', () => {

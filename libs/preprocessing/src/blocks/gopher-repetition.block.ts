@@ -65,7 +65,14 @@ export const gopherRepetitionBlock: Block<GopherRepetitionOptions> = {
   resolveOptions(options, field) {
     return resolveBlockOptions(
       this.defaults,
-      { dup_line_frac: 'ratio', dup_para_frac: 'ratio', dup_line_char_frac: 'ratio', dup_para_char_frac: 'ratio', top_n_grams: 'ngram-fractions', dup_n_grams: 'ngram-fractions' },
+      {
+        dup_line_frac: 'ratio',
+        dup_para_frac: 'ratio',
+        dup_line_char_frac: 'ratio',
+        dup_para_char_frac: 'ratio',
+        top_n_grams: 'ngram-fractions',
+        dup_n_grams: 'ngram-fractions',
+      },
       options,
       field,
     );
@@ -79,16 +86,25 @@ export const gopherRepetitionBlock: Block<GopherRepetitionOptions> = {
     const paragraphs = text.trim().split(/\n{2,}/);
     const paras = findDuplicates(paragraphs);
     if (o.dup_para_frac && paras.elements / paragraphs.length > o.dup_para_frac)
-      return removed('gopher_repetition:dup_para_frac', `${frac(paras.elements / paragraphs.length)} of paragraphs repeat > ${o.dup_para_frac}`);
+      return removed(
+        'gopher_repetition:dup_para_frac',
+        `${frac(paras.elements / paragraphs.length)} of paragraphs repeat > ${o.dup_para_frac}`,
+      );
     if (o.dup_para_char_frac && paras.chars / len > o.dup_para_char_frac)
-      return removed('gopher_repetition:dup_para_char_frac', `${frac(paras.chars / len)} of chars in repeated paragraphs > ${o.dup_para_char_frac}`);
+      return removed(
+        'gopher_repetition:dup_para_char_frac',
+        `${frac(paras.chars / len)} of chars in repeated paragraphs > ${o.dup_para_char_frac}`,
+      );
 
     const lines = text.split(/\n+/);
     const ls = findDuplicates(lines);
     if (o.dup_line_frac && ls.elements / lines.length > o.dup_line_frac)
       return removed('gopher_repetition:dup_line_frac', `${frac(ls.elements / lines.length)} of lines repeat > ${o.dup_line_frac}`);
     if (o.dup_line_char_frac && ls.chars / len > o.dup_line_char_frac)
-      return removed('gopher_repetition:dup_line_char_frac', `${frac(ls.chars / len)} of chars in repeated lines > ${o.dup_line_char_frac}`);
+      return removed(
+        'gopher_repetition:dup_line_char_frac',
+        `${frac(ls.chars / len)} of chars in repeated lines > ${o.dup_line_char_frac}`,
+      );
 
     const nGrams = new WordNGrams(englishWords(text));
     try {
@@ -98,7 +114,8 @@ export const gopherRepetitionBlock: Block<GopherRepetitionOptions> = {
       }
       for (const [n, limit] of o.dup_n_grams) {
         const share = nGrams.duplicatedNGramChars(n) / len;
-        if (share > limit) return removed(`gopher_repetition:duplicated_${n}_n_grams`, `repeated ${n}-grams cover ${frac(share)} of chars > ${limit}`);
+        if (share > limit)
+          return removed(`gopher_repetition:duplicated_${n}_n_grams`, `repeated ${n}-grams cover ${frac(share)} of chars > ${limit}`);
       }
     } finally {
       nGrams.release();

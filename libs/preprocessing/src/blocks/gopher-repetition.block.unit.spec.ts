@@ -1,7 +1,14 @@
 import { gopherRepetitionBlock } from '@1tt/preprocessing';
 import { reasonOf, run } from './block-test-kit';
 
-const OFF = { dup_line_frac: null, dup_para_frac: null, dup_line_char_frac: null, dup_para_char_frac: null, top_n_grams: [], dup_n_grams: [] };
+const OFF = {
+  dup_line_frac: null,
+  dup_para_frac: null,
+  dup_line_char_frac: null,
+  dup_para_char_frac: null,
+  top_n_grams: [],
+  dup_n_grams: [],
+};
 const rep = (text: string, o: object) => reasonOf(run(gopherRepetitionBlock, text, { ...OFF, ...o }));
 const D = gopherRepetitionBlock.defaults;
 /** Distinct filler words of exactly 2 chars: "a0".."z9". */
@@ -23,13 +30,25 @@ describe('gopher-repetition block (datatrove defaults)', () => {
       dup_para_frac: 0.3,
       dup_line_char_frac: 0.2,
       dup_para_char_frac: 0.2,
-      top_n_grams: [[2, 0.2], [3, 0.18], [4, 0.16]],
-      dup_n_grams: [[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]],
+      top_n_grams: [
+        [2, 0.2],
+        [3, 0.18],
+        [4, 0.16],
+      ],
+      dup_n_grams: [
+        [5, 0.15],
+        [6, 0.14],
+        [7, 0.13],
+        [8, 0.12],
+        [9, 0.11],
+        [10, 0.1],
+      ],
     });
   });
 
   it('keeps ordinary prose with every rule on', () => {
-    const prose = 'The quick brown fox jumps over the lazy dog.\n\nA wizard quickly jinxed the gnomes before they vaporized.\nPack my box with five dozen liquor jugs.';
+    const prose =
+      'The quick brown fox jumps over the lazy dog.\n\nA wizard quickly jinxed the gnomes before they vaporized.\nPack my box with five dozen liquor jugs.';
     expect(reasonOf(run(gopherRepetitionBlock, prose))).toBeUndefined();
   });
 
@@ -42,7 +61,9 @@ describe('gopher-repetition block (datatrove defaults)', () => {
   it('dup_para_char_frac: 20 of 100 chars kept, 20 of 99 removed', () => {
     const p1 = 'x'.repeat(20);
     expect(rep([p1, 'y'.repeat(56), p1].join('\n\n'), { dup_para_char_frac: D.dup_para_char_frac })).toBeUndefined();
-    expect(rep([p1, 'y'.repeat(55), p1].join('\n\n'), { dup_para_char_frac: D.dup_para_char_frac })).toBe('gopher_repetition:dup_para_char_frac');
+    expect(rep([p1, 'y'.repeat(55), p1].join('\n\n'), { dup_para_char_frac: D.dup_para_char_frac })).toBe(
+      'gopher_repetition:dup_para_char_frac',
+    );
   });
 
   it('dup_line_frac: 3 repeated of 10 kept, 4 of 10 removed', () => {
@@ -54,7 +75,9 @@ describe('gopher-repetition block (datatrove defaults)', () => {
   it('dup_line_char_frac: 20 of 100 chars kept, 20 of 99 removed', () => {
     const l1 = 'x'.repeat(20);
     expect(rep([l1, 'y'.repeat(58), l1].join('\n'), { dup_line_char_frac: D.dup_line_char_frac })).toBeUndefined();
-    expect(rep([l1, 'y'.repeat(57), l1].join('\n'), { dup_line_char_frac: D.dup_line_char_frac })).toBe('gopher_repetition:dup_line_char_frac');
+    expect(rep([l1, 'y'.repeat(57), l1].join('\n'), { dup_line_char_frac: D.dup_line_char_frac })).toBe(
+      'gopher_repetition:dup_line_char_frac',
+    );
   });
 
   it('top 2-gram: 4 x "aa bb" (20 chars) in 100 kept, in 99 removed', () => {

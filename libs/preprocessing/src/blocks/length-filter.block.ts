@@ -15,7 +15,12 @@ export const lengthFilterBlock: Block<LengthFilterOptions> = {
   description: 'Removes documents shorter or longer than the given characters or words.',
   defaults: { min_chars: null, max_chars: null, min_words: null, max_words: null },
   resolveOptions(options, field) {
-    return resolveBlockOptions(this.defaults, { min_chars: 'count', max_chars: 'count', min_words: 'count', max_words: 'count' }, options, field);
+    return resolveBlockOptions(
+      this.defaults,
+      { min_chars: 'count', max_chars: 'count', min_words: 'count', max_words: 'count' },
+      options,
+      field,
+    );
   },
   apply(doc, o) {
     const chars = doc.text.length;

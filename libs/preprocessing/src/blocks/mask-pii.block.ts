@@ -50,7 +50,12 @@ export const maskPiiBlock: Block<MaskPiiOptions> = {
   description: 'Masks e-mail addresses, phone numbers, IPv4 addresses and Luhn-valid payment card numbers.',
   defaults: { email: true, phone: true, ipv4: true, payment_card: true },
   resolveOptions(options, field) {
-    return resolveBlockOptions(this.defaults, { email: 'boolean', phone: 'boolean', ipv4: 'boolean', payment_card: 'boolean' }, options, field);
+    return resolveBlockOptions(
+      this.defaults,
+      { email: 'boolean', phone: 'boolean', ipv4: 'boolean', payment_card: 'boolean' },
+      options,
+      field,
+    );
   },
   apply(doc, options) {
     let text = doc.text;

@@ -41,7 +41,10 @@ export const normaliseWhitespaceBlock: Block<NormaliseWhitespaceOptions> = {
       }
       lines = joined;
     }
-    const text = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    const text = lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
     return { ...doc, text };
   },
 };

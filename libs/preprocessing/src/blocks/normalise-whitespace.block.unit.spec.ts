@@ -7,7 +7,9 @@ describe('normalise-whitespace block', () => {
   });
   it('unwraps hard-wrapped lines on request, keeping paragraphs and list items', () => {
     const text = 'This is a hard\nwrapped sentence.\n\nA list:\n- one\n- two\n1. three\nafter';
-    expect(textOf(run(normaliseWhitespaceBlock, text, { unwrap_lines: true }))).toBe('This is a hard wrapped sentence.\n\nA list:\n- one\n- two\n1. three after');
+    expect(textOf(run(normaliseWhitespaceBlock, text, { unwrap_lines: true }))).toBe(
+      'This is a hard wrapped sentence.\n\nA list:\n- one\n- two\n1. three after',
+    );
     expect(textOf(run(normaliseWhitespaceBlock, text))).toBe(text);
   });
 });

@@ -7,8 +7,9 @@ export interface RemoveUnprintableOptions {
 }
 
 // C0/C1 controls except tab, LF, CR; unpaired surrogates; BOM and the two noncharacters.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const FORMAT = /(?![\u200c\u200d])\p{Cf}/gu;
 
 export const removeUnprintableBlock: Block<RemoveUnprintableOptions> = {

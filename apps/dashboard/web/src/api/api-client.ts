@@ -57,7 +57,14 @@ async function problemOf(res: Response): Promise<Problem> {
   }
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
   const message = Array.isArray(body.message) ? body.message.join('; ') : str('message');
-  return { status: res.status, title: str('title') ?? str('error'), detail: str('detail') ?? message, code: str('code'), field: str('field'), hint: str('hint') };
+  return {
+    status: res.status,
+    title: str('title') ?? str('error'),
+    detail: str('detail') ?? message,
+    code: str('code'),
+    field: str('field'),
+    hint: str('hint'),
+  };
 }
 
 export class ApiClient {
@@ -70,7 +77,11 @@ export class ApiClient {
     return { authorization: `Bearer ${this.apiKey}`, accept: 'application/json, application/problem+json', ...extra };
   }
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T }> {
     const hasBody = options.body !== undefined;
     const res = await fetch(this.base + withQuery(path, options.query), {
       method,
@@ -119,7 +130,16 @@ export class ApiClient {
         if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
         else {
           const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
-          reject(new ApiError({ status: xhr.status, title: str('title'), detail: str('detail') ?? str('message'), code: str('code'), field: str('field'), hint: str('hint') }));
+          reject(
+            new ApiError({
+              status: xhr.status,
+              title: str('title'),
+              detail: str('detail') ?? str('message'),
+              code: str('code'),
+              field: str('field'),
+              hint: str('hint'),
+            }),
+          );
         }
       };
       xhr.onerror = () => reject(new ApiError({ status: 0, detail: 'The upload failed: network error.' }));

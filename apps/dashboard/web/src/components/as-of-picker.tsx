@@ -27,7 +27,12 @@ export function AsOfPicker(props: { value: AsOf; onChange: (a: AsOf) => void }) 
     <form class="asof" onSubmit={apply} aria-label="Show the ledger as of" data-testid="as-of-picker">
       <div class="field inline">
         <label for="asof-mode">As of</label>
-        <select id="asof-mode" value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value as AsOf['kind'])} data-testid="as-of-mode">
+        <select
+          id="asof-mode"
+          value={mode}
+          onChange={(e) => setMode((e.target as HTMLSelectElement).value as AsOf['kind'])}
+          data-testid="as-of-mode"
+        >
           <option value="live">now (live)</option>
           <option value="position">log position</option>
           <option value="time">time</option>
@@ -38,7 +43,15 @@ export function AsOfPicker(props: { value: AsOf; onChange: (a: AsOf) => void }) 
           <label for="asof-position" class="sr-only">
             Log position
           </label>
-          <input id="asof-position" type="number" min={0} inputMode="numeric" value={position} onInput={(e) => setPosition((e.target as HTMLInputElement).value)} data-testid="as-of-position-input" />
+          <input
+            id="asof-position"
+            type="number"
+            min={0}
+            inputMode="numeric"
+            value={position}
+            onInput={(e) => setPosition((e.target as HTMLInputElement).value)}
+            data-testid="as-of-position-input"
+          />
         </div>
       )}
       {mode === 'time' && (
@@ -46,7 +59,14 @@ export function AsOfPicker(props: { value: AsOf; onChange: (a: AsOf) => void }) 
           <label for="asof-time" class="sr-only">
             Time (your local time)
           </label>
-          <input id="asof-time" type="datetime-local" step={1} value={time} onInput={(e) => setTime((e.target as HTMLInputElement).value)} data-testid="as-of-time-input" />
+          <input
+            id="asof-time"
+            type="datetime-local"
+            step={1}
+            value={time}
+            onInput={(e) => setTime((e.target as HTMLInputElement).value)}
+            data-testid="as-of-time-input"
+          />
         </div>
       )}
       <button type="submit" class="secondary" data-testid="as-of-apply">

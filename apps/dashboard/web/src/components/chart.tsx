@@ -39,7 +39,14 @@ export function Chart(props: ChartProps) {
       if (seenScales.includes(scale)) continue;
       seenScales.push(scale);
       scales[scale] = { auto: true, range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] };
-      axes.push({ scale, label: s.label, side: seenScales.length === 1 ? 3 : 1, stroke: s.color, grid: { show: seenScales.length === 1, stroke: '#e3e3e3' }, size: 64 });
+      axes.push({
+        scale,
+        label: s.label,
+        side: seenScales.length === 1 ? 3 : 1,
+        stroke: s.color,
+        grid: { show: seenScales.length === 1, stroke: '#e3e3e3' },
+        size: 64,
+      });
     }
     const bars = props.bars ? uPlot.paths.bars!({ size: [0.6, 64] }) : undefined;
     const opts: uPlot.Options = {
@@ -74,7 +81,11 @@ export function Chart(props: ChartProps) {
   return (
     <figure class="chart" data-testid={props.testId}>
       <figcaption>{props.title}</figcaption>
-      {props.x.length === 0 ? <p class="muted">No data yet.</p> : <div ref={host} role="img" aria-label={`${props.title} (chart; the numbers are in the table below)`} />}
+      {props.x.length === 0 ? (
+        <p class="muted">No data yet.</p>
+      ) : (
+        <div ref={host} role="img" aria-label={`${props.title} (chart; the numbers are in the table below)`} />
+      )}
       {props.x.length > 0 && (
         <details>
           <summary>Show the numbers</summary>

@@ -76,7 +76,13 @@ function RegisterForm(props: { kind: Kind }) {
     <form class="form" onSubmit={submit}>
       <div class="field">
         <label for={inputId}>Display name</label>
-        <input id={inputId} required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid={`register-${one}-name`} />
+        <input
+          id={inputId}
+          required
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          data-testid={`register-${one}-name`}
+        />
       </div>
       <button type="submit" disabled={busy} data-testid={`register-${one}-submit`}>
         Register {one}
@@ -88,7 +94,10 @@ function RegisterForm(props: { kind: Kind }) {
             {one} id <code data-testid={`register-${one}-id`}>{created.id}</code>
           </p>
           <p>
-            API key (shown once, copy it now): <code class="wrap" data-testid={`register-${one}-key`}>{created.apiKey}</code>
+            API key (shown once, copy it now):{' '}
+            <code class="wrap" data-testid={`register-${one}-key`}>
+              {created.apiKey}
+            </code>
           </p>
           <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(created.apiKey)}>
             Copy key

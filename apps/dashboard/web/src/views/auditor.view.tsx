@@ -29,7 +29,8 @@ function LogSection() {
   const last = events.length > 0 ? events[events.length - 1].position : undefined;
   const pinned = asOf.kind === 'position' ? asOf.position : undefined;
   const explicitNext = log.data?.nextPosition ?? (log.data?.nextCursor ? Number(log.data.nextCursor) : undefined);
-  const next = explicitNext ?? (events.length === PAGE && last !== undefined && (pinned === undefined || last < pinned) ? last + 1 : undefined);
+  const next =
+    explicitNext ?? (events.length === PAGE && last !== undefined && (pinned === undefined || last < pinned) ? last + 1 : undefined);
   const [jump, setJump] = useState('');
   return (
     <Section title="Event log" id="event-log">
@@ -43,7 +44,14 @@ function LogSection() {
       >
         <div class="field inline">
           <label for="log-from">From position</label>
-          <input id="log-from" type="number" min={1} inputMode="numeric" value={jump} onInput={(e) => setJump((e.target as HTMLInputElement).value)} />
+          <input
+            id="log-from"
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={jump}
+            onInput={(e) => setJump((e.target as HTMLInputElement).value)}
+          />
         </div>
         <button type="submit" class="secondary">
           Go
@@ -92,10 +100,16 @@ function VerifyPanel() {
       <ErrorNote error={error} what="Verify" />
       <div aria-live="polite">
         {result && (
-          <div class={result.ok ? 'ok-box' : 'error-box'} data-testid="verify-result" data-ok={String(result.ok)} data-checked={result.checkedEvents}>
+          <div
+            class={result.ok ? 'ok-box' : 'error-box'}
+            data-testid="verify-result"
+            data-ok={String(result.ok)}
+            data-checked={result.checkedEvents}
+          >
             <p>
               <strong>{result.ok ? '✓ Verified' : '✗ Problems found'}</strong>: {result.checkedEvents} events checked
-              {result.position !== undefined && <> up to position {result.position}</>}, {result.problems.length} problem{result.problems.length === 1 ? '' : 's'}.
+              {result.position !== undefined && <> up to position {result.position}</>}, {result.problems.length} problem
+              {result.problems.length === 1 ? '' : 's'}.
             </p>
             {result.problems.length > 0 && (
               <ul>

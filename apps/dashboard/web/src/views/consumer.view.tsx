@@ -47,7 +47,16 @@ export function ConsumerView() {
             ))}
           </ul>
         )}
-        {(pages.hasPrev || next) && <Pager label="Revenue report pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />}
+        {(pages.hasPrev || next) && (
+          <Pager
+            label="Revenue report pages"
+            page={pages.page}
+            hasPrev={pages.hasPrev}
+            hasNext={!!next}
+            onPrev={pages.prev}
+            onNext={() => next && pages.next(next)}
+          />
+        )}
       </Section>
       <PoolHistory />
     </div>
@@ -56,7 +65,10 @@ export function ConsumerView() {
 
 function RevenueCard(props: { report: RevenueReport }) {
   const r = props.report;
-  const run = useResource((api, at) => api.getOrUndefined<PayoutRun>(`/v1/payout-runs/${encodeURIComponent(r.revenueId)}`, { ...at, limit: 50 }), [r.revenueId]);
+  const run = useResource(
+    (api, at) => api.getOrUndefined<PayoutRun>(`/v1/payout-runs/${encodeURIComponent(r.revenueId)}`, { ...at, limit: 50 }),
+    [r.revenueId],
+  );
   const p = run.data;
   return (
     <article class="subcard" data-testid="revenue-report" data-revenue-id={r.revenueId}>
@@ -97,7 +109,10 @@ function RevenueCard(props: { report: RevenueReport }) {
           </dl>
           {p.allocations.length > 0 && (
             <details>
-              <summary>Allocations ({p.allocations.length}{p.nextCursor ? '+' : ''})</summary>
+              <summary>
+                Allocations ({p.allocations.length}
+                {p.nextCursor ? '+' : ''})
+              </summary>
               <div class="table-wrap">
                 <table>
                   <thead>
@@ -161,7 +176,8 @@ function RevenueForm(props: { onSubmitted: () => void }) {
     setResult(null);
     if (!AMOUNT.test(draft.amount.trim())) return setError(new Error('Amount: a decimal number such as 1250.00'));
     if (!/^[A-Z]{3}$/.test(draft.currency.trim())) return setError(new Error('Currency: a three-letter ISO 4217 code such as EUR'));
-    if (!draft.periodStart || !draft.periodEnd || draft.periodEnd < draft.periodStart) return setError(new Error('Period: a start date and an end date on or after it'));
+    if (!draft.periodStart || !draft.periodEnd || draft.periodEnd < draft.periodStart)
+      return setError(new Error('Period: a start date and an end date on or after it'));
     setError(undefined);
     setConfirming(true);
   };
@@ -177,8 +193,13 @@ function RevenueForm(props: { onSubmitted: () => void }) {
         // The period covers the whole end day.
         periodEnd: new Date(`${draft.periodEnd}T23:59:59.999Z`).toISOString(),
       };
-      const res = await api.request<{ revenueId: string; status: string }>('POST', '/v1/revenue', { body, headers: { 'idempotency-key': key } });
-      setResult(`${res.status === 200 ? 'Already recorded (same key and report)' : 'Recorded'}: report ${res.body.revenueId}, status ${res.body.status}.`);
+      const res = await api.request<{ revenueId: string; status: string }>('POST', '/v1/revenue', {
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      setResult(
+        `${res.status === 200 ? 'Already recorded (same key and report)' : 'Recorded'}: report ${res.body.revenueId}, status ${res.body.status}.`,
+      );
       setConfirming(false);
       setDraft({ ...draft, amount: '' });
       setKey(newIdempotencyKey());
@@ -195,15 +216,38 @@ function RevenueForm(props: { onSubmitted: () => void }) {
       <div class="grid2">
         <div class="field">
           <label for="rev-amount">Amount</label>
-          <input id="rev-amount" inputMode="decimal" required value={draft.amount} onInput={set('amount')} placeholder="1250.00" data-testid="revenue-amount-input" />
+          <input
+            id="rev-amount"
+            inputMode="decimal"
+            required
+            value={draft.amount}
+            onInput={set('amount')}
+            placeholder="1250.00"
+            data-testid="revenue-amount-input"
+          />
         </div>
         <div class="field">
           <label for="rev-currency">Currency</label>
-          <input id="rev-currency" required maxLength={3} value={draft.currency} onInput={set('currency')} autocomplete="off" data-testid="revenue-currency-input" />
+          <input
+            id="rev-currency"
+            required
+            maxLength={3}
+            value={draft.currency}
+            onInput={set('currency')}
+            autocomplete="off"
+            data-testid="revenue-currency-input"
+          />
         </div>
         <div class="field">
           <label for="rev-start">Period start</label>
-          <input id="rev-start" type="date" required value={draft.periodStart} onInput={set('periodStart')} data-testid="revenue-start-input" />
+          <input
+            id="rev-start"
+            type="date"
+            required
+            value={draft.periodStart}
+            onInput={set('periodStart')}
+            data-testid="revenue-start-input"
+          />
         </div>
         <div class="field">
           <label for="rev-end">Period end</label>
@@ -225,7 +269,8 @@ function RevenueForm(props: { onSubmitted: () => void }) {
             <strong>
               {groupDigits(draft.amount.trim())} {draft.currency.trim()}
             </strong>{' '}
-            for {draft.periodStart} to {draft.periodEnd}. The contributors' share is then allocated by a payout run; a report cannot be edited afterwards.
+            for {draft.periodStart} to {draft.periodEnd}. The contributors' share is then allocated by a payout run; a report cannot be
+            edited afterwards.
           </p>
           <div class="row">
             <button type="button" onClick={confirm} disabled={busy} data-testid="revenue-confirm-submit">

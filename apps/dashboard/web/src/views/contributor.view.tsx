@@ -37,8 +37,20 @@ export function ContributorView(props: { contributorId: string }) {
               display={percent(m.contributionRatio)}
               hint="Your tokens after filtering and de-duplication ÷ all tokens in the pool"
             />
-            <Metric label="Contribution Token Count" testId="metric-tokens" value={m.tokens} display={groupDigits(m.tokens)} hint="Tokens kept after filtering and de-duplication" />
-            <MoneyMetric label="Current Monetary Revenue" testId="metric-current-revenue" value={m.currentRevenue} currency={m.currency} hint="Total allocated to you by payout runs to date" />
+            <Metric
+              label="Contribution Token Count"
+              testId="metric-tokens"
+              value={m.tokens}
+              display={groupDigits(m.tokens)}
+              hint="Tokens kept after filtering and de-duplication"
+            />
+            <MoneyMetric
+              label="Current Monetary Revenue"
+              testId="metric-current-revenue"
+              value={m.currentRevenue}
+              currency={m.currency}
+              hint="Total allocated to you by payout runs to date"
+            />
             <MoneyMetric
               label="Expected Payout"
               testId="metric-expected-payout"
@@ -98,7 +110,10 @@ function RatioHistory(props: { contributorId: string; head: number | undefined }
 }
 
 function PayoutsSection(props: { contributorId: string }) {
-  const payouts = useResource((api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/payouts`, { ...at, limit: 200 }), [props.contributorId]);
+  const payouts = useResource(
+    (api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/payouts`, { ...at, limit: 200 }),
+    [props.contributorId],
+  );
   const all = itemsOf<Payout>(payouts.data);
   const items = all.filter((p) => p.kind === undefined || p.kind === 'allocation');
   const currencies = [...new Set(items.map((p) => p.currency))].sort();
@@ -157,7 +172,8 @@ function PayoutsSection(props: { contributorId: string }) {
 function DatasetsSection(props: { contributorId: string }) {
   const pages = useCursorPages();
   const datasets = useResource(
-    (api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/datasets`, { ...at, cursor: pages.cursor, limit: 25 }),
+    (api, at) =>
+      api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/datasets`, { ...at, cursor: pages.cursor, limit: 25 }),
     [props.contributorId, pages.cursor],
   );
   const { refresh } = useApp();
@@ -177,7 +193,16 @@ function DatasetsSection(props: { contributorId: string }) {
       <ErrorNote error={datasets.error} what="Datasets" />
       <Loading loading={datasets.loading && !datasets.data} />
       {datasets.data !== undefined && <DatasetsTable datasets={items} onChanged={datasets.reload} />}
-      {(pages.hasPrev || next) && <Pager label="Dataset pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />}
+      {(pages.hasPrev || next) && (
+        <Pager
+          label="Dataset pages"
+          page={pages.page}
+          hasPrev={pages.hasPrev}
+          hasNext={!!next}
+          onPrev={pages.prev}
+          onNext={() => next && pages.next(next)}
+        />
+      )}
     </Section>
   );
 }
@@ -185,7 +210,12 @@ function DatasetsSection(props: { contributorId: string }) {
 function AuditTrail(props: { contributorId: string }) {
   const pages = useCursorPages();
   const trail = useResource(
-    (api, at) => api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/audit-trail`, { ...at, cursor: pages.cursor, limit: 20 }),
+    (api, at) =>
+      api.get<unknown>(`/v1/contributors/${encodeURIComponent(props.contributorId)}/audit-trail`, {
+        ...at,
+        cursor: pages.cursor,
+        limit: 20,
+      }),
     [props.contributorId, pages.cursor],
   );
   const items = itemsOf<AuditTrailItem>(trail.data);
@@ -195,7 +225,14 @@ function AuditTrail(props: { contributorId: string }) {
       <p class="muted">Every event that touched this contributor, with its hash in the tamper-evident chain.</p>
       <ErrorNote error={trail.error} what="Audit trail" />
       <EventTable items={items} testId="audit-trail-table" />
-      <Pager label="Audit trail pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />
+      <Pager
+        label="Audit trail pages"
+        page={pages.page}
+        hasPrev={pages.hasPrev}
+        hasNext={!!next}
+        onPrev={pages.prev}
+        onNext={() => next && pages.next(next)}
+      />
     </Section>
   );
 }
@@ -236,7 +273,12 @@ export function EventTable(props: { items: AuditTrailItem[]; testId: string; sho
                   </code>
                 </td>
                 <td>
-                  <button type="button" class="link" aria-expanded={open === e.position} onClick={() => setOpen(open === e.position ? null : e.position)}>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-expanded={open === e.position}
+                    onClick={() => setOpen(open === e.position ? null : e.position)}
+                  >
                     {open === e.position ? 'Hide' : 'Details'}
                     <span class="sr-only"> of event at position {e.position}</span>
                   </button>

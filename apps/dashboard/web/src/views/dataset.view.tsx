@@ -18,9 +18,7 @@ export function DatasetView(props: { datasetId: string }) {
   const progress = d ? progressOf(d) : undefined;
   return (
     <div class="stack">
-      <h1 tabIndex={-1}>
-        Dataset {d ? <span data-testid="dataset-file-name">{d.fileName}</span> : <code>{id}</code>}
-      </h1>
+      <h1 tabIndex={-1}>Dataset {d ? <span data-testid="dataset-file-name">{d.fileName}</span> : <code>{id}</code>}</h1>
       {d?.contributorId && (
         <p>
           <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>← Contributor {d.contributorId}</Link>
@@ -41,8 +39,19 @@ export function DatasetView(props: { datasetId: string }) {
           )}
           <dl class="metrics">
             <Metric label="Documents in" testId="dataset-documents-in" value={d.documentsIn ?? ''} display={groupDigits(d.documentsIn)} />
-            <Metric label="Documents kept" testId="dataset-documents-kept" value={d.documentsKept ?? ''} display={groupDigits(d.documentsKept)} />
-            <Metric label="Tokens" testId="dataset-tokens-total" value={d.tokens ?? ''} display={groupDigits(d.tokens)} hint={d.tokenizer ?? undefined} />
+            <Metric
+              label="Documents kept"
+              testId="dataset-documents-kept"
+              value={d.documentsKept ?? ''}
+              display={groupDigits(d.documentsKept)}
+            />
+            <Metric
+              label="Tokens"
+              testId="dataset-tokens-total"
+              value={d.tokens ?? ''}
+              display={groupDigits(d.tokens)}
+              hint={d.tokenizer ?? undefined}
+            />
             <Metric label="Size" testId="dataset-size" value={d.sizeBytes} display={bytes(d.sizeBytes)} />
           </dl>
           <h3>Removed per reason</h3>
@@ -72,7 +81,8 @@ function ReportSection(props: { datasetId: string; reasons: string[] }) {
   const [reason, setReason] = useState('');
   const pages = useCursorPages();
   const report = useResource(
-    (api, at) => api.get<unknown>(`/v1/datasets/${encodeURIComponent(props.datasetId)}/report`, { ...at, cursor: pages.cursor, limit: 50, reason }),
+    (api, at) =>
+      api.get<unknown>(`/v1/datasets/${encodeURIComponent(props.datasetId)}/report`, { ...at, cursor: pages.cursor, limit: 50, reason }),
     [props.datasetId, pages.cursor, reason],
   );
   const items = itemsOf<ReportItem>(report.data);
@@ -127,7 +137,14 @@ function ReportSection(props: { datasetId: string; reasons: string[] }) {
           </table>
         </div>
       )}
-      <Pager label="Report pages" page={pages.page} hasPrev={pages.hasPrev} hasNext={!!next} onPrev={pages.prev} onNext={() => next && pages.next(next)} />
+      <Pager
+        label="Report pages"
+        page={pages.page}
+        hasPrev={pages.hasPrev}
+        hasNext={!!next}
+        onPrev={pages.prev}
+        onNext={() => next && pages.next(next)}
+      />
     </Section>
   );
 }

@@ -11,7 +11,11 @@ export function progressOf(d: Dataset): { value: number; max: number; text: stri
   const total = p.totalBytes ?? d.sizeBytes;
   const read = p.bytesRead ?? 0;
   const pct = total > 0 ? Math.min(100, Math.floor((read / total) * 100)) : 0;
-  return { value: pct, max: 100, text: `${pct}% (${bytes(read)} of ${bytes(total)}${p.documentsDone !== undefined ? `, ${groupDigits(p.documentsDone)} documents` : ''})` };
+  return {
+    value: pct,
+    max: 100,
+    text: `${pct}% (${bytes(read)} of ${bytes(total)}${p.documentsDone !== undefined ? `, ${groupDigits(p.documentsDone)} documents` : ''})`,
+  };
 }
 
 export function RemovedList(props: { removed: Record<string, number> | undefined }) {
@@ -34,7 +38,10 @@ export function DatasetsTable(props: { datasets: Dataset[]; onChanged: () => voi
   const { api, me, asOf, refresh } = useApp();
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState<string | null>(null);
-  const canWithdraw = (d: Dataset) => asOf.kind === 'live' && d.status === 'accepted' && (me.role === 'admin' || (me.role === 'contributor' && me.subjectId === d.contributorId));
+  const canWithdraw = (d: Dataset) =>
+    asOf.kind === 'live' &&
+    d.status === 'accepted' &&
+    (me.role === 'admin' || (me.role === 'contributor' && me.subjectId === d.contributorId));
 
   const withdraw = async (d: Dataset) => {
     if (!window.confirm(`Withdraw ${d.fileName}? It leaves the pool for future revenue; past payouts stay.`)) return;
@@ -82,7 +89,12 @@ export function DatasetsTable(props: { datasets: Dataset[]; onChanged: () => voi
                     <StatusBadge status={d.status} />
                     {progress && (
                       <div class="progress">
-                        <progress value={progress.value} max={progress.max} aria-label={`Processing ${d.fileName}`} data-testid="dataset-progress" />
+                        <progress
+                          value={progress.value}
+                          max={progress.max}
+                          aria-label={`Processing ${d.fileName}`}
+                          data-testid="dataset-progress"
+                        />
                         <span class="small">{progress.text}</span>
                       </div>
                     )}

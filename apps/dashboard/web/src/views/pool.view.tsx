@@ -30,7 +30,12 @@ export function PoolSummary() {
         <>
           <dl class="metrics">
             <Metric label="Pool tokens (ΣT)" testId="pool-total-tokens" value={p.totalTokens} display={groupDigits(p.totalTokens)} />
-            <Metric label="Contributors in the pool" testId="pool-contributors" value={p.contributorCount ?? p.contributors.length} display={String(p.contributorCount ?? p.contributors.length)} />
+            <Metric
+              label="Contributors in the pool"
+              testId="pool-contributors"
+              value={p.contributorCount ?? p.contributors.length}
+              display={String(p.contributorCount ?? p.contributors.length)}
+            />
           </dl>
           {p.contributors.length > 0 && (
             <div class="table-wrap">
@@ -90,7 +95,12 @@ export function PoolHistory() {
         x={points.map((d) => d.p)}
         series={[
           { label: 'pool tokens', scale: 'tokens', color: '#1a5fb4', values: points.map((d) => Number(d.pool.totalTokens)) },
-          { label: 'contributors', scale: 'count', color: '#a3470f', values: points.map((d) => d.pool.contributorCount ?? d.pool.contributors.length) },
+          {
+            label: 'contributors',
+            scale: 'count',
+            color: '#a3470f',
+            values: points.map((d) => d.pool.contributorCount ?? d.pool.contributors.length),
+          },
         ]}
       />
     </Section>

@@ -29,7 +29,8 @@ export function SignInView(props: { onSignedIn: (apiKey: string, me: Me) => void
       <form class="card form" onSubmit={submit} aria-describedby="signin-help" data-testid="signin-form">
         <h1>1TT Ledger</h1>
         <p id="signin-help">
-          Sign in with the API key your administrator gave you. It is kept in this browser tab only and forgotten when you sign out or close the tab.
+          Sign in with the API key your administrator gave you. It is kept in this browser tab only and forgotten when you sign out or close
+          the tab.
         </p>
         <div class="field">
           <label for="api-key">API key</label>

@@ -30,7 +30,9 @@ export function UploadForm(props: { contributorId?: string; onUploaded: (dataset
     setError(undefined);
     setDone(null);
     setProgress({ loaded: 0, total: file.size });
-    const upload = api.upload<{ datasetId: string; status: string }>('/v1/datasets', form, (loaded, total) => setProgress({ loaded, total }));
+    const upload = api.upload<{ datasetId: string; status: string }>('/v1/datasets', form, (loaded, total) =>
+      setProgress({ loaded, total }),
+    );
     setAbort(() => upload.abort);
     try {
       const res = await upload.done;
@@ -54,7 +56,13 @@ export function UploadForm(props: { contributorId?: string; onUploaded: (dataset
       </div>
       <div class="field">
         <label for="upload-text-field">Text field (for .jsonl and .csv; default "text")</label>
-        <input id="upload-text-field" type="text" value={textField} placeholder="text" onInput={(e) => setTextField((e.target as HTMLInputElement).value)} />
+        <input
+          id="upload-text-field"
+          type="text"
+          value={textField}
+          placeholder="text"
+          onInput={(e) => setTextField((e.target as HTMLInputElement).value)}
+        />
       </div>
       <div class="row">
         <button type="submit" disabled={!!progress} data-testid="upload-submit">
