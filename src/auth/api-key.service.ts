@@ -128,12 +128,12 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Idempotent: revoking a revoked key changes nothing. */
   async revoke(keyId: string, by: Principal, reason?: string): Promise<ApiKeyRecord> {
     if (keyId === ENV_ADMIN_KEY_ID) {
-      throw new IllegalStateError('configured_key', 'The ADMIN_API_KEY key is configuration, not a stored key', {
+      throw new IllegalStateError('configured-key', 'The ADMIN_API_KEY key is configuration, not a stored key', {
         hint: 'Change or remove ADMIN_API_KEY and restart the service to rotate it.',
       });
     }
     const record = await this.find(keyId, { fresh: true });
-    if (!record) throw new NotFoundError('api_key_not_found', `No API key ${keyId}`, { field: 'keyId' });
+    if (!record) throw new NotFoundError('api-key-not-found', `No API key ${keyId}`, { field: 'keyId' });
     if (record.revokedAt) return record;
     const actor = actorOf(by);
     const result = await this.events.appendToStream(

@@ -26,7 +26,7 @@ export class ApiKeysHttpController {
   @ApiOkResponse({ type: ApiKeyView })
   async get(@Param('keyId') keyId: string): Promise<ApiKeyView> {
     const record = await this.keys.find(keyId, { fresh: true });
-    if (!record) throw new NotFoundError('api_key_not_found', `No API key ${keyId}`, { field: 'keyId' });
+    if (!record) throw new NotFoundError('api-key-not-found', `No API key ${keyId}`, { field: 'keyId' });
     return view(record);
   }
 

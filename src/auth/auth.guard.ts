@@ -24,14 +24,14 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
-    if (header === undefined) throw new AuthenticationFailed('missing_api_key', 'This route needs an API key');
+    if (header === undefined) throw new AuthenticationFailed('missing-api-key', 'This route needs an API key');
     const token = bearerToken(header);
     const principal = token === undefined ? undefined : await this.keys.authenticate(token);
-    if (!principal) throw new AuthenticationFailed('invalid_api_key', 'The API key is malformed, unknown or revoked');
+    if (!principal) throw new AuthenticationFailed('invalid-api-key', 'The API key is malformed, unknown or revoked');
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
-      throw new ForbiddenError('role_not_allowed', `The ${principal.role} role may not call this route`, {
+      throw new ForbiddenError('role-not-allowed', `The ${principal.role} role may not call this route`, {
         hint: `Use a key with one of these roles: ${roles.join(', ')}.`,
       });
     }

@@ -1,7 +1,7 @@
 /** Missing, malformed, unknown or revoked key → 401 with a WWW-Authenticate challenge (RFC 6750). */
 export class AuthenticationFailed extends Error {
   constructor(
-    readonly code: 'missing_api_key' | 'invalid_api_key',
+    readonly code: 'missing-api-key' | 'invalid-api-key',
     message: string,
   ) {
     super(message);
@@ -9,6 +9,6 @@ export class AuthenticationFailed extends Error {
   }
 
   challenge(): string {
-    return this.code === 'missing_api_key' ? 'Bearer realm="1tt"' : 'Bearer realm="1tt", error="invalid_token"';
+    return this.code === 'missing-api-key' ? 'Bearer realm="1tt"' : 'Bearer realm="1tt", error="invalid_token"';
   }
 }

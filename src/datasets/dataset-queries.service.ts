@@ -68,7 +68,7 @@ export class DatasetQueries {
   async view(datasetId: string, viewer: Viewer, atPosition?: number): Promise<DatasetView> {
     const found = await this.store.get<DatasetView>(DATASETS_COLLECTION, datasetId, { atPosition });
     if (!found || !canSee(found.doc, viewer)) {
-      throw new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, {
+      throw new NotFoundError('dataset-not-found', `No dataset ${datasetId}`, {
         field: 'id',
         hint: 'Check the id returned by the upload.',
       });
@@ -82,7 +82,7 @@ export class DatasetQueries {
 
   async list(contributorId: string, viewer: Viewer, page: { after?: string; limit?: number; atPosition?: number }) {
     if (viewer.role !== 'admin' && viewer.role !== 'auditor' && !(viewer.role === 'contributor' && viewer.id === contributorId)) {
-      throw new NotFoundError('contributor_not_found', `No contributor ${contributorId}`, { field: 'id' });
+      throw new NotFoundError('contributor-not-found', `No contributor ${contributorId}`, { field: 'id' });
     }
     const found = await this.store.find<DatasetView>(DATASETS_COLLECTION, {
       where: { contributorId, kind: 'contribution' },
@@ -133,7 +133,7 @@ export class DatasetQueries {
     const view = await this.view(datasetId, viewer, query.atPosition);
     const limit = query.limit ?? DEFAULT_REPORT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_REPORT_LIMIT) {
-      throw new ValidationError('invalid_limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, {
+      throw new ValidationError('invalid-limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, {
         field: 'limit',
         hint: `E.g. ${DEFAULT_REPORT_LIMIT}.`,
       });
@@ -141,7 +141,7 @@ export class DatasetQueries {
     let after = -1;
     if (query.cursor !== undefined && query.cursor !== '') {
       if (!/^\d{1,15}$/.test(query.cursor))
-        throw new ValidationError('invalid_cursor', 'cursor is not one this route returned', {
+        throw new ValidationError('invalid-cursor', 'cursor is not one this route returned', {
           field: 'cursor',
           hint: 'Pass nextCursor unchanged.',
         });

@@ -47,21 +47,21 @@ export class DatasetUploadService {
 
   async upload(req: IncomingMessage, actor: UploadActor): Promise<UploadAccepted> {
     if (actor.role !== 'contributor' && actor.role !== 'admin') {
-      throw new ForbiddenError('dataset.upload_forbidden', 'Only contributors and admins upload datasets', {
+      throw new ForbiddenError('dataset-upload-forbidden', 'Only contributors and admins upload datasets', {
         hint: 'Use a contributor API key.',
       });
     }
     const { fields, fileName, stored } = await this.receive(req);
     const textField = fields.textField ?? 'text';
     if (!FIELD_NAME.test(textField)) {
-      throw new ValidationError('dataset.invalid_text_field', 'textField must be a plain field name', {
+      throw new ValidationError('dataset-invalid-text-field', 'textField must be a plain field name', {
         field: 'textField',
         hint: 'E.g. "text" or "content" (letters, digits, _ . - $).',
       });
     }
     const kind = fields.kind ?? 'contribution';
     if (kind !== 'contribution' && kind !== 'reference') {
-      throw new ValidationError('dataset.invalid_kind', 'kind must be "contribution" or "reference"', {
+      throw new ValidationError('dataset-invalid-kind', 'kind must be "contribution" or "reference"', {
         field: 'kind',
         hint: 'Leave it out for a contribution.',
       });
@@ -71,7 +71,7 @@ export class DatasetUploadService {
     const earlier = await this.options.identicalFile(stored.sha256);
     if (earlier) {
       throw new ConflictError(
-        'dataset.identical_file',
+        'dataset-identical-file',
         `An identical file (same SHA-256) is already in the pool, uploaded at ${earlier.uploadedAt}`,
         {
           field: 'file',
@@ -112,9 +112,9 @@ export class DatasetUploadService {
   private async owner(actor: UploadActor, kind: string, fields: Record<string, string>): Promise<DatasetOwner> {
     if (actor.role === 'contributor') {
       if (kind === 'reference')
-        throw new ForbiddenError('dataset.reference_admin_only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
+        throw new ForbiddenError('dataset-reference-admin-only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
       if (fields.contributorId !== undefined && fields.contributorId !== actor.id) {
-        throw new ForbiddenError('dataset.other_contributor', 'A contributor uploads only for themselves', {
+        throw new ForbiddenError('dataset-other-contributor', 'A contributor uploads only for themselves', {
           field: 'contributorId',
           hint: 'Leave contributorId out.',
         });
@@ -125,10 +125,14 @@ export class DatasetUploadService {
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
     if (!id || !ID.test(id)) {
-      throw new ValidationError(`dataset.missing_${field}`, `An admin upload of a ${kind} names the ${category}: ${field}`, {
-        field,
-        hint: `Add the form field ${field}.`,
-      });
+      throw new ValidationError(
+        field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
+        `An admin upload of a ${kind} names the ${category}: ${field}`,
+        {
+          field,
+          hint: `Add the form field ${field}.`,
+        },
+      );
     }
     await this.registered(category, id, field);
     return kind === 'reference' ? { kind: 'reference', consumerId: id } : { kind: 'contribution', contributorId: id };
@@ -136,7 +140,7 @@ export class DatasetUploadService {
 
   private async registered(category: 'contributor' | 'consumer', id: string, field: string): Promise<void> {
     if (!(await this.options.events.streamExists(`${category}-${id}`))) {
-      throw new NotFoundError(`${category}_not_found`, `No registered ${category} ${id}`, {
+      throw new NotFoundError(category === 'consumer' ? 'consumer-not-found' : 'contributor-not-found', `No registered ${category} ${id}`, {
         field,
         hint: `Register the ${category} first (POST /v1/${category}s).`,
       });
@@ -153,7 +157,7 @@ export class DatasetUploadService {
         bb = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 1024, parts: 32 } });
       } catch (e) {
         reject(
-          new ValidationError('dataset.not_multipart', `Not a multipart upload: ${(e as Error).message}`, {
+          new ValidationError('dataset-not-multipart', `Not a multipart upload: ${(e as Error).message}`, {
             hint: 'POST multipart/form-data with the file in the field "file".',
           }),
         );
@@ -187,7 +191,7 @@ export class DatasetUploadService {
         if (name !== 'file' || put) {
           stream.resume();
           return fail(
-            new ValidationError('dataset.unexpected_file', `Unexpected file part "${name}"`, {
+            new ValidationError('dataset-unexpected-file', `Unexpected file part "${name}"`, {
               field: name,
               hint: 'Send exactly one file, in the field "file".',
             }),
@@ -202,10 +206,10 @@ export class DatasetUploadService {
         put = this.options.blobs.putStream(stream, { maxBytes: this.options.maxBytes });
         put.catch(fail);
       });
-      bb.on('filesLimit', () => fail(new ValidationError('dataset.too_many_files', 'Only one file per upload', { field: 'file' })));
+      bb.on('filesLimit', () => fail(new ValidationError('dataset-too-many-files', 'Only one file per upload', { field: 'file' })));
       bb.on('error', (e) =>
         fail(
-          new ValidationError('dataset.invalid_multipart', `Malformed multipart body: ${(e as Error).message}`, {
+          new ValidationError('dataset-invalid-multipart', `Malformed multipart body: ${(e as Error).message}`, {
             hint: 'Send multipart/form-data.',
           }),
         ),
@@ -214,7 +218,7 @@ export class DatasetUploadService {
         if (failed) return;
         if (!put || !fileName) {
           fail(
-            new ValidationError('dataset.missing_file', 'No file in the upload', {
+            new ValidationError('dataset-missing-file', 'No file in the upload', {
               field: 'file',
               hint: 'Send the dataset in the multipart field "file".',
             }),
@@ -226,7 +230,7 @@ export class DatasetUploadService {
           if (!failed) resolve({ fields, fileName: name, stored });
         }, fail);
       });
-      req.on('aborted', () => fail(new ValidationError('dataset.upload_aborted', 'The upload was interrupted', { field: 'file' })));
+      req.on('aborted', () => fail(new ValidationError('dataset-upload-aborted', 'The upload was interrupted', { field: 'file' })));
       req.pipe(bb);
     });
   }

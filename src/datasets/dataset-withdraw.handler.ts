@@ -19,7 +19,7 @@ export async function withdrawDataset(
   actor: Viewer,
   now: Date = new Date(),
 ): Promise<{ datasetId: string; status: 'withdrawn' }> {
-  const notFound = () => new NotFoundError('dataset_not_found', `No dataset ${datasetId}`, { field: 'id' });
+  const notFound = () => new NotFoundError('dataset-not-found', `No dataset ${datasetId}`, { field: 'id' });
   const recorded = await events.readStream(datasetStream(datasetId)).catch((e) => {
     if (e instanceof StreamNotFound) throw notFound();
     throw e;

@@ -100,6 +100,6 @@ export class DatasetsHttpController {
 function parseLimit(limit: string | undefined): number | undefined {
   if (limit === undefined || limit === '') return undefined;
   if (!/^\d{1,4}$/.test(limit))
-    throw new ValidationError('invalid_limit', 'limit must be a whole number from 1 to 1000', { field: 'limit', hint: 'E.g. 100.' });
+    throw new ValidationError('invalid-limit', 'limit must be a whole number from 1 to 1000', { field: 'limit', hint: 'E.g. 100.' });
   return Number(limit);
 }

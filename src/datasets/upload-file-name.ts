@@ -27,7 +27,7 @@ export function uploadFileName(raw: string | undefined): UploadFileName {
     .replace(/^[A-Za-z]:/, '')
     .trim();
   if (!base || base === '.' || base === '..' || base.startsWith('.') || !SAFE.test(base)) {
-    throw new ValidationError('dataset.invalid_file_name', `The file name ${JSON.stringify((raw ?? '').slice(0, 100))} is not acceptable`, {
+    throw new ValidationError('dataset-invalid-file-name', `The file name ${JSON.stringify((raw ?? '').slice(0, 100))} is not acceptable`, {
       field: 'file',
       hint: 'Send a plain file name (letters, digits, spaces, . _ - ( ) + , = @; at most 200 characters) such as corpus.jsonl.gz.',
     });
@@ -37,7 +37,7 @@ export function uploadFileName(raw: string | undefined): UploadFileName {
     detected = detectFormat(base);
   } catch (e) {
     if (!isDatasetFormatError(e)) throw e;
-    throw new ValidationError('dataset.unsupported_format', `Unsupported file type: ${JSON.stringify(base)}`, {
+    throw new ValidationError('dataset-unsupported-format', `Unsupported file type: ${JSON.stringify(base)}`, {
       field: 'file',
       hint: `Allowed extensions: ${ALLOWED_EXTENSIONS.join(', ')}, each optionally followed by ${ALLOWED_COMPRESSIONS.join(' or ')}.`,
       context: { allowed: [...ALLOWED_EXTENSIONS], compressions: [...ALLOWED_COMPRESSIONS] },

@@ -45,7 +45,7 @@ export function expectedRevisionFromIfMatch(header: string | string[] | undefine
   if (value === '*') return 'exists';
   const m = /^(?:W\/)?"(\d{1,15})"$/.exec(value);
   if (!m) {
-    throw new ValidationError('invalid_if_match', `If-Match ${JSON.stringify(value)} is not an ETag of this API`, {
+    throw new ValidationError('invalid-if-match', `If-Match ${JSON.stringify(value)} is not an ETag of this API`, {
       field: 'header.If-Match',
       hint: 'Send the ETag header of your last read unchanged, e.g. If-Match: "7".',
     });

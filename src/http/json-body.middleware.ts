@@ -32,7 +32,7 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
         if (jsonDepthExceeds(req.body, MAX_JSON_DEPTH)) {
           return sendProblem(
             res,
-            problem(400, 'json_too_deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+            problem(400, 'json-too-deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, {
               instance: req.originalUrl.split('?')[0],
               errors: [{ field: 'body', reason: `must be nested at most ${MAX_JSON_DEPTH} levels deep` }],
             }),
@@ -45,7 +45,7 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
       if (e.type === 'entity.too.large') {
         return sendProblem(
           res,
-          problem(413, 'body_too_large', `The JSON body is larger than ${limitBytes} bytes`, {
+          problem(413, 'body-too-large', `The JSON body is larger than ${limitBytes} bytes`, {
             instance,
             errors: [{ field: 'body', reason: `must be at most ${limitBytes} bytes` }],
             limitBytes,
@@ -56,17 +56,17 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
       if (e.type === 'entity.parse.failed') {
         return sendProblem(
           res,
-          problem(400, 'malformed_json', 'The body is not valid JSON', {
+          problem(400, 'malformed-json', 'The body is not valid JSON', {
             instance,
             errors: [{ field: 'body', reason: e.message ?? 'is not valid JSON' }],
           }),
         );
       }
       if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-        return sendProblem(res, problem(415, 'unsupported_encoding', e.message ?? 'Unsupported body encoding', { instance }));
+        return sendProblem(res, problem(415, 'unsupported-encoding', e.message ?? 'Unsupported body encoding', { instance }));
       }
       const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
-      return sendProblem(res, problem(status, 'unreadable_body', e.message ?? 'The body could not be read', { instance }));
+      return sendProblem(res, problem(status, 'unreadable-body', e.message ?? 'The body could not be read', { instance }));
     });
   };
 }

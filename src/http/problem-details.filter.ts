@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { DomainError, type DomainErrorKind } from '@1tt/domain-errors';
+import { DomainError, type DomainErrorKind, type ErrorCode } from '@1tt/domain-errors';
 import { DuplicateEventId, StoreUnavailable, StreamNotFound, WrongExpectedRevision } from '@1tt/event-store';
 import { AuthenticationFailed } from '../auth/authentication-failed.error';
 import { problem, sendProblem, type ProblemDetails } from './problem-details';
@@ -43,7 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(e: unknown, req: Request, headers: Record<string, string>): ProblemDetails {
     if (e instanceof RequestValidationFailed) {
-      return problem(400, 'invalid_request', e.message, { errors: e.errors });
+      return problem(400, 'invalid-request', e.message, { errors: e.errors });
     }
     if (e instanceof DomainError) {
       const status = DOMAIN_STATUS[e.kind] ?? 400;
@@ -61,35 +61,35 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const ifMatch = req.headers['if-match'];
       const context = { expected: e.expected, actual: e.actual };
       if (ifMatch !== undefined) {
-        return problem(412, 'precondition_failed', 'The resource changed since the ETag you sent in If-Match', {
+        return problem(412, 'precondition-failed', 'The resource changed since the ETag you sent in If-Match', {
           hint: 'Read the resource again, re-apply your change, and send its new ETag.',
           context,
         });
       }
-      return problem(409, 'concurrent_modification', 'Someone else changed this resource at the same time', {
+      return problem(409, 'concurrent-modification', 'Someone else changed this resource at the same time', {
         hint: 'Retry the request.',
         context,
       });
     }
     if (e instanceof StreamNotFound) {
-      return problem(404, 'not_found', 'No such resource');
+      return problem(404, 'not-found', 'No such resource');
     }
     if (e instanceof DuplicateEventId) {
-      return problem(409, 'duplicate_event', 'This change has already been recorded');
+      return problem(409, 'duplicate-event', 'This change has already been recorded');
     }
     if (e instanceof StoreUnavailable) {
       const ref = randomUUID();
       this.logger.error(`[${ref}] store unavailable: ${e.message}`);
       headers['Retry-After'] = String(STORE_RETRY_AFTER_SECONDS);
-      return problem(503, 'store_unavailable', `A data store is unavailable; retry later (reference ${ref})`, { reference: ref });
+      return problem(503, 'store-unavailable', `A data store is unavailable; retry later (reference ${ref})`, { reference: ref });
     }
     if (e instanceof ThrottlerException) {
-      return problem(429, 'rate_limited', 'Too many requests for this API key', {
+      return problem(429, 'rate-limited', 'Too many requests for this API key', {
         hint: 'Wait for the number of seconds in the Retry-After header.',
       });
     }
     if (e instanceof NotFoundException && /^Cannot [A-Z]+ /.test(e.message)) {
-      return problem(404, 'route_not_found', `No route ${req.method} ${req.path}`, { hint: 'See /docs for the routes.' });
+      return problem(404, 'route-not-found', `No route ${req.method} ${req.path}`, { hint: 'See /docs for the routes.' });
     }
     if (e instanceof HttpException && e.getStatus() < 500) {
       const status = e.getStatus();
@@ -99,26 +99,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const ref = randomUUID();
     this.logger.error(`[${ref}] ${req.method} ${req.path}: ${(e as Error)?.stack ?? String(e)}`);
-    return problem(500, 'internal_error', `An unexpected error occurred (reference ${ref})`, { reference: ref });
+    return problem(500, 'internal-error', `An unexpected error occurred (reference ${ref})`, { reference: ref });
   }
 }
 
-function httpCode(status: number): string {
-  return (
-    (
-      {
-        400: 'bad_request',
-        401: 'unauthorized',
-        403: 'forbidden',
-        404: 'not_found',
-        405: 'method_not_allowed',
-        406: 'not_acceptable',
-        409: 'conflict',
-        412: 'precondition_failed',
-        413: 'body_too_large',
-        415: 'unsupported_media_type',
-        428: 'precondition_required',
-      } as Record<number, string>
-    )[status] ?? `http_${status}`
-  );
+const HTTP_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'body-too-large',
+  415: 'unsupported-media-type',
+  428: 'precondition-required',
+};
+
+/** The code of a framework refusal that carries only a status. */
+function httpCode(status: number): ErrorCode {
+  return HTTP_STATUS_CODES[status] ?? 'request-refused';
 }

@@ -4,6 +4,7 @@
  * `code` repeats it bare for convenience.
  */
 import type { Response } from 'express';
+import { ERROR_CATALOGUE, isErrorCode, type ErrorCode } from '@1tt/domain-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -53,11 +54,27 @@ export function statusTitle(status: number): string {
 
 export function problem(
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   extra: Partial<Omit<ProblemDetails, 'status' | 'code' | 'detail'>> = {},
 ): ProblemDetails {
+  assertCatalogued(status, code);
   return { type: problemType(code), title: statusTitle(status), status, detail, code, ...extra };
+}
+
+/**
+ * Under test (NODE_ENV=test, set by Jest and passed to the service processes
+ * the e2e tests start) a code outside the catalogue, or answered with another
+ * status than the catalogue's, is a bug that fails the request loudly. In
+ * production the answer goes out as it is: the compiler already refuses
+ * uncatalogued literals, and a wrong status is no reason to lose the error.
+ */
+function assertCatalogued(status: number, code: string): void {
+  if (process.env.NODE_ENV !== 'test') return;
+  if (!isErrorCode(code)) throw new Error(`Error code ${JSON.stringify(code)} is not in libs/domain-errors/src/error-catalogue.ts`);
+  const entry: { status: number; statusVaries?: true } = ERROR_CATALOGUE[code];
+  if (entry.status !== status && !entry.statusVaries)
+    throw new Error(`Error code ${code} answered with ${status}, the catalogue says ${entry.status}`);
 }
 
 export function sendProblem(res: Response, body: ProblemDetails, headers: Record<string, string> = {}): void {

@@ -64,7 +64,7 @@ const MAX_LIMIT = 1000;
 export function parseLimit(limit: string | undefined, fallback = DEFAULT_LIMIT): number {
   if (limit === undefined || limit === '') return fallback;
   if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
-    throw new ValidationError('invalid_limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`, {
+    throw new ValidationError('invalid-limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`, {
       field: 'limit',
       hint: 'E.g. limit=100.',
     });
@@ -203,10 +203,10 @@ export class LedgerQueries {
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
     if (!report)
       throw new NotFoundError(
-        'revenue_not_found',
+        'revenue-not-found',
         `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`,
       );
-    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
+    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: 'revenue-not-found', resource: 'revenue report' });
     return { ...(await this.revenueItem(report.doc, position)), position };
   }
 
@@ -218,7 +218,7 @@ export class LedgerQueries {
   async revenueList(principal: Principal, query: PointInTimeQuery & PageQuery & { consumerId?: string }): Promise<RevenueListPage> {
     const consumerId = query.consumerId === '' ? undefined : query.consumerId;
     if (consumerId !== undefined && typeof consumerId !== 'string') {
-      throw new ValidationError('invalid_consumer_id', 'consumerId must be given once', {
+      throw new ValidationError('invalid-consumer-id', 'consumerId must be given once', {
         field: 'consumerId',
         hint: 'E.g. consumerId=<id>.',
       });
@@ -260,7 +260,7 @@ export class LedgerQueries {
     const run = await this.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, at);
     const notFound = (): never => {
       throw new NotFoundError(
-        'payout_run_not_found',
+        'payout-run-not-found',
         `No payout run for revenue ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ' (yet)'}`,
         {
           hint: 'The run follows its revenue report; retry shortly.',
@@ -371,7 +371,7 @@ export class LedgerQueries {
     const head = await this.rm.events.headPosition();
     const position = requested === undefined ? head : Math.min(requested, head);
     if (query.fromPosition !== undefined && query.fromPosition !== '' && !/^\d{1,15}$/.test(query.fromPosition)) {
-      throw new ValidationError('invalid_from_position', 'fromPosition must be a whole number', {
+      throw new ValidationError('invalid-from-position', 'fromPosition must be a whole number', {
         field: 'fromPosition',
         hint: 'E.g. fromPosition=1.',
       });

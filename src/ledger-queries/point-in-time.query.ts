@@ -25,14 +25,14 @@ export async function requestedPosition(events: EventStore, query: PointInTimeQu
   const asOf = query.asOf === '' ? undefined : query.asOf;
   const atPosition = query.atPosition === '' ? undefined : query.atPosition;
   if (asOf !== undefined && atPosition !== undefined) {
-    throw new ValidationError('point_in_time_ambiguous', 'Give asOf or atPosition, not both', {
+    throw new ValidationError('point-in-time-ambiguous', 'Give asOf or atPosition, not both', {
       field: 'asOf',
       hint: 'asOf=2025-06-30T23:59:59Z (a time) or atPosition=1234 (a log position).',
     });
   }
   if (atPosition !== undefined) {
     if (typeof atPosition !== 'string' || !/^\d{1,15}$/.test(atPosition)) {
-      throw new ValidationError('invalid_position', 'atPosition must be a whole number (a log position, 0 or more)', {
+      throw new ValidationError('invalid-position', 'atPosition must be a whole number (a log position, 0 or more)', {
         field: 'atPosition',
         hint: 'E.g. atPosition=1234.',
       });
@@ -42,13 +42,13 @@ export async function requestedPosition(events: EventStore, query: PointInTimeQu
   if (asOf !== undefined) {
     const time = typeof asOf === 'string' && ISO_TIME.test(asOf) ? new Date(asOf) : undefined;
     if (!time || Number.isNaN(time.getTime()) || !sameCalendarDate(asOf, time)) {
-      throw new ValidationError('invalid_as_of', 'asOf must be an ISO-8601 date-time with a time zone', {
+      throw new ValidationError('invalid-as-of', 'asOf must be an ISO-8601 date-time with a time zone', {
         field: 'asOf',
         hint: 'E.g. asOf=2025-06-30T23:59:59Z.',
       });
     }
     if (time.getTime() > now.getTime()) {
-      throw new ValidationError('as_of_in_future', `asOf ${asOf} is in the future`, {
+      throw new ValidationError('as-of-in-future', `asOf ${asOf} is in the future`, {
         field: 'asOf',
         hint: 'Ask for a time up to now; omit asOf for the current state.',
       });

@@ -77,7 +77,7 @@ describe('createBlobStore', () => {
   });
 
   it('refuses an unknown scheme', async () => {
-    await expect(createBlobStore('s3://bucket/x')).rejects.toMatchObject({ code: 'unsupported_blob_store_url' });
+    await expect(createBlobStore('s3://bucket/x')).rejects.toMatchObject({ code: 'unsupported-blob-store-url' });
   });
 
   it('takes the MongoDB database name from the URL path, default 1tt', () => {

@@ -99,7 +99,7 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStoreFix
       const total = 3 * 1024 * 1024;
       const err = await store.putStream(Readable.from(generated(total, 64 * 1024, 7)), { maxBytes: 1024 * 1024 }).catch((e) => e);
       expect(err).toBeInstanceOf(PayloadTooLargeError);
-      expect(err.code).toBe('blob_too_large');
+      expect(err.code).toBe('blob-too-large');
       const exact = Buffer.alloc(1000, 1);
       await expect(store.putBuffer(exact, { maxBytes: 1000 })).resolves.toMatchObject({ sizeBytes: 1000 });
       await expect(store.putBuffer(Buffer.alloc(1001, 1), { maxBytes: 1000 })).rejects.toBeInstanceOf(PayloadTooLargeError);

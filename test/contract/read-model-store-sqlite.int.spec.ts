@@ -40,14 +40,14 @@ describe('SqliteReadModelStore specifics', () => {
     const db = new Database(foreign);
     db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY)');
     db.close();
-    expect(() => SqliteReadModelStore.open({ path: foreign })).toThrow(expect.objectContaining({ code: 'not_a_read_model_store' }));
+    expect(() => SqliteReadModelStore.open({ path: foreign })).toThrow(expect.objectContaining({ code: 'not-a-read-model-store' }));
 
     const newer = path.join(tempDir(), 'newer.db');
     SqliteReadModelStore.open({ path: newer }).close();
     const raw = new Database(newer);
     raw.prepare("UPDATE rm_meta SET value = '99' WHERE key = 'schema_version'").run();
     raw.close();
-    expect(() => SqliteReadModelStore.open({ path: newer })).toThrow(expect.objectContaining({ code: 'read_model_schema_too_new' }));
+    expect(() => SqliteReadModelStore.open({ path: newer })).toThrow(expect.objectContaining({ code: 'read-model-schema-too-new' }));
   });
 
   it('answers a point-in-time get with one index seek (query plan)', () => {
@@ -90,7 +90,7 @@ describe('createReadModelStore', () => {
       await s.close();
     }
     expect(fs.existsSync(path.join(d, 'a.db')) && fs.existsSync(path.join(d, 'b.db')) && fs.existsSync(path.join(d, 'c.db'))).toBe(true);
-    await expect(createReadModelStore('postgres://x/y')).rejects.toMatchObject({ code: 'unsupported_read_model_url' });
+    await expect(createReadModelStore('postgres://x/y')).rejects.toMatchObject({ code: 'unsupported-read-model-url' });
     expect(MongoReadModelStore).toBeDefined();
   });
 

@@ -216,16 +216,16 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
         tx.setCheckpoint(42);
       });
       expect(await store.getCheckpoint('cp')).toBe(45);
-      await expect(store.transact('cp', (tx) => tx.setCheckpoint(44))).rejects.toMatchObject({ code: 'checkpoint_backwards' });
+      await expect(store.transact('cp', (tx) => tx.setCheckpoint(44))).rejects.toMatchObject({ code: 'checkpoint-backwards' });
       await expect(store.transact('cp', (tx) => tx.put('things', 'b', {}, 45))).rejects.toMatchObject({
-        code: 'position_not_after_checkpoint',
+        code: 'position-not-after-checkpoint',
       });
       await expect(
         store.transact('cp', (tx) => {
           tx.put('things', 'c', {}, 50);
           tx.put('things', 'c', {}, 49);
         }),
-      ).rejects.toMatchObject({ code: 'position_out_of_order' });
+      ).rejects.toMatchObject({ code: 'position-out-of-order' });
       expect(await store.getCheckpoint('cp')).toBe(45);
       expect(await store.get('things', 'c')).toBeUndefined();
       expect((await store.getProjectionState('cp'))?.position).toBe(45);
@@ -352,7 +352,7 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(ConflictError);
-      expect(err).toMatchObject({ code: 'checkpoint_moved' });
+      expect(err).toMatchObject({ code: 'checkpoint-moved' });
       expect((await store.get('things', 'a'))?.doc).toEqual({ v: 'fast' });
       expect(await store.getCheckpoint('shared')).toBe(2);
     });
@@ -376,32 +376,32 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
 
     it('refuses malformed input with typed validation errors', async () => {
       const v = (p: Promise<unknown>, code: string) => expect(p).rejects.toMatchObject({ code, constructor: ValidationError });
-      await v(store.get('bad name', 'a'), 'invalid_collection_name');
-      await v(store.get('things', ''), 'invalid_document_id');
-      await v(store.get('things', 'a', { atPosition: -1 }), 'invalid_position');
-      await v(store.get('things', 'a', { atPosition: 1.5 }), 'invalid_position');
-      await v(store.find('things', { limit: 0 }), 'invalid_limit');
-      await v(store.find('things', { limit: 1001 }), 'invalid_limit');
-      await v(store.find('things', { after: 'not a cursor' }), 'invalid_cursor');
-      await v(store.find('things', { where: { 'a.b': 1 } }), 'invalid_field_name');
-      await v(store.find('things', { where: { x: { $gt: 1 } as never } }), 'invalid_where_value');
-      await v(store.find('things', { orderBy: "x'); DROP TABLE rm_versions; --" }), 'invalid_field_name');
-      await v(store.ensureCollection('things', { indexes: ['bad-field'] }), 'invalid_field_name');
+      await v(store.get('bad name', 'a'), 'invalid-collection-name');
+      await v(store.get('things', ''), 'invalid-document-id');
+      await v(store.get('things', 'a', { atPosition: -1 }), 'invalid-position');
+      await v(store.get('things', 'a', { atPosition: 1.5 }), 'invalid-position');
+      await v(store.find('things', { limit: 0 }), 'invalid-limit');
+      await v(store.find('things', { limit: 1001 }), 'invalid-limit');
+      await v(store.find('things', { after: 'not a cursor' }), 'invalid-cursor');
+      await v(store.find('things', { where: { 'a.b': 1 } }), 'invalid-field-name');
+      await v(store.find('things', { where: { x: { $gt: 1 } as never } }), 'invalid-where-value');
+      await v(store.find('things', { orderBy: "x'); DROP TABLE rm_versions; --" }), 'invalid-field-name');
+      await v(store.ensureCollection('things', { indexes: ['bad-field'] }), 'invalid-field-name');
       await v(
         store.transact('p', (tx) => tx.put('things', 'a', [] as never, 1)),
-        'invalid_document',
+        'invalid-document',
       );
       await v(
         store.transact('p', (tx) => tx.put('things', 'a', { n: 1n } as never, 1)),
-        'invalid_document',
+        'invalid-document',
       );
       await v(
         store.transact('p', (tx) => tx.put('things', 'a', {}, 0)),
-        'invalid_position',
+        'invalid-position',
       );
       await v(
         store.transact('bad projection!', () => undefined),
-        'invalid_projection_name',
+        'invalid-projection-name',
       );
       const page = await store.find('things', { orderBy: 'n', limit: 1 });
       expect(page.items).toEqual([]);

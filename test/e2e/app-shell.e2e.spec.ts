@@ -39,13 +39,13 @@ class FixtureBody {
 }
 
 const domainErrors: Record<string, () => Error> = {
-  validation: () => new ValidationError('bad_amount', 'amount must be a decimal string', { field: 'amount', hint: 'Send "12.50".' }),
-  'not-found': () => new NotFoundError('dataset_not_found', 'No dataset d-1'),
-  conflict: () => new ConflictError('idempotency_key_reused', 'The key was used with another body'),
-  'illegal-state': () => new IllegalStateError('dataset_withdrawn', 'The dataset was withdrawn'),
-  'precondition-failed': () => new PreconditionFailedError('stale', 'Stale'),
-  forbidden: () => new ForbiddenError('not_yours', 'Not yours'),
-  'payload-too-large': () => new PayloadTooLargeError('upload_too_large', 'Upload too large'),
+  validation: () => new ValidationError('amount-malformed', 'amount must be a decimal string', { field: 'amount', hint: 'Send "12.50".' }),
+  'not-found': () => new NotFoundError('dataset-not-found', 'No dataset d-1'),
+  conflict: () => new ConflictError('idempotency-key-reused', 'The key was used with another body'),
+  'illegal-state': () => new IllegalStateError('dataset-withdrawn', 'The dataset was withdrawn'),
+  'precondition-failed': () => new PreconditionFailedError('precondition-failed', 'Stale'),
+  forbidden: () => new ForbiddenError('outside-scope', 'Not yours'),
+  'payload-too-large': () => new PayloadTooLargeError('blob-too-large', 'Upload too large'),
   'store-unavailable': () => new StoreUnavailable('sqlite busy at /secret/path'),
   crash: () => new Error('secret internal detail'),
 };
@@ -75,7 +75,7 @@ class FixtureHttpController {
 
   @Get('contributors/:id')
   contributor(@Param('id') id: string, @CurrentPrincipal() p: Principal): { id: string } {
-    assertContributorAccess(p, id, { hideExistence: id.startsWith('private-') });
+    assertContributorAccess(p, id, { hideExistence: id.startsWith('private-') ? 'contributor-not-found' : undefined });
     return { id };
   }
 
@@ -163,7 +163,7 @@ describe('API shell (e2e, embedded stores)', () => {
   describe('authentication', () => {
     it('401 without a key, with a challenge and problem+json', async () => {
       const res = await t.http.get('/v1/me');
-      expectProblem(res, 401, 'missing_api_key');
+      expectProblem(res, 401, 'missing-api-key');
       expect(res.headers['www-authenticate']).toBe('Bearer realm="1tt"');
     });
 
@@ -173,7 +173,7 @@ describe('API shell (e2e, embedded stores)', () => {
       ['another scheme', 'Basic dXNlcjpwYXNz'],
     ])('401 with %s', async (_, header) => {
       const res = await t.http.get('/v1/me').set('Authorization', header);
-      expectProblem(res, 401, 'invalid_api_key');
+      expectProblem(res, 401, 'invalid-api-key');
       expect(res.headers['www-authenticate']).toMatch(/error="invalid_token"/);
     });
 
@@ -224,12 +224,12 @@ describe('API shell (e2e, embedded stores)', () => {
       const { keyId, apiKey } = await t.issueKey('consumer', 'acme');
       await t.http.get('/v1/me').set(t.auth(apiKey)).expect(200);
       await t.http.delete(`/v1/api-keys/${keyId}`).set(t.auth()).expect(204);
-      expectProblem(await t.http.get('/v1/me').set(t.auth(apiKey)), 401, 'invalid_api_key');
+      expectProblem(await t.http.get('/v1/me').set(t.auth(apiKey)), 401, 'invalid-api-key');
       await t.http.delete(`/v1/api-keys/${keyId}`).set(t.auth()).expect(204);
       const record = await t.http.get(`/v1/api-keys/${keyId}`).set(t.auth()).expect(200);
       expect(record.body.revokedAt).toEqual(expect.any(String));
-      expectProblem(await t.http.delete('/v1/api-keys/ffffffffffffffff').set(t.auth()), 404, 'api_key_not_found');
-      expectProblem(await t.http.delete('/v1/api-keys/env-admin').set(t.auth()), 409, 'configured_key');
+      expectProblem(await t.http.delete('/v1/api-keys/ffffffffffffffff').set(t.auth()), 404, 'api-key-not-found');
+      expectProblem(await t.http.delete('/v1/api-keys/env-admin').set(t.auth()), 409, 'configured-key');
     });
 
     it('only admins issue and revoke keys', async () => {
@@ -237,15 +237,15 @@ describe('API shell (e2e, embedded stores)', () => {
       expectProblem(
         await t.http.post('/v1/api-keys').set(t.auth(apiKey)).send({ role: 'admin', subjectId: 'me' }),
         403,
-        'role_not_allowed',
+        'role-not-allowed',
       );
-      expectProblem(await t.http.delete(`/v1/api-keys/${keyId}`).set(t.auth(apiKey)), 403, 'role_not_allowed');
+      expectProblem(await t.http.delete(`/v1/api-keys/${keyId}`).set(t.auth(apiKey)), 403, 'role-not-allowed');
       await t.http.get(`/v1/api-keys/${keyId}`).set(t.auth(apiKey)).expect(200);
     });
 
     it('validates the issue request field by field', async () => {
       const res = await t.http.post('/v1/api-keys').set(t.auth()).send({ role: 'root', subjectId: 'x y', extra: 1 });
-      expectProblem(res, 400, 'invalid_request');
+      expectProblem(res, 400, 'invalid-request');
       const fields = (res.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
       expect(fields).toEqual(['extra', 'role', 'subjectId']);
     });
@@ -254,10 +254,10 @@ describe('API shell (e2e, embedded stores)', () => {
   describe('roles and scope', () => {
     it('403 when a role is outside the route, 403 or 404 outside its own data', async () => {
       const { apiKey } = await t.issueKey('contributor', 'alice');
-      expectProblem(await t.http.get('/fixture/admin-only').set(t.auth(apiKey)), 403, 'role_not_allowed');
+      expectProblem(await t.http.get('/fixture/admin-only').set(t.auth(apiKey)), 403, 'role-not-allowed');
       await t.http.get('/fixture/admin-only').set(t.auth()).expect(200);
       await t.http.get('/fixture/contributors/alice').set(t.auth(apiKey)).expect(200);
-      expectProblem(await t.http.get('/fixture/contributors/bob').set(t.auth(apiKey)), 403, 'outside_scope');
+      expectProblem(await t.http.get('/fixture/contributors/bob').set(t.auth(apiKey)), 403, 'outside-scope');
       expectProblem(await t.http.get('/fixture/contributors/private-bob').set(t.auth(apiKey)), 404);
       const auditor = await t.issueKey('auditor', 'audit-co');
       await t.http.get('/fixture/contributors/bob').set(t.auth(auditor.apiKey)).expect(200);
@@ -266,13 +266,13 @@ describe('API shell (e2e, embedded stores)', () => {
 
   describe('problem+json errors', () => {
     it.each([
-      ['validation', 400, 'bad_amount'],
-      ['not-found', 404, 'dataset_not_found'],
-      ['conflict', 409, 'idempotency_key_reused'],
-      ['illegal-state', 409, 'dataset_withdrawn'],
-      ['precondition-failed', 412, 'stale'],
-      ['forbidden', 403, 'not_yours'],
-      ['payload-too-large', 413, 'upload_too_large'],
+      ['validation', 400, 'amount-malformed'],
+      ['not-found', 404, 'dataset-not-found'],
+      ['conflict', 409, 'idempotency-key-reused'],
+      ['illegal-state', 409, 'dataset-withdrawn'],
+      ['precondition-failed', 412, 'precondition-failed'],
+      ['forbidden', 403, 'outside-scope'],
+      ['payload-too-large', 413, 'blob-too-large'],
     ])('%s → %i', async (kind, status, code) => {
       const res = await t.http.get(`/fixture/throw/${kind}`).set(t.auth());
       expectProblem(res, status, code);
@@ -289,25 +289,25 @@ describe('API shell (e2e, embedded stores)', () => {
 
     it('store unavailable → 503 with Retry-After and no internal detail', async () => {
       const res = await t.http.get('/fixture/throw/store-unavailable').set(t.auth());
-      expectProblem(res, 503, 'store_unavailable');
+      expectProblem(res, 503, 'store-unavailable');
       expect(res.headers['retry-after']).toBe('5');
       expect(res.text).not.toContain('/secret/path');
     });
 
     it('an unexpected error → 500 without stack or message', async () => {
       const res = await t.http.get('/fixture/throw/crash').set(t.auth());
-      expectProblem(res, 500, 'internal_error');
+      expectProblem(res, 500, 'internal-error');
       expect(res.text).not.toMatch(/secret internal detail|at .*\.ts|stack/);
       expect(res.body.reference).toEqual(expect.any(String));
     });
 
     it('unknown route → 404 problem (after authentication)', async () => {
-      expectProblem(await t.http.get('/v1/nothing-here').set(t.auth()), 404, 'route_not_found');
+      expectProblem(await t.http.get('/v1/nothing-here').set(t.auth()), 404, 'route-not-found');
     });
 
     it('malformed JSON → 400', async () => {
       const res = await t.http.post('/fixture/echo').set(t.auth()).set('Content-Type', 'application/json').send('{"name": ');
-      expectProblem(res, 400, 'malformed_json');
+      expectProblem(res, 400, 'malformed-json');
       expect(res.body.errors[0].field).toBe('body');
     });
 
@@ -316,7 +316,7 @@ describe('API shell (e2e, embedded stores)', () => {
         .post('/fixture/echo')
         .set(t.auth())
         .send({ count: 0, extra: true, address: { city: 5 } });
-      expectProblem(res, 400, 'invalid_request');
+      expectProblem(res, 400, 'invalid-request');
       const byField = new Map<string, string[]>();
       for (const e of res.body.errors as Array<{ field: string; reason: string }>)
         byField.set(e.field, [...(byField.get(e.field) ?? []), e.reason]);
@@ -334,7 +334,7 @@ describe('API shell (e2e, embedded stores)', () => {
         .post('/fixture/echo')
         .set(t.auth())
         .send({ name: 'x'.repeat(t.config.jsonBodyMaxBytes), count: 1 });
-      expectProblem(res, 413, 'body_too_large');
+      expectProblem(res, 413, 'body-too-large');
     });
   });
 
@@ -346,9 +346,9 @@ describe('API shell (e2e, embedded stores)', () => {
       expect(read.headers.etag).toBe('"0"');
       const second = await t.http.put('/fixture/things/t1').set(t.auth()).set('If-Match', '"0"').expect(200);
       expect(second.headers.etag).toBe('"1"');
-      expectProblem(await t.http.put('/fixture/things/t1').set(t.auth()).set('If-Match', '"0"'), 412, 'precondition_failed');
-      expectProblem(await t.http.put('/fixture/things/t1').set(t.auth()).set('If-Match', 'yesterday'), 400, 'invalid_if_match');
-      expectProblem(await t.http.put('/fixture/things/t2').set(t.auth()).set('If-Match', '*'), 409 + 3, 'precondition_failed');
+      expectProblem(await t.http.put('/fixture/things/t1').set(t.auth()).set('If-Match', '"0"'), 412, 'precondition-failed');
+      expectProblem(await t.http.put('/fixture/things/t1').set(t.auth()).set('If-Match', 'yesterday'), 400, 'invalid-if-match');
+      expectProblem(await t.http.put('/fixture/things/t2').set(t.auth()).set('If-Match', '*'), 409 + 3, 'precondition-failed');
     });
   });
 
@@ -496,7 +496,7 @@ describe('rate limiting', () => {
     await t.http.get('/v1/me').set(t.auth()).expect(200);
     await t.http.get('/v1/me').set(t.auth()).expect(200); // the 3rd: still within the limit
     const res = await t.http.get('/v1/me').set(t.auth());
-    expectProblem(res, 429, 'rate_limited');
+    expectProblem(res, 429, 'rate-limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     await t.http.get('/v1/me').set(t.auth(other.apiKey)).expect(200);
     await t.http.get('/health').expect(200);

@@ -372,7 +372,7 @@ describe('ledger read side over HTTP', () => {
     expect(ids((await get('/v1/revenue', keys.audrey).expect(200)).body)).toEqual(['rev-1', 'rev-2']);
     expect((await get('/v1/revenue?consumerId=globex').expect(200)).body.items).toEqual([]);
     expect((await get('/v1/revenue?limit=0', keys.acme).expect(400)).body).toMatchObject({
-      type: 'urn:1tt:problem:invalid_limit',
+      type: 'urn:1tt:problem:invalid-limit',
       errors: [{ field: 'limit' }],
     });
   });

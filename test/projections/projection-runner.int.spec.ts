@@ -253,7 +253,7 @@ const createEventStore = (eventStoreLib as Record<string, unknown>).createEventS
       };
       const r = runner(rogue);
       await r.start();
-      await expect(r.waitFor(2, 20_000)).rejects.toMatchObject({ code: 'collection_not_owned' });
+      await expect(r.waitFor(2, 20_000)).rejects.toMatchObject({ code: 'collection-not-owned' });
       expect(await store.getCheckpoint('rogue')).toBe(0);
       expect(await store.get('someone_elses', 'x')).toBeUndefined();
     });

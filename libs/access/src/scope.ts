@@ -4,12 +4,15 @@
  * exists is private (another contributor's dataset, another consumer's
  * revenue report): the caller then gets the same 404 as for a missing id.
  */
-import { ForbiddenError, NotFoundError } from '@1tt/domain-errors';
+import { type ErrorCode, ForbiddenError, NotFoundError } from '@1tt/domain-errors';
 import { canReadConsumer, canReadContributor, type Principal, type Role } from './principal';
 
 export interface ScopeOptions {
-  /** Answer 404 instead of 403 so the id's existence is not revealed. */
-  hideExistence?: boolean;
+  /**
+   * Answer 404 with this code instead of 403, so the id's existence is not
+   * revealed: give the code the caller answers for a missing id.
+   */
+  hideExistence?: ErrorCode;
   /** Name of the resource for the message, e.g. "contributor". */
   resource?: string;
 }
@@ -24,15 +27,15 @@ export function assertConsumerAccess(p: Principal, consumerId: string, options: 
 
 export function assertRole(p: Principal, roles: readonly Role[]): void {
   if (!roles.includes(p.role)) {
-    throw new ForbiddenError('role_not_allowed', `The ${p.role} role may not do this`, {
+    throw new ForbiddenError('role-not-allowed', `The ${p.role} role may not do this`, {
       hint: `Use a key with one of these roles: ${roles.join(', ')}.`,
     });
   }
 }
 
 function refuse(options: ScopeOptions, resource: string, id: string): never {
-  if (options.hideExistence) throw new NotFoundError(`${resource.replace(/\W+/g, '_')}_not_found`, `No ${resource} ${id}`);
-  throw new ForbiddenError('outside_scope', `This key may not read ${resource} ${id}`, {
+  if (options.hideExistence) throw new NotFoundError(options.hideExistence, `No ${resource} ${id}`);
+  throw new ForbiddenError('outside-scope', `This key may not read ${resource} ${id}`, {
     hint: 'Keys of contributors and consumers reach only their own data.',
   });
 }

@@ -11,7 +11,7 @@ export function blobRefOf(sha256Hex: string): BlobRef {
 export function sha256OfRef(ref: BlobRef): string {
   const m = REF.exec(ref);
   if (!m) {
-    throw new ValidationError('invalid_blob_ref', `Not a blob reference: ${JSON.stringify(String(ref).slice(0, 80))}`, {
+    throw new ValidationError('invalid-blob-ref', `Not a blob reference: ${JSON.stringify(String(ref).slice(0, 80))}`, {
       field: 'ref',
       hint: 'A blob reference is "sha256:" followed by 64 lowercase hex digits.',
     });

@@ -31,7 +31,7 @@ export async function createBlobStore(url: string | undefined = DEFAULT_BLOB_DIR
   if (/^file:/i.test(spec)) return LocalBlobStore.open({ dir: filePath(spec) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
     throw new ValidationError(
-      'unsupported_blob_store_url',
+      'unsupported-blob-store-url',
       `Unsupported blob store URL scheme in ${JSON.stringify(spec.split('://')[0])}`,
       {
         field: 'BLOB_STORE_URL',

@@ -34,7 +34,7 @@ export interface PutResult extends BlobInfo {
 export interface PutOptions {
   /**
    * Refuse more than this many bytes: the write is aborted, nothing is kept
-   * and PayloadTooLargeError (code `blob_too_large`) is thrown. The source is
+   * and PayloadTooLargeError (code `blob-too-large`) is thrown. The source is
    * destroyed (it is no longer read), so an HTTP route should answer 413 and
    * close the connection.
    */
@@ -55,7 +55,7 @@ export abstract class BlobStore {
    */
   abstract putStream(source: Readable | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<PutResult>;
   abstract putBuffer(data: Uint8Array | string, options?: PutOptions): Promise<PutResult>;
-  /** Throws NotFoundError (code `blob_not_found`) when there is no such blob. */
+  /** Throws NotFoundError (code `blob-not-found`) when there is no such blob. */
   abstract getStream(ref: BlobRef): Promise<Readable>;
   abstract exists(ref: BlobRef): Promise<boolean>;
   /** Size and hash of a stored blob; throws NotFoundError when missing. */

@@ -140,7 +140,7 @@ export class LocalBlobStore extends BlobStore {
 }
 
 export function tooLarge(maxBytes: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('blob_too_large', `The upload exceeds the limit of ${maxBytes} bytes`, {
+  return new PayloadTooLargeError('blob-too-large', `The upload exceeds the limit of ${maxBytes} bytes`, {
     field: 'file',
     hint: `Upload at most ${maxBytes} bytes (compress the file or split it into several datasets).`,
     context: { maxBytes },
@@ -148,7 +148,7 @@ export function tooLarge(maxBytes: number): PayloadTooLargeError {
 }
 
 export function notFound(ref: BlobRef): NotFoundError {
-  return new NotFoundError('blob_not_found', `No blob ${ref}`, { field: 'ref', context: { ref } });
+  return new NotFoundError('blob-not-found', `No blob ${ref}`, { field: 'ref', context: { ref } });
 }
 
 async function fileExists(p: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { ValidationError } from '@1tt/domain-errors';
+import { type KebabCase, ValidationError } from '@1tt/domain-errors';
 
 /**
  * Why a whole file is refused. Stable codes: they end up in
@@ -17,6 +17,9 @@ export type RejectionReason =
   | 'unreadable_parquet'
   | 'parquet_row_group_too_large'
   | 'too_many_malformed_records';
+
+/** The HTTP error code of a rejection reason (`unsupported_format` → `unsupported-format`). */
+export type RejectionCode = KebabCase<RejectionReason>;
 
 /** Why one record is skipped (and counted) while the rest of the file is read. */
 export type SkipReason = 'invalid_json' | 'missing_text_field' | 'document_too_large' | 'empty_document';
@@ -54,7 +57,7 @@ export class DatasetFormatError extends ValidationError {
       where.row !== undefined ? `row ${where.row}` : undefined,
       where.byteOffset !== undefined ? `byte offset ${where.byteOffset}` : undefined,
     ].filter(Boolean);
-    super(reason, at.length ? `${message} (at ${at.join(', ')})` : message, {
+    super(rejectionCode(reason), at.length ? `${message} (at ${at.join(', ')})` : message, {
       field: 'file',
       hint,
       context: { reason, ...where },
@@ -63,6 +66,14 @@ export class DatasetFormatError extends ValidationError {
     this.byteOffset = where.byteOffset;
     this.row = where.row;
   }
+}
+
+/**
+ * The error code of a rejection reason: the reason kebab-cased. The reason
+ * itself stays as it is, because it is recorded in `DatasetRejected` events.
+ */
+export function rejectionCode(reason: RejectionReason): RejectionCode {
+  return reason.replace(/_/g, '-') as RejectionCode;
 }
 
 export function isDatasetFormatError(e: unknown): e is DatasetFormatError {

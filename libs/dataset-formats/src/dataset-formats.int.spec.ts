@@ -95,7 +95,7 @@ describe('detectFormat', () => {
     expect(detectFormat(name)).toEqual({ format, compression });
   });
   it.each(['a.pdf', 'a.gz', 'noext', 'a.json', '.txt.exe'])('refuses %s as unsupported_format', (name) => {
-    expect(() => detectFormat(name)).toThrow(expect.objectContaining({ reason: 'unsupported_format', code: 'unsupported_format' }));
+    expect(() => detectFormat(name)).toThrow(expect.objectContaining({ reason: 'unsupported_format', code: 'unsupported-format' }));
   });
   it('readDocuments refuses an unsupported extension before opening anything', () => {
     expect(() => readDocuments({ fileName: 'x.docx', open: () => Readable.from([]) })).toThrow(DatasetFormatError);
@@ -254,7 +254,7 @@ describe('whole-file rejections carry a reason and a position', () => {
   ) {
     const err = await rejection(fileName, data, opts);
     expect(err.reason).toBe(reason);
-    expect(err.code).toBe(reason);
+    expect(err.code).toBe(reason.replace(/_/g, '-'));
     expect(err.context).toMatchObject({ reason, ...where });
     expect({ line: err.line, byteOffset: err.byteOffset, row: err.row }).toMatchObject(where);
     return err;

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-catalogue';
+
 /**
  * Broken rules are typed errors. The HTTP layer maps them to RFC 7807
  * problem details in one place:
@@ -23,7 +25,7 @@ export abstract class DomainError extends Error {
   readonly context?: Record<string, unknown>;
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     details: DomainErrorDetails = {},
   ) {

@@ -18,7 +18,7 @@ export type OptionSpec<O> = { [K in keyof O]: OptionKind | { choice: readonly st
 export function resolveBlockOptions<O extends object>(defaults: O, spec: OptionSpec<O>, input: unknown, field: string): O {
   if (input === undefined || input === null) return { ...defaults };
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ValidationError('pipeline.invalid_block_options', `${field} must be an object`, {
+    throw new ValidationError('pipeline-invalid-block-options', `${field} must be an object`, {
       field,
       hint: 'Give the block options as a JSON object, or omit them for the defaults.',
     });
@@ -28,13 +28,13 @@ export function resolveBlockOptions<O extends object>(defaults: O, spec: OptionS
     const kind = (spec as Record<string, OptionKind | { choice: readonly string[] }>)[key];
     const f = `${field}.${key}`;
     if (kind === undefined) {
-      throw new ValidationError('pipeline.unknown_block_option', `${f} is not an option of this block`, {
+      throw new ValidationError('pipeline-unknown-block-option', `${f} is not an option of this block`, {
         field: f,
         hint: `Known options: ${Object.keys(spec).join(', ')}.`,
       });
     }
     if (!valid(kind, value)) {
-      throw new ValidationError('pipeline.invalid_block_option', `${f} is not a valid ${typeof kind === 'string' ? kind : 'choice'}`, {
+      throw new ValidationError('pipeline-invalid-block-option', `${f} is not a valid ${typeof kind === 'string' ? kind : 'choice'}`, {
         field: f,
         hint: hintFor(kind),
       });

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { ValidationError } from '@1tt/domain-errors';
 import { type Block } from './block';
 import { c4QualityBlock } from './blocks/c4-quality.block';
 import { gopherQualityBlock } from './blocks/gopher-quality.block';
@@ -20,7 +20,7 @@ export class BlockRegistry {
 
   register(block: Block): this {
     if (this.blocks.has(block.name)) {
-      throw new ValidationError('pipeline.duplicate_block', `block ${block.name} is already registered`, {
+      throw new ValidationError('pipeline-duplicate-block', `block ${block.name} is already registered`, {
         field: 'block',
         hint: 'Give a new block a new name.',
       });
@@ -32,7 +32,7 @@ export class BlockRegistry {
   get(name: string): Block {
     const b = this.blocks.get(name);
     if (!b)
-      throw new NotFoundError('pipeline.unknown_block', `no block named ${name}`, {
+      throw new ValidationError('pipeline-unknown-block', `no block named ${name}`, {
         field: 'block',
         hint: `Known blocks: ${this.names().join(', ')}.`,
       });

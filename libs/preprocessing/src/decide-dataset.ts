@@ -86,7 +86,7 @@ export function decideDataset(
   const firstIndex = options.firstIndex ?? 0;
   const near = pipeline.dedup.near;
   if (canonicalJson(near) !== canonicalJson(index.near)) {
-    throw new IllegalStateError('dedup.config_mismatch', 'the dedup index was built with other near-dedup settings than this pipeline', {
+    throw new IllegalStateError('dedup-config-mismatch', 'the dedup index was built with other near-dedup settings than this pipeline', {
       hint: 'Use one dedup index per near-dedup configuration.',
     });
   }

@@ -517,7 +517,7 @@ export class InMemoryDedupIndex extends DedupIndex {
 
   private checkShape(signature: Uint32Array): void {
     if (this.near && signature.length !== this.numPerm) {
-      throw new IllegalStateError('dedup.signature_shape', `signature of ${signature.length} values, the index expects ${this.numPerm}`, {
+      throw new IllegalStateError('dedup-signature-shape', `signature of ${signature.length} values, the index expects ${this.numPerm}`, {
         hint: 'Process documents with the near-dedup settings the index was built with.',
       });
     }

@@ -106,7 +106,7 @@ class MapDedupIndex extends DedupIndex {
   }
 
   private checkShape(signature: Uint32Array): void {
-    if (this.near && signature.length !== this.near.numPerm) throw new IllegalStateError('dedup.signature_shape', 'shape', { hint: '' });
+    if (this.near && signature.length !== this.near.numPerm) throw new IllegalStateError('dedup-signature-shape', 'shape', { hint: '' });
   }
 }
 

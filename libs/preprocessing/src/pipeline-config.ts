@@ -1,5 +1,5 @@
 import { canonicalHash } from '@1tt/canonical-json';
-import { ValidationError } from '@1tt/domain-errors';
+import { type ErrorCode, ValidationError } from '@1tt/domain-errors';
 import { type Block } from './block';
 import { BlockRegistry, DEFAULT_BLOCK_REGISTRY } from './block-registry';
 
@@ -72,8 +72,8 @@ export const DEFAULT_PIPELINE: PipelineConfig = {
 
 const ENCODINGS: readonly TokenizerEncodingName[] = ['o200k_base', 'cl100k_base'];
 
-function invalid(code: string, message: string, field: string, hint: string): never {
-  throw new ValidationError(`pipeline.${code}`, message, { field, hint });
+function invalid(code: ErrorCode, message: string, field: string, hint: string): never {
+  throw new ValidationError(code, message, { field, hint });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -83,40 +83,60 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function onlyKeys(v: Record<string, unknown>, allowed: string[], field: string): void {
   for (const k of Object.keys(v))
     if (!allowed.includes(k))
-      invalid('unknown_field', `${field}.${k} is not a pipeline setting`, `${field}.${k}`, `Allowed: ${allowed.join(', ')}.`);
+      invalid('pipeline-unknown-field', `${field}.${k} is not a pipeline setting`, `${field}.${k}`, `Allowed: ${allowed.join(', ')}.`);
 }
 
 function int(v: unknown, field: string, min: number, max: number): number {
   if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max)
-    invalid('invalid_number', `${field} must be an integer from ${min} to ${max}`, field, `Give an integer between ${min} and ${max}.`);
+    invalid(
+      'pipeline-invalid-number',
+      `${field} must be an integer from ${min} to ${max}`,
+      field,
+      `Give an integer between ${min} and ${max}.`,
+    );
   return v as number;
 }
 
 /** Validates a config (e.g. parsed JSON) against the registry; throws ValidationError with the field at fault. */
 export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAULT_BLOCK_REGISTRY): ResolvedPipeline {
   if (!isObject(config))
-    invalid('invalid_config', 'a pipeline config must be an object', 'pipeline', 'Give {name, version, blocks, dedup, tokenizer}.');
+    invalid(
+      'pipeline-invalid-config',
+      'a pipeline config must be an object',
+      'pipeline',
+      'Give {name, version, blocks, dedup, tokenizer}.',
+    );
   onlyKeys(config, ['name', 'version', 'blocks', 'dedup', 'tokenizer'], 'pipeline');
   const { name, version, blocks, dedup, tokenizer } = config;
   if (typeof name !== 'string' || name.trim() === '')
     invalid(
-      'invalid_name',
+      'pipeline-invalid-name',
       'pipeline.name must be a non-empty string',
       'pipeline.name',
       'Name the pipeline, e.g. "default-english-prose".',
     );
   if (typeof version !== 'string' || version.trim() === '')
-    invalid('invalid_version', 'pipeline.version must be a non-empty string', 'pipeline.version', 'Give a version string, e.g. "1".');
+    invalid(
+      'pipeline-invalid-version',
+      'pipeline.version must be a non-empty string',
+      'pipeline.version',
+      'Give a version string, e.g. "1".',
+    );
   if (!Array.isArray(blocks))
-    invalid('invalid_blocks', 'pipeline.blocks must be an array', 'pipeline.blocks', 'List the blocks in order: [{block, options}].');
+    invalid(
+      'pipeline-invalid-blocks',
+      'pipeline.blocks must be an array',
+      'pipeline.blocks',
+      'List the blocks in order: [{block, options}].',
+    );
   const resolvedBlocks = blocks.map((entry: unknown, i: number) => {
     const field = `pipeline.blocks[${i}]`;
     if (!isObject(entry) || typeof entry.block !== 'string')
-      invalid('invalid_block', `${field} must be {block, options?}`, field, 'Name a registered block.');
+      invalid('pipeline-invalid-block', `${field} must be {block, options?}`, field, 'Name a registered block.');
     onlyKeys(entry, ['block', 'options'], field);
     if (!registry.has(entry.block))
       invalid(
-        'unknown_block',
+        'pipeline-unknown-block',
         `${field}.block: no block named ${entry.block}`,
         `${field}.block`,
         `Known blocks: ${registry.names().join(', ')}.`,
@@ -127,15 +147,20 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
   });
 
   if (!isObject(dedup))
-    invalid('invalid_dedup', 'pipeline.dedup must be an object', 'pipeline.dedup', 'Give {exact: true, near: {...} | false}.');
+    invalid('pipeline-invalid-dedup', 'pipeline.dedup must be an object', 'pipeline.dedup', 'Give {exact: true, near: {...} | false}.');
   onlyKeys(dedup, ['exact', 'near'], 'pipeline.dedup');
   if (typeof dedup.exact !== 'boolean')
-    invalid('invalid_dedup', 'pipeline.dedup.exact must be a boolean', 'pipeline.dedup.exact', 'true or false.');
+    invalid('pipeline-invalid-dedup', 'pipeline.dedup.exact must be a boolean', 'pipeline.dedup.exact', 'true or false.');
   let near: NearDedupConfig | false = false;
   if (dedup.near !== false && dedup.near !== undefined) {
     const f = 'pipeline.dedup.near';
     if (!isObject(dedup.near))
-      invalid('invalid_dedup', `${f} must be an object or false`, f, 'Give {shingle, numPerm, bands, rows, threshold, seed} or false.');
+      invalid(
+        'pipeline-invalid-dedup',
+        `${f} must be an object or false`,
+        f,
+        'Give {shingle, numPerm, bands, rows, threshold, seed} or false.',
+      );
     onlyKeys(dedup.near, ['shingle', 'numPerm', 'bands', 'rows', 'threshold', 'seed'], f);
     const n = { ...DEFAULT_NEAR_DEDUP, ...dedup.near };
     near = {
@@ -147,10 +172,10 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
       seed: int(n.seed, `${f}.seed`, 0, 0xffffffff),
     };
     if (typeof n.threshold !== 'number' || !(n.threshold > 0 && n.threshold <= 1))
-      invalid('invalid_threshold', `${f}.threshold must be in (0, 1]`, `${f}.threshold`, 'A Jaccard similarity such as 0.75.');
+      invalid('pipeline-invalid-threshold', `${f}.threshold must be in (0, 1]`, `${f}.threshold`, 'A Jaccard similarity such as 0.75.');
     if (near.bands * near.rows !== near.numPerm)
       invalid(
-        'invalid_lsh_shape',
+        'pipeline-invalid-lsh-shape',
         `${f}: bands x rows (${near.bands} x ${near.rows}) must equal numPerm (${near.numPerm})`,
         `${f}.numPerm`,
         'E.g. 20 bands x 6 rows = 120 permutations.',
@@ -159,7 +184,7 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
 
   if (!isObject(tokenizer))
     invalid(
-      'invalid_tokenizer',
+      'pipeline-invalid-tokenizer',
       'pipeline.tokenizer must be an object',
       'pipeline.tokenizer',
       `Give {encoding: ${ENCODINGS.join(' | ')}}.`,
@@ -167,7 +192,7 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
   onlyKeys(tokenizer, ['encoding'], 'pipeline.tokenizer');
   if (!ENCODINGS.includes(tokenizer.encoding as TokenizerEncodingName))
     invalid(
-      'invalid_encoding',
+      'pipeline-invalid-encoding',
       `pipeline.tokenizer.encoding must be one of ${ENCODINGS.join(', ')}`,
       'pipeline.tokenizer.encoding',
       'o200k_base is the default.',

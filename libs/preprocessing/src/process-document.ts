@@ -69,7 +69,7 @@ export function processDocument(
 ): DocumentResult {
   if (tokenizer.encoding !== pipeline.tokenizer.encoding) {
     throw new ValidationError(
-      'pipeline.tokenizer_mismatch',
+      'pipeline-tokenizer-mismatch',
       `the pipeline counts with ${pipeline.tokenizer.encoding}, the tokenizer given is ${tokenizer.encoding}`,
       {
         field: 'pipeline.tokenizer.encoding',

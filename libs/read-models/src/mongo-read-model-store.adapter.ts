@@ -288,7 +288,7 @@ function toVersion<T extends ReadModelDocument>(v: VersionDoc): ReadModelVersion
 }
 
 function checkpointMoved(projection: string, base: number, current: number): ConflictError {
-  return new ConflictError('checkpoint_moved', `Checkpoint of ${projection} moved from ${base} to ${current} during the transaction`, {
+  return new ConflictError('checkpoint-moved', `Checkpoint of ${projection} moved from ${base} to ${current} during the transaction`, {
     hint: 'Another process is projecting into the same store; re-read the checkpoint and continue from there.',
     context: { projection, expected: base, actual: current },
   });

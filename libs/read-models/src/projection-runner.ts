@@ -52,7 +52,7 @@ interface Waiter {
  * poison event must be looked at, not retried forever; start() again
  * resumes from the checkpoint. Another process projecting into the same
  * store is not a failure either: events at or below the stored checkpoint
- * are skipped, and a ConflictError `checkpoint_moved` at commit makes the
+ * are skipped, and a ConflictError `checkpoint-moved` at commit makes the
  * runner resubscribe from the checkpoint that process reached.
  */
 export class ProjectionRunner {
@@ -180,7 +180,7 @@ export class ProjectionRunner {
       (e: unknown) => {
         if (generation !== this.generation) return;
         this.subscription = undefined;
-        if (e instanceof ConflictError && e.code === 'checkpoint_moved') {
+        if (e instanceof ConflictError && e.code === 'checkpoint-moved') {
           void this.store.getCheckpoint(this.projection.name).then(
             (cp) => generation === this.generation && this.subscribe(cp),
             (err: unknown) => this.fail(err),
@@ -224,7 +224,7 @@ export class ProjectionRunner {
     const own = (collection: string) => {
       if (!this.collections.has(collection)) {
         throw new ValidationError(
-          'collection_not_owned',
+          'collection-not-owned',
           `Projection ${this.projection.name} writes ${collection}, which it does not declare`,
           {
             field: 'collection',

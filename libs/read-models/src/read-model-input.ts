@@ -15,7 +15,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 export function checkCollection(collection: string): string {
   if (typeof collection !== 'string' || !COLLECTION_NAME.test(collection)) {
-    throw new ValidationError('invalid_collection_name', `Invalid read-model collection name ${JSON.stringify(collection)}`, {
+    throw new ValidationError('invalid-collection-name', `Invalid read-model collection name ${JSON.stringify(collection)}`, {
       field: 'collection',
       hint: 'Use a letter followed by up to 62 letters, digits or underscores.',
     });
@@ -25,7 +25,7 @@ export function checkCollection(collection: string): string {
 
 export function checkField(field: string, what = 'field'): string {
   if (typeof field !== 'string' || !FIELD_NAME.test(field) || field === 'id') {
-    throw new ValidationError('invalid_field_name', `Invalid read-model field name ${JSON.stringify(field)}`, {
+    throw new ValidationError('invalid-field-name', `Invalid read-model field name ${JSON.stringify(field)}`, {
       field: what,
       hint: 'Use a top-level field name: a letter or underscore, then letters, digits or underscores (not "id").',
     });
@@ -35,7 +35,7 @@ export function checkField(field: string, what = 'field'): string {
 
 export function checkId(id: string): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw new ValidationError('invalid_document_id', 'A read-model document id is a non-empty string of at most 1024 characters', {
+    throw new ValidationError('invalid-document-id', 'A read-model document id is a non-empty string of at most 1024 characters', {
       field: 'id',
     });
   }
@@ -45,7 +45,7 @@ export function checkId(id: string): string {
 /** Write positions are log positions: integers >= 1. */
 export function checkWritePosition(position: number): number {
   if (!Number.isSafeInteger(position) || position < 1 || position >= OPEN_VERSION) {
-    throw new ValidationError('invalid_position', `Invalid write position ${String(position)}`, {
+    throw new ValidationError('invalid-position', `Invalid write position ${String(position)}`, {
       field: 'position',
       hint: 'Pass the global log position (an integer >= 1) of the event being applied.',
     });
@@ -57,7 +57,7 @@ export function checkWritePosition(position: number): number {
 export function readPosition(atPosition: number | undefined): number {
   if (atPosition === undefined) return OPEN_VERSION - 1;
   if (!Number.isSafeInteger(atPosition) || atPosition < 0) {
-    throw new ValidationError('invalid_position', `Invalid read position ${String(atPosition)}`, {
+    throw new ValidationError('invalid-position', `Invalid read position ${String(atPosition)}`, {
       field: 'atPosition',
       hint: 'Pass a log position: an integer >= 0.',
     });
@@ -68,12 +68,12 @@ export function readPosition(atPosition: number | undefined): number {
 /** Serialises a document once, at write time, so later mutation by the caller changes nothing. */
 export function serialiseDocument(doc: ReadModelDocument): string {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ValidationError('invalid_document', 'A read-model document is a JSON object', { field: 'doc' });
+    throw new ValidationError('invalid-document', 'A read-model document is a JSON object', { field: 'doc' });
   }
   try {
     return JSON.stringify(doc);
   } catch (e) {
-    throw new ValidationError('invalid_document', `A read-model document must be JSON-serialisable: ${(e as Error).message}`, {
+    throw new ValidationError('invalid-document', `A read-model document must be JSON-serialisable: ${(e as Error).message}`, {
       field: 'doc',
       hint: 'Store big integers and money as strings.',
     });
@@ -94,17 +94,17 @@ export function findQuery(options: FindOptions = {}): FindQuery {
   const where = Object.entries(options.where ?? {}).map(([f, v]): [string, FieldValue] => {
     checkField(f, `where.${f}`);
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
-      throw new ValidationError('invalid_where_value', `where.${f} must be a string, number, boolean or null`, { field: `where.${f}` });
+      throw new ValidationError('invalid-where-value', `where.${f} must be a string, number, boolean or null`, { field: `where.${f}` });
     }
     return [f, v];
   });
   const orderBy = options.orderBy === undefined || options.orderBy === 'id' ? undefined : checkField(options.orderBy, 'orderBy');
   if (options.direction !== undefined && options.direction !== 'asc' && options.direction !== 'desc') {
-    throw new ValidationError('invalid_direction', 'direction is "asc" or "desc"', { field: 'direction' });
+    throw new ValidationError('invalid-direction', 'direction is "asc" or "desc"', { field: 'direction' });
   }
   const limit = options.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new ValidationError('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { field: 'limit' });
+    throw new ValidationError('invalid-limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { field: 'limit' });
   }
   return {
     where,
@@ -132,7 +132,7 @@ function decodeCursor(cursor: string, ordered: boolean): { value: FieldValue; id
   } catch {
     // fall through to the typed error
   }
-  throw new ValidationError('invalid_cursor', 'The cursor is malformed or belongs to another ordering', {
+  throw new ValidationError('invalid-cursor', 'The cursor is malformed or belongs to another ordering', {
     field: 'after',
     hint: 'Pass nextCursor from the previous page unchanged, with the same orderBy.',
   });

@@ -29,7 +29,7 @@ export async function createReadModelStore(url: string | undefined = DEFAULT_REA
   if (/^sqlite:/i.test(spec)) return SqliteReadModelStore.open({ path: spec.slice('sqlite:'.length) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
     throw new ValidationError(
-      'unsupported_read_model_url',
+      'unsupported-read-model-url',
       `Unsupported read-model store URL scheme ${JSON.stringify(spec.split('://')[0])}`,
       {
         field: 'READ_MODEL_URL',

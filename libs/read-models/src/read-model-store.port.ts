@@ -142,7 +142,7 @@ export abstract class ReadModelStore {
    * projection's checkpoint: all or nothing on SQLite (one transaction);
    * idempotent and checkpoint-last on MongoDB (see the adapter). An error
    * thrown by fn writes nothing. Throws ConflictError (code
-   * `checkpoint_moved`) when another writer moved the checkpoint meanwhile.
+   * `checkpoint-moved`) when another writer moved the checkpoint meanwhile.
    */
   abstract transact(projection: string, fn: (tx: ReadModelTransaction) => Promise<void> | void): Promise<TransactResult>;
   /** Last position applied by the projection (0 when none). */

@@ -64,7 +64,7 @@ export class BufferedReadModelTransaction implements ReadModelTransaction {
   setCheckpoint(position: number): void {
     this.ensureOpen();
     if (!Number.isSafeInteger(position) || position < this.basePosition) {
-      throw new ValidationError('checkpoint_backwards', `Checkpoint ${String(position)} is before the current one (${this.basePosition})`, {
+      throw new ValidationError('checkpoint-backwards', `Checkpoint ${String(position)} is before the current one (${this.basePosition})`, {
         field: 'position',
         hint: 'A checkpoint only moves forward; use reset() to rebuild from 0.',
       });
@@ -91,7 +91,7 @@ export class BufferedReadModelTransaction implements ReadModelTransaction {
     checkWritePosition(position);
     if (position <= this.basePosition) {
       throw new ValidationError(
-        'position_not_after_checkpoint',
+        'position-not-after-checkpoint',
         `Write at position ${position} is not after the checkpoint ${this.basePosition} of ${this.projection}`,
         {
           field: 'position',
@@ -107,7 +107,7 @@ export class BufferedReadModelTransaction implements ReadModelTransaction {
     }
     const last = plan.versions[plan.versions.length - 1];
     if (last && position < last.position) {
-      throw new ValidationError('position_out_of_order', `Write to ${collection}/${id} at ${position} after a write at ${last.position}`, {
+      throw new ValidationError('position-out-of-order', `Write to ${collection}/${id} at ${position} after a write at ${last.position}`, {
         field: 'position',
         hint: 'Apply events in log order.',
       });

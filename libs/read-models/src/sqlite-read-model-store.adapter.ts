@@ -251,7 +251,7 @@ function initialiseSchema(db: Database.Database, file: string): void {
           )
         : {};
       if (meta.format !== FORMAT) {
-        throw new ValidationError('not_a_read_model_store', `${file} is an SQLite database but not a 1TT read-model store`, {
+        throw new ValidationError('not-a-read-model-store', `${file} is an SQLite database but not a 1TT read-model store`, {
           field: 'READ_MODEL_URL',
           hint: 'Point READ_MODEL_URL at a new file or at a read-model store (the event log lives in another file).',
         });
@@ -259,7 +259,7 @@ function initialiseSchema(db: Database.Database, file: string): void {
       const version = Number(meta.schema_version);
       if (!(version <= READ_MODEL_SCHEMA_VERSION)) {
         throw new ValidationError(
-          'read_model_schema_too_new',
+          'read-model-schema-too-new',
           `${file} was written by read-model schema version ${meta.schema_version}; this program knows up to ${READ_MODEL_SCHEMA_VERSION}`,
           { field: 'READ_MODEL_URL', hint: 'Run a newer release, or rebuild the read models into a new file.' },
         );
@@ -369,7 +369,7 @@ function toVersion<T extends ReadModelDocument>(row: VersionRow): ReadModelVersi
 }
 
 function checkpointMoved(projection: string, base: number, current: number): ConflictError {
-  return new ConflictError('checkpoint_moved', `Checkpoint of ${projection} moved from ${base} to ${current} during the transaction`, {
+  return new ConflictError('checkpoint-moved', `Checkpoint of ${projection} moved from ${base} to ${current} during the transaction`, {
     hint: 'Another process is projecting into the same store; re-read the checkpoint and continue from there.',
     context: { projection, expected: base, actual: current },
   });

@@ -27,7 +27,7 @@ export class SetAgreementHandler implements ICommandHandler<SetAgreement> {
       // Checked before deciding so a stale ETag is a 412 even when the decision would refuse for another reason.
       const current = (await readStreamSnapshot(this.events, stream)).revision;
       if (current !== undefined && current !== expected) {
-        throw new PreconditionFailedError('precondition_failed', 'The consumer changed since the ETag you sent in If-Match', {
+        throw new PreconditionFailedError('precondition-failed', 'The consumer changed since the ETag you sent in If-Match', {
           field: 'header.If-Match',
           hint: 'Read the consumer again, re-apply your change, and send its new ETag.',
           context: { expected, actual: current },

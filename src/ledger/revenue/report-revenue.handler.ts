@@ -49,7 +49,7 @@ export class ReportRevenueHandler implements ICommandHandler<ReportRevenue> {
           throw publicRefusal(err);
         });
         if (again.decided.length > 0)
-          throw new ConflictError('concurrent_report', 'The report could not be recorded; retry it', {
+          throw new ConflictError('concurrent-report', 'The report could not be recorded; retry it', {
             hint: 'Retry with the same Idempotency-Key.',
           });
         return { created: false, body: { revenueId, status: 'recorded' } };
@@ -70,7 +70,7 @@ function publicRefusal(e: unknown): unknown {
     (e instanceof IllegalStateError && e.code === 'agreement-not-in-force') ||
     (e instanceof NotFoundError && e.code === 'consumer-not-found')
   ) {
-    return new ValidationError('no_agreement', 'This consumer has no revenue-share agreement in force', {
+    return new ValidationError('no-agreement', 'This consumer has no revenue-share agreement in force', {
       field: 'currency',
       hint: 'An admin sets one with PUT /v1/consumers/{id}/agreement.',
     });

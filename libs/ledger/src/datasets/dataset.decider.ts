@@ -28,7 +28,7 @@ function count(value: unknown, field: string): number {
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: 'kind' | 'format' | 'compression'): T {
   if (!allowed.includes(value as T)) {
     throw new ValidationError(`${field}-unknown`, `${field} must be one of ${allowed.join(', ')}`, {
       field,

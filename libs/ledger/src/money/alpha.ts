@@ -1,4 +1,4 @@
-import { ValidationError } from '@1tt/domain-errors';
+import { type ErrorCode, ValidationError } from '@1tt/domain-errors';
 import { formatScaled, parseDecimal } from './amount';
 
 /** α is held as an integer number of millionths: at most 6 decimals, exactly. */
@@ -15,7 +15,7 @@ export function parseAlpha(input: string, field = 'alpha'): bigint {
     micros = parseDecimal(input, ALPHA_DECIMALS, field, 'alpha has at most 6 decimals');
   } catch (e) {
     if (e instanceof ValidationError) {
-      throw new ValidationError(e.code.replace(/^amount-/, 'alpha-'), e.message, { field, hint: e.hint });
+      throw new ValidationError(alphaCode(e.code), e.message, { field, hint: e.hint });
     }
     throw e;
   }
@@ -26,6 +26,14 @@ export function parseAlpha(input: string, field = 'alpha'): bigint {
     });
   }
   return micros;
+}
+
+/** `amount-empty` → `alpha-empty`; the compiler checks that every such code is in the catalogue. */
+type AlphaCode<C extends ErrorCode> = C extends `amount-${infer R}` ? `alpha-${R}` : C;
+
+/** The amount parser's codes, renamed for α; codes of other origins pass through. */
+function alphaCode<C extends ErrorCode>(code: C): AlphaCode<C> {
+  return (code.startsWith('amount-') ? `alpha-${code.slice('amount-'.length)}` : code) as AlphaCode<C>;
 }
 
 /** Canonical α string: no trailing zeros ("0.500000" → "0.5", 1 → "1"). */

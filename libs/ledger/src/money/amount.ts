@@ -1,4 +1,4 @@
-import { ValidationError } from '@1tt/domain-errors';
+import { type ErrorCode, ValidationError } from '@1tt/domain-errors';
 import { currencyExponent } from './currency';
 
 /** Largest number of digits an amount may have (integer + fraction): bounds event sizes. */
@@ -61,7 +61,7 @@ export function formatDigits(digits: string, exponent: number): string {
  * Every refusal is a ValidationError naming the field and how to fix it.
  */
 export function parseDecimal(input: string, exponent: number, field: string, decimalsHint: string): bigint {
-  const fail = (code: string, message: string, hint: string): never => {
+  const fail = (code: ErrorCode, message: string, hint: string): never => {
     throw new ValidationError(code, message, { field, hint });
   };
   if (typeof input !== 'string')
