@@ -142,6 +142,12 @@ export const ERROR_CATALOGUE = {
     title: 'Agreement not in force',
     meaning: 'The consumer has no revenue-share agreement in force at that time.',
   },
+  'agreement-not-found': { status: 404, title: 'Agreement not found', meaning: 'The consumer has no revenue-share agreement yet.' },
+  'invalid-search': {
+    status: 400,
+    title: 'Invalid search',
+    meaning: 'The search text `q` is not one piece of text of at most 200 characters.',
+  },
   'no-agreement': {
     status: 400,
     title: 'No agreement',
@@ -304,7 +310,12 @@ export const ERROR_CATALOGUE = {
     title: 'Dataset unsupported format',
     meaning: "The file's extension is not one the service reads (.txt, .jsonl, .csv, .parquet, optionally .gz/.zst).",
   },
-  'dataset-upload-aborted': { status: 400, title: 'Dataset upload aborted', meaning: 'The upload was interrupted before the file ended.' },
+  'upload-aborted': { status: 400, title: 'Upload aborted', meaning: 'The client stopped sending before the body ended.' },
+  'upload-truncated': {
+    status: 400,
+    title: 'Upload truncated',
+    meaning: 'The multipart body ended before its closing boundary (the upload was cut short).',
+  },
   'dataset-identical-file': {
     status: 409,
     title: 'Dataset identical file',
@@ -510,7 +521,7 @@ export const RENAMED_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
   'dataset.too_many_files': 'dataset-too-many-files',
   'dataset.unexpected_file': 'dataset-unexpected-file',
   'dataset.unsupported_format': 'dataset-unsupported-format',
-  'dataset.upload_aborted': 'dataset-upload-aborted',
+  'dataset.upload_aborted': 'upload-aborted',
   'dataset.upload_forbidden': 'dataset-upload-forbidden',
   dataset_not_found: 'dataset-not-found',
   decompression_bomb: 'decompression-bomb',
