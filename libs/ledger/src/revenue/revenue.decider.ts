@@ -7,7 +7,7 @@ import { assertId } from '../identifiers/identifier';
 import { formatMinor, parseAmount } from '../money';
 import { parseInstant } from '../time/instant';
 import { idempotencyKeyOf, revenueIdFor, revenueInputHash } from './revenue-identity';
-import { RevenueCommand, RevenueEvent, RevenueReported } from './revenue.events';
+import { RevenueCommand, RevenueEvent } from './revenue.events';
 
 export type RevenueState = CorrectableRevenue;
 
