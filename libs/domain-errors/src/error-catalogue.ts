@@ -174,6 +174,7 @@ export const ERROR_CATALOGUE = {
     title: 'Amount too many decimals',
     meaning: "An amount has more decimals than the currency's minor unit.",
   },
+  'amount-negative-zero': { status: 400, title: 'Amount negative zero', meaning: 'A signed amount is "-0"; write zero without a sign.' },
   'amount-too-large': { status: 400, title: 'Amount too large', meaning: 'An amount has too many digits.' },
   'alpha-not-a-string': { status: 400, title: 'Alpha not a string', meaning: 'α was sent as a JSON number; send a decimal string.' },
   'alpha-empty': { status: 400, title: 'Alpha empty', meaning: 'α is an empty string.' },
@@ -184,6 +185,7 @@ export const ERROR_CATALOGUE = {
   'alpha-exponent': { status: 400, title: 'Alpha exponent', meaning: 'α uses exponent notation.' },
   'alpha-malformed': { status: 400, title: 'Alpha malformed', meaning: 'α is not a plain decimal number.' },
   'alpha-too-many-decimals': { status: 400, title: 'Alpha too many decimals', meaning: 'α has more than 6 decimals.' },
+  'alpha-negative-zero': { status: 400, title: 'Alpha negative zero', meaning: 'α is "-0".' },
   'alpha-too-large': { status: 400, title: 'Alpha too large', meaning: 'α has too many digits.' },
   'period-empty': { status: 400, title: 'Period empty', meaning: '`periodStart` is not before `periodEnd`.' },
   'idempotency-key-missing': { status: 400, title: 'Idempotency key missing', meaning: 'The `Idempotency-Key` header is required.' },
@@ -207,6 +209,22 @@ export const ERROR_CATALOGUE = {
     status: 404,
     title: 'Payout run not found',
     meaning: 'No payout run for this revenue report (yet, or at that point in time).',
+  },
+  'correction-amount-or-reverse': {
+    status: 400,
+    title: 'Correction amount or reverse',
+    meaning: 'A revenue correction sends either `amount` (a restatement) or `reverse: true` (a reversal), not both or neither.',
+  },
+  'correction-reverse-invalid': { status: 400, title: 'Correction reverse invalid', meaning: '`reverse` is not the JSON value true.' },
+  'correction-unchanged': {
+    status: 409,
+    title: 'Correction unchanged',
+    meaning: 'The revenue report already has that amount (or is already reversed).',
+  },
+  'correction-missing': {
+    status: 409,
+    title: 'Correction missing',
+    meaning: 'The correction was neither recorded nor found after a concurrent change; retry it.',
   },
   'pool-negative': { status: 400, title: 'Pool negative', meaning: 'A pool amount is not a non-negative integer of minor units.' },
   'pool-behind-report': {
