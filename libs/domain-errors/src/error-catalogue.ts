@@ -53,6 +53,16 @@ export const ERROR_CATALOGUE = {
     title: 'Rate limited',
     meaning: 'Too many requests for this API key this minute; wait for `Retry-After` seconds.',
   },
+  'too-many-streams': {
+    status: 429,
+    title: 'Too many streams',
+    meaning: 'This API key holds as many open event streams as `SSE_MAX_STREAMS_PER_KEY` allows.',
+  },
+  'streams-at-capacity': {
+    status: 503,
+    title: 'Streams at capacity',
+    meaning: 'The service serves as many event streams as `SSE_MAX_STREAMS` allows; retry after `Retry-After` seconds.',
+  },
   'route-not-found': { status: 404, title: 'Route not found', meaning: 'No such route (see `/docs`).' },
   'not-found': { status: 404, title: 'Not found', meaning: 'No such resource (a stream the request named does not exist).' },
   'precondition-failed': {

@@ -25,6 +25,7 @@ function sources(dir: string): string[] {
 const CODE_SITES = [
   /new (?:Validation|NotFound|Conflict|IllegalState|PreconditionFailed|Forbidden|PayloadTooLarge)Error\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
   /new AuthenticationFailed\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
+  /new LimitReached\(\s*\d+,\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
   /\bproblem\(\s*\d+,\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
   /hideExistence: (['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
 ];
