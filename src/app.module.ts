@@ -11,6 +11,7 @@ import { LedgerQueriesModule } from './ledger-queries/ledger-queries.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Where the generated first admin key is printed. Default: stdout. */
@@ -32,6 +33,7 @@ const featureModules = (config: AppConfig): NonNullable<ModuleMetadata['imports'
   LedgerModule.register(),
   LedgerQueriesModule,
   CheckpointModule,
+  WebhooksModule,
 ];
 
 @Module({})

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { canSee, type Principal } from '@1tt/access';
+import type { Principal } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { APP_CONFIG } from '../config/app-config.token';
-import { ChangeFeed, type ChangeMessage } from './change-feed.service';
+import { ChangeFeed, mayReceive, type ChangeMessage } from './change-feed.service';
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -50,8 +50,7 @@ export class EventsHttpController {
     res.flushHeaders();
     res.write(`retry: 3000\n: connected as ${principal.role}\n\n`);
 
-    const visible = (m: ChangeMessage): boolean =>
-      (!wanted || wanted.has(m.type)) && canSee(principal, m.audience) && (m.visibleTo?.(principal) ?? true);
+    const visible = (m: ChangeMessage): boolean => (!wanted || wanted.has(m.type)) && mayReceive(principal, m);
 
     const subscription = this.feed.messages().subscribe({
       next: (m) => {
