@@ -11,6 +11,7 @@ export class RegisterWebhookRequest {
   })
   @IsString()
   @Length(8, 2048)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'url must be printable ASCII without spaces (percent-encode the rest, punycode for host names)' })
   url!: string;
 
   @ApiProperty({ description: 'Log event types to receive, e.g. ["PayoutRunCompleted", "DatasetAccepted"].', type: [String] })
@@ -25,6 +26,7 @@ export class RegisterWebhookRequest {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'description may not contain control characters' })
   description?: string;
 }
 
@@ -47,5 +49,6 @@ export class UpdateWebhookRequest {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'description may not contain control characters' })
   description?: string;
 }
