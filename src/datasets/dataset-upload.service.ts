@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { BlobStore, PutResult } from '@1tt/blob-store';
 import { datasetStream } from '@1tt/dataset-processing';
 import { datasetDecider, type DatasetOwner } from '@1tt/ledger';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { ConflictError, ForbiddenError, isDomainError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
 
@@ -143,7 +144,17 @@ export class DatasetUploadService {
     }
   }
 
-  /** Parses the body; resolves once the whole body is read and the file is durable. */
+  /**
+   * Parses the body; resolves once the whole body is read and the file is durable.
+   *
+   * Every stream of the upload path has its 'error' listener attached in the
+   * same tick it comes into existence (an 'error' event without a listener
+   * ends the process): the request, busboy, and the file part, which busboy
+   * destroys with "Unexpected end of form" when the body ends inside it,
+   * possibly before the blob store (which opens its temporary file first)
+   * starts reading. On any failure the file part is destroyed, so the blob
+   * store's write stops, closes its file and removes it.
+   */
   private receive(
     req: IncomingMessage,
   ): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; stored: PutResult }> {
@@ -163,10 +174,14 @@ export class DatasetUploadService {
       let failed = false;
       let fileName: ReturnType<typeof uploadFileName> | undefined;
       let put: Promise<PutResult> | undefined;
+      let fileStream: Readable | undefined;
+      let streamError: unknown;
 
       const fail = (e: unknown) => {
         if (failed) return;
         failed = true;
+        // The blob store stops writing and removes its temporary file.
+        if (fileStream && !fileStream.destroyed) fileStream.destroy(e instanceof Error ? e : new Error(String(e)));
         // Stop parsing but keep reading (and dropping) the rest of the body, so
         // the client gets the answer instead of a reset; past DRAIN_LIMIT, cut it.
         req.unpipe(bb);
@@ -176,13 +191,26 @@ export class DatasetUploadService {
           if (drained > DRAIN_LIMIT) req.destroy();
         });
         req.resume();
-        reject(e);
+        // Wait for the blob store to let go of its temporary file before answering.
+        const settled = put ? put.then(noop, noop) : Promise.resolve();
+        void settled.then(() => reject(e));
       };
 
+      req.on('error', () => fail(uploadAborted()));
+      // The client went away before the body ended: nothing more will come, so nothing waits for it.
+      req.on('close', () => {
+        if (!req.complete) fail(uploadAborted());
+      });
       bb.on('field', (name, value) => {
         fields[name] = value;
       });
       bb.on('file', (name, stream, info) => {
+        // Before anything else: busboy may destroy this stream with an error at any later tick.
+        // Once the blob store reads it, the store's rejection (below) reports the failure instead.
+        stream.on('error', (e) => {
+          streamError = e;
+          if (stream !== fileStream) fail(truncated(e));
+        });
         if (failed) return stream.resume();
         if (name !== 'file' || put) {
           stream.resume();
@@ -199,17 +227,13 @@ export class DatasetUploadService {
           stream.resume();
           return fail(e);
         }
+        fileStream = stream;
         put = this.options.blobs.putStream(stream, { maxBytes: this.options.maxBytes });
-        put.catch(fail);
+        // The part's own error (the body ended inside it) is the client's fault; anything else the store's.
+        put.catch((e: unknown) => fail(e === streamError && !isDomainError(e) ? truncated(e) : e));
       });
       bb.on('filesLimit', () => fail(new ValidationError('dataset.too_many_files', 'Only one file per upload', { field: 'file' })));
-      bb.on('error', (e) =>
-        fail(
-          new ValidationError('dataset.invalid_multipart', `Malformed multipart body: ${(e as Error).message}`, {
-            hint: 'Send multipart/form-data.',
-          }),
-        ),
-      );
+      bb.on('error', (e) => fail(truncated(e)));
       bb.on('close', () => {
         if (failed) return;
         if (!put || !fileName) {
@@ -226,8 +250,32 @@ export class DatasetUploadService {
           if (!failed) resolve({ fields, fileName: name, stored });
         }, fail);
       });
-      req.on('aborted', () => fail(new ValidationError('dataset.upload_aborted', 'The upload was interrupted', { field: 'file' })));
       req.pipe(bb);
     });
   }
+}
+
+const noop = () => undefined;
+
+function uploadAborted(): ValidationError {
+  return new ValidationError('upload-aborted', 'The upload was interrupted before the body ended', {
+    field: 'file',
+    hint: 'Send the whole file again.',
+  });
+}
+
+/** The multipart body is malformed or ends early (busboy: "Unexpected end of form", "Malformed part header", ...). */
+function truncated(e: unknown): ValidationError {
+  const message = e instanceof Error ? e.message : String(e);
+  const early = /unexpected end/i.test(message);
+  return new ValidationError(
+    early ? 'upload-truncated' : 'dataset.invalid_multipart',
+    early ? 'The multipart body ended before the closing boundary (the upload was cut short)' : `Malformed multipart body: ${message}`,
+    {
+      field: 'file',
+      hint: early
+        ? 'Send the whole file again; the body must end with the closing boundary "--<boundary>--".'
+        : 'Send multipart/form-data.',
+    },
+  );
 }
