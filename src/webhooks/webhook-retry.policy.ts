@@ -34,8 +34,16 @@ export function verdictOf(
   const first = delivery.firstAttemptAt ?? at;
   const next = at + retryDelayMs(policy, failed, random);
   if (next - first > policy.windowMs) {
-    const hours = Math.round(((at - first) / 3_600_000) * 10) / 10;
-    return { status: 'failed', markFailing: `gave up after ${failed} attempts over ${hours} h; last: ${result.error ?? 'unknown error'}` };
+    return {
+      status: 'failed',
+      markFailing: `gave up after ${failed} attempts over ${duration(at - first)}; last: ${result.error ?? 'unknown error'}`,
+    };
   }
   return { status: 'pending', nextAttemptAt: next };
+}
+
+function duration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 6000) / 10} min`;
+  return `${Math.round(ms / 360_000) / 10} h`;
 }

@@ -3,6 +3,8 @@
  * real app on embedded stores. Backoff is configured in milliseconds so the
  * retry paths run in well under a second.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EventStore } from '@1tt/event-store';
 import { startTestApp, type TestApp } from '../../test/e2e/support/test-app';
 import { WebhookReceiver } from '../../test/support/webhook-receiver';
@@ -80,6 +82,18 @@ describe('outbound webhooks (real receiver on 127.0.0.1)', () => {
     expect(verifyWebhookSignature(secret, req.body, header)).toBe(true);
     expect(verifyWebhookSignature(secret, `${req.body} `, header)).toBe(false);
     expect(verifyWebhookSignature(`${secret}x`, req.body, header)).toBe(false);
+    // The README's snippet, run as printed, agrees.
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const snippet = /```js\n([\s\S]*?function verify1ttSignature[\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet).toBeDefined();
+    const readmeVerify = new Function('require', `${snippet}\nreturn verify1ttSignature;`)(require) as (
+      s: string,
+      b: string,
+      h: string,
+    ) => boolean;
+    expect(readmeVerify(secret, req.body, header)).toBe(true);
+    expect(readmeVerify(secret, `${req.body} `, header)).toBe(false);
+    expect(readmeVerify(`${secret}x`, req.body, header)).toBe(false);
     // The secret is never shown again.
     const view = await t.http.get(`/v1/webhooks/${webhookId}`).set(t.auth()).expect(200);
     expect(JSON.stringify(view.body)).not.toContain(secret);
