@@ -181,8 +181,12 @@ export class RawEventDto {
 export class AuditEventsResponse {
   @ApiProperty({ description: 'The last log position included (the head, or the point in time asked for).' }) position!: number;
   @ApiProperty({ type: [RawEventDto] }) items!: RawEventDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'fromPosition of the next page; null at the end.' }) nextPosition!:
-    number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'fromPosition of the next page (the position of its first event: positions are opaque and may jump); null at the end.',
+  })
+  nextPosition!: number | null;
 }
 
 export class VerifyProblemDto {

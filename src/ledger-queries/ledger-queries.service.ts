@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { assertConsumerAccess, assertContributorAccess, seesEverything, type Principal } from '@1tt/access';
 import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
-import { verifyChain, type RecordedEvent } from '@1tt/event-store';
+import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
 import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
 import type { ReadModelDocument } from '@1tt/read-models';
 import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
@@ -379,13 +379,35 @@ export class LedgerQueries {
     const from = Math.max(1, Number(query.fromPosition || 1));
     const limit = parseLimit(query.limit);
     const items: AuditEventsResponse['items'] = [];
+    // Positions are opaque cursors (gaps on EventStoreDB and PostgreSQL): the
+    // next page starts at the position of the first event not on this page,
+    // read one past the limit, never at "last + 1".
+    let nextPosition: number | null = null;
     if (from <= position) {
-      for await (const e of this.rm.events.readAll({ fromPosition: from, toPosition: position, maxCount: limit, pageSize: limit })) {
-        items.push(rawEvent(e));
+      try {
+        for await (const e of this.rm.events.readAll({
+          fromPosition: from,
+          toPosition: position,
+          maxCount: limit + 1,
+          pageSize: limit + 1,
+        })) {
+          if (items.length === limit) {
+            nextPosition = e.position;
+            break;
+          }
+          items.push(rawEvent(e));
+        }
+      } catch (e) {
+        if (e instanceof InvalidPosition) {
+          throw new ValidationError('invalid_from_position', `fromPosition ${from} is not the position of an event in this log`, {
+            field: 'fromPosition',
+            hint: 'Use 1 for the start, an event position, or the nextPosition of the previous page.',
+          });
+        }
+        throw e;
       }
     }
-    const last = items.length ? items[items.length - 1].position : undefined;
-    return { position, items, nextPosition: last !== undefined && last < position && items.length === limit ? last + 1 : null };
+    return { position, items, nextPosition };
   }
 
   /**

@@ -81,6 +81,17 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(403, { admin: 201 }),
       send: (_w, _c, k) => req('post', `/v1/${route}`, k).send({ displayName: `New ${next()}` }),
     })),
+    ...(['contributors', 'consumers', 'auditors'] as const).map((route): RouteCase => ({
+      name: `GET /v1/${route}`,
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
+    })),
+    {
+      name: 'GET /v1/consumers/{consumer}/agreement',
+      // A consumer reads its own; to another consumer it does not exist.
+      expect: all(403, { admin: 200, auditor: 200, consumer: 200, otherConsumer: 404 }),
+      send: (w, _c, k) => req('get', `/v1/consumers/${w.consumer.id}/agreement`, k),
+    },
     {
       name: 'PUT /v1/consumers/{consumer}/agreement',
       expect: all(403, { admin: 200 }),
@@ -315,6 +326,10 @@ describe('access control matrix (real app, embedded stores)', () => {
       'POST /v1/consumers',
       'POST /v1/auditors',
       'PUT /v1/consumers/{id}/agreement',
+      'GET /v1/consumers/{id}/agreement',
+      'GET /v1/contributors',
+      'GET /v1/consumers',
+      'GET /v1/auditors',
       'POST /v1/contributors/{id}/settlements',
       'POST /v1/revenue',
       'POST /v1/datasets',

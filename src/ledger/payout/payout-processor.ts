@@ -43,8 +43,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private restartTimer?: NodeJS.Timeout;
   private failures = 0;
   private stopped = false;
-  /** Set when a report's run could not be written: the next subscription starts just before it. */
-  private resumeAfter?: number;
+  /**
+   * A report whose run could not be written: the pool has folded it, so a
+   * restart pays it first and then subscribes after it. (Positions are
+   * opaque cursors: there is no "position just before it" to resume from.)
+   */
+  private unpaid?: RecordedEvent;
 
   constructor(
     private readonly events: EventStore,
@@ -68,9 +72,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.stopped = false;
     this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
     this.failure = undefined;
-    const from = this.resumeAfter ?? this.pool.position;
-    this.resumeAfter = undefined;
-    const subscription = this.events.subscribeToAll({ checkpoint: from, handler: (batch) => this.handle(batch) });
+    const unpaid = this.unpaid;
+    if (unpaid) {
+      await this.pay(unpaid);
+      this.unpaid = undefined;
+    }
+    const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -88,8 +95,8 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * A store error (or a bug) stops the subscription: waiting callers get the
-   * error now, and the processor starts again after a growing delay, from
-   * just before the report it could not pay, so no run is ever skipped.
+   * error now, and the processor starts again after a growing delay with the
+   * report it could not pay, so no run is ever skipped.
    */
   private failed(subscription: Subscription | undefined, e: unknown): void {
     if (this.subscription !== subscription) return;
@@ -107,7 +114,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Resolves once the fold (and every run it owed) has reached `position`. */
   waitFor(position: number): Promise<void> {
-    if (this.pool.position >= position) return Promise.resolve();
+    if (this.pool.position >= position && !(this.unpaid && this.unpaid.position <= position)) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
@@ -124,7 +131,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
         try {
           await this.pay(e);
         } catch (err) {
-          this.resumeAfter = e.position - 1;
+          this.unpaid = e;
           throw err;
         }
       }
