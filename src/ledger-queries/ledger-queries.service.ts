@@ -251,6 +251,17 @@ export class LedgerQueries {
       recordedAt: r.recordedAt,
       reportPosition: r.position,
       payoutRun: run ? runSummary(run.doc) : null,
+      currentAmount: r.correctedAmount ?? r.amount,
+      corrections: (r.corrections ?? []).map((c) => ({
+        correctionId: c.correctionId,
+        previousAmount: c.previousAmount,
+        amount: c.amount,
+        reversal: c.reversal,
+        reason: c.reason,
+        position: c.position,
+        recordedAt: c.recordedAt,
+        adjustedAt: c.adjustedAt,
+      })),
     };
   }
 
@@ -294,7 +305,27 @@ export class LedgerQueries {
         tokens: a.tokens,
         ratio: ratioOf(a.tokens, doc.totalTokens),
         amount: formatMinor(BigInt(a.amountMinor), a.currency),
+        netAmount: formatMinor(BigInt(a.netMinor ?? a.amountMinor), a.currency),
       })),
+      adjustments: allocations.flatMap((a) =>
+        (a.adjustments ?? []).map((x) => ({
+          correctionId: x.correctionId,
+          contributorId: a.contributorId,
+          amount: formatMinor(BigInt(x.amountMinor), a.currency),
+          position: x.position,
+        })),
+      ),
+      net: doc.net
+        ? {
+            amount: doc.net.amount,
+            poolAmount: formatMinor(BigInt(doc.net.poolAmountMinor), doc.currency),
+            remainder: formatMinor(BigInt(doc.net.remainderMinor), doc.currency),
+            unallocated: formatMinor(BigInt(doc.net.unallocatedMinor), doc.currency),
+            allocated: formatMinor(BigInt(doc.net.allocatedMinor), doc.currency),
+            rootHash: doc.net.rootHash,
+            corrections: doc.net.corrections,
+          }
+        : null,
       nextCursor,
     };
   }
@@ -332,6 +363,7 @@ export class LedgerQueries {
         amount: formatMinor(BigInt(doc.amountMinor), doc.currency),
         currency: doc.currency,
         reference: doc.reference,
+        ...(doc.kind === 'adjustment' ? { correctionId: doc.correctionId ?? null } : {}),
       })),
       nextCursor: page.nextCursor ?? null,
     };

@@ -394,15 +394,15 @@ describe.each([
       nextCursor: null,
     });
     expect(full.body.allocations).toEqual([
-      { contributorId: 'alice', tokens: '3000', ratio: '0.75', amount: '150.00' },
-      { contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00' },
+      { contributorId: 'alice', tokens: '3000', ratio: '0.75', amount: '150.00', netAmount: '150.00' },
+      { contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' },
     ]);
     const page1 = await get('/v1/payout-runs/rev-1?limit=1', keys.audrey).expect(200);
     expect(page1.body.allocations).toEqual([expect.objectContaining({ contributorId: 'alice' })]);
     const page2 = await get(`/v1/payout-runs/rev-1?limit=1&cursor=${page1.body.nextCursor}`, keys.audrey).expect(200);
     expect(page2.body.allocations).toEqual([expect.objectContaining({ contributorId: 'bob' })]);
     const bob = await get('/v1/payout-runs/rev-1', keys.bob).expect(200);
-    expect(bob.body.allocations).toEqual([{ contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00' }]);
+    expect(bob.body.allocations).toEqual([{ contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' }]);
     expect(bob.body.nextCursor).toBeNull();
     await get('/v1/payout-runs/rev-1', keys.globex).expect(404);
     await get(`/v1/payout-runs/rev-1?atPosition=${at.report1}`, keys.acme).expect(404);

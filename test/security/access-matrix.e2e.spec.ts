@@ -117,6 +117,15 @@ describe('access control matrix (real app, embedded stores)', () => {
           .send({ amount: '1.00', currency: 'USD', ...PERIOD }),
     },
     {
+      // One report, corrected to a new amount on every call, so each accepted call is a real correction.
+      name: 'POST /v1/revenue/{consumer report}/corrections',
+      expect: all(403, { admin: 201, consumer: 201, otherConsumer: 404 }),
+      send: (_w, _c, k) =>
+        req('post', `/v1/revenue/${revenueId}/corrections`, k)
+          .set('Idempotency-Key', `fix-${next()}`)
+          .send({ amount: `${1000 + ++seq}.00`, reason: 'access matrix' }),
+    },
+    {
       name: 'POST /v1/datasets',
       expect: all(403, { admin: 202, owner: 202, other: 202 }),
       send: async (w, c, k) => {
@@ -332,6 +341,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/auditors',
       'POST /v1/contributors/{id}/settlements',
       'POST /v1/revenue',
+      'POST /v1/revenue/{revenueId}/corrections',
       'POST /v1/datasets',
       'GET /v1/datasets/{id}',
       'GET /v1/datasets/{id}/report',
