@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { assertConsumerAccess, assertContributorAccess, seesEverything, type Principal } from '@1tt/access';
+import { assertConsumerAccess, assertContributorAccess, canReadConsumer, seesEverything, type Principal } from '@1tt/access';
 import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
@@ -201,12 +201,12 @@ export class LedgerQueries {
   async revenue(principal: Principal, revenueId: string, query: PointInTimeQuery): Promise<RevenueResponse> {
     const position = await this.positionFor(query, ['revenue']);
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
-    if (!report)
+    // Another consumer's report answers exactly as a missing one: the same status, code and text, no owner id.
+    if (!report || !canReadConsumer(principal, report.doc.consumerId))
       throw new NotFoundError(
         'revenue_not_found',
         `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`,
       );
-    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
     return { ...(await this.revenueItem(report.doc, position)), position };
   }
 
