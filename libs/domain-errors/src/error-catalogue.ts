@@ -436,6 +436,32 @@ export const ERROR_CATALOGUE = {
     title: 'Dedup signature shape',
     meaning: "A MinHash signature has another length than the index's.",
   },
+  'webhook-url-invalid': {
+    status: 400,
+    title: 'Webhook url invalid',
+    meaning: 'A webhook URL is not an absolute https URL (or http to loopback) without credentials.',
+  },
+  'webhook-url-insecure': { status: 400, title: 'Webhook url insecure', meaning: 'A webhook URL uses http to a non-loopback host.' },
+  'webhook-address-refused': {
+    status: 400,
+    title: 'Webhook address refused',
+    meaning: 'A webhook URL points at an address webhooks may not reach (private, link-local, ...).',
+  },
+  'webhook-id-invalid': { status: 400, title: 'Webhook id invalid', meaning: 'The webhook id in the path is not a UUID.' },
+  'webhook-update-empty': { status: 400, title: 'Webhook update empty', meaning: 'A webhook update changes nothing.' },
+  'webhook-not-found': { status: 404, title: 'Webhook not found', meaning: 'No such webhook (or not one this key may see).' },
+  'webhook-delivery-not-found': { status: 404, title: 'Webhook delivery not found', meaning: 'The webhook has no such delivery.' },
+  'webhook-deleted': { status: 409, title: 'Webhook deleted', meaning: 'The webhook is deleted; its deliveries cannot be retried.' },
+  'webhook-event-type-unknown': {
+    status: 400,
+    title: 'Webhook event type unknown',
+    meaning: 'A webhook subscribes to an event type that does not exist.',
+  },
+  'webhook-event-type-not-visible': {
+    status: 400,
+    title: 'Webhook event type not visible',
+    meaning: "A webhook subscribes to an event type its owner's role never sees.",
+  },
   'checkpoint-interval-invalid': {
     status: 400,
     title: 'Checkpoint interval invalid',
