@@ -6,6 +6,7 @@ import { enabledLogLevels, type AppConfig } from '@1tt/config';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { serveDashboard } from './dashboard/dashboard-assets';
 import { setupOpenApi } from './docs/openapi';
+import { AppLogger } from './logging/app-logger';
 import { jsonBodyParser } from './http/json-body.middleware';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -23,7 +24,7 @@ export interface CreateAppOptions extends AppModuleOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
     bodyParser: false,
-    logger: options.logger ?? enabledLogLevels(config.logLevel),
+    logger: options.logger === false ? false : new AppLogger({ logLevels: options.logger ?? enabledLogLevels(config.logLevel) }),
     abortOnError: false,
   });
   app.disable('x-powered-by');

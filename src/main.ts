@@ -18,8 +18,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config, { shutdownHooks: true });
+  // A generated admin key is announced after the "listening" line, so it is the last thing a first start prints.
+  const announcements: string[] = [];
+  let announce = (line: string): void => void announcements.push(line);
+  const app = await createApp(config, { shutdownHooks: true, announce: (line) => announce(line) });
   await listen(app, config);
+  announce = (line) => void process.stdout.write(`${line}\n`);
+  for (const line of announcements) announce(line);
 }
 
 main().catch((e: unknown) => {

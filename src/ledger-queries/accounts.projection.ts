@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@1tt/event-store';
 import { postingsFor, type Posting } from '@1tt/ledger';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
 import { addMinor, type MinorByCurrency } from './money-by-currency';
-import { allocationsOf, dataOf, idOf, money, str } from './ledger-event-data';
+import { adjustmentsOf, allocationsOf, dataOf, idOf, money, str } from './ledger-event-data';
 
 export const CONTRIBUTOR_ACCOUNTS = 'ledger_contributor_accounts';
 export const CONTRIBUTOR_PAYOUTS = 'ledger_contributor_payouts';
@@ -10,7 +10,7 @@ export const LEDGER_BALANCES = 'ledger_balances';
 
 export interface ContributorAccountDoc extends Record<string, unknown> {
   contributorId: string;
-  /** Σ allocations of payout runs to date (minor units per currency): the "current monetary revenue". */
+  /** Σ allocations of payout runs to date, net of correction adjustments (minor units per currency): the "current monetary revenue". */
   allocated: MinorByCurrency;
   /** Σ settlements (money actually paid out). */
   paidOut: MinorByCurrency;
@@ -18,7 +18,7 @@ export interface ContributorAccountDoc extends Record<string, unknown> {
 
 export interface ContributorPayoutDoc extends Record<string, unknown> {
   contributorId: string;
-  kind: 'allocation' | 'settlement';
+  kind: 'allocation' | 'settlement' | 'adjustment';
   position: number;
   recordedAt: string;
   currency: string;
@@ -27,6 +27,8 @@ export interface ContributorPayoutDoc extends Record<string, unknown> {
   consumerId: string | null;
   tokens: string | null;
   reference: string | null;
+  /** Adjustments: the correction that caused it. */
+  correctionId?: string | null;
 }
 
 export interface LedgerBalanceDoc extends Record<string, unknown> {
@@ -48,9 +50,17 @@ export const payoutEntryId = (contributorId: string, position: number): string =
  */
 export const accountsProjection: Projection = {
   name: 'ledger-accounts',
-  version: 2,
+  version: 3,
   collections: [CONTRIBUTOR_ACCOUNTS, { name: CONTRIBUTOR_PAYOUTS, indexes: ['contributorId', 'position'] }, LEDGER_BALANCES],
-  handles: ['RevenueReported', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted', 'PayoutSettled'],
+  handles: [
+    'RevenueReported',
+    'PayoutRunAllocationsRecorded',
+    'PayoutRunCompleted',
+    'PayoutSettled',
+    'RevenueCorrected',
+    'PayoutRunAdjustmentsRecorded',
+    'PayoutRunAdjusted',
+  ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     let postings: Posting[];
     try {
@@ -92,6 +102,34 @@ export const accountsProjection: Projection = {
           consumerId: str(d, 'consumerId') ?? null,
           tokens: a.tokens.toString(),
           reference: null,
+        } satisfies ContributorPayoutDoc);
+      }
+      return;
+    }
+    if (event.type === 'PayoutRunAdjustmentsRecorded') {
+      const revenueId = str(d, 'revenueId') ?? null;
+      for (const a of adjustmentsOf(d, currency)) {
+        const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, a.contributorId)) ?? {
+          contributorId: a.contributorId,
+          allocated: {},
+          paidOut: {},
+        };
+        tx.put(CONTRIBUTOR_ACCOUNTS, a.contributorId, {
+          ...account,
+          allocated: addMinor(account.allocated, currency, a.amount),
+        } satisfies ContributorAccountDoc);
+        tx.put(CONTRIBUTOR_PAYOUTS, payoutEntryId(a.contributorId, event.position), {
+          contributorId: a.contributorId,
+          kind: 'adjustment',
+          position: event.position,
+          recordedAt: event.metadata.recordedAt,
+          currency,
+          amountMinor: a.amount.toString(),
+          revenueId,
+          consumerId: str(d, 'consumerId') ?? null,
+          tokens: null,
+          reference: null,
+          correctionId: str(d, 'correctionId') ?? null,
         } satisfies ContributorPayoutDoc);
       }
       return;

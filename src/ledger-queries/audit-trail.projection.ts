@@ -32,7 +32,7 @@ export const auditTrailId = (contributorId: string, position: number): string =>
  */
 export const auditTrailProjection: Projection = {
   name: 'ledger-audit-trail',
-  version: 2,
+  version: 3,
   collections: [{ name: AUDIT_TRAIL, indexes: ['contributorId', 'position'] }, AUDIT_TRAIL_DATASETS],
   handles: [
     'ContributorRegistered',
@@ -43,6 +43,7 @@ export const auditTrailProjection: Projection = {
     'DatasetRejected',
     'DatasetWithdrawn',
     'PayoutRunAllocationsRecorded',
+    'PayoutRunAdjustmentsRecorded',
     'PayoutSettled',
   ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
@@ -88,6 +89,15 @@ export const auditTrailProjection: Projection = {
       for (const a of raw) {
         const id = a && str(a, 'contributorId');
         if (id) record(id, { ...summary, allocations: [a] }, false);
+      }
+      return;
+    }
+    if (event.type === 'PayoutRunAdjustmentsRecorded') {
+      const raw = Array.isArray(d.adjustments) ? (d.adjustments as EventData[]) : [];
+      const { adjustments: _all, ...summary } = d;
+      for (const a of raw) {
+        const id = a && str(a, 'contributorId');
+        if (id) record(id, { ...summary, adjustments: [a] }, false);
       }
       return;
     }

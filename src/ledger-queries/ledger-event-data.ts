@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { parseNonNegativeAmount } from '@1tt/ledger';
+import { parseNonNegativeAmount, parseSignedAmount } from '@1tt/ledger';
 
 /**
  * Reading the fields the read side needs from ledger events. The same
@@ -60,6 +60,36 @@ export function allocationsOf(d: EventData, currency: string): AllocationData[] 
     const tokens = a && int(a, 'tokens');
     const amount = a && money(a, 'amount', currency);
     if (contributorId && tokens !== undefined && amount !== undefined) out.push({ contributorId, tokens, amount });
+  }
+  return out;
+}
+
+/** A signed amount as adjustments record it ("-1.25") → minor units. */
+export function signedMoney(d: EventData, field: string, currency: string): bigint | undefined {
+  const v = d[field];
+  if (typeof v !== 'string') return undefined;
+  try {
+    return parseSignedAmount(v, currency, field);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AdjustmentData {
+  contributorId: string;
+  /** Signed minor units. */
+  amount: bigint;
+}
+
+/** The lines of a PayoutRunAdjustmentsRecorded event. */
+export function adjustmentsOf(d: EventData, currency: string): AdjustmentData[] {
+  const raw = d.adjustments;
+  if (!Array.isArray(raw)) return [];
+  const out: AdjustmentData[] = [];
+  for (const a of raw as EventData[]) {
+    const contributorId = a && str(a, 'contributorId');
+    const amount = a && signedMoney(a, 'amount', currency);
+    if (contributorId && amount !== undefined) out.push({ contributorId, amount });
   }
   return out;
 }

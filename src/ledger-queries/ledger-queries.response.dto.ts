@@ -86,7 +86,27 @@ export class AllocationDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty() tokens!: string;
   @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
-  @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount).' }) amount!: string;
+  @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
+  amount!: string;
+  @ApiProperty({ description: 'amount + every adjustment of corrections: what the run allocates to the contributor now.' })
+  netAmount!: string;
+}
+
+export class RunAdjustmentDto {
+  @ApiProperty() correctionId!: string;
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: 'Signed decimal string: negative moves money back from the contributor.' }) amount!: string;
+  @ApiProperty({ description: 'Log position of the adjustment postings.' }) position!: number;
+}
+
+export class RunNetDto {
+  @ApiProperty({ description: 'The revenue amount after the latest correction.' }) amount!: string;
+  @ApiProperty() poolAmount!: string;
+  @ApiProperty() remainder!: string;
+  @ApiProperty() unallocated!: string;
+  @ApiProperty({ description: 'Σ net allocations.' }) allocated!: string;
+  @ApiProperty({ description: 'Root hash over the net allocations.' }) rootHash!: string;
+  @ApiProperty({ description: 'Corrections adjusted so far.' }) corrections!: number;
 }
 
 export class PayoutRunResponse extends PayoutRunSummaryDto {
@@ -97,7 +117,30 @@ export class PayoutRunResponse extends PayoutRunSummaryDto {
       'In contributor id order, paginated (cursor, limit). Consumer who funded it, auditor, admin: every allocation. Contributor: only their own (empty when none), never a cursor.',
   })
   allocations!: AllocationDto[];
+  @ApiProperty({
+    type: [RunAdjustmentDto],
+    description: 'The adjustments of corrections to the allocations on this page (contributor: their own), in contributor then log order.',
+  })
+  adjustments!: RunAdjustmentDto[];
+  @ApiProperty({
+    type: RunNetDto,
+    nullable: true,
+    description: 'The run after corrections, re-allocated at the same pool position (null: never corrected).',
+  })
+  net!: RunNetDto | null;
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RevenueCorrectionDto {
+  @ApiProperty() correctionId!: string;
+  @ApiProperty() previousAmount!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() reversal!: boolean;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Log position of the RevenueCorrected event.' }) position!: number;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Position of its adjustment postings (null: not yet recorded).' })
+  adjustedAt!: number | null;
 }
 
 export class RevenueListItem {
@@ -112,6 +155,9 @@ export class RevenueListItem {
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ description: 'Log position of the RevenueReported event.' }) reportPosition!: number;
   @ApiProperty({ type: PayoutRunSummaryDto, nullable: true }) payoutRun!: PayoutRunSummaryDto | null;
+  @ApiProperty({ description: "The amount in force: the latest correction's, or the reported amount." }) currentAmount!: string;
+  @ApiProperty({ type: [RevenueCorrectionDto], description: 'Restatements and reversals, in log order.' })
+  corrections!: RevenueCorrectionDto[];
 }
 
 export class RevenueResponse extends RevenueListItem {
@@ -125,8 +171,12 @@ export class RevenueListPage {
 }
 
 export class ContributorPayoutDto {
-  @ApiProperty({ enum: ['allocation', 'settlement'], description: "allocation: a payout run's share; settlement: money paid out." })
+  @ApiProperty({
+    enum: ['allocation', 'settlement', 'adjustment'],
+    description: "allocation: a payout run's share; settlement: money paid out; adjustment: a correction's signed change of an allocation.",
+  })
   kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'adjustment: the correction.' }) correctionId?: string | null;
   @ApiProperty() position!: number;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
@@ -181,8 +231,12 @@ export class RawEventDto {
 export class AuditEventsResponse {
   @ApiProperty({ description: 'The last log position included (the head, or the point in time asked for).' }) position!: number;
   @ApiProperty({ type: [RawEventDto] }) items!: RawEventDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'fromPosition of the next page; null at the end.' }) nextPosition!:
-    number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'fromPosition of the next page (the position of its first event: positions are opaque and may jump); null at the end.',
+  })
+  nextPosition!: number | null;
 }
 
 export class VerifyProblemDto {

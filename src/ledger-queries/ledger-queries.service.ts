@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { assertConsumerAccess, assertContributorAccess, seesEverything, type Principal } from '@1tt/access';
+import { assertConsumerAccess, assertContributorAccess, canReadConsumer, seesEverything, type Principal } from '@1tt/access';
 import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
-import { verifyChain, type RecordedEvent } from '@1tt/event-store';
+import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
 import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
 import type { ReadModelDocument } from '@1tt/read-models';
 import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
@@ -201,12 +201,12 @@ export class LedgerQueries {
   async revenue(principal: Principal, revenueId: string, query: PointInTimeQuery): Promise<RevenueResponse> {
     const position = await this.positionFor(query, ['revenue']);
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
-    if (!report)
+    // Another consumer's report answers exactly as a missing one: the same status, code and text, no owner id.
+    if (!report || !canReadConsumer(principal, report.doc.consumerId))
       throw new NotFoundError(
         'revenue_not_found',
         `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`,
       );
-    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
     return { ...(await this.revenueItem(report.doc, position)), position };
   }
 
@@ -251,6 +251,17 @@ export class LedgerQueries {
       recordedAt: r.recordedAt,
       reportPosition: r.position,
       payoutRun: run ? runSummary(run.doc) : null,
+      currentAmount: r.correctedAmount ?? r.amount,
+      corrections: (r.corrections ?? []).map((c) => ({
+        correctionId: c.correctionId,
+        previousAmount: c.previousAmount,
+        amount: c.amount,
+        reversal: c.reversal,
+        reason: c.reason,
+        position: c.position,
+        recordedAt: c.recordedAt,
+        adjustedAt: c.adjustedAt,
+      })),
     };
   }
 
@@ -294,7 +305,27 @@ export class LedgerQueries {
         tokens: a.tokens,
         ratio: ratioOf(a.tokens, doc.totalTokens),
         amount: formatMinor(BigInt(a.amountMinor), a.currency),
+        netAmount: formatMinor(BigInt(a.netMinor ?? a.amountMinor), a.currency),
       })),
+      adjustments: allocations.flatMap((a) =>
+        (a.adjustments ?? []).map((x) => ({
+          correctionId: x.correctionId,
+          contributorId: a.contributorId,
+          amount: formatMinor(BigInt(x.amountMinor), a.currency),
+          position: x.position,
+        })),
+      ),
+      net: doc.net
+        ? {
+            amount: doc.net.amount,
+            poolAmount: formatMinor(BigInt(doc.net.poolAmountMinor), doc.currency),
+            remainder: formatMinor(BigInt(doc.net.remainderMinor), doc.currency),
+            unallocated: formatMinor(BigInt(doc.net.unallocatedMinor), doc.currency),
+            allocated: formatMinor(BigInt(doc.net.allocatedMinor), doc.currency),
+            rootHash: doc.net.rootHash,
+            corrections: doc.net.corrections,
+          }
+        : null,
       nextCursor,
     };
   }
@@ -332,6 +363,7 @@ export class LedgerQueries {
         amount: formatMinor(BigInt(doc.amountMinor), doc.currency),
         currency: doc.currency,
         reference: doc.reference,
+        ...(doc.kind === 'adjustment' ? { correctionId: doc.correctionId ?? null } : {}),
       })),
       nextCursor: page.nextCursor ?? null,
     };
@@ -379,13 +411,35 @@ export class LedgerQueries {
     const from = Math.max(1, Number(query.fromPosition || 1));
     const limit = parseLimit(query.limit);
     const items: AuditEventsResponse['items'] = [];
+    // Positions are opaque cursors (gaps on EventStoreDB and PostgreSQL): the
+    // next page starts at the position of the first event not on this page,
+    // read one past the limit, never at "last + 1".
+    let nextPosition: number | null = null;
     if (from <= position) {
-      for await (const e of this.rm.events.readAll({ fromPosition: from, toPosition: position, maxCount: limit, pageSize: limit })) {
-        items.push(rawEvent(e));
+      try {
+        for await (const e of this.rm.events.readAll({
+          fromPosition: from,
+          toPosition: position,
+          maxCount: limit + 1,
+          pageSize: limit + 1,
+        })) {
+          if (items.length === limit) {
+            nextPosition = e.position;
+            break;
+          }
+          items.push(rawEvent(e));
+        }
+      } catch (e) {
+        if (e instanceof InvalidPosition) {
+          throw new ValidationError('invalid_from_position', `fromPosition ${from} is not the position of an event in this log`, {
+            field: 'fromPosition',
+            hint: 'Use 1 for the start, an event position, or the nextPosition of the previous page.',
+          });
+        }
+        throw e;
       }
     }
-    const last = items.length ? items[items.length - 1].position : undefined;
-    return { position, items, nextPosition: last !== undefined && last < position && items.length === limit ? last + 1 : null };
+    return { position, items, nextPosition };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { allocationsOf, dataOf, idOf, int, money, str, type AllocationData } from './ledger-event-data';
+import { adjustmentsOf, allocationsOf, dataOf, idOf, int, money, str, type AllocationData } from './ledger-event-data';
 
 export const REVENUE_REPORTS = 'ledger_revenue_reports';
 export const PAYOUT_RUNS = 'ledger_payout_runs';
@@ -23,6 +23,22 @@ export interface RevenueReportDoc extends Record<string, unknown> {
   position: number;
   recordedAt: string;
   status: 'reported' | 'paid';
+  /** The amount in force after corrections (absent: never corrected). */
+  correctedAmount?: string;
+  /** The corrections in log order. */
+  corrections?: RevenueCorrectionDoc[];
+}
+
+export interface RevenueCorrectionDoc extends Record<string, unknown> {
+  correctionId: string;
+  previousAmount: string;
+  amount: string;
+  reversal: boolean;
+  reason: string;
+  position: number;
+  recordedAt: string;
+  /** Set once its adjustment postings are recorded (PayoutRunAdjusted position). */
+  adjustedAt: number | null;
 }
 
 export interface PayoutRunDoc extends Record<string, unknown> {
@@ -43,6 +59,16 @@ export interface PayoutRunDoc extends Record<string, unknown> {
   rootHash: string;
   roundingRule: string;
   allocationCount: number;
+  /** After corrections (absent: never corrected): the run's figures at the corrected amount. */
+  net?: {
+    amount: string;
+    poolAmountMinor: string;
+    remainderMinor: string;
+    unallocatedMinor: string;
+    allocatedMinor: string;
+    rootHash: string;
+    corrections: number;
+  };
 }
 
 export interface PayoutAllocationDoc extends Record<string, unknown> {
@@ -54,6 +80,9 @@ export interface PayoutAllocationDoc extends Record<string, unknown> {
   currency: string;
   position: number;
   recordedAt: string;
+  /** amountMinor + Σ adjustments (absent: never adjusted). */
+  netMinor?: string;
+  adjustments?: Array<{ correctionId: string; amountMinor: string; position: number }>;
 }
 
 /** Each consumer's most recent revenue report: the base of the expected payout. */
@@ -76,7 +105,7 @@ export const allocationId = (revenueId: string, contributorId: string): string =
  */
 export const revenueProjection: Projection = {
   name: 'ledger-revenue',
-  version: 3,
+  version: 4,
   collections: [
     { name: REVENUE_REPORTS, indexes: ['consumerId'] },
     { name: REVENUE_LOG, indexes: ['consumerId'] },
@@ -84,7 +113,14 @@ export const revenueProjection: Projection = {
     { name: PAYOUT_ALLOCATIONS, indexes: ['revenueId', 'contributorId'] },
     LATEST_REVENUE,
   ],
-  handles: ['RevenueReported', 'PayoutRunAllocationsRecorded', 'PayoutRunCompleted'],
+  handles: [
+    'RevenueReported',
+    'PayoutRunAllocationsRecorded',
+    'PayoutRunCompleted',
+    'RevenueCorrected',
+    'PayoutRunAdjustmentsRecorded',
+    'PayoutRunAdjusted',
+  ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     const d = dataOf(event);
     if (event.type === 'RevenueReported') {
@@ -118,6 +154,10 @@ export const revenueProjection: Projection = {
         alpha,
         position: event.position,
       } satisfies LatestRevenueDoc);
+      return;
+    }
+    if (event.type === 'RevenueCorrected' || event.type === 'PayoutRunAdjustmentsRecorded' || event.type === 'PayoutRunAdjusted') {
+      await applyCorrection(tx, event);
       return;
     }
     if (event.type === 'PayoutRunAllocationsRecorded' || event.type === 'PayoutRunCompleted') {
@@ -179,4 +219,80 @@ function allocationDoc(
     position: event.position,
     recordedAt: event.metadata.recordedAt,
   };
+}
+
+/**
+ * Corrections: the report keeps its original amount and lists its
+ * corrections; each allocation keeps its original amount and gains its
+ * adjustments and net; the run gains its net figures.
+ */
+async function applyCorrection(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
+  const d = dataOf(event);
+  const revenueId = str(d, 'revenueId');
+  const currency = str(d, 'currency');
+  const correctionId = str(d, 'correctionId');
+  if (!revenueId || !currency || !correctionId) return;
+  if (event.type === 'RevenueCorrected') {
+    const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
+    const amount = str(d, 'amount');
+    const previousAmount = str(d, 'previousAmount');
+    if (!report || !amount || !previousAmount) return;
+    const correction: RevenueCorrectionDoc = {
+      correctionId,
+      previousAmount,
+      amount,
+      reversal: d.reversal === true,
+      reason: str(d, 'reason') ?? '',
+      position: event.position,
+      recordedAt: event.metadata.recordedAt,
+      adjustedAt: null,
+    };
+    const next: RevenueReportDoc = { ...report, correctedAmount: amount, corrections: [...(report.corrections ?? []), correction] };
+    tx.put(REVENUE_REPORTS, revenueId, next);
+    tx.put(REVENUE_LOG, revenueLogId(report.position), next);
+    // The expected payout estimate uses the latest report's amount in force.
+    const latest = await tx.get<LatestRevenueDoc>(LATEST_REVENUE, report.consumerId);
+    if (latest?.revenueId === revenueId) tx.put(LATEST_REVENUE, report.consumerId, { ...latest, amount } satisfies LatestRevenueDoc);
+    return;
+  }
+  if (event.type === 'PayoutRunAdjustmentsRecorded') {
+    for (const a of adjustmentsOf(d, currency)) {
+      const id = allocationId(revenueId, a.contributorId);
+      const current = await tx.get<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, id);
+      if (!current) continue; // adjustments only touch contributors of the run; the audit names any other
+      const net = BigInt(current.netMinor ?? current.amountMinor) + a.amount;
+      tx.put(PAYOUT_ALLOCATIONS, id, {
+        ...current,
+        netMinor: net.toString(),
+        adjustments: [...(current.adjustments ?? []), { correctionId, amountMinor: a.amount.toString(), position: event.position }],
+      } satisfies PayoutAllocationDoc);
+    }
+    return;
+  }
+  // PayoutRunAdjusted
+  const run = await tx.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId);
+  const amount = str(d, 'amount');
+  if (run && amount) {
+    tx.put(PAYOUT_RUNS, revenueId, {
+      ...run,
+      net: {
+        amount,
+        poolAmountMinor: (money(d, 'poolAmount', currency) ?? 0n).toString(),
+        remainderMinor: (money(d, 'remainder', currency) ?? 0n).toString(),
+        unallocatedMinor: (money(d, 'unallocated', currency) ?? 0n).toString(),
+        allocatedMinor: (money(d, 'allocated', currency) ?? 0n).toString(),
+        rootHash: str(d, 'rootHash') ?? '',
+        corrections: (run.net?.corrections ?? 0) + 1,
+      },
+    } satisfies PayoutRunDoc);
+  }
+  const report = await tx.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId);
+  if (report?.corrections?.some((c) => c.correctionId === correctionId)) {
+    const next: RevenueReportDoc = {
+      ...report,
+      corrections: report.corrections.map((c) => (c.correctionId === correctionId ? { ...c, adjustedAt: event.position } : c)),
+    };
+    tx.put(REVENUE_REPORTS, revenueId, next);
+    tx.put(REVENUE_LOG, revenueLogId(report.position), next);
+  }
 }

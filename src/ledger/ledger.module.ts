@@ -3,6 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementHttpController } from './agreement/agreement.http.controller';
 import { SetAgreementHandler } from './agreement/set-agreement.handler';
 import { Clock, IdGenerator, SystemClock, UuidGenerator } from './clock';
+import { CorrectRevenueHandler } from './corrections/correct-revenue.handler';
+import { CorrectionsHttpController } from './corrections/corrections.http.controller';
 import { PAYOUT_PROCESSOR_OPTIONS, PayoutProcessor, type PayoutProcessorOptions } from './payout/payout-processor';
 import { PartiesHttpController } from './registration/parties.http.controller';
 import { RegisterPartyHandler } from './registration/register-party.handler';
@@ -28,7 +30,13 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [PartiesHttpController, AgreementHttpController, RevenueHttpController, SettlementsHttpController],
+      controllers: [
+        PartiesHttpController,
+        AgreementHttpController,
+        RevenueHttpController,
+        CorrectionsHttpController,
+        SettlementsHttpController,
+      ],
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: IdGenerator, useValue: options.ids ?? new UuidGenerator() },
@@ -38,6 +46,7 @@ export class LedgerModule {
         SetAgreementHandler,
         ReportRevenueHandler,
         SettlePayoutHandler,
+        CorrectRevenueHandler,
       ],
       exports: [PayoutProcessor],
     };

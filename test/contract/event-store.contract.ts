@@ -157,6 +157,27 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(upTo.map((e) => e.type)).toEqual(['A']);
         expect(await store.headPosition()).toBeGreaterThanOrEqual(last.position);
       });
+      it('continues strictly after a position it handed out, page by page, without arithmetic on positions', async () => {
+        const s = uniq('test');
+        const before = await store.headPosition();
+        await store.appendToStream(
+          s,
+          ['A', 'B', 'C', 'D', 'E'].map((t) => ev(t)),
+          { expectedRevision: 'no-stream' },
+        );
+        const pages: string[][] = [];
+        let after = before;
+        for (;;) {
+          const page = await collect(store.readAll({ afterPosition: after, maxCount: 2 }));
+          if (page.length === 0) break;
+          pages.push(page.filter((e) => e.streamName === s).map((e) => e.type));
+          after = page[page.length - 1].position;
+        }
+        expect(pages.flat()).toEqual(['A', 'B', 'C', 'D', 'E']);
+        expect(await collect(store.readAll({ afterPosition: await store.headPosition() }))).toEqual([]);
+        const all = await collect(store.readAll({ afterPosition: 0, maxCount: 1 }));
+        expect(all).toHaveLength(1);
+      });
     });
 
     describe('catch-up subscription', () => {
@@ -192,7 +213,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
           await new Promise((r) => setTimeout(r, 20));
         await sub.stop();
         expect(caughtUp).toBe(true);
-        const expected = await collect(store.readAll({ fromPosition: start + 1, toPosition: head }));
+        const expected = await collect(store.readAll({ afterPosition: start, toPosition: head }));
         expect(seen.map((e) => e.id)).toEqual(expected.map((e) => e.id));
         expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
         expect(seen.filter((e) => e.streamName.startsWith(s))).toHaveLength(150);

@@ -549,8 +549,11 @@ const mainJs = path.resolve(__dirname, '../../dist/src/main.js');
     it('starts on embedded stores, prints the generated admin key, and stops cleanly on SIGTERM', async () => {
       const dir = fs.mkdtempSync('/tmp/1tt-main-');
       try {
-        const r = await run({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' }, /API listening on/);
+        const r = await run({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' }, /Key id: .*\n=+\n/);
         expect(r.stdout).toMatch(/1tt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/);
+        // The admin key box is the last thing a first start prints: after the listening line, and no route list.
+        expect(r.stdout.indexOf('API listening on')).toBeLessThan(r.stdout.indexOf('an admin API key was'));
+        expect(r.stdout).not.toMatch(/Mapped \{/);
         expect(r.code === 0 || r.code === null).toBe(true);
         expect(fs.existsSync(path.join(dir, 'events.db'))).toBe(true);
       } finally {

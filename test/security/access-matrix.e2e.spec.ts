@@ -77,6 +77,22 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(403, { admin: 201 }),
       send: (_w, _c, k) => req('post', `/v1/${route}`, k).send({ displayName: `New ${next()}` }),
     })),
+    ...(['contributors', 'consumers', 'auditors'] as const).map((route): RouteCase => ({
+      name: `GET /v1/${route}`,
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
+    })),
+    {
+      name: 'GET /v1/audit/export',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/audit/export?atPosition=5', k),
+    },
+    {
+      name: 'GET /v1/consumers/{consumer}/agreement',
+      // A consumer reads its own; to another consumer it does not exist.
+      expect: all(403, { admin: 200, auditor: 200, consumer: 200, otherConsumer: 404 }),
+      send: (w, _c, k) => req('get', `/v1/consumers/${w.consumer.id}/agreement`, k),
+    },
     {
       name: 'PUT /v1/consumers/{consumer}/agreement',
       expect: all(403, { admin: 200 }),
@@ -100,6 +116,15 @@ describe('access control matrix (real app, embedded stores)', () => {
         req('post', '/v1/revenue', k)
           .set('Idempotency-Key', `m-${next()}`)
           .send({ amount: '1.00', currency: 'USD', ...PERIOD }),
+    },
+    {
+      // One report, corrected to a new amount on every call, so each accepted call is a real correction.
+      name: 'POST /v1/revenue/{consumer report}/corrections',
+      expect: all(403, { admin: 201, consumer: 201, otherConsumer: 404 }),
+      send: (_w, _c, k) =>
+        req('post', `/v1/revenue/${revenueId}/corrections`, k)
+          .set('Idempotency-Key', `fix-${next()}`)
+          .send({ amount: `${1000 + ++seq}.00`, reason: 'access matrix' }),
     },
     {
       name: 'POST /v1/datasets',
@@ -260,8 +285,14 @@ describe('access control matrix (real app, embedded stores)', () => {
       'POST /v1/consumers',
       'POST /v1/auditors',
       'PUT /v1/consumers/{id}/agreement',
+      'GET /v1/consumers/{id}/agreement',
+      'GET /v1/contributors',
+      'GET /v1/consumers',
+      'GET /v1/auditors',
+      'GET /v1/audit/export',
       'POST /v1/contributors/{id}/settlements',
       'POST /v1/revenue',
+      'POST /v1/revenue/{revenueId}/corrections',
       'POST /v1/datasets',
       'GET /v1/datasets/{id}',
       'GET /v1/datasets/{id}/report',

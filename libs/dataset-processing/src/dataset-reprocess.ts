@@ -63,7 +63,11 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   if (!decidedAt) throw new Error(`dataset ${datasetId} is not decided yet: nothing to verify`);
 
   const log = new DatasetLog();
-  for await (const e of options.events.readAll({ toPosition: decidedAt - 1 })) log.apply(e);
+  // Everything before the decision (positions are opaque: stop at it rather than computing the one before).
+  for await (const e of options.events.readAll({ toPosition: decidedAt })) {
+    if (e.position >= decidedAt) break;
+    log.apply(e);
+  }
   const entry = log.get(datasetId);
   if (!entry) throw new Error(`dataset ${datasetId} has no DatasetUploaded before its decision`);
 

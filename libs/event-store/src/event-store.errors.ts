@@ -44,3 +44,34 @@ export class IncompatibleStore extends Error {
     this.name = 'IncompatibleStore';
   }
 }
+
+/**
+ * A position given as a cursor (afterPosition, fromPosition, a subscription's
+ * checkpoint) that is no event's position in this store. Positions are
+ * opaque: only positions the store handed out (or 0) can be continued from.
+ */
+export class InvalidPosition extends Error {
+  constructor(
+    readonly position: number,
+    readonly what: string,
+  ) {
+    super(
+      `${what} ${position} is not the position of an event in this log: continue from a position the store handed out (or 0 for the start)`,
+    );
+    this.name = 'InvalidPosition';
+  }
+}
+
+/** One append larger than the store accepts in one write (EventStoreDB's default limit is 1 MiB). */
+export class AppendTooLarge extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `Append to "${streamName}" is ${bytes} bytes, over the ${limit}-byte limit of one append: split it into several appends (see splitIntoAppends)`,
+    );
+    this.name = 'AppendTooLarge';
+  }
+}

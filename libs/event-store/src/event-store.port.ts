@@ -3,10 +3,16 @@
  * token; every adapter (embedded SQLite, EventStoreDB) passes the one
  * contract suite in test/contract/event-store.contract.ts.
  *
- * Numbers: stream revisions are 0-based per stream; global positions are
- * 1-based and strictly increasing across the whole log (0 means "before the
- * first event"). Both are plain safe integers: adapters whose client speaks
- * bigint normalise and refuse values past Number.MAX_SAFE_INTEGER.
+ * Numbers: stream revisions are 0-based per stream and consecutive. Global
+ * positions are opaque, ordered cursors: strictly increasing across the
+ * whole log, but NOT consecutive (EventStoreDB's are byte offsets of its
+ * transaction file, PostgreSQL sequences have gaps). 0 means "before the
+ * first event". Never compute a position (no `p + 1`, no `p - 1`): ask for
+ * events after a position you were handed (`afterPosition`, a subscription's
+ * `checkpoint`) and compare positions only with < and >. Both are plain safe
+ * integers: adapters whose client speaks bigint normalise and refuse values
+ * past Number.MAX_SAFE_INTEGER. The contract suite runs against a store
+ * whose positions have gaps (GappedEventStore) to keep the code honest.
  */
 
 /** Optimistic concurrency: what the caller believes the stream looks like. */
@@ -42,7 +48,7 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   metadata: EventMetadata;
   /** 0-based revision within its stream. */
   revision: number;
-  /** 1-based global position in the whole log. */
+  /** Global position in the whole log: an opaque cursor, greater than every earlier event's (never assume +1). */
   position: number;
   /** Hash of the previous event of the same stream; GENESIS_HASH for the first. */
   prevHash: string;
@@ -70,9 +76,20 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Inclusive; defaults to 1. */
+  /**
+   * Exclusive lower bound: events strictly after this position. 0 = from the
+   * start. Must be 0 or the position of an event the store handed out (an
+   * EventStoreDB position inside a record is refused): the way to continue
+   * after the last event seen.
+   */
+  afterPosition?: number;
+  /**
+   * Inclusive lower bound: the event at this position and those after it.
+   * Must be at most 1 (= the start) or the position of an event the store
+   * handed out. Give either afterPosition or fromPosition, not both.
+   */
   fromPosition?: number;
-  /** Inclusive; defaults to the head of the log at the time of the call. */
+  /** Inclusive upper bound (any number: a bound, not a cursor); defaults to the head of the log at the time of the call. */
   toPosition?: number;
   maxCount?: number;
   /** Hint for adapters that page: events fetched per round trip. */

@@ -5,3 +5,4 @@ export { sealEvent, toJsonValue, uuidV7 } from './new-event';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './event-store.factory';
 export * from './eventstoredb/eventstoredb-event-store.adapter';
+export * from './gapped/gapped-event-store';

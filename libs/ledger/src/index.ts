@@ -28,3 +28,4 @@ export * from './payout-runs/compute-payout-run';
 export * from './payout-runs/payout-run.decider';
 export * from './postings/postings';
 export * from './postings/balances';
+export * from './corrections';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { accounts, Balances, PoolState, type LoggedEvent } from '@1tt/ledger';
+import { accounts, Balances, PoolState, type LoggedEvent, type RevenueReported } from '@1tt/ledger';
 
 /**
  * What the payout processor folds from the log, strictly in position order:
@@ -17,6 +17,8 @@ export class PayoutPool {
   readonly state = new PoolState();
   private readonly uploads = new Map<string, { kind: string; contributorId?: string; consumerId?: string; tokens?: string }>();
   readonly balances = new Balances();
+  /** Every report folded so far, with its position: a correction is re-allocated at its report's position. */
+  readonly reports = new Map<string, { report: RevenueReported['data']; position: number }>();
 
   get position(): number {
     return this.state.lastPosition;
@@ -53,6 +55,12 @@ export class PayoutPool {
           return;
         }
         break;
+      case 'RevenueReported': {
+        const report = e.data as RevenueReported['data'];
+        if (typeof report?.revenueId === 'string' && !this.reports.has(report.revenueId))
+          this.reports.set(report.revenueId, { report, position: e.position });
+        break;
+      }
       case 'DatasetRejected':
       case 'DatasetWithdrawn':
         this.uploads.delete(String(d.datasetId));

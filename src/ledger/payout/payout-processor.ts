@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { ConflictError } from '@1tt/domain-errors';
 import { EventStore, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
-import { LEDGER_SCHEMA_VERSION, payoutRunDecider, streamNames, type RevenueReported } from '@1tt/ledger';
+import {
+  computeRunAdjustment,
+  LEDGER_SCHEMA_VERSION,
+  payoutRunDecider,
+  streamNames,
+  type RevenueCorrected,
+  type RevenueReported,
+} from '@1tt/ledger';
 import { PayoutPool } from './payout-pool';
 
 /** Name of the processor's checkpoint in the read-model store. */
@@ -18,7 +25,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
 export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
 
 /**
- * Reacts to every RevenueReported with its payout run. It reads the whole
+ * Reacts to every RevenueReported with its payout run, and to every
+ * RevenueCorrected with the run's adjustment postings. It reads the whole
  * log once from position 0 (the pool fold needs every dataset event) and
  * keeps the fold in memory, advanced in log order, so each report's run
  * uses the pool as of the report's own position without re-reading the
@@ -43,8 +51,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private restartTimer?: NodeJS.Timeout;
   private failures = 0;
   private stopped = false;
-  /** Set when a report's run could not be written: the next subscription starts just before it. */
-  private resumeAfter?: number;
+  /**
+   * A report whose run could not be written: the pool has folded it, so a
+   * restart pays it first and then subscribes after it. (Positions are
+   * opaque cursors: there is no "position just before it" to resume from.)
+   */
+  private unpaid?: RecordedEvent;
 
   constructor(
     private readonly events: EventStore,
@@ -68,9 +80,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.stopped = false;
     this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
     this.failure = undefined;
-    const from = this.resumeAfter ?? this.pool.position;
-    this.resumeAfter = undefined;
-    const subscription = this.events.subscribeToAll({ checkpoint: from, handler: (batch) => this.handle(batch) });
+    const unpaid = this.unpaid;
+    if (unpaid) {
+      await this.pay(unpaid);
+      this.unpaid = undefined;
+    }
+    const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -88,8 +103,8 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * A store error (or a bug) stops the subscription: waiting callers get the
-   * error now, and the processor starts again after a growing delay, from
-   * just before the report it could not pay, so no run is ever skipped.
+   * error now, and the processor starts again after a growing delay with the
+   * report it could not pay, so no run is ever skipped.
    */
   private failed(subscription: Subscription | undefined, e: unknown): void {
     if (this.subscription !== subscription) return;
@@ -107,7 +122,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Resolves once the fold (and every run it owed) has reached `position`. */
   waitFor(position: number): Promise<void> {
-    if (this.pool.position >= position) return Promise.resolve();
+    if (this.pool.position >= position && !(this.unpaid && this.unpaid.position <= position)) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
@@ -120,11 +135,12 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private async handle(batch: RecordedEvent[]): Promise<void> {
     for (const e of batch) {
       this.pool.apply(e);
-      if (this.react && e.type === 'RevenueReported' && e.position > this.checkpoint) {
+      if (this.react && (e.type === 'RevenueReported' || e.type === 'RevenueCorrected') && e.position > this.checkpoint) {
         try {
-          await this.pay(e);
+          if (e.type === 'RevenueReported') await this.pay(e);
+          else await this.adjust(e);
         } catch (err) {
-          this.resumeAfter = e.position - 1;
+          this.unpaid = e;
           throw err;
         }
       }
@@ -161,6 +177,47 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       );
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return; // already paid (a replay or another processor)
+      throw e;
+    }
+  }
+
+  /**
+   * A correction's adjustment postings, computed on the pool as of its
+   * report's position (the original run's), appended to
+   * `adjustment-<correctionId>` with 'no-stream': like a run, written at
+   * most once whoever handles it. The run itself was written before (this
+   * processor follows the log in order, and the report precedes its
+   * corrections).
+   */
+  private async adjust(event: RecordedEvent): Promise<void> {
+    const correction = event.data as RevenueCorrected['data'];
+    const reported = this.pool.reports.get(correction.revenueId);
+    if (!reported) {
+      this.logger.error(
+        `Correction ${correction.correctionId} at position ${event.position} names revenue ${correction.revenueId}, which no earlier event reports; skipped`,
+      );
+      return;
+    }
+    const { events } = computeRunAdjustment({
+      report: reported.report,
+      reportPosition: reported.position,
+      pool: this.pool.state,
+      correction,
+    });
+    const metadata = {
+      actor: 'system:payout-processor',
+      correlationId: correction.correctionId,
+      causationId: event.id,
+      schemaVersion: LEDGER_SCHEMA_VERSION,
+    };
+    try {
+      await this.events.appendToStream(
+        streamNames.adjustment(correction.correctionId),
+        events.map((e) => ({ type: e.type, data: e.data, metadata })),
+        { expectedRevision: 'no-stream' },
+      );
+    } catch (e) {
+      if (e instanceof WrongExpectedRevision) return; // already adjusted (a replay or another processor)
       throw e;
     }
   }

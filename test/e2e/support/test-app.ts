@@ -18,6 +18,7 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import request from 'supertest';
 import type { Role } from '@1tt/access';
 import { loadConfig, type AppConfig } from '@1tt/config';
+import { createEventStore, GappedEventStore } from '@1tt/event-store';
 import { createApp } from '../../../src/create-app';
 
 export interface StartTestAppOptions {
@@ -31,6 +32,11 @@ export interface StartTestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** Show Nest's logs (default: silent). */
   logs?: boolean;
+  /**
+   * Wrap the event store in GappedEventStore: positions with gaps that refuse
+   * a computed cursor, as EventStoreDB's do (the SQLite file underneath is the same).
+   */
+  gappedPositions?: boolean;
 }
 
 export interface TestApp {
@@ -71,7 +77,11 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   let config: AppConfig;
   try {
     config = loadConfig(env);
+    const stores = options.gappedPositions
+      ? { eventStore: new GappedEventStore(await createEventStore(config.eventStore.url)) }
+      : undefined;
     app = await createApp(config, {
+      ...(stores ? { stores } : {}),
       announce: (line) => announced.push(line),
       imports: options.imports,
       logger: options.logs ? undefined : false,

@@ -56,7 +56,7 @@ export function auditVerifyCommand(ctx: CliContext): Command {
       const out = (s: string): boolean => ctx.stdout.write(s + '\n');
       const cp = report.checkpoints;
       const cpText = cp.signaturesChecked
-        ? `${cp.verified}/${cp.total} signed checkpoints verified${cp.lastVerifiedPosition ? ` (signed up to position ${cp.lastVerifiedPosition}${cp.lastVerifiedCheckpointAt < report.lastPosition ? `; positions ${cp.lastVerifiedCheckpointAt + 1}–${report.lastPosition} are not covered by a signature yet` : ''})` : ''}`
+        ? `${cp.verified}/${cp.total} signed checkpoints verified${cp.lastVerifiedPosition ? ` (signed up to position ${cp.lastVerifiedPosition}${cp.lastVerifiedCheckpointAt < report.lastPosition ? `; events after position ${cp.lastVerifiedCheckpointAt}, up to ${report.lastPosition}, are not covered by a signature yet` : ''})` : ''}`
         : `${cp.total} checkpoints (signatures not checked: pass --public-key)`;
       out(
         `${report.ok ? 'OK' : 'FAILED'}: ${report.events} events in ${report.streams} streams up to position ${report.lastPosition}; ${cpText}`,

@@ -120,7 +120,7 @@ export class CheckpointPublisher {
     const head = await this.store.headPosition();
     if (head === 0 || (last && last.position === head)) return undefined;
     if (head > this.position) {
-      for await (const e of this.store.readAll({ fromPosition: this.position + 1, toPosition: head, pageSize: 1000 })) {
+      for await (const e of this.store.readAll({ afterPosition: this.position, toPosition: head, pageSize: 1000 })) {
         this.logHash = nextLogHash(this.logHash, e.position, e.hash);
         this.headHash = e.hash;
         this.position = e.position;

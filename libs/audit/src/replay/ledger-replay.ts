@@ -5,12 +5,17 @@ import {
   agreementInForce,
   Balances,
   computePayoutRun,
+  computeRunAdjustment,
   PoolState,
+  type RunAdjustmentResult,
   type Agreement,
   type PayoutRunAllocationsRecorded,
   type PayoutRunCompleted,
   type PayoutRunResult,
   type PayoutRunStarted,
+  type PayoutRunAdjusted,
+  type PayoutRunAdjustmentsRecorded,
+  type RevenueCorrected,
   type RevenueReported,
 } from '@1tt/ledger';
 
@@ -30,6 +35,20 @@ export interface RevenueState {
   position: number;
   recordedAt: string;
   paid: boolean;
+  /** The amount in force: the report's, or its latest correction's. */
+  amount: string;
+}
+
+/** A recorded correction and whether its adjustment postings were seen. */
+export interface CorrectionState {
+  correction: Positioned<RevenueCorrected['data']>;
+  adjusted: boolean;
+}
+
+/** Every event of one recorded adjustment, handed back when its PayoutRunAdjusted is applied. */
+export interface RecordedAdjustmentRun {
+  chunks: Positioned<PayoutRunAdjustmentsRecorded['data']>[];
+  adjusted: Positioned<PayoutRunAdjusted['data']>;
 }
 
 export interface AgreementAt extends Agreement {
@@ -97,6 +116,12 @@ export class LedgerReplay {
   readonly runsInOrder: PayoutRunState[] = [];
   /** Runs started but not completed (Started and chunks seen). */
   readonly inProgress = new Map<string, RunInProgress>();
+  /** Corrections by correctionId, in log order. */
+  readonly corrections = new Map<string, CorrectionState>();
+  /** Adjustment chunks seen, by correctionId, before their PayoutRunAdjusted. */
+  readonly adjustmentsInProgress = new Map<string, Positioned<PayoutRunAdjustmentsRecorded['data']>[]>();
+  /** Set by apply() when the event completed an adjustment (PayoutRunAdjusted), else undefined. */
+  completedAdjustment?: RecordedAdjustmentRun;
   /** Token counts recorded but not yet decided (DatasetAccepted must carry the same). */
   readonly countedTokens = new Map<string, string>();
   position = 0;
@@ -106,6 +131,7 @@ export class LedgerReplay {
     if (e.position <= this.position) return undefined;
     this.position = e.position;
     this.recordedAt = e.metadata.recordedAt;
+    this.completedAdjustment = undefined;
     let failure: unknown;
     try {
       this.pool.apply(e);
@@ -135,6 +161,11 @@ export class LedgerReplay {
   /** The run a report must have, recomputed from the pool fold (which has applied at least up to the report). */
   expectedRun(r: RevenueState): PayoutRunResult {
     return computePayoutRun({ report: r.report, reportPosition: r.position, pool: this.pool });
+  }
+
+  /** The adjustment a correction must have, recomputed on the pool as of its report (the original run's position). */
+  expectedAdjustment(r: RevenueState, correction: RevenueCorrected['data']): RunAdjustmentResult {
+    return computeRunAdjustment({ report: r.report, reportPosition: r.position, pool: this.pool, correction });
   }
 
   /** What the contributor is owed now, in minor units (the payable account's balance). */
@@ -180,8 +211,33 @@ export class LedgerReplay {
           position: e.position,
           recordedAt: e.metadata.recordedAt,
           paid: false,
+          amount: report.amount,
         });
         this.latestRevenue.set(report.consumerId, report.revenueId);
+        return undefined;
+      }
+      case 'RevenueCorrected': {
+        const c = e.data as RevenueCorrected['data'];
+        if (this.corrections.has(String(c.correctionId))) return undefined;
+        this.corrections.set(String(c.correctionId), { correction: positioned(e), adjusted: false });
+        const r = this.revenue.get(String(c.revenueId));
+        if (r) r.amount = String(c.amount);
+        return undefined;
+      }
+      case 'PayoutRunAdjustmentsRecorded': {
+        const id = String(d.correctionId);
+        const chunks = this.adjustmentsInProgress.get(id) ?? [];
+        chunks.push(positioned(e));
+        this.adjustmentsInProgress.set(id, chunks);
+        return undefined;
+      }
+      case 'PayoutRunAdjusted': {
+        const id = String(d.correctionId);
+        const chunks = this.adjustmentsInProgress.get(id) ?? [];
+        this.adjustmentsInProgress.delete(id);
+        const known = this.corrections.get(id);
+        if (known) known.adjusted = true;
+        this.completedAdjustment = { chunks, adjusted: positioned(e) };
         return undefined;
       }
       case 'PayoutRunStarted':

@@ -119,7 +119,11 @@ export function snapshotOf(replay: LedgerReplay): LedgerSnapshot {
   const totals = new Map<string, bigint>();
   for (const [c, v] of replay.balances.totals()) totals.set(c, v);
 
-  const latest = [...replay.latestRevenue.values()].map((id) => replay.revenue.get(id)!.report);
+  // Expected payout uses each latest report's amount in force (after corrections).
+  const latest = [...replay.latestRevenue.values()].map((id) => {
+    const r = replay.revenue.get(id)!;
+    return { ...r.report, amount: r.amount };
+  });
   const ids = new Set<string>([...replay.contributors, ...pool.contributors.keys(), ...allocated.keys()]);
   const contributors: ContributorMetrics[] = [...ids].sort(byId).map((id) => {
     const tokens = pool.contributors.get(id) ?? 0n;

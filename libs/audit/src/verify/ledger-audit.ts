@@ -1,14 +1,18 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { canonicalJson } from '@1tt/canonical-json';
 import {
+  correctionIdFor,
+  correctionInputHash,
   formatMinor,
   parseNonNegativeAmount,
+  type RevenueCorrected,
+  type RecordedAdjustment,
   type PayoutRunEvent,
   type PayoutSettled,
   type RecordedAllocation,
   type RevenueReported,
 } from '@1tt/ledger';
-import { LedgerReplay, type Positioned, type RecordedRun, type RevenueState } from '../replay/ledger-replay';
+import { LedgerReplay, type Positioned, type RecordedAdjustmentRun, type RecordedRun, type RevenueState } from '../replay/ledger-replay';
 import type { EventAudit } from './log-verifier';
 import type { VerifyProblem } from './verify-problem';
 
@@ -40,6 +44,29 @@ const RUN_FIELDS = [
   'rootHash',
 ];
 
+/** PayoutRunAdjusted fields in reading order. */
+const ADJUSTMENT_FIELDS = [
+  'revenueId',
+  'consumerId',
+  'correctionId',
+  'currency',
+  'poolPosition',
+  'policy',
+  'alpha',
+  'previousAmount',
+  'amount',
+  'poolAmount',
+  'remainder',
+  'unallocated',
+  'allocated',
+  'adjusted',
+  'retainedAdjustment',
+  'adjustmentCount',
+  'chunkCount',
+  'roundingRuleVersion',
+  'rootHash',
+];
+
 /**
  * Recomputes the ledger from the events alone, with @1tt/ledger's own code
  * (LedgerReplay), and compares it with what the log recorded:
@@ -52,7 +79,14 @@ const RUN_FIELDS = [
  *    (snapshot or time-weighted, α remainder, unallocated, root hash);
  *  - every settlement against the contributor's payable balance;
  *  - a report left unpaid while a later report was paid (the processor
- *    follows the log in order: typically an inserted report).
+ *    follows the log in order: typically an inserted report);
+ *  - every correction (RevenueCorrected): its report exists, it replaces the
+ *    amount then in force, its id, input hash and reversal flag are what
+ *    the ledger derives, it is made by the reporting consumer or an admin;
+ *  - every correction's adjustment postings (PayoutRunAdjustmentsRecorded,
+ *    PayoutRunAdjusted) line by line and field by field against
+ *    computeRunAdjustment over the pool as of the original report;
+ *  - a correction left unadjusted while a later one was adjusted.
  * The first difference of a run is reported at the event that holds it.
  */
 export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { replay: LedgerReplay } {
@@ -61,6 +95,10 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
   let allocationsChecked = 0;
   let reports = 0;
   let settlements = 0;
+  let correctionsSeen = 0;
+  let adjustmentsChecked = 0;
+  let adjustmentLinesChecked = 0;
+  const unadjusted = new Map<string, Positioned<RevenueCorrected['data']>>();
 
   function onEvent(e: RecordedEvent, line: number, report: Report): void {
     const at: Where = { position: e.position, streamName: e.streamName, revision: e.revision, eventType: e.type, eventId: e.id, line };
@@ -112,6 +150,24 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
             });
           }
           break;
+        case 'RevenueCorrected':
+          correctionsSeen += 1;
+          checkCorrection(e, at, report);
+          break;
+        case 'PayoutRunAdjustmentsRecorded':
+        case 'PayoutRunAdjusted': {
+          const known = replay.corrections.get(String(d.correctionId));
+          if (!known) {
+            report({
+              ...at,
+              code: 'adjustment-without-correction',
+              message: `adjustment postings for correction ${String(d.correctionId)}, which no earlier event records`,
+            });
+          } else if (known.adjusted) {
+            report({ ...at, code: 'adjustment-duplicate', message: `correction ${String(d.correctionId)} is adjusted a second time` });
+          }
+          break;
+        }
         case 'PayoutSettled': {
           settlements += 1;
           const s = e.data as PayoutSettled['data'];
@@ -130,12 +186,18 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
         }
       }
       const alreadyPaid = e.type === 'PayoutRunCompleted' && replay.revenue.get(String(d.revenueId))?.paid === true;
+      const adjustable = e.type === 'PayoutRunAdjusted' && replay.corrections.get(String(d.correctionId))?.adjusted === false;
       const recorded = replay.apply(e);
       if (e.type === 'RevenueReported') {
         const r = replay.revenue.get(String(d.revenueId));
         if (r && r.position === e.position) unpaid.set(r.revenueId, r);
       }
+      if (e.type === 'RevenueCorrected') {
+        const c = replay.corrections.get(String(d.correctionId));
+        if (c && c.correction.position === e.position) unadjusted.set(String(d.correctionId), c.correction);
+      }
       if (recorded && !alreadyPaid) checkRun(recorded, report);
+      if (adjustable && replay.completedAdjustment) checkAdjustment(replay.completedAdjustment, report);
     } catch (err) {
       report({ ...at, code: 'malformed-event', message: `the ledger cannot read this ${e.type}: ${(err as Error).message}` });
     }
@@ -178,6 +240,160 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
           message: `the report's ${k} is ${String(actual[k])} but the agreement in force at ${r.reportedAt} (position ${agreement.position}) says ${expected[k]}`,
           expected,
           actual,
+        });
+        return;
+      }
+    }
+  }
+
+  function checkCorrection(e: RecordedEvent, at: Where, report: Report): void {
+    const c = e.data as RevenueCorrected['data'];
+    const problem = (code: string, message: string, expected?: unknown, actual?: unknown): void =>
+      report({ ...at, code, message, ...(expected !== undefined ? { expected, actual } : {}) });
+    const what = `correction ${c.correctionId} of revenue ${c.revenueId}`;
+    if (replay.corrections.has(c.correctionId)) return problem('correction-duplicate', `${what} is recorded a second time`);
+    const r = replay.revenue.get(c.revenueId);
+    if (!r) return problem('correction-without-revenue', `${what}: no earlier event reports that revenue`);
+    if (e.streamName !== `revenue-${c.revenueId}`)
+      return problem('correction-stream-differs', `${what} is in stream ${e.streamName}, not in its report's`);
+    if (c.consumerId !== r.consumerId || c.currency !== r.report.currency) {
+      return problem(
+        'correction-report-mismatch',
+        `${what} names consumer ${c.consumerId} / ${c.currency}, the report ${r.consumerId} / ${r.report.currency}`,
+        { consumerId: r.consumerId, currency: r.report.currency },
+        { consumerId: c.consumerId, currency: c.currency },
+      );
+    }
+    const actor = typeof e.metadata.actor === 'string' ? e.metadata.actor : '';
+    if (actor !== `consumer:${c.consumerId}` && !actor.startsWith('admin:')) {
+      return problem(
+        'correction-actor-not-allowed',
+        `${what} was made by ${actor || '(nobody)'}; only the reporting consumer or an admin may correct a report`,
+        `consumer:${c.consumerId} or admin:…`,
+        actor,
+      );
+    }
+    if (c.correctionId !== correctionIdFor(c.revenueId, c.idempotencyKey)) {
+      return problem(
+        'correction-id-differs',
+        `${what}: the id is not the one derived from its Idempotency-Key`,
+        correctionIdFor(c.revenueId, c.idempotencyKey),
+        c.correctionId,
+      );
+    }
+    if (c.previousAmount !== r.amount) {
+      return problem(
+        'correction-previous-amount-differs',
+        `${what} replaces ${c.previousAmount} ${c.currency}, but the amount in force was ${r.amount} ${c.currency}`,
+        r.amount,
+        c.previousAmount,
+      );
+    }
+    const minor = parseNonNegativeAmount(c.amount, c.currency);
+    if (c.amount !== formatMinor(minor, c.currency) || c.amount === c.previousAmount || (minor === 0n) !== (c.reversal === true)) {
+      return problem(
+        'correction-amount-invalid',
+        `${what}: amount ${c.amount} with reversal ${String(c.reversal)} is not a correction the ledger makes`,
+      );
+    }
+    const hash = correctionInputHash({ revenueId: c.revenueId, amount: c.amount, reversal: c.reversal, reason: c.reason });
+    if (c.inputHash !== hash)
+      return problem('correction-input-hash-differs', `${what}: inputHash does not match its fields`, hash, c.inputHash);
+  }
+
+  function checkAdjustment(recorded: RecordedAdjustmentRun, report: Report): void {
+    const a = recorded.adjusted;
+    const where = (p: Positioned<unknown>): Where => ({
+      position: p.position,
+      streamName: p.streamName,
+      revision: p.revision,
+      eventType: p.type,
+      eventId: p.id,
+    });
+    const state = replay.corrections.get(a.data.correctionId);
+    const r = state && replay.revenue.get(state.correction.data.revenueId);
+    if (!state || !r) return; // reported at the event
+    adjustmentsChecked += 1;
+    for (const earlier of unadjusted.values()) {
+      if (earlier.position >= state.correction.position) break;
+      report({
+        ...where(earlier),
+        code: 'correction-never-adjusted',
+        message: `correction ${earlier.data.correctionId} has no adjustment postings although the later correction ${a.data.correctionId} has`,
+      });
+      unadjusted.delete(earlier.data.correctionId);
+    }
+    unadjusted.delete(a.data.correctionId);
+    const what = `adjustment for correction ${a.data.correctionId}`;
+    if (a.streamName !== `adjustment-${a.data.correctionId}`) {
+      report({ ...where(a), code: 'adjustment-stream-differs', message: `${what} is in stream ${a.streamName}` });
+      return;
+    }
+    const x = replay.expectedAdjustment(r, state.correction.data);
+    const cur = x.adjusted.currency;
+    const expected: RecordedAdjustment[] = [];
+    for (const ev of x.events) if (ev.type === 'PayoutRunAdjustmentsRecorded') expected.push(...ev.data.adjustments);
+    let i = 0;
+    for (const chunk of recorded.chunks) {
+      for (const line of chunk.data.adjustments ?? []) {
+        adjustmentLinesChecked += 1;
+        const want = expected[i];
+        if (!want || want.contributorId !== line.contributorId) {
+          const listed = expected.find((w) => w.contributorId === line.contributorId);
+          report({
+            ...where(chunk),
+            code: listed ? 'adjustment-line-order-differs' : 'adjustment-line-unexpected',
+            message: listed
+              ? `${what}: contributor ${line.contributorId} is listed out of place`
+              : `${what}: adjusts ${line.amount} ${cur} for ${line.contributorId}, whose allocation the correction does not change`,
+            expected: want ?? null,
+            actual: line,
+          });
+          return;
+        }
+        if (want.amount !== line.amount) {
+          report({
+            ...where(chunk),
+            code: 'adjustment-line-amount-differs',
+            message: `${what}: contributor ${line.contributorId} is adjusted by ${line.amount} ${cur}, recomputed ${want.amount} ${cur} at pool position ${r.position}`,
+            expected: `${want.amount} ${cur}`,
+            actual: `${line.amount} ${cur}`,
+          });
+          return;
+        }
+        i += 1;
+      }
+    }
+    if (i < expected.length) {
+      const missing = expected[i];
+      report({
+        ...where(a),
+        code: 'adjustment-line-missing',
+        message: `${what}: no adjustment for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur}`,
+        expected: missing,
+        actual: null,
+      });
+      return;
+    }
+    const diff = firstFieldDifference(x.adjusted, a.data, [...ADJUSTMENT_FIELDS, ...Object.keys(x.adjusted), ...Object.keys(a.data)]);
+    if (diff) {
+      report({
+        ...where(a),
+        code: `adjustment-${kebab(diff.field)}-differs`,
+        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
+        ...diff.values,
+      });
+      return;
+    }
+    const chunksWant = x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded');
+    for (let k = 0; k < Math.max(chunksWant.length, recorded.chunks.length); k++) {
+      const got = recorded.chunks[k];
+      const want = chunksWant[k];
+      if (!got || !want || canonicalJson(got.data) !== canonicalJson(want.data)) {
+        report({
+          ...where(got ?? a),
+          code: 'adjustment-chunk-differs',
+          message: `${what}: adjustment chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
         });
         return;
       }
@@ -323,6 +539,10 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       allocationsRecomputed: allocationsChecked,
       settlements,
       revenueAwaitingPayout: unpaid.size,
+      corrections: correctionsSeen,
+      correctionsRecomputed: adjustmentsChecked,
+      adjustmentLinesRecomputed: adjustmentLinesChecked,
+      correctionsAwaitingAdjustment: unadjusted.size,
     }),
   };
 }

@@ -150,14 +150,14 @@ export class EventStoreDbEventStore extends EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const to = options.toPosition ?? (await this.headPosition());
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from =
-      options.fromPosition && options.fromPosition > 1
-        ? { commit: BigInt(options.fromPosition), prepare: BigInt(options.fromPosition) }
-        : START;
+    // Both cursors are positions of events this store handed out (commit = prepare for our single-commit appends).
+    const cursor = options.afterPosition ?? (options.fromPosition && options.fromPosition > 1 ? options.fromPosition : 0);
+    const from = cursor > 0 ? { commit: BigInt(cursor), prepare: BigInt(cursor) } : START;
+    const after = options.afterPosition ?? 0;
     try {
       for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: Number.MAX_SAFE_INTEGER })) {
         const e = toRecorded(resolved);
-        if (!e) continue;
+        if (!e || e.position <= after) continue;
         if (e.position > to || remaining <= 0) return;
         remaining -= 1;
         yield e;

@@ -248,7 +248,8 @@ export class SqliteEventStore extends EventStore {
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     // A hand-written iterator rather than an async generator: it hands out a
     // page it already holds without an extra generator frame per event.
-    const from = Math.max(1, options.fromPosition ?? 1);
+    // Rowids are integers, so inside this adapter "after p" is "from p + 1".
+    const from = Math.max(1, options.afterPosition !== undefined ? options.afterPosition + 1 : (options.fromPosition ?? 1));
     const pageSize = Math.max(1, options.pageSize ?? this.pageSize);
     const head = (): number => this.head();
     const pageOf = this.stmt.page;

@@ -4,12 +4,14 @@ import { ContributorEvent } from '../contributors/contributor.events';
 import { DatasetEvent } from '../datasets/dataset.events';
 import { PayoutRunEvent } from '../payout-runs/payout-run.events';
 import { RevenueEvent } from '../revenue/revenue.events';
+import { RunAdjustmentEvent } from '../corrections/run-adjustment.events';
 
 /** Recorded in metadata.schemaVersion of every ledger event. */
 export const LEDGER_SCHEMA_VERSION = 1;
 
 /** The whole public log format of the ledger. */
-export type LedgerEvent = ContributorEvent | AuditorEvent | ConsumerEvent | DatasetEvent | RevenueEvent | PayoutRunEvent;
+export type LedgerEvent =
+  ContributorEvent | AuditorEvent | ConsumerEvent | DatasetEvent | RevenueEvent | PayoutRunEvent | RunAdjustmentEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
@@ -28,6 +30,9 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'PayoutRunStarted',
   'PayoutRunAllocationsRecorded',
   'PayoutRunCompleted',
+  'RevenueCorrected',
+  'PayoutRunAdjustmentsRecorded',
+  'PayoutRunAdjusted',
 ];
 
 const TYPES = new Set<string>(LEDGER_EVENT_TYPES);

@@ -1,5 +1,7 @@
 import { PayoutSettled } from '../contributors/contributor.events';
-import { parseNonNegativeAmount } from '../money';
+import { RevenueCorrected } from '../corrections/revenue-correction.events';
+import { PayoutRunAdjusted, PayoutRunAdjustmentsRecorded } from '../corrections/run-adjustment.events';
+import { parseNonNegativeAmount, parseSignedAmount } from '../money';
 import { PayoutRunAllocationsRecorded, PayoutRunCompleted } from '../payout-runs/payout-run.events';
 import { RevenueReported } from '../revenue/revenue.events';
 
@@ -19,6 +21,18 @@ import { RevenueReported } from '../revenue/revenue.events';
  *                                 consumer:<c>:retained    +(remainder + unallocated)
  *   PayoutSettled                 contributor:<i>:payable  −amount
  *                                 contributor:<i>:paid     +amount
+ *   RevenueCorrected              consumer:<c>:receivable  −(amount − previousAmount)   (signed: a reduction credits it back)
+ *                                 pool:<revenueId>         +(amount − previousAmount)
+ *   PayoutRunAdjustmentsRecorded  pool:<revenueId>         −Σ chunk adjustments (signed)
+ *                                 contributor:<i>:payable  +adjustment_i (signed)
+ *   PayoutRunAdjusted             pool:<revenueId>         −retainedAdjustment (signed)
+ *                                 consumer:<c>:retained    +retainedAdjustment
+ *
+ * A negative adjustment larger than the payable balance (the contributor was
+ * already paid) leaves the payable account negative: that negative balance
+ * is the receivable ("recoverable"), and the contributor's next allocations
+ * credit it before anything becomes payable again. Settlements never take
+ * the payable account below zero, so nothing ever settles a negative amount.
  *
  * After a completed run pool:<revenueId> is zero. A contributor's payable
  * balance is what is owed to them now; payable + paid is everything ever
@@ -73,12 +87,39 @@ export function postingsFor(event: { type: string; data: unknown }): Posting[] {
         parseNonNegativeAmount(d.amount, d.currency),
       );
     }
+    case 'RevenueCorrected': {
+      const d = event.data as RevenueCorrected['data'];
+      const delta = parseNonNegativeAmount(d.amount, d.currency) - parseNonNegativeAmount(d.previousAmount, d.currency, 'previousAmount');
+      return pair(accounts.consumerReceivable(d.consumerId), accounts.pool(d.revenueId), d.currency, delta);
+    }
+    case 'PayoutRunAdjustmentsRecorded': {
+      const d = event.data as PayoutRunAdjustmentsRecorded['data'];
+      const out: Posting[] = [];
+      let total = 0n;
+      for (const a of d.adjustments) {
+        const amount = parseSignedAmount(a.amount, d.currency);
+        if (amount === 0n) continue;
+        total += amount;
+        out.push({ account: accounts.contributorPayable(a.contributorId), currency: d.currency, amount });
+      }
+      if (out.length === 0) return [];
+      return [{ account: accounts.pool(d.revenueId), currency: d.currency, amount: -total }, ...out];
+    }
+    case 'PayoutRunAdjusted': {
+      const d = event.data as PayoutRunAdjusted['data'];
+      return pair(
+        accounts.pool(d.revenueId),
+        accounts.consumerRetained(d.consumerId),
+        d.currency,
+        parseSignedAmount(d.retainedAdjustment, d.currency),
+      );
+    }
     default:
       return [];
   }
 }
 
-/** Moves `amount` from `from` to `to` (nothing when zero). */
+/** Moves `amount` from `from` to `to` (nothing when zero; a negative amount moves the other way). */
 function pair(from: string, to: string, currency: string, amount: bigint): Posting[] {
   if (amount === 0n) return [];
   return [

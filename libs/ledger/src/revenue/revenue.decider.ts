@@ -1,14 +1,15 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { agreementInForce } from '../agreements/agreement';
 import { ConsumerState } from '../consumers/consumer.decider';
+import { CorrectableRevenue, decideCorrection } from '../corrections/correct-revenue.decision';
 import { assertNever, Clock, Decider } from '../decider/decider';
 import { assertId } from '../identifiers/identifier';
 import { formatMinor, parseAmount } from '../money';
 import { parseInstant } from '../time/instant';
 import { idempotencyKeyOf, revenueIdFor, revenueInputHash } from './revenue-identity';
-import { RevenueCommand, RevenueEvent, RevenueReported } from './revenue.events';
+import { RevenueCommand, RevenueEvent } from './revenue.events';
 
-export type RevenueState = { status: 'none' } | { status: 'reported'; report: RevenueReported['data'] };
+export type RevenueState = CorrectableRevenue;
 
 export interface RevenueContext extends Clock {
   /** The reporting consumer's state (its agreements). */
@@ -29,9 +30,15 @@ export const revenueDecider: Decider<RevenueCommand, RevenueEvent, RevenueState,
   evolve(_state, event) {
     switch (event.type) {
       case 'RevenueReported':
-        return { status: 'reported', report: event.data };
+        return { status: 'reported', report: event.data, amount: event.data.amount, corrections: new Map() };
+      case 'RevenueCorrected': {
+        if (_state.status !== 'reported') return _state;
+        const corrections = new Map(_state.corrections);
+        corrections.set(event.data.idempotencyKey, event.data);
+        return { ..._state, amount: event.data.amount, corrections };
+      }
       default:
-        return assertNever(event.type, 'revenue event');
+        return assertNever(event, 'revenue event');
     }
   },
 
@@ -99,8 +106,10 @@ export const revenueDecider: Decider<RevenueCommand, RevenueEvent, RevenueState,
           },
         ];
       }
+      case 'CorrectRevenue':
+        return decideCorrection(command, state, context.now);
       default:
-        return assertNever(command.type, 'revenue command');
+        return assertNever(command, 'revenue command');
     }
   },
 };

@@ -1,4 +1,5 @@
 import { PayoutPolicy } from '../agreements/agreement';
+import type { CorrectRevenue, RevenueCorrected } from '../corrections/revenue-correction.events';
 
 /**
  * Stream `revenue-<revenueId>`, created with expected revision `no-stream`.
@@ -25,11 +26,11 @@ export interface RevenueReported {
   };
 }
 
-export type RevenueEvent = RevenueReported;
+export type RevenueEvent = RevenueReported | RevenueCorrected;
 
 export interface ReportRevenue {
   type: 'ReportRevenue';
   data: { consumerId: string; amount: string; currency: string; periodStart: string; periodEnd: string; idempotencyKey: string };
 }
 
-export type RevenueCommand = ReportRevenue;
+export type RevenueCommand = ReportRevenue | CorrectRevenue;

@@ -11,9 +11,11 @@ export const streamNames = {
   dataset: (datasetId: string) => `dataset-${datasetId}`,
   revenue: (revenueId: string) => `revenue-${revenueId}`,
   payoutRun: (revenueId: string) => `payout-run-${revenueId}`,
+  /** The adjustment postings of one revenue correction (written once, `no-stream`). */
+  adjustment: (correctionId: string) => `adjustment-${correctionId}`,
 } as const;
 
-export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run';
+export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment';
 
 const PREFIXES: ReadonlyArray<[StreamCategory, string]> = [
   ['payout-run', 'payout-run-'],
@@ -22,6 +24,7 @@ const PREFIXES: ReadonlyArray<[StreamCategory, string]> = [
   ['auditor', 'auditor-'],
   ['dataset', 'dataset-'],
   ['revenue', 'revenue-'],
+  ['adjustment', 'adjustment-'],
 ];
 
 /** The ledger category and id of a stream name, or undefined for a foreign stream. */

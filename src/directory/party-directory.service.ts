@@ -1,0 +1,139 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ValidationError } from '@1tt/domain-errors';
+import { EventStore } from '@1tt/event-store';
+import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
+import { answerPosition, requestedPosition, type PointInTimeQuery } from '../ledger-queries/point-in-time.query';
+import { parseLimit } from '../ledger-queries/ledger-queries.service';
+import { DIRECTORY_PARTIES, foldName, partyDirectoryProjection, type PartyDoc, type PartyRole } from './party-directory.projection';
+
+const CATCH_UP_MS = 2000;
+/** Documents read per store page while searching by name. */
+const SCAN_PAGE = 500;
+
+export interface DirectoryQuery extends PointInTimeQuery {
+  q?: string;
+  cursor?: string;
+  limit?: string;
+}
+
+export interface DirectoryEntry {
+  id: string;
+  displayName: string;
+  registeredAt: string;
+}
+
+export interface DirectoryPage {
+  position: number;
+  items: DirectoryEntry[];
+  nextCursor: string | null;
+}
+
+/** Where a name search stopped: the store page it was reading and how many matches of it were already served. */
+interface SearchCursor {
+  after?: string;
+  skip: number;
+}
+
+/**
+ * The party directory read model: runs its projection in this process and
+ * answers directory pages (ordered by name, searchable by a part of the
+ * name) and display names for ids, as of any position.
+ */
+@Injectable()
+export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly runner: ProjectionRunner;
+  private readonly logger = new Logger('PartyDirectory');
+
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly events: EventStore,
+  ) {
+    this.runner = new ProjectionRunner(store, events, partyDirectoryProjection, {
+      onError: (e) => this.logger.error(`projection ${partyDirectoryProjection.name} stopped: ${e.message}`),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  async positionFor(query: PointInTimeQuery): Promise<number> {
+    const requested = await requestedPosition(this.events, query);
+    const head = await this.events.headPosition();
+    await this.runner.waitFor(head, CATCH_UP_MS).catch(() => false);
+    return answerPosition(requested, await this.store.getCheckpoint(partyDirectoryProjection.name));
+  }
+
+  async list(role: PartyRole, query: DirectoryQuery): Promise<DirectoryPage> {
+    const limit = parseLimit(query.limit);
+    const position = await this.positionFor(query);
+    const q = query.q === undefined || query.q === '' ? undefined : searchTerm(query.q);
+    const base = { where: { role }, orderBy: 'sortKey', atPosition: position } as const;
+    if (!q) {
+      const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: query.cursor || undefined, limit });
+      return { position, items: page.items.map(({ doc }) => entryOf(doc)), nextCursor: page.nextCursor ?? null };
+    }
+    // A search reads the role's pages in name order and keeps the matches; the cursor remembers the page and how far into it.
+    let cursor = parseSearchCursor(query.cursor);
+    const items: DirectoryEntry[] = [];
+    for (;;) {
+      const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: cursor.after, limit: SCAN_PAGE });
+      const matches = page.items.filter(({ doc }) => foldName(doc.displayName).includes(q)).slice(cursor.skip);
+      const taken = matches.slice(0, limit - items.length);
+      items.push(...taken.map(({ doc }) => entryOf(doc)));
+      if (taken.length < matches.length) {
+        return { position, items, nextCursor: searchCursor({ after: cursor.after, skip: cursor.skip + taken.length }) };
+      }
+      if (!page.nextCursor) return { position, items, nextCursor: null };
+      cursor = { after: page.nextCursor, skip: 0 };
+      if (items.length === limit) return { position, items, nextCursor: searchCursor(cursor) };
+    }
+  }
+
+  /** Display names of these ids as of a position (ids the directory does not know are left out). */
+  async namesOf(ids: Iterable<string>, atPosition?: number): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const v = await this.store.get<PartyDoc>(DIRECTORY_PARTIES, id, atPosition === undefined ? {} : { atPosition });
+      if (v) names.set(id, v.doc.displayName);
+    }
+    return names;
+  }
+}
+
+function entryOf(doc: PartyDoc): DirectoryEntry {
+  return { id: doc.partyId, displayName: doc.displayName, registeredAt: doc.registeredAt };
+}
+
+function searchTerm(q: string): string {
+  if (typeof q !== 'string' || q.length > 200) {
+    throw new ValidationError('invalid-search', 'q must be one piece of text of at most 200 characters', {
+      field: 'q',
+      hint: 'E.g. q=ada finds "Ada Lovelace" (case does not matter).',
+    });
+  }
+  return foldName(q.trim());
+}
+
+function searchCursor(c: SearchCursor): string {
+  return `s.${Buffer.from(JSON.stringify(c)).toString('base64url')}`;
+}
+
+function parseSearchCursor(cursor: string | undefined): SearchCursor {
+  if (!cursor) return { skip: 0 };
+  try {
+    if (!cursor.startsWith('s.')) throw new Error('not a search cursor');
+    const c = JSON.parse(Buffer.from(cursor.slice(2), 'base64url').toString('utf8')) as SearchCursor;
+    if ((c.after !== undefined && typeof c.after !== 'string') || !Number.isSafeInteger(c.skip) || c.skip < 0) throw new Error('bad shape');
+    return c;
+  } catch {
+    throw new ValidationError('invalid-cursor', 'cursor is not the nextCursor of an earlier page of this search', {
+      field: 'cursor',
+      hint: 'Pass nextCursor unchanged, with the same q; start again without cursor.',
+    });
+  }
+}

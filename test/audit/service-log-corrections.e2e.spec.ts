@@ -1,0 +1,210 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { encodeEventLine, GENESIS_HASH, recomputeEventHash } from '@1tt/audit';
+import { EventStore, type RecordedEvent } from '@1tt/event-store';
+import { correctionIdFor } from '@1tt/ledger';
+import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
+import { runCli } from '../../apps/cli/src/cli-program';
+import { acceptDataset } from '../ledger/ledger-log.fixture';
+import { startTestApp, type TestApp } from '../e2e/support/test-app';
+
+async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/**
+ * Renumbers positions 1…n in the given order and re-chains every stream
+ * (revisions, prevHash, hash), keeping each event's metadata: what someone
+ * who can rewrite the file, but holds no signing key, can do.
+ */
+function rechain(events: RecordedEvent[]): RecordedEvent[] {
+  const heads = new Map<string, { revision: number; hash: string }>();
+  return events.map((original, i) => {
+    const head = heads.get(original.streamName);
+    const e: RecordedEvent = {
+      ...structuredClone(original),
+      position: i + 1,
+      revision: head ? head.revision + 1 : 0,
+      prevHash: head ? head.hash : GENESIS_HASH,
+      hash: '',
+    };
+    e.hash = recomputeEventHash(e);
+    heads.set(e.streamName, { revision: e.revision, hash: e.hash });
+    return e;
+  });
+}
+
+describe('audit of corrections in a log written by the real service', () => {
+  let t: TestApp;
+  let dir: string;
+  let header: string;
+  let log: RecordedEvent[];
+
+  const verify = async (events: RecordedEvent[]) => {
+    const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
+    const h = { ...JSON.parse(header), toPosition: events[events.length - 1].position };
+    writeFileSync(file, [JSON.stringify(h), ...events.map(encodeEventLine)].join('\n') + '\n');
+    const r = await cli({}, 'audit', 'verify', file, '--json');
+    return {
+      code: r.code,
+      report: JSON.parse(r.stdout) as {
+        ok: boolean;
+        problems: Array<{ code: string; position: number; streamName?: string; message: string }>;
+        summary?: Record<string, number>;
+      },
+    };
+  };
+  const nth = (events: RecordedEvent[], type: string, n = 0) => events.filter((e) => e.type === type)[n];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), '1tt-audit-corrections-'));
+    t = await startTestApp();
+    const events = t.get(EventStore);
+    const processor = t.get(PayoutProcessor);
+    const contributors: string[] = [];
+    for (const name of ['Ann', 'Ben', 'Cy'])
+      contributors.push((await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: name }).expect(201)).body.contributorId);
+    const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
+    await t.http
+      .put(`/v1/consumers/${c.body.consumerId}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '0.3', currency: 'USD', policy: 'snapshot' })
+      .expect(200);
+    await acceptDataset(events, 'ds-1', contributors[0], 100);
+    await acceptDataset(events, 'ds-2', contributors[1], 200);
+    await acceptDataset(events, 'ds-3', contributors[2], 333);
+    const report = async (key: string, amount: string): Promise<string> =>
+      (
+        await t.http
+          .post('/v1/revenue')
+          .set(t.auth(c.body.apiKey))
+          .set('Idempotency-Key', key)
+          .send({ amount, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' })
+          .expect(201)
+      ).body.revenueId;
+    const typo = await report('k1', '100000.00');
+    await processor.catchUp();
+    await t.http
+      .post(`/v1/contributors/${contributors[1]}/settlements`)
+      .set(t.auth())
+      .send({ amount: '5.00', currency: 'USD', reference: 'wire-1' })
+      .expect(201);
+    await t.http
+      .post(`/v1/revenue/${typo}/corrections`)
+      .set(t.auth(c.body.apiKey))
+      .set('Idempotency-Key', 'fix-1')
+      .send({ amount: '1000.00', reason: 'typo' })
+      .expect(201);
+    const twice = await report('k2', '10.01');
+    await processor.catchUp();
+    await t.http
+      .post(`/v1/revenue/${twice}/corrections`)
+      .set(t.auth())
+      .set('Idempotency-Key', 'rev-1')
+      .send({ reverse: true, reason: 'sent twice' })
+      .expect(201);
+    await report('k3', '0.07');
+    await processor.catchUp();
+
+    const file = join(dir, 'export.ndjson');
+    expect((await cli({ DATA_DIR: t.dataDir }, 'audit', 'export', '--out', file)).code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    header = lines[0];
+    log = lines.slice(1).map((l) => JSON.parse(l) as RecordedEvent);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('export → verify passes and recomputes both corrections and their adjustments', async () => {
+    expect(log.filter((e) => e.type === 'PayoutRunAdjusted')).toHaveLength(2);
+    const { code, report } = await verify(log);
+    expect(report.problems).toEqual([]);
+    expect(code).toBe(0);
+    // re-chaining alone changes nothing the audit checks
+    expect((await verify(rechain(log))).report.problems).toEqual([]);
+  });
+
+  it('a forged adjustment amount, every hash recomputed, is named at its chunk', async () => {
+    const edited = structuredClone(log);
+    const chunk = nth(edited, 'PayoutRunAdjustmentsRecorded');
+    const lines = (chunk.data as { adjustments: Array<{ contributorId: string; amount: string }> }).adjustments;
+    lines[0].amount = '-1.00';
+    const plain = await verify(edited);
+    expect(plain.code).not.toBe(0);
+    expect(plain.report.problems[0]).toMatchObject({ code: 'hash-mismatch', position: chunk.position });
+    const { code, report } = await verify(rechain(edited));
+    expect(code).not.toBe(0);
+    expect(report.problems[0]).toMatchObject({
+      code: 'adjustment-line-amount-differs',
+      position: chunk.position,
+      streamName: chunk.streamName,
+    });
+  });
+
+  it('a forged net figure of an adjustment (re-hashed) is named', async () => {
+    const edited = structuredClone(log);
+    const adjusted = nth(edited, 'PayoutRunAdjusted');
+    (adjusted.data as { retainedAdjustment: string }).retainedAdjustment = '-69299.99';
+    const { report } = await verify(rechain(edited));
+    expect(report.problems[0]).toMatchObject({ code: 'adjustment-retained-adjustment-differs', position: adjusted.position });
+  });
+
+  it('a forged correction inserted by someone who is neither the consumer nor an admin is named', async () => {
+    const real = nth(log, 'RevenueCorrected');
+    const at = log.indexOf(nth(log, 'PayoutRunAdjusted')) + 1;
+    const forged = structuredClone(real);
+    forged.metadata = { ...log[at - 1].metadata, actor: 'contributor:mallory' };
+    const d = forged.data as Record<string, unknown>;
+    Object.assign(d, {
+      previousAmount: '1000.00',
+      amount: '999999.00',
+      idempotencyKey: 'forged',
+      correctionId: correctionIdFor(String(d.revenueId), 'forged'),
+    });
+    const { code, report } = await verify(rechain([...log.slice(0, at), forged, ...log.slice(at)]));
+    expect(code).not.toBe(0);
+    expect(report.problems[0]).toMatchObject({ code: 'correction-actor-not-allowed', position: at + 1 });
+  });
+
+  it('a correction whose previous amount was edited (re-hashed) is named', async () => {
+    const edited = structuredClone(log);
+    const c = nth(edited, 'RevenueCorrected');
+    (c.data as { previousAmount: string }).previousAmount = '200000.00';
+    const { report } = await verify(rechain(edited));
+    expect(report.problems[0]).toMatchObject({ code: 'correction-previous-amount-differs', position: c.position });
+  });
+
+  it('dropping the adjustment postings of the first correction is named once the second is adjusted', async () => {
+    const first = nth(log, 'RevenueCorrected');
+    const stream = `adjustment-${(first.data as { correctionId: string }).correctionId}`;
+    const { code, report } = await verify(rechain(log.filter((e) => e.streamName !== stream)));
+    expect(code).not.toBe(0);
+    expect(report.problems.map((p) => p.code)).toContain('correction-never-adjusted');
+    expect(report.problems.find((p) => p.code === 'correction-never-adjusted')).toMatchObject({ position: first.position });
+  });
+
+  it('adjustment postings without a correction (a forged stream, re-hashed) are named', async () => {
+    const real = log.filter((e) => e.type === 'PayoutRunAdjustmentsRecorded' || e.type === 'PayoutRunAdjusted').slice(0, 2);
+    const forged = real.map((e) => {
+      const copy = structuredClone(e);
+      copy.streamName = 'adjustment-forged';
+      copy.metadata = { ...copy.metadata, recordedAt: log[log.length - 1].metadata.recordedAt };
+      (copy.data as { correctionId: string }).correctionId = 'forged';
+      return copy;
+    });
+    const { code, report } = await verify(rechain([...log, ...forged]));
+    expect(code).not.toBe(0);
+    expect(report.problems[0]).toMatchObject({ code: 'adjustment-without-correction', position: log.length + 1 });
+  });
+});
