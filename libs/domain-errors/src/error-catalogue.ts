@@ -198,6 +198,11 @@ export const ERROR_CATALOGUE = {
   'alpha-negative-zero': { status: 400, title: 'Alpha negative zero', meaning: 'α is "-0".' },
   'alpha-too-large': { status: 400, title: 'Alpha too large', meaning: 'α has too many digits.' },
   'period-empty': { status: 400, title: 'Period empty', meaning: '`periodStart` is not before `periodEnd`.' },
+  'period-in-future': {
+    status: 400,
+    title: 'Period in future',
+    meaning: '`periodEnd` is after now; report revenue for a period that has ended.',
+  },
   'idempotency-key-missing': { status: 400, title: 'Idempotency key missing', meaning: 'The `Idempotency-Key` header is required.' },
   'idempotency-key-invalid': {
     status: 400,
