@@ -9,9 +9,11 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
 import { LedgerQueriesModule } from './ledger-queries/ledger-queries.module';
 import { DirectoryModule } from './directory/directory.module';
+import { AuditExportModule } from './audit-export/audit-export.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Where the generated first admin key is printed. Default: stdout. */
@@ -33,7 +35,9 @@ const featureModules = (config: AppConfig): NonNullable<ModuleMetadata['imports'
   LedgerModule.register(),
   LedgerQueriesModule,
   DirectoryModule,
+  AuditExportModule,
   CheckpointModule,
+  WebhooksModule,
 ];
 
 @Module({})

@@ -4,7 +4,7 @@ import { assertConsumerAccess, assertContributorAccess, canReadConsumer, seesEve
 import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
-import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
 import type { ReadModelDocument } from '@1tt/read-models';
 import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
 import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
@@ -180,12 +180,16 @@ export class LedgerQueries {
       expectedPayout: formatMoney(expected),
       paidOut: formatMoney(paid),
       balance: formatMoney(balance),
+      payable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).payable]))),
+      recoverable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).recoverable]))),
       currencies: currencies.map((c) => ({
         currency: c,
         currentRevenue: formatMinor(minorOf(allocated, c), c),
         expectedPayout: formatMinor(expected.get(c) ?? 0n, c),
         paidOut: formatMinor(minorOf(paid, c), c),
         balance: formatMinor(balance.get(c) ?? 0n, c),
+        payable: formatMinor(payablePosition(balance.get(c) ?? 0n).payable, c),
+        recoverable: formatMinor(payablePosition(balance.get(c) ?? 0n).recoverable, c),
       })),
       expectedPayoutByConsumer: expectedByConsumer.map((e) => ({
         consumerId: e.consumerId,

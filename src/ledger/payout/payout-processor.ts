@@ -82,7 +82,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.failure = undefined;
     const unpaid = this.unpaid;
     if (unpaid) {
-      await this.pay(unpaid);
+      await this.reactTo(unpaid);
       this.unpaid = undefined;
     }
     const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
@@ -137,8 +137,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       this.pool.apply(e);
       if (this.react && (e.type === 'RevenueReported' || e.type === 'RevenueCorrected') && e.position > this.checkpoint) {
         try {
-          if (e.type === 'RevenueReported') await this.pay(e);
-          else await this.adjust(e);
+          await this.reactTo(e);
         } catch (err) {
           this.unpaid = e;
           throw err;
@@ -153,6 +152,11 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       w.resolve();
       return false;
     });
+  }
+
+  /** A report's run, or a correction's adjustment postings (also when retried after a failure). */
+  private reactTo(e: RecordedEvent): Promise<void> {
+    return e.type === 'RevenueCorrected' ? this.adjust(e) : this.pay(e);
   }
 
   private async pay(report: RecordedEvent): Promise<void> {
