@@ -90,6 +90,29 @@ export interface AppConfig {
   checkpointSigningKeyFile?: string;
   /** CHECKPOINT_INTERVAL_SECONDS: how often a signed checkpoint is published. Default 3600. */
   checkpointIntervalSeconds: number;
+  /** Outbound webhooks (src/webhooks): delivery, retries and address safety. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_DELIVERY: whether this process delivers webhooks (false: it only serves the routes). Default true. */
+  deliver: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE: allow receivers on private, loopback, link-local and metadata addresses. Default false. */
+  allowPrivate: boolean;
+  /** WEBHOOK_ALLOW_HTTP: allow plain http:// receivers on any host (loopback may always use http). Default false. */
+  allowHttp: boolean;
+  /** WEBHOOK_TIMEOUT_MS: one delivery attempt (connect + answer) is abandoned after this long and retried. Default 10000. */
+  timeoutMs: number;
+  /** WEBHOOK_RETRY_INITIAL_MS: delay before the first retry; it doubles per attempt, with jitter. Default 5000. */
+  retryInitialMs: number;
+  /** WEBHOOK_RETRY_MAX_MS: the longest delay between two attempts. Default 3600000 (1 h). */
+  retryMaxMs: number;
+  /** WEBHOOK_RETRY_WINDOW_SECONDS: an event is retried for this long after its first attempt, then given up. Default 86400 (24 h). */
+  retryWindowSeconds: number;
+  /** WEBHOOK_LEASE_SECONDS: a process's lease on a webhook's deliveries lapses this long after its last renewal. Default 30. */
+  leaseSeconds: number;
+  /** WEBHOOK_SECRET_KEY_FILE: AES-256 key that encrypts signing secrets at rest. Default <DATA_DIR>/webhook-secrets.key (created at first use). */
+  secretKeyFile: string;
 }
 
 export interface ConfigIssue {
@@ -222,6 +245,23 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   }
   const checkpointIntervalSeconds = int('CHECKPOINT_INTERVAL_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
 
+  const webhooks: WebhookConfig = {
+    deliver: bool('WEBHOOK_DELIVERY', true),
+    allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    allowHttp: bool('WEBHOOK_ALLOW_HTTP', false),
+    timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 10, 600_000, 'a whole number of milliseconds from 10 to 600000'),
+    retryInitialMs: int('WEBHOOK_RETRY_INITIAL_MS', 5000, 1, 86_400_000, 'a whole number of milliseconds from 1 to 86400000'),
+    retryMaxMs: int('WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000, 'a whole number of milliseconds from 1 to 86400000'),
+    retryWindowSeconds: int('WEBHOOK_RETRY_WINDOW_SECONDS', 86_400, 1, 604_800, 'a whole number of seconds from 1 to 604800'),
+    leaseSeconds: int('WEBHOOK_LEASE_SECONDS', 30, 1, 3600, 'a whole number of seconds from 1 to 3600'),
+    secretKeyFile: path.resolve(cwd, raw('WEBHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'webhook-secrets.key')),
+  };
+  if (webhooks.retryMaxMs < webhooks.retryInitialMs)
+    issues.push({
+      variable: 'WEBHOOK_RETRY_MAX_MS',
+      message: `${webhooks.retryMaxMs} is less than WEBHOOK_RETRY_INITIAL_MS (${webhooks.retryInitialMs}); use a value at least that large`,
+    });
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     port,
@@ -247,6 +287,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     checkpointSigningKey,
     checkpointSigningKeyFile,
     checkpointIntervalSeconds,
+    webhooks,
   };
 }
 
