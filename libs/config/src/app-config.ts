@@ -68,6 +68,14 @@ export interface AppConfig {
    * Default 300.
    */
   datasetTakeoverSeconds: number;
+  /**
+   * DATASET_MAX_ATTEMPTS: analyses of one dataset that may fail (the process
+   * crashed or was killed during it, or it failed for a reason that is not an
+   * infrastructure fault) before the dataset is rejected as
+   * `processing_failed` instead of tried again. Recorded in the log, so it
+   * holds across restarts. Default 3.
+   */
+  datasetMaxAttempts: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -216,6 +224,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetClaimLeaseSeconds = int('DATASET_CLAIM_LEASE_SECONDS', 30, 2, 86400, 'a whole number of seconds from 2 to 86400');
   const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
   const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
+  const datasetMaxAttempts = int('DATASET_MAX_ATTEMPTS', 3, 1, 100, 'a whole number from 1 to 100');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
   const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
@@ -278,6 +287,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetClaimLeaseSeconds,
     datasetProgressSeconds,
     datasetTakeoverSeconds,
+    datasetMaxAttempts,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,
