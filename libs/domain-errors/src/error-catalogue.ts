@@ -129,6 +129,23 @@ export const ERROR_CATALOGUE = {
   },
   'text-invalid': { status: 400, title: 'Text invalid', meaning: 'A text field is empty, too long or has unprintable characters.' },
   'time-malformed': { status: 400, title: 'Time malformed', meaning: 'A time is not ISO-8601 with a zone.' },
+  'display-name-invisible-formatting': {
+    status: 400,
+    title: 'Display name invisible formatting',
+    meaning: 'A display name has invisible formatting characters (bidi controls, zero-width characters).',
+  },
+  'time-impossible': {
+    status: 400,
+    title: 'Time impossible',
+    meaning: 'A time names a date or hour that does not exist (e.g. 31 February).',
+  },
+  'time-out-of-range': { status: 400, title: 'Time out of range', meaning: 'A time is outside the range the service accepts.' },
+  'statement-format-unknown': {
+    status: 400,
+    title: 'Statement format unknown',
+    meaning: 'A statement `format` is not one the service renders.',
+  },
+  'statement-period-empty': { status: 400, title: 'Statement period empty', meaning: 'A statement period `from` is not before `to`.' },
   'contributor-not-found': { status: 404, title: 'Contributor not found', meaning: 'No such contributor.' },
   'contributor-exists': { status: 409, title: 'Contributor exists', meaning: 'The contributor is already registered.' },
   'contributor-duplicate': { status: 400, title: 'Contributor duplicate', meaning: 'A contributor appears twice in one allocation.' },
