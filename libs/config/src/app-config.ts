@@ -14,7 +14,8 @@ import * as path from 'node:path';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-export type EventStoreLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'esdb'; url: string };
+export type EventStoreLocation =
+  { kind: 'sqlite'; url: string; path: string } | { kind: 'esdb'; url: string } | { kind: 'postgres'; url: string };
 export type ReadModelLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'mongodb'; url: string };
 export type BlobStoreLocation = { kind: 'file'; url: string; dir: string } | { kind: 'mongodb'; url: string };
 
@@ -262,11 +263,12 @@ export function adminKeyProblem(key: string): string | undefined {
 
 function eventStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): EventStoreLocation {
   if (/^(esdb|kurrentdb)(\+discover)?:\/\//i.test(url)) return { kind: 'esdb', url };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
   const p = sqlitePath(url, cwd);
   if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
   issues.push({
     variable: 'EVENT_STORE_URL',
-    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or esdb://host:2113?tls=false`,
+    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file>, postgres://user@host:5432/db or esdb://host:2113?tls=false`,
   });
   return { kind: 'sqlite', url, path: url };
 }
