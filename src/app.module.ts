@@ -9,6 +9,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
 import { LedgerQueriesModule } from './ledger-queries/ledger-queries.module';
 import { DirectoryModule } from './directory/directory.module';
+import { AuditExportModule } from './audit-export/audit-export.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
@@ -33,6 +34,7 @@ const featureModules = (config: AppConfig): NonNullable<ModuleMetadata['imports'
   LedgerModule.register(),
   LedgerQueriesModule,
   DirectoryModule,
+  AuditExportModule,
   CheckpointModule,
 ];
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
 import {
   ADMIN_BOOTSTRAP_STREAM,
   API_KEY_EVENT_TYPES,
@@ -60,6 +61,7 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly envAdminHash: string | undefined;
   private subscription?: Subscription;
   private live = false;
+  private readonly revokedKeys = new Subject<string>();
 
   constructor(
     private readonly events: EventStore,
@@ -78,6 +80,22 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     this.live = false;
     await this.subscription?.stop();
     this.subscription = undefined;
+  }
+
+  /**
+   * Key ids as their revocation reaches this process (revoked here or, through
+   * the log subscription, by another API process). Open event streams of the
+   * key are closed on it.
+   */
+  get revocations(): Observable<string> {
+    return this.revokedKeys.asObservable();
+  }
+
+  /** Whether a principal's key is still valid (not revoked); for long-lived requests such as event streams. */
+  async stillValid(principal: Principal): Promise<boolean> {
+    if (principal.keyId === ENV_ADMIN_KEY_ID) return this.envAdminHash !== undefined;
+    const record = await this.find(principal.keyId);
+    return record !== undefined && !record.revokedAt;
   }
 
   /** The principal for a bearer token, or undefined when the key is unknown, revoked or malformed. */
@@ -184,6 +202,7 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
       const next = evolveApiKey(this.cache.get(keyId), event, { recordedAt: ev.metadata.recordedAt, streamName: ev.streamName });
       // A revocation of a key not cached yet: drop nothing, the next lookup reads the stream.
       if (next) this.cache.set(keyId, next);
+      if (event.type === 'ApiKeyRevoked') this.revokedKeys.next(keyId);
     }
   }
 

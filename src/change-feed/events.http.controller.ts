@@ -1,12 +1,23 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { canSee, type Principal } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
+import type { Subscription } from 'rxjs';
+import { ApiKeyService } from '../auth/api-key.service';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { APP_CONFIG } from '../config/app-config.token';
 import { ChangeFeed, type ChangeMessage } from './change-feed.service';
+import { SseStreams, type StreamEndReason } from './sse-streams.service';
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -14,6 +25,8 @@ import { ChangeFeed, type ChangeMessage } from './change-feed.service';
 export class EventsHttpController {
   constructor(
     private readonly feed: ChangeFeed,
+    private readonly streams: SseStreams,
+    private readonly keys: ApiKeyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,10 +37,14 @@ export class EventsHttpController {
     description:
       'text/event-stream. Each message has `event: <type>`, `id: <log position>` when known, and `data: <JSON>`. ' +
       'A comment line is sent every SSE_HEARTBEAT_SECONDS to keep proxies from closing an idle stream. ' +
-      'Messages are live only; after a reconnect, re-read the resources you show.',
+      'Messages are live only; after a reconnect, re-read the resources you show. ' +
+      'A key may hold SSE_MAX_STREAMS_PER_KEY streams at once (429 beyond) and the process SSE_MAX_STREAMS (503 beyond), both with Retry-After. ' +
+      'A client that stops reading is cut off once SSE_MAX_BUFFERED_BYTES of its messages wait unsent, and a stream ends when its key is revoked.',
   })
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated message types to receive (default: all).' })
   @ApiOkResponse({ content: { 'text/event-stream': {} } })
+  @ApiTooManyRequestsResponse({ description: 'too-many-streams: this key holds SSE_MAX_STREAMS_PER_KEY streams already (Retry-After).' })
+  @ApiServiceUnavailableResponse({ description: 'streams-at-capacity: the process serves SSE_MAX_STREAMS streams already (Retry-After).' })
   stream(
     @CurrentPrincipal() principal: Principal,
     @Query('types') types: string | undefined,
@@ -42,35 +59,79 @@ export class EventsHttpController {
             .filter(Boolean),
         )
       : undefined;
+    let ended = false;
+    const live: { subscription?: Subscription; heartbeat?: NodeJS.Timeout } = {};
+    const stop = (): void => {
+      ended = true;
+      release();
+      clearInterval(live.heartbeat);
+      live.subscription?.unsubscribe();
+    };
+    /** The service ends the stream: a slow client's socket is destroyed (its buffer freed at once). */
+    const endStream = (reason: StreamEndReason): void => {
+      if (ended) return;
+      this.streams.noteEnded(reason);
+      stop();
+      if (reason === 'slow-client' || res.writableLength > this.config.sseMaxBufferedBytes) res.destroy();
+      else res.end();
+    };
+    // Throws 429/503 before anything is written when the key or the process is at its limit.
+    const release = this.streams.admit(principal.keyId, endStream);
+    req.on('close', stop);
+    res.on('close', stop);
+
+    /** Writes without queueing without bound: a client whose unread bytes pass SSE_MAX_BUFFERED_BYTES is cut off. */
+    const send = (chunk: string): void => {
+      if (ended) return;
+      res.write(chunk);
+      if (res.writableLength > this.config.sseMaxBufferedBytes) endStream('slow-client');
+    };
+
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    res.write(`retry: 3000\n: connected as ${principal.role}\n\n`);
+    send(`retry: 3000\n: connected as ${principal.role}\n\n`);
 
     const visible = (m: ChangeMessage): boolean =>
       (!wanted || wanted.has(m.type)) && canSee(principal, m.audience) && (m.visibleTo?.(principal) ?? true);
 
-    const subscription = this.feed.messages().subscribe({
+    if (ended) return;
+    live.subscription = this.feed.messages().subscribe({
       next: (m) => {
-        if (visible(m)) res.write(formatSse(m));
+        if (visible(m)) send(formatSse(m));
       },
-      complete: () => res.end(),
+      complete: () => {
+        stop();
+        res.end();
+      },
     });
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.sseHeartbeatSeconds * 1000);
-    heartbeat.unref();
-    const stop = (): void => {
-      clearInterval(heartbeat);
-      subscription.unsubscribe();
-    };
-    req.on('close', stop);
-    res.on('close', stop);
+    // The heartbeat also re-checks the key, in case a revocation was missed (e.g. while the key feed was down).
+    live.heartbeat = setInterval(() => {
+      send(': heartbeat\n\n');
+      void this.keys.stillValid(principal).then(
+        (valid) => valid || endStream('key-revoked'),
+        () => undefined,
+      );
+    }, this.config.sseHeartbeatSeconds * 1000);
+    live.heartbeat.unref();
   }
 }
 
+/** The SSE text of a message, built once however many streams it goes to. */
+const formatted = new WeakMap<ChangeMessage, string>();
+
 function formatSse(m: ChangeMessage): string {
+  const hit = formatted.get(m);
+  if (hit !== undefined) return hit;
+  const text = formatSseText(m);
+  formatted.set(m, text);
+  return text;
+}
+
+function formatSseText(m: ChangeMessage): string {
   const data = JSON.stringify({ type: m.type, ...(m.position !== undefined ? { position: m.position } : {}), data: m.data });
   return `event: ${m.type.replace(/[\r\n]/g, '')}\n${m.position !== undefined ? `id: ${m.position}\n` : ''}data: ${data}\n\n`;
 }

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { DomainError, type DomainErrorKind } from '@1tt/domain-errors';
 import { DuplicateEventId, StoreUnavailable, StreamNotFound, WrongExpectedRevision } from '@1tt/event-store';
 import { AuthenticationFailed } from '../auth/authentication-failed.error';
+import { LimitReached } from './limit-reached.error';
 import { problem, sendProblem, type ProblemDetails } from './problem-details';
 import { RequestValidationFailed } from './request-validation.error';
 
@@ -82,6 +83,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`[${ref}] store unavailable: ${e.message}`);
       headers['Retry-After'] = String(STORE_RETRY_AFTER_SECONDS);
       return problem(503, 'store_unavailable', `A data store is unavailable; retry later (reference ${ref})`, { reference: ref });
+    }
+    if (e instanceof LimitReached) {
+      headers['Retry-After'] = String(e.retryAfterSeconds);
+      return problem(e.status, e.code, e.message, { hint: e.hint });
     }
     if (e instanceof ThrottlerException) {
       return problem(429, 'rate_limited', 'Too many requests for this API key', {

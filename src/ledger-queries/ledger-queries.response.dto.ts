@@ -30,6 +30,8 @@ export class CurrencyMetricsDto {
   @ApiProperty() expectedPayout!: string;
   @ApiProperty() paidOut!: string;
   @ApiProperty() balance!: string;
+  @ApiProperty() payable!: string;
+  @ApiProperty() recoverable!: string;
 }
 
 export class ExpectedPayoutPartDto {
@@ -60,7 +62,15 @@ export class ContributorMetricsResponse {
   })
   expectedPayout!: Record<string, string>;
   @ApiProperty({ description: `Settled to the contributor (PayoutSettled). ${MONEY}` }) paidOut!: Record<string, string>;
-  @ApiProperty({ description: `currentRevenue − paidOut: allocated but not yet settled. ${MONEY}` }) balance!: Record<string, string>;
+  @ApiProperty({
+    description: `currentRevenue − paidOut: allocated but not yet settled; negative when a correction took back more than was unpaid. ${MONEY}`,
+  })
+  balance!: Record<string, string>;
+  @ApiProperty({ description: `max(0, balance): what may be settled now. ${MONEY}` }) payable!: Record<string, string>;
+  @ApiProperty({
+    description: `max(0, −balance): paid before a correction reduced the allocation (clawback); the next allocations recover it first, nothing is ever settled negative. ${MONEY}`,
+  })
+  recoverable!: Record<string, string>;
   @ApiProperty({ type: [CurrencyMetricsDto], description: 'The same figures as rows per currency.' }) currencies!: CurrencyMetricsDto[];
   @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' })
   expectedPayoutByConsumer!: ExpectedPayoutPartDto[];

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { assertConsumerAccess, assertContributorAccess, seesEverything, type Principal } from '@1tt/access';
+import { assertConsumerAccess, assertContributorAccess, canReadConsumer, seesEverything, type Principal } from '@1tt/access';
 import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
-import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
 import type { ReadModelDocument } from '@1tt/read-models';
 import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
 import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
@@ -180,12 +180,16 @@ export class LedgerQueries {
       expectedPayout: formatMoney(expected),
       paidOut: formatMoney(paid),
       balance: formatMoney(balance),
+      payable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).payable]))),
+      recoverable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).recoverable]))),
       currencies: currencies.map((c) => ({
         currency: c,
         currentRevenue: formatMinor(minorOf(allocated, c), c),
         expectedPayout: formatMinor(expected.get(c) ?? 0n, c),
         paidOut: formatMinor(minorOf(paid, c), c),
         balance: formatMinor(balance.get(c) ?? 0n, c),
+        payable: formatMinor(payablePosition(balance.get(c) ?? 0n).payable, c),
+        recoverable: formatMinor(payablePosition(balance.get(c) ?? 0n).recoverable, c),
       })),
       expectedPayoutByConsumer: expectedByConsumer.map((e) => ({
         consumerId: e.consumerId,
@@ -201,12 +205,12 @@ export class LedgerQueries {
   async revenue(principal: Principal, revenueId: string, query: PointInTimeQuery): Promise<RevenueResponse> {
     const position = await this.positionFor(query, ['revenue']);
     const report = await this.store.get<RevenueReportDoc>(REVENUE_REPORTS, revenueId, { atPosition: position });
-    if (!report)
+    // Another consumer's report answers exactly as a missing one: the same status, code and text, no owner id.
+    if (!report || !canReadConsumer(principal, report.doc.consumerId))
       throw new NotFoundError(
         'revenue_not_found',
         `No revenue report ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ''}`,
       );
-    assertConsumerAccess(principal, report.doc.consumerId, { hideExistence: true, resource: 'revenue report' });
     return { ...(await this.revenueItem(report.doc, position)), position };
   }
 

@@ -133,6 +133,8 @@ describe('replayLog', () => {
       expectedPayout: { USD: '15.00' },
       paidOut: {},
       balance: { USD: '15.00' },
+      payable: { USD: '15.00' },
+      recoverable: { USD: '0.00' },
     });
 
     const beforeR2 = await replayLog(log, { asOf: log[21].metadata.recordedAt });

@@ -48,6 +48,13 @@ describe('audit of corrections in a log written by the real service', () => {
   let dir: string;
   let header: string;
   let log: RecordedEvent[];
+  let ben: string;
+  let benMetrics: {
+    position: number;
+    balance: Record<string, string>;
+    recoverable: Record<string, string>;
+    currentRevenue: Record<string, string>;
+  };
 
   const verify = async (events: RecordedEvent[]) => {
     const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
@@ -96,7 +103,7 @@ describe('audit of corrections in a log written by the real service', () => {
     await t.http
       .post(`/v1/contributors/${contributors[1]}/settlements`)
       .set(t.auth())
-      .send({ amount: '5.00', currency: 'USD', reference: 'wire-1' })
+      .send({ amount: '9000.00', currency: 'USD', reference: 'wire-1' })
       .expect(201);
     await t.http
       .post(`/v1/revenue/${typo}/corrections`)
@@ -115,6 +122,13 @@ describe('audit of corrections in a log written by the real service', () => {
     await report('k3', '0.07');
     await processor.catchUp();
 
+    ben = contributors[1];
+    const head = await events.headPosition();
+    for (let i = 0; i < 200; i++) {
+      benMetrics = (await t.http.get(`/v1/contributors/${ben}/metrics`).set(t.auth()).expect(200)).body;
+      if (benMetrics.position >= head) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const file = join(dir, 'export.ndjson');
     expect((await cli({ DATA_DIR: t.dataDir }, 'audit', 'export', '--out', file)).code).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
@@ -206,5 +220,26 @@ describe('audit of corrections in a log written by the real service', () => {
     const { code, report } = await verify(rechain([...log, ...forged]));
     expect(code).not.toBe(0);
     expect(report.problems[0]).toMatchObject({ code: 'adjustment-without-correction', position: log.length + 1 });
+  });
+
+  it('1tt audit statement lists the adjustments and the recoverable balance, with the numbers the API shows', async () => {
+    const file = join(dir, 'statement.ndjson');
+    writeFileSync(file, [header, ...log.map(encodeEventLine)].join('\n') + '\n');
+    const r = await cli({}, 'audit', 'statement', file, '--contributor', ben, '--format', 'json');
+    expect(r.code).toBe(0);
+    const statement = JSON.parse(r.stdout) as {
+      adjustments: Array<{ amount: string }>;
+      totals: { balance: Record<string, string>; recoverable: Record<string, string>; allocated: Record<string, string> };
+    };
+    expect(statement.adjustments).toHaveLength(2); // the restatement and the reversal both touched Ben's allocations
+    expect(statement.adjustments.every((a) => a.amount.startsWith('-'))).toBe(true);
+    expect(benMetrics.position).toBe(log[log.length - 1].position);
+    expect(statement.totals.balance).toEqual(benMetrics.balance);
+    expect(statement.totals.allocated).toEqual(benMetrics.currentRevenue);
+    expect(statement.totals.recoverable).toEqual(benMetrics.recoverable);
+    expect(Number(statement.totals.recoverable.USD)).toBeGreaterThan(8000);
+    const text = await cli({}, 'audit', 'statement', file, '--contributor', ben);
+    expect(text.stdout).toContain('Adjustments (revenue corrections):');
+    expect(text.stdout).toContain(`Recoverable: ${statement.totals.recoverable.USD} USD`);
   });
 });

@@ -4,6 +4,14 @@ import { MongoReadModelStore, mongoDatabaseName } from '@1tt/read-models';
 import { readModelStoreContract } from './read-model-store.contract';
 
 const url = process.env.MONGODB_URL;
+// FerretDB v1 sorts in memory (no sort pushdown): the paginating tests take about a minute there.
+jest.setTimeout(180_000);
+/**
+ * `auto` commits in a transaction where the server has them (replica set,
+ * mongos) and without one elsewhere (standalone MongoDB, FerretDB v1);
+ * against a replica set the transaction-less path is run as well.
+ */
+const variants: ('auto' | false)[] = url && /[?&]replicaSet=/i.test(url) ? ['auto', false] : ['auto'];
 
 (url ? describe : describe.skip)(
   url ? 'MongoDB read-model store' : 'MongoDB read-model store (skipped: no server; set MONGODB_URL)',
@@ -17,7 +25,7 @@ const url = process.env.MONGODB_URL;
       await client?.close();
     });
 
-    for (const transactions of [false, 'auto'] as const) {
+    for (const transactions of variants) {
       readModelStoreContract(`MongoDB (transactions: ${String(transactions)})`, async () => {
         // A fresh prefix per test keeps tests independent on a shared server.
         const prefix = `rmtest_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;

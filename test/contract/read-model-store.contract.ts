@@ -108,6 +108,74 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       expect(await ids({ where: { owner: 'alice' }, orderBy: 'tokens', atPosition: 4 })).toEqual(['d3', 'd1']);
     });
 
+    it('where and orderBy compare by JSON type first: booleans are not numbers, arrays are not their elements', async () => {
+      // One order on every adapter: missing/null, numbers, strings, booleans, then arrays and objects by their JSON text.
+      const docs: [string, unknown][] = [
+        ['a', true],
+        ['b', 1],
+        ['c', '1'],
+        ['d', [1, 2]],
+        ['e', null],
+        ['f', undefined],
+        ['g', false],
+        ['h', 0],
+        ['i', { x: 1 }],
+        ['j', 'b'],
+        ['k', [0]],
+        ['l', 2.5],
+      ];
+      await store.ensureCollection('typedix', { indexes: ['v'] });
+      await store.transact('p', (tx) => {
+        docs.forEach(([id, v], n) => {
+          for (const c of ['typed', 'typedix']) tx.put(c, id, v === undefined ? { other: n } : { v, other: n }, n + 1);
+        });
+      });
+      const expectedAsc = ['e', 'f', 'h', 'b', 'l', 'c', 'j', 'g', 'a', 'k', 'd', 'i'];
+      for (const c of ['typed', 'typedix']) {
+        const ids = async (o: Parameters<ReadModelStore['find']>[1]) => (await store.find(c, o)).items.map((i) => i.id);
+        expect([c, await ids({ where: { v: true } })]).toEqual([c, ['a']]);
+        expect([c, await ids({ where: { v: false } })]).toEqual([c, ['g']]);
+        expect([c, await ids({ where: { v: 1 } })]).toEqual([c, ['b']]);
+        expect([c, await ids({ where: { v: 0 } })]).toEqual([c, ['h']]);
+        expect([c, await ids({ where: { v: '1' } })]).toEqual([c, ['c']]);
+        expect([c, await ids({ where: { v: 2 } })]).toEqual([c, []]);
+        expect([c, await ids({ where: { v: '[1,2]' } })]).toEqual([c, []]);
+        expect([c, await ids({ where: { v: null } })]).toEqual([c, ['e', 'f']]);
+        expect([c, await ids({ where: { v: 2.5 }, atPosition: 12 })]).toEqual([c, ['l']]);
+        for (const limit of [1, 2, 5, 100]) {
+          for (const atPosition of [undefined, 12]) {
+            const asc = (await allPages(store, c, { orderBy: 'v', limit, atPosition })).map((x) => x.id);
+            expect([c, limit, asc]).toEqual([c, limit, expectedAsc]);
+            const desc = (await allPages(store, c, { orderBy: 'v', direction: 'desc', limit, atPosition })).map((x) => x.id);
+            expect([c, limit, desc]).toEqual([c, limit, [...expectedAsc].reverse()]);
+          }
+        }
+      }
+    });
+
+    it('stores documents whose keys MongoDB refuses (NUL byte, $-prefixed, dotted) and keeps projecting', async () => {
+      const odd = { 'a\u0000b': 1, $set: { x: 2 }, 'x.y': 3, nested: { $k: 'v', 'p\u0000q': ['r\u0000'] }, plain: 'ok' };
+      await store.transact('odd', (tx) => {
+        tx.put('odd', 'one', odd, 1);
+        tx.put('odd', 'two', { plain: 'ok' }, 2);
+      });
+      expect((await store.get('odd', 'one'))?.doc).toEqual(odd);
+      expect(await store.getCheckpoint('odd')).toBe(2);
+      expect((await store.find('odd', { where: { plain: 'ok' } })).items.map((i) => i.id)).toEqual(['one', 'two']);
+      await store.transact('odd', (tx) => tx.put('odd', 'three', { n: 3 }, 3));
+      expect(await store.getCheckpoint('odd')).toBe(3);
+    });
+
+    it('finds and orders strings with NUL and U+0001 by their bytes', async () => {
+      await store.transact('p', (tx) => {
+        ['a\u0001', 'a\u0000b', 'a', 'a\u0000', 'a\u0002', 'a\u0001\u0001'].forEach((s, n) => tx.put('nuls', `n${n}`, { s }, n + 1));
+      });
+      const order = (await allPages(store, 'nuls', { orderBy: 's', limit: 2 })).map((x) => x.doc.s);
+      expect(order).toEqual(['a', 'a\u0000', 'a\u0000b', 'a\u0001', 'a\u0001\u0001', 'a\u0002']);
+      expect((await store.find('nuls', { where: { s: 'a\u0000' } })).items.map((i) => i.doc.s)).toEqual(['a\u0000']);
+      expect((await store.find('nuls', { where: { s: 'a\u0001\u0001' } })).items.map((i) => i.doc.s)).toEqual(['a\u0001\u0001']);
+    });
+
     it('where sees the value a field had at the position asked for', async () => {
       await put('datasets', 'd1', { status: 'uploaded' }, 1);
       await put('datasets', 'd1', { status: 'accepted' }, 2);

@@ -244,7 +244,15 @@ describe.each([
       ],
     });
     expect(now.body.currencies).toEqual([
-      { currency: 'EUR', currentRevenue: '187.50', expectedPayout: '37.50', paidOut: '100.00', balance: '87.50' },
+      {
+        currency: 'EUR',
+        currentRevenue: '187.50',
+        expectedPayout: '37.50',
+        paidOut: '100.00',
+        balance: '87.50',
+        payable: '87.50',
+        recoverable: '0.00',
+      },
     ]);
 
     const afterRun1 = await get(`/v1/contributors/alice/metrics?atPosition=${at.afterRun1}`, keys.alice).expect(200);

@@ -177,4 +177,34 @@ describe('revenue corrections (real app, embedded stores)', () => {
     }
     expect(await events.headPosition()).toBe(before);
   });
+
+  it('clawback: a correction after payment leaves a recoverable balance, nothing settles it, the next allocations net it first', async () => {
+    const ben = contributors[1].contributorId;
+    const metrics = async () => (await t.http.get(`/v1/contributors/${ben}/metrics`).set(t.auth()).expect(200)).body;
+    const claw = await report('claw', '1000.00'); // ΣT 1000, α 0.3: Ben 200/1000 of 300.00 = 60.00
+    await settled();
+    const owed = (await metrics()).payable.USD as string;
+    await t.http
+      .post(`/v1/contributors/${ben}/settlements`)
+      .set(t.auth())
+      .send({ amount: owed, currency: 'USD', reference: 'wire-all' })
+      .expect(201);
+    await correct(claw, 'claw-fix', { amount: '100.00', reason: 'refund' }).expect(201); // Ben's share 60.00 → 6.00
+    await settled();
+    expect(await metrics()).toMatchObject({ balance: { USD: '-54.00' }, payable: { USD: '0.00' }, recoverable: { USD: '54.00' } });
+    const refused = await t.http
+      .post(`/v1/contributors/${ben}/settlements`)
+      .set(t.auth())
+      .send({ amount: '0.01', currency: 'USD', reference: 'wire-negative' })
+      .expect(400);
+    expect(refused.body.code).toBe('settlement-exceeds-payable');
+    await report('next-1', '100.00'); // +6.00
+    await settled();
+    expect(await metrics()).toMatchObject({ payable: { USD: '0.00' }, recoverable: { USD: '48.00' } });
+    await report('next-2', '1000.00'); // +60.00: 48.00 recovered, 12.00 payable
+    await settled();
+    expect(await metrics()).toMatchObject({ balance: { USD: '12.00' }, payable: { USD: '12.00' }, recoverable: { USD: '0.00' } });
+    const verify = (await t.http.get('/v1/audit/verify').set(t.auth()).expect(200)).body;
+    expect(verify.problems).toEqual([]);
+  });
 });

@@ -83,6 +83,11 @@ describe('access control matrix (real app, embedded stores)', () => {
       send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
     })),
     {
+      name: 'GET /v1/audit/export',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/audit/export?atPosition=5', k),
+    },
+    {
       name: 'GET /v1/consumers/{consumer}/agreement',
       // A consumer reads its own; to another consumer it does not exist.
       expect: all(403, { admin: 200, auditor: 200, consumer: 200, otherConsumer: 404 }),
@@ -284,6 +289,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/contributors',
       'GET /v1/consumers',
       'GET /v1/auditors',
+      'GET /v1/audit/export',
       'POST /v1/contributors/{id}/settlements',
       'POST /v1/revenue',
       'POST /v1/revenue/{revenueId}/corrections',

@@ -1,84 +1,137 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { Db, GridFSBucket, MongoClient, MongoServerError, ObjectId } from 'mongodb';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Collection, Db, GridFSBucket, MongoClient, ObjectId, WriteConcernSettings } from 'mongodb';
 import { blobRefOf, sha256OfRef } from './blob-ref';
 import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult } from './blob-store.port';
 import { notFound, tooLarge } from './local-blob-store.adapter';
 
 export interface GridFsBlobStoreOptions {
   db: Db;
-  /** GridFS bucket name (collections `<bucket>.files` / `<bucket>.chunks`). Default `blobs`. */
+  /** GridFS bucket name (collections `<bucket>.files` / `<bucket>.chunks` / `<bucket>.uploads`). Default `blobs`. */
   bucketName?: string;
   /** Closed by close() when given (the store owns the connection). */
   client?: MongoClient;
+  /**
+   * Write concern of every write (chunks, file documents, renames, clean-up).
+   * Default `{ w: 'majority', journal: true }`: a blob is acknowledged once it
+   * is in the journal of a majority, whatever the connection's defaults.
+   */
+  writeConcern?: WriteConcernSettings;
+  /**
+   * Uploads started longer ago than this and never finished (their process
+   * died) are deleted at open: chunks, file document and upload record.
+   * Default 24 hours (longer than any upload can take).
+   */
+  orphanAgeMs?: number;
 }
+
+/** An upload in progress: chunks under files_id = _id are being written. */
+interface UploadDoc {
+  _id: ObjectId;
+  startedAt: Date;
+}
+
+const DEFAULT_WRITE_CONCERN: WriteConcernSettings = { w: 'majority', journal: true };
 
 /**
  * Blobs in MongoDB GridFS, one file per blob, filename = sha256 hex. An
  * upload is written under a unique temporary name while hashing, then
  * renamed to its hash; a unique index on filename makes two concurrent
  * uploads of the same bytes collapse into one (the loser deletes its copy).
- * GridFS writes are acknowledged with the connection's write concern: use
- * `w=majority&journal=true` in the URL for durability across failover.
+ *
+ * Durability: every write uses the store's write concern (journaled, majority
+ * by default), so an acknowledged blob survives a crash or fail-over.
+ *
+ * Crashes: before its first chunk an upload is recorded in `<bucket>.uploads`
+ * (journaled) and the record is removed once the blob is renamed or its
+ * chunks deleted. A process that dies mid-upload leaves the record; the next
+ * open deletes the chunks and file document of records older than
+ * `orphanAgeMs`, so orphan chunks do not accumulate.
  */
 export class GridFsBlobStore extends BlobStore {
   private readonly bucket: GridFSBucket;
-  private readonly files;
+  private readonly files: Collection<{ _id: ObjectId; filename: string; length: number }>;
+  private readonly chunks: Collection<{ files_id: ObjectId }>;
+  private readonly uploads: Collection<UploadDoc>;
 
   private constructor(private readonly options: GridFsBlobStoreOptions) {
     super();
     const bucketName = options.bucketName ?? 'blobs';
-    this.bucket = new GridFSBucket(options.db, { bucketName, chunkSizeBytes: 255 * 1024 });
-    this.files = options.db.collection<{ _id: ObjectId; filename: string; length: number }>(`${bucketName}.files`);
+    const writeConcern = options.writeConcern ?? DEFAULT_WRITE_CONCERN;
+    this.bucket = new GridFSBucket(options.db, { bucketName, chunkSizeBytes: 255 * 1024, writeConcern });
+    this.files = options.db.collection(`${bucketName}.files`, { writeConcern });
+    this.chunks = options.db.collection(`${bucketName}.chunks`, { writeConcern });
+    this.uploads = options.db.collection(`${bucketName}.uploads`, { writeConcern });
   }
 
   static async open(options: GridFsBlobStoreOptions): Promise<GridFsBlobStore> {
     const store = new GridFsBlobStore(options);
     await store.files.createIndex({ filename: 1 }, { unique: true, name: 'blob_sha256_unique' });
+    await store.removeOrphans(options.orphanAgeMs ?? 24 * 3_600_000);
     return store;
+  }
+
+  /** Deletes what uploads that started before `olderThanMs` ago and never finished left behind. Returns how many. */
+  async removeOrphans(olderThanMs: number): Promise<number> {
+    const stale = await this.uploads.find({ startedAt: { $lt: new Date(Date.now() - olderThanMs) } }).toArray();
+    for (const u of stale) await this.discard(u._id);
+    return stale.length;
   }
 
   override async putStream(source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    const upload = this.bucket.openUploadStream(`tmp-${randomUUID()}`);
+    const id = new ObjectId();
+    await this.uploads.insertOne({ _id: id, startedAt: new Date() });
+    const upload = this.bucket.openUploadStreamWithId(id, `tmp-${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
-    try {
-      for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const measure = new Transform({
+      transform(chunk: Buffer | string, _encoding, done) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += bytes.byteLength;
-        if (size > maxBytes) throw tooLarge(maxBytes);
+        if (size > maxBytes) return done(tooLarge(maxBytes));
         hash.update(bytes);
-        if (!upload.write(bytes))
-          await new Promise<void>((resolve, reject) => {
-            upload.once('drain', resolve);
-            upload.once('error', reject);
-          });
-      }
-      await new Promise<void>((resolve, reject) => {
-        upload.once('error', reject);
-        upload.end(() => resolve());
-      });
+        done(null, bytes);
+      },
+    });
+    try {
+      // pipeline: back-pressure, no listener left behind, every error (the source's, a chunk
+      // insert's, the final file document's in end()) rejects, and the source is destroyed.
+      await pipeline(source, measure, upload);
     } catch (e) {
-      await upload.abort().catch(() => undefined);
+      // The stream is dead: a late 'Stream has been aborted' from a pending write means nothing now.
+      upload.on('error', () => undefined);
+      await this.discard(id).catch(() => undefined);
       throw e;
     }
     const sha256 = hash.digest('hex');
     const info = { ref: blobRefOf(sha256), sha256, sizeBytes: size };
     if (await this.findId(sha256)) {
-      await this.bucket.delete(upload.id);
+      await this.discard(id);
       return { ...info, created: false };
     }
     try {
-      await this.bucket.rename(upload.id, sha256);
-      return { ...info, created: true };
+      await this.files.updateOne({ _id: id }, { $set: { filename: sha256 } });
     } catch (e) {
-      if (e instanceof MongoServerError && e.code === 11000) {
-        await this.bucket.delete(upload.id);
+      // Another upload of the same bytes was renamed first (MongoDB answers E11000; FerretDB v1
+      // an untyped error from PostgreSQL's unique index): keep theirs. Anything else is an error.
+      const winner = await this.findId(sha256);
+      if (winner && !winner.equals(id)) {
+        await this.discard(id);
         return { ...info, created: false };
       }
-      throw e;
+      if (!winner) throw e;
     }
+    await this.uploads.deleteOne({ _id: id });
+    return { ...info, created: true };
+  }
+
+  /** Deletes an unfinished upload: its chunks, then its file document, then its record (last, so a crash repeats this). */
+  private async discard(id: ObjectId): Promise<void> {
+    await this.chunks.deleteMany({ files_id: id });
+    await this.files.deleteOne({ _id: id });
+    await this.uploads.deleteOne({ _id: id });
   }
 
   override async putBuffer(data: Uint8Array | string, options?: PutOptions): Promise<PutResult> {

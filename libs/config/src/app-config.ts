@@ -75,6 +75,16 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** SSE_HEARTBEAT_SECONDS: idle comment sent on /v1/events so proxies keep the stream open. Default 15. */
   sseHeartbeatSeconds: number;
+  /** SSE_MAX_STREAMS: open /v1/events streams this process serves at once; one more is refused 503 with Retry-After. Default 1000. */
+  sseMaxStreams: number;
+  /** SSE_MAX_STREAMS_PER_KEY: open /v1/events streams one API key may hold at once; one more is refused 429 with Retry-After. Default 8. */
+  sseMaxStreamsPerKey: number;
+  /**
+   * SSE_MAX_BUFFERED_BYTES: bytes of a stream's messages this process keeps
+   * for a client that does not read them (after the kernel's socket buffer is
+   * full); past it the stream is closed and the client reconnects. Default 256 KiB.
+   */
+  sseMaxBufferedBytes: number;
   /** CHECKPOINT_SIGNING_KEY: optional Ed25519 private key (PEM or base64 PKCS#8 DER) for signed log checkpoints. */
   checkpointSigningKey?: string;
   /** CHECKPOINT_SIGNING_KEY_FILE: Ed25519 private key PEM (from `1tt audit keygen`); when set, the service publishes signed log checkpoints. */
@@ -186,6 +196,9 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
+  const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
+  const sseMaxStreamsPerKey = int('SSE_MAX_STREAMS_PER_KEY', 8, 1, 1_000_000, 'an integer from 1 to 1000000');
+  const sseMaxBufferedBytes = size('SSE_MAX_BUFFERED_BYTES', 256 * KiB, 1024);
 
   let logLevel: LogLevel = 'log';
   const lv = raw('LOG_LEVEL')?.toLowerCase();
@@ -229,6 +242,9 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,
+    sseMaxStreams,
+    sseMaxStreamsPerKey,
+    sseMaxBufferedBytes,
     checkpointSigningKey,
     checkpointSigningKeyFile,
     checkpointIntervalSeconds,

@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 600,
       logLevel: 'log',
       sseHeartbeatSeconds: 15,
+      sseMaxStreams: 1000,
+      sseMaxStreamsPerKey: 8,
+      sseMaxBufferedBytes: 256 * 1024,
     });
     expect(c.adminApiKey).toBeUndefined();
   });

@@ -29,3 +29,4 @@ export * from './payout-runs/payout-run.decider';
 export * from './postings/postings';
 export * from './postings/balances';
 export * from './corrections';
+export * from './clawback/recoverable';

@@ -1,6 +1,17 @@
 import { AnyBulkWriteOperation, ClientSession, Collection, Db, Document, Filter, MongoClient, MongoServerError, Sort } from 'mongodb';
 import { ConflictError } from '@1tt/domain-errors';
-import { checkCollection, checkField, checkId, encodeCursor, findQuery, FindQuery, orderValue, readPosition } from './read-model-input';
+import {
+  checkCollection,
+  checkField,
+  checkId,
+  encodeCursor,
+  findQuery,
+  FindQuery,
+  isFieldName,
+  orderKey,
+  orderValue,
+  readPosition,
+} from './read-model-input';
 import {
   CollectionOptions,
   FindOptions,
@@ -33,12 +44,22 @@ export interface MongoReadModelStoreOptions {
   transactions?: 'auto' | boolean;
 }
 
-/** One version: i = document id, f = valid from, t = valid to (OPEN_VERSION while current), d = the document. */
+/**
+ * One version: i = document id, f = valid from, t = valid to (OPEN_VERSION
+ * while current), j = the document as JSON text, and for `where` and
+ * `orderBy` each queryable top-level field's order key: r.<field> = its
+ * rank, k.<field> = its value (both absent for missing and null; see
+ * orderKey). The document is kept as text because MongoDB refuses keys
+ * with a NUL byte (and FerretDB on PostgreSQL any NUL in a string), and
+ * JSON text round-trips every read-model document exactly.
+ */
 interface VersionDoc {
   i: string;
   f: number;
   t: number;
-  d: ReadModelDocument;
+  j: string;
+  k?: Record<string, string | number | boolean>;
+  r?: Record<string, number>;
 }
 
 interface CheckpointDoc {
@@ -109,7 +130,7 @@ export class MongoReadModelStore extends ReadModelStore {
     await this.ensureBaseIndexes(collection);
     for (const field of options.indexes ?? []) {
       checkField(field, 'indexes');
-      await c.createIndex({ [`d.${field}`]: 1, t: 1, i: 1 }, { name: `rm_field_${field}` });
+      await c.createIndex({ [`r.${field}`]: 1, [`k.${field}`]: 1, t: 1, i: 1 }, { name: `rm_typed_${field}` });
     }
   }
 
@@ -129,7 +150,7 @@ export class MongoReadModelStore extends ReadModelStore {
     checkCollection(collection);
     const q = findQuery(options);
     const docs = await this.versions(collection)
-      .find(findFilter(q), { sort: findSort(q), limit: q.limit + 1, projection: { _id: 0 } })
+      .find(findFilter(q), { sort: findSort(q), limit: q.limit + 1, projection: { _id: 0, k: 0, r: 0 } })
       .toArray();
     const items = docs.slice(0, q.limit).map((d) => toVersion<T>(d));
     const last = items[items.length - 1];
@@ -144,7 +165,7 @@ export class MongoReadModelStore extends ReadModelStore {
     const base = (await this.checkpoints.findOne({ _id: projection }))?.position ?? 0;
     const tx = new BufferedReadModelTransaction(projection, base, async (c, id, at) => {
       const v = await this.versionAt(c, id, at);
-      return v ? JSON.stringify(v.d) : undefined;
+      return v?.j;
     });
     let plan: WritePlan;
     try {
@@ -219,9 +240,9 @@ export class MongoReadModelStore extends ReadModelStore {
         if (v.json === undefined) ops.push({ deleteOne: { filter: { i: d.id, f: v.position } } });
         else {
           const next = d.versions[n + 1]?.position;
-          const doc = JSON.parse(v.json) as ReadModelDocument;
+          const body = versionBody(v.json);
           // The document's last version in the batch keeps a validTo set by leftovers of a crashed attempt.
-          const update = next === undefined ? { $set: { d: doc }, $setOnInsert: { t: OPEN_VERSION } } : { $set: { t: next, d: doc } };
+          const update = next === undefined ? { $set: body, $setOnInsert: { t: OPEN_VERSION } } : { $set: { t: next, ...body } };
           ops.push({ updateOne: { filter: { i: d.id, f: v.position }, update, upsert: true } });
         }
       });
@@ -243,7 +264,10 @@ export class MongoReadModelStore extends ReadModelStore {
   }
 
   private async versionAt(collection: string, id: string, position: number): Promise<VersionDoc | undefined> {
-    const v = await this.versions(collection).findOne({ i: id, f: { $lte: position } }, { sort: { f: -1 }, projection: { _id: 0 } });
+    const v = await this.versions(collection).findOne(
+      { i: id, f: { $lte: position } },
+      { sort: { f: -1 }, projection: { _id: 0, k: 0, r: 0 } },
+    );
     return v && v.t > position ? v : undefined;
   }
 
@@ -264,15 +288,31 @@ export class MongoReadModelStore extends ReadModelStore {
 
 function findFilter(q: FindQuery): Filter<VersionDoc> {
   const conds: Document[] = [q.latest ? { t: OPEN_VERSION } : { t: { $gt: q.position }, f: { $lte: q.position } }];
-  for (const [field, value] of q.where) conds.push({ [`d.${field}`]: value });
+  for (const [field, key] of q.where) {
+    conds.push(
+      key.rank === 0 ? { [`r.${field}`]: { $exists: false } } : { [`r.${field}`]: key.rank, [`k.${field}`]: storedValue(key.value) },
+    );
+  }
   if (q.after) {
-    const { id, value } = q.after;
+    const { id, key } = q.after;
     if (q.orderBy === undefined) conds.push({ i: q.descending ? { $lt: id } : { $gt: id } });
     else {
-      const o = `d.${q.orderBy}`;
-      if (value === null) conds.push(q.descending ? { [o]: null, i: { $lt: id } } : { $or: [{ [o]: { $ne: null } }, { i: { $gt: id } }] });
-      else if (q.descending) conds.push({ $or: [{ [o]: { $lt: value } }, { [o]: null }, { [o]: value, i: { $lt: id } }] });
-      else conds.push({ $or: [{ [o]: { $gt: value } }, { [o]: value, i: { $gt: id } }] });
+      const [r, k] = [`r.${q.orderBy}`, `k.${q.orderBy}`];
+      const cmp = q.descending ? '$lt' : '$gt';
+      const missing = { [r]: { $exists: false } };
+      if (key.rank === 0)
+        conds.push(q.descending ? { ...missing, i: { $lt: id } } : { $or: [{ [r]: { $exists: true } }, { i: { $gt: id } }] });
+      else {
+        const v = storedValue(key.value);
+        const later: Document[] = [
+          { [r]: { [cmp]: key.rank } },
+          { [r]: key.rank, [k]: { [cmp]: v } },
+          { [r]: key.rank, [k]: v, i: { [cmp]: id } },
+        ];
+        // Comparison operators only match values of their own type: missing (rank 0) is named.
+        if (q.descending) later.push(missing);
+        conds.push({ $or: later });
+      }
     }
   }
   return { $and: conds } as Filter<VersionDoc>;
@@ -280,11 +320,36 @@ function findFilter(q: FindQuery): Filter<VersionDoc> {
 
 function findSort(q: FindQuery): Sort {
   const dir = q.descending ? -1 : 1;
-  return q.orderBy === undefined ? { i: dir } : { [`d.${q.orderBy}`]: dir, i: dir };
+  return q.orderBy === undefined ? { i: dir } : { [`r.${q.orderBy}`]: dir, [`k.${q.orderBy}`]: dir, i: dir };
+}
+
+/** What a version stores besides its bounds: the JSON text and the order keys of its queryable fields. */
+function versionBody(json: string): Pick<VersionDoc, 'j' | 'k' | 'r'> {
+  const doc = JSON.parse(json) as ReadModelDocument;
+  const k: Record<string, string | number | boolean> = {};
+  const r: Record<string, number> = {};
+  for (const [field, value] of Object.entries(doc)) {
+    if (!isFieldName(field)) continue;
+    const key = orderKey(value);
+    if (key.rank === 0) continue;
+    r[field] = key.rank;
+    k[field] = storedValue(key.value as string | number | boolean);
+  }
+  return { j: json, k, r };
+}
+
+/**
+ * Strings as stored in k: NUL (refused by FerretDB on PostgreSQL) becomes
+ * U+0001 U+0001 and U+0001 becomes U+0001 U+0002. The mapping is injective
+ * and keeps the byte order of strings, so equality and ordering hold.
+ */
+function storedValue<T extends string | number | boolean | null>(v: T): T {
+  if (typeof v !== 'string' || !(v.includes('\u0000') || v.includes('\u0001'))) return v;
+  return v.split('\u0001').join('\u0001\u0002').split('\u0000').join('\u0001\u0001') as T;
 }
 
 function toVersion<T extends ReadModelDocument>(v: VersionDoc): ReadModelVersion<T> {
-  return { id: v.i, doc: v.d as T, validFrom: v.f, validTo: v.t >= OPEN_VERSION ? undefined : v.t };
+  return { id: v.i, doc: JSON.parse(v.j) as T, validFrom: v.f, validTo: v.t >= OPEN_VERSION ? undefined : v.t };
 }
 
 function checkpointMoved(projection: string, base: number, current: number): ConflictError {

@@ -3,7 +3,7 @@
  * adapter so that they refuse the same things with the same errors.
  */
 import { ValidationError } from '@1tt/domain-errors';
-import { FieldValue, FindOptions, OPEN_VERSION, ReadModelDocument } from './read-model-store.port';
+import { FindOptions, OPEN_VERSION, ReadModelDocument } from './read-model-store.port';
 
 /** Also a safe MongoDB collection-name suffix and part of an SQLite index name. */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
@@ -23,8 +23,13 @@ export function checkCollection(collection: string): string {
   return collection;
 }
 
+/** Whether a top-level key can be named in `where`/`orderBy`. */
+export function isFieldName(field: string): boolean {
+  return typeof field === 'string' && FIELD_NAME.test(field) && field !== 'id';
+}
+
 export function checkField(field: string, what = 'field'): string {
-  if (typeof field !== 'string' || !FIELD_NAME.test(field) || field === 'id') {
+  if (!isFieldName(field)) {
     throw new ValidationError('invalid_field_name', `Invalid read-model field name ${JSON.stringify(field)}`, {
       field: what,
       hint: 'Use a top-level field name: a letter or underscore, then letters, digits or underscores (not "id").',
@@ -81,22 +86,56 @@ export function serialiseDocument(doc: ReadModelDocument): string {
 }
 
 export interface FindQuery {
-  where: Array<[string, FieldValue]>;
+  where: Array<[string, OrderKey]>;
   orderBy: string | undefined;
   descending: boolean;
   limit: number;
   position: number;
   latest: boolean;
-  after?: { value: FieldValue; id: string };
+  /** Where the previous page ended: its last item's order key (ordering by a field) and id. */
+  after?: { key: OrderKey; id: string };
 }
 
+/**
+ * How every adapter compares a top-level field for `where` and `orderBy`,
+ * so that SQLite and MongoDB agree: first by the JSON type's rank, then by
+ * the value within it.
+ *
+ * | rank | JSON type | value compared |
+ * |---|---|---|
+ * | 0 | missing or null | (all equal) |
+ * | 1 | number | numerically |
+ * | 2 | string | by UTF-8 bytes |
+ * | 3 | boolean | false < true |
+ * | 4 | array or object | by its JSON text |
+ *
+ * `where` matches a value of the same rank and value only: `true` never
+ * matches `1`, `"1"` never matches `1`, and an array never matches one of
+ * its elements (null matches missing and null).
+ */
+export type OrderRank = 0 | 1 | 2 | 3 | 4;
+export interface OrderKey {
+  rank: OrderRank;
+  value: string | number | boolean | null;
+}
+
+export function orderKey(v: unknown): OrderKey {
+  if (v === undefined || v === null) return { rank: 0, value: null };
+  if (typeof v === 'number') return { rank: 1, value: v };
+  if (typeof v === 'string') return { rank: 2, value: v };
+  if (typeof v === 'boolean') return { rank: 3, value: v };
+  return { rank: 4, value: JSON.stringify(v) };
+}
+
+const RANK_TYPE: Record<OrderRank, string> = { 0: 'object', 1: 'number', 2: 'string', 3: 'boolean', 4: 'string' };
+
 export function findQuery(options: FindOptions = {}): FindQuery {
-  const where = Object.entries(options.where ?? {}).map(([f, v]): [string, FieldValue] => {
+  const where = Object.entries(options.where ?? {}).map(([f, v]): [string, OrderKey] => {
     checkField(f, `where.${f}`);
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
       throw new ValidationError('invalid_where_value', `where.${f} must be a string, number, boolean or null`, { field: `where.${f}` });
     }
-    return [f, v];
+    return [f, orderKey(v)];
   });
   const orderBy = options.orderBy === undefined || options.orderBy === 'id' ? undefined : checkField(options.orderBy, 'orderBy');
   if (options.direction !== undefined && options.direction !== 'asc' && options.direction !== 'desc') {
@@ -117,17 +156,25 @@ export function findQuery(options: FindOptions = {}): FindQuery {
   };
 }
 
-/** Opaque keyset cursor: the last item's ordering value and id. */
-export function encodeCursor(value: FieldValue | undefined, id: string): string {
-  return Buffer.from(JSON.stringify(value === undefined ? [id] : [id, value]), 'utf8').toString('base64url');
+/** Opaque keyset cursor: the last item's id and, ordering by a field, its order key. */
+export function encodeCursor(key: OrderKey | undefined, id: string): string {
+  return Buffer.from(JSON.stringify(key === undefined ? [id] : [id, key.rank, key.value]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string, ordered: boolean): { value: FieldValue; id: string } {
+function decodeCursor(cursor: string, ordered: boolean): { key: OrderKey; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && parsed.length === (ordered ? 2 : 1)) {
-      const value = ordered ? (parsed[1] as FieldValue) : null;
-      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return { id: parsed[0], value };
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string') {
+      const id = parsed[0];
+      if (!ordered && parsed.length === 1) return { id, key: { rank: 0, value: null } };
+      const [, rank, value] = parsed as [string, unknown, unknown];
+      if (ordered && parsed.length === 3 && (rank === 0 || rank === 1 || rank === 2 || rank === 3 || rank === 4)) {
+        if (rank === 0 ? value === null : typeof value === RANK_TYPE[rank]) return { id, key: { rank, value: value as OrderKey['value'] } };
+      }
+      // A cursor of the earlier format: [id, scalar value].
+      if (ordered && parsed.length === 2 && (rank === null || ['string', 'number', 'boolean'].includes(typeof rank))) {
+        return { id, key: orderKey(rank) };
+      }
     }
   } catch {
     // fall through to the typed error
@@ -138,9 +185,7 @@ function decodeCursor(cursor: string, ordered: boolean): { value: FieldValue; id
   });
 }
 
-/** The top-level value a cursor records for an item (undefined when ordering by id). */
-export function orderValue(doc: ReadModelDocument, orderBy: string | undefined): FieldValue | undefined {
-  if (orderBy === undefined) return undefined;
-  const v = doc[orderBy];
-  return v === undefined || (typeof v === 'object' && v !== null) ? null : (v as FieldValue);
+/** The order key a cursor records for an item (undefined when ordering by id). */
+export function orderValue(doc: ReadModelDocument, orderBy: string | undefined): OrderKey | undefined {
+  return orderBy === undefined ? undefined : orderKey(doc[orderBy]);
 }

@@ -143,9 +143,10 @@ export class SqliteReadModelStore extends ReadModelStore {
     for (const field of options.indexes ?? []) {
       checkField(field, 'indexes');
       // Index names are case-insensitive in SQLite, field names are not: a hash keeps them apart.
-      const suffix = createHash('sha256').update(field).digest('hex').slice(0, 8);
+      // (`typed`: the index of the type-ranked order, which replaced an index on the value alone.)
+      const suffix = createHash('sha256').update(`typed:${field}`).digest('hex').slice(0, 8);
       this.db.exec(
-        `CREATE INDEX IF NOT EXISTS rm_field_${field}_${suffix} ON rm_versions (collection, json_extract(doc, '$.${field}'), valid_to, id)`,
+        `CREATE INDEX IF NOT EXISTS rm_field_${field}_${suffix} ON rm_versions (collection, ${rankOf(field)}, ${jsonField(field)}, valid_to, id)`,
       );
     }
   }
@@ -297,31 +298,33 @@ function findSql(collection: string, q: FindQuery): { sql: string; params: unkno
     conds.push('valid_to > ?', 'valid_from <= ?');
     params.push(q.position, q.position);
   }
-  for (const [field, value] of q.where) {
-    if (value === null) conds.push(`${jsonField(field)} IS NULL`);
-    else {
+  for (const [field, key] of q.where) {
+    conds.push(`${rankOf(field)} = ${key.rank}`);
+    if (key.rank !== 0) {
       conds.push(`${jsonField(field)} = ?`);
-      params.push(sqlValue(value));
+      params.push(sqlValue(key.value));
     }
   }
   const dir = q.descending ? 'DESC' : 'ASC';
+  const r = q.orderBy === undefined ? undefined : rankOf(q.orderBy);
   const o = q.orderBy === undefined ? undefined : jsonField(q.orderBy);
   if (q.after) {
     const cmp = q.descending ? '<' : '>';
-    if (o === undefined) {
+    if (r === undefined || o === undefined) {
       conds.push(`id ${cmp} ?`);
       params.push(q.after.id);
-    } else if (q.after.value === null) {
-      // Nulls come first ascending, last descending.
-      conds.push(q.descending ? `(${o} IS NULL AND id < ?)` : `(${o} IS NOT NULL OR id > ?)`);
+    } else if (q.after.key.rank === 0) {
+      // Missing and null come first ascending, last descending.
+      conds.push(q.descending ? `(${r} = 0 AND id < ?)` : `(${r} > 0 OR id > ?)`);
       params.push(q.after.id);
     } else {
-      const v = sqlValue(q.after.value);
-      conds.push(q.descending ? `(${o} < ? OR ${o} IS NULL OR (${o} = ? AND id < ?))` : `(${o} > ? OR (${o} = ? AND id > ?))`);
+      const { rank } = q.after.key;
+      const v = sqlValue(q.after.key.value);
+      conds.push(`(${r} ${cmp} ${rank} OR (${r} = ${rank} AND (${o} ${cmp} ? OR (${o} = ? AND id ${cmp} ?))))`);
       params.push(v, v, q.after.id);
     }
   }
-  const order = o === undefined ? `id ${dir}` : `${o} ${dir}, id ${dir}`;
+  const order = r === undefined ? `id ${dir}` : `${r} ${dir}, ${o} ${dir}, id ${dir}`;
   params.push(q.limit + 1);
   return {
     sql: `SELECT id, valid_from, valid_to, doc FROM rm_versions WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`,
@@ -357,7 +360,15 @@ function pastPageSql(collection: string, q: FindQuery): { sql: string; params: u
 /** Field names are validated by checkField, so splicing them into the path is safe. */
 const jsonField = (field: string) => `json_extract(doc, '$.${field}')`;
 
-const sqlValue = (v: string | number | boolean) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+/**
+ * The JSON type's rank of a field (see orderKey in read-model-input): what
+ * makes `where` type-exact and `orderBy` the same order as on MongoDB.
+ */
+const rankOf = (field: string) =>
+  `(CASE json_type(doc, '$.${field}') WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'true' THEN 3 WHEN 'false' THEN 3 WHEN 'array' THEN 4 WHEN 'object' THEN 4 ELSE 0 END)`;
+
+/** Booleans are 1/0 in json_extract; arrays and objects are their JSON text (as orderKey gives them). */
+const sqlValue = (v: string | number | boolean | null) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 function toVersion<T extends ReadModelDocument>(row: VersionRow): ReadModelVersion<T> {
   return {

@@ -98,7 +98,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.failure = undefined;
     const unpaid = this.unpaid;
     if (unpaid) {
-      await this.handleReport(unpaid);
+      await this.reactTo(unpaid);
       this.unpaid = undefined;
       this.handled = Math.max(this.handled, unpaid.position);
     }
@@ -154,7 +154,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       this.pool.apply(e);
       if (this.react && (e.type === 'RevenueReported' || e.type === 'RevenueCorrected') && e.position > this.checkpoint) {
         try {
-          await this.handleReport(e);
+          await this.reactTo(e);
         } catch (err) {
           this.unpaid = e;
           throw err;
@@ -172,8 +172,9 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     });
   }
 
-  private handleReport(e: RecordedEvent): Promise<void> {
-    return e.type === 'RevenueReported' ? this.pay(e) : this.adjust(e);
+  /** A report's run, or a correction's adjustment postings (also when retried after a failure). */
+  private reactTo(e: RecordedEvent): Promise<void> {
+    return e.type === 'RevenueCorrected' ? this.adjust(e) : this.pay(e);
   }
 
   /**

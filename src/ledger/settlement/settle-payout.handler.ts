@@ -14,9 +14,14 @@ const ATTEMPTS = 5;
  * Payable = allocated by payout runs (the processor's fold, caught up to the
  * head of the log before each attempt) − settled (the contributor's own
  * stream, where the settlement is appended at the revision read).
- * Allocations only grow, so a run landing meanwhile only makes the check
- * conservative; two concurrent settlements collide on the contributor
- * stream, and the loser re-reads and re-decides (and may be refused).
+ * A run landing meanwhile only makes the check conservative; two concurrent
+ * settlements collide on the contributor stream, and the loser re-reads and
+ * re-decides (and may be refused). A correction's negative adjustment
+ * landing between the catch-up and the append is not seen: the payable
+ * account then ends below zero, which is a recoverable balance netted by
+ * the next allocations (clawback), and the audit names the settlement
+ * (settlement-exceeds-payable). Payout batches (reserving amounts) are the
+ * place to close that window.
  */
 @CommandHandler(SettlePayout)
 export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {

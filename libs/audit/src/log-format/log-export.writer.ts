@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { EventStore } from '@1tt/event-store';
+import { LOG_HASH_GENESIS, nextLogHash } from '../checkpoints/log-hash';
 import { encodeEventLine, encodeHeaderLine, LOG_FORMAT, LOG_FORMAT_VERSION, type LogHeader } from './log-header';
 
 export interface ExportOptions {
@@ -8,6 +9,12 @@ export interface ExportOptions {
   toPosition?: number;
   /** Cut the log at the last event recorded at or before this time. */
   asOf?: Date;
+  /**
+   * Resume: write only the events after this position (the last one the
+   * reader already has). The header is still the first line, and the log
+   * hash still covers the whole log up to toPosition.
+   */
+  afterPosition?: number;
   /** Called now and then with the last position written and the target. */
   onProgress?: (position: number, toPosition: number) => void;
   /** For tests: the export time written in the header. */
@@ -20,6 +27,8 @@ export interface ExportSummary {
   bytes: number;
   /** Position of the last event written (0 when none). */
   lastPosition: number;
+  /** The rolling log hash (see log-hash.ts) after toPosition: what a signed checkpoint at toPosition signs. */
+  logHash: string;
 }
 
 const FLUSH_BYTES = 1 << 20;
@@ -53,6 +62,8 @@ export async function exportLog(store: EventStore, out: Writable, options: Expor
   let bytes = 0;
   let events = 0;
   let lastPosition = 0;
+  let logHash = LOG_HASH_GENESIS;
+  const after = options.afterPosition ?? 0;
   const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
     bytes += Buffer.byteLength(buffer);
@@ -62,6 +73,8 @@ export async function exportLog(store: EventStore, out: Writable, options: Expor
   };
   if (toPosition > 0) {
     for await (const e of store.readAll({ fromPosition: 1, toPosition, pageSize: 1000 })) {
+      logHash = nextLogHash(logHash, e.position, e.hash);
+      if (e.position <= after) continue;
       buffer += encodeEventLine(e) + '\n';
       events += 1;
       lastPosition = e.position;
@@ -73,5 +86,5 @@ export async function exportLog(store: EventStore, out: Writable, options: Expor
   }
   await flush();
   options.onProgress?.(lastPosition, toPosition);
-  return { header, events, bytes, lastPosition };
+  return { header, events, bytes, lastPosition, logHash };
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { formatMinor, parseAlpha, parseNonNegativeAmount, poolAmountOf } from '@1tt/ledger';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from './ledger-replay';
 
 export type MoneyByCurrency = Record<string, string>;
@@ -19,8 +19,12 @@ export interface ContributorMetrics {
   /** Ratio × α × each consumer's latest revenue report, summed per currency (floored to minor units). */
   expectedPayout: MoneyByCurrency;
   paidOut: MoneyByCurrency;
-  /** currentRevenue − paidOut. */
+  /** currentRevenue − paidOut (negative when a correction took back more than was unpaid). */
   balance: MoneyByCurrency;
+  /** max(0, balance): what may be settled now. */
+  payable: MoneyByCurrency;
+  /** max(0, −balance): recovered from the next allocations (clawback). */
+  recoverable: MoneyByCurrency;
 }
 
 export interface PayoutRunSummary {
@@ -144,6 +148,8 @@ export function snapshotOf(replay: LedgerReplay): LedgerSnapshot {
       expectedPayout: money(expected),
       paidOut: money(paid.get(id)),
       balance: money(balance),
+      payable: money(new Map([...balance].map(([c, v]) => [c, payablePosition(v).payable]))),
+      recoverable: money(new Map([...balance].map(([c, v]) => [c, payablePosition(v).recoverable]))),
     };
   });
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { formatMinor, parseNonNegativeAmount, type PayoutSettled } from '@1tt/ledger';
+import { formatMinor, parseNonNegativeAmount, parseSignedAmount, payablePosition, type PayoutSettled } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
 import type { MoneyByCurrency } from '../replay/ledger-snapshot';
 
@@ -31,14 +31,41 @@ export interface SettlementLine {
   reference?: string;
 }
 
+/** A correction's signed change of one of the contributor's allocations. */
+export interface AdjustmentLine {
+  correctionId: string;
+  revenueId: string;
+  /** Position of the PayoutRunAdjusted event. */
+  position: number;
+  recordedAt: string;
+  currency: string;
+  /** Signed ("-54.00": taken back). */
+  amount: string;
+  /** The revenue amount before and after the correction. */
+  previousRevenueAmount: string;
+  revenueAmount: string;
+}
+
 export interface ContributorStatement {
   contributorId: string;
   /** The log position the statement is as of. */
   position: number;
   generatedFrom: { toPosition: number; recordedAt?: string };
   runs: StatementLine[];
+  adjustments: AdjustmentLine[];
   settlements: SettlementLine[];
-  totals: { allocated: MoneyByCurrency; paidOut: MoneyByCurrency; balance: MoneyByCurrency; runs: number; tokensNow: string };
+  totals: {
+    /** Allocations of runs plus adjustments of corrections. */
+    allocated: MoneyByCurrency;
+    adjusted: MoneyByCurrency;
+    paidOut: MoneyByCurrency;
+    balance: MoneyByCurrency;
+    /** max(0, balance) and max(0, −balance) (clawback: recovered from the next allocations). */
+    payable: MoneyByCurrency;
+    recoverable: MoneyByCurrency;
+    runs: number;
+    tokensNow: string;
+  };
 }
 
 /** Folds the log and lists every payout run (and settlement) that concerns one contributor. */
@@ -50,12 +77,34 @@ export async function buildStatement(
   const replay = new LedgerReplay();
   const runs: StatementLine[] = [];
   const settlements: SettlementLine[] = [];
+  const adjustments: AdjustmentLine[] = [];
+  const adjusted = new Map<string, bigint>();
   const allocated = new Map<string, bigint>();
   const paid = new Map<string, bigint>();
   for await (const e of events) {
     if (options.atPosition !== undefined && e.position > options.atPosition) break;
     const recorded = replay.apply(e);
-    if (recorded) {
+    const adjustment = replay.completedAdjustment;
+    if (adjustment) {
+      const a = adjustment.adjusted.data;
+      for (const chunk of adjustment.chunks) {
+        const line = chunk.data.adjustments.find((x) => x.contributorId === contributorId);
+        if (!line) continue;
+        const amount = parseSignedAmount(line.amount, a.currency);
+        adjustments.push({
+          correctionId: a.correctionId,
+          revenueId: a.revenueId,
+          position: adjustment.adjusted.position,
+          recordedAt: e.metadata.recordedAt,
+          currency: a.currency,
+          amount: formatMinor(amount, a.currency),
+          previousRevenueAmount: a.previousAmount,
+          revenueAmount: a.amount,
+        });
+        allocated.set(a.currency, (allocated.get(a.currency) ?? 0n) + amount);
+        adjusted.set(a.currency, (adjusted.get(a.currency) ?? 0n) + amount);
+      }
+    } else if (recorded) {
       const c = recorded.completed.data;
       for (const chunk of recorded.chunks) {
         const a = chunk.data.allocations.find((x) => x.contributorId === contributorId);
@@ -100,11 +149,15 @@ export async function buildStatement(
     position: replay.position,
     generatedFrom: { toPosition: replay.position, ...(replay.recordedAt ? { recordedAt: replay.recordedAt } : {}) },
     runs,
+    adjustments,
     settlements,
     totals: {
       allocated: fmt(allocated),
+      adjusted: fmt(adjusted),
       paidOut: fmt(paid),
       balance: fmt(balance),
+      payable: fmt(new Map([...balance].map(([c, v]) => [c, payablePosition(v).payable]))),
+      recoverable: fmt(new Map([...balance].map(([c, v]) => [c, payablePosition(v).recoverable]))),
       runs: runs.length,
       tokensNow: (replay.pool.at(replay.position).contributors.get(contributorId) ?? 0n).toString(),
     },
@@ -138,6 +191,14 @@ export function renderStatementText(s: ContributorStatement): string {
     ...rows.map(line),
     '',
   ];
+  if (s.adjustments.length) {
+    out.push('Adjustments (revenue corrections):');
+    for (const a of s.adjustments)
+      out.push(
+        `  ${a.recordedAt.slice(0, 19).replace('T', ' ')}  position ${a.position}  revenue ${a.revenueId} ${a.previousRevenueAmount} → ${a.revenueAmount}  ${a.amount} ${a.currency}`,
+      );
+    out.push('');
+  }
   if (s.settlements.length) {
     out.push('Settlements:');
     for (const p of s.settlements)
@@ -151,6 +212,7 @@ export function renderStatementText(s: ContributorStatement): string {
     `Allocated:   ${money(s.totals.allocated)}`,
     `Paid out:    ${money(s.totals.paidOut)}`,
     `Balance:     ${money(s.totals.balance)}`,
+    ...(Object.values(s.totals.recoverable).some((v) => !/^0(\.0+)?$/.test(v)) ? [`Recoverable: ${money(s.totals.recoverable)}`] : []),
     `Tokens in the pool now: ${s.totals.tokensNow}`,
   );
   return out.join('\n') + '\n';
@@ -164,6 +226,12 @@ export function renderStatementHtml(s: ContributorStatement): string {
     .map(
       (r) =>
         `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`,
+    )
+    .join('\n');
+  const adjustments = s.adjustments
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.recordedAt)}</td><td><code>${esc(a.revenueId)}</code></td><td class="n">${esc(a.previousRevenueAmount)} → ${esc(a.revenueAmount)}</td><td class="n">${esc(a.amount)} ${esc(a.currency)}</td></tr>`,
     )
     .join('\n');
   const settlements = s.settlements
@@ -183,13 +251,18 @@ export function renderStatementHtml(s: ContributorStatement): string {
 <tbody>
 ${rows}
 </tbody></table>
+<h2>Adjustments (revenue corrections)</h2>
+<table><thead><tr><th>recorded</th><th>revenue</th><th class="n">revenue amount</th><th class="n">adjustment</th></tr></thead>
+<tbody>
+${adjustments}
+</tbody></table>
 <h2>Settlements</h2>
 <table><thead><tr><th>recorded</th><th class="n">position</th><th class="n">amount</th><th>reference</th></tr></thead>
 <tbody>
 ${settlements}
 </tbody></table>
 <h2>Totals</h2>
-<dl><dt>Payout runs</dt><dd>${s.totals.runs}</dd><dt>Allocated</dt><dd>${esc(money(s.totals.allocated))}</dd><dt>Paid out</dt><dd>${esc(money(s.totals.paidOut))}</dd><dt>Balance</dt><dd>${esc(money(s.totals.balance))}</dd><dt>Tokens in the pool now</dt><dd>${esc(s.totals.tokensNow)}</dd></dl>
+<dl><dt>Payout runs</dt><dd>${s.totals.runs}</dd><dt>Allocated</dt><dd>${esc(money(s.totals.allocated))}</dd><dt>Paid out</dt><dd>${esc(money(s.totals.paidOut))}</dd><dt>Balance</dt><dd>${esc(money(s.totals.balance))}</dd><dt>Recoverable</dt><dd>${esc(money(s.totals.recoverable))}</dd><dt>Tokens in the pool now</dt><dd>${esc(s.totals.tokensNow)}</dd></dl>
 </body></html>
 `;
 }
