@@ -13,6 +13,7 @@ import { AuditExportModule } from './audit-export/audit-export.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Where the generated first admin key is printed. Default: stdout. */
@@ -36,6 +37,7 @@ const featureModules = (config: AppConfig): NonNullable<ModuleMetadata['imports'
   DirectoryModule,
   AuditExportModule,
   CheckpointModule,
+  WebhooksModule,
 ];
 
 @Module({})

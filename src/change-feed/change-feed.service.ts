@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import type { Audience, Principal } from '@1tt/access';
+import { canSee, type Audience, type Principal } from '@1tt/access';
 
 /**
  * One read-side change, as pushed to /v1/events subscribers.
@@ -17,6 +17,14 @@ export interface ChangeMessage {
   position?: number;
   /** Extra per-message rule, applied after the audience check (e.g. hide a field's existence). */
   visibleTo?: (principal: Principal) => boolean;
+}
+
+/**
+ * The one scoping rule of /v1/events: may this caller receive this message?
+ * Webhooks owned by contributors and consumers use it too (src/webhooks).
+ */
+export function mayReceive(principal: Principal, message: Pick<ChangeMessage, 'audience' | 'visibleTo'>): boolean {
+  return canSee(principal, message.audience) && (message.visibleTo?.(principal) ?? true);
 }
 
 /**

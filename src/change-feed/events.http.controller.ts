@@ -10,13 +10,13 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { canSee, type Principal } from '@1tt/access';
+import type { Principal } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
 import type { Subscription } from 'rxjs';
 import { ApiKeyService } from '../auth/api-key.service';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { APP_CONFIG } from '../config/app-config.token';
-import { ChangeFeed, type ChangeMessage } from './change-feed.service';
+import { ChangeFeed, mayReceive, type ChangeMessage } from './change-feed.service';
 import { SseStreams, type StreamEndReason } from './sse-streams.service';
 
 @ApiTags('events')
@@ -95,8 +95,7 @@ export class EventsHttpController {
     res.flushHeaders();
     send(`retry: 3000\n: connected as ${principal.role}\n\n`);
 
-    const visible = (m: ChangeMessage): boolean =>
-      (!wanted || wanted.has(m.type)) && canSee(principal, m.audience) && (m.visibleTo?.(principal) ?? true);
+    const visible = (m: ChangeMessage): boolean => (!wanted || wanted.has(m.type)) && mayReceive(principal, m);
 
     if (ended) return;
     live.subscription = this.feed.messages().subscribe({

@@ -58,6 +58,7 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
       claims,
       progressEveryMs: config.datasetProgressSeconds * 1000,
       takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
+      maxAttempts: config.datasetMaxAttempts,
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
     this.processor.start();

@@ -103,7 +103,12 @@ describe('1tt audit (in-process)', () => {
     const replay = await cli('audit', 'replay', file, '--at-position', '16', '--json');
     expect(replay.code).toBe(0);
     expect(JSON.parse(replay.stdout).pool.totalTokens).toBe('600');
-    expect((await cli('audit', 'replay', file)).code).toBe(2);
+    // No point given: the whole export (now); both given: refused.
+    const whole = await cli('audit', 'replay', file, '--json');
+    expect(whole.code).toBe(0);
+    const last = record(ledgerSpecs()).at(-1)!.position;
+    expect(JSON.parse(whole.stdout).position).toBe(last);
+    expect((await cli('audit', 'replay', file, '--at-position', '3', '--as-of', '2025-01-01T00:00:00Z')).code).toBe(2);
 
     const text = await cli('audit', 'statement', file, '--contributor', 'c3');
     expect(text.stdout).toMatch(/Allocated: +17\.01 USD/);

@@ -29,6 +29,8 @@ const all = (status: number, overrides: Partial<Record<Caller, number>> = {}): R
 });
 
 let seq = 0;
+/** A public https URL on a name that never resolves (.invalid): registrations pass, deliveries stay pending. */
+const WEBHOOK_URL = 'https://hooks.example.invalid/1tt';
 const next = () => `${Date.now().toString(36)}-${++seq}`;
 
 describe('access control matrix (real app, embedded stores)', () => {
@@ -36,6 +38,8 @@ describe('access control matrix (real app, embedded stores)', () => {
   let ownerDataset: { datasetId: string; fileName: string; sha256: string };
   let ownerKeyId: string;
   let revenueId: string;
+  let ownerWebhookId: string;
+  let ownerDeliveryId: string;
   const keyOf = (c: Caller): string | undefined =>
     ({
       anonymous: undefined,
@@ -46,7 +50,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       otherConsumer: w.otherConsumer.apiKey,
       auditor: w.auditor.apiKey,
     })[c];
-  const req = (method: 'get' | 'post' | 'put' | 'delete', url: string, key: string | undefined) => {
+  const req = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string, key: string | undefined) => {
     const r = w.t.http[method](url);
     return key ? r.set('Authorization', `Bearer ${key}`) : r;
   };
@@ -191,6 +195,44 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(200, { otherConsumer: 404 }),
       send: (_w, _c, k) => req('get', `/v1/payout-runs/${revenueId}`, k),
     },
+    // Webhooks: admin, contributors and consumers register their own (auditor reads only); another party's webhook does not exist for them.
+    {
+      name: 'POST /v1/webhooks',
+      expect: all(201, { auditor: 403 }),
+      send: (_w, _c, k) => req('post', '/v1/webhooks', k).send({ url: WEBHOOK_URL, eventTypes: ['DatasetAccepted'] }),
+    },
+    { name: 'GET /v1/webhooks', expect: all(200), send: (_w, _c, k) => req('get', '/v1/webhooks', k) },
+    {
+      name: 'GET /v1/webhooks/{owner webhook}',
+      expect: all(404, { admin: 200, owner: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/webhooks/${ownerWebhookId}`, k),
+    },
+    {
+      name: 'PATCH /v1/webhooks/{owner webhook}',
+      expect: all(404, { admin: 200, owner: 200, auditor: 403 }),
+      send: (_w, _c, k) => req('patch', `/v1/webhooks/${ownerWebhookId}`, k).send({ description: `d-${next()}` }),
+    },
+    {
+      name: 'DELETE /v1/webhooks/{fresh owner webhook}',
+      expect: all(404, { admin: 204, owner: 204, auditor: 403 }),
+      send: async (w, _c, k) => {
+        const made = await w.t.http
+          .post('/v1/webhooks')
+          .set(w.t.auth(w.contributor.apiKey))
+          .send({ url: WEBHOOK_URL, eventTypes: ['PayoutSettled'] });
+        return req('delete', `/v1/webhooks/${made.body.webhookId}`, k);
+      },
+    },
+    {
+      name: 'GET /v1/webhooks/{owner webhook}/deliveries',
+      expect: all(404, { admin: 200, owner: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/webhooks/${ownerWebhookId}/deliveries`, k),
+    },
+    {
+      name: 'POST /v1/webhooks/{owner webhook}/deliveries/{delivery}/retry',
+      expect: all(404, { admin: 202, owner: 202, auditor: 403 }),
+      send: (_w, _c, k) => req('post', `/v1/webhooks/${ownerWebhookId}/deliveries/${ownerDeliveryId}/retry`, k),
+    },
     {
       name: 'GET /v1/audit/events',
       expect: all(403, { admin: 200, auditor: 200 }),
@@ -206,6 +248,14 @@ describe('access control matrix (real app, embedded stores)', () => {
   beforeAll(async () => {
     w = await createSecurityWorld();
     ownerKeyId = (await w.t.http.get('/v1/me').set(w.t.auth(w.contributor.apiKey)).expect(200)).body.keyId;
+    // The owner's webhook exists before its dataset is accepted, so it has a delivery (to a host that never resolves: it stays pending).
+    ownerWebhookId = (
+      await w.t.http
+        .post('/v1/webhooks')
+        .set(w.t.auth(w.contributor.apiKey))
+        .send({ url: WEBHOOK_URL, eventTypes: ['DatasetAccepted'] })
+        .expect(201)
+    ).body.webhookId;
     const fileName = 'alice-secret-diary.txt';
     const up = await w.t.http
       .post('/v1/datasets')
@@ -224,6 +274,11 @@ describe('access control matrix (real app, embedded stores)', () => {
         .send({ amount: '1000.00', currency: 'USD', ...PERIOD })
         .expect(201)
     ).body.revenueId;
+    for (let i = 0; i < 200 && !ownerDeliveryId; i++) {
+      const d = await w.t.http.get(`/v1/webhooks/${ownerWebhookId}/deliveries`).set(w.t.auth());
+      ownerDeliveryId = d.body.deliveries?.[0]?.deliveryId;
+      if (!ownerDeliveryId) await new Promise((r) => setTimeout(r, 50));
+    }
     await w.t.get(PayoutProcessor).catchUp();
     // The read side follows the log; wait until it shows the run.
     for (let i = 0; i < 200 && (await w.t.http.get(`/v1/payout-runs/${revenueId}`).set(w.t.auth())).status !== 200; i++)
@@ -307,6 +362,13 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/payout-runs/{revenueId}',
       'GET /v1/audit/events',
       'GET /v1/audit/verify',
+      'POST /v1/webhooks',
+      'GET /v1/webhooks',
+      'GET /v1/webhooks/{webhookId}',
+      'PATCH /v1/webhooks/{webhookId}',
+      'DELETE /v1/webhooks/{webhookId}',
+      'GET /v1/webhooks/{webhookId}/deliveries',
+      'POST /v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry',
       // SSE: an open stream per caller; its access rules are tested in app-shell.e2e.spec.ts and below (anonymous).
       'GET /v1/events',
     ]);

@@ -87,6 +87,13 @@ const JSON_ROUTES: JsonRoute[] = [
     valid: () => ({ amount: '10.00', currency: 'USD', ...PERIOD }),
     headers: { 'Idempotency-Key': 'fuzz-key' },
   },
+  {
+    name: 'POST /v1/webhooks',
+    method: 'post',
+    path: () => '/v1/webhooks',
+    key: (w) => w.consumer.apiKey,
+    valid: () => ({ url: 'https://hooks.example.invalid/fuzz', eventTypes: ['RevenueReported'], description: 'fuzz' }),
+  },
 ];
 
 describe(`hostile input (real app, embedded stores; fast-check seed ${SEED}, ${RUNS} runs per property)`, () => {

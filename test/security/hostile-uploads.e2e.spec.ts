@@ -1,5 +1,21 @@
 import * as net from 'node:net';
-import { createSecurityWorld, type SecurityWorld } from './support/security-fixture';
+import fc from 'fast-check';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { createSecurityWorld, prose, waitDecided, type SecurityWorld } from './support/security-fixture';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+
+/** One long string, dictionary-encoded, repeated `rows` times in one row group and one page (issue #20, C2). */
+function dictionaryBomb(rows: number, entryBytes: number): Buffer {
+  return Buffer.from(
+    parquetWriteBuffer({
+      columnData: [{ name: 'text', data: Array<string>(rows).fill('x'.repeat(entryBytes)), type: 'STRING' }],
+      rowGroupSize: rows,
+      pageSize: 1024 ** 3,
+    }),
+  );
+}
 
 /**
  * Hostile uploads against the real app (issue #20): bodies that end in the
@@ -7,7 +23,7 @@ import { createSecurityWorld, type SecurityWorld } from './support/security-fixt
  * must be refused or rejected with a reason, and the process must keep
  * answering.
  */
-describe('hostile uploads (real app, embedded stores)', () => {
+describe(`hostile uploads (real app, embedded stores; fast-check seed ${SEED}, ${RUNS} runs)`, () => {
   let w: SecurityWorld;
   beforeAll(async () => {
     w = await createSecurityWorld({ env: { UPLOAD_MAX_BYTES: '8388608' } });
@@ -66,6 +82,72 @@ describe('hostile uploads (real app, embedded stores)', () => {
       expect(status).toBeLessThan(500);
       expect(await w.head()).toBe(before);
       await w.t.http.get('/health').expect(200);
+    });
+  });
+
+  describe('C2: Parquet dictionary bombs', () => {
+    it('a 60,000-row dictionary bomb (under 1 KB, 600 MB decoded) is rejected parquet_row_group_too_large without decoding it; /health answers meanwhile', async () => {
+      const bomb = dictionaryBomb(60_000, 10_000);
+      expect(bomb.length).toBeLessThan(4096);
+      const res = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', bomb, 'bomb.parquet');
+      expect(res.status).toBe(202);
+      // A loose functional check, not a timing target (that is bench/hostile-uploads.bench.ts): the service answers.
+      const t0 = Date.now();
+      await w.t.http.get('/health').expect(200);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
+      expect(view).toMatchObject({ status: 'rejected', rejectionReason: 'parquet_row_group_too_large' });
+    });
+
+    it(`fuzz: dictionary bombs of random shape are decided (accepted or rejected with a reason), never crash the service (${RUNS} runs)`, async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 1, max: 20_000 }), async (rows, entryBytes) => {
+          const bomb = dictionaryBomb(rows, entryBytes + (n++ % 7));
+          const res = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', bomb, `fuzz-${n}.parquet`);
+          if (res.status === 409) return; // an identical file was drawn twice
+          expect(res.status).toBe(202);
+          const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
+          expect(['accepted', 'rejected']).toContain(view.status);
+          if (rows * entryBytes > 512 * 1024 * 1024) expect(view.rejectionReason).toBe('parquet_row_group_too_large');
+          await w.t.http.get('/health').expect(200);
+        }),
+        { numRuns: Math.max(3, Math.round(RUNS / 5)), seed: SEED },
+      );
+    });
+  });
+
+  describe('fuzz: multipart truncation', () => {
+    it(`a valid upload body cut at any byte is refused 4xx problem+json (or, cut after its closing boundary, accepted) and the service keeps answering (${RUNS} runs)`, async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), async (where, fieldFirst) => {
+          const text = `${prose(20_000 + n++, 'GPL-2').slice(0, 3000)}\n`;
+          const field = '--BND\r\nContent-Disposition: form-data; name="textField"\r\n\r\ntext\r\n';
+          const file = `--BND\r\nContent-Disposition: form-data; name="file"; filename="cut-${n}.txt"\r\nContent-Type: text/plain\r\n\r\n${text}\r\n`;
+          const body = `${fieldFirst ? field + file : file + field}--BND--\r\n`;
+          const cut = Math.floor(where * body.length);
+          const before = await w.head();
+          const answer = await raw(multipartRequest(body.slice(0, cut), w.contributor.apiKey));
+          const status = Number(answer.split(' ')[1]);
+          if (status === 202) {
+            // Only a body that reached its closing boundary may be accepted; let its processing finish before the next run.
+            expect(body.slice(0, cut)).toContain('--BND--');
+            const datasetId = /"datasetId":"([^"]+)"/.exec(answer)?.[1];
+            await waitDecided(w.t, w.contributor.apiKey, String(datasetId));
+          } else {
+            expect({ cut, length: body.length, status: status >= 400 && status < 500 ? '4xx' : status }).toEqual({
+              cut,
+              length: body.length,
+              status: '4xx',
+            });
+            expect(answer).toMatch(/content-type: application\/problem\+json/i);
+            expect(await w.head()).toBe(before);
+          }
+          await w.t.http.get('/health').expect(200);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
     });
   });
 });

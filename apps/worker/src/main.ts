@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     claims,
     progressEveryMs: config.datasetProgressSeconds * 1000,
     takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
+    maxAttempts: config.datasetMaxAttempts,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });

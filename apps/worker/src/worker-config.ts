@@ -10,6 +10,7 @@ export interface WorkerConfig {
   datasetClaimLeaseSeconds: number;
   datasetProgressSeconds: number;
   datasetTakeoverSeconds: number;
+  datasetMaxAttempts: number;
 }
 
 /**
@@ -28,5 +29,6 @@ export function workerConfig(env: EnvRecord): WorkerConfig {
     datasetClaimLeaseSeconds: c.datasetClaimLeaseSeconds,
     datasetProgressSeconds: c.datasetProgressSeconds,
     datasetTakeoverSeconds: c.datasetTakeoverSeconds,
+    datasetMaxAttempts: c.datasetMaxAttempts,
   };
 }

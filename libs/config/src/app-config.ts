@@ -69,6 +69,14 @@ export interface AppConfig {
    * Default 300.
    */
   datasetTakeoverSeconds: number;
+  /**
+   * DATASET_MAX_ATTEMPTS: analyses of one dataset that may fail (the process
+   * crashed or was killed during it, or it failed for a reason that is not an
+   * infrastructure fault) before the dataset is rejected as
+   * `processing_failed` instead of tried again. Recorded in the log, so it
+   * holds across restarts. Default 3.
+   */
+  datasetMaxAttempts: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -91,6 +99,29 @@ export interface AppConfig {
   checkpointSigningKeyFile?: string;
   /** CHECKPOINT_INTERVAL_SECONDS: how often a signed checkpoint is published. Default 3600. */
   checkpointIntervalSeconds: number;
+  /** Outbound webhooks (src/webhooks): delivery, retries and address safety. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_DELIVERY: whether this process delivers webhooks (false: it only serves the routes). Default true. */
+  deliver: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE: allow receivers on private, loopback, link-local and metadata addresses. Default false. */
+  allowPrivate: boolean;
+  /** WEBHOOK_ALLOW_HTTP: allow plain http:// receivers on any host (loopback may always use http). Default false. */
+  allowHttp: boolean;
+  /** WEBHOOK_TIMEOUT_MS: one delivery attempt (connect + answer) is abandoned after this long and retried. Default 10000. */
+  timeoutMs: number;
+  /** WEBHOOK_RETRY_INITIAL_MS: delay before the first retry; it doubles per attempt, with jitter. Default 5000. */
+  retryInitialMs: number;
+  /** WEBHOOK_RETRY_MAX_MS: the longest delay between two attempts. Default 3600000 (1 h). */
+  retryMaxMs: number;
+  /** WEBHOOK_RETRY_WINDOW_SECONDS: an event is retried for this long after its first attempt, then given up. Default 86400 (24 h). */
+  retryWindowSeconds: number;
+  /** WEBHOOK_LEASE_SECONDS: a process's lease on a webhook's deliveries lapses this long after its last renewal. Default 30. */
+  leaseSeconds: number;
+  /** WEBHOOK_SECRET_KEY_FILE: AES-256 key that encrypts signing secrets at rest. Default <DATA_DIR>/webhook-secrets.key (created at first use). */
+  secretKeyFile: string;
 }
 
 export interface ConfigIssue {
@@ -194,6 +225,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetClaimLeaseSeconds = int('DATASET_CLAIM_LEASE_SECONDS', 30, 2, 86400, 'a whole number of seconds from 2 to 86400');
   const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
   const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
+  const datasetMaxAttempts = int('DATASET_MAX_ATTEMPTS', 3, 1, 100, 'a whole number from 1 to 100');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
   const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
@@ -223,6 +255,23 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   }
   const checkpointIntervalSeconds = int('CHECKPOINT_INTERVAL_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
 
+  const webhooks: WebhookConfig = {
+    deliver: bool('WEBHOOK_DELIVERY', true),
+    allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    allowHttp: bool('WEBHOOK_ALLOW_HTTP', false),
+    timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 10, 600_000, 'a whole number of milliseconds from 10 to 600000'),
+    retryInitialMs: int('WEBHOOK_RETRY_INITIAL_MS', 5000, 1, 86_400_000, 'a whole number of milliseconds from 1 to 86400000'),
+    retryMaxMs: int('WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000, 'a whole number of milliseconds from 1 to 86400000'),
+    retryWindowSeconds: int('WEBHOOK_RETRY_WINDOW_SECONDS', 86_400, 1, 604_800, 'a whole number of seconds from 1 to 604800'),
+    leaseSeconds: int('WEBHOOK_LEASE_SECONDS', 30, 1, 3600, 'a whole number of seconds from 1 to 3600'),
+    secretKeyFile: path.resolve(cwd, raw('WEBHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'webhook-secrets.key')),
+  };
+  if (webhooks.retryMaxMs < webhooks.retryInitialMs)
+    issues.push({
+      variable: 'WEBHOOK_RETRY_MAX_MS',
+      message: `${webhooks.retryMaxMs} is less than WEBHOOK_RETRY_INITIAL_MS (${webhooks.retryInitialMs}); use a value at least that large`,
+    });
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     port,
@@ -239,6 +288,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetClaimLeaseSeconds,
     datasetProgressSeconds,
     datasetTakeoverSeconds,
+    datasetMaxAttempts,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,
@@ -248,6 +298,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     checkpointSigningKey,
     checkpointSigningKeyFile,
     checkpointIntervalSeconds,
+    webhooks,
   };
 }
 

@@ -139,6 +139,41 @@ describe('loadConfig', () => {
     expect(issuesOf({ PORT: '70000' }).PORT).toMatch(/0 to 65535/);
   });
 
+  it('webhooks: safe defaults (https only, no private addresses, 10 s timeout, 24 h of retries), every knob configurable', () => {
+    const d = loadConfig({}, { cwd }).webhooks;
+    expect(d).toEqual({
+      deliver: true,
+      allowPrivate: false,
+      allowHttp: false,
+      timeoutMs: 10_000,
+      retryInitialMs: 5000,
+      retryMaxMs: 3_600_000,
+      retryWindowSeconds: 86_400,
+      leaseSeconds: 30,
+      secretKeyFile: '/srv/1tt/data/webhook-secrets.key',
+    });
+    const c = loadConfig(
+      {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_RETRY_INITIAL_MS: '20',
+        WEBHOOK_RETRY_MAX_MS: '100',
+        WEBHOOK_SECRET_KEY_FILE: 'keys/wh.key',
+        WEBHOOK_DELIVERY: 'false',
+      },
+      { cwd },
+    ).webhooks;
+    expect(c).toMatchObject({
+      allowPrivate: true,
+      retryInitialMs: 20,
+      retryMaxMs: 100,
+      deliver: false,
+      secretKeyFile: '/srv/1tt/keys/wh.key',
+    });
+    expect(issuesOf({ WEBHOOK_RETRY_INITIAL_MS: '500', WEBHOOK_RETRY_MAX_MS: '100' }).WEBHOOK_RETRY_MAX_MS).toMatch(/at least/);
+    expect(issuesOf({ WEBHOOK_TIMEOUT_MS: '5' }).WEBHOOK_TIMEOUT_MS).toMatch(/10 to 600000/);
+    expect(issuesOf({ WEBHOOK_ALLOW_PRIVATE: 'maybe' }).WEBHOOK_ALLOW_PRIVATE).toMatch(/true or false/);
+  });
+
   it('the error message lists each variable on its own line', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, { cwd })).toThrow(/PORT: .*\n.*LOG_LEVEL: /);
   });

@@ -3,6 +3,7 @@ import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { DatasetFormatError } from './dataset-format.error';
 import type { FormatRecord } from './format-record';
+import { columnChunkCost } from './parquet-budget';
 import type { ReadLimits, ReadProgress } from './read-limits';
 
 /**
@@ -23,22 +24,37 @@ export async function* readParquet(
   const fh = await fs.open(path, 'r');
   try {
     const { size } = await fh.stat();
+    const read = async (start: number, end: number): Promise<ArrayBuffer> => {
+      const stop = Math.min(end, size);
+      const len = Math.max(0, stop - start);
+      const buf = new Uint8Array(len);
+      let done = 0;
+      while (done < len) {
+        const { bytesRead } = await fh.read(buf, done, len - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buf.buffer;
+    };
+    // The text column chunk read (and checked) before hyparquet decodes it; handed to hyparquet instead of reading it twice.
+    let checked: { start: number; end: number; bytes: ArrayBuffer } | undefined;
     const file: AsyncBuffer = {
       byteLength: size,
       async slice(start: number, end?: number): Promise<ArrayBuffer> {
-        const stop = Math.min(end ?? size, size);
-        const len = Math.max(0, stop - start);
-        const buf = new Uint8Array(len);
-        let done = 0;
-        while (done < len) {
-          const { bytesRead } = await fh.read(buf, done, len - done, start + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
+        const stop = end ?? size;
+        if (checked && checked.start === start && checked.end === stop) {
+          const bytes = checked.bytes;
+          checked = undefined;
+          return bytes;
         }
-        progress.compressedBytesRead += done;
-        progress.decompressedBytesRead += done;
-        return buf.buffer;
+        return read(start, stop);
       },
+    };
+    // Progress is the position reached in the file (the footer and re-reads are not counted twice).
+    const reached = (position: number) => {
+      const at = Math.min(size, position);
+      progress.compressedBytesRead = Math.max(progress.compressedBytesRead, at);
+      progress.decompressedBytesRead = Math.max(progress.decompressedBytesRead, at);
     };
     let metadata: FileMetaData;
     try {
@@ -63,14 +79,28 @@ export async function* readParquet(
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
       const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === textField);
-      const columnBytes = Number(chunk?.meta_data?.total_uncompressed_size ?? 0n);
-      if (columnBytes > limits.maxParquetRowGroupBytes) {
-        throw new DatasetFormatError(
-          'parquet_row_group_too_large',
-          `A row group holds ${columnBytes} bytes of text, over the limit of ${limits.maxParquetRowGroupBytes}`,
-          { row: rowStart },
-          'Write the file with smaller row groups (e.g. 100,000 rows or 128 MiB).',
-        );
+      const meta = chunk?.meta_data;
+      if (meta) {
+        // Never trust the footer's sizes (issue #20, C2): bound the compressed bytes read, then what the
+        // page headers say decoding will materialise, before hyparquet decodes a single value.
+        const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+        const compressedBytes = Number(meta.total_compressed_size);
+        if (!(start >= 0) || !(compressedBytes >= 0) || start + compressedBytes > size) {
+          throw unreadable(new Error('a column chunk lies outside the file'), rowStart);
+        }
+        if (compressedBytes > limits.maxParquetRowGroupBytes) {
+          throw new DatasetFormatError(
+            'parquet_row_group_too_large',
+            `A row group holds ${compressedBytes} compressed bytes of text, over the limit of ${limits.maxParquetRowGroupBytes}`,
+            { row: rowStart },
+            'Write the file with smaller row groups (e.g. 100,000 rows or 128 MiB).',
+          );
+        }
+        const bytes = await read(start, start + compressedBytes);
+        const cost = columnChunkCost(new Uint8Array(bytes), meta, limits, rowStart);
+        progress.peakBufferedBytes = Math.max(progress.peakBufferedBytes, cost.materialisedBytes + compressedBytes);
+        checked = { start, end: start + compressedBytes, bytes };
+        reached(start + compressedBytes);
       }
       let values: Record<string, unknown>[];
       try {
@@ -78,7 +108,6 @@ export async function* readParquet(
       } catch (e) {
         throw unreadable(e, rowStart);
       }
-      progress.peakBufferedBytes = Math.max(progress.peakBufferedBytes, columnBytes);
       for (let i = 0; i < values.length; i++) {
         const v = values[i][textField];
         const row = rowStart + i;
@@ -99,8 +128,10 @@ export async function* readParquet(
         } else yield { skip: 'missing_text_field' };
       }
       values = [];
+      checked = undefined;
       rowStart += rows;
     }
+    reached(size);
   } finally {
     await fh.close();
   }

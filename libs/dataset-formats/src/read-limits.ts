@@ -18,8 +18,13 @@ export interface ReadLimits {
   binarySniffBytes: number;
   /** Share of control characters in the sniffed bytes above which the file is binary. Default 0.10. */
   maxControlCharRatio: number;
-  /** Parquet: largest uncompressed text column chunk of one row group held in memory. Default 512 MiB. */
+  /**
+   * Parquet: most bytes one row group's text column may take once decoded (dictionaries dereferenced,
+   * computed from the page headers, never from the footer), and most compressed bytes read for it. Default 512 MiB.
+   */
   maxParquetRowGroupBytes: number;
+  /** Parquet: most values in one row group's text column (pyarrow's default row group size). Default 1,048,576. */
+  maxParquetRowGroupRows: number;
   /** Where compressed Parquet (or a source without a path) is spooled for random access. Default os.tmpdir(). */
   tmpDir?: string;
 }
@@ -35,6 +40,7 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   binarySniffBytes: 64 * 1024,
   maxControlCharRatio: 0.1,
   maxParquetRowGroupBytes: 512 * 1024 * 1024,
+  maxParquetRowGroupRows: 1024 * 1024,
 });
 
 /** Live counters, updated while reading (for progress reporting). */

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { DATASET_STREAM_PREFIX, type DatasetEvent, type DatasetUploadedData } from './dataset-events';
+import { DATASET_ANALYSIS_INTERRUPTED, DATASET_ANALYSIS_STARTED, DATASET_PROGRESS_STREAM_PREFIX } from './dataset-progress';
 
 export type DatasetStatus = 'processing' | 'accepted' | 'rejected' | 'withdrawn';
 
@@ -15,6 +16,10 @@ export interface DatasetEntry {
   reportBlobRef?: string;
   decidedAt?: number;
   withdrawnAt?: number;
+  /** Analyses started (DatasetAnalysisStarted), by any process, since the upload. */
+  attempts: number;
+  /** Of those, the ones that ended cleanly without being the dataset's fault (DatasetAnalysisInterrupted). */
+  interrupted: number;
 }
 
 /**
@@ -38,6 +43,12 @@ export class DatasetLog {
   apply(event: RecordedEvent): void {
     if (event.position <= this.position) return;
     this.position = event.position;
+    if (event.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
+      const d = this.byId.get((event.data as { datasetId?: string }).datasetId ?? '');
+      if (d && event.type === DATASET_ANALYSIS_STARTED) d.attempts += 1;
+      else if (d && event.type === DATASET_ANALYSIS_INTERRUPTED) d.interrupted += 1;
+      return;
+    }
     if (!event.streamName.startsWith(DATASET_STREAM_PREFIX)) return;
     const e = event as unknown as DatasetEvent & RecordedEvent;
     switch (e.type) {
@@ -49,6 +60,8 @@ export class DatasetLog {
           uploadEventId: event.id,
           correlationId: event.metadata.correlationId,
           status: 'processing',
+          attempts: 0,
+          interrupted: 0,
         };
         this.byId.set(e.data.datasetId, entry);
         this.order.push(entry);
@@ -79,6 +92,12 @@ export class DatasetLog {
       default:
         return;
     }
+  }
+
+  /** Attempts that started and ended without a decision or a clean interruption: each one stopped its process, or failed. */
+  failedAttempts(datasetId: string): number {
+    const d = this.byId.get(datasetId);
+    return d ? d.attempts - d.interrupted : 0;
   }
 
   get(datasetId: string): DatasetEntry | undefined {

@@ -8,7 +8,14 @@ import { AnalysisSpill, analyseDataset, JobAbortedError, type DatasetAnalysis, t
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
-import { DATASET_PROGRESS_REPORTED, DATASET_PROGRESS_STREAM_PREFIX, DatasetProgressPublisher } from './dataset-progress';
+import {
+  DATASET_ANALYSIS_INTERRUPTED,
+  DATASET_ANALYSIS_STARTED,
+  DATASET_PROGRESS_REPORTED,
+  DATASET_PROGRESS_STREAM_PREFIX,
+  DatasetProgressPublisher,
+  datasetProgressStream,
+} from './dataset-progress';
 import { DedupPool } from './dedup-pool';
 import { DocumentBatchError, DocumentWorkerPool } from './document-worker.pool';
 import { SingleFlight } from './single-flight';
@@ -59,6 +66,35 @@ export interface DatasetProcessorOptions {
    * false: never.
    */
   takeoverAfterMs?: number | false;
+  /**
+   * Analyses of one dataset that may fail (stop their process: out of memory,
+   * killed; or throw something that is not an infrastructure fault) before it
+   * is rejected with reason `processing_failed` instead of tried again. The
+   * attempts are recorded in the log (DatasetAnalysisStarted), so they count
+   * across restarts and processes. Default 3 (DATASET_MAX_ATTEMPTS).
+   */
+  maxAttempts?: number;
+}
+
+/** Errors of the machinery, not of the dataset: such an attempt does not count toward maxAttempts. */
+const INFRASTRUCTURE_ERRNO = new Set([
+  'EIO',
+  'ENOSPC',
+  'EDQUOT',
+  'EMFILE',
+  'ENFILE',
+  'EAGAIN',
+  'EBUSY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+export function isInfrastructureError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code && INFRASTRUCTURE_ERRNO.has(code)) return true;
+  return ['StoreUnavailable', 'MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError'].includes(e.name);
 }
 
 /**
@@ -113,6 +149,17 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' },
     });
   return out;
+}
+
+/** The dataset failed maxAttempts analyses: it is rejected with a plain reason, never tried again. */
+function gaveUp(failed: number): DatasetAnalysis {
+  return {
+    kind: 'unreadable',
+    rejection: {
+      reason: 'processing_failed',
+      message: `Processing this dataset stopped without a result ${failed} times (the worker ran out of memory, was stopped, or failed on it); it is not tried again. Split it into smaller files, or check that the file is what its name says.`,
+    },
+  };
 }
 
 /**
@@ -376,6 +423,26 @@ export class DatasetProcessor {
         return;
       }
       const datasetId = entry.upload.datasetId;
+      let attempt: number | undefined;
+      try {
+        // The attempts recorded so far, as the whole log has them (they survive restarts).
+        await this.reached(await this.options.events.headPosition());
+        if (this.stopping || this.isDecided(datasetId)) continue;
+        const failed = this.log.failedAttempts(datasetId);
+        const maxAttempts = this.options.maxAttempts ?? 3;
+        if (failed >= maxAttempts) {
+          this.logger.error(`dataset processor: dataset ${datasetId} failed ${failed} times; rejecting it instead of trying again`);
+          this.analysed.set(datasetId, gaveUp(failed));
+          this.judgeRun.wake();
+          continue;
+        }
+        attempt = entry.attempts + 1;
+        await this.recordAttempt(DATASET_ANALYSIS_STARTED, { datasetId, attempt });
+      } catch (e) {
+        this.logger.error(`dataset processor: preparing dataset ${datasetId} failed, retrying`, e);
+        await this.retryLater(datasetId, e);
+        continue;
+      }
       this.progressById.set(datasetId, { documentsDone: 0, bytesRead: 0, totalBytes: entry.upload.sizeBytes });
       try {
         const analysis = await this.analyse(entry);
@@ -386,17 +453,38 @@ export class DatasetProcessor {
         this.analysed.set(datasetId, analysis);
         this.judgeRun.wake();
       } catch (e) {
+        const notItsFault = e instanceof JobAbortedError || isInfrastructureError(e);
+        if (notItsFault) {
+          await this.recordAttempt(DATASET_ANALYSIS_INTERRUPTED, {
+            datasetId,
+            attempt,
+            reason: e instanceof JobAbortedError ? 'stopped' : String((e as Error).message).slice(0, 200),
+          }).catch((err) => this.logger.error(`dataset processor: recording the interruption of ${datasetId} failed`, err));
+        }
         if (e instanceof JobAbortedError) continue;
         this.progressById.delete(datasetId);
-        const delay = this.options.retryDelayMs ?? 2000;
-        this.logger.error(`dataset processor: dataset ${datasetId} failed, retrying`, e);
-        this.retryAt.set(datasetId, Date.now() + delay);
-        await this.claims
-          .release(datasetId, e instanceof Error ? e.message : String(e))
-          .catch((err) => this.logger.error('dataset processor: releasing a claim failed', err));
-        this.later(() => this.analyseRun.wake(), delay);
+        this.logger.error(`dataset processor: dataset ${datasetId} failed (attempt ${attempt}), retrying`, e);
+        await this.retryLater(datasetId, e);
       }
     }
+  }
+
+  private async retryLater(datasetId: string, e: unknown): Promise<void> {
+    const delay = this.options.retryDelayMs ?? 2000;
+    this.retryAt.set(datasetId, Date.now() + delay);
+    await this.claims
+      .release(datasetId, e instanceof Error ? e.message : String(e))
+      .catch((err) => this.logger.error('dataset processor: releasing a claim failed', err));
+    this.later(() => this.analyseRun.wake(), delay);
+  }
+
+  /** Operational events on the dataset's progress stream (never its own stream: the decision's expected revision stays the upload's). */
+  private async recordAttempt(type: string, data: Record<string, unknown> & { datasetId: string }): Promise<void> {
+    await this.options.events.appendToStream(
+      datasetProgressStream(data.datasetId),
+      [{ type, data, metadata: { actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 } }],
+      { expectedRevision: 'any' },
+    );
   }
 
   private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {

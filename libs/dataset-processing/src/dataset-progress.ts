@@ -16,6 +16,26 @@ export const DATASET_PROGRESS_STREAM_PREFIX = 'datasetprogress-';
 export const datasetProgressStream = (datasetId: string): string => `${DATASET_PROGRESS_STREAM_PREFIX}${datasetId}`;
 export const DATASET_PROGRESS_REPORTED = 'DatasetProgressReported';
 
+/**
+ * An analysis of the dataset began (appended before the first byte is read).
+ * With DATASET_ANALYSIS_INTERRUPTED, it makes the attempts survive restarts:
+ * an attempt that started and neither decided the dataset nor recorded a
+ * clean interruption crashed its process (out of memory, killed), and after
+ * maxAttempts of those the dataset is rejected instead of tried forever.
+ */
+export const DATASET_ANALYSIS_STARTED = 'DatasetAnalysisStarted';
+/** An attempt that stopped for a reason that is not the dataset's (the process stopping, a store unreachable): it does not count. */
+export const DATASET_ANALYSIS_INTERRUPTED = 'DatasetAnalysisInterrupted';
+
+export interface DatasetAnalysisStarted {
+  type: typeof DATASET_ANALYSIS_STARTED;
+  data: { datasetId: string; attempt: number };
+}
+export interface DatasetAnalysisInterrupted {
+  type: typeof DATASET_ANALYSIS_INTERRUPTED;
+  data: { datasetId: string; attempt: number; reason: string };
+}
+
 export interface DatasetProgressReported {
   type: typeof DATASET_PROGRESS_REPORTED;
   data: { datasetId: string } & DatasetProgress;

@@ -15,15 +15,22 @@ export function auditReplayCommand(ctx: CliContext): Command {
     )
     .argument('<file>', 'the export (NDJSON), or - for standard input')
     .option('--as-of <time>', 'ISO-8601 time: include events recorded at or before it', parseTimeOption('--as-of'))
-    .option('--at-position <n>', 'log position: include events up to it', parsePositionOption('--at-position'))
+    .option(
+      '--at-position <n>',
+      'log position: include events up to it (default, with no --as-of: the whole export)',
+      parsePositionOption('--at-position'),
+    )
     .option('--json', 'print the snapshot as JSON')
     .action(async (file: string, flags: ReplayFlags) => {
-      if ((flags.asOf === undefined) === (flags.atPosition === undefined))
-        throw new CliUsageError('give exactly one of --as-of <time> or --at-position <n>');
+      if (flags.asOf !== undefined && flags.atPosition !== undefined)
+        throw new CliUsageError('give at most one of --as-of <time> or --at-position <n> (neither: the end of the export, i.e. now)');
       const log = await openLogFile(file);
       let snapshot: LedgerSnapshot;
       try {
-        snapshot = await replayLog(eventsOf(log.lines), flags.asOf ? { asOf: flags.asOf } : { atPosition: flags.atPosition });
+        snapshot = await replayLog(
+          eventsOf(log.lines),
+          flags.asOf ? { asOf: flags.asOf } : flags.atPosition !== undefined ? { atPosition: flags.atPosition } : {},
+        );
       } finally {
         log.close();
       }

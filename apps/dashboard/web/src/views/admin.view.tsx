@@ -3,6 +3,7 @@ import { useApp } from '../app-context';
 import { ErrorNote, Section } from '../components/status';
 import { navigate } from '../router';
 import { PoolSummary } from './pool.view';
+import { WebhooksAdmin } from './webhooks.view';
 
 type Kind = 'contributors' | 'consumers' | 'auditors';
 const ID_FIELD: Record<Kind, string> = { contributors: 'contributorId', consumers: 'consumerId', auditors: 'auditorId' };
@@ -44,6 +45,7 @@ export function AdminView() {
           </button>
         </form>
       </Section>
+      <WebhooksAdmin />
       <PoolSummary />
     </div>
   );
