@@ -5,7 +5,8 @@
  * language, Debian READMEs, copyright files and licence texts, source files,
  * plus generated junk of each kind), runs processDocument of the default
  * pipeline on each document (the per-document filter; dedup across documents
- * is not part of this evaluation), and prints:
+ * is not part of this evaluation). FILTER_PIPELINE=v1 evaluates the v1
+ * English prose pipeline instead of v2 (default-multilingual). It prints:
  * - per good class and per language: good tokens kept (%): tokens of the
  *   kept cleaned text over tokens of the uploaded text, capped at 100 % per
  *   document (line-level cleaning that drops good lines counts as a loss);
@@ -16,7 +17,14 @@
  * of >= 8 languages; >= 95 % junk documents removed in every junk kind.
  * BENCH_QUICK=1 makes a smaller corpus.
  */
-import { DEFAULT_PIPELINE, processDocument, resolvePipeline } from '@1tt/preprocessing';
+import {
+  DEFAULT_PIPELINE,
+  MULTILINGUAL_PIPELINE,
+  loadLid176,
+  normaliseWhitespaceBlock,
+  processDocument,
+  resolvePipeline,
+} from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { quick } from './bench-report';
 import { buildLabelledCorpus, type LabelledDocument } from './filter-quality/labelled-corpus';
@@ -27,6 +35,8 @@ interface Judged {
   readonly tokensKept: number;
   readonly kept: boolean;
   readonly reason: string;
+  readonly language?: string;
+  readonly contentClass?: string;
 }
 
 const pct = (a: number, b: number): string => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)} %`);
@@ -74,7 +84,8 @@ async function main(): Promise<void> {
     junkPerKind: quick ? 12 : 40,
     log: (l) => line(l),
   });
-  const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+  const pipeline = resolvePipeline(process.env.FILTER_PIPELINE === 'v1' ? DEFAULT_PIPELINE : MULTILINGUAL_PIPELINE);
+  const languageIdentifier = await loadLid176();
   const tokenizer = createTokenizer(pipeline.tokenizer.encoding);
   line(
     `corpus: ${corpus.length} documents (${corpus.filter((d) => d.label === 'good').length} good, ${corpus.filter((d) => d.label === 'junk').length} junk), built in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
@@ -83,11 +94,16 @@ async function main(): Promise<void> {
 
   const t1 = Date.now();
   const judged: Judged[] = corpus.map((doc) => {
-    const r = processDocument(doc.text, pipeline, tokenizer);
-    const tokensIn = tokenizer.count(doc.text);
+    const r = processDocument(doc.text, pipeline, tokenizer, undefined, { name: doc.name, languageIdentifier });
+    // Whitespace runs are not content: the baseline is the document with spaces normalised as the pipeline does.
+    const tokensIn = tokenizer.count(
+      (normaliseWhitespaceBlock.apply({ text: doc.text.normalize('NFC') }, { unwrap_lines: false }, { blockIndex: 0 }) as { text: string })
+        .text,
+    );
+    const labels = { language: r.labels?.language, contentClass: r.labels?.contentClass };
     return r.kept
-      ? { doc, tokensIn, tokensKept: Math.min(r.tokens, tokensIn), kept: true, reason: '' }
-      : { doc, tokensIn, tokensKept: 0, kept: false, reason: r.reason };
+      ? { doc, tokensIn, tokensKept: Math.min(r.tokens, tokensIn), kept: true, reason: '', ...labels }
+      : { doc, tokensIn, tokensKept: 0, kept: false, reason: r.reason, ...labels };
   });
   line(`judged in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
@@ -106,6 +122,22 @@ async function main(): Promise<void> {
     0.9,
     10,
   );
+
+  if (pipeline.routes) {
+    line('\nLanguage ID and content class agree with the label (good documents)');
+    for (const [lang, js] of [...groupBy(natural, (j) => j.doc.language)].sort(([a], [b]) => a.localeCompare(b))) {
+      const wrong = js.filter((j) => j.language !== lang).map((j) => j.language);
+      line(
+        `  ${lang.padEnd(6)} ${pct(js.length - wrong.length, js.length)}${wrong.length ? `  (others: ${[...new Set(wrong)].join(' ')})` : ''}`,
+      );
+    }
+    for (const [cls, js] of [...groupBy(good, (j) => j.doc.kind)].sort(([a], [b]) => a.localeCompare(b))) {
+      const wrong = js.filter((j) => j.contentClass !== cls).map((j) => j.contentClass);
+      line(
+        `  ${cls.padEnd(10)} ${pct(js.length - wrong.length, js.length)}${wrong.length ? `  (others: ${[...new Set(wrong)].join(' ')})` : ''}`,
+      );
+    }
+  }
 
   line('\nJunk documents per kind');
   line(`${'kind'.padEnd(16)} ${'docs'.padStart(5)} ${'removed'.padStart(8)}   junk removed`);
@@ -143,7 +175,7 @@ async function main(): Promise<void> {
   }
   line('\nWorst examples: junk documents kept');
   for (const [kind, js] of groupBy(junk, (j) => j.doc.kind))
-    for (const j of js.filter((x) => x.kept).slice(0, 2)) line(`  ${kind.padEnd(16)} ${j.doc.language.padEnd(5)} ${snippet(j.doc.text)}`);
+    for (const j of js.filter((x) => x.kept).slice(0, 3)) line(`  ${kind.padEnd(16)} ${j.doc.language.padEnd(5)} ${snippet(j.doc.text)}`);
 
   line('\nTargets (issue #13)');
   line(

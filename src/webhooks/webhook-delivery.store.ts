@@ -245,12 +245,13 @@ export class WebhookDeliveryStore {
     };
   }
 
-  /** Webhooks with a pending delivery due by `now`. */
+  /** Enabled webhooks with a pending delivery due by `now` (a disabled one's deliveries wait). */
   dueWebhookIds(now: number): string[] {
     return (
       this.db
         .prepare(
-          `SELECT webhook_id, MIN(next_attempt_at) AS due FROM deliveries WHERE status = 'pending' GROUP BY webhook_id HAVING due <= ?`,
+          `SELECT d.webhook_id, MIN(d.next_attempt_at) AS due FROM deliveries d JOIN webhooks w ON w.webhook_id = d.webhook_id
+           WHERE d.status = 'pending' AND json_extract(w.record, '$.enabled') = 1 GROUP BY d.webhook_id HAVING due <= ?`,
         )
         .all(now) as Array<{ webhook_id: string }>
     ).map((r) => r.webhook_id);

@@ -168,6 +168,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       }
       let view: Awaited<ReturnType<typeof webhookEventView>> | undefined;
       for (const latest of records.values()) {
+        // A deleted webhook gets nothing more, also not the events between the fan-out's position and its deletion.
+        if (latest.deleted) continue;
         // A route may have stored a newer version than this event's position: use the webhook as it was then.
         const r = latest.position > event.position ? await this.webhookAt(latest.webhookId, event.position, history) : latest;
         if (!r || r.deleted || !r.enabled || r.registeredPosition >= event.position || !r.eventTypes.includes(event.type)) continue;

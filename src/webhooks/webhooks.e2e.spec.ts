@@ -258,6 +258,27 @@ describe('outbound webhooks (real receiver on 127.0.0.1)', () => {
     expect(unknown.body).toMatchObject({ status: 400, code: 'webhook-event-type-unknown' });
   });
 
+  it('disabling pauses a webhook (its pending delivery waits, no new ones are made); enabling resumes it', async () => {
+    let up = false;
+    receiver.responder = (req) => (req.path === '/pause' && !up ? { status: 500 } : { status: 200 });
+    const { webhookId } = await register('/pause', ['ConsumerRegistered']);
+    const first = await newConsumer();
+    await receiver.waitFor(() => on('/pause').length >= 1);
+    await t.http.patch(`/v1/webhooks/${webhookId}`).set(t.auth()).send({ enabled: false }).expect(200);
+    await new Promise((r) => setTimeout(r, 150)); // an attempt in flight when it was disabled may still land
+    const paused = on('/pause').length;
+    await newConsumer(); // while disabled: not for this webhook
+    await new Promise((r) => setTimeout(r, 300));
+    expect(on('/pause')).toHaveLength(paused);
+    expect((await deliveries(webhookId)).map((d) => d.status)).toEqual(['pending']);
+    up = true;
+    await t.http.patch(`/v1/webhooks/${webhookId}`).set(t.auth()).send({ enabled: true }).expect(200);
+    await waitUntil('the paused delivery is delivered', async () => (await deliveries(webhookId))[0].status === 'delivered');
+    expect(on('/pause').at(-1)?.json.data.consumerId).toBe(first.consumerId);
+    expect(await deliveries(webhookId)).toHaveLength(1);
+    await t.http.delete(`/v1/webhooks/${webhookId}`).set(t.auth()).expect(204);
+  });
+
   it('registrations, changes and deletions are events in the log (auditable), with the secret only as ciphertext', async () => {
     const { webhookId, secret } = await register('/audit', ['ConsumerRegistered']);
     await t.http.patch(`/v1/webhooks/${webhookId}`).set(t.auth()).send({ enabled: false }).expect(200);
@@ -273,6 +294,15 @@ describe('outbound webhooks (real receiver on 127.0.0.1)', () => {
     expect(stream[0].metadata.actor).toMatch(/^admin:/);
     expect(JSON.stringify(stream)).not.toContain(secret);
     expect(JSON.stringify(stream)).not.toContain(secret.slice('whsec_'.length));
+    // Nor in any file of the data dir (events.db, webhooks.db, the key file): only AES-GCM ciphertext is stored.
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true }))
+        (e.isDirectory() ? walk : (f: string) => files.push(f))(path.join(d, e.name));
+    };
+    walk(t.dataDir);
+    expect(files.some((f) => f.endsWith('webhooks.db'))).toBe(true);
+    for (const f of files) expect({ f, found: fs.readFileSync(f).includes(secret.slice('whsec_'.length)) }).toEqual({ f, found: false });
   });
 });
 

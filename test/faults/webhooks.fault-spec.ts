@@ -6,7 +6,8 @@
  * restarted. Afterwards every event of the log after the registration has
  * been received, the first time each id arrives is in log order, positions
  * never go back (a re-sent event is the one in flight, never an earlier one),
- * duplicates are byte-identical and every signature verifies.
+ * duplicates are byte-identical and every signature verifies. The secret
+ * never appears in the service's output (LOG_LEVEL=verbose).
  *
  * Reproduce a run with the printed seed: FAULT_SEED=<seed> npm run test:faults
  */
@@ -31,7 +32,13 @@ describe(`webhooks crash test: SIGKILL mid-delivery (seed ${SEED}, ${ROUNDS} rou
   const svc = new ServiceProcess({
     dataDir,
     adminKey,
-    env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_INITIAL_MS: '10', WEBHOOK_RETRY_MAX_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' },
+    env: {
+      LOG_LEVEL: 'verbose',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_INITIAL_MS: '10',
+      WEBHOOK_RETRY_MAX_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    },
   });
   const receiver = new WebhookReceiver();
   /** The next delivery is held open: round 0 kills the service while the receiver holds it (surely mid-delivery). */
@@ -126,6 +133,8 @@ describe(`webhooks crash test: SIGKILL mid-delivery (seed ${SEED}, ${ROUNDS} rou
     expect(all.filter((r) => r.json.id === heldId).length).toBeGreaterThanOrEqual(2);
     const positions = all.map((r) => r.json.position as number);
     for (let i = 1; i < positions.length; i++) expect({ i, back: positions[i] < positions[i - 1] }).toEqual({ i, back: false });
+    // The signing secret was never logged, not even at LOG_LEVEL=verbose, over every start.
+    expect(svc.output()).not.toContain(secret.slice('whsec_'.length));
     process.stdout.write(
       `webhooks crash test: ${expected.length} events, ${all.length} requests (${all.length - expected.length} re-sends or retries)\n`,
     );

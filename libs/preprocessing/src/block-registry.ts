@@ -1,6 +1,9 @@
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { type Block } from './block';
 import { c4QualityBlock } from './blocks/c4-quality.block';
+import { codeQualityBlock } from './blocks/code-quality.block';
+import { junkSignalsBlock } from './blocks/junk-signals.block';
+import { multilingualQualityBlock } from './blocks/multilingual-quality.block';
 import { gopherQualityBlock } from './blocks/gopher-quality.block';
 import { gopherRepetitionBlock } from './blocks/gopher-repetition.block';
 import { lengthFilterBlock } from './blocks/length-filter.block';
@@ -58,6 +61,9 @@ export const BUILT_IN_BLOCKS: readonly Block[] = [
   gopherQualityBlock,
   gopherRepetitionBlock,
   c4QualityBlock,
+  junkSignalsBlock,
+  multilingualQualityBlock,
+  codeQualityBlock,
 ] as unknown as readonly Block[];
 
 export const DEFAULT_BLOCK_REGISTRY = new BlockRegistry(BUILT_IN_BLOCKS);

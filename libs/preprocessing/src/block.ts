@@ -9,6 +9,9 @@
  */
 export interface PipelineDocument {
   readonly text: string;
+  /** Set by a routed pipeline (v2) before its route's blocks run: the document's language (ISO 639-1/3) and content class. */
+  readonly language?: string;
+  readonly contentClass?: string;
 }
 
 export interface Removed {

@@ -2,6 +2,7 @@ import { canonicalHash } from '@1tt/canonical-json';
 import { ValidationError } from '@1tt/domain-errors';
 import { type Block } from './block';
 import { BlockRegistry, DEFAULT_BLOCK_REGISTRY } from './block-registry';
+import { CONTENT_CLASSES, type ContentClass } from './content-class';
 
 export type TokenizerEncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -31,6 +32,29 @@ export interface PipelineConfig {
   blocks: Array<{ block: string; options?: Record<string, unknown> }>;
   dedup: { exact: boolean; near: NearDedupConfig | false };
   tokenizer: { encoding: TokenizerEncodingName };
+  /**
+   * Routed pipelines (v2): after `blocks` (the cleaning every document gets),
+   * each document is given a content class (classifyContent) and a language
+   * (lid.176 on a sample of `languageId.sample_chars`), then runs the blocks of
+   * the first route whose classes hold its class and whose languages (absent =
+   * any) hold its language. Every class needs a route without a language list.
+   */
+  languageId?: { model: 'lid.176'; sample_chars: number };
+  routes?: Array<PipelineRouteConfig>;
+}
+
+export interface PipelineRouteConfig {
+  name: string;
+  classes: ContentClass[];
+  languages?: string[];
+  blocks: Array<{ block: string; options?: Record<string, unknown> }>;
+}
+
+export interface ResolvedRoute {
+  readonly name: string;
+  readonly classes: readonly ContentClass[];
+  readonly languages?: readonly string[];
+  readonly blocks: ReadonlyArray<{ readonly block: string; readonly version: number; readonly options: Record<string, unknown> }>;
 }
 
 /** A validated config with every block's options filled in and its version pinned. */
@@ -40,6 +64,9 @@ export interface ResolvedPipeline {
   readonly blocks: ReadonlyArray<{ readonly block: string; readonly version: number; readonly options: Record<string, unknown> }>;
   readonly dedup: { readonly exact: boolean; readonly near: NearDedupConfig | false };
   readonly tokenizer: { readonly encoding: TokenizerEncodingName };
+  /** Present on routed pipelines only (absent keys keep the hash of v1 configs as it was). */
+  readonly languageId?: { readonly model: 'lid.176'; readonly sample_chars: number };
+  readonly routes?: readonly ResolvedRoute[];
   /** sha256 of the canonical JSON of everything above: recorded in every result. */
   readonly configHash: string;
 }
@@ -65,6 +92,70 @@ export const DEFAULT_PIPELINE: PipelineConfig = {
     { block: 'gopher-repetition' },
     { block: 'gopher-quality' },
     { block: 'c4-quality' },
+  ],
+  dedup: { exact: true, near: DEFAULT_NEAR_DEDUP },
+  tokenizer: { encoding: 'o200k_base' },
+};
+
+/**
+ * Pipeline v2 (issue #13): the same cleaning for every document, then rules
+ * chosen by content class and language (see PipelineConfig.routes):
+ * - English prose: Gopher repetition, Gopher quality and C4 as in v1, after
+ *   the junk signals every class gets;
+ * - prose in other languages: Gopher repetition and the FineWeb-2 style
+ *   multilingual-quality (own stop words, CJK by characters);
+ * - markdown and reference (man pages, option tables, copyright files):
+ *   multilingual-quality on the prose part, the whole cleaned document counted;
+ * - code: The Stack / StarCoder rules (code-quality), no whitespace rewriting
+ *   (indentation is content).
+ * junk-signals runs on every route: junk earns nothing in any class.
+ */
+export const MULTILINGUAL_PIPELINE: PipelineConfig = {
+  name: 'default-multilingual',
+  version: '2',
+  blocks: [
+    { block: 'nfc-normalise' },
+    { block: 'remove-unprintable' },
+    { block: 'length-filter', options: { max_chars: 10_000_000 } },
+    { block: 'mask-pii' },
+  ],
+  languageId: { model: 'lid.176', sample_chars: 1000 },
+  routes: [
+    {
+      name: 'prose-en',
+      classes: ['prose'],
+      languages: ['en'],
+      blocks: [
+        { block: 'normalise-whitespace', options: { unwrap_lines: true } },
+        { block: 'longest-word' },
+        { block: 'junk-signals' },
+        { block: 'gopher-repetition' },
+        { block: 'multilingual-quality' },
+        { block: 'c4-quality' },
+      ],
+    },
+    {
+      name: 'prose',
+      classes: ['prose'],
+      blocks: [
+        { block: 'normalise-whitespace', options: { unwrap_lines: true } },
+        { block: 'longest-word' },
+        { block: 'junk-signals' },
+        { block: 'gopher-repetition' },
+        { block: 'multilingual-quality' },
+      ],
+    },
+    {
+      name: 'markdown-reference',
+      classes: ['markdown', 'reference'],
+      blocks: [
+        { block: 'normalise-whitespace' },
+        { block: 'longest-word' },
+        { block: 'junk-signals' },
+        { block: 'multilingual-quality', options: { prose_part: true, min_doc_words: 20, min_alpha_words_ratio: 0.6 } },
+      ],
+    },
+    { name: 'code', classes: ['code'], blocks: [{ block: 'junk-signals' }, { block: 'code-quality' }] },
   ],
   dedup: { exact: true, near: DEFAULT_NEAR_DEDUP },
   tokenizer: { encoding: 'o200k_base' },
@@ -96,8 +187,8 @@ function int(v: unknown, field: string, min: number, max: number): number {
 export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAULT_BLOCK_REGISTRY): ResolvedPipeline {
   if (!isObject(config))
     invalid('invalid_config', 'a pipeline config must be an object', 'pipeline', 'Give {name, version, blocks, dedup, tokenizer}.');
-  onlyKeys(config, ['name', 'version', 'blocks', 'dedup', 'tokenizer'], 'pipeline');
-  const { name, version, blocks, dedup, tokenizer } = config;
+  onlyKeys(config, ['name', 'version', 'blocks', 'dedup', 'tokenizer', 'languageId', 'routes'], 'pipeline');
+  const { name, version, blocks, dedup, tokenizer, languageId, routes } = config;
   if (typeof name !== 'string' || name.trim() === '')
     invalid(
       'invalid_name',
@@ -109,22 +200,7 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
     invalid('invalid_version', 'pipeline.version must be a non-empty string', 'pipeline.version', 'Give a version string, e.g. "1".');
   if (!Array.isArray(blocks))
     invalid('invalid_blocks', 'pipeline.blocks must be an array', 'pipeline.blocks', 'List the blocks in order: [{block, options}].');
-  const resolvedBlocks = blocks.map((entry: unknown, i: number) => {
-    const field = `pipeline.blocks[${i}]`;
-    if (!isObject(entry) || typeof entry.block !== 'string')
-      invalid('invalid_block', `${field} must be {block, options?}`, field, 'Name a registered block.');
-    onlyKeys(entry, ['block', 'options'], field);
-    if (!registry.has(entry.block))
-      invalid(
-        'unknown_block',
-        `${field}.block: no block named ${entry.block}`,
-        `${field}.block`,
-        `Known blocks: ${registry.names().join(', ')}.`,
-      );
-    const block: Block = registry.get(entry.block);
-    const options = block.resolveOptions(entry.options, `${field}.options`) as Record<string, unknown>;
-    return { block: block.name, version: block.version, options };
-  });
+  const resolvedBlocks = resolveBlockList(blocks, 'pipeline.blocks', registry);
 
   if (!isObject(dedup))
     invalid('invalid_dedup', 'pipeline.dedup must be an object', 'pipeline.dedup', 'Give {exact: true, near: {...} | false}.');
@@ -179,6 +255,7 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
     blocks: resolvedBlocks,
     dedup: { exact: dedup.exact as boolean, near },
     tokenizer: { encoding: tokenizer.encoding as TokenizerEncodingName },
+    ...resolveRouting(languageId, routes, registry),
   };
   return { ...body, configHash: canonicalHash(body) };
 }
@@ -187,3 +264,71 @@ export function resolvePipeline(config: unknown, registry: BlockRegistry = DEFAU
 export function configHash(config: unknown, registry?: BlockRegistry): string {
   return resolvePipeline(config, registry).configHash;
 }
+
+function resolveBlockList(blocks: unknown[], at: string, registry: BlockRegistry): ResolvedRoute['blocks'] {
+  return blocks.map((entry: unknown, i: number) => {
+    const field = `${at}[${i}]`;
+    if (!isObject(entry) || typeof entry.block !== 'string')
+      invalid('invalid_block', `${field} must be {block, options?}`, field, 'Name a registered block.');
+    onlyKeys(entry, ['block', 'options'], field);
+    if (!registry.has(entry.block))
+      invalid(
+        'unknown_block',
+        `${field}.block: no block named ${entry.block}`,
+        `${field}.block`,
+        `Known blocks: ${registry.names().join(', ')}.`,
+      );
+    const block: Block = registry.get(entry.block);
+    const options = block.resolveOptions(entry.options, `${field}.options`) as Record<string, unknown>;
+    return { block: block.name, version: block.version, options };
+  });
+}
+
+function resolveRouting(languageId: unknown, routes: unknown, registry: BlockRegistry): Pick<ResolvedPipeline, 'languageId' | 'routes'> {
+  if (languageId === undefined && routes === undefined) return {};
+  const f = 'pipeline.languageId';
+  if (!isObject(languageId) || languageId.model !== 'lid.176')
+    invalid('invalid_language_id', `${f} must be {model: "lid.176", sample_chars}`, f, 'A routed pipeline names its language model.');
+  onlyKeys(languageId, ['model', 'sample_chars'], f);
+  const sample = int(languageId.sample_chars, `${f}.sample_chars`, 50, 1_000_000);
+  if (!Array.isArray(routes) || routes.length === 0)
+    invalid(
+      'invalid_routes',
+      'pipeline.routes must be a non-empty array',
+      'pipeline.routes',
+      'Give [{name, classes, languages?, blocks}].',
+    );
+  const resolved = routes.map((r: unknown, i: number): ResolvedRoute => {
+    const rf = `pipeline.routes[${i}]`;
+    if (!isObject(r)) invalid('invalid_route', `${rf} must be an object`, rf, 'Give {name, classes, languages?, blocks}.');
+    onlyKeys(r, ['name', 'classes', 'languages', 'blocks'], rf);
+    if (typeof r.name !== 'string' || r.name === '')
+      invalid('invalid_route', `${rf}.name must be a non-empty string`, `${rf}.name`, 'Name the route.');
+    if (!Array.isArray(r.classes) || r.classes.length === 0 || !r.classes.every((c) => CONTENT_CLASSES.includes(c as ContentClass)))
+      invalid('invalid_route', `${rf}.classes must list content classes`, `${rf}.classes`, `Any of: ${CONTENT_CLASSES.join(', ')}.`);
+    if (
+      r.languages !== undefined &&
+      (!Array.isArray(r.languages) || !r.languages.every((l) => typeof l === 'string' && /^[a-z]{2,3}$/.test(l)))
+    )
+      invalid('invalid_route', `${rf}.languages must list ISO 639 codes`, `${rf}.languages`, 'E.g. ["en"], or omit it for any language.');
+    if (!Array.isArray(r.blocks)) invalid('invalid_blocks', `${rf}.blocks must be an array`, `${rf}.blocks`, 'List the blocks in order.');
+    return {
+      name: r.name,
+      classes: r.classes as ContentClass[],
+      ...(r.languages !== undefined ? { languages: r.languages as string[] } : {}),
+      blocks: resolveBlockList(r.blocks, `${rf}.blocks`, registry),
+    };
+  });
+  for (const c of CONTENT_CLASSES)
+    if (!resolved.some((r) => r.classes.includes(c) && r.languages === undefined))
+      invalid(
+        'missing_route',
+        `no route takes ${c} documents of any language`,
+        'pipeline.routes',
+        `Add a route for ${c} without a languages list.`,
+      );
+  return { languageId: { model: 'lid.176', sample_chars: sample }, routes: resolved };
+}
+
+/** v1 under its own name, for callers that mean "the English prose pipeline" rather than "the default". */
+export const ENGLISH_PROSE_PIPELINE_V1: PipelineConfig = DEFAULT_PIPELINE;

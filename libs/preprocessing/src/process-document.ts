@@ -3,6 +3,9 @@ import { ValidationError } from '@1tt/domain-errors';
 import { isRemoved, type PipelineDocument } from './block';
 import { BlockRegistry, DEFAULT_BLOCK_REGISTRY } from './block-registry';
 import { minhashSignature } from './minhash';
+import { classifyContent, type ContentClass } from './content-class';
+import { prosePart } from './blocks/multilingual-quality.block';
+import { type LanguageIdentifier, lidSample } from './language/language-identifier';
 import { type ResolvedPipeline } from './pipeline-config';
 
 /**
@@ -24,6 +27,25 @@ export interface KeptDocument {
   readonly signature: Uint32Array | null;
   readonly tokens: number;
   readonly chars: number;
+  /** Routed pipelines (v2) only: see DocumentLabels. */
+  readonly labels?: DocumentLabels;
+}
+
+/** What a routed pipeline found out about a document (absent on v1 pipelines). */
+export interface DocumentLabels {
+  /** ISO 639-1 (else 639-3) from lid.176; 'zxx' (no linguistic content) for code, which is not identified. */
+  readonly language: string;
+  readonly languageScore: number;
+  readonly contentClass: ContentClass;
+  /** The route whose rules were applied. */
+  readonly route: string;
+}
+
+export interface ProcessOptions {
+  /** File or archive member name: the classifier looks at its extension first. */
+  readonly name?: string;
+  /** Required by routed pipelines. */
+  readonly languageIdentifier?: LanguageIdentifier;
 }
 
 export interface RemovedDocument {
@@ -32,6 +54,7 @@ export interface RemovedDocument {
   readonly detail?: string;
   /** The block that removed it (absent for 'empty'). */
   readonly block?: string;
+  readonly labels?: DocumentLabels;
 }
 
 /** Result of the expensive, parallelisable, per-document part (no knowledge of other documents). */
@@ -66,6 +89,7 @@ export function processDocument(
   pipeline: ResolvedPipeline,
   tokenizer: TokenCounter,
   registry: BlockRegistry = DEFAULT_BLOCK_REGISTRY,
+  options: ProcessOptions = {},
 ): DocumentResult {
   if (tokenizer.encoding !== pipeline.tokenizer.encoding) {
     throw new ValidationError(
@@ -77,17 +101,35 @@ export function processDocument(
       },
     );
   }
+  if (pipeline.routes && !options.languageIdentifier) {
+    throw new ValidationError('pipeline.language_identifier_missing', `pipeline ${pipeline.name} v${pipeline.version} routes by language`, {
+      field: 'pipeline.languageId',
+      hint: 'Load the lid.176 identifier (loadLid176()) and pass it as options.languageIdentifier.',
+    });
+  }
   if (text.trim() === '') return { kept: false, reason: 'empty' };
-  let doc: PipelineDocument = { text };
-  for (let i = 0; i < pipeline.blocks.length; i++) {
-    const step = pipeline.blocks[i];
-    const block = registry.get(step.block);
-    const out = block.apply(doc, step.options, { blockIndex: i });
-    if (isRemoved(out)) return { kept: false, reason: out.reason, detail: out.detail, block: step.block };
-    doc = out;
+  const first = runBlocks({ text }, pipeline.blocks, registry);
+  if ('removed' in first) return first.removed;
+  let doc = first.doc;
+  let labels: DocumentLabels | undefined;
+  if (pipeline.routes && pipeline.languageId) {
+    const contentClass = classifyContent(doc.text, options.name);
+    let language = 'zxx';
+    let languageScore = 1;
+    if (contentClass !== 'code') {
+      const source = contentClass === 'prose' ? doc.text : prosePart(doc.text) || doc.text;
+      const guess = options.languageIdentifier!.identify(lidSample(source, pipeline.languageId.sample_chars));
+      language = guess.language;
+      languageScore = guess.score;
+    }
+    const route = pipeline.routes.find((r) => r.classes.includes(contentClass) && (!r.languages || r.languages.includes(language)))!;
+    labels = { language, languageScore, contentClass, route: route.name };
+    const routed = runBlocks({ text: doc.text, language, contentClass }, route.blocks, registry);
+    if ('removed' in routed) return { ...routed.removed, labels };
+    doc = routed.doc;
   }
   const cleanedText = doc.text;
-  if (cleanedText.trim() === '') return { kept: false, reason: 'empty' };
+  if (cleanedText.trim() === '') return labels ? { kept: false, reason: 'empty', labels } : { kept: false, reason: 'empty' };
   const near = pipeline.dedup.near;
   return {
     kept: true,
@@ -96,5 +138,21 @@ export function processDocument(
     signature: near ? minhashSignature(cleanedText, near) : null,
     tokens: tokenizer.count(cleanedText),
     chars: cleanedText.length,
+    ...(labels ? { labels } : {}),
   };
+}
+
+function runBlocks(
+  start: PipelineDocument,
+  steps: ResolvedPipeline['blocks'],
+  registry: BlockRegistry,
+): { doc: PipelineDocument } | { removed: RemovedDocument } {
+  let doc = start;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const out = registry.get(step.block).apply(doc, step.options, { blockIndex: i });
+    if (isRemoved(out)) return { removed: { kept: false, reason: out.reason, detail: out.detail, block: step.block } };
+    doc = out;
+  }
+  return { doc };
 }

@@ -58,6 +58,13 @@ export const revenueDecider: Decider<RevenueCommand, RevenueEvent, RevenueState,
             hint: 'The period is [periodStart, periodEnd).',
           });
         }
+        if (Date.parse(periodEnd) > context.now.getTime()) {
+          // Revenue of a period is known once the period is over; a report for the future is a typo (or a guess).
+          throw new ValidationError('period-in-future', `periodEnd ${periodEnd} is after now (${context.now.toISOString()})`, {
+            field: 'periodEnd',
+            hint: 'Report revenue for a period that has ended: periodEnd at or before now.',
+          });
+        }
         const inputHash = revenueInputHash({ consumerId, amount, currency: d.currency, periodStart, periodEnd });
         const revenueId = revenueIdFor(consumerId, idempotencyKey);
 

@@ -132,6 +132,7 @@ describe('revenue decider', () => {
     [{ currency: 'XXX' }, 'currency-unknown'],
     [{ currency: 'EUR' }, 'currency-mismatch'],
     [{ periodEnd: '2025-02-01T00:00:00Z' }, 'period-empty'],
+    [{ periodEnd: '2025-03-15T00:00:00.001Z' }, 'period-in-future'],
     [{ periodEnd: '2025-01-01T00:00:00Z' }, 'period-empty'],
     [{ periodStart: 'yesterday' }, 'time-malformed'],
     [{ idempotencyKey: '' }, 'idempotency-key-invalid'],
@@ -146,7 +147,10 @@ describe('revenue decider', () => {
     const noAgreement: ConsumerState = fold(consumerDecider, consumerEvents.slice(0, 1));
     given(revenueDecider).when(report(), { now, consumer: noAgreement }).thenThrows(IllegalStateError, 'agreement-not-in-force');
     given(revenueDecider)
-      .when(report(), { now: new Date('2024-12-01T00:00:00Z'), consumer })
+      .when(report({ periodStart: '2024-10-01T00:00:00Z', periodEnd: '2024-11-01T00:00:00Z' }), {
+        now: new Date('2024-12-01T00:00:00Z'),
+        consumer,
+      })
       .thenThrows(IllegalStateError, 'agreement-not-in-force');
   });
 });

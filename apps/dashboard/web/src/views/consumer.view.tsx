@@ -171,6 +171,7 @@ function RevenueForm(props: { onSubmitted: () => void }) {
     setConfirming(false);
   };
 
+  const [periodEnd, setPeriodEnd] = useState('');
   const review = (e: Event) => {
     e.preventDefault();
     setResult(null);
@@ -178,6 +179,12 @@ function RevenueForm(props: { onSubmitted: () => void }) {
     if (!/^[A-Z]{3}$/.test(draft.currency.trim())) return setError(new Error('Currency: a three-letter ISO 4217 code such as EUR'));
     if (!draft.periodStart || !draft.periodEnd || draft.periodEnd < draft.periodStart)
       return setError(new Error('Period: a start date and an end date on or after it'));
+    // The period covers the whole end day; a period ending today ends now (revenue of the future cannot be reported).
+    const now = new Date();
+    const endOfDay = new Date(`${draft.periodEnd}T23:59:59.999Z`);
+    if (draft.periodEnd > now.toISOString().slice(0, 10))
+      return setError(new Error('Period end: a day up to today (UTC); revenue can only be reported for a period that has ended'));
+    setPeriodEnd((endOfDay < now ? endOfDay : new Date(Math.floor(now.getTime() / 1000) * 1000)).toISOString());
     setError(undefined);
     setConfirming(true);
   };
@@ -190,8 +197,8 @@ function RevenueForm(props: { onSubmitted: () => void }) {
         amount: draft.amount.trim(),
         currency: draft.currency.trim(),
         periodStart: new Date(`${draft.periodStart}T00:00:00Z`).toISOString(),
-        // The period covers the whole end day.
-        periodEnd: new Date(`${draft.periodEnd}T23:59:59.999Z`).toISOString(),
+        // Fixed when reviewed, so a retry of this confirmation sends the same body (same idempotency key, same report).
+        periodEnd,
       };
       const res = await api.request<{ revenueId: string; status: string }>('POST', '/v1/revenue', {
         body,
