@@ -74,6 +74,6 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
       .post(`/v1/contributors/${bob.contributorId}/settlements`)
       .set(t.auth())
       .send({ amount: '1', currency: 'JPY', reference: 'furikomi-2' })
-      .expect(400);
+      .expect(409);
   });
 });

@@ -260,7 +260,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
         .post(`/v1/contributors/${bob}/settlements`)
         .set(t.auth())
         .send({ amount: dollars(earned + 1n), currency: 'USD', reference: 'wire-1' })
-        .expect(400);
+        .expect(409);
       expect(over.body).toMatchObject({ code: 'settlement-exceeds-payable', errors: [expect.objectContaining({ field: 'amount' })] });
       const ok = await t.http
         .post(`/v1/contributors/${bob}/settlements`)
@@ -273,12 +273,12 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
         .post(`/v1/contributors/${bob}/settlements`)
         .set(t.auth())
         .send({ amount: '0.01', currency: 'USD', reference: 'wire-2' })
-        .expect(400);
+        .expect(409);
       await t.http
         .post(`/v1/contributors/${bob}/settlements`)
         .set(t.auth())
         .send({ amount: '1.00', currency: 'EUR', reference: 'wire-3' })
-        .expect(400);
+        .expect(409);
       await t.http
         .post(`/v1/contributors/${bob}/settlements`)
         .set(t.auth())
@@ -322,7 +322,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
             .send({ amount: '2.00', currency: 'USD', reference: `carol-${i}` }),
         ),
       );
-      expect(attempts.map((a) => a.status).sort()).toEqual([201, 201, 400, 400, 400, 400]);
+      expect(attempts.map((a) => a.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
       const settled = (await events.readStream(`contributor-${carol}`)).filter((e) => e.type === 'PayoutSettled');
       expect(settled).toHaveLength(2);
       await t.http

@@ -196,7 +196,7 @@ describe('revenue corrections (real app, embedded stores)', () => {
       .post(`/v1/contributors/${ben}/settlements`)
       .set(t.auth())
       .send({ amount: '0.01', currency: 'USD', reference: 'wire-negative' })
-      .expect(400);
+      .expect(409);
     expect(refused.body.code).toBe('settlement-exceeds-payable');
     await report('next-1', '100.00'); // +6.00
     await settled();

@@ -9,7 +9,11 @@ export class ReportRevenueRequest {
   @CurrencyField()
   currency!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2025-01-01T00:00:00Z' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2025-01-01T00:00:00Z',
+    description: 'ISO-8601 with a zone, a real calendar time in 1970-2199, at most millisecond precision (2026-02-30 or T24:00 is 400).',
+  })
   @IsString()
   @MaxLength(40)
   periodStart!: string;

@@ -17,7 +17,10 @@ export class SettlementsHttpController {
   @Roles('admin')
   @ApiOperation({ summary: 'Record a payout settled to a contributor (admin). 409 when it exceeds the payable balance in that currency.' })
   @ApiCreatedResponse({ type: PayoutSettledResponse })
-  @ApiConflictResponse({ description: 'settlement_exceeds_balance' })
+  @ApiConflictResponse({
+    description:
+      'settlement-exceeds-payable: the amount is more than the payable balance in that currency (context.payable says how much is).',
+  })
   async settle(
     @Param('id') id: string,
     @Body() body: SettlePayoutRequest,

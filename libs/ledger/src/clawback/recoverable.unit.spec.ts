@@ -9,7 +9,7 @@ import { accounts } from '../postings/postings';
 import { RevenueReported } from '../revenue/revenue.events';
 import { contributorDecider } from '../contributors/contributor.decider';
 import { given } from '../testing/given-when-then';
-import { ValidationError } from '@1tt/domain-errors';
+import { ConflictError } from '@1tt/domain-errors';
 import { payablePosition } from './recoverable';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -97,7 +97,7 @@ describe('clawback: recoverable balances, never a negative payout', () => {
     // allocated to date 50.00 (after the correction), settled 500.00: payable part 0
     given(contributorDecider, [registered, settled])
       .when(settle('0.01'), { now: new Date(T0), allocatedToDate: 5000n })
-      .thenThrows(ValidationError, 'settlement-exceeds-payable');
+      .thenThrows(ConflictError, 'settlement-exceeds-payable');
   });
 
   it('property: the split is exact: payable − recoverable is the signed balance, both ≥ 0, at most one non-zero', () => {

@@ -1,4 +1,4 @@
-import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { ConflictError, IllegalStateError, NotFoundError } from '@1tt/domain-errors';
 import { assertNever, Decider } from '../decider/decider';
 import { assertId, boundedText, displayNameOf } from '../identifiers/identifier';
 import { currencyExponent, formatMinor, parseAmount } from '../money';
@@ -75,7 +75,8 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         }
         const payable = context.allocatedToDate - (state.settled[currency] ?? 0n);
         if (amount > payable) {
-          throw new ValidationError(
+          // 409 as OpenAPI says: the request is well-formed, the balance does not allow it now.
+          throw new ConflictError(
             'settlement-exceeds-payable',
             `Only ${formatMinor(payable > 0n ? payable : 0n, currency)} ${currency} is payable`,
             {

@@ -51,7 +51,7 @@ describe('contributor decider', () => {
     };
     given(contributorDecider, [registered, settled])
       .when(settle('4.01', 'tx-2'), { now, allocatedToDate: 1000n })
-      .thenThrows(ValidationError, 'settlement-exceeds-payable');
+      .thenThrows(ConflictError, 'settlement-exceeds-payable');
     given(contributorDecider, [registered, settled])
       .when(settle('4.00', 'tx-2'), { now, allocatedToDate: 1000n })
       .then([
