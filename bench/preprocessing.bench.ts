@@ -14,6 +14,9 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import {
   DEFAULT_BLOCK_REGISTRY,
   DEFAULT_PIPELINE,
+  MULTILINGUAL_PIPELINE,
+  lidSample,
+  loadLid176,
   type DocumentResult,
   InMemoryDedupIndex,
   type PipelineDocument,
@@ -170,6 +173,33 @@ async function main(): Promise<void> {
   const size = quick ? 1_000_000 : 12_000_000;
   await runCorpus('prose (licenses)', licenseProse(size));
   await runCorpus('man pages (roff)', manPages(size));
+  await runMultilingual('prose (licenses), pipeline v2', licenseProse(size));
+}
+
+/**
+ * Pipeline v2 (default-multilingual: classifier, lid.176 on a 1,000-character
+ * sample, routed rules), one core, on the same prose; and lid.176 alone.
+ */
+async function runMultilingual(label: string, docs: string[]): Promise<void> {
+  const v2 = resolvePipeline(MULTILINGUAL_PIPELINE);
+  const lid = await loadLid176();
+  const tokenizer = createTokenizer(v2.tokenizer.encoding);
+  const mb = Buffer.byteLength(docs.join(''), 'utf8') / 1e6;
+  let results: DocumentResult[] = [];
+  const secs = await timed(() => {
+    results = docs.map((d) => processDocument(d, v2, tokenizer, undefined, { name: 'upload.txt', languageIdentifier: lid }));
+  });
+  let summary: ReturnType<typeof decideDataset>['summary'] | undefined;
+  const decideSecs = await timed(() => {
+    summary = decideDataset({ datasetId: 'bench', owner }, results, new InMemoryDedupIndex(v2.dedup.near), v2).summary;
+  });
+  report(`${label}: documents in / kept`, docs.length, `/ ${summary!.documentsKept}`);
+  report(`${label}: processDocument, 1 core`, mb / secs, 'MB/s');
+  report(`${label}: end to end, 1 core`, mb / (secs + decideSecs), 'MB/s');
+  const lidSecs = await timed(() => {
+    for (const d of docs) lid.identify(lidSample(d, v2.languageId!.sample_chars));
+  });
+  report(`${label}: lid.176 alone (${v2.languageId!.sample_chars}-char sample)`, mb / lidSecs, 'MB/s');
 }
 
 if (isMainThread) {

@@ -91,6 +91,10 @@ const VOWELS = /[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœ�
 const CONSONANT_RUN = /[b-df-hj-np-tv-xzßбвгджзйклмнпрстфхцчшщ]{5}/i;
 const ALPHA_WORD = /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]{4,}$/u;
 const HAN_HANGUL = /[\p{Script=Han}\p{Script=Hangul}]/u;
+const TEN_LETTERS = /(?:\P{L}*\p{L}){10}/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+// Below U+1100 (Hangul Jamo) no character is Han, Hangul or kana: most words skip the script tests.
+const mayBeCjk = (w: string): boolean => w.charCodeAt(0) >= 0x1100;
 
 export const junkSignalsBlock: Block<JunkSignalsOptions> = {
   name: 'junk-signals',
@@ -142,7 +146,7 @@ export const junkSignalsBlock: Block<JunkSignalsOptions> = {
       let counted = 0;
       let repeats = 0;
       for (const l of nonBlank) {
-        if ((l.match(/\p{L}/gu)?.length ?? 0) < 10) continue;
+        if (!TEN_LETTERS.test(l)) continue;
         counted += 1;
         const key = l.replace(/\d+/g, '0').toLowerCase();
         if (seen.has(key)) repeats += 1;
@@ -182,8 +186,8 @@ export const junkSignalsBlock: Block<JunkSignalsOptions> = {
       // CJK runs are split into characters so an unspaced language has units to count.
       const units: string[] = [];
       for (const w of words) {
-        if (HAN_HANGUL.test(w) || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(w)) {
-          if (/\p{Script=Hangul}/u.test(w) && !/\p{Script=Han}/u.test(w)) units.push(w.toLowerCase());
+        if (mayBeCjk(w) && (HAN_HANGUL.test(w) || KANA.test(w))) {
+          if (/\p{Script=Hangul}/u.test(w) && !/\p{Script=Han}/u.test(w)) units.push(w);
           else for (const c of w) units.push(c);
         } else units.push(w.toLowerCase());
       }
@@ -203,7 +207,7 @@ export const junkSignalsBlock: Block<JunkSignalsOptions> = {
       let alpha = 0;
       let implausible = 0;
       for (const w of words) {
-        if (!ALPHA_WORD.test(w)) continue;
+        if (w.length < 4 || !ALPHA_WORD.test(w)) continue;
         alpha += 1;
         if (!VOWELS.test(w) || CONSONANT_RUN.test(w)) implausible += 1;
       }
@@ -214,7 +218,7 @@ export const junkSignalsBlock: Block<JunkSignalsOptions> = {
         );
     }
     if (o.max_distinct_cjk_bigram_frac !== null && (cjk >= 100 || /\p{Script=Hangul}{20}/u.test(text))) {
-      const chars = [...text].filter((c) => HAN_HANGUL.test(c) || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(c));
+      const chars = [...text].filter((c) => HAN_HANGUL.test(c) || KANA.test(c));
       if (chars.length >= 100) {
         const pairs = new Set<string>();
         for (let i = 1; i < chars.length; i++) pairs.add(chars[i - 1] + chars[i]);
