@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LedgerQueriesHttpController } from './ledger-queries.http.controller';
 import { LedgerQueries } from './ledger-queries.service';
 import { LedgerReadModels } from './ledger-read-models.service';
+import { StatementsHttpController } from './statements/statements.http.controller';
 
 /**
  * The ledger's read side: the ledger projections (run in this process),
@@ -9,7 +10,7 @@ import { LedgerReadModels } from './ledger-read-models.service';
  * ChangeFeed come from the global modules.
  */
 @Module({
-  controllers: [LedgerQueriesHttpController],
+  controllers: [LedgerQueriesHttpController, StatementsHttpController],
   providers: [LedgerReadModels, LedgerQueries],
   exports: [LedgerReadModels, LedgerQueries],
 })

@@ -242,4 +242,75 @@ describe('audit of corrections in a log written by the real service', () => {
     expect(text.stdout).toContain('Adjustments (revenue corrections):');
     expect(text.stdout).toContain(`Recoverable: ${statement.totals.recoverable.USD} USD`);
   });
+
+  it('GET /v1/contributors/{id}/statements gives the numbers 1tt audit statement computes offline (json), a spreadsheet-ready CSV and a PDF with embedded fonts', async () => {
+    const from = nth(log, 'RevenueCorrected').metadata.recordedAt;
+    const file = join(dir, 'period.ndjson');
+    writeFileSync(file, [header, ...log.map(encodeEventLine)].join('\n') + '\n');
+    const api = (
+      await t.http
+        .get(`/v1/contributors/${ben}/statements?from=${encodeURIComponent(from)}`)
+        .set(t.auth())
+        .expect(200)
+    ).body;
+    const offline = await cli({}, 'audit', 'statement', file, '--contributor', ben, '--from', from, '--format', 'json');
+    expect(offline.code).toBe(0);
+    expect(JSON.parse(offline.stdout)).toEqual(api);
+    const [usd] = api.currencies;
+    expect(usd.currency).toBe('USD');
+    // before the correction: allocated r1 share, settled 9000.00; in the period: two negative adjustments and the k3 allocation
+    expect(api.lines.map((l: { kind: string }) => l.kind)).toEqual(['adjustment', 'allocation', 'adjustment', 'allocation']);
+    expect(Number(usd.opening)).toBeGreaterThan(0);
+    expect(usd.closing).toBe(benMetrics.balance.USD);
+    expect(usd.recoverable).toBe(benMetrics.recoverable.USD);
+
+    const csv = await t.http
+      .get(`/v1/contributors/${ben}/statements?from=${encodeURIComponent(from)}&format=csv`)
+      .set(t.auth())
+      .expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = csv.text
+      .split('\r\n')
+      .filter(Boolean)
+      .map((r) => r.split(','));
+    expect(rows[0].slice(0, 5)).toEqual(['kind', 'recordedAt', 'position', 'currency', 'amount']);
+    expect(rows.map((r) => r[0])).toEqual([
+      'kind',
+      'opening',
+      'adjustment',
+      'allocation',
+      'adjustment',
+      'allocation',
+      'closing',
+      'recoverable',
+    ]);
+    const amount = rows[0].indexOf('amount');
+    const cents = (v: string) => Math.round(Number(v) * 100);
+    expect(rows.slice(1, -2).reduce((t, r) => t + cents(r[amount]), 0)).toBe(cents(rows[rows.length - 2][amount]));
+    const offlineCsv = await cli({}, 'audit', 'statement', file, '--contributor', ben, '--from', from, '--format', 'csv');
+    expect(offlineCsv.stdout).toBe(csv.text);
+
+    const pdf = await t.http
+      .get(`/v1/contributors/${ben}/statements?format=pdf`)
+      .set(t.auth())
+      .buffer(true)
+      .parse((res, done) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () => done(null, Buffer.concat(parts)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const bytes = pdf.body as Buffer;
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.subarray(-6).toString()).toContain('%%EOF');
+    const text = bytes.toString('latin1');
+    expect(text).toContain('/FontFile2'); // TrueType font program embedded
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans/);
+
+    const bad = await t.http.get(`/v1/contributors/${ben}/statements?format=xls`).set(t.auth()).expect(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    await t.http.get(`/v1/contributors/${ben}/statements?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z`).set(t.auth()).expect(400);
+    await t.http.get(`/v1/contributors/${ben}/statements?from=yesterday`).set(t.auth()).expect(400);
+  });
 });

@@ -168,11 +168,13 @@ describe('access control matrix (real app, embedded stores)', () => {
       },
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
-    ...(['metrics', 'payouts', 'audit-trail'] as const).map((what): RouteCase => ({
-      name: `GET /v1/contributors/{owner}/${what}`,
-      expect: all(403, { admin: 200, owner: 200, auditor: 200 }),
-      send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/${what}`, k),
-    })),
+    ...(['metrics', 'payouts', 'audit-trail', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
+      (what): RouteCase => ({
+        name: `GET /v1/contributors/{owner}/${what}`,
+        expect: all(403, { admin: 200, owner: 200, auditor: 200 }),
+        send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/${what}`, k),
+      }),
+    ),
     // Scoped lists: a consumer gets its own reports (the other consumer an empty list); naming another consumer is refused.
     {
       name: 'GET /v1/revenue',
@@ -355,6 +357,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'DELETE /v1/datasets/{id}',
       'GET /v1/pool',
       'GET /v1/contributors/{id}/metrics',
+      'GET /v1/contributors/{id}/statements',
       'GET /v1/contributors/{id}/payouts',
       'GET /v1/contributors/{id}/audit-trail',
       'GET /v1/revenue',

@@ -1,13 +1,31 @@
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { buildStatement, eventsOf, openLogFile, renderStatementHtml, renderStatementText } from '@1tt/audit';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  buildPeriodStatement,
+  buildStatement,
+  eventsOf,
+  openLogFile,
+  renderPeriodStatementCsv,
+  renderStatementHtml,
+  renderStatementText,
+} from '@1tt/audit';
 import { parsePositionOption, type CliContext } from '../cli-context';
 
 interface StatementFlags {
   contributor: string;
-  format: 'json' | 'text' | 'html';
+  format: 'json' | 'text' | 'html' | 'csv';
   out?: string;
   atPosition?: number;
+  from?: string;
+  to?: string;
+}
+
+function instantOption(flag: string): (value: string) => string {
+  return (value: string) => {
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
+    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${flag} must be an ISO-8601 time with a zone, e.g. 2025-01-01T00:00:00Z`);
+    return new Date(ms).toISOString();
+  };
 }
 
 export function auditStatementCommand(ctx: CliContext): Command {
@@ -17,11 +35,36 @@ export function auditStatementCommand(ctx: CliContext): Command {
     )
     .argument('<file>', 'the export (NDJSON), or - for standard input')
     .requiredOption('--contributor <id>', 'the contributor id')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format (csv: the period statement)').choices(['json', 'text', 'html', 'csv']).default('text'),
+    )
+    .option(
+      '--from <time>',
+      'period statement from this recorded time (ISO-8601): opening balance, lines, closing — what GET /v1/contributors/{id}/statements answers',
+      instantOption('--from'),
+    )
+    .option('--to <time>', 'period statement up to this recorded time (excluded)', instantOption('--to'))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--at-position <n>', 'the statement as of this log position', parsePositionOption('--at-position'))
     .action(async (file: string, flags: StatementFlags) => {
       const log = await openLogFile(file);
+      if (flags.from !== undefined || flags.to !== undefined || flags.format === 'csv') {
+        let period;
+        try {
+          period = await buildPeriodStatement(eventsOf(log.lines), flags.contributor, {
+            from: flags.from,
+            to: flags.to,
+            atPosition: flags.atPosition,
+          });
+        } finally {
+          log.close();
+        }
+        const text = flags.format === 'csv' ? renderPeriodStatementCsv(period) : JSON.stringify(period, null, 2) + '\n';
+        if (flags.format !== 'csv' && flags.format !== 'json') ctx.stderr.write('a period statement is written as json or csv\n');
+        if (flags.out) writeFileSync(flags.out, text);
+        else ctx.stdout.write(text);
+        return;
+      }
       let statement;
       try {
         statement = await buildStatement(eventsOf(log.lines), flags.contributor, { atPosition: flags.atPosition });

@@ -1,1 +1,2 @@
 export * from './contributor-statement';
+export * from './period-statement';
