@@ -46,7 +46,10 @@ ferretdb_bin() {
 install() {
   local bin
   bin="$(ferretdb_bin)"
-  if [ -n "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: $VERSION"; then
+  # Output captured first: `cmd | grep -q` under pipefail fails with SIGPIPE when grep stops reading early.
+  local have=""
+  [ -n "$bin" ] && have="$("$bin" --version 2>/dev/null || true)"
+  if [[ "$have" == *"version: $VERSION"* ]]; then
     echo "ferretdb $VERSION present at $bin"
     return
   fi
@@ -62,7 +65,9 @@ install() {
   mkdir -p "$(gobin)"
   (cd "$src" && go build -buildvcs=false -o "$(gobin)/ferretdb" ./cmd/ferretdb)
   rm -rf "$src"
-  "$(gobin)/ferretdb" --version | head -1
+  local built
+  built="$("$(gobin)/ferretdb" --version)"
+  echo "${built%%$'\n'*}"
 }
 
 start() {
@@ -74,7 +79,7 @@ start() {
     echo "ferretdb: port $PORT is already in use; set FERRETDB_PORT to a free port" >&2
     exit 1
   fi
-  if ! psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
+  if [ "$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
     createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
   fi
   "$bin" \
