@@ -44,5 +44,26 @@ const variants: ('auto' | false)[] = url && /[?&]replicaSet=/i.test(url) ? ['aut
         };
       });
     }
+
+    it('a second store on the same collections (another process starting) opens, indexes and writes', async () => {
+      const prefix = `rmtest_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;
+      const db = client.db(mongoDatabaseName(url!));
+      try {
+        const first = await MongoReadModelStore.open({ db, prefix });
+        await first.ensureCollection('things', { indexes: ['n'] });
+        await first.transact('p', (tx) => tx.put('things', 'a', { n: 1 }, 1));
+        const second = await MongoReadModelStore.open({ db, prefix });
+        await second.ensureCollection('things', { indexes: ['n'] });
+        await second.transact('p', (tx) => tx.put('things', 'b', { n: 2 }, 2));
+        expect((await first.find('things', { orderBy: 'n' })).items.map((i) => i.id)).toEqual(['a', 'b']);
+      } finally {
+        for (const c of await db.listCollections({ name: { $regex: `^${prefix}` } }, { nameOnly: true }).toArray()) {
+          await db
+            .collection(c.name)
+            .drop()
+            .catch(() => undefined);
+        }
+      }
+    });
   },
 );

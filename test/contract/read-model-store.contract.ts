@@ -166,7 +166,7 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       expect(await store.getCheckpoint('odd')).toBe(3);
     });
 
-    it('finds and orders strings with NUL and U+0001 by their bytes', async () => {
+    it('finds and orders strings and ids with NUL and U+0001 by their bytes', async () => {
       await store.transact('p', (tx) => {
         ['a\u0001', 'a\u0000b', 'a', 'a\u0000', 'a\u0002', 'a\u0001\u0001'].forEach((s, n) => tx.put('nuls', `n${n}`, { s }, n + 1));
       });
@@ -174,6 +174,20 @@ export function readModelStoreContract(name: string, open: () => Promise<ReadMod
       expect(order).toEqual(['a', 'a\u0000', 'a\u0000b', 'a\u0001', 'a\u0001\u0001', 'a\u0002']);
       expect((await store.find('nuls', { where: { s: 'a\u0000' } })).items.map((i) => i.doc.s)).toEqual(['a\u0000']);
       expect((await store.find('nuls', { where: { s: 'a\u0001\u0001' } })).items.map((i) => i.doc.s)).toEqual(['a\u0001\u0001']);
+      // Ids too (composite keys joined with NUL): kept, found and ordered by their bytes.
+      const ids = ['k\u0001', 'k\u0000b', 'k', 'k\u0000', 'k\u0002'];
+      await store.transact('p', (tx) => ids.forEach((id, n) => tx.put('nulids', id, { n }, 10 + n)));
+      expect((await allPages(store, 'nulids', { limit: 2 })).map((x) => x.id)).toEqual(['k', 'k\u0000', 'k\u0000b', 'k\u0001', 'k\u0002']);
+      expect((await allPages(store, 'nulids', { limit: 2, atPosition: 13, direction: 'desc' })).map((x) => x.id)).toEqual([
+        'k\u0001',
+        'k\u0000b',
+        'k\u0000',
+        'k',
+      ]);
+      expect(await store.get('nulids', 'k\u0000b')).toEqual({ id: 'k\u0000b', doc: { n: 1 }, validFrom: 11, validTo: undefined });
+      await store.transact('p', (tx) => tx.remove('nulids', 'k\u0000', 20));
+      expect(await store.get('nulids', 'k\u0000')).toBeUndefined();
+      expect((await store.get('nulids', 'k\u0000', { atPosition: 19 }))?.doc).toEqual({ n: 3 });
     });
 
     it('where sees the value a field had at the position asked for', async () => {

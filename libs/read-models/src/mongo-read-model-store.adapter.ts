@@ -235,20 +235,36 @@ export class MongoReadModelStore extends ReadModelStore {
       let ops = byCollection.get(d.collection);
       if (!ops) byCollection.set(d.collection, (ops = []));
       const first = d.versions[0].position;
-      ops.push({ updateMany: { filter: { i: d.id, t: { $gt: first }, f: { $lt: first } }, update: { $set: { t: first } } } });
+      ops.push({ updateMany: { filter: { i: storedValue(d.id), t: { $gt: first }, f: { $lt: first } }, update: { $set: { t: first } } } });
       d.versions.forEach((v, n) => {
-        if (v.json === undefined) ops.push({ deleteOne: { filter: { i: d.id, f: v.position } } });
+        if (v.json === undefined) ops.push({ deleteOne: { filter: { i: storedValue(d.id), f: v.position } } });
         else {
           const next = d.versions[n + 1]?.position;
           const body = versionBody(v.json);
           // The document's last version in the batch keeps a validTo set by leftovers of a crashed attempt.
           const update = next === undefined ? { $set: body, $setOnInsert: { t: OPEN_VERSION } } : { $set: { t: next, ...body } };
-          ops.push({ updateOne: { filter: { i: d.id, f: v.position }, update, upsert: true } });
+          ops.push({ updateOne: { filter: { i: storedValue(d.id), f: v.position }, update, upsert: true } });
         }
       });
     }
     // Ordered, so that a crash leaves a prefix of each document's writes.
-    for (const [c, ops] of byCollection) await this.versions(c).bulkWrite(ops, { ordered: true, session });
+    for (const [c, ops] of byCollection) {
+      // Two processes projecting the same batch upsert the same (id, validFrom) at once; the
+      // slower insert fails on the unique key. The writes are idempotent, so they are applied
+      // again (each retry gets past what the other process wrote); a writer that keeps
+      // colliding gives way as on a moved checkpoint (the runner re-reads and continues).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.versions(c).bulkWrite(ops, { ordered: true, session });
+          break;
+        } catch (e) {
+          if (!(e instanceof MongoServerError && e.code === 11000) || session) throw e;
+          if (attempt === 5) {
+            throw checkpointMoved(projection, base, (await this.checkpoints.findOne({ _id: projection }))?.position ?? 0);
+          }
+        }
+      }
+    }
     try {
       await this.checkpoints.updateOne(
         { _id: projection, position: base },
@@ -265,7 +281,7 @@ export class MongoReadModelStore extends ReadModelStore {
 
   private async versionAt(collection: string, id: string, position: number): Promise<VersionDoc | undefined> {
     const v = await this.versions(collection).findOne(
-      { i: id, f: { $lte: position } },
+      { i: storedValue(id), f: { $lte: position } },
       { sort: { f: -1 }, projection: { _id: 0, k: 0, r: 0 } },
     );
     return v && v.t > position ? v : undefined;
@@ -273,11 +289,12 @@ export class MongoReadModelStore extends ReadModelStore {
 
   private async ensureBaseIndexes(collection: string): Promise<void> {
     if (this.indexed.has(collection)) return;
-    await this.versions(collection).createIndexes([
-      { key: { i: 1, f: 1 }, name: 'rm_key', unique: true },
-      { key: { i: 1, t: 1 }, name: 'rm_span' },
-      { key: { t: 1, i: 1 }, name: 'rm_live' },
-    ]);
+    // One at a time: FerretDB v1.24 drops the connection on a createIndexes of several indexes that all exist already
+    // (a second process starting on the same store); one existing index at a time is a no-op on both servers.
+    const c = this.versions(collection);
+    await c.createIndex({ i: 1, f: 1 }, { name: 'rm_key', unique: true });
+    await c.createIndex({ i: 1, t: 1 }, { name: 'rm_span' });
+    await c.createIndex({ t: 1, i: 1 }, { name: 'rm_live' });
     this.indexed.add(collection);
   }
 
@@ -294,7 +311,8 @@ function findFilter(q: FindQuery): Filter<VersionDoc> {
     );
   }
   if (q.after) {
-    const { id, key } = q.after;
+    const { key } = q.after;
+    const id = storedValue(q.after.id);
     if (q.orderBy === undefined) conds.push({ i: q.descending ? { $lt: id } : { $gt: id } });
     else {
       const [r, k] = [`r.${q.orderBy}`, `k.${q.orderBy}`];
@@ -339,7 +357,7 @@ function versionBody(json: string): Pick<VersionDoc, 'j' | 'k' | 'r'> {
 }
 
 /**
- * Strings as stored in k: NUL (refused by FerretDB on PostgreSQL) becomes
+ * Strings as stored in i and k: NUL (refused by FerretDB on PostgreSQL) becomes
  * U+0001 U+0001 and U+0001 becomes U+0001 U+0002. The mapping is injective
  * and keeps the byte order of strings, so equality and ordering hold.
  */
@@ -348,8 +366,19 @@ function storedValue<T extends string | number | boolean | null>(v: T): T {
   return v.split('\u0001').join('\u0001\u0002').split('\u0000').join('\u0001\u0001') as T;
 }
 
+/** The inverse of storedValue. */
+function loadedValue(v: string): string {
+  if (!v.includes('\u0001')) return v;
+  let out = '';
+  for (let n = 0; n < v.length; n++) {
+    if (v[n] === '\u0001') out += v[++n] === '\u0001' ? '\u0000' : '\u0001';
+    else out += v[n];
+  }
+  return out;
+}
+
 function toVersion<T extends ReadModelDocument>(v: VersionDoc): ReadModelVersion<T> {
-  return { id: v.i, doc: JSON.parse(v.j) as T, validFrom: v.f, validTo: v.t >= OPEN_VERSION ? undefined : v.t };
+  return { id: loadedValue(v.i), doc: JSON.parse(v.j) as T, validFrom: v.f, validTo: v.t >= OPEN_VERSION ? undefined : v.t };
 }
 
 function checkpointMoved(projection: string, base: number, current: number): ConflictError {
