@@ -36,6 +36,12 @@ export interface AppConfig {
   adminApiKey?: string;
   /** UPLOAD_MAX_BYTES: largest accepted upload. Default 2 GiB. */
   uploadMaxBytes: number;
+  /**
+   * UPLOAD_TIMEOUT_SECONDS: longest an upload's body may take to arrive; past it the upload is refused
+   * 408 problem+json (upload-timeout) and nothing is kept. Default 3600 (2 GiB at ~600 KB/s). The HTTP
+   * server's own request timeout is set a minute longer, so this answer comes first.
+   */
+  uploadTimeoutSeconds: number;
   /** JSON_BODY_MAX_BYTES: largest accepted JSON body. Default 1 MiB. */
   jsonBodyMaxBytes: number;
   /** WORKER_THREADS: preprocessing worker threads. Default: available cores. */
@@ -218,6 +224,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   }
 
   const uploadMaxBytes = size('UPLOAD_MAX_BYTES', 2 * GiB, 1);
+  const uploadTimeoutSeconds = int('UPLOAD_TIMEOUT_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
   const jsonBodyMaxBytes = size('JSON_BODY_MAX_BYTES', 1 * MiB, 1024);
   const workerThreads = int('WORKER_THREADS', Math.max(1, cpuCount), 1, 256, 'an integer from 1 to 256');
   const processDatasets = bool('PROCESS_DATASETS', true);
@@ -281,6 +288,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     blobStore,
     adminApiKey,
     uploadMaxBytes,
+    uploadTimeoutSeconds,
     jsonBodyMaxBytes,
     workerThreads,
     processDatasets,
