@@ -90,7 +90,7 @@ export class DatasetUploadService {
           sizeBytes: stored.sizeBytes,
           sha256: stored.sha256,
           blobRef: stored.ref,
-          textField: fileName.format === 'txt' ? null : textField,
+          textField: fileName.format === 'txt' || fileName.format === 'markdown' ? null : textField,
         },
       },
       datasetDecider.initialState,
