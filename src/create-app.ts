@@ -36,6 +36,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   setupOpenApi(app);
   serveDashboard(app);
   await app.init();
+  // Node's default (300 s) cut uploads with a bare 408 and no body; the upload route answers problem+json
+  // at UPLOAD_TIMEOUT_SECONDS, and the server's own limit stays a minute behind it as the backstop.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = (config.uploadTimeoutSeconds + 60) * 1000;
   return app;
 }
 

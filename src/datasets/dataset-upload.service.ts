@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import type { BlobStore, PutResult } from '@1tt/blob-store';
+import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
 import { datasetStream } from '@1tt/dataset-processing';
 import { datasetDecider, type DatasetOwner } from '@1tt/ledger';
-import { ConflictError, ForbiddenError, isDomainError, NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
 
@@ -23,6 +23,8 @@ export interface DatasetUploadOptions {
   blobs: BlobStore;
   /** UPLOAD_MAX_BYTES (default 2 GiB). */
   maxBytes: number;
+  /** UPLOAD_TIMEOUT_SECONDS × 1000: longest the body may take to arrive (default one hour). */
+  timeoutMs?: number;
   /**
    * The earlier live upload (not withdrawn, not rejected) of the same bytes,
    * if any. The read side answers it; see DatasetQueries.identicalFile.
@@ -52,35 +54,28 @@ export class DatasetUploadService {
         hint: 'Use a contributor API key.',
       });
     }
-    const { fields, fileName, stored } = await this.receive(req);
-    const textField = fields.textField ?? 'text';
-    if (!FIELD_NAME.test(textField)) {
-      throw new ValidationError('dataset-invalid-text-field', 'textField must be a plain field name', {
-        field: 'textField',
-        hint: 'E.g. "text" or "content" (letters, digits, _ . - $).',
-      });
-    }
-    const kind = fields.kind ?? 'contribution';
-    if (kind !== 'contribution' && kind !== 'reference') {
-      throw new ValidationError('dataset-invalid-kind', 'kind must be "contribution" or "reference"', {
-        field: 'kind',
-        hint: 'Leave it out for a contribution.',
-      });
-    }
-    const owner = await this.owner(actor, kind, fields);
-
-    const earlier = await this.options.identicalFile(stored.sha256);
-    if (earlier) {
-      throw new ConflictError(
-        'dataset-identical-file',
-        `An identical file (same SHA-256) is already in the pool, uploaded at ${earlier.uploadedAt}`,
-        {
+    // The form fields that arrive before the file are checked before a byte of it is stored (M4).
+    const { fields, fileName, staged } = await this.receive(req, (early) => this.checkFields(actor, early, false));
+    let stored: PutResult;
+    let owner: DatasetOwner;
+    try {
+      this.checkFields(actor, fields, true);
+      owner = await this.owner(actor, fields.kind ?? 'contribution', fields);
+      const earlier = await this.options.identicalFile(staged.sha256);
+      if (earlier) {
+        // Only that such a file exists: not when, nor whose (with ?atPosition= the time identified the owner).
+        throw new ConflictError('dataset-identical-file', 'An identical file (same SHA-256) is already in the pool', {
           field: 'file',
           hint: 'The same bytes earn tokens only once; upload new content.',
-          context: { sha256: stored.sha256, earlierUploadedAt: earlier.uploadedAt },
-        },
-      );
+        });
+      }
+      stored = await staged.commit();
+    } catch (e) {
+      // Refused after the whole file arrived: its bytes are not kept (nothing would ever reference them).
+      await staged.discard().catch(() => undefined);
+      throw e;
     }
+    const textField = fields.textField ?? 'text';
 
     const datasetId = (this.options.newId ?? randomUUID)();
     const [event] = datasetDecider.decide(
@@ -95,7 +90,7 @@ export class DatasetUploadService {
           sizeBytes: stored.sizeBytes,
           sha256: stored.sha256,
           blobRef: stored.ref,
-          textField: fileName.format === 'txt' ? null : textField,
+          textField: fileName.format === 'txt' || fileName.format === 'markdown' ? null : textField,
         },
       },
       datasetDecider.initialState,
@@ -107,6 +102,51 @@ export class DatasetUploadService {
       { expectedRevision: 'no-stream' },
     );
     return { datasetId, status: 'processing' };
+  }
+
+  /**
+   * The checks of the form fields that need no store. `complete` false: only
+   * the fields that arrived so far (before the file part), so a missing
+   * field is not an error yet.
+   */
+  private checkFields(actor: UploadActor, fields: Record<string, string>, complete: boolean): void {
+    const textField = fields.textField ?? 'text';
+    if (!FIELD_NAME.test(textField)) {
+      throw new ValidationError('dataset-invalid-text-field', 'textField must be a plain field name', {
+        field: 'textField',
+        hint: 'E.g. "text" or "content" (letters, digits, _ . - $).',
+      });
+    }
+    const kind = fields.kind ?? 'contribution';
+    if (kind !== 'contribution' && kind !== 'reference') {
+      throw new ValidationError('dataset-invalid-kind', 'kind must be "contribution" or "reference"', {
+        field: 'kind',
+        hint: 'Leave it out for a contribution.',
+      });
+    }
+    if (actor.role === 'contributor') {
+      if (kind === 'reference')
+        throw new ForbiddenError('dataset-reference-admin-only', 'Only an admin registers a consumer reference corpus', { field: 'kind' });
+      if (fields.contributorId !== undefined && fields.contributorId !== actor.id) {
+        throw new ForbiddenError('dataset-other-contributor', 'A contributor uploads only for themselves', {
+          field: 'contributorId',
+          hint: 'Leave contributorId out.',
+        });
+      }
+    } else if (complete || fields[kind === 'reference' ? 'consumerId' : 'contributorId'] !== undefined) {
+      const field = kind === 'reference' ? 'consumerId' : 'contributorId';
+      const id = fields[field];
+      if (!id || !ID.test(id)) {
+        throw new ValidationError(
+          field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
+          `An admin upload of a ${kind} names the ${kind === 'reference' ? 'consumer' : 'contributor'}: ${field}`,
+          {
+            field,
+            hint: `Add the form field ${field}.`,
+          },
+        );
+      }
+    }
   }
 
   /** The owner, checked registered (a contributor or consumer stream exists), as the decider expects. */
@@ -161,7 +201,8 @@ export class DatasetUploadService {
    */
   private receive(
     req: IncomingMessage,
-  ): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; stored: PutResult }> {
+    beforeFile: (fieldsSoFar: Record<string, string>) => void,
+  ): Promise<{ fields: Record<string, string>; fileName: ReturnType<typeof uploadFileName>; staged: StagedBlob }> {
     return new Promise((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
@@ -177,13 +218,16 @@ export class DatasetUploadService {
       const fields: Record<string, string> = {};
       let failed = false;
       let fileName: ReturnType<typeof uploadFileName> | undefined;
-      let put: Promise<PutResult> | undefined;
+      let put: Promise<StagedBlob> | undefined;
       let fileStream: Readable | undefined;
       let streamError: unknown;
+      let handedOver = false;
 
+      const timeoutMs = this.options.timeoutMs ?? 3_600_000;
       const fail = (e: unknown) => {
         if (failed) return;
         failed = true;
+        done();
         // The blob store stops writing and removes its temporary file.
         if (fileStream && !fileStream.destroyed) fileStream.destroy(e instanceof Error ? e : new Error(String(e)));
         // Stop parsing but keep reading (and dropping) the rest of the body, so
@@ -196,10 +240,28 @@ export class DatasetUploadService {
         });
         req.resume();
         // Wait for the blob store to let go of its temporary file before answering.
-        const settled = put ? put.then(noop, noop) : Promise.resolve();
+        // A file already staged is discarded (it will never be referenced).
+        const settled = put && !handedOver ? put.then((st) => st.discard().catch(noop), noop) : Promise.resolve();
         void settled.then(() => reject(e));
       };
 
+      const timer = setTimeout(
+        () =>
+          fail(
+            new RequestTimeoutError(
+              'upload-timeout',
+              `The upload took longer than ${Math.round(timeoutMs / 1000)} seconds and was cut off; nothing was kept`,
+              {
+                field: 'file',
+                hint: 'Upload from a faster connection, compress the file (.gz, .zst), or split it into several datasets.',
+                context: { timeoutSeconds: Math.round(timeoutMs / 1000) },
+              },
+            ),
+          ),
+        timeoutMs,
+      );
+      timer.unref();
+      const done = () => clearTimeout(timer);
       req.on('error', () => fail(uploadAborted()));
       // The client went away before the body ended: nothing more will come, so nothing waits for it.
       req.on('close', () => {
@@ -227,12 +289,13 @@ export class DatasetUploadService {
         }
         try {
           fileName = uploadFileName(info.filename);
+          beforeFile(fields);
         } catch (e) {
           stream.resume();
           return fail(e);
         }
         fileStream = stream;
-        put = this.options.blobs.putStream(stream, { maxBytes: this.options.maxBytes });
+        put = this.options.blobs.stageStream(stream, { maxBytes: this.options.maxBytes });
         // The part's own error (the body ended inside it) is the client's fault; anything else the store's.
         put.catch((e: unknown) => fail(e === streamError && !isDomainError(e) ? truncated(e) : e));
       });
@@ -250,8 +313,11 @@ export class DatasetUploadService {
           return;
         }
         const name = fileName;
-        put.then((stored) => {
-          if (!failed) resolve({ fields, fileName: name, stored });
+        put.then((staged) => {
+          if (failed) return;
+          handedOver = true;
+          done();
+          resolve({ fields, fileName: name, staged });
         }, fail);
       });
       req.pipe(bb);

@@ -37,6 +37,7 @@ export class DatasetsModule {
               events,
               blobs,
               maxBytes: config.uploadMaxBytes,
+              timeoutMs: config.uploadTimeoutSeconds * 1000,
               identicalFile: (sha) => queries.identicalFile(sha),
             }),
         },

@@ -2,7 +2,7 @@ import { ValidationError } from '@1tt/domain-errors';
 import { detectFormat, isDatasetFormatError, type DetectedFormat } from '@1tt/dataset-formats';
 import type { DatasetCompression, DatasetFormat } from '@1tt/ledger';
 
-export const ALLOWED_EXTENSIONS = ['.txt', '.jsonl', '.csv', '.parquet'] as const;
+export const ALLOWED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.csv', '.parquet'] as const;
 export const ALLOWED_COMPRESSIONS = ['.gz', '.zst'] as const;
 const SAFE = /^[A-Za-z0-9 ._()+,=@\-\u00C0-\u024F]{1,200}$/;
 

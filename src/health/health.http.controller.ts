@@ -1,26 +1,56 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { bearerToken } from '@1tt/access';
+import { ApiKeyService } from '../auth/api-key.service';
 import { Public } from '../auth/auth.decorators';
 import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry';
 
 @ApiTags('operations')
 @Controller('health')
 export class HealthHttpController {
-  constructor(private readonly stores: StoreRegistry) {}
+  constructor(
+    private readonly stores: StoreRegistry,
+    private readonly keys: ApiKeyService,
+  ) {}
 
   @Get()
   @Public()
   @SkipThrottle()
-  @ApiOperation({ summary: "Each store's health; 200 when all are ok, 503 otherwise. No key needed." })
+  @ApiOperation({
+    summary:
+      "Each store's health; 200 when all are ok, 503 otherwise. No key needed; without an admin or auditor key, file paths in the details are hidden.",
+  })
   @ApiOkResponse({ description: '{ status: "ok", stores: { eventStore, readModels, blobs } }' })
   @ApiServiceUnavailableResponse({ description: '{ status: "unavailable", stores: {...} } naming the failing store' })
   async health(
     @Res({ passthrough: true }) res: Response,
+    @Headers('authorization') authorization: string | undefined,
   ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport> }> {
     const report = await this.stores.healthReport();
     res.status(report.ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    return { status: report.ok ? 'ok' : 'unavailable', stores: report.stores };
+    const stores = (await this.seesPaths(authorization)) ? report.stores : withoutPaths(report.stores);
+    return { status: report.ok ? 'ok' : 'unavailable', stores };
   }
+
+  /** Admin and auditor keys see where the stores live; anyone else (no key, another role, a bad key) does not. */
+  private async seesPaths(authorization: string | undefined): Promise<boolean> {
+    const token = authorization === undefined ? undefined : bearerToken(authorization);
+    if (token === undefined) return false;
+    const principal = await this.keys.authenticate(token).catch(() => undefined);
+    return principal?.role === 'admin' || principal?.role === 'auditor';
+  }
+}
+
+/** Absolute file paths (DATA_DIR, database files, blob directory) give an attacker the layout of the host. */
+const ABSOLUTE_PATH = /(?:^|(?<=[\s"'(=:]))\/[^\s"'),;]*/g;
+
+function withoutPaths(stores: Record<string, StoreHealthReport>): Record<string, StoreHealthReport> {
+  return Object.fromEntries(
+    Object.entries(stores).map(([name, s]) => [
+      name,
+      s.detail === undefined ? s : { ...s, detail: s.detail.replace(ABSOLUTE_PATH, '[path hidden]') },
+    ]),
+  );
 }

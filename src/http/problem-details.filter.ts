@@ -17,6 +17,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
   'precondition-failed': 412,
   forbidden: 403,
   'payload-too-large': 413,
+  'request-timeout': 408,
 };
 
 /** Seconds a client should wait before retrying when a store is unavailable. */

@@ -30,6 +30,7 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       allocationsRecomputed: 7,
       settlements: 1,
       revenueAwaitingPayout: 0,
+      payoutRunsInProgress: 0,
       corrections: 0,
       correctionsRecomputed: 0,
       adjustmentLinesRecomputed: 0,

@@ -115,6 +115,23 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStoreFix
       expect(await store.exists(`sha256:${sha('partial upload')}`)).toBe(false);
     });
 
+    it('stages bytes without storing them: a discarded stage leaves nothing, a committed one is the blob (deduplicated)', async () => {
+      const bytes = Buffer.from(`staged ${Date.now()} ${Math.random()}`);
+      const ref = `sha256:${sha(bytes)}`;
+      const dropped = await store.stageStream(Readable.from([bytes]));
+      expect(dropped).toMatchObject({ ref, sha256: sha(bytes), sizeBytes: bytes.length });
+      expect(await store.exists(ref)).toBe(false);
+      await dropped.discard();
+      expect(await store.exists(ref)).toBe(false);
+      const kept = await store.stageStream(Readable.from([bytes]));
+      expect(await store.exists(ref)).toBe(false);
+      expect(await kept.commit()).toMatchObject({ ref, created: true });
+      expect(await store.exists(ref)).toBe(true);
+      await expect(kept.discard()).rejects.toThrow(/once/);
+      const again = await store.stageStream(Readable.from([bytes]));
+      expect(await again.commit()).toMatchObject({ ref, created: false });
+    });
+
     it('answers NotFoundError for a missing blob and ValidationError for a malformed ref', async () => {
       const missing = `sha256:${'0'.repeat(64)}`;
       expect(await store.exists(missing)).toBe(false);

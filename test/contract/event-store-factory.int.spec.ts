@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { createEventStore, EventStoreDbEventStore, SqliteEventStore } from '@1tt/event-store';
+import { createEventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@1tt/event-store';
 
 describe('createEventStore (EVENT_STORE_URL)', () => {
   let dir: string;
@@ -26,8 +26,16 @@ describe('createEventStore (EVENT_STORE_URL)', () => {
     }
   });
 
+  it('postgres:// and postgresql:// give the PostgreSQL adapter (no connection is made until used)', async () => {
+    for (const url of ['postgres://nobody@127.0.0.1:1/x?schema=s1', 'postgresql://nobody@127.0.0.1:1/x']) {
+      const store = await createEventStore(url);
+      expect(store).toBeInstanceOf(PostgresEventStore);
+      await store.close();
+    }
+  });
+
   it('refuses any other scheme, naming the variable', async () => {
-    await expect(createEventStore('postgres://x')).rejects.toThrow(/EVENT_STORE_URL/);
+    await expect(createEventStore('mysql://x')).rejects.toThrow(/EVENT_STORE_URL/);
     await expect(createEventStore('sqlite:')).rejects.toThrow(/EVENT_STORE_URL/);
   });
 });

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, GENESIS_HASH, RecordedEvent, StreamNotFound, verifyChain, WrongExpectedRevision } from '@1tt/event-store';
+import {
+  AppendTooLarge,
+  EventStore,
+  GENESIS_HASH,
+  MAX_APPEND_BYTES,
+  splitIntoAppends,
+  RecordedEvent,
+  StreamNotFound,
+  verifyChain,
+  WrongExpectedRevision,
+} from '@1tt/event-store';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -243,11 +253,31 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
     });
 
     describe('content', () => {
-      it('stores a 1 MiB event and unicode exactly', async () => {
+      it('refuses an append over the one-append limit (EventStoreDB default: 1 MiB) with AppendTooLarge, writing nothing', async () => {
         const s = uniq('test');
-        const big = 'x'.repeat(1024 * 1024 - 200);
+        const half = 'y'.repeat(MAX_APPEND_BYTES / 2);
+        const err = await store
+          .appendToStream(s, [ev('Half', { half }), ev('Half', { half })], { expectedRevision: 'any' })
+          .catch((e) => e);
+        expect(err).toBeInstanceOf(AppendTooLarge);
+        expect(err).toMatchObject({ streamName: s, limit: MAX_APPEND_BYTES });
+        expect(await store.streamExists(s)).toBe(false);
+        // The same events in appends that each fit (splitIntoAppends) are stored.
+        const quarter = 'y'.repeat(MAX_APPEND_BYTES / 4);
+        const groups = splitIntoAppends(
+          s,
+          Array.from({ length: 6 }, (_, i) => ev('Quarter', { i, quarter })),
+        );
+        expect(groups.length).toBeGreaterThan(1);
+        for (const g of groups) await store.appendToStream(s, g, { expectedRevision: 'any' });
+        expect((await store.readStream(s)).map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5]);
+      });
+      it('stores an event as large as one append may hold (just under 1 MiB) and unicode exactly', async () => {
+        const s = uniq('test');
+        const big = 'x'.repeat(MAX_APPEND_BYTES - 2048);
         const text = 'Grüße 👩‍💻 数据 — العربية \u2028 "quotes" \\ backslash';
-        await store.appendToStream(s, [ev('Big', { big }), ev('Unicode', { text, [text]: text })], { expectedRevision: 'no-stream' });
+        await store.appendToStream(s, [ev('Big', { big })], { expectedRevision: 'no-stream' });
+        await store.appendToStream(s, [ev('Unicode', { text, [text]: text })], { expectedRevision: 0 });
         const [b, u] = await store.readStream(s);
         expect((b.data as { big: string }).big).toBe(big);
         expect(u.data).toEqual({ text, [text]: text });

@@ -360,6 +360,26 @@ describe('API shell (e2e, embedded stores)', () => {
       for (const s of Object.values(res.body.stores) as Array<{ ok: boolean }>) expect(s.ok).toBe(true);
     });
 
+    it('GET /health shows no absolute path without a key, nor to a contributor or a bad key; an admin or auditor sees them (issue #20)', async () => {
+      const contributor = await t.issueKey('contributor', 'c-health');
+      const auditor = await t.issueKey('auditor', 'a-health');
+      for (const headers of [
+        {},
+        t.auth(contributor.apiKey),
+        t.auth('1tt_0123456789abcdef_' + 'x'.repeat(43)),
+        { Authorization: 'Basic x' },
+      ]) {
+        const res = await t.http.get('/health').set(headers).expect(200);
+        expect(res.text).not.toContain(t.dataDir);
+        expect(res.text).not.toMatch(/"\/(tmp|home|srv|var|work)\b/);
+        expect(res.body.stores.eventStore).toMatchObject({ ok: true, kind: 'sqlite' });
+      }
+      for (const key of [t.adminKey, auditor.apiKey]) {
+        const res = await t.http.get('/health').set(t.auth(key)).expect(200);
+        expect(res.text).toContain(t.dataDir);
+      }
+    });
+
     it('serves the OpenAPI UI at /docs and a document with bearer auth', async () => {
       const ui = await t.http.get('/docs').redirects(1).expect(200);
       expect(ui.text).toMatch(/swagger-ui/i);

@@ -153,12 +153,13 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     await t.http.get(`/v1/contributors/${carolId}/datasets`).set(t.auth(dave)).expect(404);
   });
 
-  it('refuses an identical file at once (409 naming the earlier upload time, not its owner)', async () => {
+  it('refuses an identical file at once (409 saying only that it is in the pool: not when, not whose; issue #20 M3)', async () => {
     const content = [shuffledLicense('LGPL-2', 31), shuffledLicense('Artistic', 32)].join('\n\n');
     const first = await uploadAndDecide(t, alice, 'one.txt', content);
     const r = await upload(t, bob, 'two.txt', content).expect(409);
     expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(r.body.detail ?? r.body.title).toContain(first.uploadedAt);
+    expect(r.body.detail).toBe('An identical file (same SHA-256) is already in the pool');
+    expect(JSON.stringify(r.body)).not.toContain(first.uploadedAt);
     expect(JSON.stringify(r.body)).not.toContain(aliceId);
     expect(JSON.stringify(r.body)).not.toContain(first.datasetId);
   });

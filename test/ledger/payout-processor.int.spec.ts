@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   GappedEventStore,
+  splitIntoAppends,
   SqliteEventStore,
   StoreUnavailable,
   type AppendOptions,
@@ -12,6 +13,7 @@ import {
 } from '@1tt/event-store';
 import { ALLOCATIONS_PER_CHUNK, allocate, formatMinor, parseNonNegativeAmount } from '@1tt/ledger';
 import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
+import { createLedgerAudit } from '@1tt/audit';
 import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { acceptDataset, payoutRun, payoutRunEvents, withdrawDataset } from './ledger-log.fixture';
 
@@ -143,7 +145,8 @@ describe.each([
     let written = 0;
     for await (const e of events.readAll({ afterPosition: head })) written += e.streamName.startsWith('payout-run-') ? 1 : 0;
     expect(written).toBe(6);
-    // Its fold saw every run: allocations add up for settlements.
+    // Its fold sees every run once it has read past them: allocations add up for settlements.
+    await third.catchUp();
     expect(third.pool.allocatedTo('alice', 'USD')).toBe(17n + 50n + 33n + 67n);
   });
 
@@ -174,7 +177,9 @@ describe.each([
         { type: 'DatasetAccepted', data: { datasetId: `d${i}` } },
       );
     }
-    await events.appendToStream('dataset-bulk', batch, { expectedRevision: 'no-stream' });
+    // 12,021 events are more than one append may hold (1 MiB): in appends that each fit.
+    for (const part of splitIntoAppends('dataset-bulk', batch))
+      await events.appendToStream('dataset-bulk', part, { expectedRevision: 'any' });
     const r = await report('1234.56', { alpha: '0.333333' });
     const p = await startProcessor();
     await p.catchUp();
@@ -198,6 +203,97 @@ describe.each([
     );
     expect(run.allocations.map((a) => a.amount)).toEqual(expected.allocations.map((a) => formatMinor(a.amount, 'USD')));
     for (const e of recorded) expect(Buffer.byteLength(JSON.stringify(e.data))).toBeLessThan(1024 * 1024);
+  });
+
+  it('a run larger than one append is written in several, completed by its final event; a crash between appends is completed once on restart', async () => {
+    const n = ALLOCATIONS_PER_CHUNK * 2 + 7;
+    const batch = [];
+    for (let i = 0; i < n; i++) {
+      const id = `c${String(i).padStart(5, '0')}`;
+      batch.push(
+        { type: 'DatasetUploaded', data: { datasetId: `d${i}`, kind: 'contribution', contributorId: id } },
+        { type: 'DatasetTokensCounted', data: { datasetId: `d${i}`, tokenizer: 'o200k_base', tokens: String(1 + (i % 7)) } },
+        { type: 'DatasetAccepted', data: { datasetId: `d${i}`, kind: 'contribution', contributorId: id, tokens: String(1 + (i % 7)) } },
+      );
+    }
+    for (const part of splitIntoAppends('dataset-bulk', batch))
+      await events.appendToStream('dataset-bulk', part, { expectedRevision: 'any' });
+    /** The real store, except that the second append of a payout run "crashes" the writer (the first is stored). */
+    class CrashingBetweenAppends extends SqliteEventStore {
+      runAppends = 0;
+      override async appendToStream(streamName: string, toAppend: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+        if (streamName.startsWith('payout-run-') && ++this.runAppends === 2) throw new StoreUnavailable('process killed (injected)');
+        return super.appendToStream(streamName, toAppend, options);
+      }
+    }
+    const crashing = new CrashingBetweenAppends({ path: path.join(dir, 'events.db'), clock: () => new Date(now) });
+    await events.appendToStream(
+      'consumer-llm-corp',
+      [
+        { type: 'ConsumerRegistered', data: { consumerId: 'llm-corp', displayName: 'LLM Corp' } },
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'llm-corp',
+            alpha: '0.333333',
+            currency: 'USD',
+            policy: 'snapshot',
+            effectiveFrom: '2024-01-01T00:00:00.000Z',
+          },
+        },
+      ],
+      { expectedRevision: 'no-stream' },
+    );
+    const r = await report('1234.56', { alpha: '0.333333' });
+    // A chunk of 2,000 allocations is ~100 KB: at 200 KB per append the run needs several.
+    const first = new PayoutProcessor(wrap(crashing), readModels, { restartDelayMs: 60_000, maxAppendBytes: 200_000 });
+    processors.push(first);
+    await first.start();
+    for (let i = 0; i < 500 && crashing.runAppends < 2; i++) await new Promise((res) => setTimeout(res, 10));
+    await first.stop();
+    const partial = await payoutRunEvents(events, r.revenueId);
+    expect(partial.map((e) => e.type)).not.toContain('PayoutRunCompleted');
+    expect(partial.length).toBeGreaterThan(0);
+    // The audit of the log as the crash left it: a run in progress, nothing wrong.
+    const auditNow = createLedgerAudit();
+    const problemsNow: unknown[] = [];
+    let lineNow = 0;
+    for await (const e of events.readAll()) auditNow.onEvent(e, ++lineNow, (p) => problemsNow.push(p));
+    expect(problemsNow).toEqual([]);
+    expect(auditNow.summary()).toMatchObject({ payoutRunsInProgress: 1, payoutRunsRecomputed: 0 });
+    // Other events land in the log between the run's appends.
+    await acceptDataset(events, 'd-late', 'late', 5);
+    await crashing.close();
+
+    const second = new PayoutProcessor(events, readModels, { restartDelayMs: 10, maxAppendBytes: 200_000 });
+    processors.push(second);
+    await second.start();
+    await second.catchUp();
+    await second.catchUp();
+    const recorded = await payoutRunEvents(events, r.revenueId);
+    expect(recorded.map((e) => e.type)).toEqual([
+      'PayoutRunStarted',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunAllocationsRecorded',
+      'PayoutRunCompleted',
+    ]);
+    expect(recorded.map((e) => (e.data as { chunkIndex?: number }).chunkIndex).filter((c) => c !== undefined)).toEqual([0, 1, 2]);
+    // Spread over several appends: other streams' events sit between its first and last event.
+    const positions = recorded.map((e) => e.position);
+    let between = 0;
+    for await (const e of events.readAll({ afterPosition: positions[0], toPosition: positions[positions.length - 1] }))
+      if (!e.streamName.startsWith('payout-run-')) between += 1;
+    expect(between).toBeGreaterThan(0);
+    const run = await payoutRun(events, r.revenueId);
+    expect(run).toMatchObject({ chunkCount: 3, allocationCount: n, unallocated: '0.00' });
+    // The audit recomputes it and finds nothing wrong.
+    const audit = createLedgerAudit();
+    const problems: unknown[] = [];
+    let line = 0;
+    for await (const e of events.readAll()) audit.onEvent(e, ++line, (p) => problems.push(p));
+    expect(problems).toEqual([]);
+    expect(audit.summary()).toMatchObject({ payoutRunsRecomputed: 1, revenueAwaitingPayout: 0, payoutRunsInProgress: 0 });
   });
 
   it('restarts after a failed append and still pays the report it failed on, once', async () => {

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createSecurityWorld, prose, waitDecided, type SecurityWorld } from './support/security-fixture';
@@ -26,7 +28,7 @@ function dictionaryBomb(rows: number, entryBytes: number): Buffer {
 describe(`hostile uploads (real app, embedded stores; fast-check seed ${SEED}, ${RUNS} runs)`, () => {
   let w: SecurityWorld;
   beforeAll(async () => {
-    w = await createSecurityWorld({ env: { UPLOAD_MAX_BYTES: '8388608' } });
+    w = await createSecurityWorld({ env: { UPLOAD_MAX_BYTES: '8388608', UPLOAD_TIMEOUT_SECONDS: '2' } });
   });
   afterAll(async () => {
     await w?.t.close();
@@ -148,6 +150,118 @@ describe(`hostile uploads (real app, embedded stores; fast-check seed ${SEED}, $
         }),
         { numRuns: RUNS, seed: SEED },
       );
+    });
+  });
+
+  describe('M3: the identical-file refusal', () => {
+    it('says only that an identical file is in the pool: no time, no owner, no earlier id', async () => {
+      const text = `${prose(31_337, 'Apache-2.0')}\n`;
+      const first = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', Buffer.from(text), 'm3.txt');
+      expect(first.status).toBe(202);
+      await waitDecided(w.t, w.contributor.apiKey, first.body.datasetId);
+      const again = await w.t.http
+        .post('/v1/datasets')
+        .set(w.t.auth(w.otherContributor.apiKey))
+        .attach('file', Buffer.from(text), 'm3-copy.txt');
+      expect(again.status).toBe(409);
+      expect(again.body.detail).toBe('An identical file (same SHA-256) is already in the pool');
+      expect(again.text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      expect(again.text).not.toContain(first.body.datasetId);
+      expect(again.text).not.toContain(w.contributor.id);
+      expect(again.body.context?.earlierUploadedAt).toBeUndefined();
+    });
+  });
+
+  describe('M4: refused, aborted and timed-out uploads keep nothing', () => {
+    const blobDir = () => path.join(w.t.dataDir, 'blobs');
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    /** Cleaning up after a cut connection takes a few ticks: wait (up to 5 s) for it, then the test checks. */
+    const settle = async (fdsBefore: number, blobsBefore?: number) => {
+      for (let i = 0; i < 100 && (openFds() > fdsBefore || (blobsBefore !== undefined && files(blobDir()).length > blobsBefore)); i++)
+        await new Promise((r) => setTimeout(r, 50));
+    };
+    const part = (name: string, value: string) => `--BND\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const filePart = (content: string) =>
+      `--BND\r\nContent-Disposition: form-data; name="file"; filename="m4.txt"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n`;
+
+    it.each([
+      ['a bad textField after the file', (c: string) => filePart(c) + part('textField', 'not a field!'), 400, 'dataset-invalid-text-field'],
+      ['a bad kind after the file', (c: string) => filePart(c) + part('kind', 'gift'), 400, 'dataset-invalid-kind'],
+      [
+        'another contributorId after the file',
+        (c: string) => filePart(c) + part('contributorId', 'someone-else'),
+        403,
+        'dataset-other-contributor',
+      ],
+      ['a bad kind before the file', (c: string) => part('kind', 'gift') + filePart(c), 400, 'dataset-invalid-kind'],
+      ['another contributorId before the file', (c: string) => part('contributorId', 'x') + filePart(c), 403, 'dataset-other-contributor'],
+    ])('%s: refused, and no blob, temporary file or descriptor is left', async (_what, build, status, code) => {
+      const blobsBefore = files(blobDir()).length;
+      const fdsBefore = openFds();
+      const headBefore = await w.head();
+      const body = `${build(`${prose(40_000 + status + code.length, 'GPL-3')}\n`)}--BND--\r\n`;
+      const answer = await raw(multipartRequest(body, w.contributor.apiKey));
+      expect(Number(answer.split(' ')[1])).toBe(status);
+      expect(answer).toContain(code);
+      await settle(fdsBefore);
+      expect(files(blobDir()).length).toBe(blobsBefore);
+      expect(openFds()).toBeLessThanOrEqual(fdsBefore);
+      expect(await w.head()).toBe(headBefore);
+    });
+
+    it('an upload whose client goes away mid-file leaves no .part file and no open descriptor', async () => {
+      const blobsBefore = files(blobDir()).length;
+      const fdsBefore = openFds();
+      const body = filePart(prose(41_000, 'GPL-2'));
+      const url = new URL(w.t.baseUrl);
+      await new Promise<void>((resolve) => {
+        const s = net.connect(Number(url.port), url.hostname, () => {
+          s.write(
+            `POST /v1/datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${w.contributor.apiKey}\r\nContent-Type: multipart/form-data; boundary=BND\r\nContent-Length: 10000000\r\n\r\n${body}`,
+          );
+          setTimeout(() => s.destroy(), 300);
+        });
+        s.on('close', () => resolve());
+        s.on('error', () => resolve());
+      });
+      await settle(fdsBefore, blobsBefore);
+      expect(files(blobDir()).length).toBe(blobsBefore);
+      expect(openFds()).toBeLessThanOrEqual(fdsBefore);
+      await w.t.http.get('/health').expect(200);
+    });
+
+    it('an upload slower than UPLOAD_TIMEOUT_SECONDS is answered 408 problem+json upload-timeout (not a bare 408) and keeps nothing', async () => {
+      const blobsBefore = files(blobDir()).length;
+      const fdsBefore = openFds();
+      const url = new URL(w.t.baseUrl);
+      const answer = await new Promise<string>((resolve) => {
+        let out = '';
+        const s = net.connect(Number(url.port), url.hostname, () => {
+          s.write(
+            `POST /v1/datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${w.contributor.apiKey}\r\nContent-Type: multipart/form-data; boundary=BND\r\nContent-Length: 10000000\r\n\r\n${filePart('slow ')}`,
+          );
+          const trickle = setInterval(() => s.write('word '), 200);
+          s.on('close', () => clearInterval(trickle));
+          setTimeout(() => s.destroy(), 8000);
+        });
+        s.setEncoding('latin1');
+        s.on('data', (d: string) => {
+          out += d;
+          if (out.includes('}')) s.destroy();
+        });
+        s.on('close', () => resolve(out));
+        s.on('error', () => resolve(out));
+      });
+      expect(Number(answer.split(' ')[1])).toBe(408);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(answer).toContain('upload-timeout');
+      await settle(fdsBefore, blobsBefore);
+      expect(files(blobDir()).length).toBe(blobsBefore);
+      expect(openFds()).toBeLessThanOrEqual(fdsBefore);
     });
   });
 });

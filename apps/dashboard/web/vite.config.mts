@@ -17,7 +17,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in the served bundle: they would publish the dashboard's source (issue #20).
+    sourcemap: false,
     assetsInlineLimit: 0,
   },
   server: {

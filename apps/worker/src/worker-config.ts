@@ -3,8 +3,8 @@ import { loadConfig, type EnvRecord } from '@1tt/config';
 export interface WorkerConfig {
   dataDir: string;
   eventStoreUrl: string;
-  /** 'esdb': datasets are shared through a persistent subscription; 'sqlite': through leases in DATA_DIR/claims.db. */
-  eventStoreKind: 'sqlite' | 'esdb';
+  /** 'esdb': datasets are shared through a persistent subscription; 'postgres': through leases in its dataset_claims table; 'sqlite': through leases in DATA_DIR/claims.db. */
+  eventStoreKind: 'sqlite' | 'esdb' | 'postgres';
   blobStoreUrl: string;
   workerThreads: number;
   datasetClaimLeaseSeconds: number;

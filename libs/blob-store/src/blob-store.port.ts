@@ -41,6 +41,17 @@ export interface PutOptions {
   maxBytes?: number;
 }
 
+/**
+ * Bytes written and hashed but not yet under their name: nothing can read
+ * them. `commit` makes them the blob (deduplicated like putStream);
+ * `discard` removes them. Exactly one of the two must be called; a process
+ * that dies in between leaves a temporary that the adapter sweeps.
+ */
+export interface StagedBlob extends BlobInfo {
+  commit(): Promise<PutResult>;
+  discard(): Promise<void>;
+}
+
 export interface BlobStoreHealth {
   ok: boolean;
   kind: string;
@@ -54,6 +65,13 @@ export abstract class BlobStore {
    * survives a crash).
    */
   abstract putStream(source: Readable | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<PutResult>;
+  /**
+   * Like putStream, but stops before the bytes become the blob, so a caller
+   * can check what it received (e.g. an upload's other form fields, its
+   * hash against what is already in the pool) and refuse without leaving an
+   * unreferenced blob behind.
+   */
+  abstract stageStream(source: Readable | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StagedBlob>;
   abstract putBuffer(data: Uint8Array | string, options?: PutOptions): Promise<PutResult>;
   /** Throws NotFoundError (code `blob-not-found`) when there is no such blob. */
   abstract getStream(ref: BlobRef): Promise<Readable>;

@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Collection, Db, GridFSBucket, MongoClient, ObjectId, WriteConcernSettings } from 'mongodb';
 import { blobRefOf, sha256OfRef } from './blob-ref';
-import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult } from './blob-store.port';
+import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult, StagedBlob } from './blob-store.port';
 import { notFound, tooLarge } from './local-blob-store.adapter';
 
 export interface GridFsBlobStoreOptions {
@@ -80,6 +80,10 @@ export class GridFsBlobStore extends BlobStore {
   }
 
   override async putStream(source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
+    return (await this.stageStream(source, options)).commit();
+  }
+
+  override async stageStream(source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<StagedBlob> {
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     const id = new ObjectId();
     await this.uploads.insertOne({ _id: id, startedAt: new Date() });
@@ -107,6 +111,16 @@ export class GridFsBlobStore extends BlobStore {
     }
     const sha256 = hash.digest('hex');
     const info = { ref: blobRefOf(sha256), sha256, sizeBytes: size };
+    let settled = false;
+    const once = () => {
+      if (settled) throw new Error('A staged blob is committed or discarded once');
+      settled = true;
+    };
+    return { ...info, commit: () => (once(), this.commit(id, info)), discard: () => (once(), this.discard(id)) };
+  }
+
+  private async commit(id: ObjectId, info: BlobInfo): Promise<PutResult> {
+    const { sha256 } = info;
     if (await this.findId(sha256)) {
       await this.discard(id);
       return { ...info, created: false };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError, PayloadTooLargeError } from '@1tt/domain-errors';
 import { blobRefOf, sha256OfRef } from './blob-ref';
-import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult } from './blob-store.port';
+import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult, StagedBlob } from './blob-store.port';
 
 export interface LocalBlobStoreOptions {
   /** Root directory; created when missing. */
@@ -37,6 +37,10 @@ export class LocalBlobStore extends BlobStore {
   }
 
   override async putStream(source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
+    return (await this.stageStream(source, options)).commit();
+  }
+
+  override async stageStream(source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<StagedBlob> {
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     const tmp = path.join(this.tmpDir, `${randomUUID()}.part`);
     const hash = createHash('sha256');
@@ -54,24 +58,44 @@ export class LocalBlobStore extends BlobStore {
       await fh.sync();
       await fh.close();
       closed = true;
-      const sha256 = hash.digest('hex');
-      const final = this.pathOf(sha256);
-      const info = { ref: blobRefOf(sha256), sha256, sizeBytes: size };
-      if (await fileExists(final)) {
-        await fs.rm(tmp, { force: true });
-        return { ...info, created: false };
-      }
-      const createdDirs = await mkdirTracked(path.dirname(final), this.dir);
-      await fs.rename(tmp, final);
-      await fsyncDir(path.dirname(final));
-      // A freshly created shard directory is only durable once its parent's entry is.
-      for (const d of createdDirs) await fsyncDir(path.dirname(d));
-      return { ...info, created: true };
     } catch (e) {
       if (!closed) await fh.close().catch(() => undefined);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
+    const sha256 = hash.digest('hex');
+    const info = { ref: blobRefOf(sha256), sha256, sizeBytes: size };
+    let settled = false;
+    const once = () => {
+      if (settled) throw new Error('A staged blob is committed or discarded once');
+      settled = true;
+    };
+    return {
+      ...info,
+      commit: async () => {
+        once();
+        try {
+          const final = this.pathOf(sha256);
+          if (await fileExists(final)) {
+            await fs.rm(tmp, { force: true });
+            return { ...info, created: false };
+          }
+          const createdDirs = await mkdirTracked(path.dirname(final), this.dir);
+          await fs.rename(tmp, final);
+          await fsyncDir(path.dirname(final));
+          // A freshly created shard directory is only durable once its parent's entry is.
+          for (const d of createdDirs) await fsyncDir(path.dirname(d));
+          return { ...info, created: true };
+        } catch (e) {
+          await fs.rm(tmp, { force: true }).catch(() => undefined);
+          throw e;
+        }
+      },
+      discard: async () => {
+        once();
+        await fs.rm(tmp, { force: true });
+      },
+    };
   }
 
   override async putBuffer(data: Uint8Array | string, options?: PutOptions): Promise<PutResult> {

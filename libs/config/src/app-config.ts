@@ -14,7 +14,8 @@ import * as path from 'node:path';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-export type EventStoreLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'esdb'; url: string };
+export type EventStoreLocation =
+  { kind: 'sqlite'; url: string; path: string } | { kind: 'esdb'; url: string } | { kind: 'postgres'; url: string };
 export type ReadModelLocation = { kind: 'sqlite'; url: string; path: string } | { kind: 'mongodb'; url: string };
 export type BlobStoreLocation = { kind: 'file'; url: string; dir: string } | { kind: 'mongodb'; url: string };
 
@@ -36,6 +37,12 @@ export interface AppConfig {
   adminApiKey?: string;
   /** UPLOAD_MAX_BYTES: largest accepted upload. Default 2 GiB. */
   uploadMaxBytes: number;
+  /**
+   * UPLOAD_TIMEOUT_SECONDS: longest an upload's body may take to arrive; past it the upload is refused
+   * 408 problem+json (upload-timeout) and nothing is kept. Default 3600 (2 GiB at ~600 KB/s). The HTTP
+   * server's own request timeout is set a minute longer, so this answer comes first.
+   */
+  uploadTimeoutSeconds: number;
   /** JSON_BODY_MAX_BYTES: largest accepted JSON body. Default 1 MiB. */
   jsonBodyMaxBytes: number;
   /** WORKER_THREADS: preprocessing worker threads. Default: available cores. */
@@ -218,6 +225,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   }
 
   const uploadMaxBytes = size('UPLOAD_MAX_BYTES', 2 * GiB, 1);
+  const uploadTimeoutSeconds = int('UPLOAD_TIMEOUT_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
   const jsonBodyMaxBytes = size('JSON_BODY_MAX_BYTES', 1 * MiB, 1024);
   const workerThreads = int('WORKER_THREADS', Math.max(1, cpuCount), 1, 256, 'an integer from 1 to 256');
   const processDatasets = bool('PROCESS_DATASETS', true);
@@ -281,6 +289,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     blobStore,
     adminApiKey,
     uploadMaxBytes,
+    uploadTimeoutSeconds,
     jsonBodyMaxBytes,
     workerThreads,
     processDatasets,
@@ -329,11 +338,12 @@ export function adminKeyProblem(key: string): string | undefined {
 
 function eventStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): EventStoreLocation {
   if (/^(esdb|kurrentdb)(\+discover)?:\/\//i.test(url)) return { kind: 'esdb', url };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
   const p = sqlitePath(url, cwd);
   if (p !== undefined) return { kind: 'sqlite', url: `sqlite:${p}`, path: p };
   issues.push({
     variable: 'EVENT_STORE_URL',
-    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file> or esdb://host:2113?tls=false`,
+    message: `${JSON.stringify(redact(url))} is not allowed; use sqlite:<file>, postgres://user@host:5432/db or esdb://host:2113?tls=false`,
   });
   return { kind: 'sqlite', url, path: url };
 }

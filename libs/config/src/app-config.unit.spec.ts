@@ -84,7 +84,7 @@ describe('loadConfig', () => {
   it('reports every bad variable at once, naming it and what is allowed', () => {
     const issues = issuesOf({
       PORT: '80a',
-      EVENT_STORE_URL: 'postgres://u:secret@db/x',
+      EVENT_STORE_URL: 'mysql://u:secret@db/x',
       READ_MODEL_URL: 'redis://r',
       BLOB_STORE_URL: 's3://bucket',
       UPLOAD_MAX_BYTES: '2 TB please',
@@ -107,7 +107,7 @@ describe('loadConfig', () => {
       ].sort(),
     );
     expect(issues.PORT).toMatch(/"80a".*0 to 65535/);
-    expect(issues.EVENT_STORE_URL).toMatch(/sqlite:<file> or esdb:\/\//);
+    expect(issues.EVENT_STORE_URL).toMatch(/sqlite:<file>, postgres:\/\/.* or esdb:\/\//);
     expect(issues.EVENT_STORE_URL).not.toContain('secret');
     expect(issues.LOG_LEVEL).toMatch(/error, warn, log, debug, verbose/);
     expect(issues.ADMIN_API_KEY).toMatch(/at least 24/);

@@ -1,6 +1,7 @@
 import { DatasetFormatError } from './dataset-format.error';
 
-export type DocumentFormat = 'txt' | 'jsonl' | 'csv' | 'parquet';
+/** `markdown` (.md, .markdown): the whole file is one document. */
+export type DocumentFormat = 'txt' | 'markdown' | 'jsonl' | 'csv' | 'parquet';
 export type Compression = 'none' | 'gzip' | 'zstd';
 
 export interface DetectedFormat {
@@ -11,6 +12,8 @@ export interface DetectedFormat {
 const FORMATS: Record<string, DocumentFormat> = {
   txt: 'txt',
   text: 'txt',
+  md: 'markdown',
+  markdown: 'markdown',
   jsonl: 'jsonl',
   ndjson: 'jsonl',
   csv: 'csv',
@@ -33,7 +36,7 @@ export function detectFormat(fileName: string): DetectedFormat {
       'unsupported_format',
       `Unsupported file type: ${JSON.stringify(fileName)}`,
       {},
-      'Name the file .txt, .jsonl, .csv or .parquet, optionally followed by .gz or .zst.',
+      'Name the file .txt, .md, .markdown, .jsonl, .csv or .parquet, optionally followed by .gz or .zst.',
     );
   }
   return { format, compression };

@@ -87,6 +87,8 @@ const plain: Record<string, () => Buffer> = {
 describe('detectFormat', () => {
   it.each([
     ['a.txt', 'txt', 'none'],
+    ['README.md', 'markdown', 'none'],
+    ['notes.markdown.gz', 'markdown', 'gzip'],
     ['a.JSONL.GZ', 'jsonl', 'gzip'],
     ['dir/a.b.csv.zst', 'csv', 'zstd'],
     ['x.parquet', 'parquet', 'none'],
@@ -130,6 +132,12 @@ describe.each(Object.keys(plain))('format %s', (format) => {
 });
 
 describe('positions and fields', () => {
+  it('markdown: the whole file is one document, blank lines kept (leading ones dropped)', async () => {
+    const data = Buffer.from('\n# Title\n\nFirst paragraph.\n\n```\ncode\n```\n\nLast paragraph.');
+    const { docs } = await read('README.md', data, { chunk: 5 });
+    expect(docs).toEqual([{ index: 0, text: '# Title\n\nFirst paragraph.\n\n```\ncode\n```\n\nLast paragraph.', line: 2, byteOffset: 1 }]);
+  });
+
   it('txt: documents start at their first line and byte offset; CRLF and whitespace-only separators work', async () => {
     const data = Buffer.from('  \r\nalpha é\r\nbeta\r\n \t \r\n\r\ngamma');
     const { docs } = await read('a.txt', data, { chunk: 3 });

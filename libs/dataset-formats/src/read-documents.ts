@@ -184,7 +184,13 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
     }
     const lines = splitLines(text, limits.maxDocumentBytes, s);
     if (format === 'jsonl') yield* readJsonl(lines, textField);
-    else yield* readTxt(lines, limits.maxDocumentBytes, (n) => (s.peakBufferedBytes = Math.max(s.peakBufferedBytes, n)));
+    else
+      yield* readTxt(
+        lines,
+        limits.maxDocumentBytes,
+        (n) => (s.peakBufferedBytes = Math.max(s.peakBufferedBytes, n)),
+        format === 'markdown',
+      );
   }
 
   /** Parquet needs random access: decompress (bomb rule applies) or copy into a temporary file first. */

@@ -5,12 +5,14 @@ import type { TextLine } from './line-splitter';
  * Plain text: documents are separated by one or more blank lines (lines
  * holding only whitespace count as blank). A document's lines are joined
  * with "\n". A document over maxDocumentBytes is dropped as it streams by
- * and reported as skipped.
+ * and reported as skipped. With `whole` (markdown files) blank lines do not
+ * split: the file is one document (its blank lines kept).
  */
 export async function* readTxt(
   lines: AsyncIterable<TextLine>,
   maxDocumentBytes: number,
   onBuffered: (bytes: number) => void,
+  whole = false,
 ): AsyncGenerator<FormatRecord> {
   let parts: string[] = [];
   let bytes = 0;
@@ -30,6 +32,13 @@ export async function* readTxt(
 
   for await (const l of lines) {
     const blank = !l.tooLarge && isBlank(l.text);
+    if (blank && whole) {
+      if (start && !tooLarge) {
+        bytes += l.byteLength + 1;
+        parts.push(l.text);
+      }
+      continue;
+    }
     if (blank) {
       if (start) yield flush();
       continue;

@@ -13,6 +13,7 @@ export * from './blob-document.source';
 export * from './dataset-claims.port';
 export * from './dataset-claims.factory';
 export { SqliteDatasetClaims, type SqliteDatasetClaimsOptions } from './sqlite-dataset-claims.adapter';
+export { PostgresDatasetClaims, type PostgresDatasetClaimsOptions } from './postgres-dataset-claims.adapter';
 export {
   EventStoreDbDatasetClaims,
   DATASET_WORKERS_GROUP,

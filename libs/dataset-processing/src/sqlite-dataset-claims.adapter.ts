@@ -15,7 +15,7 @@ export interface SqliteDatasetClaimsOptions {
 }
 
 /** An owner "host:pid:…" naming this host and a pid that is not running. */
-function isDeadLocalProcess(owner: string): boolean {
+export function isDeadLocalProcess(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
   if (host !== os.hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;

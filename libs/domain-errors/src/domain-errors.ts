@@ -5,7 +5,7 @@ import type { ErrorCode } from './error-catalogue';
  * problem details in one place:
  *   ValidationError -> 400, NotFoundError -> 404, ConflictError -> 409,
  *   IllegalStateError -> 409, PreconditionFailedError -> 412,
- *   ForbiddenError -> 403, PayloadTooLargeError -> 413.
+ *   ForbiddenError -> 403, PayloadTooLargeError -> 413, RequestTimeoutError -> 408.
  * Each carries a stable machine-readable `code` and, where it helps the
  * caller fix the request, the offending `field` and a `hint`.
  */
@@ -38,7 +38,7 @@ export abstract class DomainError extends Error {
 }
 
 export type DomainErrorKind =
-  'validation' | 'not-found' | 'conflict' | 'illegal-state' | 'precondition-failed' | 'forbidden' | 'payload-too-large';
+  'validation' | 'not-found' | 'conflict' | 'illegal-state' | 'precondition-failed' | 'forbidden' | 'payload-too-large' | 'request-timeout';
 
 export class ValidationError extends DomainError {
   readonly kind = 'validation' as const;
@@ -60,6 +60,11 @@ export class ForbiddenError extends DomainError {
 }
 export class PayloadTooLargeError extends DomainError {
   readonly kind = 'payload-too-large' as const;
+}
+
+/** The request took longer than the server allows (HTTP 408), e.g. an upload slower than UPLOAD_TIMEOUT_SECONDS. */
+export class RequestTimeoutError extends DomainError {
+  readonly kind = 'request-timeout' as const;
 }
 
 export function isDomainError(e: unknown): e is DomainError {

@@ -371,6 +371,16 @@ export const ERROR_CATALOGUE = {
     title: 'Dataset identical file',
     meaning: 'A file with the same SHA-256 is already in the pool.',
   },
+  'upload-timeout': {
+    status: 408,
+    title: 'Upload timeout',
+    meaning: 'The upload took longer than the service allows and was cut off; nothing was kept.',
+  },
+  'payout-run-prefix-differs': {
+    status: 409,
+    title: 'Payout run prefix differs',
+    meaning: 'A partly written payout run differs from its recomputation; it is not completed (internal).',
+  },
   'blob-too-large': { status: 413, title: 'Blob too large', meaning: 'The upload exceeds `UPLOAD_MAX_BYTES`.' },
   'blob-not-found': { status: 404, title: 'Blob not found', meaning: 'No stored blob with this reference.' },
   'invalid-blob-ref': { status: 400, title: 'Invalid blob ref', meaning: 'Not a blob reference.' },

@@ -6,3 +6,6 @@ export * from './sqlite/sqlite-event-store.adapter';
 export * from './event-store.factory';
 export * from './eventstoredb/eventstoredb-event-store.adapter';
 export * from './gapped/gapped-event-store';
+export * from './append-size';
+export * from './postgres/postgres-event-store.adapter';
+export { parsePostgresUrl, postgresTypes, type PostgresLocation } from './postgres/postgres-connection';

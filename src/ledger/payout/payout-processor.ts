@@ -1,11 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
-import { ConflictError } from '@1tt/domain-errors';
-import { EventStore, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { ConflictError, IllegalStateError } from '@1tt/domain-errors';
+import {
+  EventStore,
+  MAX_APPEND_BYTES,
+  splitIntoAppends,
+  StreamNotFound,
+  WrongExpectedRevision,
+  type ExpectedRevision,
+  type RecordedEvent,
+  type Subscription,
+} from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
 import {
   computeRunAdjustment,
   LEDGER_SCHEMA_VERSION,
   payoutRunDecider,
+  payoutRunDifferences,
   streamNames,
   type RevenueCorrected,
   type RevenueReported,
@@ -20,6 +30,8 @@ export interface PayoutProcessorOptions {
   react?: boolean;
   /** First delay before restarting after a failure (doubles up to 30 s). Default 1000 ms. */
   restartDelayMs?: number;
+  /** Most bytes per append of a run (default and maximum: MAX_APPEND_BYTES, EventStoreDB's 1 MiB); tests lower it to see a run spread over several appends. */
+  maxAppendBytes?: number;
 }
 const MAX_RESTART_DELAY_MS = 30_000;
 export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
@@ -30,10 +42,10 @@ export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
  * log once from position 0 (the pool fold needs every dataset event) and
  * keeps the fold in memory, advanced in log order, so each report's run
  * uses the pool as of the report's own position without re-reading the
- * log. Runs are appended to `payout-run-<revenueId>` with 'no-stream': a
- * replay, a restart before the checkpoint was saved, or a second processor
- * in another API process gets WrongExpectedRevision and skips, so a report
- * is paid at most once. The checkpoint (read-model store, projection
+ * log. Runs are appended to `payout-run-<revenueId>` in bounded appends
+ * (see pay()): a replay, a restart before the checkpoint was saved, or a
+ * second processor in another API process finds the run completed, or
+ * completes a run left half-written, so a report is paid exactly once. The checkpoint (read-model store, projection
  * "payout-processor") only marks which reports have been handled: after a
  * crash every report past it is reconsidered, and the missing runs are
  * written.
@@ -48,6 +60,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private failure?: unknown;
   private readonly react: boolean;
   private readonly restartDelayMs: number;
+  private readonly maxAppendBytes: number;
   private restartTimer?: NodeJS.Timeout;
   private failures = 0;
   private stopped = false;
@@ -57,6 +70,8 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
    * opaque cursors: there is no "position just before it" to resume from.)
    */
   private unpaid?: RecordedEvent;
+  /** Last position folded AND reacted to (its run written): the fold runs ahead of it while a run is being written. */
+  private handled = 0;
 
   constructor(
     private readonly events: EventStore,
@@ -65,6 +80,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   ) {
     this.react = options?.react ?? true;
     this.restartDelayMs = options?.restartDelayMs ?? 1000;
+    this.maxAppendBytes = Math.min(MAX_APPEND_BYTES, options?.maxAppendBytes ?? MAX_APPEND_BYTES);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,6 +100,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     if (unpaid) {
       await this.reactTo(unpaid);
       this.unpaid = undefined;
+      this.handled = Math.max(this.handled, unpaid.position);
     }
     const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
     this.subscription = subscription;
@@ -122,7 +139,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Resolves once the fold (and every run it owed) has reached `position`. */
   waitFor(position: number): Promise<void> {
-    if (this.pool.position >= position && !(this.unpaid && this.unpaid.position <= position)) return Promise.resolve();
+    if (this.handled >= position) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
@@ -143,12 +160,13 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
           throw err;
         }
       }
+      this.handled = e.position;
     }
     this.failures = 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
     this.waiters = this.waiters.filter((w) => {
-      if (w.position > this.pool.position) return true;
+      if (w.position > this.handled) return true;
       w.resolve();
       return false;
     });
@@ -159,9 +177,21 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     return e.type === 'RevenueCorrected' ? this.adjust(e) : this.pay(e);
   }
 
+  /**
+   * Writes the report's run in appends that each fit the store's limit
+   * (EventStoreDB refuses more than 1 MiB in one append; a run over ~5,000
+   * contributors is larger): PayoutRunStarted and the first chunks with
+   * 'no-stream', then the next chunks at the stream's revision, and
+   * PayoutRunCompleted last. The run is a pure function of the log, so a
+   * processor that finds the stream begun (it crashed between appends, or
+   * another processor is writing it) checks that what is there is the start
+   * of its own recomputation and appends the rest; a concurrent writer makes
+   * the revision check fail and the loop reads again. Exactly one complete
+   * run per report, whoever writes which part.
+   */
   private async pay(report: RecordedEvent): Promise<void> {
     const data = report.data as RevenueReported['data'];
-    // The stream is not read first: 'no-stream' below is the check, and it is atomic.
+    const stream = streamNames.payoutRun(data.revenueId);
     const run = payoutRunDecider.decide(
       { type: 'RecordPayoutRun', data: { report: data, reportPosition: report.position } },
       payoutRunDecider.initialState,
@@ -173,15 +203,33 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       causationId: report.id,
       schemaVersion: LEDGER_SCHEMA_VERSION,
     };
-    try {
-      await this.events.appendToStream(
-        streamNames.payoutRun(data.revenueId),
-        run.map((e) => ({ type: e.type, data: e.data, metadata })),
-        { expectedRevision: 'no-stream' },
-      );
-    } catch (e) {
-      if (e instanceof WrongExpectedRevision) return; // already paid (a replay or another processor)
-      throw e;
+    for (;;) {
+      const written = await this.events.readStream(stream).catch((e: unknown) => {
+        if (e instanceof StreamNotFound) return [];
+        throw e;
+      });
+      if (written.some((e) => e.type === 'PayoutRunCompleted')) return; // paid (a replay, a restart, another processor)
+      const differences = payoutRunDifferences(written, run.slice(0, written.length));
+      if (differences.length > 0) {
+        throw new IllegalStateError(
+          'payout-run-prefix-differs',
+          `The partly written payout run ${stream} differs from its recomputation (${differences[0]}): not completing it`,
+        );
+      }
+      let expected: ExpectedRevision = written.length === 0 ? 'no-stream' : written[written.length - 1].revision;
+      try {
+        for (const group of splitIntoAppends(
+          stream,
+          run.slice(written.length).map((e) => ({ type: e.type, data: e.data, metadata })),
+          this.maxAppendBytes,
+        )) {
+          expected = (await this.events.appendToStream(stream, group, { expectedRevision: expected })).nextExpectedRevision;
+        }
+        return;
+      } catch (e) {
+        if (e instanceof WrongExpectedRevision) continue; // someone else wrote part of it: read again
+        throw e;
+      }
     }
   }
 

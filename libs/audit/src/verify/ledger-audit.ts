@@ -539,6 +539,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       allocationsRecomputed: allocationsChecked,
       settlements,
       revenueAwaitingPayout: unpaid.size,
+      /** Runs begun (PayoutRunStarted, some chunks) whose PayoutRunCompleted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
+      payoutRunsInProgress: replay.inProgress.size,
       corrections: correctionsSeen,
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,

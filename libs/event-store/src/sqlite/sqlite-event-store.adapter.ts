@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   AppendOptions,
   AppendResult,
@@ -16,15 +16,16 @@ import {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port';
-import { DuplicateEventId, IncompatibleStore, StoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
+import { DuplicateEventId, StoreUnavailable, StreamNotFound } from '../event-store.errors';
 import { GENESIS_HASH } from '../hash-chain';
+import { assertEventsFit, storedEventBytes } from '../append-size';
 import { sealEventForStorage, validateStreamName } from '../new-event';
+import { catchUpSubscription } from '../sql/catch-up-subscription';
+import { assertAppendable, assertOneLowerBound, checkExpected } from '../sql/expected-revision';
+import { openStoreFile } from './sqlite-schema';
+import { mapStoreError, sqliteCode } from './sqlite-store-errors';
 
-/** Written into the meta table (and the SQLite header's application_id) so a foreign file is recognised. */
-export const SQLITE_STORE_MAGIC = '1tt-ledger-event-store';
-const APPLICATION_ID = 0x31545445; // "1TTE"
-/** Schema version this build writes; a file with a higher one is refused. */
-export const SQLITE_STORE_SCHEMA_VERSION = 1;
+export { SQLITE_STORE_MAGIC, SQLITE_STORE_SCHEMA_VERSION } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
   /** The database file; relative paths resolve against the working directory, missing parent directories are created. */
@@ -69,40 +70,6 @@ function toEvent(r: Row): RecordedEvent {
     prevHash: r[7],
     hash: r[8],
   };
-}
-
-/** The SQLITE_* code of a better-sqlite3 error (duck-typed: instanceof fails across module registries such as Jest's). */
-function sqliteCode(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
-}
-
-/**
- * Errors that mean "the store cannot serve now" become StoreUnavailable;
- * everything else (our typed errors, bugs) passes through unchanged.
- */
-function mapStoreError(e: unknown, what: string): unknown {
-  const code = sqliteCode(e);
-  if (code) {
-    if (/^SQLITE_(BUSY|LOCKED|IOERR|READONLY|FULL|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|NOMEM|PERM)/.test(code)) {
-      return new StoreUnavailable(`Event store unavailable during ${what}: ${code}: ${(e as Error).message}`, e);
-    }
-    return e;
-  }
-  // By message, not instanceof: the native addon's TypeError is not the one of a Jest sandbox.
-  if (/database connection is not open/i.test(String((e as Error | null)?.message))) {
-    return new StoreUnavailable(`Event store is closed (${what})`, e);
-  }
-  return e;
-}
-
-function checkExpected(streamName: string, expected: ExpectedRevision, current: number | undefined): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no-stream' && current === undefined) ||
-    (expected === 'exists' && current !== undefined) ||
-    (typeof expected === 'number' && current === expected);
-  if (!ok) throw new WrongExpectedRevision(streamName, expected, current ?? 'no-stream');
 }
 
 /**
@@ -194,8 +161,12 @@ export class SqliteEventStore extends EventStore {
       let revision = current === undefined ? 0 : current + 1;
       let prevHash = tip?.[1] ?? GENESIS_HASH;
       const recorded: RecordedEvent[] = [];
+      let bytes = 0;
       for (const event of events) {
         const { event: s, dataJson, metadataJson } = sealEventForStorage(streamName, event, revision, prevHash, recordedAt);
+        bytes += storedEventBytes(s.type, dataJson, metadataJson);
+        // Checked as it grows: the transaction rolls back, nothing is written.
+        assertEventsFit(streamName, [bytes]);
         const info = this.stmt.insert.run(streamName, s.revision, s.id, s.type, dataJson, metadataJson, s.prevHash, s.hash, recordedAt);
         recorded.push({ ...s, position: Number(info.lastInsertRowid) });
         revision += 1;
@@ -249,6 +220,7 @@ export class SqliteEventStore extends EventStore {
     // A hand-written iterator rather than an async generator: it hands out a
     // page it already holds without an extra generator frame per event.
     // Rowids are integers, so inside this adapter "after p" is "from p + 1".
+    assertOneLowerBound(options);
     const from = Math.max(1, options.afterPosition !== undefined ? options.afterPosition + 1 : (options.fromPosition ?? 1));
     const pageSize = Math.max(1, options.pageSize ?? this.pageSize);
     const head = (): number => this.head();
@@ -296,76 +268,25 @@ export class SqliteEventStore extends EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
-    const maxBatch = Math.max(1, options.maxBatchSize ?? 500);
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const onAppend = (): void => wake?.();
-    appended.on(this.file, onAppend);
-
-    const run = async (): Promise<void> => {
-      let checkpoint = options.checkpoint ?? 0;
-      const startHead = this.head();
-      let caughtUp = false;
-      let lastYield = Date.now();
-      const markCaughtUp = (): void => {
-        if (!caughtUp && checkpoint >= startHead) {
-          caughtUp = true;
-          options.onCaughtUp?.(checkpoint);
-        }
-      };
-      markCaughtUp();
-      while (!stopped) {
-        let rows: Row[];
-        try {
-          rows = this.stmt.page.all(checkpoint + 1, Number.MAX_SAFE_INTEGER, maxBatch);
-        } catch (e) {
+    const subscription = catchUpSubscription(
+      {
+        head: () => this.head(),
+        after: (checkpoint, max) => this.stmt.page.all(checkpoint + 1, Number.MAX_SAFE_INTEGER, max).map(toEvent),
+        onAppend: (listener) => {
+          appended.on(this.file, listener);
+          return () => appended.off(this.file, listener);
+        },
+        pollIntervalMs: this.pollIntervalMs,
+        // A busy or locked read is transient under WAL: wait for the next poll.
+        isTransient: (e) => {
           const mapped = mapStoreError(e, 'subscription');
-          // A busy or locked read is transient under WAL: wait for the next poll.
-          if (mapped instanceof StoreUnavailable && /SQLITE_(BUSY|LOCKED)/.test(mapped.message) && !this.closed) rows = [];
-          else throw mapped;
-        }
-        if (rows.length > 0) {
-          await options.handler(rows.map(toEvent));
-          checkpoint = rows[rows.length - 1][0];
-          markCaughtUp();
-          // Catch-up over a long log would otherwise never give timers and
-          // I/O a turn (a synchronous handler resolves in a microtask).
-          if (Date.now() - lastYield > 20) {
-            await new Promise<void>((r) => setImmediate(r));
-            lastYield = Date.now();
-          }
-          continue;
-        }
-        markCaughtUp();
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, this.pollIntervalMs);
-        });
-        clearTimeout(timer);
-        wake = undefined;
-        lastYield = Date.now();
-      }
-    };
-
-    const done = run()
-      .catch((e: unknown) => {
-        throw mapStoreError(e, 'subscription');
-      })
-      .finally(() => {
-        appended.off(this.file, onAppend);
-        this.subscriptions.delete(subscription);
-      });
-    // The caller may only ever call stop(); a failure must not become an unhandled rejection.
-    done.catch(() => undefined);
-    const subscription: Subscription = {
-      done,
-      stop: async () => {
-        stopped = true;
-        wake?.();
-        await done.catch(() => undefined);
+          return mapped instanceof StoreUnavailable && /SQLITE_(BUSY|LOCKED)/.test(mapped.message) && !this.closed;
+        },
+        mapError: (e) => mapStoreError(e, 'subscription'),
       },
-    };
+      options,
+      () => this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -413,107 +334,4 @@ export class SqliteEventStore extends EventStore {
   private head(): number {
     return this.stmt.head.get() ?? 0;
   }
-}
-
-/**
- * Opens (or creates) the store file and checks it is ours. Nothing is
- * written to a file that turns out to be something else: the check comes
- * before switching it to WAL.
- */
-function openStoreFile(file: string, options: SqliteEventStoreOptions): Database.Database {
-  const existed = existsSync(file) && statSync(file).size > 0;
-  let db: Database.Database;
-  try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-  } catch (e) {
-    throw mapStoreError(e, `open of ${file}`);
-  }
-  try {
-    let tables: string[];
-    try {
-      tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    } catch (e) {
-      if (sqliteCode(e) === 'SQLITE_NOTADB' || /file is not a database/i.test(String((e as Error)?.message))) {
-        throw new IncompatibleStore(
-          `${file} is not a 1TT event store (it is not an SQLite database). Point EVENT_STORE_URL at an event store file or a new path.`,
-        );
-      }
-      throw e;
-    }
-    if (existed && tables.length > 0) checkMeta(db, file, tables);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-    // 64 MiB page cache (the default is 2 MiB): the id and stream indexes of a
-    // million-event log stay in memory, so appends do not re-read index pages.
-    db.pragma('cache_size = -65536');
-    // Two processes may create the same new file at once: the schema is
-    // created under the write lock and only if it is still missing.
-    db.transaction(() => {
-      const now = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-      if (now.length > 0) {
-        checkMeta(db, file, now);
-        return;
-      }
-      db.exec(`
-        CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-        CREATE TABLE events (
-          position    INTEGER PRIMARY KEY,
-          stream_name TEXT    NOT NULL,
-          revision    INTEGER NOT NULL,
-          id          TEXT    NOT NULL UNIQUE,
-          type        TEXT    NOT NULL,
-          data        TEXT    NOT NULL,
-          metadata    TEXT    NOT NULL,
-          prev_hash   TEXT    NOT NULL,
-          hash        TEXT    NOT NULL,
-          recorded_at TEXT    NOT NULL,
-          UNIQUE (stream_name, revision)
-        ) STRICT;
-        CREATE INDEX events_by_recorded_at ON events (recorded_at, position);
-        PRAGMA application_id = ${APPLICATION_ID};
-        PRAGMA user_version = ${SQLITE_STORE_SCHEMA_VERSION};
-      `);
-      const put = db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?)');
-      put.run('magic', SQLITE_STORE_MAGIC);
-      put.run('schema_version', String(SQLITE_STORE_SCHEMA_VERSION));
-    }).immediate();
-    return db;
-  } catch (e) {
-    db.close();
-    throw mapStoreError(e, `open of ${file}`);
-  }
-}
-
-function checkMeta(db: Database.Database, file: string, tables: string[]): void {
-  if (!tables.includes('store_meta')) {
-    throw new IncompatibleStore(`${file} is an SQLite database but not a 1TT event store (no store_meta table). Refusing to touch it.`);
-  }
-  const meta = new Map(db.prepare<[], [string, string]>('SELECT key, value FROM store_meta').raw().all());
-  if (meta.get('magic') !== SQLITE_STORE_MAGIC) {
-    throw new IncompatibleStore(
-      `${file} is an SQLite database but not a 1TT event store (magic is ${JSON.stringify(meta.get('magic') ?? null)}).`,
-    );
-  }
-  // The version lives in the meta table and in the SQLite header (user_version, readable by any tool); the higher wins.
-  const version = Math.max(Number(meta.get('schema_version')), Number(db.pragma('user_version', { simple: true })));
-  if (!Number.isInteger(version)) {
-    throw new IncompatibleStore(
-      `${file}: the event store's schema version is unreadable (${JSON.stringify(meta.get('schema_version') ?? null)}).`,
-    );
-  }
-  if (version > SQLITE_STORE_SCHEMA_VERSION) {
-    throw new IncompatibleStore(
-      `${file} was written by a newer version of the 1TT Ledger (event store schema ${version}; this build reads up to ${SQLITE_STORE_SCHEMA_VERSION}). Upgrade the software; the file was not changed.`,
-    );
-  }
-}
-
-function assertAppendable(streamName: string, events: NewEvent[], expected: unknown): void {
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError(`Nothing to append to "${streamName}": give at least one event`);
-  const ok =
-    expected === 'no-stream' ||
-    expected === 'exists' ||
-    expected === 'any' ||
-    (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
-  if (!ok) throw new TypeError(`Bad expected revision ${String(expected)}: use 'no-stream', 'exists', 'any' or a revision (integer >= 0)`);
 }

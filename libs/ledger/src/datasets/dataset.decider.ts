@@ -9,7 +9,7 @@ export type DatasetStatus = 'uploaded' | 'preprocessed' | 'tokens-counted' | 'ac
 export type DatasetState =
   { status: 'none' } | { status: DatasetStatus; datasetId: string; owner: DatasetOwner; tokens?: string; tokenizer?: string };
 
-const FORMATS: readonly DatasetFormat[] = ['txt', 'jsonl', 'csv', 'parquet'];
+const FORMATS: readonly DatasetFormat[] = ['txt', 'markdown', 'jsonl', 'csv', 'parquet'];
 const COMPRESSIONS: readonly DatasetCompression[] = ['none', 'gzip', 'zstd'];
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Token counts up to 10^18 − 1 per dataset: far beyond any file, and keeps weights bounded. */

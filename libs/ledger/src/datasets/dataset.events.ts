@@ -1,7 +1,7 @@
 /** Who a dataset belongs to: a contributor's contribution, or a consumer's reference corpus (never paid). */
 export type DatasetOwner = { kind: 'contribution'; contributorId: string } | { kind: 'reference'; consumerId: string };
 
-export type DatasetFormat = 'txt' | 'jsonl' | 'csv' | 'parquet';
+export type DatasetFormat = 'txt' | 'markdown' | 'jsonl' | 'csv' | 'parquet';
 export type DatasetCompression = 'none' | 'gzip' | 'zstd';
 
 /** Stream `dataset-<datasetId>`, all events below. */
