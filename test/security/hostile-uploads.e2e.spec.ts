@@ -6,6 +6,8 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createSecurityWorld, prose, waitDecided, type SecurityWorld } from './support/security-fixture';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+// Each fuzz case uploads and waits for the decision: on a loaded 2-core machine a whole property takes minutes (a limit, not a speed claim).
+jest.setTimeout(300_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 /** One long string, dictionary-encoded, repeated `rows` times in one row group and one page (issue #20, C2). */
