@@ -271,7 +271,7 @@ export const ERROR_CATALOGUE = {
     meaning: 'The total allocated to the contributor was not provided.',
   },
   'settlement-exceeds-payable': {
-    status: 400,
+    status: 409,
     title: 'Settlement exceeds payable',
     meaning: "The settlement is more than the contributor's payable balance.",
   },
