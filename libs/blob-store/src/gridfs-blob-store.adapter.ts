@@ -116,7 +116,18 @@ export class GridFsBlobStore extends BlobStore {
       if (settled) throw new Error('A staged blob is committed or discarded once');
       settled = true;
     };
-    return { ...info, commit: () => (once(), this.commit(id, info)), discard: () => (once(), this.discard(id)) };
+    // async: a second commit/discard is a rejected promise, as the port says, not a synchronous throw.
+    return {
+      ...info,
+      commit: async () => {
+        once();
+        return this.commit(id, info);
+      },
+      discard: async () => {
+        once();
+        return this.discard(id);
+      },
+    };
   }
 
   private async commit(id: ObjectId, info: BlobInfo): Promise<PutResult> {
