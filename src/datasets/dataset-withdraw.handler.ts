@@ -2,7 +2,7 @@ import { datasetStream } from '@1tt/dataset-processing';
 import { NotFoundError } from '@1tt/domain-errors';
 import { StreamNotFound, type EventStore } from '@1tt/event-store';
 import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
-import type { Viewer } from './dataset-queries.service';
+import type { Viewer } from './read-model/dataset.query';
 
 /**
  * DELETE /v1/datasets/{id}: read the stream → fold → the ledger's dataset
