@@ -141,7 +141,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(JSON.stringify(report.body)).not.toContain(first.datasetId);
     expect(JSON.stringify(report.body)).not.toContain(carolId);
     const page = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=1&reason=near_duplicate`).set(t.auth(dave)).expect(200);
-    expect(page.body).toEqual({ items: [expect.objectContaining({ index: 2 })], nextCursor: null });
+    expect(page.body).toEqual({ position: expect.any(Number), items: [expect.objectContaining({ index: 2 })], nextCursor: null });
     const admin = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=2`).set(t.auth()).expect(200);
     expect(admin.body.items[1].duplicateOf).toMatchObject({ datasetId: first.datasetId, documentIndex: 0 });
     expect(admin.body.nextCursor).toBe('1');

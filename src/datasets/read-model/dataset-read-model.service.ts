@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventStore } from '@1tt/event-store';
 import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
+import { ProjectionRegistry } from '../../stores/projection-registry';
 import { answerPosition, requestedPosition, type PointInTimeQuery } from '../../http/point-in-time.params';
 import { datasetProjection } from './dataset.projection';
 import type { ReadAt } from './dataset.query';
@@ -16,15 +17,13 @@ const CATCH_UP_MS = 5000;
 @Injectable()
 export class DatasetReadModelService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: ProjectionRunner;
-  private readonly logger = new Logger('DatasetReadModel');
 
   constructor(
     readonly store: ReadModelStore,
     private readonly events: EventStore,
+    projections: ProjectionRegistry,
   ) {
-    this.runner = new ProjectionRunner(store, events, datasetProjection, {
-      onError: (e) => this.logger.error(`projection ${datasetProjection.name} stopped: ${e.message}`),
-    });
+    this.runner = projections.runner(store, events, datasetProjection);
   }
 
   async onApplicationBootstrap(): Promise<void> {
