@@ -4,7 +4,7 @@ import { EventStore } from '@1tt/event-store';
 import { contributorDecider, currencyExponent, formatMinor, parseAmount, streamNames, type PayoutSettled } from '@1tt/ledger';
 import { Clock } from '../clock';
 import { PayoutProcessor } from '../payout/payout-processor';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream } from '@1tt/command-path';
 import { SettlePayout, type PayoutSettledView } from './settle-payout.command';
 
 /** A settlement re-decides on a conflict: the balance check is redone on the new state. */
