@@ -4,7 +4,6 @@ import type { AppConfig } from '@1tt/config';
 import { ConflictError, DomainError, NotFoundError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import {
-  accounts,
   contributorDecider,
   CURRENCIES,
   currencyExponent,
