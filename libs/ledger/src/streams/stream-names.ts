@@ -13,11 +13,22 @@ export const streamNames = {
   payoutRun: (revenueId: string) => `payout-run-${revenueId}`,
   /** The adjustment postings of one revenue correction (written once, `no-stream`). */
   adjustment: (correctionId: string) => `adjustment-${correctionId}`,
+  /** Every payout batch of one currency (reservations are decided on one stream). */
+  payoutBatches: (currency: string) => `batches-${currency}`,
 } as const;
 
-export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment';
+export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment' | 'batches';
 
-const CATEGORIES: readonly StreamCategory[] = ['payout-run', 'contributor', 'consumer', 'auditor', 'dataset', 'revenue', 'adjustment'];
+const CATEGORIES: readonly StreamCategory[] = [
+  'payout-run',
+  'contributor',
+  'consumer',
+  'auditor',
+  'dataset',
+  'revenue',
+  'adjustment',
+  'batches',
+];
 
 /** The ledger category and id of a stream name, or undefined for a foreign stream. */
 export function parseStreamName(streamName: string): { category: StreamCategory; id: string } | undefined {
