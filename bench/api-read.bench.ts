@@ -28,6 +28,7 @@ import { AuthModule } from '../src/auth/auth.module';
 import { ChangeFeed } from '../src/change-feed/change-feed.service';
 import { ChangeFeedModule } from '../src/change-feed/change-feed.module';
 import { ProblemDetailsFilter } from '../src/http/problem-details.filter';
+import { AuditVerifier } from '../src/ledger-queries/audit-verify/audit-verifier.service';
 import { LedgerQueries } from '../src/ledger-queries/ledger-queries.service';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
     // Point-in-time reads through the query service (what a GET does below HTTP).
     const readModels = new LedgerReadModels(store, events, new ChangeFeed());
     await readModels.onApplicationBootstrap();
-    const queries = new LedgerQueries(readModels);
+    const queries = new LedgerQueries(readModels, new AuditVerifier(config));
     const admin = { role: 'admin' as const, subjectId: 'bench', keyId: 'bench' };
     const r = rng(11);
     const size = `${(head / 1e6).toFixed(2)}M-event log`;

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
@@ -187,10 +187,13 @@ export class LedgerQueriesHttpController {
   @Get('audit/verify')
   @Roles('auditor', 'admin')
   @ApiOperation({
-    summary: 'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin).',
+    summary:
+      'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin). ' +
+      'Runs on a worker thread; at most AUDIT_VERIFY_CONCURRENCY at once and AUDIT_VERIFY_QUEUE waiting (503 beyond, with Retry-After).',
   })
   @ApiPointInTime()
   @ApiOkResponse({ type: AuditVerifyResponse })
+  @ApiServiceUnavailableResponse({ description: 'audit-verify-busy: as many verifications run and wait as allowed (Retry-After).' })
   async verify(@PointInTimeParams() at: PointInTimeParamValues): Promise<AuditVerifyResponse> {
     return this.queries.verify({ asOf: at.asOf, atPosition: at.atPosition });
   }

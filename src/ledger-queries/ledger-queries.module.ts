@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerQueriesHttpController } from './ledger-queries.http.controller';
 import { LedgerQueries } from './ledger-queries.service';
+import { AuditVerifier } from './audit-verify/audit-verifier.service';
 import { LedgerReadModels } from './ledger-read-models.service';
 import { StatementsHttpController } from './statements/statements.http.controller';
 
@@ -11,7 +12,7 @@ import { StatementsHttpController } from './statements/statements.http.controlle
  */
 @Module({
   controllers: [LedgerQueriesHttpController, StatementsHttpController],
-  providers: [LedgerReadModels, LedgerQueries],
+  providers: [LedgerReadModels, LedgerQueries, AuditVerifier],
   exports: [LedgerReadModels, LedgerQueries],
 })
 export class LedgerQueriesModule {}

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { assertConsumerAccess, assertContributorAccess, canReadConsumer, seesEverything, type Principal } from '@1tt/access';
-import { createLedgerAudit } from '@1tt/audit';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
-import { InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
+import { InvalidPosition, type RecordedEvent } from '@1tt/event-store';
 import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
 import type { ReadModelDocument } from '@1tt/read-models';
 import { CONTRIBUTOR_ACCOUNTS, CONTRIBUTOR_PAYOUTS, type ContributorAccountDoc, type ContributorPayoutDoc } from './accounts.projection';
 import { AUDIT_TRAIL, type AuditTrailDoc } from './audit-trail.projection';
+import { AuditVerifier } from './audit-verify/audit-verifier.service';
 import { LedgerReadModels, type LedgerProjectionName } from './ledger-read-models.service';
 import { formatMoney, minorOf } from './money-by-currency';
 import { answerPosition, requestedPosition, type PointInTimeQuery } from './point-in-time.query';
@@ -80,7 +80,10 @@ export function parseLimit(limit: string | undefined, fallback = DEFAULT_LIMIT):
  */
 @Injectable()
 export class LedgerQueries {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(
+    private readonly rm: LedgerReadModels,
+    private readonly verifier: AuditVerifier,
+  ) {}
 
   private get store() {
     return this.rm.store;
@@ -449,39 +452,15 @@ export class LedgerQueries {
   /**
    * Verifies the log up to the point in time: every stream's hash chain and
    * every payout run recomputed from the events (the audit lib's ledger
-   * audit, the same code the offline verifier runs), in one pass.
+   * audit, the same code the offline verifier runs), in one pass on a worker
+   * thread, with bounded concurrency (AuditVerifier).
    */
   async verify(query: PointInTimeQuery): Promise<AuditVerifyResponse> {
     const requested = await requestedPosition(this.rm.events, query);
     const head = await this.rm.events.headPosition();
     const position = requested === undefined ? head : Math.min(requested, head);
-    const audit = createLedgerAudit();
-    const problems: AuditVerifyResponse['problems'] = [];
-    const MAX_PROBLEMS = 100;
-    const report = (p: { position: number; code: string; message: string }): void => {
-      if (problems.length < MAX_PROBLEMS) problems.push({ ...p, kind: 'ledger' });
-    };
-    const events = this.rm.events;
-    async function* audited(): AsyncIterable<RecordedEvent> {
-      if (position < 1) return;
-      let line = 0;
-      for await (const e of events.readAll({ fromPosition: 1, toPosition: position })) {
-        audit.onEvent(e, ++line, report);
-        yield e;
-      }
-    }
-    const chains = await verifyChain(audited());
-    audit.finish(report);
-    if (chains.firstProblem) {
-      const p = chains.firstProblem;
-      problems.unshift({
-        kind: 'hash-chain',
-        position: p.position,
-        code: p.reason,
-        message: `stream ${p.streamName} revision ${p.revision} (event ${p.id}): ${p.reason}; checking stopped here`,
-      });
-    }
-    return { ok: problems.length === 0, position, checkedEvents: chains.checked, problems, summary: audit.summary() };
+    const result = await this.verifier.verify(this.rm.events, position);
+    return { ok: result.ok, position, checkedEvents: result.checkedEvents, problems: result.problems, summary: result.summary };
   }
 
   private async all<T extends ReadModelDocument>(collection: string, atPosition: number): Promise<T[]> {
