@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { bearerToken } from '@1tt/access';
 import { ApiKeyService } from '../auth/api-key.service';
 import { Public } from '../auth/auth.decorators';
+import { FailedAuthenticationLimiter } from '../auth/failed-authentication.limiter';
 import { ProjectionRegistry, type ProjectionHealthReport } from '../stores/projection-registry';
 import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry';
 
@@ -15,6 +16,7 @@ export class HealthHttpController {
     private readonly stores: StoreRegistry,
     private readonly projections: ProjectionRegistry,
     private readonly keys: ApiKeyService,
+    private readonly failures: FailedAuthenticationLimiter,
   ) {}
 
   @Get()
@@ -32,11 +34,12 @@ export class HealthHttpController {
       '{ status: "unavailable", stores: {...}, projections: [...] } naming the failing store, or the failed projection ({ name, status: "failed", position, reason, event })',
   })
   async health(
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization: string | undefined,
   ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport>; projections: ProjectionHealthReport[] }> {
     const report = await this.stores.healthReport();
-    const seesPaths = await this.seesPaths(authorization);
+    const seesPaths = await this.seesPaths(authorization, req.ip);
     // A failed projection freezes its read models at the position it stopped at: every read after it is stale, so the process is not healthy.
     const projections = this.projections
       .report()
@@ -48,10 +51,18 @@ export class HealthHttpController {
   }
 
   /** Admin and auditor keys see where the stores live; anyone else (no key, another role, a bad key) does not. */
-  private async seesPaths(authorization: string | undefined): Promise<boolean> {
+  private async seesPaths(authorization: string | undefined, clientAddress: string | undefined): Promise<boolean> {
     const token = authorization === undefined ? undefined : bearerToken(authorization);
     if (token === undefined) return false;
     const principal = await this.keys.authenticate(token).catch(() => undefined);
+    if (!principal) {
+      // A bad key here counts against the address like anywhere else (so /health is no key oracle); /health itself still answers.
+      try {
+        this.failures.failed(clientAddress, token);
+      } catch {
+        // over the limit: the 429 comes on the next guarded route
+      }
+    }
     return principal?.role === 'admin' || principal?.role === 'auditor';
   }
 }
