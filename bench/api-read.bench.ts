@@ -30,6 +30,7 @@ import { ChangeFeedModule } from '../src/change-feed/change-feed.module';
 import { ProblemDetailsFilter } from '../src/http/problem-details.filter';
 import { LedgerQueries } from '../src/ledger-queries/ledger-queries.service';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
+import { DirectoryModule } from '../src/directory/directory.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
@@ -296,6 +297,7 @@ async function main(): Promise<void> {
         AuthModule.forRoot(config, () => undefined),
         ChangeFeedModule,
         LedgerQueriesModule,
+        DirectoryModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })

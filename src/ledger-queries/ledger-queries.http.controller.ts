@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
@@ -17,6 +17,7 @@ import {
   RevenueResponse,
 } from './ledger-queries.response.dto';
 import { LedgerQueries } from './ledger-queries.service';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 
 const PIT_NOTE =
   'Point in time: asOf (ISO-8601 date-time with zone, not in the future) or atPosition (log position), not both (400). The answer reflects min(asked, what the read models have applied); `position` says which.';
@@ -40,6 +41,7 @@ function withEtag<T>(req: Request, res: Response, body: T): T | undefined {
  * the other consumer's business).
  */
 @ApiTags('ledger')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class LedgerQueriesHttpController {
   constructor(private readonly queries: LedgerQueries) {}

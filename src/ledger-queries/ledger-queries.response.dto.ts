@@ -2,10 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const POSITION =
   'The log position this answer reflects: min(asked for, what the read models have applied). Re-ask with atPosition=<this> for the same answer.';
+/** Beside every party id (src/directory/party-names.interceptor.ts). */
+export const NAME_NOTE =
+  "The party's display name. null when the directory does not know the id, or when the caller may not see it: a contributor's name is shown to admin, auditor and that contributor only.";
+
 const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
 
 export class PoolEntryDto {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
   @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
   @ApiPropertyOptional({
@@ -36,6 +41,7 @@ export class CurrencyMetricsDto {
 
 export class ExpectedPayoutPartDto {
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
   revenueId!: string;
   @ApiProperty() currency!: string;
@@ -46,6 +52,7 @@ export class ExpectedPayoutPartDto {
 
 export class ContributorMetricsResponse {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
   @ApiProperty({ description: "Contribution token count T_i: tokens of the contributor's accepted datasets after filtering and dedup." })
@@ -79,6 +86,7 @@ export class ContributorMetricsResponse {
 export class PayoutRunSummaryDto {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ enum: ['completed'] }) status!: string;
   @ApiProperty({ description: 'Log position of the PayoutRunCompleted event.' }) runPosition!: number;
   @ApiProperty() completedAt!: string;
@@ -94,6 +102,7 @@ export class PayoutRunSummaryDto {
 
 export class AllocationDto {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() tokens!: string;
   @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
   @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
@@ -105,6 +114,7 @@ export class AllocationDto {
 export class RunAdjustmentDto {
   @ApiProperty() correctionId!: string;
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: 'Signed decimal string: negative moves money back from the contributor.' }) amount!: string;
   @ApiProperty({ description: 'Log position of the adjustment postings.' }) position!: number;
 }
@@ -156,6 +166,7 @@ export class RevenueCorrectionDto {
 export class RevenueListItem {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ enum: ['reported', 'paid'] }) status!: string;
   @ApiProperty() amount!: string;
   @ApiProperty() currency!: string;
@@ -191,6 +202,7 @@ export class ContributorPayoutDto {
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
   @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
   @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
   @ApiProperty() amount!: string;
@@ -200,6 +212,7 @@ export class ContributorPayoutDto {
 
 export class ContributorPayoutsPage {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
@@ -220,6 +233,7 @@ export class AuditTrailItemDto {
 
 export class AuditTrailPage {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION }) position!: number;
   @ApiProperty({ type: [AuditTrailItemDto], description: 'In log order.' }) items!: AuditTrailItemDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
