@@ -28,7 +28,11 @@ describe('display names beside contributorId and consumerId', () => {
     ben = await reg('contributors', 'Ben Beispiel');
     corp = await reg('consumers', 'LLM Corp');
     auditorKey = (await reg('auditors', 'Audit & Co')).key;
-    await t.http.put(`/v1/consumers/${corp.id}/agreement`).set(t.auth()).send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' }).expect(200);
+    await t.http
+      .put(`/v1/consumers/${corp.id}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' })
+      .expect(200);
     await acceptDataset(events, 'ds-ann', ann.id, 300);
     await acceptDataset(events, 'ds-ben', ben.id, 100);
     const r = await t.http
@@ -45,17 +49,21 @@ describe('display names beside contributorId and consumerId', () => {
   it('pool rows: the admin and auditor see every name, a contributor only their own', async () => {
     for (const key of [undefined, auditorKey]) {
       const pool = await t.http.get('/v1/pool').set(t.auth(key)).expect(200);
-      const byId = Object.fromEntries(pool.body.contributors.map((c: Record<string, string>) => [c.contributorId, c.contributorDisplayName]));
+      const byId = Object.fromEntries(
+        pool.body.contributors.map((c: Record<string, string>) => [c.contributorId, c.contributorDisplayName]),
+      );
       expect(byId).toEqual({ [ann.id]: 'Ann Example', [ben.id]: 'Ben Beispiel' });
       // The name sits right after the id.
       expect(Object.keys(pool.body.contributors[0]).slice(0, 2)).toEqual(['contributorId', 'contributorDisplayName']);
     }
     const asAnn = await t.http.get('/v1/pool').set(t.auth(ann.key)).expect(200);
-    const seen = Object.fromEntries(asAnn.body.contributors.map((c: Record<string, string>) => [c.contributorId, c.contributorDisplayName]));
+    const seen = Object.fromEntries(
+      asAnn.body.contributors.map((c: Record<string, string>) => [c.contributorId, c.contributorDisplayName]),
+    );
     expect(seen).toEqual({ [ann.id]: 'Ann Example', [ben.id]: null });
   });
 
-  it('revenue and payout runs: the consumer sees its own name, not the contributors\'; the admin sees all', async () => {
+  it("revenue and payout runs: the consumer sees its own name, not the contributors'; the admin sees all", async () => {
     const list = await t.http.get('/v1/revenue').set(t.auth(corp.key)).expect(200);
     expect(list.body.items[0]).toMatchObject({ consumerId: corp.id, consumerDisplayName: 'LLM Corp' });
     expect(list.body.items[0].payoutRun).toMatchObject({ consumerId: corp.id, consumerDisplayName: 'LLM Corp' });
