@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NAME_NOTE } from '../ledger-queries.response.dto';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 export class PeriodStatementLineDto {
   @ApiProperty({ enum: ['allocation', 'adjustment', 'settlement'] }) kind!: string;
