@@ -1,4 +1,4 @@
-import { Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '@1tt/access';
@@ -8,9 +8,11 @@ import { DatasetReadModelService } from './read-model/dataset-read-model.service
 import { viewerOf } from './read-model/dataset.query';
 import { DatasetUploadService, type UploadAccepted } from './dataset-upload.service';
 import { withdrawDataset } from './dataset-withdraw.handler';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 
 /** The datasets write side's routes: upload and withdraw (the GET routes are in read-model/). */
 @ApiTags('datasets')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class DatasetsHttpController {
   constructor(

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@1tt/access';
 import { CurrentPrincipal } from '../../auth/auth.decorators';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 import {
   ApiPointInTime,
   parseCursor,
@@ -16,6 +17,7 @@ import { DatasetListPage, DatasetResponse, ReportPage } from './dataset.response
 
 /** The datasets read side's GET routes; each answers at one log position and says which (`position`). */
 @ApiTags('datasets')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class DatasetReadHttpController {
   constructor(
@@ -41,7 +43,7 @@ export class DatasetReadHttpController {
   @Get('datasets/:id/report')
   @ApiOperation({
     summary:
-      'Per-document report: {position, items: [{index, kept, reason?, tokens}], nextCursor}; filter by reason (or "kept"). Never says whose document a duplicate copies. ' +
+      'Per-document report: {position, items: [{index, kept, reason?, detail?, explanation?, block?, tokens, language?, languageScore?, contentClass?, member?}], nextCursor}; filter by reason (or "kept"). explanation says in plain words which rule removed the document and by how much; language (lid.176) and contentClass are set by pipeline v2. Never says whose document a duplicate copies. ' +
       POINT_IN_TIME_NOTE,
   })
   @ApiPointInTime({ paginated: true })
