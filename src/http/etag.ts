@@ -64,3 +64,14 @@ export function ifNoneMatchHits(req: Request, etag: string): boolean {
   if (!h) return false;
   return h.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '') || t.trim() === '*');
 }
+
+/** A read-side entity answer with its content ETag; undefined (and 304) when If-None-Match already holds it. */
+export function withContentEtag<T>(req: Request, res: Response, body: T): T | undefined {
+  const etag = contentEtag(body);
+  setEtag(res, etag);
+  if (ifNoneMatchHits(req, etag)) {
+    res.status(304);
+    return undefined;
+  }
+  return body;
+}

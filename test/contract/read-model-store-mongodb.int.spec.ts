@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { MongoReadModelStore, mongoDatabaseName } from '@1tt/read-models';
+import { createReadModelStore, MongoReadModelStore, mongoDatabaseName } from '@1tt/read-models';
 import { readModelStoreContract } from './read-model-store.contract';
 
 const url = process.env.MONGODB_URL;
@@ -44,6 +44,15 @@ const variants: ('auto' | false)[] = url && /[?&]replicaSet=/i.test(url) ? ['aut
         };
       });
     }
+
+    it('createReadModelStore opens the MongoDB adapter for a mongodb:// URL', async () => {
+      const store = await createReadModelStore(url!);
+      try {
+        expect(store).toBeInstanceOf(MongoReadModelStore);
+      } finally {
+        await store.close();
+      }
+    });
 
     it('a second store on the same collections (another process starting) opens, indexes and writes', async () => {
       const prefix = `rmtest_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { createReadModelStore, MongoReadModelStore, mongoDatabaseName, SqliteReadModelStore } from '@1tt/read-models';
+import { createReadModelStore, mongoDatabaseName, SqliteReadModelStore } from '@1tt/read-models';
 import { readModelStoreContract } from './read-model-store.contract';
 
 const dirs: string[] = [];
@@ -93,7 +93,13 @@ describe('createReadModelStore', () => {
     }
     expect(fs.existsSync(path.join(d, 'a.db')) && fs.existsSync(path.join(d, 'b.db')) && fs.existsSync(path.join(d, 'c.db'))).toBe(true);
     await expect(createReadModelStore('postgres://x/y')).rejects.toMatchObject({ code: 'unsupported-read-model-url' });
-    expect(MongoReadModelStore).toBeDefined();
+  });
+
+  it('takes a mongodb:// URL to the MongoDB driver: with no server there, opening fails with the driver error', async () => {
+    // Port 1 on loopback refuses at once; the driver gives up after serverSelectionTimeoutMS.
+    await expect(createReadModelStore('mongodb://127.0.0.1:1/x?serverSelectionTimeoutMS=300')).rejects.toMatchObject({
+      name: expect.stringMatching(/^Mongo/),
+    });
   });
 
   it('takes the MongoDB database name from the URL path, default 1tt', () => {

@@ -83,6 +83,23 @@ export interface AppConfig {
    * holds across restarts. Default 3.
    */
   datasetMaxAttempts: number;
+  /**
+   * The most work one dataset may impose (issue #20, M5: datasets are decided
+   * in upload order, so every later upload waits for it). Past any of these
+   * the dataset is rejected `processing_budget_exceeded`, naming the variable.
+   * DATASET_MAX_DOCUMENTS: records in one file. Default 20000000.
+   */
+  datasetMaxDocuments: number;
+  /** DATASET_MAX_DECOMPRESSED_BYTES: bytes one file may decompress to. Default 16 GiB. */
+  datasetMaxDecompressedBytes: number;
+  /** DATASET_MAX_ANALYSIS_SECONDS: longest analysis of one dataset (depends on the machine's load). Default 3600. */
+  datasetMaxAnalysisSeconds: number;
+  /**
+   * DATASET_ANALYSIS_CONCURRENCY: datasets one process analyses at once, at
+   * most one per contributor besides the earliest undecided one, so a large
+   * dataset does not hold up the analysis of other contributors' uploads. Default 2.
+   */
+  datasetAnalysisConcurrency: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
@@ -233,6 +250,10 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
   const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
   const datasetMaxAttempts = int('DATASET_MAX_ATTEMPTS', 3, 1, 100, 'a whole number from 1 to 100');
+  const datasetMaxDocuments = int('DATASET_MAX_DOCUMENTS', 20_000_000, 1, 1e12, 'a whole number from 1 to 1000000000000');
+  const datasetMaxDecompressedBytes = size('DATASET_MAX_DECOMPRESSED_BYTES', 16 * GiB, 1);
+  const datasetMaxAnalysisSeconds = int('DATASET_MAX_ANALYSIS_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
+  const datasetAnalysisConcurrency = int('DATASET_ANALYSIS_CONCURRENCY', 2, 1, 64, 'a whole number from 1 to 64');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
   const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
@@ -297,6 +318,10 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetProgressSeconds,
     datasetTakeoverSeconds,
     datasetMaxAttempts,
+    datasetMaxDocuments,
+    datasetMaxDecompressedBytes,
+    datasetMaxAnalysisSeconds,
+    datasetAnalysisConcurrency,
     rateLimitPerMinute,
     logLevel,
     sseHeartbeatSeconds,

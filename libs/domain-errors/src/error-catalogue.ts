@@ -408,6 +408,12 @@ export const ERROR_CATALOGUE = {
     title: 'Too many malformed records',
     meaning: 'Too many records of the file are malformed.',
   },
+  'processing-budget-exceeded': {
+    status: 400,
+    title: 'Processing budget exceeded',
+    meaning:
+      'The dataset needs more work than one dataset may impose: more records, decompressed bytes or analysis time than `DATASET_MAX_DOCUMENTS`, `DATASET_MAX_DECOMPRESSED_BYTES` or `DATASET_MAX_ANALYSIS_SECONDS` allow (a `DatasetRejected` reason).',
+  },
   'pipeline-invalid-config': { status: 400, title: 'Pipeline invalid config', meaning: 'A pipeline config is not an object.' },
   'pipeline-unknown-field': {
     status: 400,

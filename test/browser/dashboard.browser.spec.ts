@@ -7,8 +7,10 @@
  *    exist today: sign in, upload a file and watch it reach "accepted" live,
  *    the per-document report, numbers equal to the API's, sign-out.
  * 3. The whole issue-6 flow (every role, revenue moving the metrics live,
- *    the as-of picker, verify). It needs the ledger routes; it is skipped,
- *    with a title that says so, only while GET /v1/pool answers 404.
+ *    the as-of picker, verify).
+ *
+ * Without Chromium every block is reported as skipped with the install
+ * command (describeInChromium); with REQUIRE_BROWSER=1 that is a failure.
  *
  * Until the API serves the bundle itself, a small server here serves
  * apps/dashboard/web/dist and proxies /v1, /health and /docs to the app: the
@@ -19,7 +21,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
-import { launchChromium, screenshot, type Browser } from './support/chromium';
+import { licenseText } from '../support/license-texts';
+import { describeInChromium, launchChromium, screenshot, signIn, type Browser } from './support/chromium';
 import { DASHBOARD_DIST, startDashboardServer, type DashboardServer } from './support/dashboard-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -127,20 +130,16 @@ async function api<T = Record<string, unknown>>(t: TestApp, key: string, route: 
   return (await res.json()) as T;
 }
 
-/** A contributor and its key: registered through POST /v1/contributors (admin), or, before that route existed, a bare key. */
+/** A contributor and its key, registered through POST /v1/contributors (admin). */
 async function newContributor(t: TestApp, displayName: string): Promise<{ id: string; key: string }> {
   const res = await fetch(`${t.baseUrl}/v1/contributors`, {
     method: 'POST',
     headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ displayName }),
   });
-  if (res.status === 201) {
-    const body = (await res.json()) as { contributorId: string; apiKey: string };
-    return { id: body.contributorId, key: body.apiKey };
-  }
-  if (res.status !== 404) throw new Error(`POST /v1/contributors: ${res.status} ${await res.text()}`);
-  const id = displayName.toLowerCase();
-  return { id, key: (await t.issueKey('contributor', id)).apiKey };
+  if (res.status !== 201) throw new Error(`POST /v1/contributors: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { contributorId: string; apiKey: string };
+  return { id: body.contributorId, key: body.apiKey };
 }
 
 /** Uploads through the form and answers the new dataset's id (or fails with the error the form shows). */
@@ -155,44 +154,30 @@ async function uploadThroughForm(page: Page, fileName: string, content: string):
   return datasetId;
 }
 
-async function signIn(page: Page, url: string, apiKey: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('API key').fill(apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('whoami').waitFor();
+/** Documents from Debian's license texts, each kept in one piece. */
+const licensesTxt = (...names: string[]): string => names.map(licenseText).join('\n\n');
+
+/** The real app (embedded stores, one worker thread), the dashboard server in front of it, and Chromium. */
+interface OnRealApi {
+  t: TestApp;
+  server: DashboardServer;
+  browser: Browser;
 }
 
-/** Two real documents (Debian's license texts, each kept in one piece). */
-function licensesTxt(...names: string[]): string {
-  return names
-    .map((n) =>
-      fs
-        .readFileSync(path.join('/usr/share/common-licenses', n), 'utf8')
-        .replace(/\n\s*\n/g, '\n')
-        .trim(),
-    )
-    .join('\n\n');
+async function startOnRealApi(): Promise<OnRealApi> {
+  ensureDashboardBuilt();
+  const t = await startTestApp({ env: { WORKER_THREADS: '1' } });
+  const server = await startDashboardServer({ upstream: t.baseUrl });
+  return { t, server, browser: await launchChromium() };
 }
 
-/** Decided synchronously at collection time (Jest cannot skip asynchronously): the status of GET /v1/pool on the real app. */
-function ledgerRoutesStatus(): string {
-  try {
-    return (
-      execFileSync(process.execPath, [path.join(__dirname, 'support/probe-ledger-routes.js')], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-      })
-        .trim()
-        .split('\n')
-        .pop() ?? 'error'
-    );
-  } catch {
-    return 'error';
-  }
+async function stopOnRealApi(env: Partial<OnRealApi>): Promise<void> {
+  await env.browser?.close();
+  await env.server?.close();
+  await env.t?.close();
 }
 
-describe('dashboard bundle in Chromium (sign-in page, no API)', () => {
+describeInChromium('dashboard bundle in Chromium (sign-in page, no API)', () => {
   let server: DashboardServer;
   let browser: Browser;
 
@@ -258,22 +243,13 @@ describe('dashboard bundle in Chromium (sign-in page, no API)', () => {
   });
 });
 
-describe('dashboard on the real API: sign-in, upload to accepted live, dataset report, sign-out', () => {
+describeInChromium('dashboard on the real API: sign-in, upload to accepted live, dataset report, sign-out', () => {
   let t: TestApp;
   let server: DashboardServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    t = await startTestApp({ env: { WORKER_THREADS: '1' } });
-    server = await startDashboardServer({ upstream: t.baseUrl });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, server, browser } = await startOnRealApi()));
+  afterAll(() => stopOnRealApi({ t, server, browser }));
 
   it('a contributor uploads from the browser, sees it reach accepted without reloading, and the numbers equal the API', async () => {
     const { id: aliceId, key: apiKey } = await newContributor(t, 'Alice');
@@ -353,179 +329,160 @@ describe('dashboard on the real API: sign-in, upload to accepted live, dataset r
   });
 });
 
-const poolStatus = ledgerRoutesStatus();
-const routesWired = poolStatus !== '404';
+describeInChromium('dashboard browser tests: every role on the full ledger', () => {
+  let t: TestApp;
+  let server: DashboardServer;
+  let browser: Browser;
 
-(routesWired ? describe : describe.skip)(
-  routesWired ? 'dashboard browser tests: every role on the full ledger' : 'dashboard browser tests (skipped: API routes not wired yet)',
-  () => {
-    let t: TestApp;
-    let server: DashboardServer;
-    let browser: Browser;
+  beforeAll(async () => ({ t, server, browser } = await startOnRealApi()));
+  afterAll(() => stopOnRealApi({ t, server, browser }));
 
-    beforeAll(async () => {
-      ensureDashboardBuilt();
-      t = await startTestApp({ env: { WORKER_THREADS: '1' } });
-      server = await startDashboardServer({ upstream: t.baseUrl });
-      browser = await launchChromium();
+  it('admin registers, contributor uploads, consumer reports revenue and the metrics move live; auditor pins a past position and verifies', async () => {
+    // Admin: register a contributor, a consumer and an auditor; set the consumer's agreement.
+    const admin = await browser.newPage(DESKTOP);
+    await signIn(admin, server.url, t.adminKey);
+    expect(new URL(admin.url()).pathname).toBe('/admin');
+    const register = async (kind: 'contributor' | 'consumer' | 'auditor', name: string) => {
+      await admin.getByTestId(`register-${kind}-name`).fill(name);
+      await admin.getByTestId(`register-${kind}-submit`).click();
+      await admin.getByTestId(`register-${kind}-result`).waitFor();
+      const id = (await admin.getByTestId(`register-${kind}-id`).textContent()) ?? '';
+      const key = (await admin.getByTestId(`register-${kind}-key`).textContent()) ?? '';
+      expect(id).not.toBe('');
+      expect(key).not.toBe('');
+      return { id, key };
+    };
+    const contributor = await register('contributor', 'Alice');
+    const consumer = await register('consumer', 'Acme LLM');
+    const auditor = await register('auditor', 'Audit Co');
+    await admin.getByTestId('agreement-consumer').fill(consumer.id);
+    await admin.getByTestId('agreement-alpha').fill('0.2');
+    await admin.getByTestId('agreement-currency').fill('EUR');
+    await admin.getByTestId('agreement-submit').click();
+    await admin.getByTestId('agreement-result').waitFor();
+    await screenshot(admin, 'admin');
+
+    // Contributor: upload, accepted live, metrics equal the API's.
+    const c = await browser.newPage(DESKTOP);
+    await signIn(c, server.url, contributor.key);
+    await waitForLive(c);
+    await uploadThroughForm(c, 'licenses.txt', licensesTxt('Apache-2.0', 'MPL-2.0'));
+    await c.locator('[data-testid=dataset-row][data-status=accepted]').waitFor({ timeout: LIVE_TIMEOUT });
+    // A dataset uploaded elsewhere (the API directly) appears on the open page: only the event stream can tell it.
+    const form = new FormData();
+    form.append('file', new Blob([licensesTxt('GPL-3')]), 'gpl.txt');
+    const second = await fetch(`${t.baseUrl}/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${contributor.key}` },
+      body: form,
     });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await t?.close();
-    });
+    expect(second.status).toBe(202);
+    const secondId = ((await second.json()) as { datasetId: string }).datasetId;
+    await c.locator(`[data-testid=dataset-row][data-dataset-id="${secondId}"][data-status=accepted]`).waitFor({ timeout: LIVE_TIMEOUT });
 
-    it('admin registers, contributor uploads, consumer reports revenue and the metrics move live; auditor pins a past position and verifies', async () => {
-      // Admin: register a contributor, a consumer and an auditor; set the consumer's agreement.
-      const admin = await browser.newPage(DESKTOP);
-      await signIn(admin, server.url, t.adminKey);
-      expect(new URL(admin.url()).pathname).toBe('/admin');
-      const register = async (kind: 'contributor' | 'consumer' | 'auditor', name: string) => {
-        await admin.getByTestId(`register-${kind}-name`).fill(name);
-        await admin.getByTestId(`register-${kind}-submit`).click();
-        await admin.getByTestId(`register-${kind}-result`).waitFor();
-        const id = (await admin.getByTestId(`register-${kind}-id`).textContent()) ?? '';
-        const key = (await admin.getByTestId(`register-${kind}-key`).textContent()) ?? '';
-        expect(id).not.toBe('');
-        expect(key).not.toBe('');
-        return { id, key };
-      };
-      const contributor = await register('contributor', 'Alice');
-      const consumer = await register('consumer', 'Acme LLM');
-      const auditor = await register('auditor', 'Audit Co');
-      await admin.getByTestId('agreement-consumer').fill(consumer.id);
-      await admin.getByTestId('agreement-alpha').fill('0.2');
-      await admin.getByTestId('agreement-currency').fill('EUR');
-      await admin.getByTestId('agreement-submit').click();
-      await admin.getByTestId('agreement-result').waitFor();
-      await screenshot(admin, 'admin');
+    const metricsPath = `/v1/contributors/${encodeURIComponent(contributor.id)}/metrics`;
+    await waitForValue(c, 'metric-tokens', canonical((await api(t, contributor.key, metricsPath)).tokens));
+    const before = await api<Record<string, unknown>>(t, contributor.key, metricsPath);
+    expect(await dataValue(c, 'metric-contribution-ratio')).toBe(canonical(before.contributionRatio));
+    const positionBeforeRevenue = (await api<{ position: number }>(t, t.adminKey, '/v1/pool')).position;
 
-      // Contributor: upload, accepted live, metrics equal the API's.
-      const c = await browser.newPage(DESKTOP);
-      await signIn(c, server.url, contributor.key);
-      await waitForLive(c);
-      await uploadThroughForm(c, 'licenses.txt', licensesTxt('Apache-2.0', 'MPL-2.0'));
-      await c.locator('[data-testid=dataset-row][data-status=accepted]').waitFor({ timeout: LIVE_TIMEOUT });
-      // A dataset uploaded elsewhere (the API directly) appears on the open page: only the event stream can tell it.
-      const form = new FormData();
-      form.append('file', new Blob([licensesTxt('GPL-3')]), 'gpl.txt');
-      const second = await fetch(`${t.baseUrl}/v1/datasets`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${contributor.key}` },
-        body: form,
-      });
-      expect(second.status).toBe(202);
-      const secondId = ((await second.json()) as { datasetId: string }).datasetId;
-      await c.locator(`[data-testid=dataset-row][data-dataset-id="${secondId}"][data-status=accepted]`).waitFor({ timeout: LIVE_TIMEOUT });
+    // Consumer: revenue with a generated idempotency key and a confirmation step.
+    const k = await browser.newPage(DESKTOP);
+    await signIn(k, server.url, consumer.key);
+    expect(new URL(k.url()).pathname).toBe('/consumer');
+    const key = await k.getByTestId('idempotency-key').textContent();
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await k.getByLabel('Amount').fill('1000.00');
+    await k.getByLabel('Currency').fill('EUR');
+    // The period this month up to today: the dataset was in the pool during it.
+    const today = new Date().toISOString().slice(0, 10);
+    await k.getByLabel('Period start').fill(`${today.slice(0, 8)}01`);
+    await k.getByLabel('Period end').fill(today);
+    await k.getByTestId('revenue-review').click();
+    await k.getByTestId('revenue-confirm').waitFor();
+    await k.getByTestId('revenue-confirm-submit').click();
+    const result = (await k.getByTestId('revenue-result').textContent()) ?? '';
+    const revenueId = /report (\S+), status/.exec(result)?.[1];
+    expect(revenueId).toBeTruthy();
+    expect(await k.getByTestId('idempotency-key').textContent()).not.toBe(key);
 
-      const metricsPath = `/v1/contributors/${encodeURIComponent(contributor.id)}/metrics`;
-      await waitForValue(c, 'metric-tokens', canonical((await api(t, contributor.key, metricsPath)).tokens));
-      const before = await api<Record<string, unknown>>(t, contributor.key, metricsPath);
-      expect(await dataValue(c, 'metric-contribution-ratio')).toBe(canonical(before.contributionRatio));
-      const positionBeforeRevenue = (await api<{ position: number }>(t, t.adminKey, '/v1/pool')).position;
+    // The contributor's open page moves by itself (no reload): the expected payout appears, and all four numbers equal the API's.
+    await c.waitForFunction(`(${attr('metric-expected-payout')} ?? '{}') !== '{}'`, undefined, { timeout: LIVE_TIMEOUT });
+    const after = await api<Record<string, unknown>>(t, contributor.key, metricsPath);
+    expect(canonical(after.expectedPayout)).not.toBe(canonical(before.expectedPayout ?? {}));
+    await waitForValue(c, 'metric-expected-payout', canonical(after.expectedPayout));
+    await waitForValue(c, 'metric-current-revenue', canonical(after.currentRevenue));
+    for (const [testId, field] of [
+      ['metric-contribution-ratio', 'contributionRatio'],
+      ['metric-tokens', 'tokens'],
+      ['metric-current-revenue', 'currentRevenue'],
+      ['metric-expected-payout', 'expectedPayout'],
+    ] as const) {
+      expect([testId, await dataValue(c, testId)]).toEqual([testId, canonical(after[field])]);
+    }
+    expect(Number(await dataValue(c, 'as-of-position'))).toBeGreaterThan(positionBeforeRevenue);
+    // Revenue per payout run: one row (and bar) per allocation the API lists.
+    const payouts = await api<{ items: { kind?: string; amount: string }[] }>(
+      t,
+      contributor.key,
+      `/v1/contributors/${encodeURIComponent(contributor.id)}/payouts`,
+    );
+    const allocations = payouts.items.filter((p) => p.kind === undefined || p.kind === 'allocation');
+    expect(allocations.length).toBeGreaterThan(0);
+    await c.locator('[data-testid=chart-payouts] .uplot').waitFor();
+    expect(await c.getByTestId('payout-amount').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(
+      allocations.map((p) => p.amount),
+    );
+    await c.locator('[data-testid=chart-ratio-tokens] .uplot').waitFor();
+    await screenshot(c, 'contributor');
 
-      // Consumer: revenue with a generated idempotency key and a confirmation step.
-      const k = await browser.newPage(DESKTOP);
-      await signIn(k, server.url, consumer.key);
-      expect(new URL(k.url()).pathname).toBe('/consumer');
-      const key = await k.getByTestId('idempotency-key').textContent();
-      expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      await k.getByLabel('Amount').fill('1000.00');
-      await k.getByLabel('Currency').fill('EUR');
-      // The period this month up to today: the dataset was in the pool during it.
-      const today = new Date().toISOString().slice(0, 10);
-      await k.getByLabel('Period start').fill(`${today.slice(0, 8)}01`);
-      await k.getByLabel('Period end').fill(today);
-      await k.getByTestId('revenue-review').click();
-      await k.getByTestId('revenue-confirm').waitFor();
-      await k.getByTestId('revenue-confirm-submit').click();
-      const result = (await k.getByTestId('revenue-result').textContent()) ?? '';
-      const revenueId = /report (\S+), status/.exec(result)?.[1];
-      expect(revenueId).toBeTruthy();
-      expect(await k.getByTestId('idempotency-key').textContent()).not.toBe(key);
-
-      // The contributor's open page moves by itself (no reload): the expected payout appears, and all four numbers equal the API's.
-      await c.waitForFunction(`(${attr('metric-expected-payout')} ?? '{}') !== '{}'`, undefined, { timeout: LIVE_TIMEOUT });
-      const after = await api<Record<string, unknown>>(t, contributor.key, metricsPath);
-      expect(canonical(after.expectedPayout)).not.toBe(canonical(before.expectedPayout ?? {}));
-      await waitForValue(c, 'metric-expected-payout', canonical(after.expectedPayout));
-      await waitForValue(c, 'metric-current-revenue', canonical(after.currentRevenue));
-      for (const [testId, field] of [
-        ['metric-contribution-ratio', 'contributionRatio'],
-        ['metric-tokens', 'tokens'],
-        ['metric-current-revenue', 'currentRevenue'],
-        ['metric-expected-payout', 'expectedPayout'],
-      ] as const) {
-        expect([testId, await dataValue(c, testId)]).toEqual([testId, canonical(after[field])]);
-      }
-      expect(Number(await dataValue(c, 'as-of-position'))).toBeGreaterThan(positionBeforeRevenue);
-      // Revenue per payout run: one row (and bar) per allocation the API lists.
-      const payouts = await api<{ items: { kind?: string; amount: string }[] }>(
-        t,
-        contributor.key,
-        `/v1/contributors/${encodeURIComponent(contributor.id)}/payouts`,
-      );
-      const allocations = payouts.items.filter((p) => p.kind === undefined || p.kind === 'allocation');
-      expect(allocations.length).toBeGreaterThan(0);
-      await c.locator('[data-testid=chart-payouts] .uplot').waitFor();
-      expect(await c.getByTestId('payout-amount').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(
-        allocations.map((p) => p.amount),
-      );
-      await c.locator('[data-testid=chart-ratio-tokens] .uplot').waitFor();
-      await screenshot(c, 'contributor');
-
-      // Consumer: the report and its payout run, equal to the API's.
-      const run = await api<Record<string, unknown>>(t, consumer.key, `/v1/payout-runs/${revenueId}`);
+    // Consumer: the report and its payout run, equal to the API's.
+    const run = await api<Record<string, unknown>>(t, consumer.key, `/v1/payout-runs/${revenueId}`);
+    await k
+      .locator(`[data-testid=revenue-report][data-revenue-id="${revenueId}"] [data-testid=payout-run-pool-amount]`)
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    expect(
       await k
         .locator(`[data-testid=revenue-report][data-revenue-id="${revenueId}"] [data-testid=payout-run-pool-amount]`)
-        .waitFor({ timeout: LIVE_TIMEOUT });
-      expect(
-        await k
-          .locator(`[data-testid=revenue-report][data-revenue-id="${revenueId}"] [data-testid=payout-run-pool-amount]`)
-          .getAttribute('data-value'),
-      ).toBe(String(run.poolAmount));
-      await k.locator('[data-testid=chart-pool] .uplot').waitFor();
-      await screenshot(k, 'consumer');
+        .getAttribute('data-value'),
+    ).toBe(String(run.poolAmount));
+    await k.locator('[data-testid=chart-pool] .uplot').waitFor();
+    await screenshot(k, 'consumer');
 
-      // Auditor: the log, as of a past position, and verify.
-      const a = await browser.newPage(DESKTOP);
-      await signIn(a, server.url, auditor.key);
-      expect(new URL(a.url()).pathname).toBe('/audit');
-      await a.getByTestId('event-row').first().waitFor();
-      const log = await api<{ items?: { position: number; hash: string }[]; events?: { position: number; hash: string }[] }>(
-        t,
-        auditor.key,
-        '/v1/audit/events?fromPosition=1&limit=25',
-      );
-      const firstEvent = (log.items ?? log.events ?? [])[0];
-      expect(await a.locator('[data-testid=log-table] [data-testid=event-hash]').first().getAttribute('data-value')).toBe(firstEvent.hash);
+    // Auditor: the log, as of a past position, and verify.
+    const a = await browser.newPage(DESKTOP);
+    await signIn(a, server.url, auditor.key);
+    expect(new URL(a.url()).pathname).toBe('/audit');
+    await a.getByTestId('event-row').first().waitFor();
+    const log = await api<{ items: { position: number; hash: string }[] }>(t, auditor.key, '/v1/audit/events?fromPosition=1&limit=25');
+    const firstEvent = log.items[0];
+    expect(await a.locator('[data-testid=log-table] [data-testid=event-hash]').first().getAttribute('data-value')).toBe(firstEvent.hash);
 
-      await a.getByTestId('as-of-mode').selectOption('position');
-      await a.getByTestId('as-of-position-input').fill(String(positionBeforeRevenue));
-      await a.getByTestId('as-of-apply').click();
-      await waitForValue(a, 'as-of-position', String(positionBeforeRevenue));
-      const pastPool = await api<{ totalTokens: unknown }>(t, auditor.key, `/v1/pool?atPosition=${positionBeforeRevenue}`);
-      await waitForValue(a, 'pool-total-tokens', canonical(pastPool.totalTokens));
+    await a.getByTestId('as-of-mode').selectOption('position');
+    await a.getByTestId('as-of-position-input').fill(String(positionBeforeRevenue));
+    await a.getByTestId('as-of-apply').click();
+    await waitForValue(a, 'as-of-position', String(positionBeforeRevenue));
+    const pastPool = await api<{ totalTokens: unknown }>(t, auditor.key, `/v1/pool?atPosition=${positionBeforeRevenue}`);
+    await waitForValue(a, 'pool-total-tokens', canonical(pastPool.totalTokens));
 
-      // The same pin on the contributor's numbers: no revenue yet at that position.
-      await a.goto(`${server.url}/contributors/${encodeURIComponent(contributor.id)}`);
-      await a.getByTestId('as-of-mode').selectOption('position');
-      await a.getByTestId('as-of-position-input').fill(String(positionBeforeRevenue));
-      await a.getByTestId('as-of-apply').click();
-      const past = await api<Record<string, unknown>>(t, auditor.key, `${metricsPath}?atPosition=${positionBeforeRevenue}`);
-      await waitForValue(a, 'metric-current-revenue', canonical(past.currentRevenue ?? {}));
-      expect(await dataValue(a, 'metric-tokens')).toBe(canonical(past.tokens));
-      await screenshot(a, 'auditor-as-of');
+    // The same pin on the contributor's numbers: no revenue yet at that position.
+    await a.goto(`${server.url}/contributors/${encodeURIComponent(contributor.id)}`);
+    await a.getByTestId('as-of-mode').selectOption('position');
+    await a.getByTestId('as-of-position-input').fill(String(positionBeforeRevenue));
+    await a.getByTestId('as-of-apply').click();
+    const past = await api<Record<string, unknown>>(t, auditor.key, `${metricsPath}?atPosition=${positionBeforeRevenue}`);
+    await waitForValue(a, 'metric-current-revenue', canonical(past.currentRevenue ?? {}));
+    expect(await dataValue(a, 'metric-tokens')).toBe(canonical(past.tokens));
+    await screenshot(a, 'auditor-as-of');
 
-      await a.getByTestId('back-to-live').click();
-      await a.goto(`${server.url}/audit`);
-      await a.getByTestId('verify-button').click();
-      await a.getByTestId('verify-result').waitFor({ timeout: LIVE_TIMEOUT });
-      const verify = await api<{ ok: boolean; checkedEvents: number }>(t, auditor.key, '/v1/audit/verify');
-      expect(await a.getByTestId('verify-result').getAttribute('data-ok')).toBe('true');
-      expect(verify.ok).toBe(true);
-      expect(Number(await a.getByTestId('verify-result').getAttribute('data-checked'))).toBeLessThanOrEqual(verify.checkedEvents);
-      await screenshot(a, 'auditor');
-    });
-  },
-);
+    await a.getByTestId('back-to-live').click();
+    await a.goto(`${server.url}/audit`);
+    await a.getByTestId('verify-button').click();
+    await a.getByTestId('verify-result').waitFor({ timeout: LIVE_TIMEOUT });
+    const verify = await api<{ ok: boolean; checkedEvents: number }>(t, auditor.key, '/v1/audit/verify');
+    expect(await a.getByTestId('verify-result').getAttribute('data-ok')).toBe('true');
+    expect(verify.ok).toBe(true);
+    expect(Number(await a.getByTestId('verify-result').getAttribute('data-checked'))).toBeLessThanOrEqual(verify.checkedEvents);
+    await screenshot(a, 'auditor');
+  });
+});

@@ -3,22 +3,14 @@
  * a webhook whose receiver refuses (failing, with the reason on screen) and
  * its recent deliveries; a retry from the screen reaches the receiver again.
  */
-import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { launchChromium, screenshot, type Browser } from './support/chromium';
+import { describeInChromium, launchChromium, screenshot, signIn, type Browser } from './support/chromium';
 import { startDashboardServer, type DashboardServer } from './support/dashboard-server';
 
 jest.setTimeout(120_000);
 
-async function signIn(page: Page, url: string, apiKey: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('API key').fill(apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('whoami').waitFor();
-}
-
-describe('dashboard: admin sees webhooks and their recent deliveries', () => {
+describeInChromium('dashboard: admin sees webhooks and their recent deliveries', () => {
   let t: TestApp;
   let server: DashboardServer;
   let browser: Browser;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { dataOf, idOf, int, str } from './ledger-event-data';
+import { dataOf, idOf, int, str } from '../ledger-event-data';
 
 export const POOL_DATASETS = 'ledger_pool_datasets';
 export const POOL_CONTRIBUTORS = 'ledger_pool_contributors';

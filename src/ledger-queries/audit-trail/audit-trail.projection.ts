@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { dataOf, idOf, str, type EventData } from './ledger-event-data';
+import { dataOf, idOf, str, type EventData } from '../ledger-event-data';
 
 export const AUDIT_TRAIL = 'ledger_audit_trail';
 export const AUDIT_TRAIL_DATASETS = 'ledger_audit_trail_datasets';
