@@ -124,6 +124,22 @@ export interface AppConfig {
   checkpointIntervalSeconds: number;
   /** Outbound webhooks (src/webhooks): delivery, retries and address safety. */
   webhooks: WebhookConfig;
+  /** Payout details, payout batches and payment files (src/payouts). */
+  payouts: PayoutConfig;
+}
+
+export interface PayoutConfig {
+  /**
+   * PERSONAL_DATA_KEY_DIR: the key store of per-contributor keys that encrypt personal data in the log
+   * (one file per subject, mode 0600; erasure deletes the file). Default <DATA_DIR>/personal-data-keys.
+   */
+  keyDir: string;
+  /** PAYOUT_DEBTOR_NAME: the paying organisation's name in pain.001 files (≤ 70 characters). */
+  debtorName?: string;
+  /** PAYOUT_DEBTOR_IBAN: the account payouts are paid from (checked like any IBAN). */
+  debtorIban?: string;
+  /** PAYOUT_DEBTOR_BIC: the debtor bank's BIC (optional; "NOTPROVIDED" in the file without it). */
+  debtorBic?: string;
 }
 
 export interface WebhookConfig {
@@ -300,6 +316,25 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
       message: `${webhooks.retryMaxMs} is less than WEBHOOK_RETRY_INITIAL_MS (${webhooks.retryInitialMs}); use a value at least that large`,
     });
 
+  const debtorIban = raw('PAYOUT_DEBTOR_IBAN')?.replace(/\s/g, '').toUpperCase();
+  if (debtorIban !== undefined && !/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(debtorIban))
+    issues.push({
+      variable: 'PAYOUT_DEBTOR_IBAN',
+      message: `${JSON.stringify(debtorIban)} is not an IBAN; use the account payouts are paid from`,
+    });
+  const debtorBic = raw('PAYOUT_DEBTOR_BIC')?.trim().toUpperCase();
+  if (debtorBic !== undefined && !/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(debtorBic))
+    issues.push({ variable: 'PAYOUT_DEBTOR_BIC', message: `${JSON.stringify(debtorBic)} is not a BIC (8 or 11 letters and digits)` });
+  const debtorName = raw('PAYOUT_DEBTOR_NAME')?.trim();
+  if (debtorName !== undefined && (debtorName.length === 0 || debtorName.length > 70))
+    issues.push({ variable: 'PAYOUT_DEBTOR_NAME', message: 'must be 1-70 characters (the credit-transfer limit)' });
+  const payouts: PayoutConfig = {
+    keyDir: path.resolve(cwd, raw('PERSONAL_DATA_KEY_DIR') ?? path.join(dataDir, 'personal-data-keys')),
+    debtorName,
+    debtorIban,
+    debtorBic,
+  };
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     port,
@@ -332,6 +367,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     checkpointSigningKeyFile,
     checkpointIntervalSeconds,
     webhooks,
+    payouts,
   };
 }
 

@@ -13,9 +13,11 @@ export const streamNames = {
   payoutRun: (revenueId: string) => `payout-run-${revenueId}`,
   /** The adjustment postings of one revenue correction (written once, `no-stream`). */
   adjustment: (correctionId: string) => `adjustment-${correctionId}`,
+  /** Every payout batch of one currency (reservations are decided on one stream). */
+  payoutBatches: (currency: string) => `batches-${currency}`,
 } as const;
 
-export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment';
+export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment' | 'batches';
 
 const PREFIXES: ReadonlyArray<[StreamCategory, string]> = [
   ['payout-run', 'payout-run-'],
@@ -25,6 +27,7 @@ const PREFIXES: ReadonlyArray<[StreamCategory, string]> = [
   ['dataset', 'dataset-'],
   ['revenue', 'revenue-'],
   ['adjustment', 'adjustment-'],
+  ['batches', 'batches-'],
 ];
 
 /** The ledger category and id of a stream name, or undefined for a foreign stream. */
