@@ -11,15 +11,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
 import {
-  DATASET_STREAM_PREFIX,
   DatasetProcessor,
-  datasetStream,
   isReportHeader,
   readReport,
   reprocessDataset,
   type DatasetUploadedData,
   type ReportLine,
 } from '@1tt/dataset-processing';
+import { isStreamOf, streamNames } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, ENGLISH_PROSE_PIPELINE_V1, knownPipelines, MULTILINGUAL_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
@@ -52,7 +51,7 @@ async function upload(events: EventStore, blobs: LocalBlobStore, datasetId: stri
     blobRef: put.ref,
     uploadedAt: new Date().toISOString(),
   };
-  await events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 async function all(events: EventStore): Promise<RecordedEvent[]> {
@@ -128,12 +127,12 @@ describe('pipeline upgrade v1 → v2 (issue #13)', () => {
       // The log before the upgrade is a prefix of the log after it, event for event.
       expect(after.slice(0, before.length)).toEqual(before);
       const appended = after.slice(before.length);
-      const oldStreams = new Set(['old-en', 'old-de'].map(datasetStream));
+      const oldStreams = new Set(['old-en', 'old-de'].map(streamNames.dataset));
       expect(appended.filter((e) => oldStreams.has(e.streamName))).toEqual([]);
 
       // New decisions name v2, with its config hash and the tokens per language and class.
       const v2 = resolvePipeline(MULTILINGUAL_PIPELINE);
-      const preprocessed = appended.filter((e) => e.type === 'DatasetPreprocessed' && e.streamName.startsWith(DATASET_STREAM_PREFIX));
+      const preprocessed = appended.filter((e) => e.type === 'DatasetPreprocessed' && isStreamOf('dataset', e.streamName));
       expect(preprocessed.map((e) => (e.data as { datasetId: string }).datasetId).sort()).toEqual(['new-de', 'new-en']);
       for (const e of preprocessed) {
         const d = e.data as { pipeline: unknown; languages?: Record<string, number>; contentClasses?: Record<string, number> };
