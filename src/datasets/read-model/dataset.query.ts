@@ -2,6 +2,7 @@ import type { Principal } from '@1tt/access';
 import type { BlobStore } from '@1tt/blob-store';
 import { isReportHeader, readReport, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { explainDuplicate, explainRemoval } from '@1tt/preprocessing';
 import type { ReadModelStore } from '@1tt/read-models';
 import { wholeNumberOf } from '../../http/point-in-time.params';
 import { DATASETS_COLLECTION, type DatasetView } from './dataset.projection';
@@ -149,6 +150,8 @@ export class DatasetQueries {
       tokens: v.tokens,
       tokenizer: v.tokenizer,
       pipeline: v.pipeline,
+      languages: v.languages ?? null,
+      contentClasses: v.contentClasses ?? null,
       // This process's own analysis when it does the work; otherwise what the analysing process last published.
       progress:
         v.status === 'processing'
@@ -171,9 +174,19 @@ function canSee(v: DatasetView, viewer: Viewer): boolean {
   return viewer.role === 'contributor' && v.kind === 'contribution' && v.contributorId === viewer.id;
 }
 
+function labelsOf(line: ReportLine): Partial<ReportItem> {
+  const out: Partial<ReportItem> = {};
+  if (line.member !== undefined) out.member = line.member;
+  if (line.language !== undefined) out.language = line.language;
+  if (line.languageScore !== undefined) out.languageScore = line.languageScore;
+  if (line.contentClass !== undefined) out.contentClass = line.contentClass;
+  return out;
+}
+
 function reportItem(line: ReportLine, privileged: boolean): ReportItem {
-  if (line.kept) return { index: line.index, kept: true, tokens: line.tokens };
-  const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens };
+  if (line.kept) return { index: line.index, kept: true, tokens: line.tokens, ...labelsOf(line) };
+  const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens, ...labelsOf(line) };
+  if (line.block !== undefined) item.block = line.block;
   if (line.duplicateOf) {
     // Whose document it is stays private: a contributor learns only that it was earlier.
     item.detail =
@@ -183,8 +196,10 @@ function reportItem(line: ReportLine, privileged: boolean): ReportItem {
           ? 'duplicates an earlier document of this dataset'
           : 'duplicates an earlier contribution';
     if (privileged) item.duplicateOf = line.duplicateOf;
-  } else if (line.detail !== undefined) {
-    item.detail = line.detail;
+    item.explanation = explainDuplicate(line.reason ?? 'near_duplicate', line.duplicateOf.sameDataset);
+  } else {
+    if (line.detail !== undefined) item.detail = line.detail;
+    item.explanation = explainRemoval(line.reason ?? 'unknown', line.detail);
   }
   return item;
 }

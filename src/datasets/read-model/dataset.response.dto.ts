@@ -26,6 +26,14 @@ export class DatasetDto {
   @ApiProperty({ nullable: true, type: String }) tokenizer!: string | null;
   @ApiProperty({ nullable: true, type: Object, description: 'The preprocessing pipeline that judged it (blocks and versions).' })
   pipeline!: DatasetView['pipeline'];
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: "Tokens kept per language (ISO 639-1, else 639-3; 'zxx' for code); null under v1 pipelines.",
+  })
+  languages!: Record<string, number> | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Tokens kept per content class; null under v1 pipelines.' })
+  contentClasses!: Record<string, number> | null;
   @ApiProperty({ nullable: true, type: DatasetProgressDto, description: 'While processing; null once decided.' })
   progress!: DatasetProgress | null;
   @ApiPropertyOptional() rejectionReason?: string;
@@ -53,7 +61,14 @@ export class ReportItem {
   @ApiProperty() kept!: boolean;
   @ApiPropertyOptional({ description: 'Why it was removed.' }) reason?: string;
   @ApiPropertyOptional() detail?: string;
+  @ApiPropertyOptional({ description: 'Why it was removed, in plain words (rule, then the measurement and the limit).' })
+  explanation?: string;
+  @ApiPropertyOptional({ description: 'The pipeline block whose rule removed it.' }) block?: string;
   @ApiProperty() tokens!: number;
+  @ApiPropertyOptional({ description: "Routed pipelines (v2): ISO 639-1 (else 639-3) from lid.176 ('zxx' for code)." }) language?: string;
+  @ApiPropertyOptional({ description: 'The score of that language.' }) languageScore?: number;
+  @ApiPropertyOptional({ description: 'prose | markdown | code | reference.' }) contentClass?: string;
+  @ApiPropertyOptional({ description: 'Archive member path the document comes from.' }) member?: string;
   @ApiPropertyOptional({ type: Object, description: 'Admins and auditors only: what a duplicate duplicates.' })
   duplicateOf?: ReportLine['duplicateOf'];
 }
