@@ -295,7 +295,8 @@ describeInChromium('dashboard on the real API: sign-in, upload to accepted live,
     );
     await screenshot(page, 'dataset-report');
 
-    await page.getByRole('link', { name: `← Contributor ${aliceId}` }).click();
+    // The back-link names the contributor (issue 19: names, not ids).
+    await page.getByRole('link', { name: '← Contributor Alice' }).click();
     await page.getByTestId('dataset-row').first().waitFor();
 
     const phone = await browser.newPage(PHONE);

@@ -21,7 +21,9 @@ export function DatasetView(props: { datasetId: string }) {
       <h1 tabIndex={-1}>Dataset {d ? <span data-testid="dataset-file-name">{d.fileName}</span> : <code>{id}</code>}</h1>
       {d?.contributorId && (
         <p>
-          <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>← Contributor {d.contributorId}</Link>
+          <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>
+            ← Contributor {d.contributorDisplayName ?? d.contributorId}
+          </Link>
         </p>
       )}
       <ErrorNote error={dataset.error} what="Dataset" />
