@@ -57,7 +57,7 @@ export class DatasetsHttpController {
   @Get('datasets/:id/report')
   @ApiOperation({
     summary:
-      'Per-document report: {items: [{index, kept, reason?, tokens}], nextCursor}; filter by reason (or "kept"). Never says whose document a duplicate copies.',
+      'Per-document report: {items: [{index, kept, reason?, detail?, explanation?, block?, tokens, language?, languageScore?, contentClass?, member?}], nextCursor}; filter by reason (or "kept"). explanation says in plain words which rule removed the document and by how much; language (lid.176) and contentClass are set by pipeline v2. Never says whose document a duplicate copies.',
   })
   async report(
     @Param('id') id: string,

@@ -73,7 +73,10 @@ export interface Dataset extends Positioned, ContributorNamed {
   removed: Record<string, number>;
   tokens: number | string | null;
   tokenizer: string | null;
-  pipeline?: unknown;
+  pipeline?: { name: string; version: string; configHash: string } | null;
+  /** Tokens kept per language and per content class (pipeline v2); null under v1. */
+  languages?: Record<string, number> | null;
+  contentClasses?: Record<string, number> | null;
   progress: DatasetProgress | null;
   rejectionReason?: string;
 }
@@ -88,7 +91,13 @@ export interface ReportItem {
   kept: boolean;
   reason?: string;
   detail?: string;
+  explanation?: string;
+  block?: string;
   tokens: number;
+  language?: string;
+  languageScore?: number;
+  contentClass?: string;
+  member?: string;
 }
 
 export interface Payout extends ConsumerNamed {
