@@ -140,6 +140,7 @@ export class DatasetQueries {
       contributorId: v.contributorId,
       status: v.status,
       fileName: v.fileName,
+      split: v.split ?? (v.format === 'txt' ? 'paragraph' : null),
       sizeBytes: v.sizeBytes,
       sha256: v.sha256,
       uploadedAt: v.uploadedAt,

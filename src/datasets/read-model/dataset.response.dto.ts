@@ -15,6 +15,12 @@ export class DatasetDto {
   @ApiProperty({ nullable: true, type: String, description: 'null for a consumer reference corpus.' }) contributorId!: string | null;
   @ApiProperty({ enum: ['processing', 'accepted', 'rejected', 'withdrawn'] }) status!: DatasetView['status'];
   @ApiProperty() fileName!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: '.txt uploads: how the file was cut into documents (document | paragraph | line); null for other formats.',
+  })
+  split!: string | null;
   @ApiProperty() sizeBytes!: number;
   @ApiProperty() sha256!: string;
   @ApiProperty() uploadedAt!: string;
