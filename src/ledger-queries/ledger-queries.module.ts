@@ -6,6 +6,7 @@ import { AuditLogHttpController } from './audit-log/audit-log.http.controller';
 import { AuditLogQuery } from './audit-log/audit-log.query';
 import { AuditTrailHttpController } from './audit-trail/audit-trail.http.controller';
 import { AuditTrailQuery } from './audit-trail/audit-trail.query';
+import { AuditVerifier } from './audit-verify/audit-verifier.service';
 import { LedgerReadModels } from './ledger-read-models.service';
 import { PoolHttpController } from './pool/pool.http.controller';
 import { PoolQuery } from './pool/pool.query';
@@ -45,7 +46,7 @@ const QUERIES = [
     AuditLogHttpController,
     StatementsHttpController,
   ],
-  providers: [LedgerReadModels, ...QUERIES],
+  providers: [LedgerReadModels, AuditVerifier, ...QUERIES],
   exports: [LedgerReadModels, ...QUERIES],
 })
 export class LedgerQueriesModule {}

@@ -102,6 +102,17 @@ export interface AppConfig {
   datasetAnalysisConcurrency: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
+  /**
+   * AUTH_FAILURES_PER_MINUTE: failed authentications (missing, malformed,
+   * unknown or revoked key) one client address, and one key id, may make
+   * per minute; past it a failure answers 429 `authentication-rate-limited`
+   * with Retry-After. Valid keys are never refused by it. 0 turns it off. Default 30.
+   */
+  authFailuresPerMinute: number;
+  /** AUDIT_VERIFY_CONCURRENCY: /v1/audit/verify runs (each on its own worker thread) at once in this process. Default 2. */
+  auditVerifyConcurrency: number;
+  /** AUDIT_VERIFY_QUEUE: verifications that may wait for a free slot; one more is refused 503 with Retry-After. Default 8. */
+  auditVerifyQueue: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
   logLevel: LogLevel;
   /** SSE_HEARTBEAT_SECONDS: idle comment sent on /v1/events so proxies keep the stream open. Default 15. */
@@ -271,6 +282,9 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetMaxAnalysisSeconds = int('DATASET_MAX_ANALYSIS_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
   const datasetAnalysisConcurrency = int('DATASET_ANALYSIS_CONCURRENCY', 2, 1, 64, 'a whole number from 1 to 64');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const authFailuresPerMinute = int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const auditVerifyConcurrency = int('AUDIT_VERIFY_CONCURRENCY', 2, 1, 64, 'an integer from 1 to 64');
+  const auditVerifyQueue = int('AUDIT_VERIFY_QUEUE', 8, 0, 10_000, 'an integer from 0 to 10000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
   const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
   const sseMaxStreamsPerKey = int('SSE_MAX_STREAMS_PER_KEY', 8, 1, 1_000_000, 'an integer from 1 to 1000000');
@@ -358,6 +372,9 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetMaxAnalysisSeconds,
     datasetAnalysisConcurrency,
     rateLimitPerMinute,
+    authFailuresPerMinute,
+    auditVerifyConcurrency,
+    auditVerifyQueue,
     logLevel,
     sseHeartbeatSeconds,
     sseMaxStreams,

@@ -53,6 +53,18 @@ export const ERROR_CATALOGUE = {
     title: 'Rate limited',
     meaning: 'Too many requests for this API key this minute; wait for `Retry-After` seconds.',
   },
+  'authentication-rate-limited': {
+    status: 429,
+    title: 'Authentication rate limited',
+    meaning:
+      'Too many failed authentications from this client address (or for this key id) this minute (`AUTH_FAILURES_PER_MINUTE`); wait for `Retry-After` seconds. A valid key is not refused.',
+  },
+  'audit-verify-busy': {
+    status: 503,
+    title: 'Audit verification busy',
+    meaning:
+      'As many log verifications run and wait as `AUDIT_VERIFY_CONCURRENCY` and `AUDIT_VERIFY_QUEUE` allow; retry after `Retry-After` seconds.',
+  },
   'too-many-streams': {
     status: 429,
     title: 'Too many streams',

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/auth.decorators';
 import { ApiPointInTime, PointInTimeParams, type PointInTimeParamValues } from '../../http/point-in-time.params';
 import { AuditLogQuery } from './audit-log.query';
@@ -27,10 +27,13 @@ export class AuditLogHttpController {
   @Get('audit/verify')
   @Roles('auditor', 'admin')
   @ApiOperation({
-    summary: 'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin).',
+    summary:
+      'Verifies every hash chain and recomputes every payout run from the log (up to asOf/atPosition when given) (auditor, admin). ' +
+      'Runs on a worker thread; at most AUDIT_VERIFY_CONCURRENCY at once and AUDIT_VERIFY_QUEUE waiting (503 beyond, with Retry-After).',
   })
   @ApiPointInTime()
   @ApiOkResponse({ type: AuditVerifyResponse })
+  @ApiServiceUnavailableResponse({ description: 'audit-verify-busy: as many verifications run and wait as allowed (Retry-After).' })
   async verify(@PointInTimeParams() at: PointInTimeParamValues): Promise<AuditVerifyResponse> {
     return this.query.verify({ asOf: at.asOf, atPosition: at.atPosition });
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { createLedgerAudit } from '@1tt/audit';
 import { ValidationError } from '@1tt/domain-errors';
-import { EventStore, InvalidPosition, verifyChain, type RecordedEvent } from '@1tt/event-store';
+import { EventStore, InvalidPosition, type RecordedEvent } from '@1tt/event-store';
 import { parseLimit, parsePosition, requestedPosition, type PointInTimeQuery } from '../../http/point-in-time.params';
+import { AuditVerifier } from '../audit-verify/audit-verifier.service';
 import type { AuditEventsResponse, AuditVerifyResponse } from './audit-log.response.dto';
 
 /**
@@ -11,7 +11,10 @@ import type { AuditEventsResponse, AuditVerifyResponse } from './audit-log.respo
  */
 @Injectable()
 export class AuditLogQuery {
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    private readonly verifier: AuditVerifier,
+  ) {}
 
   /** The last position to include: the head, or the point in time asked for. */
   private async lastPosition(query: PointInTimeQuery): Promise<number> {
@@ -65,37 +68,13 @@ export class AuditLogQuery {
   /**
    * Verifies the log up to the point in time: every stream's hash chain and
    * every payout run recomputed from the events (the audit lib's ledger
-   * audit, the same code the offline verifier runs), in one pass.
+   * audit, the same code the offline verifier runs), in one pass on a worker
+   * thread, with bounded concurrency (AuditVerifier).
    */
   async verify(query: PointInTimeQuery): Promise<AuditVerifyResponse> {
     const position = await this.lastPosition(query);
-    const audit = createLedgerAudit();
-    const problems: AuditVerifyResponse['problems'] = [];
-    const MAX_PROBLEMS = 100;
-    const report = (p: { position: number; code: string; message: string }): void => {
-      if (problems.length < MAX_PROBLEMS) problems.push({ ...p, kind: 'ledger' });
-    };
-    const events = this.events;
-    async function* audited(): AsyncIterable<RecordedEvent> {
-      if (position < 1) return;
-      let line = 0;
-      for await (const e of events.readAll({ fromPosition: 1, toPosition: position })) {
-        audit.onEvent(e, ++line, report);
-        yield e;
-      }
-    }
-    const chains = await verifyChain(audited());
-    audit.finish(report);
-    if (chains.firstProblem) {
-      const p = chains.firstProblem;
-      problems.unshift({
-        kind: 'hash-chain',
-        position: p.position,
-        code: p.reason,
-        message: `stream ${p.streamName} revision ${p.revision} (event ${p.id}): ${p.reason}; checking stopped here`,
-      });
-    }
-    return { ok: problems.length === 0, position, checkedEvents: chains.checked, problems, summary: audit.summary() };
+    const result = await this.verifier.verify(this.events, position);
+    return { ok: result.ok, position, checkedEvents: result.checkedEvents, problems: result.problems, summary: result.summary };
   }
 }
 
