@@ -38,7 +38,7 @@ export interface DatasetProcessorOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Default: DEFAULT_PIPELINE. */
+  /** Default: DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results recorded under v1 stay as they are). */
   pipeline?: ResolvedPipeline;
   /** Worker threads (WORKER_THREADS); default os.availableParallelism(). */
   workerThreads?: number;
@@ -162,6 +162,8 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       duplicatesOfEarlier: s.duplicatesOfEarlier,
       manifestRoot: s.manifestRoot,
       reportBlobRef: s.reportBlobRef,
+      ...(s.languages ? { languages: s.languages } : {}),
+      ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });

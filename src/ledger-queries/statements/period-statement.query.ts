@@ -89,9 +89,31 @@ export class PeriodStatementQuery {
       }
       after = page.nextCursor ?? undefined;
     } while (after);
+    // Names as the offline replay gives them: from each party's registration, if it is in the log the statement covers.
+    const names = new Map<string, string | null>();
+    for (const [id, stream] of [
+      [contributorId, `contributor-${contributorId}`],
+      ...movements.filter((m) => m.line.consumerId).map((m) => [m.line.consumerId!, `consumer-${m.line.consumerId}`]),
+    ] as Array<[string, string]>) {
+      if (names.has(id)) continue;
+      const first = await lastOf(stream, 'forwards');
+      const d = (first?.data ?? {}) as Record<string, unknown>;
+      const registered =
+        first !== undefined &&
+        (first.type === 'ContributorRegistered' || first.type === 'ConsumerRegistered') &&
+        first.position <= position &&
+        (to === undefined || first.metadata.recordedAt < to) &&
+        typeof d.displayName === 'string';
+      names.set(id, registered ? (d.displayName as string) : null);
+    }
     const inRange = movements
       .filter((m) => m.line.position <= position && (to === undefined || m.line.recordedAt < to))
       .sort((a, b) => a.line.position - b.line.position);
-    return assemblePeriodStatement(contributorId, inRange, { from: options.from, to: options.to, position });
+    return assemblePeriodStatement(contributorId, inRange, {
+      from: options.from,
+      to: options.to,
+      position,
+      names: (id) => (id === null ? null : (names.get(id) ?? null)),
+    });
   }
 }

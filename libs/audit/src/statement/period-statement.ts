@@ -9,6 +9,7 @@ import {
   type PayoutSettled,
 } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
+import { LogNames, placeAfter } from './log-names';
 
 /** One money movement on a contributor's account, in log order. */
 export interface PeriodStatementLine {
@@ -21,6 +22,8 @@ export interface PeriodStatementLine {
   /** allocation / adjustment: the revenue report and the consumer who funded it. */
   revenueId: string | null;
   consumerId: string | null;
+  /** The consumer's display name, from its registration in the log (null when not registered there). */
+  consumerDisplayName?: string | null;
   /** allocation: tokens, ΣT at the run's pool position, the share (weight ÷ ΣW) and the revenue amount reported. */
   tokens: string | null;
   totalTokens: string | null;
@@ -48,6 +51,8 @@ export interface PeriodStatementTotals {
 
 export interface PeriodStatement {
   contributorId: string;
+  /** The contributor's display name, from the registration in the log. */
+  contributorDisplayName?: string | null;
   /** [from, to) by recordedAt; null: open-ended. */
   from: string | null;
   to: string | null;
@@ -167,7 +172,7 @@ export function settlementMovement(settled: { position: number; recordedAt: stri
 export function assemblePeriodStatement(
   contributorId: string,
   movements: Iterable<StatementMovement>,
-  options: { from?: string; to?: string; position: number },
+  options: { from?: string; to?: string; position: number; names?: (id: string | null) => string | null },
 ): PeriodStatement {
   const from = options.from === undefined ? undefined : new Date(options.from).toISOString();
   const to = options.to === undefined ? undefined : new Date(options.to).toISOString();
@@ -204,7 +209,16 @@ export function assemblePeriodStatement(
         recoverable: f(p.recoverable),
       };
     });
-  return { contributorId, from: from ?? null, to: to ?? null, position: options.position, lines, currencies };
+  const names = options.names ?? (() => null);
+  return {
+    contributorId,
+    contributorDisplayName: names(contributorId),
+    from: from ?? null,
+    to: to ?? null,
+    position: options.position,
+    lines: lines.map((l) => placeAfter(l, 'consumerId', 'consumerDisplayName', names(l.consumerId))),
+    currencies,
+  };
 }
 
 /**
@@ -223,10 +237,12 @@ export async function buildPeriodStatement(
 ): Promise<PeriodStatement> {
   const to = options.to === undefined ? undefined : new Date(options.to).toISOString();
   const replay = new LedgerReplay();
+  const logNames = new LogNames();
   const movements: StatementMovement[] = [];
   for await (const e of events) {
     if (options.atPosition !== undefined && e.position > options.atPosition) break;
     if (to !== undefined && e.metadata.recordedAt >= to) break;
+    logNames.note(e);
     const recorded = replay.apply(e);
     if (recorded) {
       const report = replay.revenue.get(recorded.completed.data.revenueId)?.report;
@@ -248,7 +264,12 @@ export async function buildPeriodStatement(
       );
     }
   }
-  return assemblePeriodStatement(contributorId, movements, { from: options.from, to: options.to, position: replay.position });
+  return assemblePeriodStatement(contributorId, movements, {
+    from: options.from,
+    to: options.to,
+    position: replay.position,
+    names: (id) => logNames.of(id),
+  });
 }
 
 export const STATEMENT_CSV_COLUMNS = [
