@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsHttpController } from './accounts/accounts.http.controller';
 import { ContributorMetricsQuery } from './accounts/contributor-metrics.query';
 import { ContributorPayoutsQuery } from './accounts/contributor-payouts.query';
+import { PayablesQuery } from './accounts/payables.query';
 import { AuditLogHttpController } from './audit-log/audit-log.http.controller';
 import { AuditLogQuery } from './audit-log/audit-log.query';
 import { AuditTrailHttpController } from './audit-trail/audit-trail.http.controller';
@@ -32,6 +33,7 @@ const QUERIES = [
   PayoutRunQuery,
   ContributorMetricsQuery,
   ContributorPayoutsQuery,
+  PayablesQuery,
   AuditTrailQuery,
   AuditLogQuery,
   PeriodStatementQuery,
