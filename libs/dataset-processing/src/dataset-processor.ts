@@ -173,6 +173,10 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   return out;
 }
 
+/** The rejection message when the pipeline itself fails on a document (its internal error is logged, not shown). */
+export const PROCESSING_ERROR_MESSAGE =
+  'The preprocessing pipeline failed on a document of this file (an internal error, logged for the operators); the file was not judged. Report the dataset id to the operators.';
+
 /** Whose dataset it is, for fairness between owners. */
 function ownerKey(entry: DatasetEntry): string {
   const u = entry.upload;
@@ -563,8 +567,10 @@ export class DatasetProcessor {
       });
     } catch (e) {
       if (!(e instanceof DocumentBatchError)) throw e;
-      // processDocument itself failed: deterministic for this input, so retrying cannot help.
-      return { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
+      // processDocument itself failed: deterministic for this input, so retrying cannot help. Its message is an
+      // internal JavaScript error (a bug of the pipeline, not of the file): logged for the operators, never shown.
+      this.logger.error(`dataset processor: the pipeline failed on a document of dataset ${datasetId}`, e);
+      return { kind: 'unreadable', rejection: { reason: 'processing_error', message: PROCESSING_ERROR_MESSAGE } };
     } finally {
       this.progressPublisher?.forget(datasetId);
     }
