@@ -1,9 +1,10 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { appendDecided, decideOnStream } from '@1tt/command-path';
+import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
-import { DATASET_STREAM_PREFIX, datasetStream, type DatasetEvent } from './dataset-events';
+import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
+import { type DatasetEvent } from './dataset-events';
 import {
   AnalysisSpill,
   analyseDataset,
@@ -37,7 +38,7 @@ export interface DatasetProcessorOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Default: DEFAULT_PIPELINE. */
+  /** Default: DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results recorded under v1 stay as they are). */
   pipeline?: ResolvedPipeline;
   /** Worker threads (WORKER_THREADS); default os.availableParallelism(). */
   workerThreads?: number;
@@ -161,6 +162,8 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       duplicatesOfEarlier: s.duplicatesOfEarlier,
       manifestRoot: s.manifestRoot,
       reportBlobRef: s.reportBlobRef,
+      ...(s.languages ? { languages: s.languages } : {}),
+      ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
@@ -176,6 +179,11 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
 /** The rejection message when the pipeline itself fails on a document (its internal error is logged, not shown). */
 export const PROCESSING_ERROR_MESSAGE =
   'The preprocessing pipeline failed on a document of this file (an internal error, logged for the operators); the file was not judged. Report the dataset id to the operators.';
+
+/** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
+function judgement(entry: DatasetEntry): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
+  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
+}
 
 /** Whose dataset it is, for fairness between owners. */
 function ownerKey(entry: DatasetEntry): string {
@@ -239,7 +247,7 @@ export class DatasetProcessor {
   private readonly progressById = new Map<string, DatasetProgress>();
   /** The earliest undecided dataset and when it last showed life (became the earliest, or reported progress). */
   private head?: { datasetId: string; activeAt: number };
-  private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
+  private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(
@@ -276,7 +284,7 @@ export class DatasetProcessor {
       handler: (events: RecordedEvent[]) => {
         for (const e of events) {
           this.log.apply(e);
-          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && e.streamName.startsWith(DATASET_STREAM_PREFIX)) {
+          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
             this.onDecided((e.data as { datasetId: string }).datasetId);
           } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
             const head = this.head;
@@ -334,8 +342,7 @@ export class DatasetProcessor {
   }
 
   private releaseAllWaiters(): void {
-    for (const w of this.positionWaiters) w.resolve();
-    this.positionWaiters = [];
+    this.positionWaiters.release();
   }
 
   /** In-memory progress of a dataset being processed by THIS process. */
@@ -359,13 +366,11 @@ export class DatasetProcessor {
 
   private reached(position: number): Promise<void> {
     if (this.log.lastPosition >= position || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => this.positionWaiters.push({ position, resolve }));
+    return this.positionWaiters.until(position).then(() => undefined);
   }
 
   private releaseWaiters(): void {
-    const ready = this.positionWaiters.filter((w) => w.position <= this.log.lastPosition);
-    this.positionWaiters = this.positionWaiters.filter((w) => w.position > this.log.lastPosition);
-    for (const w of ready) w.resolve();
+    this.positionWaiters.reached(this.log.lastPosition);
   }
 
   private wake(): void {
@@ -540,11 +545,10 @@ export class DatasetProcessor {
 
   /** Operational events on the dataset's progress stream (never its own stream: the decision's expected revision stays the upload's). */
   private async recordAttempt(type: string, data: Record<string, unknown> & { datasetId: string }): Promise<void> {
-    await this.options.events.appendToStream(
-      datasetProgressStream(data.datasetId),
-      [{ type, data, metadata: { actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
+    await appendDecided(this.options.events, datasetProgressStream(data.datasetId), [{ type, data }], {
+      expectedRevision: 'any',
+      cause: { actor: this.options.actor ?? 'system:dataset-processor' },
+    });
   }
 
   private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {
@@ -614,19 +618,20 @@ export class DatasetProcessor {
       this.pool.rollback(datasetId);
       throw e;
     }
-    const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
-      ...e,
-      metadata: {
-        correlationId: entry.correlationId,
-        causationId: entry.uploadEventId,
-        actor: this.options.actor ?? 'system:dataset-processor',
-        schemaVersion: 1,
-      },
-    }));
     let appended: number;
     try {
-      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision }))
-        .position;
+      // Decided on the stream as the log showed it (the upload alone), appended at the upload's revision.
+      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry), result, {
+        known: {
+          state: datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload }),
+          revision: entry.uploadRevision,
+          lastEventId: entry.uploadEventId,
+        },
+        context: () => ({ now: (this.options.now ?? (() => new Date()))(), pipeline: this.pipeline }),
+        actor: this.options.actor ?? 'system:dataset-processor',
+        correlationId: entry.correlationId,
+      });
+      appended = decision.append!.position;
     } catch (e) {
       this.pool.rollback(datasetId);
       if (!(e instanceof WrongExpectedRevision)) throw e;
