@@ -28,7 +28,10 @@ import { AuthModule } from '../src/auth/auth.module';
 import { ChangeFeed } from '../src/change-feed/change-feed.service';
 import { ChangeFeedModule } from '../src/change-feed/change-feed.module';
 import { ProblemDetailsFilter } from '../src/http/problem-details.filter';
-import { LedgerQueries } from '../src/ledger-queries/ledger-queries.service';
+import { AuditTrailQuery } from '../src/ledger-queries/audit-trail/audit-trail.query';
+import { ContributorMetricsQuery } from '../src/ledger-queries/accounts/contributor-metrics.query';
+import { PoolQuery } from '../src/ledger-queries/pool/pool.query';
+import { PayoutRunQuery } from '../src/ledger-queries/revenue/payout-run.query';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
@@ -268,24 +271,29 @@ async function main(): Promise<void> {
     // Point-in-time reads through the query service (what a GET does below HTTP).
     const readModels = new LedgerReadModels(store, events, new ChangeFeed());
     await readModels.onApplicationBootstrap();
-    const queries = new LedgerQueries(readModels);
+    const queries = {
+      metrics: new ContributorMetricsQuery(readModels),
+      pool: new PoolQuery(readModels),
+      payoutRun: new PayoutRunQuery(readModels),
+      auditTrail: new AuditTrailQuery(readModels),
+    };
     const admin = { role: 'admin' as const, subjectId: 'bench', keyId: 'bench' };
     const r = rng(11);
     const size = `${(head / 1e6).toFixed(2)}M-event log`;
     await latency(`metrics at a random position (${size})`, QUERIES, () =>
-      queries.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }),
+      queries.metrics.metrics(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)) }),
     );
-    await latency('metrics latest', QUERIES, () => queries.metrics(admin, cid(r(CONTRIBUTORS)), {}));
+    await latency('metrics latest', QUERIES, () => queries.metrics.metrics(admin, cid(r(CONTRIBUTORS)), {}));
     await latency('pool page (100) at a random position', Math.max(100, QUERIES / 10), () =>
-      queries.pool(admin, { atPosition: String(1 + r(head)), limit: '100' }),
+      queries.pool.pool(admin, { atPosition: String(1 + r(head)), limit: '100' }),
     );
     const runs = Math.floor(head / REPORT_EVERY);
     if (runs > 0)
       await latency('payout run page (100), latest', Math.max(100, QUERIES / 10), () =>
-        queries.payoutRun(admin, `r${r(runs)}`, { limit: '100' }),
+        queries.payoutRun.payoutRun(admin, `r${r(runs)}`, { limit: '100' }),
       );
     await latency('audit trail page (100) at a random position', Math.max(100, QUERIES / 10), () =>
-      queries.auditTrail(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)), limit: '100' }),
+      queries.auditTrail.auditTrail(admin, cid(r(CONTRIBUTORS)), { atPosition: String(1 + r(head)), limit: '100' }),
     );
     await readModels.onModuleDestroy();
 

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       ADMIN_API_KEY: adminKey,
       RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

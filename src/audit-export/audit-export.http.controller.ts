@@ -2,11 +2,15 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { exportLog } from '@1tt/audit';
-import { ValidationError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { Roles } from '../auth/auth.decorators';
-import { ApiPointInTime, PointInTimeParams, type PointInTimeParamValues } from '../http/point-in-time.params';
-import { requestedPosition } from '../ledger-queries/point-in-time.query';
+import {
+  ApiPointInTime,
+  parsePosition,
+  PointInTimeParams,
+  requestedPosition,
+  type PointInTimeParamValues,
+} from '../http/point-in-time.params';
 
 export const LOG_HASH_TRAILER = '1tt-log-hash';
 export const TO_POSITION_HEADER = '1tt-to-position';
@@ -67,12 +71,9 @@ export class AuditExportHttpController {
 }
 
 function afterPositionOf(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
-    throw new ValidationError('invalid-position', 'afterPosition must be a log position (a whole number, 0 or more)', {
-      field: 'afterPosition',
-      hint: 'The position of the last event line you already have, e.g. afterPosition=1234.',
-    });
-  }
-  return Number(value);
+  return parsePosition(value, 'afterPosition', {
+    code: 'invalid-position',
+    message: 'afterPosition must be a log position (a whole number, 0 or more)',
+    hint: 'The position of the last event line you already have, e.g. afterPosition=1234.',
+  });
 }

@@ -5,6 +5,7 @@ import type { AppConfig } from '@1tt/config';
 import { ApiKeyService, KEY_ANNOUNCER, type KeyAnnouncer } from './api-key.service';
 import { ApiKeysHttpController } from './api-keys.http.controller';
 import { AuthGuard } from './auth.guard';
+import { FailedAuthenticationLimiter } from './failed-authentication.limiter';
 import { KeyThrottlerGuard } from './key-throttler.guard';
 
 const ONE_MINUTE_MS = 60_000;
@@ -30,11 +31,12 @@ export class AuthModule {
       providers: [
         ApiKeyService,
         { provide: KEY_ANNOUNCER, useValue: announce },
+        { provide: FailedAuthenticationLimiter, useValue: new FailedAuthenticationLimiter(config.authFailuresPerMinute) },
         // Order matters: authenticate first, so the limiter counts per key.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: KeyThrottlerGuard },
       ],
-      exports: [ApiKeyService],
+      exports: [ApiKeyService, FailedAuthenticationLimiter],
     };
   }
 }

@@ -59,6 +59,12 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
       progressEveryMs: config.datasetProgressSeconds * 1000,
       takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
       maxAttempts: config.datasetMaxAttempts,
+      budget: {
+        maxDocuments: config.datasetMaxDocuments,
+        maxDecompressedBytes: config.datasetMaxDecompressedBytes,
+        maxAnalysisMs: config.datasetMaxAnalysisSeconds * 1000,
+      },
+      analysisConcurrency: config.datasetAnalysisConcurrency,
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
     this.processor.start();

@@ -1,3 +1,4 @@
+import { isStreamOf } from '@1tt/ledger';
 import type { RecordedEvent } from '@1tt/event-store';
 import {
   DATASET_PROGRESS_REPORTED,
@@ -80,7 +81,7 @@ export const datasetProjection: Projection = {
       });
       return;
     }
-    if (!event.streamName.startsWith('dataset-')) return;
+    if (!isStreamOf('dataset', event.streamName)) return;
     const e = event as unknown as DatasetEvent;
     if (e.type === 'DatasetUploaded') {
       tx.put(DATASETS_COLLECTION, e.data.datasetId, uploaded(e.data, event));

@@ -2,14 +2,13 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nes
 import { ApiAcceptedResponse, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '@1tt/access';
-import { ValidationError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { parseCursor, parseLimit, requestedPosition as pointInTime } from '../http/point-in-time.params';
 import { DatasetQueries, type DatasetResponse, type ReportPage, type Viewer } from './dataset-queries.service';
 import { DatasetReadModelService } from './dataset-read-model.service';
 import { DatasetUploadService, type UploadAccepted } from './dataset-upload.service';
 import { withdrawDataset } from './dataset-withdraw.handler';
-import { requestedPosition as pointInTime } from '../ledger-queries/point-in-time.query';
 
 const viewer = (p: Principal): Viewer => ({ role: p.role, id: p.subjectId });
 
@@ -93,13 +92,6 @@ export class DatasetsHttpController {
   ) {
     const at = await pointInTime(this.events, { asOf, atPosition });
     await this.readModel.catchUp();
-    return this.queries.list(id, viewer(principal), { after: cursor || undefined, limit: parseLimit(limit), atPosition: at });
+    return this.queries.list(id, viewer(principal), { after: parseCursor(cursor), limit: parseLimit(limit), atPosition: at });
   }
-}
-
-function parseLimit(limit: string | undefined): number | undefined {
-  if (limit === undefined || limit === '') return undefined;
-  if (!/^\d{1,4}$/.test(limit))
-    throw new ValidationError('invalid-limit', 'limit must be a whole number from 1 to 1000', { field: 'limit', hint: 'E.g. 100.' });
-  return Number(limit);
 }

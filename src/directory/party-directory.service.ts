@@ -2,8 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { ValidationError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
-import { answerPosition, requestedPosition, type PointInTimeQuery } from '../ledger-queries/point-in-time.query';
-import { parseLimit } from '../ledger-queries/ledger-queries.service';
+import { answerPosition, parseCursor, parseLimit, requestedPosition, type PointInTimeQuery } from '../http/point-in-time.params';
 import { DIRECTORY_PARTIES, foldName, partyDirectoryProjection, type PartyDoc, type PartyRole } from './party-directory.projection';
 
 const CATCH_UP_MS = 2000;
@@ -74,11 +73,11 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     const q = query.q === undefined || query.q === '' ? undefined : searchTerm(query.q);
     const base = { where: { role }, orderBy: 'sortKey', atPosition: position } as const;
     if (!q) {
-      const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: query.cursor || undefined, limit });
+      const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: parseCursor(query.cursor), limit });
       return { position, items: page.items.map(({ doc }) => entryOf(doc)), nextCursor: page.nextCursor ?? null };
     }
     // A search reads the role's pages in name order and keeps the matches; the cursor remembers the page and how far into it.
-    let cursor = parseSearchCursor(query.cursor);
+    let cursor = parseSearchCursor(parseCursor(query.cursor));
     const items: DirectoryEntry[] = [];
     for (;;) {
       const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: cursor.after, limit: SCAN_PAGE });

@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { bearerToken } from '@1tt/access';
 import { ApiKeyService } from '../auth/api-key.service';
 import { Public } from '../auth/auth.decorators';
+import { FailedAuthenticationLimiter } from '../auth/failed-authentication.limiter';
 import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry';
 
 @ApiTags('operations')
@@ -13,6 +14,7 @@ export class HealthHttpController {
   constructor(
     private readonly stores: StoreRegistry,
     private readonly keys: ApiKeyService,
+    private readonly failures: FailedAuthenticationLimiter,
   ) {}
 
   @Get()
@@ -25,20 +27,29 @@ export class HealthHttpController {
   @ApiOkResponse({ description: '{ status: "ok", stores: { eventStore, readModels, blobs } }' })
   @ApiServiceUnavailableResponse({ description: '{ status: "unavailable", stores: {...} } naming the failing store' })
   async health(
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization: string | undefined,
   ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport> }> {
     const report = await this.stores.healthReport();
     res.status(report.ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    const stores = (await this.seesPaths(authorization)) ? report.stores : withoutPaths(report.stores);
+    const stores = (await this.seesPaths(authorization, req.ip)) ? report.stores : withoutPaths(report.stores);
     return { status: report.ok ? 'ok' : 'unavailable', stores };
   }
 
   /** Admin and auditor keys see where the stores live; anyone else (no key, another role, a bad key) does not. */
-  private async seesPaths(authorization: string | undefined): Promise<boolean> {
+  private async seesPaths(authorization: string | undefined, clientAddress: string | undefined): Promise<boolean> {
     const token = authorization === undefined ? undefined : bearerToken(authorization);
     if (token === undefined) return false;
     const principal = await this.keys.authenticate(token).catch(() => undefined);
+    if (!principal) {
+      // A bad key here counts against the address like anywhere else (so /health is no key oracle); /health itself still answers.
+      try {
+        this.failures.failed(clientAddress, token);
+      } catch {
+        // over the limit: the 429 comes on the next guarded route
+      }
+    }
     return principal?.role === 'admin' || principal?.role === 'auditor';
   }
 }

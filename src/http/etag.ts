@@ -10,7 +10,7 @@
  *     return view;
  *   }
  *   @Put(':id/agreement') async put(@IfMatchRevision() expected: ExpectedRevision | undefined, ...) {
- *     await store.appendToStream(stream, events, { expectedRevision: expected ?? 'any' });
+ *     await decideOnStream(events, stream, decider, command, { ...options, expectedRevision: expected });
  *   }
  *
  * For read-side documents with no single stream, contentEtag(body) hashes
@@ -63,4 +63,15 @@ export function ifNoneMatchHits(req: Request, etag: string): boolean {
   const h = req.headers['if-none-match'];
   if (!h) return false;
   return h.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '') || t.trim() === '*');
+}
+
+/** A read-side entity answer with its content ETag; undefined (and 304) when If-None-Match already holds it. */
+export function withContentEtag<T>(req: Request, res: Response, body: T): T | undefined {
+  const etag = contentEtag(body);
+  setEtag(res, etag);
+  if (ifNoneMatchHits(req, etag)) {
+    res.status(304);
+    return undefined;
+  }
+  return body;
 }

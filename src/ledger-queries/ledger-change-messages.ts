@@ -1,9 +1,9 @@
 import type { ReadModelChange, ReadModelStore } from '@1tt/read-models';
 import type { ChangeMessage } from '../change-feed/change-feed.service';
-import { AUDIT_TRAIL } from './audit-trail.projection';
-import { CONTRIBUTOR_ACCOUNTS, LEDGER_BALANCES } from './accounts.projection';
-import { POOL_CONTRIBUTORS, POOL_TOTALS } from './pool.projection';
-import { LATEST_REVENUE, PAYOUT_ALLOCATIONS, PAYOUT_RUNS, REVENUE_REPORTS, type RevenueReportDoc } from './revenue.projection';
+import { AUDIT_TRAIL } from './audit-trail/audit-trail.projection';
+import { CONTRIBUTOR_ACCOUNTS, LEDGER_BALANCES } from './accounts/accounts.projection';
+import { POOL_CONTRIBUTORS, POOL_TOTALS } from './pool/pool.projection';
+import { LATEST_REVENUE, PAYOUT_ALLOCATIONS, PAYOUT_RUNS, REVENUE_REPORTS, type RevenueReportDoc } from './revenue/revenue.projection';
 
 /** Beyond this many contributors touched in one batch, one message to all replaces one per contributor (clients re-read anyway). */
 const MAX_PER_CONTRIBUTOR = 200;

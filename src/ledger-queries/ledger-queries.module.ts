@@ -1,17 +1,41 @@
 import { Module } from '@nestjs/common';
-import { LedgerQueriesHttpController } from './ledger-queries.http.controller';
-import { LedgerQueries } from './ledger-queries.service';
+import { AccountsHttpController } from './accounts/accounts.http.controller';
+import { ContributorMetricsQuery } from './accounts/contributor-metrics.query';
+import { ContributorPayoutsQuery } from './accounts/contributor-payouts.query';
+import { AuditLogHttpController } from './audit-log/audit-log.http.controller';
+import { AuditLogQuery } from './audit-log/audit-log.query';
+import { AuditTrailHttpController } from './audit-trail/audit-trail.http.controller';
+import { AuditTrailQuery } from './audit-trail/audit-trail.query';
+import { AuditVerifier } from './audit-verify/audit-verifier.service';
 import { LedgerReadModels } from './ledger-read-models.service';
+import { PoolHttpController } from './pool/pool.http.controller';
+import { PoolQuery } from './pool/pool.query';
+import { PayoutRunQuery } from './revenue/payout-run.query';
+import { RevenueHttpController } from './revenue/revenue.http.controller';
+import { RevenueQuery } from './revenue/revenue.query';
 import { StatementsHttpController } from './statements/statements.http.controller';
 
 /**
- * The ledger's read side: the ledger projections (run in this process),
- * their point-in-time queries, the GET routes and SSE feeding. Stores and
- * ChangeFeed come from the global modules.
+ * The ledger's read side, one folder per read model: its projection
+ * (`*.projection.ts`), its queries (`*.query.ts`), its response DTOs
+ * (`*.response.dto.ts`) and its GET routes (`*.http.controller.ts`):
+ * pool/, revenue/ (reports and payout runs), accounts/ (a contributor's
+ * money), audit-trail/. audit-log/ and statements/ read the log itself.
+ * LedgerReadModels runs the projections in this process and feeds SSE;
+ * the shared query parameters are parsed in src/http/point-in-time.params.ts.
  */
+const QUERIES = [PoolQuery, RevenueQuery, PayoutRunQuery, ContributorMetricsQuery, ContributorPayoutsQuery, AuditTrailQuery, AuditLogQuery];
+
 @Module({
-  controllers: [LedgerQueriesHttpController, StatementsHttpController],
-  providers: [LedgerReadModels, LedgerQueries],
-  exports: [LedgerReadModels, LedgerQueries],
+  controllers: [
+    PoolHttpController,
+    AccountsHttpController,
+    AuditTrailHttpController,
+    RevenueHttpController,
+    AuditLogHttpController,
+    StatementsHttpController,
+  ],
+  providers: [LedgerReadModels, AuditVerifier, ...QUERIES],
+  exports: [LedgerReadModels, ...QUERIES],
 })
 export class LedgerQueriesModule {}

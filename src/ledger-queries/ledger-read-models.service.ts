@@ -1,13 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { EventStore } from '@1tt/event-store';
-import { ProjectionRunner, ReadModelStore, type ReadModelChange } from '@1tt/read-models';
+import { MAX_PAGE_SIZE, ProjectionRunner, ReadModelStore, type ReadModelChange, type ReadModelDocument } from '@1tt/read-models';
 import { ChangeFeed } from '../change-feed/change-feed.service';
-import { accountsProjection } from './accounts.projection';
-import { auditTrailProjection } from './audit-trail.projection';
+import { answerPosition, requestedPosition, type PointInTimeQuery } from '../http/point-in-time.params';
+import { accountsProjection } from './accounts/accounts.projection';
+import { auditTrailProjection } from './audit-trail/audit-trail.projection';
 import { changeMessages } from './ledger-change-messages';
-import { poolProjection } from './pool.projection';
-import { revenueProjection } from './revenue.projection';
+import { poolProjection } from './pool/pool.projection';
+import { revenueProjection } from './revenue/revenue.projection';
 
 /** How long a read waits for the read models to reach the log head before answering from what they have (and saying so in `position`). */
 const CATCH_UP_MS = 2000;
@@ -17,6 +18,10 @@ export type LedgerProjectionName = 'pool' | 'revenue' | 'accounts' | 'auditTrail
 /**
  * Runs the ledger projections in this process (checkpointed catch-up
  * subscriptions) and turns their committed changes into SSE messages.
+ * The queries of each read model (pool/, revenue/, accounts/,
+ * audit-trail/) read through it at ONE log position: min(requested, the
+ * checkpoints of the read models they join), so figures from different read
+ * models never mix two moments, and the answer says which position it was.
  */
 @Injectable()
 export class LedgerReadModels implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,6 +65,24 @@ export class LedgerReadModels implements OnApplicationBootstrap, OnModuleDestroy
     await Promise.all(names.map((n) => this.runners[n].waitFor(head, CATCH_UP_MS).catch(() => false)));
     const checkpoints = await Promise.all(names.map((n) => this.store.getCheckpoint(this.runners[n].projection.name)));
     return Math.min(...checkpoints);
+  }
+
+  /** The position to answer a request at, after validating asOf/atPosition. */
+  async positionFor(query: PointInTimeQuery, models: readonly LedgerProjectionName[]): Promise<number> {
+    const requested = await requestedPosition(this.events, query);
+    return answerPosition(requested, await this.readablePosition(models));
+  }
+
+  /** Every document of a collection at a position, read page by page. */
+  async all<T extends ReadModelDocument>(collection: string, atPosition: number): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.store.find<T>(collection, { atPosition, after, limit: MAX_PAGE_SIZE });
+      out.push(...page.items.map((i) => i.doc));
+      after = page.nextCursor;
+    } while (after);
+    return out;
   }
 
   private async publish(change: ReadModelChange): Promise<void> {

@@ -12,6 +12,13 @@ import { ReportRevenueHandler } from './revenue/report-revenue.handler';
 import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { SettlePayoutHandler } from './settlement/settle-payout.handler';
 import { SettlementsHttpController } from './settlement/settlements.http.controller';
+import type { AppConfig } from '@1tt/config';
+import { APP_CONFIG } from '../config/app-config.token';
+import { PayoutBatchesHttpController } from '../payouts/payout-batches.http.controller';
+import { PayoutBatchesService } from '../payouts/payout-batches.service';
+import { PayoutDetailsHttpController } from '../payouts/payout-details.http.controller';
+import { PayoutDetailsService } from '../payouts/payout-details.service';
+import { SubjectKeyStore } from '../personal-data/subject-key-store';
 
 export interface LedgerModuleOptions {
   clock?: Clock;
@@ -36,6 +43,8 @@ export class LedgerModule {
         RevenueHttpController,
         CorrectionsHttpController,
         SettlementsHttpController,
+        PayoutDetailsHttpController,
+        PayoutBatchesHttpController,
       ],
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -47,8 +56,11 @@ export class LedgerModule {
         ReportRevenueHandler,
         SettlePayoutHandler,
         CorrectRevenueHandler,
+        { provide: SubjectKeyStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SubjectKeyStore(config.payouts.keyDir) },
+        PayoutDetailsService,
+        PayoutBatchesService,
       ],
-      exports: [PayoutProcessor],
+      exports: [PayoutProcessor, SubjectKeyStore, PayoutDetailsService, PayoutBatchesService],
     };
   }
 }

@@ -29,6 +29,8 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       payoutRunsRecomputed: 3,
       allocationsRecomputed: 7,
       settlements: 1,
+      batchesChecked: 0,
+      reconciliationsChecked: 0,
       revenueAwaitingPayout: 0,
       payoutRunsInProgress: 0,
       corrections: 0,

@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +8,6 @@ import {
   DATASET_ANALYSIS_STARTED,
   DatasetProcessor,
   datasetProgressStream,
-  datasetStream,
   type DocumentSourceFactory,
 } from '@1tt/dataset-processing';
 import { blankLineTextSource } from './dataset-text-source';
@@ -50,12 +50,12 @@ describe('bounded attempts per dataset', () => {
       await upload(w, 'good', licenseText('BSD'));
       processor.start();
       await processor.idleAfter(await w.events.headPosition());
-      const bad = await w.events.readStream(datasetStream('bad'));
+      const bad = await w.events.readStream(streamNames.dataset('bad'));
       const rejected = bad.find((e) => e.type === 'DatasetRejected');
       expect(rejected?.data).toMatchObject({ reason: 'processing_failed' });
       expect(String((rejected?.data as { detail: string }).detail)).toMatch(/3 times.*not tried again/);
       expect((await types(w, datasetProgressStream('bad'))).filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(3);
-      expect(await types(w, datasetStream('good'))).toContain('DatasetAccepted');
+      expect(await types(w, streamNames.dataset('good'))).toContain('DatasetAccepted');
     } finally {
       await processor.stop();
       await w.close();
@@ -74,7 +74,7 @@ describe('bounded attempts per dataset', () => {
       await upload(w, 'd1', licenseText('GPL-2'));
       processor.start();
       await processor.idleAfter(await w.events.headPosition());
-      expect(await types(w, datasetStream('d1'))).toContain('DatasetAccepted');
+      expect(await types(w, streamNames.dataset('d1'))).toContain('DatasetAccepted');
       const progress = await types(w, datasetProgressStream('d1'));
       expect(progress.filter((t) => t === DATASET_ANALYSIS_INTERRUPTED)).toHaveLength(5);
       expect(progress.filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(6);
@@ -109,11 +109,11 @@ describe('bounded attempts per dataset', () => {
         );
         child.kill('SIGKILL');
         await exited;
-        expect(await types(w, datasetStream('loop'))).toEqual(['DatasetUploaded']);
+        expect(await types(w, streamNames.dataset('loop'))).toEqual(['DatasetUploaded']);
       }
       startWorker();
       const decision = await until('the decision', async () => {
-        const stream = await w.events.readStream(datasetStream('loop'));
+        const stream = await w.events.readStream(streamNames.dataset('loop'));
         return stream.find((e) => e.type === 'DatasetRejected' || e.type === 'DatasetAccepted');
       });
       expect(decision.type).toBe('DatasetRejected');

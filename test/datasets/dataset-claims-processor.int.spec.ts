@@ -1,6 +1,7 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { DatasetProcessor, SqliteDatasetClaims, datasetStream } from '@1tt/dataset-processing';
+import { DatasetProcessor, SqliteDatasetClaims } from '@1tt/dataset-processing';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
 import { openTempStores, upload } from '../support/dataset-uploads';
@@ -27,11 +28,11 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
       processor.start();
       for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       expect(errors.filter((m) => m.includes('failed to start')).length).toBeGreaterThanOrEqual(2);
-      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+      expect((await events.readStream(streamNames.dataset('d'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
 
       mkdirSync(claimsDir);
       await processor.idleAfter(await events.headPosition());
-      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual([
+      expect((await events.readStream(streamNames.dataset('d'))).map((e) => e.type)).toEqual([
         'DatasetUploaded',
         'DatasetPreprocessed',
         'DatasetTokensCounted',

@@ -1,9 +1,10 @@
+import { streamNames } from '@1tt/ledger';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, EventStoreDbDatasetClaims, datasetStream, type ClaimsContext } from '@1tt/dataset-processing';
+import { DatasetProcessor, EventStoreDbDatasetClaims, type ClaimsContext } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -110,7 +111,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         const actors = new Set<string>();
         for (const id of ids) {
           const recorded = await until(`${id} decided`, async () => {
-            const r = await events.readStream(datasetStream(id));
+            const r = await events.readStream(streamNames.dataset(id));
             return r.length > 1 ? r : undefined;
           });
           expect(recorded.map((e) => e.type).slice(1, 3)).toEqual(['DatasetPreprocessed', 'DatasetTokensCounted']);
@@ -118,7 +119,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         }
         await p1.stop();
         await p2.stop();
-        for (const id of ids) expect((await events.readStream(datasetStream(id))).length).toBe(4);
+        for (const id of ids) expect((await events.readStream(streamNames.dataset(id))).length).toBe(4);
         expect([...actors].sort()).toEqual(['system:test-1', 'system:test-2']);
       } finally {
         await p1.stop();

@@ -1,12 +1,7 @@
+import { streamNames } from '@1tt/ledger';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  DATASET_ANALYSIS_STARTED,
-  DATASET_PROGRESS_REPORTED,
-  DatasetProcessor,
-  datasetProgressStream,
-  datasetStream,
-} from '@1tt/dataset-processing';
+import { DATASET_ANALYSIS_STARTED, DATASET_PROGRESS_REPORTED, DatasetProcessor, datasetProgressStream } from '@1tt/dataset-processing';
 import { cli } from '../support/cli';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -41,7 +36,7 @@ describe('DatasetProgressReported in the log: the audit tools take it in their s
       // The operational stream also records each analysis attempt (bounded attempts), first of all.
       expect(progress[0].type).toBe(DATASET_ANALYSIS_STARTED);
       expect(progress.every((e) => e.type === DATASET_PROGRESS_REPORTED || e.type === DATASET_ANALYSIS_STARTED)).toBe(true);
-      expect((await events.readStream(datasetStream('a'))).map((e) => e.type)).toEqual([
+      expect((await events.readStream(streamNames.dataset('a'))).map((e) => e.type)).toEqual([
         'DatasetUploaded',
         'DatasetPreprocessed',
         'DatasetTokensCounted',

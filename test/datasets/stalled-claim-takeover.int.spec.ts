@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +9,6 @@ import {
   SqliteDatasetClaims,
   createFormatSource,
   datasetProgressStream,
-  datasetStream,
 } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 import { licenseFile } from '../support/license-texts';
@@ -61,7 +61,7 @@ describe('a claim held by a process that does no work', () => {
       logger: { log: (m) => logs.push(m), error: (m) => logs.push(m) },
     });
 
-  const status = async () => (await events.readStream(datasetStream('d1'))).map((e) => e.type);
+  const status = async () => (await events.readStream(streamNames.dataset('d1'))).map((e) => e.type);
 
   it('is taken over once the earliest dataset shows no decision and no progress for takeoverAfterMs, and decided once', async () => {
     const logs: string[] = [];

@@ -1,7 +1,7 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { datasetStream } from '@1tt/dataset-processing';
 import { licenseText } from '../support/license-texts';
 import { openTempStores, upload } from '../support/dataset-uploads';
 
@@ -24,7 +24,7 @@ describe('apps/worker as a separate process (compiled: npm test builds first)', 
       let types: string[] = [];
       for (let i = 0; i < 600 && types.length < 4; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        types = (await events.readStream(datasetStream('w1'))).map((e) => e.type);
+        types = (await events.readStream(streamNames.dataset('w1'))).map((e) => e.type);
       }
       expect(types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

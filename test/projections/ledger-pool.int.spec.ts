@@ -12,7 +12,7 @@ import {
   poolProjection,
   type PoolContributorDoc,
   type PoolTotalsDoc,
-} from '../../src/ledger-queries/pool.projection';
+} from '../../src/ledger-queries/pool/pool.projection';
 
 /**
  * The pool read model against the ledger's own pool fold (PoolState, what

@@ -40,6 +40,7 @@ describe('access control matrix (real app, embedded stores)', () => {
   let revenueId: string;
   let ownerWebhookId: string;
   let ownerDeliveryId: string;
+  let batchId: string;
   const keyOf = (c: Caller): string | undefined =>
     ({
       anonymous: undefined,
@@ -245,6 +246,58 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(403, { admin: 200, auditor: 200 }),
       send: (_w, _c, k) => req('get', '/v1/audit/verify', k),
     },
+    {
+      name: 'PUT /v1/contributors/{owner}/payout-details',
+      expect: all(403, { owner: 200 }),
+      send: (w, _c, k) =>
+        req('put', `/v1/contributors/${w.contributor.id}/payout-details`, k).send({
+          holderName: 'Alice Private',
+          iban: 'DE89370400440532013000',
+          country: 'DE',
+        }),
+    },
+    {
+      name: 'GET /v1/contributors/{owner}/payout-details',
+      expect: all(403, { owner: 200, admin: 200 }),
+      send: (w, _c, k) => req('get', `/v1/contributors/${w.contributor.id}/payout-details`, k),
+    },
+    {
+      name: 'POST /v1/payout-batches',
+      expect: all(403, { admin: 201 }),
+      send: async (_w, caller, k) => {
+        const r = await req('post', '/v1/payout-batches', k).send({ currency: 'USD', minAmount: '0.01' });
+        if (caller === 'admin' && r.status === 201) batchId = r.body.batchId;
+        return r;
+      },
+    },
+    {
+      name: 'GET /v1/payout-batches',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/payout-batches', k),
+    },
+    {
+      name: 'GET /v1/payout-batches/{batch}',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/payout-batches/${batchId}`, k),
+    },
+    {
+      name: 'GET /v1/payout-batches/{batch}/export',
+      expect: all(403, { admin: 200 }),
+      send: (_w, _c, k) => req('get', `/v1/payout-batches/${batchId}/export?format=csv`, k),
+    },
+    {
+      name: 'POST /v1/payout-batches/{batch}/reconciliation',
+      expect: all(403, { admin: 200 }),
+      send: async (w, _c, k) => {
+        const batch = (await w.t.http.get(`/v1/payout-batches/${batchId}`).set(w.t.auth())).body as {
+          lines: Array<{ endToEndId: string; amount: string }>;
+        };
+        const line = batch.lines[0];
+        return req('post', `/v1/payout-batches/${batchId}/reconciliation`, k)
+          .set('Content-Type', 'text/csv')
+          .send(`endToEndId,amount,currency,status\n${line.endToEndId},${line.amount},USD,failed\n`);
+      },
+    },
   ];
 
   beforeAll(async () => {
@@ -348,6 +401,13 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/auditors',
       'GET /v1/audit/export',
       'POST /v1/contributors/{id}/settlements',
+      'PUT /v1/contributors/{id}/payout-details',
+      'GET /v1/contributors/{id}/payout-details',
+      'POST /v1/payout-batches',
+      'GET /v1/payout-batches',
+      'GET /v1/payout-batches/{batchId}',
+      'GET /v1/payout-batches/{batchId}/export',
+      'POST /v1/payout-batches/{batchId}/reconciliation',
       'POST /v1/revenue',
       'POST /v1/revenue/{revenueId}/corrections',
       'POST /v1/datasets',

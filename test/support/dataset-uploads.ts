@@ -1,8 +1,9 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore, type BlobStore } from '@1tt/blob-store';
-import { datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 
 /**
@@ -57,7 +58,9 @@ export async function upload(
   options: UploadOptions = {},
 ): Promise<DatasetUploadedData> {
   const data = await stageUpload(stores.blobs, datasetId, content, options);
-  await stores.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await stores.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], {
+    expectedRevision: 'no-stream',
+  });
   return data;
 }
 

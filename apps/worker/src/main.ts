@@ -35,6 +35,12 @@ async function main(): Promise<void> {
     progressEveryMs: config.datasetProgressSeconds * 1000,
     takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
     maxAttempts: config.datasetMaxAttempts,
+    budget: {
+      maxDocuments: config.datasetMaxDocuments,
+      maxDecompressedBytes: config.datasetMaxDecompressedBytes,
+      maxAnalysisMs: config.datasetMaxAnalysisSeconds * 1000,
+    },
+    analysisConcurrency: config.datasetAnalysisConcurrency,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });

@@ -11,6 +11,10 @@ export interface WorkerConfig {
   datasetProgressSeconds: number;
   datasetTakeoverSeconds: number;
   datasetMaxAttempts: number;
+  datasetMaxDocuments: number;
+  datasetMaxDecompressedBytes: number;
+  datasetMaxAnalysisSeconds: number;
+  datasetAnalysisConcurrency: number;
 }
 
 /**
@@ -30,5 +34,9 @@ export function workerConfig(env: EnvRecord): WorkerConfig {
     datasetProgressSeconds: c.datasetProgressSeconds,
     datasetTakeoverSeconds: c.datasetTakeoverSeconds,
     datasetMaxAttempts: c.datasetMaxAttempts,
+    datasetMaxDocuments: c.datasetMaxDocuments,
+    datasetMaxDecompressedBytes: c.datasetMaxDecompressedBytes,
+    datasetMaxAnalysisSeconds: c.datasetMaxAnalysisSeconds,
+    datasetAnalysisConcurrency: c.datasetAnalysisConcurrency,
   };
 }

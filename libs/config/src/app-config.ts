@@ -83,8 +83,36 @@ export interface AppConfig {
    * holds across restarts. Default 3.
    */
   datasetMaxAttempts: number;
+  /**
+   * The most work one dataset may impose (issue #20, M5: datasets are decided
+   * in upload order, so every later upload waits for it). Past any of these
+   * the dataset is rejected `processing_budget_exceeded`, naming the variable.
+   * DATASET_MAX_DOCUMENTS: records in one file. Default 20000000.
+   */
+  datasetMaxDocuments: number;
+  /** DATASET_MAX_DECOMPRESSED_BYTES: bytes one file may decompress to. Default 16 GiB. */
+  datasetMaxDecompressedBytes: number;
+  /** DATASET_MAX_ANALYSIS_SECONDS: longest analysis of one dataset (depends on the machine's load). Default 3600. */
+  datasetMaxAnalysisSeconds: number;
+  /**
+   * DATASET_ANALYSIS_CONCURRENCY: datasets one process analyses at once, at
+   * most one per contributor besides the earliest undecided one, so a large
+   * dataset does not hold up the analysis of other contributors' uploads. Default 2.
+   */
+  datasetAnalysisConcurrency: number;
   /** RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns limiting off. Default 600. */
   rateLimitPerMinute: number;
+  /**
+   * AUTH_FAILURES_PER_MINUTE: failed authentications (missing, malformed,
+   * unknown or revoked key) one client address, and one key id, may make
+   * per minute; past it a failure answers 429 `authentication-rate-limited`
+   * with Retry-After. Valid keys are never refused by it. 0 turns it off. Default 30.
+   */
+  authFailuresPerMinute: number;
+  /** AUDIT_VERIFY_CONCURRENCY: /v1/audit/verify runs (each on its own worker thread) at once in this process. Default 2. */
+  auditVerifyConcurrency: number;
+  /** AUDIT_VERIFY_QUEUE: verifications that may wait for a free slot; one more is refused 503 with Retry-After. Default 8. */
+  auditVerifyQueue: number;
   /** LOG_LEVEL: error | warn | log (alias info) | debug | verbose. Default log. */
   logLevel: LogLevel;
   /** SSE_HEARTBEAT_SECONDS: idle comment sent on /v1/events so proxies keep the stream open. Default 15. */
@@ -107,6 +135,22 @@ export interface AppConfig {
   checkpointIntervalSeconds: number;
   /** Outbound webhooks (src/webhooks): delivery, retries and address safety. */
   webhooks: WebhookConfig;
+  /** Payout details, payout batches and payment files (src/payouts). */
+  payouts: PayoutConfig;
+}
+
+export interface PayoutConfig {
+  /**
+   * PERSONAL_DATA_KEY_DIR: the key store of per-contributor keys that encrypt personal data in the log
+   * (one file per subject, mode 0600; erasure deletes the file). Default <DATA_DIR>/personal-data-keys.
+   */
+  keyDir: string;
+  /** PAYOUT_DEBTOR_NAME: the paying organisation's name in pain.001 files (≤ 70 characters). */
+  debtorName?: string;
+  /** PAYOUT_DEBTOR_IBAN: the account payouts are paid from (checked like any IBAN). */
+  debtorIban?: string;
+  /** PAYOUT_DEBTOR_BIC: the debtor bank's BIC (optional; "NOTPROVIDED" in the file without it). */
+  debtorBic?: string;
 }
 
 export interface WebhookConfig {
@@ -233,7 +277,14 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetProgressSeconds = int('DATASET_PROGRESS_SECONDS', 3, 1, 3600, 'a whole number of seconds from 1 to 3600');
   const datasetTakeoverSeconds = int('DATASET_TAKEOVER_SECONDS', 300, 0, 604800, 'a whole number of seconds from 0 (never) to 604800');
   const datasetMaxAttempts = int('DATASET_MAX_ATTEMPTS', 3, 1, 100, 'a whole number from 1 to 100');
+  const datasetMaxDocuments = int('DATASET_MAX_DOCUMENTS', 20_000_000, 1, 1e12, 'a whole number from 1 to 1000000000000');
+  const datasetMaxDecompressedBytes = size('DATASET_MAX_DECOMPRESSED_BYTES', 16 * GiB, 1);
+  const datasetMaxAnalysisSeconds = int('DATASET_MAX_ANALYSIS_SECONDS', 3600, 1, 604800, 'a whole number of seconds from 1 to 604800');
+  const datasetAnalysisConcurrency = int('DATASET_ANALYSIS_CONCURRENCY', 2, 1, 64, 'a whole number from 1 to 64');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const authFailuresPerMinute = int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const auditVerifyConcurrency = int('AUDIT_VERIFY_CONCURRENCY', 2, 1, 64, 'an integer from 1 to 64');
+  const auditVerifyQueue = int('AUDIT_VERIFY_QUEUE', 8, 0, 10_000, 'an integer from 0 to 10000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
   const sseMaxStreams = int('SSE_MAX_STREAMS', 1000, 1, 1_000_000, 'an integer from 1 to 1000000');
   const sseMaxStreamsPerKey = int('SSE_MAX_STREAMS_PER_KEY', 8, 1, 1_000_000, 'an integer from 1 to 1000000');
@@ -279,6 +330,25 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
       message: `${webhooks.retryMaxMs} is less than WEBHOOK_RETRY_INITIAL_MS (${webhooks.retryInitialMs}); use a value at least that large`,
     });
 
+  const debtorIban = raw('PAYOUT_DEBTOR_IBAN')?.replace(/\s/g, '').toUpperCase();
+  if (debtorIban !== undefined && !/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(debtorIban))
+    issues.push({
+      variable: 'PAYOUT_DEBTOR_IBAN',
+      message: `${JSON.stringify(debtorIban)} is not an IBAN; use the account payouts are paid from`,
+    });
+  const debtorBic = raw('PAYOUT_DEBTOR_BIC')?.trim().toUpperCase();
+  if (debtorBic !== undefined && !/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(debtorBic))
+    issues.push({ variable: 'PAYOUT_DEBTOR_BIC', message: `${JSON.stringify(debtorBic)} is not a BIC (8 or 11 letters and digits)` });
+  const debtorName = raw('PAYOUT_DEBTOR_NAME')?.trim();
+  if (debtorName !== undefined && (debtorName.length === 0 || debtorName.length > 70))
+    issues.push({ variable: 'PAYOUT_DEBTOR_NAME', message: 'must be 1-70 characters (the credit-transfer limit)' });
+  const payouts: PayoutConfig = {
+    keyDir: path.resolve(cwd, raw('PERSONAL_DATA_KEY_DIR') ?? path.join(dataDir, 'personal-data-keys')),
+    debtorName,
+    debtorIban,
+    debtorBic,
+  };
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     port,
@@ -297,7 +367,14 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetProgressSeconds,
     datasetTakeoverSeconds,
     datasetMaxAttempts,
+    datasetMaxDocuments,
+    datasetMaxDecompressedBytes,
+    datasetMaxAnalysisSeconds,
+    datasetAnalysisConcurrency,
     rateLimitPerMinute,
+    authFailuresPerMinute,
+    auditVerifyConcurrency,
+    auditVerifyQueue,
     logLevel,
     sseHeartbeatSeconds,
     sseMaxStreams,
@@ -307,6 +384,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     checkpointSigningKeyFile,
     checkpointIntervalSeconds,
     webhooks,
+    payouts,
   };
 }
 

@@ -155,6 +155,57 @@ export interface AnalyseDeps {
   /** Checked between batches; when it returns true the analysis stops with JobAbortedError. */
   aborted?: () => boolean;
   onProgress?: (p: DatasetProgress) => void;
+  /** The most work one dataset may impose; past any limit it is refused `processing_budget_exceeded`. Default: none. */
+  budget?: AnalysisBudget;
+}
+
+/**
+ * The work one dataset may impose on the processor (issue #20, M5): datasets
+ * are decided in upload order, so every later upload waits for this one.
+ * Limits left out are not applied. Documents and decompressed bytes are
+ * properties of the file (a reprocess with the same budget gives the same
+ * verdict); the analysis time also depends on the machine and its load.
+ */
+export interface AnalysisBudget {
+  /** Records (documents, skipped ones included) read from the file. DATASET_MAX_DOCUMENTS. */
+  maxDocuments?: number;
+  /** Bytes after decompression. DATASET_MAX_DECOMPRESSED_BYTES. */
+  maxDecompressedBytes?: number;
+  /** Wall-clock time of the analysis, in ms. DATASET_MAX_ANALYSIS_SECONDS × 1000. */
+  maxAnalysisMs?: number;
+}
+
+export const PROCESSING_BUDGET_EXCEEDED = 'processing_budget_exceeded';
+
+/** Why the dataset is over its budget, or undefined while it is within it. */
+function overBudget(budget: AnalysisBudget, documents: number, decompressedBytes: number, elapsedMs: number): SourceRejection | undefined {
+  const hint = 'Split the file into smaller datasets and upload them one by one.';
+  if (budget.maxDocuments !== undefined && documents > budget.maxDocuments) {
+    return {
+      reason: PROCESSING_BUDGET_EXCEEDED,
+      message: `The file holds more than ${budget.maxDocuments} records, the most one dataset may hold (DATASET_MAX_DOCUMENTS). ${hint}`,
+    };
+  }
+  if (budget.maxDecompressedBytes !== undefined && decompressedBytes > budget.maxDecompressedBytes) {
+    return {
+      reason: PROCESSING_BUDGET_EXCEEDED,
+      message: `The file decompresses to more than ${budget.maxDecompressedBytes} bytes, the most one dataset may hold (DATASET_MAX_DECOMPRESSED_BYTES). ${hint}`,
+    };
+  }
+  if (budget.maxAnalysisMs !== undefined && elapsedMs > budget.maxAnalysisMs) {
+    return {
+      reason: PROCESSING_BUDGET_EXCEEDED,
+      message: `Processing the file took longer than ${Math.round(budget.maxAnalysisMs / 1000)} s, the most one dataset may take (DATASET_MAX_ANALYSIS_SECONDS); ${documents} records were read by then. ${hint}`,
+    };
+  }
+  return undefined;
+}
+
+/** Thrown inside the analysis loop; becomes the dataset's rejection. */
+class BudgetExceeded extends Error {
+  constructor(readonly rejection: SourceRejection) {
+    super(rejection.message);
+  }
 }
 
 interface Batch {
@@ -181,6 +232,14 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   const spill = await AnalysisSpill.create(deps.tmpDir);
   const inFlight: Batch[] = [];
   let documentsIn = 0;
+  const budget = deps.budget ?? {};
+  const startedAt = Date.now();
+  let source: Awaited<ReturnType<DocumentSourceFactory>> | undefined;
+  const checkBudget = (): void => {
+    const p = source?.progress;
+    const over = overBudget(budget, documentsIn, p?.decompressedBytesRead ?? p?.compressedBytesRead ?? 0, Date.now() - startedAt);
+    if (over) throw new BudgetExceeded(over);
+  };
 
   const settle = async (b: Batch): Promise<void> => {
     const answered = await b.results;
@@ -207,14 +266,16 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   };
 
   try {
-    const source = await deps.openSource(upload, deps.blobs);
+    source = await deps.openSource(upload, deps.blobs);
     for await (const rec of source.records) {
       if (deps.aborted?.()) throw new JobAbortedError(`processing of ${upload.datasetId} stopped`);
+      checkBudget();
       if (rec.index !== undefined && rec.index !== documentsIn) {
         // The report and the manifest name documents by position: a gap or reordering would misname every later one.
         throw new Error(`record ${rec.index} of ${upload.datasetId} arrived at position ${documentsIn}`);
       }
       documentsIn += 1;
+      if (documentsIn > (budget.maxDocuments ?? Infinity)) checkBudget();
       if (rec.text === undefined) {
         const reason = rec.skip ?? 'unreadable_record';
         slots.push(rec.detail !== undefined ? { kept: false, reason, detail: rec.detail } : { kept: false, reason });
@@ -231,6 +292,7 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
     await submit();
     while (inFlight.length > 0) {
       if (deps.aborted?.()) throw new JobAbortedError(`processing of ${upload.datasetId} stopped`);
+      checkBudget();
       await settle(inFlight.shift()!);
     }
     await spill.finish();
@@ -239,6 +301,7 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   } catch (e) {
     await Promise.allSettled(inFlight.map((b) => b.results));
     await spill.discard();
+    if (e instanceof BudgetExceeded) return { kind: 'unreadable', rejection: e.rejection };
     const rejection = e instanceof DocumentBatchError || e instanceof JobAbortedError ? undefined : asSourceRejection(e);
     if (rejection) return { kind: 'unreadable', rejection };
     throw e;

@@ -1,10 +1,18 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
+import { appendDecided, decideOnStream } from '@1tt/command-path';
 import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
-import { DATASET_STREAM_PREFIX, datasetStream, type DatasetEvent } from './dataset-events';
-import { AnalysisSpill, analyseDataset, JobAbortedError, type DatasetAnalysis, type DatasetProgress } from './dataset-analysis';
+import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
+import { type DatasetEvent } from './dataset-events';
+import {
+  AnalysisSpill,
+  analyseDataset,
+  JobAbortedError,
+  type AnalysisBudget,
+  type DatasetAnalysis,
+  type DatasetProgress,
+} from './dataset-analysis';
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
@@ -74,6 +82,21 @@ export interface DatasetProcessorOptions {
    * across restarts and processes. Default 3 (DATASET_MAX_ATTEMPTS).
    */
   maxAttempts?: number;
+  /**
+   * The most work one dataset may impose (records, decompressed bytes,
+   * analysis time); past it the dataset is rejected `processing_budget_exceeded`
+   * with the limit named. Default: none (the service passes DATASET_MAX_DOCUMENTS,
+   * DATASET_MAX_DECOMPRESSED_BYTES and DATASET_MAX_ANALYSIS_SECONDS).
+   */
+  budget?: AnalysisBudget;
+  /**
+   * Datasets this process analyses at once (sharing the worker threads), at
+   * most one per owner besides the earliest undecided one: while one
+   * contributor's large dataset is analysed, other contributors' later
+   * uploads are analysed too, so their decisions follow it at once.
+   * Decisions stay in upload order. Default 2 (DATASET_ANALYSIS_CONCURRENCY).
+   */
+  analysisConcurrency?: number;
 }
 
 /** Errors of the machinery, not of the dataset: such an attempt does not count toward maxAttempts. */
@@ -151,6 +174,17 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   return out;
 }
 
+/** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
+function judgement(entry: DatasetEntry): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
+  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
+}
+
+/** Whose dataset it is, for fairness between owners. */
+function ownerKey(entry: DatasetEntry): string {
+  const u = entry.upload;
+  return u.kind === 'reference' ? `consumer:${u.consumerId}` : `contributor:${u.contributorId}`;
+}
+
 /** The dataset failed maxAttempts analyses: it is rejected with a plain reason, never tried again. */
 function gaveUp(failed: number): DatasetAnalysis {
   return {
@@ -198,6 +232,9 @@ export class DatasetProcessor {
   private claimsReady: Promise<boolean> = Promise.resolve(false);
   private swept?: Promise<void>;
   private readonly analysed = new Map<string, DatasetAnalysis>();
+  /** Analyses in progress here: dataset id → its owner (one per owner, besides the earliest undecided dataset). */
+  private readonly running = new Map<string, string>();
+  private readonly runningTasks = new Set<Promise<void>>();
   private judging?: string;
   private readonly retryAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -241,7 +278,7 @@ export class DatasetProcessor {
       handler: (events: RecordedEvent[]) => {
         for (const e of events) {
           this.log.apply(e);
-          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && e.streamName.startsWith(DATASET_STREAM_PREFIX)) {
+          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
             this.onDecided((e.data as { datasetId: string }).datasetId);
           } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
             const head = this.head;
@@ -287,6 +324,7 @@ export class DatasetProcessor {
     // The log stops here: a judge waiting to see its own append must not wait for it (stop would hang).
     this.releaseAllWaiters();
     await this.analyseRun.idle();
+    while (this.runningTasks.size) await Promise.allSettled([...this.runningTasks]);
     await this.judgeRun.idle();
     await this.claimsReady;
     await this.claims.stop().catch((e) => this.logger.error('dataset processor: stopping claims failed', e));
@@ -311,7 +349,7 @@ export class DatasetProcessor {
   /** Resolves once nothing is left to decide in the log as this process has read it up to `position`. */
   async idleAfter(position: number): Promise<void> {
     await this.reached(position);
-    while (this.analyseRun.busy || this.judgeRun.busy || this.log.nextUndecided()) {
+    while (this.analyseRun.busy || this.running.size > 0 || this.judgeRun.busy || this.log.nextUndecided()) {
       if (this.stopping) return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -376,10 +414,17 @@ export class DatasetProcessor {
     if (a?.kind === 'analysed') await a.spill.discard().catch(() => undefined);
   }
 
-  /** The next dataset this process should analyse: claimed, undecided, not analysed yet, in log order. */
+  /**
+   * The next dataset this process should analyse: claimed, undecided, not
+   * analysed or being analysed, in log order. The earliest undecided dataset
+   * always may (everyone's judge waits for it); others only while fewer than
+   * analyseAhead results wait or run, fewer than analysisConcurrency analyses
+   * run, and their owner has none running (one contributor's uploads cannot
+   * take every slot).
+   */
   private async nextToAnalyse(): Promise<DatasetEntry | undefined> {
     const first = this.log.nextUndecided();
-    if (first && this.headStalled(first)) {
+    if (first && !this.running.has(first.upload.datasetId) && this.headStalled(first)) {
       this.logger.log(
         `dataset processor: dataset ${first.upload.datasetId} is claimed elsewhere but shows no decision and no progress for ${Math.round((Date.now() - this.head!.activeAt) / 1000)} s; analysing it here`,
       );
@@ -387,13 +432,18 @@ export class DatasetProcessor {
       return first;
     }
     const ahead = this.options.analyseAhead ?? 2;
+    const concurrency = Math.max(1, this.options.analysisConcurrency ?? 2);
+    const busyOwners = new Set(this.running.values());
     let scanned = 0;
     for (const entry of this.log.undecided()) {
       const id = entry.upload.datasetId;
-      if (this.analysed.has(id) || (this.retryAt.get(id) ?? 0) > Date.now()) continue;
-      // The earliest undecided dataset is always allowed: everyone's judge waits for it.
-      if (entry !== first && (this.analysed.size >= ahead || scanned >= 64)) return undefined;
-      scanned += 1;
+      if (this.analysed.has(id) || this.running.has(id) || (this.retryAt.get(id) ?? 0) > Date.now()) continue;
+      if (entry !== first) {
+        const waiting = this.analysed.size + [...this.running.keys()].filter((r) => r !== first?.upload.datasetId).length;
+        if (waiting >= ahead || this.running.size >= concurrency || scanned >= 64) return undefined;
+        scanned += 1;
+        if (busyOwners.has(ownerKey(entry))) continue;
+      }
       if (await this.claims.tryClaim(id)) return entry;
     }
     return undefined;
@@ -423,49 +473,61 @@ export class DatasetProcessor {
         return;
       }
       const datasetId = entry.upload.datasetId;
-      let attempt: number | undefined;
-      try {
-        // The attempts recorded so far, as the whole log has them (they survive restarts).
-        await this.reached(await this.options.events.headPosition());
-        if (this.stopping || this.isDecided(datasetId)) continue;
-        const failed = this.log.failedAttempts(datasetId);
-        const maxAttempts = this.options.maxAttempts ?? 3;
-        if (failed >= maxAttempts) {
-          this.logger.error(`dataset processor: dataset ${datasetId} failed ${failed} times; rejecting it instead of trying again`);
-          this.analysed.set(datasetId, gaveUp(failed));
-          this.judgeRun.wake();
-          continue;
-        }
-        attempt = entry.attempts + 1;
-        await this.recordAttempt(DATASET_ANALYSIS_STARTED, { datasetId, attempt });
-      } catch (e) {
-        this.logger.error(`dataset processor: preparing dataset ${datasetId} failed, retrying`, e);
-        await this.retryLater(datasetId, e);
-        continue;
-      }
-      this.progressById.set(datasetId, { documentsDone: 0, bytesRead: 0, totalBytes: entry.upload.sizeBytes });
-      try {
-        const analysis = await this.analyse(entry);
-        if (this.stopping || this.isDecided(datasetId)) {
-          if (analysis.kind === 'analysed') await analysis.spill.discard();
-          continue;
-        }
-        this.analysed.set(datasetId, analysis);
+      this.running.set(datasetId, ownerKey(entry));
+      const task = this.analyseOne(entry).finally(() => {
+        this.running.delete(datasetId);
+        this.runningTasks.delete(task);
+        this.analyseRun.wake();
+      });
+      this.runningTasks.add(task);
+    }
+  }
+
+  /** One dataset's analysis, from recording the attempt to handing the result to the judge. */
+  private async analyseOne(entry: DatasetEntry): Promise<void> {
+    const datasetId = entry.upload.datasetId;
+    let attempt: number | undefined;
+    try {
+      // The attempts recorded so far, as the whole log has them (they survive restarts).
+      await this.reached(await this.options.events.headPosition());
+      if (this.stopping || this.isDecided(datasetId)) return;
+      const failed = this.log.failedAttempts(datasetId);
+      const maxAttempts = this.options.maxAttempts ?? 3;
+      if (failed >= maxAttempts) {
+        this.logger.error(`dataset processor: dataset ${datasetId} failed ${failed} times; rejecting it instead of trying again`);
+        this.analysed.set(datasetId, gaveUp(failed));
         this.judgeRun.wake();
-      } catch (e) {
-        const notItsFault = e instanceof JobAbortedError || isInfrastructureError(e);
-        if (notItsFault) {
-          await this.recordAttempt(DATASET_ANALYSIS_INTERRUPTED, {
-            datasetId,
-            attempt,
-            reason: e instanceof JobAbortedError ? 'stopped' : String((e as Error).message).slice(0, 200),
-          }).catch((err) => this.logger.error(`dataset processor: recording the interruption of ${datasetId} failed`, err));
-        }
-        if (e instanceof JobAbortedError) continue;
-        this.progressById.delete(datasetId);
-        this.logger.error(`dataset processor: dataset ${datasetId} failed (attempt ${attempt}), retrying`, e);
-        await this.retryLater(datasetId, e);
+        return;
       }
+      attempt = entry.attempts + 1;
+      await this.recordAttempt(DATASET_ANALYSIS_STARTED, { datasetId, attempt });
+    } catch (e) {
+      this.logger.error(`dataset processor: preparing dataset ${datasetId} failed, retrying`, e);
+      await this.retryLater(datasetId, e);
+      return;
+    }
+    this.progressById.set(datasetId, { documentsDone: 0, bytesRead: 0, totalBytes: entry.upload.sizeBytes });
+    try {
+      const analysis = await this.analyse(entry);
+      if (this.stopping || this.isDecided(datasetId)) {
+        if (analysis.kind === 'analysed') await analysis.spill.discard();
+        return;
+      }
+      this.analysed.set(datasetId, analysis);
+      this.judgeRun.wake();
+    } catch (e) {
+      const notItsFault = e instanceof JobAbortedError || isInfrastructureError(e);
+      if (notItsFault) {
+        await this.recordAttempt(DATASET_ANALYSIS_INTERRUPTED, {
+          datasetId,
+          attempt,
+          reason: e instanceof JobAbortedError ? 'stopped' : String((e as Error).message).slice(0, 200),
+        }).catch((err) => this.logger.error(`dataset processor: recording the interruption of ${datasetId} failed`, err));
+      }
+      if (e instanceof JobAbortedError) return;
+      this.progressById.delete(datasetId);
+      this.logger.error(`dataset processor: dataset ${datasetId} failed (attempt ${attempt}), retrying`, e);
+      await this.retryLater(datasetId, e);
     }
   }
 
@@ -480,11 +542,10 @@ export class DatasetProcessor {
 
   /** Operational events on the dataset's progress stream (never its own stream: the decision's expected revision stays the upload's). */
   private async recordAttempt(type: string, data: Record<string, unknown> & { datasetId: string }): Promise<void> {
-    await this.options.events.appendToStream(
-      datasetProgressStream(data.datasetId),
-      [{ type, data, metadata: { actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
+    await appendDecided(this.options.events, datasetProgressStream(data.datasetId), [{ type, data }], {
+      expectedRevision: 'any',
+      cause: { actor: this.options.actor ?? 'system:dataset-processor' },
+    });
   }
 
   private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {
@@ -497,6 +558,7 @@ export class DatasetProcessor {
         openSource: this.options.openSource,
         batchDocuments: this.options.batchDocuments,
         tmpDir: this.options.tmpDir,
+        budget: this.options.budget,
         // Stopping, or decided by another process meanwhile (its claim lapsed under it, say): the work is moot.
         aborted: () => this.stopping || this.isDecided(datasetId),
         onProgress: (p) => {
@@ -551,19 +613,20 @@ export class DatasetProcessor {
       this.pool.rollback(datasetId);
       throw e;
     }
-    const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
-      ...e,
-      metadata: {
-        correlationId: entry.correlationId,
-        causationId: entry.uploadEventId,
-        actor: this.options.actor ?? 'system:dataset-processor',
-        schemaVersion: 1,
-      },
-    }));
     let appended: number;
     try {
-      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision }))
-        .position;
+      // Decided on the stream as the log showed it (the upload alone), appended at the upload's revision.
+      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry), result, {
+        known: {
+          state: datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload }),
+          revision: entry.uploadRevision,
+          lastEventId: entry.uploadEventId,
+        },
+        context: () => ({ now: (this.options.now ?? (() => new Date()))(), pipeline: this.pipeline }),
+        actor: this.options.actor ?? 'system:dataset-processor',
+        correlationId: entry.correlationId,
+      });
+      appended = decision.append!.position;
     } catch (e) {
       this.pool.rollback(datasetId);
       if (!(e instanceof WrongExpectedRevision)) throw e;

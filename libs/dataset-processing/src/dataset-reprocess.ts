@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import type { EventStore } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetStream, type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
+import { streamNames } from '@1tt/ledger';
+import { type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
 import { runDatasetJob } from './dataset-job';
 import { DatasetLog } from './dataset-log';
 import { DedupPool } from './dedup-pool';
@@ -48,7 +49,7 @@ export interface ReprocessOptions {
  * the log says. Appends nothing.
  */
 export async function reprocessDataset(datasetId: string, options: ReprocessOptions): Promise<ReprocessReport> {
-  const own = await options.events.readStream(datasetStream(datasetId));
+  const own = await options.events.readStream(streamNames.dataset(datasetId));
   let preprocessed: DatasetPreprocessedData | undefined;
   let rejected: DatasetRejectedData | undefined;
   let tokens = 0;

@@ -15,6 +15,8 @@ export interface SourceRecord {
 export interface SourceProgress {
   /** Bytes of the stored file read so far. */
   compressedBytesRead: number;
+  /** Bytes after decompression (equal to compressedBytesRead for an uncompressed file), when the source knows them. */
+  decompressedBytesRead?: number;
 }
 
 export interface OpenedSource {

@@ -53,6 +53,18 @@ export const ERROR_CATALOGUE = {
     title: 'Rate limited',
     meaning: 'Too many requests for this API key this minute; wait for `Retry-After` seconds.',
   },
+  'authentication-rate-limited': {
+    status: 429,
+    title: 'Authentication rate limited',
+    meaning:
+      'Too many failed authentications from this client address (or for this key id) this minute (`AUTH_FAILURES_PER_MINUTE`); wait for `Retry-After` seconds. A valid key is not refused.',
+  },
+  'audit-verify-busy': {
+    status: 503,
+    title: 'Audit verification busy',
+    meaning:
+      'As many log verifications run and wait as `AUDIT_VERIFY_CONCURRENCY` and `AUDIT_VERIFY_QUEUE` allow; retry after `Retry-After` seconds.',
+  },
   'too-many-streams': {
     status: 429,
     title: 'Too many streams',
@@ -280,6 +292,60 @@ export const ERROR_CATALOGUE = {
     title: 'Settlement reference used',
     meaning: 'The settlement reference was already used for this contributor.',
   },
+  'iban-invalid': {
+    status: 400,
+    title: 'IBAN invalid',
+    meaning: 'The IBAN has the wrong shape or its check digits do not match (ISO 13616).',
+  },
+  'country-invalid': { status: 400, title: 'Country invalid', meaning: 'country is not an ISO 3166-1 alpha-2 code.' },
+  'email-invalid': { status: 400, title: 'E-mail invalid', meaning: 'email is not an e-mail address.' },
+  'payout-details-method': { status: 400, title: 'Payout method unclear', meaning: 'Payout details need exactly one of iban or email.' },
+  'payout-details-not-encrypted': {
+    status: 409,
+    title: 'Payout details not encrypted',
+    meaning: 'Payout details reached the ledger without a subject-key envelope (an internal fault: nothing was recorded).',
+  },
+  'payout-details-not-set': { status: 404, title: 'Payout details not set', meaning: 'The contributor has not given payout details.' },
+  'payout-details-erased': {
+    status: 404,
+    title: 'Payout details erased',
+    meaning: "The contributor's personal data was erased (their key destroyed): the details can no longer be read.",
+  },
+  'payout-batch-exists': { status: 409, title: 'Payout batch exists', meaning: 'A payout batch with that id already exists.' },
+  'payout-batch-empty': {
+    status: 409,
+    title: 'Payout batch empty',
+    meaning: 'No contributor with payout details has at least minAmount unreserved and payable in that currency.',
+  },
+  'payout-batch-not-found': { status: 404, title: 'Payout batch not found', meaning: 'No such payout batch.' },
+  'payout-batch-reconciled': {
+    status: 409,
+    title: 'Payout batch reconciled',
+    meaning: 'Every line of the batch is already settled or released; nothing is left to reconcile.',
+  },
+  'payable-balances-missing': { status: 409, title: 'Payable balances missing', meaning: 'The payable balances were not provided.' },
+  'batch-settlement-missing': {
+    status: 409,
+    title: 'Batch settlement missing',
+    meaning: 'A matched batch line has no recorded settlement yet; retry the reconciliation.',
+  },
+  'payment-file-format-unknown': { status: 400, title: 'Payment file format unknown', meaning: 'format must be csv or pain.001.' },
+  'payment-file-unsupported': {
+    status: 409,
+    title: 'Payment file unsupported',
+    meaning:
+      'A pain.001 (SEPA credit transfer) file needs a EUR batch whose every line has an IBAN, and the debtor account configured (PAYOUT_DEBTOR_NAME, PAYOUT_DEBTOR_IBAN).',
+  },
+  'statement-not-for-batch': {
+    status: 400,
+    title: 'Statement not for batch',
+    meaning: "No entry of the uploaded statement carries one of the batch's end-to-end ids.",
+  },
+  'statement-malformed': {
+    status: 400,
+    title: 'Statement malformed',
+    meaning: 'The bank statement is not a CSV with the documented header, nor a camt.053 document; `errors` names the line.',
+  },
   'dataset-not-found': { status: 404, title: 'Dataset not found', meaning: 'No such dataset (or not one this key may see).' },
   'dataset-exists': { status: 409, title: 'Dataset exists', meaning: 'The dataset is already recorded.' },
   'dataset-not-owner': { status: 403, title: 'Dataset not owner', meaning: "Only the dataset's owner may withdraw it." },
@@ -407,6 +473,12 @@ export const ERROR_CATALOGUE = {
     status: 400,
     title: 'Too many malformed records',
     meaning: 'Too many records of the file are malformed.',
+  },
+  'processing-budget-exceeded': {
+    status: 400,
+    title: 'Processing budget exceeded',
+    meaning:
+      'The dataset needs more work than one dataset may impose: more records, decompressed bytes or analysis time than `DATASET_MAX_DOCUMENTS`, `DATASET_MAX_DECOMPRESSED_BYTES` or `DATASET_MAX_ANALYSIS_SECONDS` allow (a `DatasetRejected` reason).',
   },
   'pipeline-invalid-config': { status: 400, title: 'Pipeline invalid config', meaning: 'A pipeline config is not an object.' },
   'pipeline-unknown-field': {

@@ -61,23 +61,38 @@ export interface ChainVerification {
  * Stops at the first problem.
  */
 export async function verifyChain(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>): Promise<ChainVerification> {
+  const chain = createChainCheck();
+  for await (const e of events) {
+    const problem = chain.check(e);
+    if (problem) return { ok: false, checked: chain.checked, firstProblem: problem };
+  }
+  return { ok: true, checked: chain.checked };
+}
+
+/** verifyChain one event at a time (for callers that receive the log in batches, e.g. on a worker thread). */
+export interface ChainCheck {
+  /** Checks the next event in log order; the first problem, or undefined. Call no more after a problem. */
+  check(e: RecordedEvent): ChainProblem | undefined;
+  readonly checked: number;
+}
+
+export function createChainCheck(): ChainCheck {
   const tips = new Map<string, { hash: string; nextRevision: number }>();
   let checked = 0;
-  for await (const e of events) {
-    checked += 1;
-    const tip = tips.get(e.streamName) ?? { hash: GENESIS_HASH, nextRevision: 0 };
-    let reason: ChainProblemReason | undefined;
-    if (e.revision !== tip.nextRevision) reason = 'revision-gap';
-    else if (e.prevHash !== tip.hash) reason = 'prev-hash-mismatch';
-    else if (eventHash(e) !== e.hash) reason = 'hash-mismatch';
-    if (reason) {
-      return {
-        ok: false,
-        checked,
-        firstProblem: { position: e.position, streamName: e.streamName, revision: e.revision, id: e.id, reason },
-      };
-    }
-    tips.set(e.streamName, { hash: e.hash, nextRevision: e.revision + 1 });
-  }
-  return { ok: true, checked };
+  return {
+    get checked() {
+      return checked;
+    },
+    check(e) {
+      checked += 1;
+      const tip = tips.get(e.streamName) ?? { hash: GENESIS_HASH, nextRevision: 0 };
+      let reason: ChainProblemReason | undefined;
+      if (e.revision !== tip.nextRevision) reason = 'revision-gap';
+      else if (e.prevHash !== tip.hash) reason = 'prev-hash-mismatch';
+      else if (eventHash(e) !== e.hash) reason = 'hash-mismatch';
+      if (reason) return { position: e.position, streamName: e.streamName, revision: e.revision, id: e.id, reason };
+      tips.set(e.streamName, { hash: e.hash, nextRevision: e.revision + 1 });
+      return undefined;
+    },
+  };
 }

@@ -30,3 +30,5 @@ export * from './postings/postings';
 export * from './postings/balances';
 export * from './corrections';
 export * from './clawback/recoverable';
+export * from './payout-details';
+export * from './payout-batches';

@@ -9,7 +9,7 @@ import { assertId, consumerDecider, fold, streamNames, type ConsumerEvent } from
 import type { ExpectedRevision } from '@1tt/event-store';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { IfMatchRevision, setEtag } from '../../http/etag';
-import { readStreamSnapshot } from '../ledger-stream';
+import { readStreamSnapshot } from '@1tt/command-path';
 import { AgreementResponse, SetAgreementRequest } from './set-agreement.request.dto';
 import { SetAgreement } from './set-agreement.command';
 

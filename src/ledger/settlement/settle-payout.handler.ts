@@ -2,9 +2,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { actorOf } from '@1tt/access';
 import { EventStore } from '@1tt/event-store';
 import { contributorDecider, currencyExponent, formatMinor, parseAmount, streamNames, type PayoutSettled } from '@1tt/ledger';
+import { PayoutBatchesService } from '../../payouts/payout-batches.service';
 import { Clock } from '../clock';
 import { PayoutProcessor } from '../payout/payout-processor';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream } from '@1tt/command-path';
 import { SettlePayout, type PayoutSettledView } from './settle-payout.command';
 
 /** A settlement re-decides on a conflict: the balance check is redone on the new state. */
@@ -20,8 +21,8 @@ const ATTEMPTS = 5;
  * landing between the catch-up and the append is not seen: the payable
  * account then ends below zero, which is a recoverable balance netted by
  * the next allocations (clawback), and the audit names the settlement
- * (settlement-exceeds-payable). Payout batches (reserving amounts) are the
- * place to close that window.
+ * (settlement-exceeds-payable). Amounts reserved by open payout-batch lines
+ * are not settleable by hand (they count as allocated-but-taken here).
  */
 @CommandHandler(SettlePayout)
 export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
@@ -29,6 +30,7 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
     private readonly events: EventStore,
     private readonly processor: PayoutProcessor,
     private readonly clock: Clock,
+    private readonly batches: PayoutBatchesService,
   ) {}
 
   async execute(command: SettlePayout): Promise<PayoutSettledView> {
@@ -43,7 +45,9 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
       {
         context: async () => {
           await this.processor.catchUp();
-          allocatedToDate = this.processor.pool.allocatedTo(contributorId, input.currency);
+          // Amounts reserved by open payout-batch lines are being paid by the bank: a manual settlement may not take them too.
+          const reserved = await this.batches.reservedFor(contributorId, input.currency);
+          allocatedToDate = this.processor.pool.allocatedTo(contributorId, input.currency) - reserved;
           return { now: this.clock.now(), allocatedToDate };
         },
         actor: actorOf(command.by),

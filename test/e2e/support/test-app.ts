@@ -7,7 +7,8 @@
  *   await t.http.get('/v1/me').set(t.auth(apiKey)).expect(200);
  *   await t.close();
  *
- * Rate limiting is off unless `env.RATE_LIMIT_PER_MINUTE` is set; Nest's own
+ * Rate limiting (and the failed-authentication limit) is off unless `env.RATE_LIMIT_PER_MINUTE`
+ * (`env.AUTH_FAILURES_PER_MINUTE`) is set; Nest's own
  * logging is silent unless `logs: true`.
  */
 import * as fs from 'node:fs';
@@ -22,7 +23,7 @@ import { createEventStore, GappedEventStore } from '@1tt/event-store';
 import { createApp } from '../../../src/create-app';
 
 export interface StartTestAppOptions {
-  /** Extra environment (on top of DATA_DIR, ADMIN_API_KEY and RATE_LIMIT_PER_MINUTE=0). */
+  /** Extra environment (on top of DATA_DIR, ADMIN_API_KEY, RATE_LIMIT_PER_MINUTE=0 and AUTH_FAILURES_PER_MINUTE=0). */
   env?: Record<string, string | undefined>;
   /** Reuse a data directory (e.g. after close({ keepData: true })); default: a fresh temp dir. */
   dataDir?: string;
@@ -69,6 +70,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   const env: Record<string, string | undefined> = {
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_FAILURES_PER_MINUTE: '0',
     ...(envAdminKey ? { ADMIN_API_KEY: envAdminKey } : {}),
     ...options.env,
   };

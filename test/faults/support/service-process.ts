@@ -73,6 +73,7 @@ export class ServiceProcess {
       PORT: String(this.port),
       HOST: '127.0.0.1',
       RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       WORKER_THREADS: '1',
       ...(this.options.adminKey ? { ADMIN_API_KEY: this.options.adminKey } : {}),
       ...this.options.env,

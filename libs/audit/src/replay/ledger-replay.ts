@@ -7,6 +7,10 @@ import {
   computePayoutRun,
   computeRunAdjustment,
   PoolState,
+  parseAmount,
+  payoutBatchDecider,
+  type PayoutBatchEvent,
+  type PayoutBatchesState,
   type RunAdjustmentResult,
   type Agreement,
   type PayoutRunAllocationsRecorded,
@@ -122,6 +126,12 @@ export class LedgerReplay {
   readonly adjustmentsInProgress = new Map<string, Positioned<PayoutRunAdjustmentsRecorded['data']>[]>();
   /** Set by apply() when the event completed an adjustment (PayoutRunAdjusted), else undefined. */
   completedAdjustment?: RecordedAdjustmentRun;
+  /** Contributors who have set payout details (PayoutDetailsSet seen). */
+  readonly payoutDetails = new Set<string>();
+  /** Payout batches per currency, folded with the ledger's own batch decider. */
+  readonly batches = new Map<string, PayoutBatchesState>();
+  /** `batchId/lineId` of every batch line a PayoutSettled paid. */
+  readonly settledBatchLines = new Set<string>();
   /** Token counts recorded but not yet decided (DatasetAccepted must carry the same). */
   readonly countedTokens = new Map<string, string>();
   position = 0;
@@ -173,9 +183,40 @@ export class LedgerReplay {
     return this.balances.balance(accounts.contributorPayable(contributorId), currency);
   }
 
+  /** Minor units of a contributor's balance in open (reserved or held) batch lines. */
+  reserved(contributorId: string, currency: string): bigint {
+    let sum = 0n;
+    for (const b of this.batches.get(currency)?.batches.values() ?? [])
+      for (const l of b.lines)
+        if (l.contributorId === contributorId && (l.status === 'reserved' || l.status === 'held')) sum += parseAmount(l.amount, currency);
+    return sum;
+  }
+
+  /** The batch with that id, in any currency. */
+  batch(batchId: string) {
+    for (const s of this.batches.values()) {
+      const b = s.batches.get(batchId);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
   private fold(e: RecordedEvent): RecordedRun | undefined {
     const d = (e.data ?? {}) as Record<string, unknown>;
     switch (e.type) {
+      case 'PayoutDetailsSet':
+        this.payoutDetails.add(String(d.contributorId));
+        return undefined;
+      case 'PayoutSettled':
+        if (typeof d.batchId === 'string' && typeof d.lineId === 'string') this.settledBatchLines.add(`${d.batchId}/${d.lineId}`);
+        return undefined;
+      case 'PayoutBatchCreated':
+      case 'PayoutBatchReconciled': {
+        const currency = String(d.currency);
+        const state = this.batches.get(currency) ?? payoutBatchDecider.initialState;
+        this.batches.set(currency, payoutBatchDecider.evolve(state, e as unknown as PayoutBatchEvent));
+        return undefined;
+      }
       case 'ContributorRegistered':
         this.contributors.add(String(d.contributorId));
         return undefined;

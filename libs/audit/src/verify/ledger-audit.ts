@@ -3,6 +3,11 @@ import { canonicalJson } from '@1tt/canonical-json';
 import {
   correctionIdFor,
   correctionInputHash,
+  endToEndIdOf,
+  parseAmount,
+  reconcileLine,
+  type PayoutBatchCreated,
+  type PayoutBatchReconciled,
   formatMinor,
   parseNonNegativeAmount,
   type RevenueCorrected,
@@ -98,6 +103,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
   let correctionsSeen = 0;
   let adjustmentsChecked = 0;
   let adjustmentLinesChecked = 0;
+  let batchesChecked = 0;
+  let reconciliationsChecked = 0;
   const unadjusted = new Map<string, Positioned<RevenueCorrected['data']>>();
 
   function onEvent(e: RecordedEvent, line: number, report: Report): void {
@@ -168,9 +175,18 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
           }
           break;
         }
+        case 'PayoutBatchCreated':
+          batchesChecked += 1;
+          checkBatch(e.data as PayoutBatchCreated['data'], at, report);
+          break;
+        case 'PayoutBatchReconciled':
+          reconciliationsChecked += 1;
+          checkReconciliation(e.data as PayoutBatchReconciled['data'], at, report);
+          break;
         case 'PayoutSettled': {
           settlements += 1;
           const s = e.data as PayoutSettled['data'];
+          if (s.batchId !== undefined || s.lineId !== undefined) checkBatchSettlement(s, at, report);
           const amount = parseNonNegativeAmount(s.amount, s.currency);
           const payable = replay.payable(s.contributorId, s.currency);
           if (amount > payable) {
@@ -200,6 +216,142 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       if (adjustable && replay.completedAdjustment) checkAdjustment(replay.completedAdjustment, report);
     } catch (err) {
       report({ ...at, code: 'malformed-event', message: `the ledger cannot read this ${e.type}: ${(err as Error).message}` });
+    }
+  }
+
+  /**
+   * A batch line is at most the contributor's payable balance minus what
+   * open lines already reserve, at least minAmount, for a contributor who
+   * set payout details; ids follow the ledger's numbering; total and count
+   * are the lines'. (The service takes the whole unreserved balance; a run
+   * landing between its read and its append only makes the line smaller
+   * than the balance, so "at most" is the rule checked.)
+   */
+  function checkBatch(b: PayoutBatchCreated['data'], at: Where, report: Report): void {
+    const what = `payout batch ${b.batchId}`;
+    if (replay.batch(b.batchId)) return report({ ...at, code: 'batch-duplicate', message: `${what} is created a second time` });
+    if (at.streamName !== `batches-${b.currency}`)
+      return report({ ...at, code: 'batch-stream-differs', message: `${what} in ${b.currency} is in stream ${at.streamName}` });
+    const min = parseAmount(b.minAmount, b.currency, 'minAmount');
+    const seen = new Set<string>();
+    let total = 0n;
+    b.lines.forEach((l, i) => {
+      const amount = parseAmount(l.amount, b.currency);
+      total += amount;
+      const line = `${what} line ${l.lineId} (${l.contributorId})`;
+      if (l.lineId !== String(i + 1) || l.endToEndId !== endToEndIdOf(b.batchId, l.lineId))
+        report({
+          ...at,
+          code: 'batch-line-id-differs',
+          message: `${line}: ids must be ${i + 1} / ${endToEndIdOf(b.batchId, String(i + 1))}`,
+        });
+      if (seen.has(l.contributorId)) report({ ...at, code: 'batch-line-duplicate', message: `${line}: the contributor has two lines` });
+      seen.add(l.contributorId);
+      if (!replay.payoutDetails.has(l.contributorId))
+        report({ ...at, code: 'batch-line-without-details', message: `${line}: the contributor set no payout details before` });
+      if (amount < min)
+        report({
+          ...at,
+          code: 'batch-line-below-minimum',
+          message: `${line}: ${l.amount} is below minAmount ${b.minAmount}`,
+          expected: `>= ${b.minAmount}`,
+          actual: l.amount,
+        });
+      const available = replay.payable(l.contributorId, b.currency) - replay.reserved(l.contributorId, b.currency);
+      if (amount > available)
+        report({
+          ...at,
+          code: 'batch-line-exceeds-payable',
+          message: `${line}: reserves ${l.amount} ${b.currency} but only ${formatMinor(available > 0n ? available : 0n, b.currency)} was payable and not reserved`,
+          expected: `<= ${formatMinor(available, b.currency)}`,
+          actual: l.amount,
+        });
+    });
+    if (total !== parseAmount(b.total, b.currency) || b.lineCount !== b.lines.length)
+      report({
+        ...at,
+        code: 'batch-total-differs',
+        message: `${what}: records ${b.lineCount} lines totalling ${b.total}, its lines are ${b.lines.length} totalling ${formatMinor(total, b.currency)}`,
+        expected: { total: formatMinor(total, b.currency), lineCount: b.lines.length },
+        actual: { total: b.total, lineCount: b.lineCount },
+      });
+  }
+
+  /** A batch line's settlement pays exactly that open line, once, to its contributor. */
+  function checkBatchSettlement(s: PayoutSettled['data'], at: Where, report: Report): void {
+    const b = s.batchId === undefined ? undefined : replay.batch(s.batchId);
+    const line = b?.lines.find((l) => l.lineId === s.lineId);
+    const what = `settlement of batch ${String(s.batchId)} line ${String(s.lineId)}`;
+    if (!b || !line) return report({ ...at, code: 'batch-settlement-differs', message: `${what}: no such batch line before it` });
+    if (replay.settledBatchLines.has(`${b.batchId}/${line.lineId}`) || line.status === 'settled')
+      return report({ ...at, code: 'batch-settlement-duplicate', message: `${what} is paid a second time` });
+    if (line.status === 'released')
+      return report({ ...at, code: 'batch-settlement-differs', message: `${what}: the line was released (the bank did not pay it)` });
+    if (
+      line.contributorId !== s.contributorId ||
+      s.currency !== b.currency ||
+      parseAmount(s.amount, s.currency) !== parseAmount(line.amount, b.currency)
+    )
+      report({
+        ...at,
+        code: 'batch-settlement-differs',
+        message: `${what} pays ${s.amount} ${s.currency} to ${s.contributorId}; the line is ${line.amount} ${b.currency} to ${line.contributorId}`,
+        expected: { contributorId: line.contributorId, amount: line.amount, currency: b.currency },
+        actual: { contributorId: s.contributorId, amount: s.amount, currency: s.currency },
+      });
+  }
+
+  /** Each line's outcome is the reconciliation rule applied to what the bank said, and a settled line was settled before. */
+  function checkReconciliation(r: PayoutBatchReconciled['data'], at: Where, report: Report): void {
+    const b = replay.batch(r.batchId);
+    if (!b)
+      return report({
+        ...at,
+        code: 'batch-reconciliation-differs',
+        message: `reconciliation of batch ${r.batchId}, which no earlier event creates`,
+      });
+    for (const rl of r.lines) {
+      const line = b.lines.find((l) => l.lineId === rl.lineId);
+      const what = `batch ${r.batchId} line ${rl.lineId}`;
+      if (
+        !line ||
+        line.contributorId !== rl.contributorId ||
+        line.amount !== rl.amount ||
+        !(line.status === 'reserved' || line.status === 'held')
+      ) {
+        report({ ...at, code: 'batch-reconciliation-differs', message: `${what}: not an open line of that contributor and amount` });
+        continue;
+      }
+      const entry =
+        rl.bankStatus === 'missing'
+          ? undefined
+          : {
+              endToEndId: line.endToEndId,
+              status: rl.bankStatus === 'failed' ? ('failed' as const) : ('executed' as const),
+              amount: rl.bankAmount ?? '',
+              currency: rl.bankCurrency ?? '',
+            };
+      const expected = reconcileLine({ amount: line.amount, currency: b.currency }, entry);
+      const settled = replay.settledBatchLines.has(`${r.batchId}/${rl.lineId}`);
+      const refusedOk = expected.outcome === 'settled' && rl.outcome === 'held' && rl.reason === 'payable-reduced' && !settled;
+      if (!refusedOk && (expected.outcome !== rl.outcome || expected.reason !== rl.reason)) {
+        report({
+          ...at,
+          code: 'batch-reconciliation-differs',
+          message: `${what}: the bank says ${rl.bankStatus}${rl.bankAmount ? ` ${rl.bankAmount} ${rl.bankCurrency}` : ''} for ${line.amount} ${b.currency}, so the line is ${expected.outcome} (${expected.reason}), not ${rl.outcome} (${rl.reason})`,
+          expected,
+          actual: { outcome: rl.outcome, reason: rl.reason },
+        });
+      } else if ((rl.outcome === 'settled') !== settled) {
+        report({
+          ...at,
+          code: 'batch-settlement-missing',
+          message:
+            rl.outcome === 'settled'
+              ? `${what} is settled but no PayoutSettled pays it before`
+              : `${what} is ${rl.outcome} but a PayoutSettled paid it`,
+        });
+      }
     }
   }
 
@@ -538,6 +690,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       payoutRunsRecomputed: runsChecked,
       allocationsRecomputed: allocationsChecked,
       settlements,
+      batchesChecked,
+      reconciliationsChecked,
       revenueAwaitingPayout: unpaid.size,
       /** Runs begun (PayoutRunStarted, some chunks) whose PayoutRunCompleted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
       payoutRunsInProgress: replay.inProgress.size,

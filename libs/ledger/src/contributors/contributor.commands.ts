@@ -7,10 +7,16 @@ export interface RegisterContributor {
 
 export interface SettlePayout {
   type: 'SettlePayout';
-  data: { contributorId: string; amount: string; currency: string; reference: string };
+  data: { contributorId: string; amount: string; currency: string; reference: string; batchId?: string; lineId?: string };
 }
 
-export type ContributorCommand = RegisterContributor | SettlePayout;
+/** Records encrypted payout details (the service encrypts; the domain only checks the envelope). */
+export interface SetPayoutDetails {
+  type: 'SetPayoutDetails';
+  data: { contributorId: string; method: 'iban' | 'email'; keyId: string; ciphertext: string };
+}
+
+export type ContributorCommand = RegisterContributor | SettlePayout | SetPayoutDetails;
 
 export interface ContributorContext extends Clock {
   /**

@@ -14,6 +14,10 @@ export type ContributorState =
       /** Minor units settled so far, per currency. */
       settled: Readonly<Record<string, bigint>>;
       references: ReadonlySet<string>;
+      /** `batchId/lineId` of every payout-batch line settled here (a reconciliation retried settles nothing twice). */
+      batchLines: ReadonlySet<string>;
+      /** The latest encrypted payout details, if any. */
+      payoutDetails?: { method: 'iban' | 'email'; keyId: string; ciphertext: string; setAt: string };
     };
 
 export const MAX_SETTLEMENT_REFERENCE_LENGTH = 200;
@@ -30,16 +34,23 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
           displayName: event.data.displayName,
           settled: {},
           references: new Set(),
+          batchLines: new Set(),
         };
       case 'PayoutSettled': {
         if (state.status !== 'registered') return state;
-        const { currency, amount, reference } = event.data;
+        const { currency, amount, reference, batchId, lineId } = event.data;
         const minor = parseAmount(amount, currency);
         return {
           ...state,
           settled: { ...state.settled, [currency]: (state.settled[currency] ?? 0n) + minor },
           references: new Set([...state.references, reference]),
+          batchLines: batchId && lineId ? new Set([...state.batchLines, `${batchId}/${lineId}`]) : state.batchLines,
         };
+      }
+      case 'PayoutDetailsSet': {
+        if (state.status !== 'registered') return state;
+        const { method, keyId, ciphertext, setAt } = event.data;
+        return { ...state, payoutDetails: { method, keyId, ciphertext, setAt } };
       }
       default:
         return assertNever(event, 'contributor event');
@@ -64,6 +75,8 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         if (state.status !== 'registered') {
           throw new NotFoundError('contributor-not-found', `Contributor ${contributorId} does not exist`, { field: 'contributorId' });
         }
+        const { batchId, lineId } = command.data;
+        if (batchId !== undefined && lineId !== undefined && state.batchLines.has(`${batchId}/${lineId}`)) return [];
         if (state.references.has(reference)) {
           throw new ConflictError('settlement-reference-used', `Reference ${reference} was already settled for this contributor`, {
             field: 'reference',
@@ -95,9 +108,20 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
               currency,
               reference,
               settledAt: context.now.toISOString(),
+              ...(batchId !== undefined && lineId !== undefined ? { batchId, lineId } : {}),
             },
           },
         ];
+      }
+      case 'SetPayoutDetails': {
+        const { contributorId, method, keyId, ciphertext } = command.data;
+        if (state.status !== 'registered') {
+          throw new NotFoundError('contributor-not-found', `Contributor ${contributorId} does not exist`, { field: 'contributorId' });
+        }
+        if ((method !== 'iban' && method !== 'email') || !/^[0-9a-f]{16}$/.test(keyId) || !/^[A-Za-z0-9_-]{40,8192}$/.test(ciphertext)) {
+          throw new IllegalStateError('payout-details-not-encrypted', 'Payout details must be recorded encrypted under a subject key');
+        }
+        return [{ type: 'PayoutDetailsSet', data: { contributorId, method, keyId, ciphertext, setAt: context.now.toISOString() } }];
       }
       default:
         return assertNever(command, 'contributor command');

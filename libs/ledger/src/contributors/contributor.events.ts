@@ -12,7 +12,28 @@ export interface ContributorRegistered {
  */
 export interface PayoutSettled {
   type: 'PayoutSettled';
-  data: { contributorId: string; amount: string; currency: string; reference: string; settledAt: string };
+  data: {
+    contributorId: string;
+    amount: string;
+    currency: string;
+    reference: string;
+    settledAt: string;
+    /** Set when the settlement is a payout batch's line confirmed by reconciliation: the batch and line it pays. */
+    batchId?: string;
+    lineId?: string;
+  };
 }
 
-export type ContributorEvent = ContributorRegistered | PayoutSettled;
+/**
+ * Where the contributor is paid (IBAN or e-mail, holder name, country),
+ * set by the contributor. Only ciphertext is logged: AES-256-GCM under the
+ * contributor's own key (keyId names it) in the personal-data key store,
+ * never in the log. Erasing the contributor destroys that key, and with it
+ * every copy of these details, while the event and its hash stay.
+ */
+export interface PayoutDetailsSet {
+  type: 'PayoutDetailsSet';
+  data: { contributorId: string; method: 'iban' | 'email'; keyId: string; ciphertext: string; setAt: string };
+}
+
+export type ContributorEvent = ContributorRegistered | PayoutSettled | PayoutDetailsSet;

@@ -5,18 +5,20 @@ import { DatasetEvent } from '../datasets/dataset.events';
 import { PayoutRunEvent } from '../payout-runs/payout-run.events';
 import { RevenueEvent } from '../revenue/revenue.events';
 import { RunAdjustmentEvent } from '../corrections/run-adjustment.events';
+import { PayoutBatchEvent } from '../payout-batches/payout-batch.events';
 
 /** Recorded in metadata.schemaVersion of every ledger event. */
 export const LEDGER_SCHEMA_VERSION = 1;
 
 /** The whole public log format of the ledger. */
 export type LedgerEvent =
-  ContributorEvent | AuditorEvent | ConsumerEvent | DatasetEvent | RevenueEvent | PayoutRunEvent | RunAdjustmentEvent;
+  ContributorEvent | AuditorEvent | ConsumerEvent | DatasetEvent | RevenueEvent | PayoutRunEvent | RunAdjustmentEvent | PayoutBatchEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'ContributorRegistered',
   'PayoutSettled',
+  'PayoutDetailsSet',
   'AuditorRegistered',
   'ConsumerRegistered',
   'RevenueShareAgreed',
@@ -33,6 +35,8 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'RevenueCorrected',
   'PayoutRunAdjustmentsRecorded',
   'PayoutRunAdjusted',
+  'PayoutBatchCreated',
+  'PayoutBatchReconciled',
 ];
 
 const TYPES = new Set<string>(LEDGER_EVENT_TYPES);

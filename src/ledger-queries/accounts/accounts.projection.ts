@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { postingsFor, type Posting } from '@1tt/ledger';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { addMinor, type MinorByCurrency } from './money-by-currency';
-import { adjustmentsOf, allocationsOf, dataOf, idOf, money, str } from './ledger-event-data';
+import { addMinor, type MinorByCurrency } from '../money-by-currency';
+import { adjustmentsOf, allocationsOf, dataOf, idOf, money, str } from '../ledger-event-data';
 
 export const CONTRIBUTOR_ACCOUNTS = 'ledger_contributor_accounts';
 export const CONTRIBUTOR_PAYOUTS = 'ledger_contributor_payouts';

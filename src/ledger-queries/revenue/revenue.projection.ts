@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
-import { adjustmentsOf, allocationsOf, dataOf, idOf, int, money, str, type AllocationData } from './ledger-event-data';
+import { adjustmentsOf, allocationsOf, dataOf, idOf, int, money, str, type AllocationData } from '../ledger-event-data';
 
 export const REVENUE_REPORTS = 'ledger_revenue_reports';
 export const PAYOUT_RUNS = 'ledger_payout_runs';

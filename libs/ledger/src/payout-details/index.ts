@@ -1,0 +1,2 @@
+export * from './iban';
+export * from './payout-details';

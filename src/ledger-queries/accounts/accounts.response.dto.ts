@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+
+const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
+
+export class CurrencyMetricsDto {
+  @ApiProperty() currency!: string;
+  @ApiProperty() currentRevenue!: string;
+  @ApiProperty() expectedPayout!: string;
+  @ApiProperty() paidOut!: string;
+  @ApiProperty() balance!: string;
+  @ApiProperty() payable!: string;
+  @ApiProperty() recoverable!: string;
+}
+
+export class ExpectedPayoutPartDto {
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
+  revenueId!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'α of that report.' }) alpha!: string;
+  @ApiProperty({ description: 'R_API of that report.' }) revenueAmount!: string;
+  @ApiProperty({ description: 'floor(T_i / ΣT × (R_API × α)) in minor units, as a decimal string.' }) amount!: string;
+}
+
+export class ContributorMetricsResponse {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
+  @ApiProperty({ description: "Contribution token count T_i: tokens of the contributor's accepted datasets after filtering and dedup." })
+  tokens!: string;
+  @ApiProperty({ description: 'ΣT at `position`.' }) totalTokens!: string;
+  @ApiProperty({ description: `Current monetary revenue: the total allocated to the contributor by payout runs to date. ${MONEY}` })
+  currentRevenue!: Record<string, string>;
+  @ApiProperty({
+    description:
+      "Expected payout: the estimate for the next period, per currency. For each consumer, its most recent revenue report R_API and α, times the contributor's CURRENT ratio: " +
+      'floor(T_i / ΣT × floor(R_API × α)) in minor units (T_i and ΣT at `position`); summed over consumers per currency. ' +
+      'It is an estimate: the real run uses the pool as of its own report. ' +
+      MONEY,
+  })
+  expectedPayout!: Record<string, string>;
+  @ApiProperty({ description: `Settled to the contributor (PayoutSettled). ${MONEY}` }) paidOut!: Record<string, string>;
+  @ApiProperty({
+    description: `currentRevenue − paidOut: allocated but not yet settled; negative when a correction took back more than was unpaid. ${MONEY}`,
+  })
+  balance!: Record<string, string>;
+  @ApiProperty({ description: `max(0, balance): what may be settled now. ${MONEY}` }) payable!: Record<string, string>;
+  @ApiProperty({
+    description: `max(0, −balance): paid before a correction reduced the allocation (clawback); the next allocations recover it first, nothing is ever settled negative. ${MONEY}`,
+  })
+  recoverable!: Record<string, string>;
+  @ApiProperty({ type: [CurrencyMetricsDto], description: 'The same figures as rows per currency.' }) currencies!: CurrencyMetricsDto[];
+  @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' })
+  expectedPayoutByConsumer!: ExpectedPayoutPartDto[];
+}
+
+export class ContributorPayoutDto {
+  @ApiProperty({
+    enum: ['allocation', 'settlement', 'adjustment'],
+    description: "allocation: a payout run's share; settlement: money paid out; adjustment: a correction's signed change of an allocation.",
+  })
+  kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'adjustment: the correction.' }) correctionId?: string | null;
+  @ApiProperty() position!: number;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ nullable: true, type: String }) reference!: string | null;
+}
+
+export class ContributorPayoutsPage {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

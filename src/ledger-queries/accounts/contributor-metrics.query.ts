@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { assertContributorAccess, type Principal } from '@1tt/access';
+import { ratioOf } from '@1tt/audit';
+import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
+import type { PointInTimeQuery } from '../../http/point-in-time.params';
+import { LedgerReadModels } from '../ledger-read-models.service';
+import { formatMoney, minorOf } from '../money-by-currency';
+import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolTotalsDoc } from '../pool/pool.projection';
+import { LATEST_REVENUE, type LatestRevenueDoc } from '../revenue/revenue.projection';
+import { CONTRIBUTOR_ACCOUNTS, type ContributorAccountDoc } from './accounts.projection';
+import type { ContributorMetricsResponse } from './accounts.response.dto';
+
+/**
+ * GET /v1/contributors/{id}/metrics: the contributor's account (accounts
+ * read model) joined with their pool share (pool) and the latest revenue per
+ * consumer (revenue), all at one position.
+ */
+@Injectable()
+export class ContributorMetricsQuery {
+  constructor(private readonly rm: LedgerReadModels) {}
+
+  async metrics(principal: Principal, contributorId: string, query: PointInTimeQuery): Promise<ContributorMetricsResponse> {
+    assertContributorAccess(principal, contributorId);
+    const position = await this.rm.positionFor(query, ['pool', 'revenue', 'accounts']);
+    const at = { atPosition: position };
+    const [mine, totals, account] = await Promise.all([
+      this.rm.store.get<PoolContributorDoc>(POOL_CONTRIBUTORS, contributorId, at),
+      this.rm.store.get<PoolTotalsDoc>(POOL_TOTALS, POOL_TOTALS_ID, at),
+      this.rm.store.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, contributorId, at),
+    ]);
+    const tokens = BigInt(mine?.doc.tokens ?? '0');
+    const total = BigInt(totals?.doc.totalTokens ?? '0');
+    const latest = await this.rm.all<LatestRevenueDoc>(LATEST_REVENUE, position);
+    const expectedByConsumer = latest.map((r) => {
+      let amount = 0n;
+      try {
+        const pool = poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha));
+        // Exact share of R × α, floored to minor units (the allocation floors too before handing out leftovers).
+        if (total > 0n) amount = (pool * tokens) / total;
+      } catch {
+        amount = 0n;
+      }
+      return {
+        consumerId: r.consumerId,
+        revenueId: r.revenueId,
+        revenueAmount: r.amount,
+        alpha: r.alpha,
+        currency: r.currency,
+        amountMinor: amount,
+      };
+    });
+    const expected = new Map<string, bigint>();
+    for (const e of expectedByConsumer) expected.set(e.currency, (expected.get(e.currency) ?? 0n) + e.amountMinor);
+    const allocated = account?.doc.allocated ?? {};
+    const paid = account?.doc.paidOut ?? {};
+    const balance = new Map<string, bigint>();
+    for (const c of new Set([...Object.keys(allocated), ...Object.keys(paid)])) balance.set(c, minorOf(allocated, c) - minorOf(paid, c));
+    const currencies = [...new Set([...Object.keys(allocated), ...Object.keys(paid), ...expected.keys()])].sort();
+    return {
+      contributorId,
+      position,
+      contributionRatio: ratioOf(tokens, total),
+      tokens: tokens.toString(),
+      totalTokens: total.toString(),
+      currentRevenue: formatMoney(allocated),
+      expectedPayout: formatMoney(expected),
+      paidOut: formatMoney(paid),
+      balance: formatMoney(balance),
+      payable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).payable]))),
+      recoverable: formatMoney(new Map([...balance].map(([c, v]) => [c, payablePosition(v).recoverable]))),
+      currencies: currencies.map((c) => ({
+        currency: c,
+        currentRevenue: formatMinor(minorOf(allocated, c), c),
+        expectedPayout: formatMinor(expected.get(c) ?? 0n, c),
+        paidOut: formatMinor(minorOf(paid, c), c),
+        balance: formatMinor(balance.get(c) ?? 0n, c),
+        payable: formatMinor(payablePosition(balance.get(c) ?? 0n).payable, c),
+        recoverable: formatMinor(payablePosition(balance.get(c) ?? 0n).recoverable, c),
+      })),
+      expectedPayoutByConsumer: expectedByConsumer.map((e) => ({
+        consumerId: e.consumerId,
+        revenueId: e.revenueId,
+        currency: e.currency,
+        alpha: e.alpha,
+        revenueAmount: e.revenueAmount,
+        amount: formatMinor(e.amountMinor, e.currency),
+      })),
+    };
+  }
+}

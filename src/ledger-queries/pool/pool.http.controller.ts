@@ -1,0 +1,36 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Principal } from '@1tt/access';
+import { CurrentPrincipal } from '../../auth/auth.decorators';
+import { withContentEtag } from '../../http/etag';
+import { ApiPointInTime, POINT_IN_TIME_NOTE, PointInTimeParams, type PointInTimeParamValues } from '../../http/point-in-time.params';
+import { PoolQuery } from './pool.query';
+import { PoolResponse } from './pool.response.dto';
+
+@ApiTags('ledger')
+@Controller('v1')
+export class PoolHttpController {
+  constructor(private readonly query: PoolQuery) {}
+
+  @Get('pool')
+  @ApiOperation({
+    summary: "The contribution pool: ΣT and every contributor's tokens and ratio (any role; datasets only your own). " + POINT_IN_TIME_NOTE,
+  })
+  @ApiPointInTime({ paginated: true })
+  @ApiQuery({
+    name: 'includeDatasets',
+    required: false,
+    description: 'admin/auditor: "true" adds each entry\'s datasets and their tokens.',
+  })
+  @ApiOkResponse({ type: PoolResponse })
+  async pool(
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @PointInTimeParams() at: PointInTimeParamValues,
+    @Query('includeDatasets') includeDatasets?: string,
+  ): Promise<PoolResponse | undefined> {
+    return withContentEtag(req, res, await this.query.pool(p, { ...at, includeDatasets }));
+  }
+}

@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+
+export class PoolEntryDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
+  @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
+  @ApiPropertyOptional({
+    description:
+      "Tokens per dataset in the pool: on the caller's own entry for a contributor; for admin/auditor with includeDatasets=true. Never other contributors' datasets.",
+  })
+  datasets?: Record<string, string>;
+}
+
+export class PoolResponse {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({ description: 'ΣT: all tokens in the pool.' }) totalTokens!: string;
+  @ApiProperty() contributorCount!: number;
+  @ApiProperty({ type: [PoolEntryDto], description: 'In contributor id order; paginated (cursor, limit ≤ 1000, default 1000).' })
+  contributors!: PoolEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

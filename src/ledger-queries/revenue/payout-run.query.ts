@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@1tt/access';
+import { ratioOf } from '@1tt/audit';
+import { NotFoundError } from '@1tt/domain-errors';
+import { formatMinor } from '@1tt/ledger';
+import { parseCursor, parseLimit, type PageQuery, type PointInTimeQuery } from '../../http/point-in-time.params';
+import { LedgerReadModels } from '../ledger-read-models.service';
+import { allocationId, PAYOUT_ALLOCATIONS, PAYOUT_RUNS, type PayoutAllocationDoc, type PayoutRunDoc } from './revenue.projection';
+import type { PayoutRunResponse, PayoutRunSummaryDto } from './revenue.response.dto';
+
+/** GET /v1/payout-runs/{revenueId}: a run with its allocations, scoped by role. */
+@Injectable()
+export class PayoutRunQuery {
+  constructor(private readonly rm: LedgerReadModels) {}
+
+  async payoutRun(principal: Principal, revenueId: string, query: PointInTimeQuery & PageQuery): Promise<PayoutRunResponse> {
+    const position = await this.rm.positionFor(query, ['revenue']);
+    const at = { atPosition: position };
+    const run = await this.rm.store.get<PayoutRunDoc>(PAYOUT_RUNS, revenueId, at);
+    const notFound = (): never => {
+      throw new NotFoundError(
+        'payout-run-not-found',
+        `No payout run for revenue ${revenueId}${query.asOf || query.atPosition ? ' at that point in time' : ' (yet)'}`,
+        {
+          hint: 'The run follows its revenue report; retry shortly.',
+        },
+      );
+    };
+    if (!run) return notFound();
+    const doc = run.doc;
+    let allocations: PayoutAllocationDoc[];
+    let nextCursor: string | null = null;
+    if (principal.role === 'contributor') {
+      // A contributor sees the run's summary and only their own share: other contributors' amounts are theirs.
+      const own = await this.rm.store.get<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, allocationId(revenueId, principal.subjectId), at);
+      allocations = own ? [own.doc] : [];
+    } else {
+      if (principal.role === 'consumer' && principal.subjectId !== doc.consumerId) return notFound();
+      const page = await this.rm.store.find<PayoutAllocationDoc>(PAYOUT_ALLOCATIONS, {
+        where: { revenueId },
+        atPosition: position,
+        after: parseCursor(query.cursor),
+        limit: parseLimit(query.limit),
+      });
+      allocations = page.items.map((i) => i.doc);
+      nextCursor = page.nextCursor ?? null;
+    }
+    return {
+      ...runSummary(doc),
+      position,
+      allocations: allocations.map((a) => ({
+        contributorId: a.contributorId,
+        tokens: a.tokens,
+        ratio: ratioOf(a.tokens, doc.totalTokens),
+        amount: formatMinor(BigInt(a.amountMinor), a.currency),
+        netAmount: formatMinor(BigInt(a.netMinor ?? a.amountMinor), a.currency),
+      })),
+      adjustments: allocations.flatMap((a) =>
+        (a.adjustments ?? []).map((x) => ({
+          correctionId: x.correctionId,
+          contributorId: a.contributorId,
+          amount: formatMinor(BigInt(x.amountMinor), a.currency),
+          position: x.position,
+        })),
+      ),
+      net: doc.net
+        ? {
+            amount: doc.net.amount,
+            poolAmount: formatMinor(BigInt(doc.net.poolAmountMinor), doc.currency),
+            remainder: formatMinor(BigInt(doc.net.remainderMinor), doc.currency),
+            unallocated: formatMinor(BigInt(doc.net.unallocatedMinor), doc.currency),
+            allocated: formatMinor(BigInt(doc.net.allocatedMinor), doc.currency),
+            rootHash: doc.net.rootHash,
+            corrections: doc.net.corrections,
+          }
+        : null,
+      nextCursor,
+    };
+  }
+}
+
+/** A run as the revenue routes and the payout-run route show it. */
+export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: string; totalWeight: string; unallocated: string } {
+  return {
+    revenueId: doc.revenueId,
+    consumerId: doc.consumerId,
+    status: doc.status,
+    runPosition: doc.position,
+    policy: doc.policy,
+    totalWeight: doc.totalWeight,
+    unallocated: doc.currency ? formatMinor(BigInt(doc.unallocatedMinor ?? '0'), doc.currency) : '0',
+    completedAt: doc.completedAt,
+    poolPosition: doc.poolPosition,
+    totalTokens: doc.totalTokens,
+    currency: doc.currency,
+    poolAmount: doc.currency ? formatMinor(BigInt(doc.poolAmountMinor), doc.currency) : doc.poolAmountMinor,
+    remainder: doc.currency ? formatMinor(BigInt(doc.remainderMinor), doc.currency) : doc.remainderMinor,
+    rootHash: doc.rootHash,
+    roundingRule: doc.roundingRule,
+    allocationCount: doc.allocationCount,
+  };
+}

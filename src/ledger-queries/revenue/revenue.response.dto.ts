@@ -1,0 +1,106 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+
+export class PayoutRunSummaryDto {
+  @ApiProperty() revenueId!: string;
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ enum: ['completed'] }) status!: string;
+  @ApiProperty({ description: 'Log position of the PayoutRunCompleted event.' }) runPosition!: number;
+  @ApiProperty() completedAt!: string;
+  @ApiProperty({ description: "The pool position the run allocated from (its revenue report's position)." }) poolPosition!: number;
+  @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
+  @ApiProperty({ description: 'R_API − poolAmount.' }) remainder!: string;
+  @ApiProperty({ description: 'Root hash over the allocations (see the audit lib).' }) rootHash!: string;
+  @ApiProperty() roundingRule!: string;
+  @ApiProperty() allocationCount!: number;
+}
+
+export class AllocationDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty() tokens!: string;
+  @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
+  @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
+  amount!: string;
+  @ApiProperty({ description: 'amount + every adjustment of corrections: what the run allocates to the contributor now.' })
+  netAmount!: string;
+}
+
+export class RunAdjustmentDto {
+  @ApiProperty() correctionId!: string;
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ description: 'Signed decimal string: negative moves money back from the contributor.' }) amount!: string;
+  @ApiProperty({ description: 'Log position of the adjustment postings.' }) position!: number;
+}
+
+export class RunNetDto {
+  @ApiProperty({ description: 'The revenue amount after the latest correction.' }) amount!: string;
+  @ApiProperty() poolAmount!: string;
+  @ApiProperty() remainder!: string;
+  @ApiProperty() unallocated!: string;
+  @ApiProperty({ description: 'Σ net allocations.' }) allocated!: string;
+  @ApiProperty({ description: 'Root hash over the net allocations.' }) rootHash!: string;
+  @ApiProperty({ description: 'Corrections adjusted so far.' }) corrections!: number;
+}
+
+export class PayoutRunResponse extends PayoutRunSummaryDto {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({
+    type: [AllocationDto],
+    description:
+      'In contributor id order, paginated (cursor, limit). Consumer who funded it, auditor, admin: every allocation. Contributor: only their own (empty when none), never a cursor.',
+  })
+  allocations!: AllocationDto[];
+  @ApiProperty({
+    type: [RunAdjustmentDto],
+    description: 'The adjustments of corrections to the allocations on this page (contributor: their own), in contributor then log order.',
+  })
+  adjustments!: RunAdjustmentDto[];
+  @ApiProperty({
+    type: RunNetDto,
+    nullable: true,
+    description: 'The run after corrections, re-allocated at the same pool position (null: never corrected).',
+  })
+  net!: RunNetDto | null;
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RevenueCorrectionDto {
+  @ApiProperty() correctionId!: string;
+  @ApiProperty() previousAmount!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() reversal!: boolean;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Log position of the RevenueCorrected event.' }) position!: number;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Position of its adjustment postings (null: not yet recorded).' })
+  adjustedAt!: number | null;
+}
+
+export class RevenueListItem {
+  @ApiProperty() revenueId!: string;
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ enum: ['reported', 'paid'] }) status!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'α of the agreement in effect when reported.' }) alpha!: string;
+  @ApiProperty({ nullable: true, type: String }) periodStart!: string | null;
+  @ApiProperty({ nullable: true, type: String }) periodEnd!: string | null;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ description: 'Log position of the RevenueReported event.' }) reportPosition!: number;
+  @ApiProperty({ type: PayoutRunSummaryDto, nullable: true }) payoutRun!: PayoutRunSummaryDto | null;
+  @ApiProperty({ description: "The amount in force: the latest correction's, or the reported amount." }) currentAmount!: string;
+  @ApiProperty({ type: [RevenueCorrectionDto], description: 'Restatements and reversals, in log order.' })
+  corrections!: RevenueCorrectionDto[];
+}
+
+export class RevenueResponse extends RevenueListItem {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+}
+
+export class RevenueListPage {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({ type: [RevenueListItem], description: 'In the order they were reported (log order).' }) items!: RevenueListItem[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
