@@ -44,6 +44,9 @@ export interface DatasetView extends Record<string, unknown> {
   rejection: { reason: string; detail?: string } | null;
   decidedAt: string | null;
   withdrawnAt: string | null;
+  /** Tokens kept per language and per content class (routed pipelines, v2); null or absent otherwise. */
+  languages?: Record<string, number> | null;
+  contentClasses?: Record<string, number> | null;
   /** The latest DatasetProgressReported while processing (published by whichever process analyses it); absent in older documents. */
   progress?: DatasetProgress | null;
 }
@@ -101,6 +104,8 @@ export const datasetProjection: Projection = {
           manifestRoot: d.manifestRoot,
           reportBlobRef: d.reportBlobRef,
           pipeline: d.pipeline,
+          languages: d.languages ?? null,
+          contentClasses: d.contentClasses ?? null,
         });
         break;
       }

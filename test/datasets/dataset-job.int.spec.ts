@@ -13,7 +13,7 @@ import {
   type ReportLine,
 } from '@1tt/dataset-processing';
 import {
-  DEFAULT_PIPELINE,
+  ENGLISH_PROSE_PIPELINE_V1,
   InMemoryDedupIndex,
   decideDataset,
   manifestRoot,
@@ -29,7 +29,7 @@ import { stageUpload } from '../support/dataset-uploads';
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
 
-const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const tokenizer = createTokenizer('o200k_base');
 const file = (...names: string[]) => names.map(licenseText).join('\n\n');
 const paragraphs = (text: string) => text.split(/\n\s*\n/).filter((p) => p.trim() !== '');

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
 import { type DatasetEvent } from './dataset-events';
@@ -38,7 +38,7 @@ export interface DatasetProcessorOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Default: DEFAULT_PIPELINE. */
+  /** Default: DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results recorded under v1 stay as they are). */
   pipeline?: ResolvedPipeline;
   /** Worker threads (WORKER_THREADS); default os.availableParallelism(). */
   workerThreads?: number;
@@ -162,6 +162,8 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       duplicatesOfEarlier: s.duplicatesOfEarlier,
       manifestRoot: s.manifestRoot,
       reportBlobRef: s.reportBlobRef,
+      ...(s.languages ? { languages: s.languages } : {}),
+      ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
@@ -241,7 +243,7 @@ export class DatasetProcessor {
   private readonly progressById = new Map<string, DatasetProgress>();
   /** The earliest undecided dataset and when it last showed life (became the earliest, or reported progress). */
   private head?: { datasetId: string; activeAt: number };
-  private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
+  private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(
@@ -336,8 +338,7 @@ export class DatasetProcessor {
   }
 
   private releaseAllWaiters(): void {
-    for (const w of this.positionWaiters) w.resolve();
-    this.positionWaiters = [];
+    this.positionWaiters.release();
   }
 
   /** In-memory progress of a dataset being processed by THIS process. */
@@ -361,13 +362,11 @@ export class DatasetProcessor {
 
   private reached(position: number): Promise<void> {
     if (this.log.lastPosition >= position || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => this.positionWaiters.push({ position, resolve }));
+    return this.positionWaiters.until(position).then(() => undefined);
   }
 
   private releaseWaiters(): void {
-    const ready = this.positionWaiters.filter((w) => w.position <= this.log.lastPosition);
-    this.positionWaiters = this.positionWaiters.filter((w) => w.position > this.log.lastPosition);
-    for (const w of ready) w.resolve();
+    this.positionWaiters.reached(this.log.lastPosition);
   }
 
   private wake(): void {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
 
@@ -15,6 +16,7 @@ export class CurrencyMetricsDto {
 
 export class ExpectedPayoutPartDto {
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
   revenueId!: string;
   @ApiProperty() currency!: string;
@@ -25,6 +27,7 @@ export class ExpectedPayoutPartDto {
 
 export class ContributorMetricsResponse {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
   @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
   @ApiProperty({ description: "Contribution token count T_i: tokens of the contributor's accepted datasets after filtering and dedup." })
@@ -66,6 +69,7 @@ export class ContributorPayoutDto {
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
   @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
   @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
   @ApiProperty() amount!: string;
@@ -75,7 +79,37 @@ export class ContributorPayoutDto {
 
 export class ContributorPayoutsPage {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
   @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class PayableCurrencyDto {
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'Σ allocations of payout runs, net of correction adjustments.' }) allocated!: string;
+  @ApiProperty({ description: 'Σ settlements (money paid out).' }) paidOut!: string;
+  @ApiProperty({ description: 'allocated − paidOut (signed).' }) balance!: string;
+  @ApiProperty({ description: 'max(0, balance): what the platform owes the contributor.' }) payable!: string;
+  @ApiProperty({ description: 'max(0, −balance): overpaid after a correction, recovered from later allocations.' }) recoverable!: string;
+}
+
+export class PayableRowDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
+  @ApiProperty({
+    type: [PayableCurrencyDto],
+    description: 'One entry per currency the contributor has money in (only `currency` when filtered).',
+  })
+  currencies!: PayableCurrencyDto[];
+}
+
+export class PayablesPage {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({
+    type: [PayableRowDto],
+    description: 'In contributor id order; contributors with a zero balance only with includeSettled=true.',
+  })
+  items!: PayableRowDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
