@@ -7,6 +7,7 @@ import { ValidationError } from '@1tt/domain-errors';
 import { assertId, parseInstant } from '@1tt/ledger';
 import { CurrentPrincipal } from '../../auth/auth.decorators';
 import { LedgerReadModels } from '../ledger-read-models.service';
+import { RevenueVisibilityPolicy } from '../revenue-visibility.policy';
 import { renderPeriodStatementPdf } from './statement.pdf';
 import { PeriodStatementResponse } from './statement.response.dto';
 
@@ -23,7 +24,10 @@ const FORMATS = ['json', 'csv', 'pdf'] as const;
 @ApiBearerAuth()
 @Controller('v1/contributors')
 export class StatementsHttpController {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(
+    private readonly rm: LedgerReadModels,
+    private readonly visibility: RevenueVisibilityPolicy,
+  ) {}
 
   @Get(':id/statements')
   @ApiOperation({
@@ -63,7 +67,13 @@ export class StatementsHttpController {
       if (head < 1) return;
       yield* events.readAll({ fromPosition: 1, toPosition: head });
     }
-    const statement = await buildPeriodStatement(log(), contributorId, { from: fromAt, to: toAt, atPosition: head });
+    const built = await buildPeriodStatement(log(), contributorId, { from: fromAt, to: toAt, atPosition: head });
+    // A contributor sees the revenue amount of a line only where the consumer's agreement has revenueVisibility gross.
+    const seesGross = this.visibility.forPrincipal(p);
+    const lines = await Promise.all(
+      built.lines.map(async (l) => (l.consumerId !== null && !(await seesGross(l.consumerId)) ? { ...l, revenueAmount: null } : l)),
+    );
+    const statement = { ...built, lines };
     const name = `statement-${contributorId}${fromAt ? `-${fromAt.slice(0, 10)}` : ''}${toAt ? `-${toAt.slice(0, 10)}` : ''}`;
     if (fmt === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { actorOf } from '@1tt/access';
 import { PreconditionFailedError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
-import { consumerDecider, streamNames, type RevenueShareAgreed } from '@1tt/ledger';
+import { consumerDecider, recordedRevenueVisibility, streamNames, type RevenueShareAgreed } from '@1tt/ledger';
 import { Clock } from '../clock';
 import { readStreamSnapshot } from '../ledger-stream';
 import { decideOnStream } from '../stream-decision';
@@ -48,6 +48,7 @@ export class SetAgreementHandler implements ICommandHandler<SetAgreement> {
     );
     const agreed = decision.decided[0] as RevenueShareAgreed;
     const { consumerId, alpha, currency, policy, effectiveFrom } = agreed.data;
-    return { agreement: { consumerId, alpha, currency, policy, effectiveFrom }, revision: decision.revision as number };
+    const revenueVisibility = recordedRevenueVisibility(agreed.data.revenueVisibility);
+    return { agreement: { consumerId, alpha, currency, policy, effectiveFrom, revenueVisibility }, revision: decision.revision as number };
   }
 }
