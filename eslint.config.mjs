@@ -24,6 +24,14 @@ const infrastructure = [
   '@1tt/config',
 ];
 
+/**
+ * The one command path (libs/command-path): outside it and the store
+ * adapters, nothing appends to the log or builds event metadata by hand.
+ * test/boundaries proves the rule fires.
+ */
+export const COMMAND_PATH_EXEMPT = ['libs/command-path/**', 'libs/event-store/**', '**/*.spec.ts', '**/*.contract.ts'];
+const commandPath = 'append through the one command path: decideOnStream (or appendDecided) from @1tt/command-path';
+
 export default tseslint.config(
   {
     ignores: [
@@ -67,6 +75,28 @@ export default tseslint.config(
             { group: ['@1tt/*/*'], message: 'Import a lib only through its index: @1tt/<lib>.' },
             { group: infrastructure, message: 'Domain libraries are pure: no framework, adapter or I/O imports.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: COMMAND_PATH_EXEMPT,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='appendToStream']",
+          message: `No appendToStream outside the store adapters: ${commandPath}.`,
+        },
+        {
+          selector:
+            "Property[key.name='metadata'] > ObjectExpression > Property[key.name=/^(actor|correlationId|causationId|schemaVersion)$/]",
+          message: `Event metadata is built in one place (eventMetadata): ${commandPath}.`,
+        },
+        {
+          selector: "Property[key.name='schemaVersion']",
+          message: `schemaVersion comes from LEDGER_SCHEMA_VERSION, written by eventMetadata: ${commandPath}.`,
         },
       ],
     },

@@ -33,6 +33,7 @@ import { ContributorMetricsQuery } from '../src/ledger-queries/accounts/contribu
 import { PoolQuery } from '../src/ledger-queries/pool/pool.query';
 import { PayoutRunQuery } from '../src/ledger-queries/revenue/payout-run.query';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
+import { DirectoryModule } from '../src/directory/directory.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
 import { RevenueVisibilityPolicy } from '../src/ledger-queries/revenue-visibility.policy';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
@@ -305,6 +306,7 @@ async function main(): Promise<void> {
         AuthModule.forRoot(config, () => undefined),
         ChangeFeedModule,
         LedgerQueriesModule,
+        DirectoryModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })

@@ -18,7 +18,7 @@
  * BENCH_QUICK=1 makes a smaller corpus.
  */
 import {
-  DEFAULT_PIPELINE,
+  ENGLISH_PROSE_PIPELINE_V1,
   MULTILINGUAL_PIPELINE,
   loadLid176,
   normaliseWhitespaceBlock,
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     junkPerKind: quick ? 12 : 40,
     log: (l) => line(l),
   });
-  const pipeline = resolvePipeline(process.env.FILTER_PIPELINE === 'v1' ? DEFAULT_PIPELINE : MULTILINGUAL_PIPELINE);
+  const pipeline = resolvePipeline(process.env.FILTER_PIPELINE === 'v1' ? ENGLISH_PROSE_PIPELINE_V1 : MULTILINGUAL_PIPELINE);
   const languageIdentifier = await loadLid176();
   const tokenizer = createTokenizer(pipeline.tokenizer.encoding);
   line(

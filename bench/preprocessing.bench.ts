@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import {
   DEFAULT_BLOCK_REGISTRY,
-  DEFAULT_PIPELINE,
+  ENGLISH_PROSE_PIPELINE_V1,
   MULTILINGUAL_PIPELINE,
   lidSample,
   loadLid176,
@@ -72,7 +72,7 @@ function manPages(targetChars: number): string[] {
   return docs;
 }
 
-const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const owner = { kind: 'contribution' as const, contributorId: 'bench' };
 
 function processAll(docs: string[], tokenizer = createTokenizer(pipeline.tokenizer.encoding)): DocumentResult[] {

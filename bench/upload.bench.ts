@@ -21,11 +21,12 @@
  * highest sample are printed, to tell where the rest goes (worker threads'
  * heaps are in RSS but not in the main thread's figures).
  */
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, datasetStream, createFormatSource, isReportHeader, readReport, signatureOf } from '@1tt/dataset-processing';
+import { DatasetProcessor, createFormatSource, isReportHeader, readReport, signatureOf } from '@1tt/dataset-processing';
 import { InMemoryDedupIndex } from '@1tt/preprocessing';
 import { createEventStore } from '@1tt/event-store';
 import { peakRssMiB, quick, report, timed } from './bench-report';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
       blobRef: put.ref,
       uploadedAt: new Date().toISOString(),
     };
-    await events.appendToStream(datasetStream('bench'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+    await events.appendToStream(streamNames.dataset('bench'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 
     const processor = new DatasetProcessor({
       events,
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     await processor.stop();
     clearInterval(sampler);
     const peakWhileProcessing = peakRssMiB();
-    const decided = (await events.readStream(datasetStream('bench'))).map(
+    const decided = (await events.readStream(streamNames.dataset('bench'))).map(
       (e) => e as unknown as { type: string; data: Record<string, unknown> },
     );
     const pre = decided.find((e) => e.type === 'DatasetPreprocessed')?.data;

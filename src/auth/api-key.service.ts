@@ -1,3 +1,4 @@
+import { appendDecided } from '@1tt/command-path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import {
@@ -113,7 +114,8 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   async issue(input: IssueApiKeyInput, by: Principal | 'system'): Promise<IssuedApiKey> {
     const key = generateApiKey();
     const actor = by === 'system' ? 'system:api' : actorOf(by);
-    const result = await this.events.appendToStream(
+    const result = await appendDecided(
+      this.events,
       apiKeyStream(key.keyId),
       [
         {
@@ -126,10 +128,9 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
             issuedBy: actor,
             ...(input.label ? { label: input.label } : {}),
           },
-          metadata: { actor },
         },
       ],
-      { expectedRevision: 'no-stream' },
+      { expectedRevision: 'no-stream', cause: { actor } },
     );
     this.apply(result.events);
     const issuedAt = result.events[0].metadata.recordedAt;
@@ -154,10 +155,11 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!record) throw new NotFoundError('api-key-not-found', `No API key ${keyId}`, { field: 'keyId' });
     if (record.revokedAt) return record;
     const actor = actorOf(by);
-    const result = await this.events.appendToStream(
+    const result = await appendDecided(
+      this.events,
       record.streamName,
-      [{ type: 'ApiKeyRevoked', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) }, metadata: { actor } }],
-      { expectedRevision: 'exists' },
+      [{ type: 'ApiKeyRevoked', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) } }],
+      { expectedRevision: 'exists', cause: { actor } },
     );
     this.apply(result.events);
     return this.cache.get(keyId) ?? record;
@@ -228,7 +230,8 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     if (await this.events.streamExists(ADMIN_BOOTSTRAP_STREAM)) return;
     const key = generateApiKey();
     try {
-      const result = await this.events.appendToStream(
+      const result = await appendDecided(
+        this.events,
         ADMIN_BOOTSTRAP_STREAM,
         [
           {
@@ -241,10 +244,9 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
               issuedBy: 'system:bootstrap',
               label: 'generated at first start',
             },
-            metadata: { actor: 'system:bootstrap' },
           },
         ],
-        { expectedRevision: 'no-stream' },
+        { expectedRevision: 'no-stream', cause: { actor: 'system:bootstrap' } },
       );
       this.apply(result.events);
     } catch (e) {

@@ -1,13 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKeyRecord, Principal } from '@1tt/access';
 import { NotFoundError } from '@1tt/domain-errors';
 import { ApiKeyService } from './api-key.service';
 import { CurrentPrincipal, Roles } from './auth.decorators';
 import { ApiKeyView, IssueApiKeyRequest, IssuedApiKeyResponse, PrincipalView } from './issue-api-key.request.dto';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 
 @ApiTags('access')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class ApiKeysHttpController {
   constructor(private readonly keys: ApiKeyService) {}

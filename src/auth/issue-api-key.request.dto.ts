@@ -46,5 +46,11 @@ export class ApiKeyView {
 export class PrincipalView {
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty() subjectId!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The subject's display name (null for the admin and for ids the directory does not know).",
+  })
+  displayName?: string | null;
   @ApiProperty() keyId!: string;
 }

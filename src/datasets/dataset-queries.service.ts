@@ -1,6 +1,7 @@
 import type { BlobStore } from '@1tt/blob-store';
 import { isReportHeader, readReport, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
+import { explainDuplicate, explainRemoval } from '@1tt/preprocessing';
 import type { ReadModelStore } from '@1tt/read-models';
 import { DATASETS_COLLECTION, type DatasetView } from './dataset.projection';
 
@@ -24,6 +25,9 @@ export interface DatasetResponse {
   tokens: number | null;
   tokenizer: string | null;
   pipeline: DatasetView['pipeline'];
+  /** Tokens kept per language (ISO 639-1, else 639-3; 'zxx' for code) and per content class; null under v1 pipelines. */
+  languages: Record<string, number> | null;
+  contentClasses: Record<string, number> | null;
   progress: DatasetProgress | null;
   rejectionReason?: string;
   rejection?: DatasetView['rejection'];
@@ -39,7 +43,18 @@ export interface ReportItem {
   kept: boolean;
   reason?: string;
   detail?: string;
+  /** Why it was removed, in plain words (rule, then the measurement and the limit). */
+  explanation?: string;
+  /** The pipeline block whose rule removed it. */
+  block?: string;
   tokens: number;
+  /** Routed pipelines (v2): ISO 639-1 (else 639-3) from lid.176 ('zxx' for code) and its score. */
+  language?: string;
+  languageScore?: number;
+  /** prose | markdown | code | reference. */
+  contentClass?: string;
+  /** Archive member path the document comes from. */
+  member?: string;
   /** Admins and auditors only: what a duplicate duplicates. */
   duplicateOf?: ReportLine['duplicateOf'];
 }
@@ -179,6 +194,8 @@ export class DatasetQueries {
       tokens: v.tokens,
       tokenizer: v.tokenizer,
       pipeline: v.pipeline,
+      languages: v.languages ?? null,
+      contentClasses: v.contentClasses ?? null,
       // This process's own analysis when it does the work; otherwise what the analysing process last published.
       progress:
         v.status === 'processing'
@@ -201,9 +218,19 @@ function canSee(v: DatasetView, viewer: Viewer): boolean {
   return viewer.role === 'contributor' && v.kind === 'contribution' && v.contributorId === viewer.id;
 }
 
+function labelsOf(line: ReportLine): Partial<ReportItem> {
+  const out: Partial<ReportItem> = {};
+  if (line.member !== undefined) out.member = line.member;
+  if (line.language !== undefined) out.language = line.language;
+  if (line.languageScore !== undefined) out.languageScore = line.languageScore;
+  if (line.contentClass !== undefined) out.contentClass = line.contentClass;
+  return out;
+}
+
 function reportItem(line: ReportLine, privileged: boolean): ReportItem {
-  if (line.kept) return { index: line.index, kept: true, tokens: line.tokens };
-  const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens };
+  if (line.kept) return { index: line.index, kept: true, tokens: line.tokens, ...labelsOf(line) };
+  const item: ReportItem = { index: line.index, kept: false, reason: line.reason, tokens: line.tokens, ...labelsOf(line) };
+  if (line.block !== undefined) item.block = line.block;
   if (line.duplicateOf) {
     // Whose document it is stays private: a contributor learns only that it was earlier.
     item.detail =
@@ -213,8 +240,10 @@ function reportItem(line: ReportLine, privileged: boolean): ReportItem {
           ? 'duplicates an earlier document of this dataset'
           : 'duplicates an earlier contribution';
     if (privileged) item.duplicateOf = line.duplicateOf;
-  } else if (line.detail !== undefined) {
-    item.detail = line.detail;
+    item.explanation = explainDuplicate(line.reason ?? 'near_duplicate', line.duplicateOf.sameDataset);
+  } else {
+    if (line.detail !== undefined) item.detail = line.detail;
+    item.explanation = explainRemoval(line.reason ?? 'unknown', line.detail);
   }
   return item;
 }

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
-import { datasetStream } from '@1tt/dataset-processing';
-import { datasetDecider, type DatasetOwner } from '@1tt/ledger';
+import { decideOnStream } from '@1tt/command-path';
+import { datasetDecider, streamNames, type DatasetOwner } from '@1tt/ledger';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
@@ -78,7 +78,11 @@ export class DatasetUploadService {
     const textField = fields.textField ?? 'text';
 
     const datasetId = (this.options.newId ?? randomUUID)();
-    const [event] = datasetDecider.decide(
+    const ownerStream = owner.kind === 'reference' ? streamNames.consumer(owner.consumerId) : streamNames.contributor(owner.contributorId);
+    await decideOnStream(
+      this.options.events,
+      streamNames.dataset(datasetId),
+      datasetDecider,
       {
         type: 'RecordDatasetUpload',
         data: {
@@ -93,13 +97,14 @@ export class DatasetUploadService {
           textField: fileName.format === 'txt' || fileName.format === 'markdown' ? null : textField,
         },
       },
-      datasetDecider.initialState,
-      { now: (this.options.now ?? (() => new Date()))(), ownerRegistered: true },
-    );
-    await this.options.events.appendToStream(
-      datasetStream(datasetId),
-      [{ ...event, metadata: { actor: `${actor.role}:${actor.id}`, correlationId: datasetId, causationId: datasetId, schemaVersion: 1 } }],
-      { expectedRevision: 'no-stream' },
+      {
+        context: async () => ({
+          now: (this.options.now ?? (() => new Date()))(),
+          ownerRegistered: await this.options.events.streamExists(ownerStream),
+        }),
+        actor: `${actor.role}:${actor.id}`,
+        correlationId: datasetId,
+      },
     );
     return { datasetId, status: 'processing' };
   }
@@ -180,7 +185,7 @@ export class DatasetUploadService {
   }
 
   private async registered(category: 'contributor' | 'consumer', id: string, field: string): Promise<void> {
-    if (!(await this.options.events.streamExists(`${category}-${id}`))) {
+    if (!(await this.options.events.streamExists(streamNames[category](id)))) {
       throw new NotFoundError(category === 'consumer' ? 'consumer-not-found' : 'contributor-not-found', `No registered ${category} ${id}`, {
         field,
         hint: `Register the ${category} first (POST /v1/${category}s).`,

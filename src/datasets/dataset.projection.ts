@@ -1,3 +1,4 @@
+import { isStreamOf } from '@1tt/ledger';
 import type { RecordedEvent } from '@1tt/event-store';
 import {
   DATASET_PROGRESS_REPORTED,
@@ -43,6 +44,9 @@ export interface DatasetView extends Record<string, unknown> {
   rejection: { reason: string; detail?: string } | null;
   decidedAt: string | null;
   withdrawnAt: string | null;
+  /** Tokens kept per language and per content class (routed pipelines, v2); null or absent otherwise. */
+  languages?: Record<string, number> | null;
+  contentClasses?: Record<string, number> | null;
   /** The latest DatasetProgressReported while processing (published by whichever process analyses it); absent in older documents. */
   progress?: DatasetProgress | null;
 }
@@ -80,7 +84,7 @@ export const datasetProjection: Projection = {
       });
       return;
     }
-    if (!event.streamName.startsWith('dataset-')) return;
+    if (!isStreamOf('dataset', event.streamName)) return;
     const e = event as unknown as DatasetEvent;
     if (e.type === 'DatasetUploaded') {
       tx.put(DATASETS_COLLECTION, e.data.datasetId, uploaded(e.data, event));
@@ -100,6 +104,8 @@ export const datasetProjection: Projection = {
           manifestRoot: d.manifestRoot,
           reportBlobRef: d.reportBlobRef,
           pipeline: d.pipeline,
+          languages: d.languages ?? null,
+          contentClasses: d.contentClasses ?? null,
         });
         break;
       }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '@1tt/access';
@@ -9,10 +9,12 @@ import { DatasetQueries, type DatasetResponse, type ReportPage, type Viewer } fr
 import { DatasetReadModelService } from './dataset-read-model.service';
 import { DatasetUploadService, type UploadAccepted } from './dataset-upload.service';
 import { withdrawDataset } from './dataset-withdraw.handler';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 
 const viewer = (p: Principal): Viewer => ({ role: p.role, id: p.subjectId });
 
 @ApiTags('datasets')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class DatasetsHttpController {
   constructor(
@@ -55,7 +57,7 @@ export class DatasetsHttpController {
   @Get('datasets/:id/report')
   @ApiOperation({
     summary:
-      'Per-document report: {items: [{index, kept, reason?, tokens}], nextCursor}; filter by reason (or "kept"). Never says whose document a duplicate copies.',
+      'Per-document report: {items: [{index, kept, reason?, detail?, explanation?, block?, tokens, language?, languageScore?, contentClass?, member?}], nextCursor}; filter by reason (or "kept"). explanation says in plain words which rule removed the document and by how much; language (lid.176) and contentClass are set by pipeline v2. Never says whose document a duplicate copies.',
   })
   async report(
     @Param('id') id: string,

@@ -10,7 +10,7 @@
  *     return view;
  *   }
  *   @Put(':id/agreement') async put(@IfMatchRevision() expected: ExpectedRevision | undefined, ...) {
- *     await store.appendToStream(stream, events, { expectedRevision: expected ?? 'any' });
+ *     await decideOnStream(events, stream, decider, command, { ...options, expectedRevision: expected });
  *   }
  *
  * For read-side documents with no single stream, contentEtag(body) hashes

@@ -17,9 +17,8 @@ import {
 } from '@1tt/ledger';
 import { APP_CONFIG } from '../config/app-config.token';
 import { Clock, IdGenerator } from '../ledger/clock';
-import { readStreamSnapshot } from '../ledger/ledger-stream';
+import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
 import { PayoutProcessor } from '../ledger/payout/payout-processor';
-import { decideOnStream } from '../ledger/stream-decision';
 import { parseBankStatement } from './bank-statement';
 import { renderPain001 } from './pain001';
 import { PayoutDetailsService } from './payout-details.service';

@@ -14,8 +14,7 @@ import {
   type PayoutDetailsSet,
 } from '@1tt/ledger';
 import { Clock } from '../ledger/clock';
-import { readStreamSnapshot } from '../ledger/ledger-stream';
-import { decideOnStream } from '../ledger/stream-decision';
+import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
 import { contributorSubject, SubjectKeyErased, SubjectKeyStore } from '../personal-data/subject-key-store';
 
 export interface PayoutDetailsView extends MaskedPayoutDetails {

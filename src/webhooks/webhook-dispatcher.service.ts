@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
@@ -216,7 +217,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   async ownerOf(datasetId: string): Promise<{ contributorId?: string; consumerId?: string } | undefined> {
     const hit = this.datasetOwners.get(datasetId);
     if (hit) return hit;
-    const [first] = await this.readStream(`dataset-${datasetId}`, 1);
+    const [first] = await this.readStream(streamNames.dataset(datasetId), 1);
     const d = (first?.type === 'DatasetUploaded' ? first.data : undefined) as
       { kind?: string; contributorId?: string; consumerId?: string } | undefined;
     if (!d) return undefined;

@@ -10,7 +10,7 @@
 import type { Audience, Principal, Role } from '@1tt/access';
 import { API_KEY_EVENT_TYPES } from '@1tt/access';
 import type { RecordedEvent } from '@1tt/event-store';
-import { LEDGER_EVENT_TYPES } from '@1tt/ledger';
+import { isStreamOf, LEDGER_EVENT_TYPES } from '@1tt/ledger';
 import { mayReceive } from '../change-feed/change-feed.service';
 import { WEBHOOK_EVENT_TYPES } from './webhook.events';
 
@@ -97,7 +97,7 @@ export async function webhookEventView(event: RecordedEvent, owners: DatasetOwne
     case 'DatasetAccepted':
     case 'DatasetRejected':
     case 'DatasetWithdrawn': {
-      const datasetId = event.streamName.startsWith('dataset-') ? idFrom(event, 'datasetId', 'dataset') : undefined;
+      const datasetId = isStreamOf('dataset', event.streamName) ? idFrom(event, 'datasetId', 'dataset') : undefined;
       const owner = datasetId ? await owners.ownerOf(datasetId) : undefined;
       return owner?.consumerId ? forConsumer(owner.consumerId) : forContributors([owner?.contributorId]);
     }

@@ -1,3 +1,4 @@
+import { appendDecided } from '@1tt/command-path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { actorOf, seesEverything, type Principal } from '@1tt/access';
@@ -41,7 +42,8 @@ export class WebhooksService {
     const webhookId = randomUUID();
     const secret = generateWebhookSecret();
     const actor = actorOf(by);
-    await this.events.appendToStream(
+    await appendDecided(
+      this.events,
       webhookStream(webhookId),
       [
         {
@@ -56,10 +58,9 @@ export class WebhooksService {
             secretKeyId: this.cipher.keyId(),
             registeredBy: actor,
           },
-          metadata: { actor },
         },
       ],
-      { expectedRevision: 'no-stream' },
+      { expectedRevision: 'no-stream', cause: { actor } },
     );
     const state = await this.refresh(webhookId);
     if (!state) throw new Error(`webhook ${webhookId} vanished after its registration`);
@@ -87,8 +88,9 @@ export class WebhooksService {
         hint: 'Send at least one of enabled, eventTypes, description.',
       });
     }
-    await this.events.appendToStream(webhookStream(webhookId), [{ type: 'WebhookUpdated', data, metadata: { actor: data.updatedBy } }], {
+    await appendDecided(this.events, webhookStream(webhookId), [{ type: 'WebhookUpdated', data }], {
       expectedRevision: 'exists',
+      cause: { actor: data.updatedBy },
     });
     const state = await this.refresh(webhookId);
     if (state?.record.enabled) this.dispatcher.kick();
@@ -98,13 +100,10 @@ export class WebhooksService {
   async remove(webhookId: string, by: Principal): Promise<void> {
     await this.visible(webhookId, by);
     const actor = actorOf(by);
-    await this.events.appendToStream(
-      webhookStream(webhookId),
-      [{ type: 'WebhookDeleted', data: { webhookId, deletedBy: actor }, metadata: { actor } }],
-      {
-        expectedRevision: 'exists',
-      },
-    );
+    await appendDecided(this.events, webhookStream(webhookId), [{ type: 'WebhookDeleted', data: { webhookId, deletedBy: actor } }], {
+      expectedRevision: 'exists',
+      cause: { actor },
+    });
     await this.refresh(webhookId);
   }
 

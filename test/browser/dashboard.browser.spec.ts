@@ -289,13 +289,21 @@ describeInChromium('dashboard on the real API: sign-in, upload to accepted live,
       `/v1/datasets/${datasetId}/report?limit=50`,
     );
     expect(await page.getByTestId('report-row').count()).toBe(report.items.length);
+    // Pipeline v2 labels (issue #13): each row shows the language and content class the API reports.
+    const first = report.items[0] as { language?: string; contentClass?: string };
+    expect(first).toMatchObject({ language: 'en', contentClass: 'prose' });
+    expect(await page.getByTestId('report-language').first().textContent()).toContain('en');
+    expect(await page.getByTestId('report-content-class').first().textContent()).toBe('prose');
+    expect(await page.getByTestId('dataset-languages').textContent()).toContain('en');
+    expect(await page.getByTestId('dataset-pipeline').textContent()).toBe('default-multilingual v2');
     await page.getByLabel('Show documents').selectOption('kept');
     await page.waitForFunction(
       `[...document.querySelectorAll('[data-testid=report-row]')].every((r) => r.getAttribute('data-kept') === 'true')`,
     );
     await screenshot(page, 'dataset-report');
 
-    await page.getByRole('link', { name: `← Contributor ${aliceId}` }).click();
+    // The back-link names the contributor (issue 19: names, not ids).
+    await page.getByRole('link', { name: '← Contributor Alice' }).click();
     await page.getByTestId('dataset-row').first().waitFor();
 
     const phone = await browser.newPage(PHONE);

@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +10,6 @@ import {
   DATASET_ANALYSIS_STARTED,
   DatasetProcessor,
   datasetProgressStream,
-  datasetStream,
   type DatasetUploadedData,
   type DocumentSourceFactory,
 } from '@1tt/dataset-processing';
@@ -58,7 +58,7 @@ async function upload(w: World, datasetId: string, bytes: Buffer | string, fileN
     blobRef: put.ref,
     uploadedAt: new Date().toISOString(),
   };
-  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 const types = async (w: World, stream: string) => (await w.events.readStream(stream).catch(() => [])).map((e) => e.type);
@@ -86,12 +86,12 @@ describe('bounded attempts per dataset', () => {
       await upload(w, 'good', licenseText('BSD'));
       processor.start();
       await processor.idleAfter(await w.events.headPosition());
-      const bad = await w.events.readStream(datasetStream('bad'));
+      const bad = await w.events.readStream(streamNames.dataset('bad'));
       const rejected = bad.find((e) => e.type === 'DatasetRejected');
       expect(rejected?.data).toMatchObject({ reason: 'processing_failed' });
       expect(String((rejected?.data as { detail: string }).detail)).toMatch(/3 times.*not tried again/);
       expect((await types(w, datasetProgressStream('bad'))).filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(3);
-      expect(await types(w, datasetStream('good'))).toContain('DatasetAccepted');
+      expect(await types(w, streamNames.dataset('good'))).toContain('DatasetAccepted');
     } finally {
       await processor.stop();
       await w.events.close();
@@ -112,7 +112,7 @@ describe('bounded attempts per dataset', () => {
       await upload(w, 'd1', licenseText('GPL-2'));
       processor.start();
       await processor.idleAfter(await w.events.headPosition());
-      expect(await types(w, datasetStream('d1'))).toContain('DatasetAccepted');
+      expect(await types(w, streamNames.dataset('d1'))).toContain('DatasetAccepted');
       const progress = await types(w, datasetProgressStream('d1'));
       expect(progress.filter((t) => t === DATASET_ANALYSIS_INTERRUPTED)).toHaveLength(5);
       expect(progress.filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(6);
@@ -149,11 +149,11 @@ describe('bounded attempts per dataset', () => {
         );
         child.kill('SIGKILL');
         await exited;
-        expect(await types(w, datasetStream('loop'))).toEqual(['DatasetUploaded']);
+        expect(await types(w, streamNames.dataset('loop'))).toEqual(['DatasetUploaded']);
       }
       startWorker();
       const decision = await until('the decision', async () => {
-        const stream = await w.events.readStream(datasetStream('loop'));
+        const stream = await w.events.readStream(streamNames.dataset('loop'));
         return stream.find((e) => e.type === 'DatasetRejected' || e.type === 'DatasetAccepted');
       });
       expect(decision.type).toBe('DatasetRejected');

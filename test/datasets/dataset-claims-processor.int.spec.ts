@@ -1,8 +1,9 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, SqliteDatasetClaims, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DatasetProcessor, SqliteDatasetClaims, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -40,15 +41,15 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
         blobRef: put.ref,
         uploadedAt: new Date().toISOString(),
       };
-      await events.appendToStream(datasetStream('d'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      await events.appendToStream(streamNames.dataset('d'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       processor.start();
       for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       expect(errors.filter((m) => m.includes('failed to start')).length).toBeGreaterThanOrEqual(2);
-      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+      expect((await events.readStream(streamNames.dataset('d'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
 
       mkdirSync(claimsDir);
       await processor.idleAfter(await events.headPosition());
-      expect((await events.readStream(datasetStream('d'))).map((e) => e.type)).toEqual([
+      expect((await events.readStream(streamNames.dataset('d'))).map((e) => e.type)).toEqual([
         'DatasetUploaded',
         'DatasetPreprocessed',
         'DatasetTokensCounted',

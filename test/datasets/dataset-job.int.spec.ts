@@ -13,7 +13,7 @@ import {
   type ReportLine,
 } from '@1tt/dataset-processing';
 import {
-  DEFAULT_PIPELINE,
+  ENGLISH_PROSE_PIPELINE_V1,
   InMemoryDedupIndex,
   decideDataset,
   manifestRoot,
@@ -29,7 +29,7 @@ import { licenseText } from '../support/license-texts';
 jest.setTimeout(120_000);
 
 const LICENSES = '/usr/share/common-licenses';
-const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const tokenizer = createTokenizer('o200k_base');
 const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
 const file = (...names: string[]) => names.map(licenseText).join('\n\n');

@@ -2,15 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import {
-  DATASET_PROGRESS_STREAM_PREFIX,
-  DatasetProcessor,
-  datasetStream,
-  reprocessDataset,
-  type DatasetUploadedData,
-} from '@1tt/dataset-processing';
+import { DATASET_PROGRESS_STREAM_PREFIX, DatasetProcessor, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
-import { datasetDecider, type DatasetEvent } from '@1tt/ledger';
+import { datasetDecider, type DatasetEvent, streamNames } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -68,12 +62,12 @@ async function upload(w: World, datasetId: string, text: string, owner: { contri
     blobRef: put.ref,
     uploadedAt: new Date().toISOString(),
   };
-  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 /** The owner withdraws, through the ledger's decider. */
 async function withdraw(w: World, datasetId: string): Promise<void> {
-  const recorded = await w.events.readStream(datasetStream(datasetId));
+  const recorded = await w.events.readStream(streamNames.dataset(datasetId));
   const state = recorded.reduce((st, r) => datasetDecider.evolve(st, r as unknown as DatasetEvent), datasetDecider.initialState);
   if (state.status === 'none') throw new Error('no dataset');
   const requestedBy =
@@ -81,7 +75,7 @@ async function withdraw(w: World, datasetId: string): Promise<void> {
       ? { role: 'contributor' as const, id: state.owner.contributorId }
       : { role: 'consumer' as const, id: state.owner.consumerId };
   const events = datasetDecider.decide({ type: 'WithdrawDataset', data: { datasetId, requestedBy } }, state, { now: new Date() });
-  await w.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: recorded.length - 1 });
+  await w.events.appendToStream(streamNames.dataset(datasetId), events, { expectedRevision: recorded.length - 1 });
 }
 
 /** Event data without the times the decider stamps (preprocessedAt, acceptedAt…): those differ between runs by nature. */
@@ -95,7 +89,7 @@ async function settled(w: World): Promise<void> {
 
 async function decision(w: World, datasetId: string): Promise<Record<string, Record<string, unknown>>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const e of await w.events.readStream(datasetStream(datasetId))) out[e.type] = e.data as Record<string, unknown>;
+  for (const e of await w.events.readStream(streamNames.dataset(datasetId))) out[e.type] = e.data as Record<string, unknown>;
   return out;
 }
 
@@ -203,12 +197,12 @@ describe('DatasetProcessor on the embedded event store', () => {
     for (let i = 0; i < 500 && !(p.progress('big')?.documentsDone ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(p.progress('big')?.documentsDone).toBeGreaterThan(0);
     await p.stop();
-    expect((await w.events.readStream(datasetStream('big'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+    expect((await w.events.readStream(streamNames.dataset('big'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
     await w.events.close();
     w.events = await createEventStore(`sqlite:${path.join(w.dir, 'events.db')}`);
     startProcessor(w);
     await settled(w);
-    const types = (await w.events.readStream(datasetStream('big'))).map((e) => e.type);
+    const types = (await w.events.readStream(streamNames.dataset('big'))).map((e) => e.type);
     expect(types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
   });
 
@@ -265,7 +259,7 @@ describe('DatasetProcessor on the embedded event store', () => {
       preprocessedAt: at,
     };
     await w.events.appendToStream(
-      datasetStream('forged'),
+      streamNames.dataset('forged'),
       [
         { type: 'DatasetPreprocessed', data },
         { type: 'DatasetTokensCounted', data: { datasetId: 'forged', tokenizer: 'o200k_base', tokens: '999999', countedAt: at } },

@@ -1,9 +1,10 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, datasetStream, createFormatSource } from '@1tt/dataset-processing';
+import { DatasetProcessor, createFormatSource } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import type { CliContext } from '../../apps/cli/src/cli-context';
@@ -33,7 +34,7 @@ describe('1tt dataset reprocess --verify', () => {
           blobRef: put.ref,
           uploadedAt: new Date().toISOString(),
         };
-        await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+        await events.appendToStream(streamNames.dataset(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
       const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource(), workerThreads: 1 });
       processor.start();

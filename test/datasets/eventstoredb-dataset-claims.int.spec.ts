@@ -1,15 +1,10 @@
+import { streamNames } from '@1tt/ledger';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import {
-  DatasetProcessor,
-  EventStoreDbDatasetClaims,
-  datasetStream,
-  type ClaimsContext,
-  type DatasetUploadedData,
-} from '@1tt/dataset-processing';
+import { DatasetProcessor, EventStoreDbDatasetClaims, type ClaimsContext, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
@@ -66,7 +61,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         blobRef: put.ref,
         uploadedAt: new Date().toISOString(),
       };
-      await events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      await events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
     }
 
     it('hands each upload to one consumer; a nack(retry) and a consumer that leaves get it redelivered', async () => {
@@ -132,7 +127,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         const actors = new Set<string>();
         for (const id of ids) {
           const recorded = await until(`${id} decided`, async () => {
-            const r = await events.readStream(datasetStream(id));
+            const r = await events.readStream(streamNames.dataset(id));
             return r.length > 1 ? r : undefined;
           });
           expect(recorded.map((e) => e.type).slice(1, 3)).toEqual(['DatasetPreprocessed', 'DatasetTokensCounted']);
@@ -140,7 +135,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         }
         await p1.stop();
         await p2.stop();
-        for (const id of ids) expect((await events.readStream(datasetStream(id))).length).toBe(4);
+        for (const id of ids) expect((await events.readStream(streamNames.dataset(id))).length).toBe(4);
         expect([...actors].sort()).toEqual(['system:test-1', 'system:test-2']);
       } finally {
         await p1.stop();

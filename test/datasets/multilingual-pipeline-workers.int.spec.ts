@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DocumentWorkerPool } from '@1tt/dataset-processing';
-import { DEFAULT_PIPELINE, MULTILINGUAL_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
+import { ENGLISH_PROSE_PIPELINE_V1, MULTILINGUAL_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 
 /**
  * Pipeline v2 (default-multilingual) on the worker threads that judge
@@ -16,7 +16,7 @@ const GERMAN =
 describe('multilingual pipeline (v2) on DocumentWorkerPool', () => {
   it('keeps German prose and a licence, removes junk; v1 still removes the German text', async () => {
     const v2 = resolvePipeline(MULTILINGUAL_PIPELINE);
-    const v1 = resolvePipeline(DEFAULT_PIPELINE);
+    const v1 = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
     const gpl = readFileSync('/usr/share/common-licenses/GPL-3', 'utf8');
     const spam = Array.from({ length: 80 }, (_, i) => ['billig', 'flug', 'hotel', 'angebot'][i % 4]).join(' ');
     const pool2 = DocumentWorkerPool.start({ pipeline: v2, size: 1 });
@@ -35,7 +35,7 @@ describe('multilingual pipeline (v2) on DocumentWorkerPool', () => {
 
   it('v1 keeps its config hash; v2 has its own', () => {
     // The hash recorded in every v1 result (test/preprocessing golden corpus pins the same value).
-    expect(resolvePipeline(DEFAULT_PIPELINE).configHash.slice(0, 12)).toBe('87483ea3f083');
-    expect(resolvePipeline(MULTILINGUAL_PIPELINE).configHash).not.toBe(resolvePipeline(DEFAULT_PIPELINE).configHash);
+    expect(resolvePipeline(ENGLISH_PROSE_PIPELINE_V1).configHash.slice(0, 12)).toBe('87483ea3f083');
+    expect(resolvePipeline(MULTILINGUAL_PIPELINE).configHash).not.toBe(resolvePipeline(ENGLISH_PROSE_PIPELINE_V1).configHash);
   });
 });

@@ -6,13 +6,13 @@ import { LocalBlobStore } from '@1tt/blob-store';
 import {
   DatasetProcessor,
   createFormatSource,
-  datasetStream,
   type AnalysisBudget,
   type DatasetUploadedData,
   type DocumentSourceFactory,
   type SourceRecord,
 } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
+import { streamNames } from '@1tt/ledger';
 import { blankLineTextSource } from './dataset-text-source';
 import { shuffledLicense } from '../support/license-texts';
 
@@ -78,13 +78,13 @@ async function upload(w: World, datasetId: string, contributorId: string, bytes:
     blobRef: put.ref,
     uploadedAt: new Date().toISOString(),
   };
-  await w.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 async function decided(w: World, datasetId: string): Promise<{ type: string; position: number; data: Record<string, unknown> }> {
   const end = Date.now() + 100_000;
   for (;;) {
-    const e = (await w.events.readStream(datasetStream(datasetId))).find(
+    const e = (await w.events.readStream(streamNames.dataset(datasetId))).find(
       (x) => x.type === 'DatasetAccepted' || x.type === 'DatasetRejected',
     );
     if (e) return { type: e.type, position: e.position, data: e.data as Record<string, unknown> };

@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +9,6 @@ import {
   DATASET_PROGRESS_REPORTED,
   DatasetProcessor,
   datasetProgressStream,
-  datasetStream,
   type DatasetUploadedData,
 } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
@@ -53,7 +53,7 @@ describe('DatasetProgressReported in the log: the audit tools take it in their s
           blobRef: put.ref,
           uploadedAt: new Date().toISOString(),
         };
-        await events.appendToStream(datasetStream(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+        await events.appendToStream(streamNames.dataset(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       }
       // progressEveryMs 0: a report after every batch of one document.
       const processor = new DatasetProcessor({
@@ -72,7 +72,7 @@ describe('DatasetProgressReported in the log: the audit tools take it in their s
       // The operational stream also records each analysis attempt (bounded attempts), first of all.
       expect(progress[0].type).toBe(DATASET_ANALYSIS_STARTED);
       expect(progress.every((e) => e.type === DATASET_PROGRESS_REPORTED || e.type === DATASET_ANALYSIS_STARTED)).toBe(true);
-      expect((await events.readStream(datasetStream('a'))).map((e) => e.type)).toEqual([
+      expect((await events.readStream(streamNames.dataset('a'))).map((e) => e.type)).toEqual([
         'DatasetUploaded',
         'DatasetPreprocessed',
         'DatasetTokensCounted',

@@ -1,8 +1,9 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventStore } from '@1tt/event-store';
-import { DATASET_PROGRESS_REPORTED, datasetProgressStream, datasetStream } from '@1tt/dataset-processing';
+import { DATASET_PROGRESS_REPORTED, datasetProgressStream } from '@1tt/dataset-processing';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
 import { licenseText, shuffledLicense } from '../support/license-texts';
 
@@ -48,7 +49,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     await new Promise((r) => setTimeout(r, 3000));
     const before = await t.http.get(`/v1/datasets/${id}`).set(t.auth(key));
     expect(before.body.status).toBe('processing');
-    expect((await t.get(EventStore).readStream(datasetStream(id))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+    expect((await t.get(EventStore).readStream(streamNames.dataset(id))).map((e) => e.type)).toEqual(['DatasetUploaded']);
 
     worker = spawn(process.execPath, [WORKER], {
       env: { ...process.env, DATA_DIR: t.dataDir, WORKER_THREADS: '1' },
@@ -63,7 +64,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
       body = (await t.http.get(`/v1/datasets/${id}`).set(t.auth(key))).body;
     }
     expect(body).toMatchObject({ status: 'accepted', documentsIn: 2, documentsKept: 2 });
-    const decision = (await t.get(EventStore).readStream(datasetStream(id))).slice(1);
+    const decision = (await t.get(EventStore).readStream(streamNames.dataset(id))).slice(1);
     expect(decision.map((e) => e.metadata.actor)).toEqual(Array(3).fill(`system:worker:${worker.pid}`));
     const exited = new Promise<number | null>((resolve) => worker!.once('exit', resolve));
     worker.kill('SIGTERM');

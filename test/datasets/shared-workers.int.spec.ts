@@ -1,10 +1,11 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, createFormatSource, datasetStream, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DatasetProcessor, createFormatSource, type DatasetUploadedData } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { shuffledLicense, nearCopy } from '../support/license-texts';
 
@@ -50,7 +51,7 @@ async function upload(s: Store, datasetId: string, contributorId: string, text: 
     blobRef: put.ref,
     uploadedAt: '2026-01-01T00:00:00.000Z',
   };
-  await s.events.appendToStream(datasetStream(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await s.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 /**
@@ -72,7 +73,7 @@ function uploads(): Array<[string, string, string]> {
 
 /** A dataset's decision without the times the decider stamps. */
 async function decisionOf(events: EventStore, datasetId: string): Promise<{ types: string[]; data: unknown[]; actors: string[] }> {
-  const recorded = await events.readStream(datasetStream(datasetId));
+  const recorded = await events.readStream(streamNames.dataset(datasetId));
   const timeless = (d: unknown) => Object.fromEntries(Object.entries(d as Record<string, unknown>).filter(([k]) => !k.endsWith('At')));
   return {
     types: recorded.map((e) => e.type),
@@ -158,7 +159,7 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     await Promise.all([a.started(), b.started()]);
     for (const [id, who, text] of list) await upload(shared, id, who, text);
     for (const [id] of list)
-      await until(`${id} decided`, async () => ((await shared.events.readStream(datasetStream(id))).length > 1 ? true : undefined));
+      await until(`${id} decided`, async () => ((await shared.events.readStream(streamNames.dataset(id))).length > 1 ? true : undefined));
     // Let any late duplicate decision show up before counting.
     expect(await a.kill('SIGTERM')).toBe(0);
     expect(await b.kill('SIGTERM')).toBe(0);
@@ -218,9 +219,9 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     const [victim, survivor] = holder.split(':')[1] === String(a.child.pid) ? [a, b] : [b, a];
     expect(holder.split(':')[1]).toBe(String(victim.child.pid));
     await victim.kill('SIGKILL');
-    expect((await shared.events.readStream(datasetStream('big'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+    expect((await shared.events.readStream(streamNames.dataset('big'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
 
-    await until('big decided', async () => ((await shared.events.readStream(datasetStream('big'))).length > 1 ? true : undefined));
+    await until('big decided', async () => ((await shared.events.readStream(streamNames.dataset('big'))).length > 1 ? true : undefined));
     expect(await survivor.kill('SIGTERM')).toBe(0);
     const got = await decisionOf(shared.events, 'big');
     expect(got.types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);

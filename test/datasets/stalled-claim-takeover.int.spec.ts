@@ -1,3 +1,4 @@
+import { streamNames } from '@1tt/ledger';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +9,6 @@ import {
   SqliteDatasetClaims,
   createFormatSource,
   datasetProgressStream,
-  datasetStream,
   type DatasetUploadedData,
 } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
@@ -43,7 +43,7 @@ describe('a claim held by a process that does no work', () => {
       blobRef: put.ref,
       uploadedAt: '2026-01-01T00:00:00.000Z',
     };
-    await events.appendToStream(datasetStream('d1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+    await events.appendToStream(streamNames.dataset('d1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
     // The hung holder: claims d1 and keeps renewing the lease, but never analyses it.
     hung = new SqliteDatasetClaims({ path: path.join(dir, 'claims.db'), owner: `${os.hostname()}:${process.pid}:hung`, leaseSeconds: 60 });
     await hung.start({ wake: () => undefined, isDecided: () => false, logError: () => undefined });
@@ -74,7 +74,7 @@ describe('a claim held by a process that does no work', () => {
       logger: { log: (m) => logs.push(m), error: (m) => logs.push(m) },
     });
 
-  const status = async () => (await events.readStream(datasetStream('d1'))).map((e) => e.type);
+  const status = async () => (await events.readStream(streamNames.dataset('d1'))).map((e) => e.type);
 
   it('is taken over once the earliest dataset shows no decision and no progress for takeoverAfterMs, and decided once', async () => {
     const logs: string[] = [];

@@ -1,9 +1,10 @@
+import { streamNames } from '@1tt/ledger';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { datasetStream } from '@1tt/dataset-processing';
+
 import { createEventStore } from '@1tt/event-store';
 import { licenseText } from '../support/license-texts';
 
@@ -37,11 +38,11 @@ describe('apps/worker as a separate process (compiled: npm test builds first)', 
         blobRef: put.ref,
         uploadedAt: new Date().toISOString(),
       };
-      await events.appendToStream(datasetStream('w1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      await events.appendToStream(streamNames.dataset('w1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
       let types: string[] = [];
       for (let i = 0; i < 600 && types.length < 4; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        types = (await events.readStream(datasetStream('w1'))).map((e) => e.type);
+        types = (await events.readStream(streamNames.dataset('w1'))).map((e) => e.type);
       }
       expect(types).toEqual(['DatasetUploaded', 'DatasetPreprocessed', 'DatasetTokensCounted', 'DatasetAccepted']);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -13,13 +13,14 @@
  * Needs the build (npm test builds) and MONGODB_URL; without a server the
  * suite is listed as skipped.
  */
+import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { DATASET_PROGRESS_REPORTED, datasetProgressStream, datasetStream } from '@1tt/dataset-processing';
+import { DATASET_PROGRESS_REPORTED, datasetProgressStream } from '@1tt/dataset-processing';
 import { createEventStore, StreamNotFound, type EventStore } from '@1tt/event-store';
 import { ServiceProcess } from '../faults/support/service-process';
 import { licenseText, shuffledLicense } from '../support/license-texts';
@@ -270,7 +271,7 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
           // Wait for a worker to report progress on a dataset it has not decided yet, then SIGKILL it.
           for (let i = 0; i < 1200 && !killed; i++) {
             for (const id of datasetIds) {
-              const decided = (await events.readStream(datasetStream(id))).length > 1;
+              const decided = (await events.readStream(streamNames.dataset(id))).length > 1;
               const progress = (await readOrNone(events, datasetProgressStream(id))).filter((e) => e.type === DATASET_PROGRESS_REPORTED);
               const actor = progress[progress.length - 1]?.metadata.actor as string | undefined;
               const victim = workers.find((w) => actor === `system:worker:${w.pid}`);
@@ -287,13 +288,13 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
         });
 
         // The killed worker's dataset was decided by the other worker, not left behind.
-        const decision = (await events.readStream(datasetStream(killed!.datasetId))).slice(1);
+        const decision = (await events.readStream(streamNames.dataset(killed!.datasetId))).slice(1);
         expect(decision.length).toBeGreaterThan(0);
         const survivor = workers.find((w) => w.pid !== killed!.pid)!;
         expect(decision.map((e) => e.metadata.actor)).toEqual(decision.map(() => `system:worker:${survivor.pid}`));
         // No dataset was decided twice: one upload and one decision (its events) per stream.
         for (const id of actual.datasetIds) {
-          const types = (await events.readStream(datasetStream(id))).map((e) => e.type);
+          const types = (await events.readStream(streamNames.dataset(id))).map((e) => e.type);
           expect([id, types.filter((t) => t === 'DatasetPreprocessed').length]).toEqual([id, 1]);
         }
 

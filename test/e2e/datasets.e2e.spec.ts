@@ -69,7 +69,10 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
       progress: null,
     });
     expect(a.tokens).toBeGreaterThan(1500);
-    expect(a.pipeline).toMatchObject({ name: 'default-english-prose', configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Pipeline v2 (issue #13) decides new uploads; tokens are labelled per language and content class.
+    expect(a.pipeline).toMatchObject({ name: 'default-multilingual', version: '2', configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(a.languages).toEqual({ en: a.tokens });
+    expect(a.contentClasses).toEqual({ prose: a.tokens });
 
     const jsonl = [
       JSON.stringify({ content: licenseText('Apache-2.0') }),
@@ -85,12 +88,22 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
       JSON.stringify({ content: licenseText('MPL-2.0') }),
     ].join('\n');
     const j = await uploadAndDecide(t, alice, 'set.jsonl', jsonl, { textField: 'content' });
-    expect(j).toMatchObject({ status: 'accepted', documentsIn: 11, documentsKept: 8 });
-    expect(j.removed).toMatchObject({ invalid_json: 1, 'gopher_quality:max_non_alpha_words_ratio': 1 });
+    // v2 keeps every licence (v1 dropped one on its English web-prose non-alpha rule); the two-word record is near-empty junk.
+    expect(j).toMatchObject({ status: 'accepted', documentsIn: 11, documentsKept: 9 });
+    expect(j.removed).toEqual({ invalid_json: 1, 'junk:near_empty': 1 });
     // The skipped line keeps its place in the per-document report, with where it is in the file.
     const skippedAt = Buffer.byteLength(jsonl.split('\n')[0]) + 1;
     const jReport = (await t.http.get(`/v1/datasets/${j.datasetId}/report?reason=invalid_json`).set(t.auth(alice)).expect(200)).body.items;
-    expect(jReport).toEqual([{ index: 1, kept: false, reason: 'invalid_json', detail: `at line 2, byte offset ${skippedAt}`, tokens: 0 }]);
+    expect(jReport).toEqual([
+      {
+        index: 1,
+        kept: false,
+        reason: 'invalid_json',
+        detail: `at line 2, byte offset ${skippedAt}`,
+        explanation: `The line is not valid JSON: at line 2, byte offset ${skippedAt}.`,
+        tokens: 0,
+      },
+    ]);
 
     const csv =
       'id,text\n1,"' +
@@ -132,10 +145,27 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
       duplicatesOfEarlier: 2,
     });
     const report = await t.http.get(`/v1/datasets/${second.datasetId}/report`).set(t.auth(dave)).expect(200);
+    const labels = { language: 'en', languageScore: expect.any(Number), contentClass: 'prose' };
     expect(report.body.items).toEqual([
-      { index: 0, kept: true, tokens: expect.any(Number) },
-      { index: 1, kept: false, reason: 'exact_duplicate', detail: 'duplicates an earlier contribution', tokens: 0 },
-      { index: 2, kept: false, reason: 'near_duplicate', detail: 'duplicates an earlier contribution', tokens: 0 },
+      { index: 0, kept: true, tokens: expect.any(Number), ...labels },
+      {
+        index: 1,
+        kept: false,
+        reason: 'exact_duplicate',
+        detail: 'duplicates an earlier contribution',
+        explanation: 'The same text (ignoring case and spacing) is already in the pool from an earlier upload.',
+        tokens: 0,
+        ...labels,
+      },
+      {
+        index: 2,
+        kept: false,
+        reason: 'near_duplicate',
+        detail: 'duplicates an earlier contribution',
+        explanation: 'A nearly identical text (estimated Jaccard ≥ 0.75) is already in the pool from an earlier upload.',
+        tokens: 0,
+        ...labels,
+      },
     ]);
     expect(report.body.nextCursor).toBeNull();
     expect(JSON.stringify(report.body)).not.toContain(first.datasetId);
@@ -204,7 +234,11 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
       kept: false,
       reason: 'already_held_by_consumer',
       detail: 'the consumer already holds this text',
+      explanation: 'The consumer already holds this text.',
       tokens: 0,
+      language: 'en',
+      languageScore: expect.any(Number),
+      contentClass: 'prose',
     });
     // The very same file as the corpus: no 409 (that would reveal the corpus), judged instead.
     const same = await uploadAndDecide(t, bob, 'same.txt', corpus);

@@ -54,7 +54,8 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
         .set(t.auth())
         .send({ displayName: `New ${role}` })
         .expect(201);
-      expect(Object.keys(r.body).sort()).toEqual(['apiKey', idField].sort());
+      expect(Object.keys(r.body).sort()).toEqual(['apiKey', idField, idField.replace(/Id$/, 'DisplayName')].sort());
+      expect(r.body[idField.replace(/Id$/, 'DisplayName')]).toBe(`New ${role}`);
       const me = await t.http.get('/v1/me').set(t.auth(r.body.apiKey)).expect(200);
       expect(me.body).toMatchObject({ role, subjectId: r.body[idField] });
       const stream = await events.readStream(`${role}-${r.body[idField]}`);
@@ -92,6 +93,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
         .expect(200);
       expect(first.body).toEqual({
         consumerId: otherConsumer,
+        consumerDisplayName: expect.any(String),
         alpha: '0.25',
         currency: 'EUR',
         policy: 'time-weighted',

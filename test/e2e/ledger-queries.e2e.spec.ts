@@ -212,8 +212,9 @@ describe.each([
     expect(now.body).toMatchObject({ totalTokens: '8000', contributorCount: 2, nextCursor: null });
     expect(now.body.position).toBeGreaterThanOrEqual(at.report2);
     expect(now.body.contributors).toEqual([
-      { contributorId: 'alice', tokens: '3000', ratio: '0.375', datasets: { 'd-alice-1': '3000' } },
-      { contributorId: 'bob', tokens: '5000', ratio: '0.625' },
+      // Alice sees her own name, not Bob's (a contributor's name is shown to admin, auditor and that contributor only).
+      { contributorId: 'alice', contributorDisplayName: 'Alice', tokens: '3000', ratio: '0.375', datasets: { 'd-alice-1': '3000' } },
+      { contributorId: 'bob', contributorDisplayName: null, tokens: '5000', ratio: '0.625' },
     ]);
     const before = await get(`/v1/pool?atPosition=${at.aliceOnly}`, keys.bob).expect(200);
     expect(before.body).toMatchObject({
@@ -411,15 +412,18 @@ describe.each([
       nextCursor: null,
     });
     expect(full.body.allocations).toEqual([
-      { contributorId: 'alice', tokens: '3000', ratio: '0.75', amount: '150.00', netAmount: '150.00' },
-      { contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' },
+      // The funding consumer sees amounts, not the contributors' names.
+      { contributorId: 'alice', contributorDisplayName: null, tokens: '3000', ratio: '0.75', amount: '150.00', netAmount: '150.00' },
+      { contributorId: 'bob', contributorDisplayName: null, tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' },
     ]);
     const page1 = await get('/v1/payout-runs/rev-1?limit=1', keys.audrey).expect(200);
     expect(page1.body.allocations).toEqual([expect.objectContaining({ contributorId: 'alice' })]);
     const page2 = await get(`/v1/payout-runs/rev-1?limit=1&cursor=${page1.body.nextCursor}`, keys.audrey).expect(200);
     expect(page2.body.allocations).toEqual([expect.objectContaining({ contributorId: 'bob' })]);
     const bob = await get('/v1/payout-runs/rev-1', keys.bob).expect(200);
-    expect(bob.body.allocations).toEqual([{ contributorId: 'bob', tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' }]);
+    expect(bob.body.allocations).toEqual([
+      { contributorId: 'bob', contributorDisplayName: 'Bob', tokens: '1000', ratio: '0.25', amount: '50.00', netAmount: '50.00' },
+    ]);
     expect(bob.body.nextCursor).toBeNull();
     await get('/v1/payout-runs/rev-1', keys.globex).expect(404);
     await get(`/v1/payout-runs/rev-1?atPosition=${at.report1}`, keys.acme).expect(404);

@@ -101,9 +101,27 @@ describe('revenue corrections (real app, embedded stores)', () => {
     expect(byId[cy]).toMatchObject({ amount: '21000.00', netAmount: '210.00' });
     expect(r.adjustments).toEqual(
       expect.arrayContaining([
-        { correctionId: first.body.correctionId, contributorId: ann, amount: '-2970.00', position: expect.any(Number) },
-        { correctionId: first.body.correctionId, contributorId: ben, amount: '-5940.00', position: expect.any(Number) },
-        { correctionId: first.body.correctionId, contributorId: cy, amount: '-20790.00', position: expect.any(Number) },
+        {
+          correctionId: first.body.correctionId,
+          contributorId: ann,
+          contributorDisplayName: expect.any(String),
+          amount: '-2970.00',
+          position: expect.any(Number),
+        },
+        {
+          correctionId: first.body.correctionId,
+          contributorId: ben,
+          contributorDisplayName: expect.any(String),
+          amount: '-5940.00',
+          position: expect.any(Number),
+        },
+        {
+          correctionId: first.body.correctionId,
+          contributorId: cy,
+          contributorDisplayName: expect.any(String),
+          amount: '-20790.00',
+          position: expect.any(Number),
+        },
       ]),
     );
     expect(r.net).toEqual({

@@ -9,11 +9,11 @@
  * reverse order, the top n-gram and quality rules with other thresholds).
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_PIPELINE, type DocumentResult, type PipelineConfig } from '@1tt/preprocessing';
+import { ENGLISH_PROSE_PIPELINE_V1, type DocumentResult, type PipelineConfig } from '@1tt/preprocessing';
 import licenseFixture from './fixtures/license-texts.json';
 
 export const GOLDEN_PIPELINES: ReadonlyArray<{ label: string; config: PipelineConfig }> = [
-  { label: 'default', config: DEFAULT_PIPELINE },
+  { label: 'default', config: ENGLISH_PROSE_PIPELINE_V1 },
   {
     label: 'clean+c4',
     config: {

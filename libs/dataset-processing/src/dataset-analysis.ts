@@ -7,6 +7,7 @@ import type { DatasetUploadedData } from './dataset-events';
 import { DocumentBatchError, type DocumentWorkerPool } from './document-worker.pool';
 import { asSourceRejection, type DocumentSourceFactory, type SourceRejection } from './document-source';
 import { REPORT_TEMP_PREFIX } from './dataset-report';
+import { labelsOf, labelsRow, type LabelsRow } from './document-batch';
 import type { BlobStore } from '@1tt/blob-store';
 
 export interface DatasetProgress {
@@ -21,18 +22,20 @@ export class JobAbortedError extends Error {
 
 /**
  * One document's processDocument result as a spill line (NDJSON array):
- * kept → [1, exactHash, tokens, chars, signature base64 | null];
- * removed → [0, reason, detail | null, block | null]. The cleaned text is not
- * kept: the judge reads only hashes, signatures and token counts.
+ * kept → [1, exactHash, tokens, chars, signature base64 | null, labels | null];
+ * removed → [0, reason, detail | null, block | null, labels | null]
+ * (labels: routed pipelines' language, score, class, route; see LabelsRow).
+ * The cleaned text is not kept: the judge reads only hashes, signatures,
+ * token counts and labels.
  */
-type SpillRow = [1, string, number, number, string | null] | [0, string, string | null, string | null];
+type SpillRow = [1, string, number, number, string | null, LabelsRow | null] | [0, string, string | null, string | null, LabelsRow | null];
 
 function toRow(r: DocumentResult): SpillRow {
   if (r.kept) {
     const sig = r.signature ? Buffer.from(r.signature.buffer, r.signature.byteOffset, r.signature.byteLength).toString('base64') : null;
-    return [1, r.exactHash, r.tokens, r.chars, sig];
+    return [1, r.exactHash, r.tokens, r.chars, sig, labelsRow(r.labels)];
   }
-  return [0, r.reason, r.detail ?? null, r.block ?? null];
+  return [0, r.reason, r.detail ?? null, r.block ?? null, labelsRow(r.labels)];
 }
 
 function fromRow(row: SpillRow): DocumentResult {
@@ -43,9 +46,15 @@ function fromRow(row: SpillRow): DocumentResult {
       signature = new Uint32Array(b.byteLength / 4);
       new Uint8Array(signature.buffer).set(b);
     }
-    return { kept: true, cleanedText: '', exactHash: row[1], tokens: row[2], chars: row[3], signature };
+    return { kept: true, cleanedText: '', exactHash: row[1], tokens: row[2], chars: row[3], signature, ...labelsOf(row[5]) };
   }
-  return { kept: false, reason: row[1], ...(row[2] !== null ? { detail: row[2] } : {}), ...(row[3] !== null ? { block: row[3] } : {}) };
+  return {
+    kept: false,
+    reason: row[1],
+    ...(row[2] !== null ? { detail: row[2] } : {}),
+    ...(row[3] !== null ? { block: row[3] } : {}),
+    ...labelsOf(row[4]),
+  };
 }
 
 const SPILL_PREFIX = '1tt-analysis-';
@@ -252,15 +261,17 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
 
   let slots: Array<DocumentResult | null> = [];
   let texts: string[] = [];
+  let names: Array<string | undefined> = [];
   let chars = 0;
   const submit = async (): Promise<void> => {
     if (slots.length === 0) return;
-    const results = pool.process(texts);
+    const results = pool.process(texts, names);
     // Settled in order below; a rejection here must not surface as unhandled meanwhile.
     results.catch(() => undefined);
     inFlight.push({ slots, results });
     slots = [];
     texts = [];
+    names = [];
     chars = 0;
     while (inFlight.length >= maxInFlight) await settle(inFlight.shift()!);
   };
@@ -282,6 +293,8 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
       } else {
         slots.push(null);
         texts.push(rec.text);
+        // The classifier looks at the name first: the member's inside an archive, else the uploaded file's.
+        names.push(rec.member ?? upload.fileName);
         chars += rec.text.length;
       }
       if (slots.length >= batchDocuments || chars >= batchChars) {

@@ -21,6 +21,3 @@ export type DatasetAcceptedData = DatasetAccepted['data'];
 export type DatasetRejectedData = DatasetRejected['data'];
 export type DatasetWithdrawnData = DatasetWithdrawn['data'];
 export type DatasetKind = DatasetUploadedData['kind'];
-
-export const DATASET_STREAM_PREFIX = 'dataset-';
-export const datasetStream = (datasetId: string): string => `${DATASET_STREAM_PREFIX}${datasetId}`;

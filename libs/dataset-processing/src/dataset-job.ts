@@ -16,6 +16,15 @@ export interface DatasetJobSummary {
   tokens: number;
   manifestRoot: string;
   reportBlobRef: string;
+  /** Routed pipelines (v2) only: tokens of the kept documents per language and per content class. */
+  languages?: Record<string, number>;
+  contentClasses?: Record<string, number>;
+}
+
+function sortedKeys(m: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  return out;
 }
 
 export type DatasetJobResult = { kind: 'judged'; summary: DatasetJobSummary } | { kind: 'unreadable'; rejection: SourceRejection };
@@ -51,6 +60,8 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
   );
   const manifest = new ManifestRootAccumulator();
   const removed: Record<string, number> = {};
+  const languages: Record<string, number> = {};
+  const contentClasses: Record<string, number> = {};
   let documentsIn = 0;
   let documentsKept = 0;
   let duplicatesOfEarlier = 0;
@@ -61,8 +72,14 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       const decision = decideDataset(ref, results, index, pipeline, { firstIndex: documentsIn });
       for (const o of decision.outcomes) {
         const r = results[o.index - documentsIn];
-        await writer.write(reportLineOf(o, r.kept ? r.signature : null));
-        if (o.kept) manifest.add({ index: o.index, exactHash: o.exactHash, tokens: o.tokens });
+        await writer.write(reportLineOf(o, r.kept ? r.signature : null, { labels: r.labels, block: r.kept ? undefined : r.block }));
+        if (o.kept) {
+          manifest.add({ index: o.index, exactHash: o.exactHash, tokens: o.tokens });
+          if (r.labels) {
+            languages[r.labels.language] = (languages[r.labels.language] ?? 0) + o.tokens;
+            contentClasses[r.labels.contentClass] = (contentClasses[r.labels.contentClass] ?? 0) + o.tokens;
+          }
+        }
       }
       const s = decision.summary;
       documentsKept += s.documentsKept;
@@ -92,6 +109,7 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       tokens,
       manifestRoot: manifest.root(),
       reportBlobRef: stored.ref,
+      ...(pipeline.routes ? { languages: sortedKeys(languages), contentClasses: sortedKeys(contentClasses) } : {}),
     },
   };
 }

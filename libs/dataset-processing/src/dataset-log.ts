@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { DATASET_STREAM_PREFIX, type DatasetEvent, type DatasetUploadedData } from './dataset-events';
+import { isStreamOf } from '@1tt/ledger';
+import { type DatasetEvent, type DatasetUploadedData } from './dataset-events';
 import { DATASET_ANALYSIS_INTERRUPTED, DATASET_ANALYSIS_STARTED, DATASET_PROGRESS_STREAM_PREFIX } from './dataset-progress';
 
 export type DatasetStatus = 'processing' | 'accepted' | 'rejected' | 'withdrawn';
@@ -49,7 +50,7 @@ export class DatasetLog {
       else if (d && event.type === DATASET_ANALYSIS_INTERRUPTED) d.interrupted += 1;
       return;
     }
-    if (!event.streamName.startsWith(DATASET_STREAM_PREFIX)) return;
+    if (!isStreamOf('dataset', event.streamName)) return;
     const e = event as unknown as DatasetEvent & RecordedEvent;
     switch (e.type) {
       case 'DatasetUploaded': {

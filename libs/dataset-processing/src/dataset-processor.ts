@@ -1,9 +1,10 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
+import { appendDecided, decideOnStream } from '@1tt/command-path';
 import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, type DatasetCommand } from '@1tt/ledger';
-import { DATASET_STREAM_PREFIX, datasetStream, type DatasetEvent } from './dataset-events';
+import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
+import { type DatasetEvent } from './dataset-events';
 import {
   AnalysisSpill,
   analyseDataset,
@@ -37,7 +38,7 @@ export interface DatasetProcessorOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Default: DEFAULT_PIPELINE. */
+  /** Default: DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results recorded under v1 stay as they are). */
   pipeline?: ResolvedPipeline;
   /** Worker threads (WORKER_THREADS); default os.availableParallelism(). */
   workerThreads?: number;
@@ -161,6 +162,8 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       duplicatesOfEarlier: s.duplicatesOfEarlier,
       manifestRoot: s.manifestRoot,
       reportBlobRef: s.reportBlobRef,
+      ...(s.languages ? { languages: s.languages } : {}),
+      ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
@@ -171,6 +174,11 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' },
     });
   return out;
+}
+
+/** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
+function judgement(entry: DatasetEntry): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
+  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
 }
 
 /** Whose dataset it is, for fairness between owners. */
@@ -272,7 +280,7 @@ export class DatasetProcessor {
       handler: (events: RecordedEvent[]) => {
         for (const e of events) {
           this.log.apply(e);
-          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && e.streamName.startsWith(DATASET_STREAM_PREFIX)) {
+          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
             this.onDecided((e.data as { datasetId: string }).datasetId);
           } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
             const head = this.head;
@@ -536,11 +544,10 @@ export class DatasetProcessor {
 
   /** Operational events on the dataset's progress stream (never its own stream: the decision's expected revision stays the upload's). */
   private async recordAttempt(type: string, data: Record<string, unknown> & { datasetId: string }): Promise<void> {
-    await this.options.events.appendToStream(
-      datasetProgressStream(data.datasetId),
-      [{ type, data, metadata: { actor: this.options.actor ?? 'system:dataset-processor', schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
+    await appendDecided(this.options.events, datasetProgressStream(data.datasetId), [{ type, data }], {
+      expectedRevision: 'any',
+      cause: { actor: this.options.actor ?? 'system:dataset-processor' },
+    });
   }
 
   private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {
@@ -608,19 +615,20 @@ export class DatasetProcessor {
       this.pool.rollback(datasetId);
       throw e;
     }
-    const events = decisionEvents(entry, result, this.pipeline, (this.options.now ?? (() => new Date()))()).map((e) => ({
-      ...e,
-      metadata: {
-        correlationId: entry.correlationId,
-        causationId: entry.uploadEventId,
-        actor: this.options.actor ?? 'system:dataset-processor',
-        schemaVersion: 1,
-      },
-    }));
     let appended: number;
     try {
-      appended = (await this.options.events.appendToStream(datasetStream(datasetId), events, { expectedRevision: entry.uploadRevision }))
-        .position;
+      // Decided on the stream as the log showed it (the upload alone), appended at the upload's revision.
+      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry), result, {
+        known: {
+          state: datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload }),
+          revision: entry.uploadRevision,
+          lastEventId: entry.uploadEventId,
+        },
+        context: () => ({ now: (this.options.now ?? (() => new Date()))(), pipeline: this.pipeline }),
+        actor: this.options.actor ?? 'system:dataset-processor',
+        correlationId: entry.correlationId,
+      });
+      appended = decision.append!.position;
     } catch (e) {
       this.pool.rollback(datasetId);
       if (!(e instanceof WrongExpectedRevision)) throw e;

@@ -1,3 +1,4 @@
+import { appendDecided } from '@1tt/command-path';
 import type { EventStore } from '@1tt/event-store';
 import type { DatasetProgress } from './dataset-analysis';
 
@@ -79,10 +80,10 @@ export class DatasetProgressPublisher {
       type: DATASET_PROGRESS_REPORTED,
       data: { datasetId, documentsDone: progress.documentsDone, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes },
     };
-    const p = this.options.events
-      .appendToStream(datasetProgressStream(datasetId), [{ ...event, metadata: { actor: this.options.actor, schemaVersion: 1 } }], {
-        expectedRevision: 'any',
-      })
+    const p = appendDecided(this.options.events, datasetProgressStream(datasetId), [event], {
+      expectedRevision: 'any',
+      cause: { actor: this.options.actor },
+    })
       .then(
         () => undefined,
         (e) => this.options.logError?.(`dataset progress: publishing for ${datasetId} failed`, e),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { BlobStore, PutResult } from '@1tt/blob-store';
-import type { DocumentOutcome } from '@1tt/preprocessing';
+import type { DocumentLabels, DocumentOutcome } from '@1tt/preprocessing';
 
 export const REPORT_FORMAT = '1tt.dataset-report.v1';
 
@@ -35,15 +35,32 @@ export interface ReportLine {
   exactHash?: string;
   signature?: string;
   duplicateOf?: { datasetId: string; documentIndex: number; sameDataset: boolean; jaccard?: number };
+  /** Routed pipelines (v2) only: ISO 639-1 (else 639-3) from lid.176, 'zxx' for code; absent when removed before identification. */
+  language?: string;
+  languageScore?: number;
+  /** prose | markdown | code | reference (see classifyContent). */
+  contentClass?: string;
+  /** The pipeline route whose rules were applied. */
+  route?: string;
+  /** The block whose rule removed the document. */
+  block?: string;
+  /** Archive member path the document comes from. */
+  member?: string;
 }
 
-export function reportLineOf(o: DocumentOutcome, signature: Uint32Array | null): ReportLine {
+export interface LineExtras {
+  labels?: DocumentLabels;
+  block?: string;
+  member?: string;
+}
+
+export function reportLineOf(o: DocumentOutcome, signature: Uint32Array | null, extras: LineExtras = {}): ReportLine {
   if (o.kept) {
     const line: ReportLine = { index: o.index, kept: true, tokens: o.tokens, exactHash: o.exactHash };
     if (signature) line.signature = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64');
-    return line;
+    return withExtras(line, extras);
   }
-  const line: ReportLine = { index: o.index, kept: false, tokens: 0, reason: o.reason };
+  const line: ReportLine = withExtras({ index: o.index, kept: false, tokens: 0, reason: o.reason }, extras);
   if (o.detail !== undefined) line.detail = o.detail;
   if (o.duplicateOf) {
     const d = o.duplicateOf;
@@ -54,6 +71,18 @@ export function reportLineOf(o: DocumentOutcome, signature: Uint32Array | null):
       ...(d.jaccard !== undefined ? { jaccard: d.jaccard } : {}),
     };
   }
+  return line;
+}
+
+function withExtras(line: ReportLine, x: LineExtras): ReportLine {
+  if (x.member !== undefined) line.member = x.member;
+  if (x.labels) {
+    line.language = x.labels.language;
+    line.languageScore = Math.round(x.labels.languageScore * 10000) / 10000;
+    line.contentClass = x.labels.contentClass;
+    line.route = x.labels.route;
+  }
+  if (!line.kept && x.block !== undefined) line.block = x.block;
   return line;
 }
 

@@ -1,8 +1,9 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import type { EventStore } from '@1tt/event-store';
-import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetStream, type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
+import { knownPipelines, type ResolvedPipeline } from '@1tt/preprocessing';
+import { streamNames } from '@1tt/ledger';
+import { type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
 import { runDatasetJob } from './dataset-job';
 import { DatasetLog } from './dataset-log';
 import { DedupPool } from './dedup-pool';
@@ -35,7 +36,7 @@ export interface ReprocessOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Pipelines this build can run; the recorded configHash picks one. Default [DEFAULT_PIPELINE]. */
+  /** Pipelines this build can run; the recorded configHash picks one. Default: every pipeline of this build (knownPipelines: v2 default-multilingual, v1 default-english-prose). */
   pipelines?: ResolvedPipeline[];
   workerThreads?: number;
 }
@@ -48,7 +49,7 @@ export interface ReprocessOptions {
  * the log says. Appends nothing.
  */
 export async function reprocessDataset(datasetId: string, options: ReprocessOptions): Promise<ReprocessReport> {
-  const own = await options.events.readStream(datasetStream(datasetId));
+  const own = await options.events.readStream(streamNames.dataset(datasetId));
   let preprocessed: DatasetPreprocessedData | undefined;
   let rejected: DatasetRejectedData | undefined;
   let tokens = 0;
@@ -71,7 +72,7 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   const entry = log.get(datasetId);
   if (!entry) throw new Error(`dataset ${datasetId} has no DatasetUploaded before its decision`);
 
-  const known = options.pipelines ?? [resolvePipeline(DEFAULT_PIPELINE)];
+  const known = options.pipelines ?? knownPipelines();
   const pipeline = preprocessed ? known.find((p) => p.configHash === preprocessed.pipeline.configHash) : known[0];
   if (!pipeline) {
     throw new Error(

@@ -20,8 +20,8 @@ parentPort!.on('message', (req: BatchRequest) => void handle(req));
 async function handle(req: BatchRequest): Promise<void> {
   try {
     const lid = await languageIdentifier;
-    const results: DocumentResult[] = req.texts.map((t) =>
-      processDocument(t, pipeline, tokenizer, undefined, lid ? { languageIdentifier: lid } : {}),
+    const results: DocumentResult[] = req.texts.map((t, i) =>
+      processDocument(t, pipeline, tokenizer, undefined, { name: req.names?.[i], ...(lid ? { languageIdentifier: lid } : {}) }),
     );
     const reply = encodeResults(req.id, results, numPerm);
     parentPort!.postMessage(reply, [reply.signatures.buffer as ArrayBuffer]);

@@ -9,6 +9,8 @@ export interface SourceRecord {
   skip?: string;
   /** Where the skipped record is (e.g. `at line 3, byte offset 120`), shown in the report. */
   detail?: string;
+  /** Archive member path the record comes from: shown in the report (`member`) and read by the content classifier. */
+  member?: string;
 }
 
 /** Live counters of a read, for progress. */

@@ -69,11 +69,12 @@ export class DocumentWorkerPool {
     return this.queue.length + this.slots.reduce((n, s) => n + s.inFlight.size, 0);
   }
 
-  process(texts: string[]): Promise<DocumentResult[]> {
+  /** `names`: per text, the file or archive member name the content classifier looks at first. */
+  process(texts: string[], names?: Array<string | undefined>): Promise<DocumentResult[]> {
     if (this.closed) return Promise.reject(new Error('DocumentWorkerPool is closed'));
     if (texts.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { id: this.nextId++, texts }, resolve, reject });
+      this.queue.push({ req: { id: this.nextId++, texts, ...(names ? { names } : {}) }, resolve, reject });
       this.dispatch();
     });
   }

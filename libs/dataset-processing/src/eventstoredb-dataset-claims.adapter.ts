@@ -8,7 +8,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { DatasetClaims, type ClaimsContext } from './dataset-claims.port';
-import { DATASET_STREAM_PREFIX } from './dataset-events';
+import { isStreamOf } from '@1tt/ledger';
 
 export const DATASET_WORKERS_GROUP = '1tt-dataset-workers';
 
@@ -125,7 +125,7 @@ export class EventStoreDbDatasetClaims extends DatasetClaims {
     this.subscription = sub;
     sub.on('data', (resolved: ResolvedEvent) => {
       const e = resolved.event;
-      if (!e || e.type !== 'DatasetUploaded' || !e.streamId.startsWith(DATASET_STREAM_PREFIX)) {
+      if (!e || e.type !== 'DatasetUploaded' || !isStreamOf('dataset', e.streamId)) {
         void sub.ack(resolved).catch((err) => this.context?.logError('dataset claims: ack failed', err));
         return;
       }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  DEFAULT_PIPELINE,
+  ENGLISH_PROSE_PIPELINE_V1,
   type DocumentResult,
   InMemoryDedupIndex,
   configHash,
@@ -14,7 +14,7 @@ import {
 import { createTokenizer } from '@1tt/tokenizer';
 import { ValidationError } from '@1tt/domain-errors';
 
-const pipeline = resolvePipeline(DEFAULT_PIPELINE);
+const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const tokenizer = createTokenizer('o200k_base');
 const near = pipeline.dedup.near as Exclude<typeof pipeline.dedup.near, false>;
 const alice = { kind: 'contribution' as const, contributorId: 'alice' };
@@ -54,11 +54,13 @@ const proc = (texts: string[]): DocumentResult[] => texts.map((t) => processDocu
 describe('pipeline config', () => {
   it('hashes the resolved config: defaults spelled out or omitted give the same hash, a change gives another', () => {
     const explicit = {
-      ...DEFAULT_PIPELINE,
-      blocks: DEFAULT_PIPELINE.blocks.map((b) => (b.block === 'gopher-quality' ? { block: b.block, options: { min_doc_words: 50 } } : b)),
+      ...ENGLISH_PROSE_PIPELINE_V1,
+      blocks: ENGLISH_PROSE_PIPELINE_V1.blocks.map((b) =>
+        b.block === 'gopher-quality' ? { block: b.block, options: { min_doc_words: 50 } } : b,
+      ),
     };
     expect(configHash(explicit)).toBe(pipeline.configHash);
-    const other = { ...DEFAULT_PIPELINE, tokenizer: { encoding: 'cl100k_base' } };
+    const other = { ...ENGLISH_PROSE_PIPELINE_V1, tokenizer: { encoding: 'cl100k_base' } };
     expect(configHash(other)).not.toBe(pipeline.configHash);
     expect(pipeline.configHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -72,13 +74,13 @@ describe('pipeline config', () => {
         expect((e as ValidationError).field).toBe(field);
       }
     };
-    bad({ ...DEFAULT_PIPELINE, blocks: [{ block: 'nope' }] }, 'pipeline.blocks[0].block');
+    bad({ ...ENGLISH_PROSE_PIPELINE_V1, blocks: [{ block: 'nope' }] }, 'pipeline.blocks[0].block');
     bad(
-      { ...DEFAULT_PIPELINE, blocks: [{ block: 'gopher-quality', options: { min_doc_words: 'x' } }] },
+      { ...ENGLISH_PROSE_PIPELINE_V1, blocks: [{ block: 'gopher-quality', options: { min_doc_words: 'x' } }] },
       'pipeline.blocks[0].options.min_doc_words',
     );
-    bad({ ...DEFAULT_PIPELINE, dedup: { exact: true, near: { ...near, bands: 19 } } }, 'pipeline.dedup.near.numPerm');
-    bad({ ...DEFAULT_PIPELINE, tokenizer: { encoding: 'gpt2' } }, 'pipeline.tokenizer.encoding');
+    bad({ ...ENGLISH_PROSE_PIPELINE_V1, dedup: { exact: true, near: { ...near, bands: 19 } } }, 'pipeline.dedup.near.numPerm');
+    bad({ ...ENGLISH_PROSE_PIPELINE_V1, tokenizer: { encoding: 'gpt2' } }, 'pipeline.tokenizer.encoding');
   });
   it('documents an S-curve with >= 98% recall at the 0.75 verification threshold', () => {
     expect(near).toMatchObject({ shingle: 5, numPerm: 120, bands: 20, rows: 6, threshold: 0.75 });

@@ -30,3 +30,4 @@ export { STOP_WORDS } from './blocks/stop-words';
 export * from './content-class';
 export * from './language/language-identifier';
 export { loadLid176 } from './language/lid176.adapter';
+export { explainDuplicate, explainRemoval } from './explain-removal';

@@ -74,12 +74,13 @@ export interface ResolvedPipeline {
 export const DEFAULT_NEAR_DEDUP: NearDedupConfig = { shingle: 5, numPerm: 120, bands: 20, rows: 6, threshold: 0.75, seed: 0x1771 };
 
 /**
- * For general English prose: clean, unwrap hard-wrapped lines (see
- * normalise-whitespace), mask PII, guard against hostile words, then the
- * FineWeb order of quality rules (Gopher repetition, Gopher quality, C4),
- * exact and near dedup, o200k_base tokens.
+ * Pipeline v1, the default until issue #13 (datasets decided under it keep
+ * their results: see KNOWN_PIPELINES). For general English prose: clean,
+ * unwrap hard-wrapped lines (see normalise-whitespace), mask PII, guard
+ * against hostile words, then the FineWeb order of quality rules (Gopher
+ * repetition, Gopher quality, C4), exact and near dedup, o200k_base tokens.
  */
-export const DEFAULT_PIPELINE: PipelineConfig = {
+export const ENGLISH_PROSE_PIPELINE_V1: PipelineConfig = {
   name: 'default-english-prose',
   version: '1',
   blocks: [
@@ -371,5 +372,24 @@ function resolveRouting(languageId: unknown, routes: unknown, registry: BlockReg
   return { languageId: { model: 'lid.176', sample_chars: sample }, routes: resolved };
 }
 
-/** v1 under its own name, for callers that mean "the English prose pipeline" rather than "the default". */
-export const ENGLISH_PROSE_PIPELINE_V1: PipelineConfig = DEFAULT_PIPELINE;
+/**
+ * The pipeline new uploads are judged by: v2 (default-multilingual) since
+ * issue #13. Results recorded under an earlier default stay as they were:
+ * every DatasetPreprocessed names its pipeline and config hash, and
+ * `dataset reprocess --verify` re-runs the one recorded (KNOWN_PIPELINES).
+ */
+export const DEFAULT_PIPELINE: PipelineConfig = MULTILINGUAL_PIPELINE;
+
+/**
+ * Every pipeline this build can run, newest first: a recorded config hash
+ * picks one (reprocess --verify, audit). Never drop an entry while results
+ * recorded under it may exist.
+ */
+export const KNOWN_PIPELINES: readonly PipelineConfig[] = [MULTILINGUAL_PIPELINE, ENGLISH_PROSE_PIPELINE_V1];
+
+/** KNOWN_PIPELINES resolved (config hashes computed), cached. */
+let knownResolved: ResolvedPipeline[] | undefined;
+export function knownPipelines(): ResolvedPipeline[] {
+  knownResolved ??= KNOWN_PIPELINES.map((c) => resolvePipeline(c));
+  return [...knownResolved];
+}

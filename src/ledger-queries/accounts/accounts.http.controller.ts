@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
@@ -8,6 +8,7 @@ import { ApiPointInTime, POINT_IN_TIME_NOTE, PointInTimeParams, type PointInTime
 import { ContributorMetricsResponse, ContributorPayoutsPage } from './accounts.response.dto';
 import { ContributorMetricsQuery } from './contributor-metrics.query';
 import { ContributorPayoutsQuery } from './contributor-payouts.query';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 /**
  * A contributor's money. Scope: 403 when a contributor (or consumer) asks
@@ -15,6 +16,7 @@ import { ContributorPayoutsQuery } from './contributor-payouts.query';
  * existence is not hidden).
  */
 @ApiTags('ledger')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class AccountsHttpController {
   constructor(

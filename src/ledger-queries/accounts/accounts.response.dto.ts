@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 const MONEY = 'Per currency (ISO 4217 code → decimal string in the currency\'s minor-unit precision, e.g. {"EUR": "12.34"}).';
 
@@ -15,6 +16,7 @@ export class CurrencyMetricsDto {
 
 export class ExpectedPayoutPartDto {
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
   revenueId!: string;
   @ApiProperty() currency!: string;
@@ -36,6 +38,7 @@ export class ExpectedPayoutPartDto {
 
 export class ContributorMetricsResponse {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
   @ApiProperty({ description: 'Contribution ratio T_i / ΣT now (at `position`), 12 decimals rounded down.' }) contributionRatio!: string;
   @ApiProperty({ description: "Contribution token count T_i: tokens of the contributor's accepted datasets after filtering and dedup." })
@@ -77,6 +80,7 @@ export class ContributorPayoutDto {
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
   @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
   @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
   @ApiProperty() amount!: string;
@@ -86,6 +90,7 @@ export class ContributorPayoutDto {
 
 export class ContributorPayoutsPage {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
   @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;

@@ -1,3 +1,4 @@
+import { isStreamOf } from '@1tt/ledger';
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
 import { dataOf, idOf, str, type EventData } from '../ledger-event-data';
@@ -69,7 +70,7 @@ export const auditTrailProjection: Projection = {
       return;
     }
     if (event.type.startsWith('Dataset')) {
-      if (!event.streamName.startsWith('dataset-')) return;
+      if (!isStreamOf('dataset', event.streamName)) return;
       const datasetId = idOf(event, 'datasetId', 'dataset');
       if (!datasetId) return;
       let owner: string | undefined;

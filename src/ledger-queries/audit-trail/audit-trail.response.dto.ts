@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 export class AuditTrailItemDto {
   @ApiProperty() position!: number;
@@ -16,6 +17,7 @@ export class AuditTrailItemDto {
 
 export class AuditTrailPage {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
   @ApiProperty({ type: [AuditTrailItemDto], description: 'In log order.' }) items!: AuditTrailItemDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;

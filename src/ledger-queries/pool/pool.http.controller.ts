@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
@@ -7,8 +7,10 @@ import { withContentEtag } from '../../http/etag';
 import { ApiPointInTime, POINT_IN_TIME_NOTE, PointInTimeParams, type PointInTimeParamValues } from '../../http/point-in-time.params';
 import { PoolQuery } from './pool.query';
 import { PoolResponse } from './pool.response.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 @ApiTags('ledger')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class PoolHttpController {
   constructor(private readonly query: PoolQuery) {}

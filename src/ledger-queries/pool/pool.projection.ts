@@ -1,3 +1,4 @@
+import { isStreamOf } from '@1tt/ledger';
 import type { RecordedEvent } from '@1tt/event-store';
 import type { Projection, ProjectionTransaction } from '@1tt/read-models';
 import { dataOf, idOf, int, str } from '../ledger-event-data';
@@ -42,7 +43,7 @@ export const poolProjection: Projection = {
   collections: [{ name: POOL_DATASETS, indexes: ['contributorId', 'status'] }, POOL_CONTRIBUTORS, POOL_TOTALS],
   handles: ['DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
-    if (!event.streamName.startsWith('dataset-')) return;
+    if (!isStreamOf('dataset', event.streamName)) return;
     const datasetId = idOf(event, 'datasetId', 'dataset');
     if (!datasetId) return;
     const d = dataOf(event);

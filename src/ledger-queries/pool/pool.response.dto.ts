@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 export class PoolEntryDto {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: 'Tokens in the pool (accepted, counted, not withdrawn), as a decimal string.' }) tokens!: string;
   @ApiProperty({ description: 'tokens / ΣT, a decimal string with 12 decimals rounded down.' }) ratio!: string;
   @ApiPropertyOptional({

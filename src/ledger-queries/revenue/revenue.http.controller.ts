@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@1tt/access';
@@ -8,12 +8,14 @@ import { ApiPointInTime, POINT_IN_TIME_NOTE, PointInTimeParams, type PointInTime
 import { PayoutRunQuery } from './payout-run.query';
 import { RevenueQuery } from './revenue.query';
 import { PayoutRunResponse, RevenueListPage, RevenueResponse } from './revenue.response.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 /**
  * Revenue reports and payout runs. Scope: they answer 404 to a consumer
  * who did not fund them (their existence is the other consumer's business).
  */
 @ApiTags('ledger')
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1')
 export class RevenueHttpController {
   constructor(

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 export class PayoutRunSummaryDto {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ enum: ['completed'] }) status!: string;
   @ApiProperty({ description: 'Log position of the PayoutRunCompleted event.' }) runPosition!: number;
   @ApiProperty() completedAt!: string;
@@ -25,6 +27,7 @@ export class PayoutRunSummaryDto {
 
 export class AllocationDto {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() tokens!: string;
   @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
   @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
@@ -36,6 +39,7 @@ export class AllocationDto {
 export class RunAdjustmentDto {
   @ApiProperty() correctionId!: string;
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ description: 'Signed decimal string: negative moves money back from the contributor.' }) amount!: string;
   @ApiProperty({ description: 'Log position of the adjustment postings.' }) position!: number;
 }
@@ -93,6 +97,7 @@ export class RevenueCorrectionDto {
 export class RevenueListItem {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ enum: ['reported', 'paid'] }) status!: string;
   @ApiProperty() amount!: string;
   @ApiProperty() currency!: string;

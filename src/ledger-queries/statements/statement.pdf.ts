@@ -31,7 +31,7 @@ export function renderPeriodStatementPdf(s: PeriodStatement): Promise<Buffer> {
   doc.registerFont('bold', BOLD);
   doc.font('bold').fontSize(16).text('Payout statement');
   doc.font('body').fontSize(9).moveDown(0.3);
-  doc.text(`Contributor ${s.contributorId}`);
+  doc.text(`Contributor ${s.contributorDisplayName ? `${s.contributorDisplayName} (${s.contributorId})` : s.contributorId}`);
   doc.text(`Period: ${s.from ?? 'the start of the log'} → ${s.to ?? `log position ${s.position}`} (recorded time, end excluded)`);
   doc.text(`As of log position ${s.position}. Recomputable with: 1tt audit statement <export> --contributor ${s.contributorId}`);
   doc.moveDown();

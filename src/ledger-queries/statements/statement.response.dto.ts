@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NAME_NOTE } from '../../directory/display-name.api';
 
 export class PeriodStatementLineDto {
   @ApiProperty({ enum: ['allocation', 'adjustment', 'settlement'] }) kind!: string;
@@ -8,6 +9,7 @@ export class PeriodStatementLineDto {
   @ApiProperty({ description: 'Decimal string; adjustments are signed, settlements lower the balance.' }) amount!: string;
   @ApiProperty({ nullable: true, type: String }) revenueId!: string | null;
   @ApiProperty({ nullable: true, type: String }) consumerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) consumerDisplayName?: string | null;
   @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "ΣT at the run's pool position." }) totalTokens!: string | null;
   @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
@@ -38,6 +40,7 @@ export class PeriodStatementTotalsDto {
 
 export class PeriodStatementResponse {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ nullable: true, type: String }) from!: string | null;
   @ApiProperty({ nullable: true, type: String }) to!: string | null;
   @ApiProperty({ description: 'The last log position read.' }) position!: number;

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertContributorAccess, type Principal } from '@1tt/access';
@@ -10,6 +10,7 @@ import { LedgerReadModels } from '../ledger-read-models.service';
 import { RevenueVisibilityPolicy } from '../revenue-visibility.policy';
 import { renderPeriodStatementPdf } from './statement.pdf';
 import { PeriodStatementResponse } from './statement.response.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 const FORMATS = ['json', 'csv', 'pdf'] as const;
 
@@ -22,6 +23,7 @@ const FORMATS = ['json', 'csv', 'pdf'] as const;
  */
 @ApiTags('ledger')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/contributors')
 export class StatementsHttpController {
   constructor(

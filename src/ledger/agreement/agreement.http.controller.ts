@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -9,12 +9,14 @@ import { assertId, consumerDecider, fold, streamNames, type ConsumerEvent } from
 import type { ExpectedRevision } from '@1tt/event-store';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { IfMatchRevision, setEtag } from '../../http/etag';
-import { readStreamSnapshot } from '../ledger-stream';
+import { readStreamSnapshot } from '@1tt/command-path';
 import { AgreementResponse, SetAgreementRequest } from './set-agreement.request.dto';
 import { SetAgreement } from './set-agreement.command';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/consumers')
 export class AgreementHttpController {
   constructor(

@@ -4,8 +4,7 @@ import { PreconditionFailedError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { consumerDecider, recordedRevenueVisibility, streamNames, type RevenueShareAgreed } from '@1tt/ledger';
 import { Clock } from '../clock';
-import { readStreamSnapshot } from '../ledger-stream';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
 import { SetAgreement, type AgreementSet } from './set-agreement.command';
 
 /**

@@ -4,7 +4,7 @@ import { IllegalStateError } from '@1tt/domain-errors';
 import { revenueDecider, streamNames, type RevenueCorrected } from '@1tt/ledger';
 import { EventStore } from '@1tt/event-store';
 import { Clock } from '../clock';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream } from '@1tt/command-path';
 import { CorrectRevenue, type RevenueCorrectionOutcome } from './correct-revenue.command';
 
 /** Corrections of one report are ordered on its stream; a conflict is re-decided on the new state (safe: each knows what it replaces). */

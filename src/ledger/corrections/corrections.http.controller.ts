@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -17,9 +17,11 @@ import { assertId, idempotencyKeyOf } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { CorrectRevenue } from './correct-revenue.command';
 import { CorrectRevenueRequest, RevenueCorrectionResponse } from './correct-revenue.request.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/revenue')
 export class CorrectionsHttpController {
   constructor(private readonly commands: CommandBus) {}

@@ -1,22 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConflictError, IllegalStateError } from '@1tt/domain-errors';
-import {
-  EventStore,
-  MAX_APPEND_BYTES,
-  splitIntoAppends,
-  StreamNotFound,
-  WrongExpectedRevision,
-  type ExpectedRevision,
-  type RecordedEvent,
-  type Subscription,
-} from '@1tt/event-store';
+import { decideOnStream } from '@1tt/command-path';
+import { EventStore, MAX_APPEND_BYTES, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
 import {
   computeRunAdjustment,
-  LEDGER_SCHEMA_VERSION,
   payoutRunDecider,
   payoutRunDifferences,
   streamNames,
+  type Decider,
+  type PayoutRunEvent,
   type RevenueCorrected,
   type RevenueReported,
 } from '@1tt/ledger';
@@ -197,40 +190,15 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       payoutRunDecider.initialState,
       { pool: this.pool.state },
     );
-    const metadata = {
-      actor: 'system:payout-processor',
+    await decideOnStream(this.events, stream, completeRun(stream, run), undefined, {
+      context: () => undefined,
+      actor: PAYOUT_ACTOR,
       correlationId: data.revenueId,
       causationId: report.id,
-      schemaVersion: LEDGER_SCHEMA_VERSION,
-    };
-    for (;;) {
-      const written = await this.events.readStream(stream).catch((e: unknown) => {
-        if (e instanceof StreamNotFound) return [];
-        throw e;
-      });
-      if (written.some((e) => e.type === 'PayoutRunCompleted')) return; // paid (a replay, a restart, another processor)
-      const differences = payoutRunDifferences(written, run.slice(0, written.length));
-      if (differences.length > 0) {
-        throw new IllegalStateError(
-          'payout-run-prefix-differs',
-          `The partly written payout run ${stream} differs from its recomputation (${differences[0]}): not completing it`,
-        );
-      }
-      let expected: ExpectedRevision = written.length === 0 ? 'no-stream' : written[written.length - 1].revision;
-      try {
-        for (const group of splitIntoAppends(
-          stream,
-          run.slice(written.length).map((e) => ({ type: e.type, data: e.data, metadata })),
-          this.maxAppendBytes,
-        )) {
-          expected = (await this.events.appendToStream(stream, group, { expectedRevision: expected })).nextExpectedRevision;
-        }
-        return;
-      } catch (e) {
-        if (e instanceof WrongExpectedRevision) continue; // someone else wrote part of it: read again
-        throw e;
-      }
-    }
+      // Each conflict means another writer appended part of the run: bounded by its length.
+      attempts: run.length + 2,
+      maxAppendBytes: this.maxAppendBytes,
+    });
   }
 
   /**
@@ -256,22 +224,14 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       pool: this.pool.state,
       correction,
     });
-    const metadata = {
-      actor: 'system:payout-processor',
+    // Already adjusted (a replay or another processor): the stream exists, nothing is decided.
+    await decideOnStream(this.events, streamNames.adjustment(correction.correctionId), writeOnce(events), undefined, {
+      context: () => undefined,
+      actor: PAYOUT_ACTOR,
       correlationId: correction.correctionId,
       causationId: event.id,
-      schemaVersion: LEDGER_SCHEMA_VERSION,
-    };
-    try {
-      await this.events.appendToStream(
-        streamNames.adjustment(correction.correctionId),
-        events.map((e) => ({ type: e.type, data: e.data, metadata })),
-        { expectedRevision: 'no-stream' },
-      );
-    } catch (e) {
-      if (e instanceof WrongExpectedRevision) return; // already adjusted (a replay or another processor)
-      throw e;
-    }
+      attempts: 2,
+    });
   }
 
   private async saveCheckpoint(position: number): Promise<void> {
@@ -287,4 +247,34 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       throw e;
     }
   }
+}
+
+const PAYOUT_ACTOR = 'system:payout-processor';
+
+/**
+ * The run's stream folded as the events written so far; deciding appends
+ * the rest of the recomputed run (nothing once PayoutRunCompleted is there),
+ * after checking that what is written is the start of the recomputation.
+ */
+function completeRun(stream: string, run: readonly PayoutRunEvent[]): Decider<undefined, PayoutRunEvent, RecordedEvent[], undefined> {
+  return {
+    initialState: [],
+    evolve: (written, e) => [...written, e as unknown as RecordedEvent],
+    decide(_command, written) {
+      if (written.some((e) => e.type === 'PayoutRunCompleted')) return []; // paid (a replay, a restart, another processor)
+      const differences = payoutRunDifferences(written, run.slice(0, written.length));
+      if (differences.length > 0) {
+        throw new IllegalStateError(
+          'payout-run-prefix-differs',
+          `The partly written payout run ${stream} differs from its recomputation (${differences[0]}): not completing it`,
+        );
+      }
+      return run.slice(written.length);
+    },
+  };
+}
+
+/** A stream written once: the events on a new stream, nothing once it exists. */
+function writeOnce<Event>(events: Event[]): Decider<undefined, Event, boolean, undefined> {
+  return { initialState: false, evolve: () => true, decide: (_command, exists) => (exists ? [] : events) };
 }

@@ -4,7 +4,7 @@ import { EventStore } from '@1tt/event-store';
 import { auditorDecider, consumerDecider, contributorDecider, streamNames } from '@1tt/ledger';
 import { ApiKeyService } from '../../auth/api-key.service';
 import { Clock, IdGenerator } from '../clock';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream } from '@1tt/command-path';
 import { RegisterParty, type PartyRegistered } from './register-party.command';
 
 /**

@@ -4,8 +4,7 @@ import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from
 import { EventStore, WrongExpectedRevision } from '@1tt/event-store';
 import { consumerDecider, fold, revenueDecider, revenueIdFor, streamNames, type ConsumerEvent } from '@1tt/ledger';
 import { Clock } from '../clock';
-import { readStreamSnapshot } from '../ledger-stream';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
 import { ReportRevenue, type RevenueReportOutcome } from './report-revenue.command';
 
 /**

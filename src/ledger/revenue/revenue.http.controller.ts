@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,9 +8,11 @@ import { idempotencyKeyOf } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { ReportRevenue } from './report-revenue.command';
 import { ReportRevenueRequest, RevenueAcceptedResponse } from './report-revenue.request.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/revenue')
 export class RevenueHttpController {
   constructor(private readonly commands: CommandBus) {}

@@ -5,7 +5,7 @@ import { contributorDecider, currencyExponent, formatMinor, parseAmount, streamN
 import { PayoutBatchesService } from '../../payouts/payout-batches.service';
 import { Clock } from '../clock';
 import { PayoutProcessor } from '../payout/payout-processor';
-import { decideOnStream } from '../stream-decision';
+import { decideOnStream } from '@1tt/command-path';
 import { SettlePayout, type PayoutSettledView } from './settle-payout.command';
 
 /** A settlement re-decides on a conflict: the balance check is redone on the new state. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@1tt/access';
@@ -6,9 +6,11 @@ import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { SettlePayout } from './settle-payout.command';
 import { PayoutSettledResponse, SettlePayoutRequest } from './settle-payout.request.dto';
+import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/contributors')
 export class SettlementsHttpController {
   constructor(private readonly commands: CommandBus) {}

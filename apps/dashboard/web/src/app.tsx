@@ -14,6 +14,7 @@ import { ContributorView } from './views/contributor.view';
 import { DatasetView } from './views/dataset.view';
 import { PoolView } from './views/pool.view';
 import { SignInView } from './views/sign-in.view';
+import { Party } from './components/party';
 
 /** How long after an event the screen refetches: events come in bursts (upload → preprocessed → counted → accepted). */
 const REFRESH_DEBOUNCE_MS = 150;
@@ -184,7 +185,8 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
         <div class="brand">
           <strong>1TT Ledger</strong>
           <span class="small" data-testid="whoami" data-role={me.role} data-subject={me.subjectId}>
-            {me.role} · <code>{me.subjectId}</code>
+            {me.role} ·{' '}
+            {me.displayName ? <Party id={me.subjectId} name={me.displayName} testId="whoami-name" /> : <code>{me.subjectId}</code>}
           </span>
         </div>
         <nav aria-label="Main">

@@ -1,3 +1,4 @@
+import { appendDecided } from '@1tt/command-path';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { WrongExpectedRevision, type EventStore } from '@1tt/event-store';
@@ -132,13 +133,10 @@ export class CheckpointPublisher {
       (this.options.now ?? (() => new Date()))(),
     );
     try {
-      await this.store.appendToStream(
-        CHECKPOINT_STREAM,
-        [{ type: CHECKPOINT_EVENT_TYPE, data, metadata: { actor: 'system:checkpoint-publisher' } }],
-        {
-          expectedRevision: last ? last.revision : 'no-stream',
-        },
-      );
+      await appendDecided(this.store, CHECKPOINT_STREAM, [{ type: CHECKPOINT_EVENT_TYPE, data }], {
+        expectedRevision: last ? last.revision : 'no-stream',
+        cause: { actor: 'system:checkpoint-publisher' },
+      });
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return undefined;
       throw e;

@@ -2,10 +2,13 @@ import type { RecordedEvent } from '@1tt/event-store';
 import { formatMinor, parseNonNegativeAmount, parseSignedAmount, payablePosition, type PayoutSettled } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
 import type { MoneyByCurrency } from '../replay/ledger-snapshot';
+import { LogNames, placeAfter } from './log-names';
 
 export interface StatementLine {
   revenueId: string;
   consumerId: string;
+  /** The consumer's display name, from its registration in the log. */
+  consumerDisplayName?: string | null;
   /** Position of the payout run event. */
   position: number;
   recordedAt: string;
@@ -48,6 +51,8 @@ export interface AdjustmentLine {
 
 export interface ContributorStatement {
   contributorId: string;
+  /** The contributor's display name, from the registration in the log. */
+  contributorDisplayName?: string | null;
   /** The log position the statement is as of. */
   position: number;
   generatedFrom: { toPosition: number; recordedAt?: string };
@@ -75,6 +80,7 @@ export async function buildStatement(
   options: { atPosition?: number } = {},
 ): Promise<ContributorStatement> {
   const replay = new LedgerReplay();
+  const names = new LogNames();
   const runs: StatementLine[] = [];
   const settlements: SettlementLine[] = [];
   const adjustments: AdjustmentLine[] = [];
@@ -83,6 +89,7 @@ export async function buildStatement(
   const paid = new Map<string, bigint>();
   for await (const e of events) {
     if (options.atPosition !== undefined && e.position > options.atPosition) break;
+    names.note(e);
     const recorded = replay.apply(e);
     const adjustment = replay.completedAdjustment;
     if (adjustment) {
@@ -146,9 +153,10 @@ export async function buildStatement(
   for (const [c, v] of paid) balance.set(c, (balance.get(c) ?? 0n) - v);
   return {
     contributorId,
+    contributorDisplayName: names.of(contributorId),
     position: replay.position,
     generatedFrom: { toPosition: replay.position, ...(replay.recordedAt ? { recordedAt: replay.recordedAt } : {}) },
-    runs,
+    runs: runs.map((r) => placeAfter(r, 'consumerId', 'consumerDisplayName', names.of(r.consumerId))),
     adjustments,
     settlements,
     totals: {
@@ -183,7 +191,7 @@ export function renderStatementText(s: ContributorStatement): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   const out = [
-    `Payout statement for contributor ${s.contributorId}`,
+    `Payout statement for contributor ${s.contributorDisplayName ? `${s.contributorDisplayName} (${s.contributorId})` : s.contributorId}`,
     `as of log position ${s.position}${s.generatedFrom.recordedAt ? ` (${s.generatedFrom.recordedAt})` : ''}`,
     '',
     line(head),
@@ -225,7 +233,7 @@ export function renderStatementHtml(s: ContributorStatement): string {
   const rows = s.runs
     .map(
       (r) =>
-        `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`,
+        `<tr><td>${esc(r.recordedAt)}</td><td><code>${esc(r.revenueId)}</code></td><td>${esc(r.consumerDisplayName ?? r.consumerId)}</td><td class="n">${r.poolPosition}</td><td class="n">${esc(r.tokens)}</td><td class="n">${esc(r.totalTokens)}</td><td class="n">${esc(r.ratio)}</td><td class="n">${esc(r.amount)} ${esc(r.currency)}</td></tr>`,
     )
     .join('\n');
   const adjustments = s.adjustments
@@ -245,7 +253,7 @@ export function renderStatementHtml(s: ContributorStatement): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:600}</style>
 </head><body>
 <h1>Payout statement</h1>
-<p>Contributor <code>${esc(s.contributorId)}</code>, as of log position ${s.position}${s.generatedFrom.recordedAt ? ` (${esc(s.generatedFrom.recordedAt)})` : ''}. Recomputable with <code>1tt audit verify</code> on the same export.</p>
+<p>Contributor ${s.contributorDisplayName ? `${esc(s.contributorDisplayName)} ` : ''}<code>${esc(s.contributorId)}</code>, as of log position ${s.position}${s.generatedFrom.recordedAt ? ` (${esc(s.generatedFrom.recordedAt)})` : ''}. Recomputable with <code>1tt audit verify</code> on the same export.</p>
 <h2>Payout runs</h2>
 <table><thead><tr><th>recorded</th><th>revenue</th><th>consumer</th><th class="n">pool position</th><th class="n">tokens</th><th class="n">ΣT</th><th class="n">ratio</th><th class="n">amount</th></tr></thead>
 <tbody>

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { formatMinor, parseNonNegativeAmount, parseSignedAmount, payablePosition, type PayoutSettled } from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
+import { LogNames, placeAfter } from './log-names';
 
 /** One money movement on a contributor's account, in log order. */
 export interface PeriodStatementLine {
@@ -13,6 +14,8 @@ export interface PeriodStatementLine {
   /** allocation / adjustment: the revenue report and the consumer who funded it. */
   revenueId: string | null;
   consumerId: string | null;
+  /** The consumer's display name, from its registration in the log (null when not registered there). */
+  consumerDisplayName?: string | null;
   /** allocation: tokens, ΣT at the run's pool position, the share (weight ÷ ΣW) and the revenue amount reported. */
   tokens: string | null;
   totalTokens: string | null;
@@ -42,6 +45,8 @@ export interface PeriodStatementTotals {
 
 export interface PeriodStatement {
   contributorId: string;
+  /** The contributor's display name, from the registration in the log. */
+  contributorDisplayName?: string | null;
   /** [from, to) by recordedAt; null: open-ended. */
   from: string | null;
   to: string | null;
@@ -69,6 +74,7 @@ export async function buildPeriodStatement(
   const from = options.from === undefined ? undefined : new Date(options.from).toISOString();
   const to = options.to === undefined ? undefined : new Date(options.to).toISOString();
   const replay = new LedgerReplay();
+  const names = new LogNames();
   const lines: PeriodStatementLine[] = [];
   const sums = new Map<string, { opening: bigint; allocated: bigint; adjusted: bigint; settled: bigint }>();
   const sum = (currency: string) => {
@@ -91,6 +97,7 @@ export async function buildPeriodStatement(
     if (options.atPosition !== undefined && e.position > options.atPosition) break;
     if (to !== undefined && e.metadata.recordedAt >= to) break;
     const before = from !== undefined && e.metadata.recordedAt < from;
+    names.note(e);
     const recorded = replay.apply(e);
     const found: Array<{ line: PeriodStatementLine; delta: bigint; field: 'allocated' | 'adjusted' | 'settled' }> = [];
     if (recorded) {
@@ -191,7 +198,15 @@ export async function buildPeriodStatement(
         recoverable: f(p.recoverable),
       };
     });
-  return { contributorId, from: from ?? null, to: to ?? null, position: replay.position, lines, currencies };
+  return {
+    contributorId,
+    contributorDisplayName: names.of(contributorId),
+    from: from ?? null,
+    to: to ?? null,
+    position: replay.position,
+    lines: lines.map((l) => placeAfter(l, 'consumerId', 'consumerDisplayName', names.of(l.consumerId))),
+    currencies,
+  };
 }
 
 export const STATEMENT_CSV_COLUMNS = [

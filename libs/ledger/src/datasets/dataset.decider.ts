@@ -148,6 +148,13 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         }
         const manifestRoot = hex64(d.manifestRoot, 'manifestRoot');
         const reportBlobRef = boundedText(d.reportBlobRef, 'reportBlobRef', 512);
+        const tokensBy = (m: Record<string, number> | undefined, field: string): { [k: string]: Record<string, number> } => {
+          if (m === undefined) return {};
+          const out: Record<string, number> = {};
+          for (const [k, n] of Object.entries(m ?? {})) out[boundedText(k, field, 32)] = count(n, `${field}.${k}`);
+          return { [field]: out };
+        };
+        const labelled = { ...tokensBy(d.languages, 'languages'), ...tokensBy(d.contentClasses, 'contentClasses') };
         const s = inState(state, d.datasetId, ['uploaded'], 'record preprocessing of');
         return [
           {
@@ -161,6 +168,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               duplicatesOfEarlier,
               manifestRoot,
               reportBlobRef,
+              ...labelled,
               preprocessedAt: now,
             },
           },

@@ -42,6 +42,13 @@ export interface DatasetPreprocessed {
     /** Root hash of the kept documents' manifest. */
     manifestRoot: string;
     reportBlobRef: string;
+    /**
+     * Routed pipelines (v2, issue #13) only: tokens of the kept documents per
+     * language (ISO 639-1, else 639-3; 'zxx' for code) and per content class.
+     * Absent on results of v1 pipelines.
+     */
+    languages?: Record<string, number>;
+    contentClasses?: Record<string, number>;
     preprocessedAt: string;
   };
 }

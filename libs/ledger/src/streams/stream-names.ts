@@ -19,21 +19,31 @@ export const streamNames = {
 
 export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment' | 'batches';
 
-const PREFIXES: ReadonlyArray<[StreamCategory, string]> = [
-  ['payout-run', 'payout-run-'],
-  ['contributor', 'contributor-'],
-  ['consumer', 'consumer-'],
-  ['auditor', 'auditor-'],
-  ['dataset', 'dataset-'],
-  ['revenue', 'revenue-'],
-  ['adjustment', 'adjustment-'],
-  ['batches', 'batches-'],
+const CATEGORIES: readonly StreamCategory[] = [
+  'payout-run',
+  'contributor',
+  'consumer',
+  'auditor',
+  'dataset',
+  'revenue',
+  'adjustment',
+  'batches',
 ];
 
 /** The ledger category and id of a stream name, or undefined for a foreign stream. */
 export function parseStreamName(streamName: string): { category: StreamCategory; id: string } | undefined {
-  for (const [category, prefix] of PREFIXES) {
-    if (streamName.startsWith(prefix) && streamName.length > prefix.length) return { category, id: streamName.slice(prefix.length) };
+  for (const category of CATEGORIES) {
+    if (isStreamOf(category, streamName)) return { category, id: streamName.slice(category.length + 1) };
   }
   return undefined;
+}
+
+/** The prefix of a category's stream names (`dataset-`), for stores that filter by prefix. */
+export function streamPrefix(category: StreamCategory): string {
+  return `${category}-`;
+}
+
+/** Whether the stream is one of the category's (no other category's prefix starts with another's, `payout-run-` included). */
+export function isStreamOf(category: StreamCategory, streamName: string): boolean {
+  return streamName.length > category.length + 1 && streamName.startsWith(category) && streamName[category.length] === '-';
 }

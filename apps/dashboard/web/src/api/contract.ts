@@ -9,6 +9,16 @@ export type Role = 'admin' | 'contributor' | 'consumer' | 'auditor';
 export interface Me {
   role: Role;
   subjectId: string;
+  /** The caller's display name (null for the admin). */
+  displayName?: string | null;
+}
+
+/** Beside every contributorId/consumerId the API puts the party's display name (null when not the caller's to see). */
+export interface ContributorNamed {
+  contributorDisplayName?: string | null;
+}
+export interface ConsumerNamed {
+  consumerDisplayName?: string | null;
 }
 
 /** Money per currency ("EUR" → "12.34"), or a single amount with `currency` beside it. */
@@ -18,7 +28,7 @@ export interface Positioned {
   position?: number;
 }
 
-export interface ContributorMetrics extends Positioned {
+export interface ContributorMetrics extends Positioned, ContributorNamed {
   contributorId?: string;
   contributionRatio: string;
   tokens: string | number;
@@ -29,7 +39,7 @@ export interface ContributorMetrics extends Positioned {
   currency?: string;
 }
 
-export interface PoolEntry {
+export interface PoolEntry extends ContributorNamed {
   contributorId: string;
   tokens: string | number;
   ratio: string;
@@ -50,7 +60,7 @@ export interface DatasetProgress {
   totalBytes?: number;
 }
 
-export interface Dataset extends Positioned {
+export interface Dataset extends Positioned, ContributorNamed {
   datasetId: string;
   contributorId: string | null;
   status: DatasetStatus;
@@ -63,7 +73,10 @@ export interface Dataset extends Positioned {
   removed: Record<string, number>;
   tokens: number | string | null;
   tokenizer: string | null;
-  pipeline?: unknown;
+  pipeline?: { name: string; version: string; configHash: string } | null;
+  /** Tokens kept per language and per content class (pipeline v2); null under v1. */
+  languages?: Record<string, number> | null;
+  contentClasses?: Record<string, number> | null;
   progress: DatasetProgress | null;
   rejectionReason?: string;
 }
@@ -78,10 +91,16 @@ export interface ReportItem {
   kept: boolean;
   reason?: string;
   detail?: string;
+  explanation?: string;
+  block?: string;
   tokens: number;
+  language?: string;
+  languageScore?: number;
+  contentClass?: string;
+  member?: string;
 }
 
-export interface Payout {
+export interface Payout extends ConsumerNamed {
   /** "allocation" (a payout run's share) or a settlement; allocations are what the chart shows. */
   kind?: string;
   revenueId?: string;
@@ -125,14 +144,14 @@ export interface VerifyResult extends Positioned {
   problems: unknown[];
 }
 
-export interface Allocation {
+export interface Allocation extends ContributorNamed {
   contributorId: string;
   tokens: string | number;
   ratio: string;
   amount: string;
 }
 
-export interface PayoutRun extends Positioned {
+export interface PayoutRun extends Positioned, ConsumerNamed {
   revenueId: string;
   status: string;
   poolPosition: number;
@@ -145,7 +164,7 @@ export interface PayoutRun extends Positioned {
   nextCursor?: string | null;
 }
 
-export interface RevenueReport extends Positioned {
+export interface RevenueReport extends Positioned, ConsumerNamed {
   revenueId: string;
   consumerId?: string;
   status: string;

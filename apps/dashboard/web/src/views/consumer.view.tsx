@@ -6,6 +6,7 @@ import { useCursorPages } from '../components/cursor-pages';
 import { ErrorNote, Loading, Pager, Section } from '../components/status';
 import { groupDigits, shortHash, timeText } from '../format';
 import { PoolHistory } from './pool.view';
+import { Party } from '../components/party';
 
 /** crypto.randomUUID exists only in secure contexts; the key just has to be random and unique. */
 export function newIdempotencyKey(): string {
@@ -27,7 +28,10 @@ export function ConsumerView() {
   return (
     <div class="stack">
       <h1 tabIndex={-1}>
-        Consumer <code data-testid="consumer-id">{me.subjectId}</code>
+        Consumer{' '}
+        <span data-testid="consumer-id" data-value={me.subjectId}>
+          {me.displayName ? <Party id={me.subjectId} name={me.displayName} testId="consumer-name" /> : <code>{me.subjectId}</code>}
+        </span>
       </h1>
       {me.role === 'consumer' && (
         <Section title="Report revenue" id="revenue-form">
@@ -126,8 +130,8 @@ function RevenueCard(props: { report: RevenueReport }) {
                   <tbody>
                     {p.allocations.map((a) => (
                       <tr key={a.contributorId}>
-                        <td>
-                          <code>{shortHash(a.contributorId, 14)}</code>
+                        <td data-label="Contributor">
+                          <Party id={a.contributorId} name={a.contributorDisplayName} />
                         </td>
                         <td>{groupDigits(a.tokens)}</td>
                         <td>{a.ratio}</td>

@@ -10,6 +10,7 @@ import { ErrorNote, Loading, Pager, Section } from '../components/status';
 import { canonical, groupDigits, percent, shortHash, timeText } from '../format';
 import { DatasetsTable } from './datasets-table';
 import { UploadForm } from './upload-form';
+import { Party } from '../components/party';
 
 /** The 1TT paper's four numbers, and everything behind them. */
 export function ContributorView(props: { contributorId: string }) {
@@ -23,7 +24,10 @@ export function ContributorView(props: { contributorId: string }) {
   return (
     <div class="stack">
       <h1 tabIndex={-1}>
-        Contributor <code data-testid="contributor-id">{id}</code>
+        Contributor{' '}
+        <span data-testid="contributor-id" data-value={id}>
+          {m?.contributorDisplayName ? <Party id={id} name={m.contributorDisplayName} testId="contributor-name" /> : <code>{id}</code>}
+        </span>
       </h1>
       <Section title="Your numbers" id="metrics">
         <ErrorNote error={metrics.error} what="Metrics" />
@@ -143,6 +147,7 @@ function PayoutsSection(props: { contributorId: string }) {
             <thead>
               <tr>
                 <th scope="col">Revenue report</th>
+                <th scope="col">Consumer</th>
                 <th scope="col">Position</th>
                 <th scope="col">Tokens</th>
                 <th scope="col">Amount</th>
@@ -151,10 +156,11 @@ function PayoutsSection(props: { contributorId: string }) {
             <tbody>
               {items.map((p, i) => (
                 <tr key={`${p.revenueId}-${i}`}>
-                  <td>
-                    <code>{shortHash(p.revenueId, 14)}</code>
+                  <td data-label="Revenue report">
+                    <code title={p.revenueId}>{shortHash(p.revenueId, 14)}</code>
                   </td>
-                  <td>{p.position ?? '—'}</td>
+                  <td data-label="Consumer">{p.consumerId ? <Party id={p.consumerId} name={p.consumerDisplayName} /> : '—'}</td>
+                  <td data-label="Position">{p.position ?? '—'}</td>
                   <td>{groupDigits(p.tokens)}</td>
                   <td data-testid="payout-amount" data-value={p.amount}>
                     {groupDigits(p.amount)} {p.currency}

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Dataset, ReportItem } from '../api/contract';
 import { itemsOf, nextCursorOf } from '../api/lists';
@@ -21,7 +22,9 @@ export function DatasetView(props: { datasetId: string }) {
       <h1 tabIndex={-1}>Dataset {d ? <span data-testid="dataset-file-name">{d.fileName}</span> : <code>{id}</code>}</h1>
       {d?.contributorId && (
         <p>
-          <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>← Contributor {d.contributorId}</Link>
+          <Link href={`/contributors/${encodeURIComponent(d.contributorId)}`}>
+            ← Contributor {d.contributorDisplayName ?? d.contributorId}
+          </Link>
         </p>
       )}
       <ErrorNote error={dataset.error} what="Dataset" />
@@ -56,6 +59,18 @@ export function DatasetView(props: { datasetId: string }) {
           </dl>
           <h3>Removed per reason</h3>
           <RemovedList removed={d.removed} />
+          {d.languages && Object.keys(d.languages).length > 0 && (
+            <>
+              <h3>Tokens kept per language</h3>
+              <TokenTable testId="dataset-languages" counts={d.languages} />
+            </>
+          )}
+          {d.contentClasses && Object.keys(d.contentClasses).length > 0 && (
+            <>
+              <h3>Tokens kept per content class</h3>
+              <TokenTable testId="dataset-content-classes" counts={d.contentClasses} />
+            </>
+          )}
           <dl class="kv">
             <dt>Dataset id</dt>
             <dd>
@@ -69,11 +84,27 @@ export function DatasetView(props: { datasetId: string }) {
             <dd>{timeText(d.uploadedAt)}</dd>
             <dt>Tokenizer</dt>
             <dd>{d.tokenizer ?? '—'}</dd>
+            <dt>Pipeline</dt>
+            <dd data-testid="dataset-pipeline">{d.pipeline ? `${d.pipeline.name} v${d.pipeline.version}` : '—'}</dd>
           </dl>
         </Section>
       )}
       {d && <ReportSection datasetId={id} reasons={Object.keys(d.removed ?? {}).sort()} />}
     </div>
+  );
+}
+
+function TokenTable(props: { counts: Record<string, number>; testId: string }) {
+  const rows = Object.entries(props.counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return (
+    <dl class="kv" data-testid={props.testId}>
+      {rows.map(([k, n]) => (
+        <Fragment key={k}>
+          <dt>{k}</dt>
+          <dd>{groupDigits(n)}</dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }
 
@@ -119,6 +150,8 @@ function ReportSection(props: { datasetId: string; reasons: string[] }) {
               <tr>
                 <th scope="col">#</th>
                 <th scope="col">Outcome</th>
+                <th scope="col">Language</th>
+                <th scope="col">Class</th>
                 <th scope="col">Tokens</th>
               </tr>
             </thead>
@@ -128,8 +161,22 @@ function ReportSection(props: { datasetId: string; reasons: string[] }) {
                   <td>{it.index}</td>
                   <td>
                     {it.kept ? <span class="ok">kept</span> : <span>removed: {reasonLabel(it.reason ?? 'unknown')}</span>}
-                    {it.detail && <div class="small muted">{it.detail}</div>}
+                    {it.member && (
+                      <div class="small">
+                        <code>{it.member}</code>
+                      </div>
+                    )}
+                    {(it.explanation ?? it.detail) && (
+                      <div class="small muted" data-testid="report-explanation">
+                        {it.explanation ?? it.detail}
+                      </div>
+                    )}
                   </td>
+                  <td data-testid="report-language">
+                    {it.language ?? '—'}
+                    {it.languageScore !== undefined && <span class="small muted"> ({Math.round(it.languageScore * 100)} %)</span>}
+                  </td>
+                  <td data-testid="report-content-class">{it.contentClass ?? '—'}</td>
                   <td>{groupDigits(it.tokens)}</td>
                 </tr>
               ))}

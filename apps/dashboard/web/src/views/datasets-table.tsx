@@ -38,10 +38,9 @@ export function DatasetsTable(props: { datasets: Dataset[]; onChanged: () => voi
   const { api, me, asOf, refresh } = useApp();
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState<string | null>(null);
+  // Only the owner may withdraw (the ledger's rule: the API answers the admin 403), so only the owner sees the button.
   const canWithdraw = (d: Dataset) =>
-    asOf.kind === 'live' &&
-    d.status === 'accepted' &&
-    (me.role === 'admin' || (me.role === 'contributor' && me.subjectId === d.contributorId));
+    asOf.kind === 'live' && d.status === 'accepted' && me.role === 'contributor' && me.subjectId === d.contributorId;
 
   const withdraw = async (d: Dataset) => {
     if (!window.confirm(`Withdraw ${d.fileName}? It leaves the pool for future revenue; past payouts stay.`)) return;

@@ -6,6 +6,7 @@ import { Metric } from '../components/metric';
 import { ErrorNote, Loading, Section } from '../components/status';
 import { groupDigits, percent, shortHash } from '../format';
 import { Link } from '../router';
+import { Party } from '../components/party';
 
 export function PoolView() {
   return (
@@ -52,10 +53,13 @@ export function PoolSummary() {
                     <tr key={c.contributorId} data-testid="pool-row" data-contributor-id={c.contributorId}>
                       <td>
                         {linkable || c.contributorId === me.subjectId ? (
-                          <Link href={`/contributors/${encodeURIComponent(c.contributorId)}`}>{shortHash(c.contributorId, 18)}</Link>
+                          <Link href={`/contributors/${encodeURIComponent(c.contributorId)}`}>
+                            {c.contributorDisplayName ?? shortHash(c.contributorId, 18)}
+                          </Link>
                         ) : (
-                          <code>{shortHash(c.contributorId, 18)}</code>
+                          <code title={c.contributorId}>{shortHash(c.contributorId, 18)}</code>
                         )}
+                        {c.contributorDisplayName && <Party id={c.contributorId} testId="pool-row-id" idChars={8} />}
                         {c.contributorId === me.subjectId && <span class="small"> (you)</span>}
                       </td>
                       <td data-value={String(c.tokens)}>{groupDigits(c.tokens)}</td>
