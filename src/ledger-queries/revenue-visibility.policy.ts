@@ -10,7 +10,7 @@ import {
   type ConsumerEvent,
   type RevenueVisibility,
 } from '@1tt/ledger';
-import { readStreamSnapshot } from '../ledger/ledger-stream';
+import { readStreamSnapshot } from '@1tt/command-path';
 
 /** Per request: whether the caller may see a consumer's gross revenue R and α (memoised per consumer). */
 export type SeesGrossRevenue = (consumerId: string) => Promise<boolean>;
