@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsHttpController } from './accounts/accounts.http.controller';
 import { ContributorMetricsQuery } from './accounts/contributor-metrics.query';
 import { ContributorPayoutsQuery } from './accounts/contributor-payouts.query';
+import { PayablesQuery } from './accounts/payables.query';
 import { AuditLogHttpController } from './audit-log/audit-log.http.controller';
 import { AuditLogQuery } from './audit-log/audit-log.query';
 import { AuditTrailHttpController } from './audit-trail/audit-trail.http.controller';
@@ -25,7 +26,16 @@ import { StatementsHttpController } from './statements/statements.http.controlle
  * LedgerReadModels runs the projections in this process and feeds SSE;
  * the shared query parameters are parsed in src/http/point-in-time.params.ts.
  */
-const QUERIES = [PoolQuery, RevenueQuery, PayoutRunQuery, ContributorMetricsQuery, ContributorPayoutsQuery, AuditTrailQuery, AuditLogQuery];
+const QUERIES = [
+  PoolQuery,
+  RevenueQuery,
+  PayoutRunQuery,
+  ContributorMetricsQuery,
+  ContributorPayoutsQuery,
+  PayablesQuery,
+  AuditTrailQuery,
+  AuditLogQuery,
+];
 
 @Module({
   controllers: [

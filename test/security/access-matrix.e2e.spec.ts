@@ -88,6 +88,11 @@ describe('access control matrix (real app, embedded stores)', () => {
       send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
     })),
     {
+      name: 'GET /v1/payables',
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (_w, _c, k) => req('get', '/v1/payables?currency=USD', k),
+    },
+    {
       name: 'GET /v1/audit/export',
       expect: all(403, { admin: 200, auditor: 200 }),
       send: (_w, _c, k) => req('get', '/v1/audit/export?atPosition=5', k),
@@ -397,6 +402,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'PUT /v1/consumers/{id}/agreement',
       'GET /v1/consumers/{id}/agreement',
       'GET /v1/contributors',
+      'GET /v1/payables',
       'GET /v1/consumers',
       'GET /v1/auditors',
       'GET /v1/audit/export',

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
 import { type DatasetEvent } from './dataset-events';
@@ -243,7 +243,7 @@ export class DatasetProcessor {
   private readonly progressById = new Map<string, DatasetProgress>();
   /** The earliest undecided dataset and when it last showed life (became the earliest, or reported progress). */
   private head?: { datasetId: string; activeAt: number };
-  private positionWaiters: Array<{ position: number; resolve: () => void }> = [];
+  private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(
@@ -338,8 +338,7 @@ export class DatasetProcessor {
   }
 
   private releaseAllWaiters(): void {
-    for (const w of this.positionWaiters) w.resolve();
-    this.positionWaiters = [];
+    this.positionWaiters.release();
   }
 
   /** In-memory progress of a dataset being processed by THIS process. */
@@ -363,13 +362,11 @@ export class DatasetProcessor {
 
   private reached(position: number): Promise<void> {
     if (this.log.lastPosition >= position || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => this.positionWaiters.push({ position, resolve }));
+    return this.positionWaiters.until(position).then(() => undefined);
   }
 
   private releaseWaiters(): void {
-    const ready = this.positionWaiters.filter((w) => w.position <= this.log.lastPosition);
-    this.positionWaiters = this.positionWaiters.filter((w) => w.position > this.log.lastPosition);
-    for (const w of ready) w.resolve();
+    this.positionWaiters.reached(this.log.lastPosition);
   }
 
   private wake(): void {

@@ -26,8 +26,7 @@ export function ownerOf(upload: DatasetUploadedData): DedupOwner {
  * positions. That needs nothing but the log and the blobs, and gives the
  * same index (same entries, same insertion order, hence the same
  * tie-breaks) as the live run. Cost: one read of every accepted report per
- * start-up; a snapshot blob (InMemoryDedupIndex.snapshot) per N datasets
- * would shorten it and is left for later.
+ * start-up (a persisted copy of the index would shorten it; none exists).
  */
 export class DedupPool {
   readonly index: InMemoryDedupIndex;

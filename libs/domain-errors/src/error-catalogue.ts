@@ -157,6 +157,7 @@ export const ERROR_CATALOGUE = {
     title: 'Statement format unknown',
     meaning: 'A statement `format` is not one the service renders.',
   },
+  'payables-format-unknown': { status: 400, title: 'Payables format unknown', meaning: 'A payables `format` is not json or csv.' },
   'statement-period-empty': { status: 400, title: 'Statement period empty', meaning: 'A statement period `from` is not before `to`.' },
   'contributor-not-found': { status: 404, title: 'Contributor not found', meaning: 'No such contributor.' },
   'contributor-exists': { status: 409, title: 'Contributor exists', meaning: 'The contributor is already registered.' },

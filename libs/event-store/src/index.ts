@@ -9,3 +9,4 @@ export * from './gapped/gapped-event-store';
 export * from './append-size';
 export * from './postgres/postgres-event-store.adapter';
 export { parsePostgresUrl, postgresTypes, type PostgresLocation } from './postgres/postgres-connection';
+export { PositionWaiters } from './position-waiters';

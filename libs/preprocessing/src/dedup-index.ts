@@ -34,13 +34,6 @@ export abstract class DedupIndex {
   abstract get size(): number;
 }
 
-export interface DedupIndexSnapshot {
-  readonly format: 1;
-  readonly near: NearDedupConfig | false;
-  /** In insertion (log) order. */
-  readonly entries: Array<{ datasetId: string; documentIndex: number; owner: DedupOwner; exactHash: string; signature: number[] | null }>;
-}
-
 const NONE = -1;
 const ALIVE = 1;
 const HAS_SIGNATURE = 2;
@@ -300,28 +293,6 @@ export class InMemoryDedupIndex extends DedupIndex {
     return gone;
   }
 
-  snapshot(): DedupIndexSnapshot {
-    const entries: DedupIndexSnapshot['entries'] = [];
-    for (let e = 0; e < this.total; e++) {
-      if (!(this.pages[e >>> PAGE_BITS].flags[e & PAGE_MASK] & ALIVE)) continue;
-      const x = this.entryAt(e);
-      entries.push({
-        datasetId: x.datasetId,
-        documentIndex: x.documentIndex,
-        owner: x.owner,
-        exactHash: x.exactHash,
-        signature: x.signature ? Array.from(x.signature) : null,
-      });
-    }
-    return { format: 1, near: this.near, entries };
-  }
-
-  static fromSnapshot(snapshot: DedupIndexSnapshot): InMemoryDedupIndex {
-    const index = new InMemoryDedupIndex(snapshot.near);
-    for (const e of snapshot.entries) index.add({ ...e, signature: e.signature ? Uint32Array.from(e.signature) : null });
-    return index;
-  }
-
   /** Bytes held: the typed arrays exactly, the interned strings and maps estimated (V8 object and string headers). */
   memoryBytes(): number {
     let bytes = this.exactSlots.byteLength + this.buckets.byteLength + this.scratch.byteLength;
@@ -503,7 +474,7 @@ export class InMemoryDedupIndex extends DedupIndex {
     return d;
   }
 
-  /** Equal owners share one object (returned in answers and snapshots). */
+  /** Equal owners share one object (returned in answers). */
   private internOwner(owner: DedupOwner): number {
     const key = owner.kind === 'reference' ? `r\u0000${owner.consumerId}` : `c\u0000${owner.contributorId}`;
     let o = this.ownerNumber.get(key);

@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { ConflictError, ValidationError } from '@1tt/domain-errors';
-import type { EventStore, RecordedEvent, Subscription } from '@1tt/event-store';
+import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { collectionName, Projection, ProjectionTransaction } from './projection';
 import { DocumentChange, ReadModelStore, ReadModelTransaction } from './read-model-store.port';
 
@@ -33,13 +33,6 @@ export interface ProjectionRunnerOptions {
   onError?: (error: Error, runner: ProjectionRunner) => void;
 }
 
-interface Waiter {
-  position: number;
-  resolve: (reached: boolean) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * Runs one projection: reads its checkpoint, subscribes to the whole log
  * from there (catch-up, then live), and applies each delivered batch inside
@@ -62,7 +55,7 @@ export class ProjectionRunner {
   private readonly collections: Set<string>;
   private readonly handles?: Set<string>;
   private subscription?: Subscription;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
   private _position = 0;
   private _status: ProjectionStatus = 'stopped';
   private _error?: Error;
@@ -115,7 +108,7 @@ export class ProjectionRunner {
     this.subscription = undefined;
     if (sub) await sub.stop();
     if (this._status !== 'failed') this._status = 'stopped';
-    this.settleWaiters((w) => w.resolve(false));
+    this.waiters.release();
   }
 
   /** Deletes the projection's collections and replays the whole log from position 0. */
@@ -133,18 +126,7 @@ export class ProjectionRunner {
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
     if (this._position >= position) return Promise.resolve(true);
     if (this._status === 'failed') return Promise.reject(this._error ?? new Error(`Projection ${this.projection.name} failed`));
-    return new Promise<boolean>((resolve, reject) => {
-      const waiter: Waiter = {
-        position,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.until(position, timeoutMs);
   }
 
   health(): ProjectionRunnerHealth {
@@ -162,10 +144,7 @@ export class ProjectionRunner {
     this._status = 'catching-up';
     this._error = undefined;
     // After a conflict the other process may already have passed what callers wait for.
-    this.settleWaiters(
-      (w) => w.resolve(true),
-      (w) => w.position <= checkpoint,
-    );
+    this.waiters.reached(checkpoint);
     const subscription = this.events.subscribeToAll({
       checkpoint,
       maxBatchSize: this.options.maxBatchSize ?? 500,
@@ -214,10 +193,7 @@ export class ProjectionRunner {
         changes: result.changes,
       });
     }
-    this.settleWaiters(
-      (w) => w.resolve(true),
-      (w) => w.position <= this._position,
-    );
+    this.waiters.reached(this._position);
   }
 
   private bind(tx: ReadModelTransaction, position: number): ProjectionTransaction {
@@ -245,17 +221,7 @@ export class ProjectionRunner {
   private fail(e: unknown): void {
     this._error = e instanceof Error ? e : new Error(String(e));
     this._status = 'failed';
-    this.settleWaiters((w) => w.reject(this._error!));
+    this.waiters.fail(this._error);
     this.options.onError?.(this._error, this);
-  }
-
-  private settleWaiters(settle: (w: Waiter) => void, which: (w: Waiter) => boolean = () => true): void {
-    const done = this.waiters.filter(which);
-    if (done.length === 0) return;
-    this.waiters = this.waiters.filter((w) => !done.includes(w));
-    for (const w of done) {
-      clearTimeout(w.timer);
-      settle(w);
-    }
   }
 }

@@ -95,3 +95,32 @@ export class ContributorPayoutsPage {
   @ApiProperty({ type: [ContributorPayoutDto], description: 'In log order.' }) items!: ContributorPayoutDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
+
+export class PayableCurrencyDto {
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'Σ allocations of payout runs, net of correction adjustments.' }) allocated!: string;
+  @ApiProperty({ description: 'Σ settlements (money paid out).' }) paidOut!: string;
+  @ApiProperty({ description: 'allocated − paidOut (signed).' }) balance!: string;
+  @ApiProperty({ description: 'max(0, balance): what the platform owes the contributor.' }) payable!: string;
+  @ApiProperty({ description: 'max(0, −balance): overpaid after a correction, recovered from later allocations.' }) recoverable!: string;
+}
+
+export class PayableRowDto {
+  @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
+  @ApiProperty({
+    type: [PayableCurrencyDto],
+    description: 'One entry per currency the contributor has money in (only `currency` when filtered).',
+  })
+  currencies!: PayableCurrencyDto[];
+}
+
+export class PayablesPage {
+  @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
+  @ApiProperty({
+    type: [PayableRowDto],
+    description: 'In contributor id order; contributors with a zero balance only with includeSettled=true.',
+  })
+  items!: PayableRowDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

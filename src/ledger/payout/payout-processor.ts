@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConflictError, IllegalStateError } from '@1tt/domain-errors';
 import { decideOnStream } from '@1tt/command-path';
-import { EventStore, MAX_APPEND_BYTES, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { EventStore, MAX_APPEND_BYTES, PositionWaiters, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
 import {
   computeRunAdjustment,
@@ -49,7 +49,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   readonly pool = new PayoutPool();
   private subscription?: Subscription;
   private checkpoint = 0;
-  private waiters: Array<{ position: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private readonly waiters = new PositionWaiters();
   private failure?: unknown;
   private readonly react: boolean;
   private readonly restartDelayMs: number;
@@ -120,7 +120,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.subscription !== subscription) return;
     this.subscription = undefined;
     this.failure = e;
-    for (const w of this.waiters.splice(0)) w.reject(e);
+    this.waiters.fail(e);
     if (this.stopped) return;
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2 ** this.failures++);
     this.logger.error(`Payout processor stopped at position ${this.pool.position}; restarting in ${delay} ms: ${(e as Error).message}`);
@@ -134,7 +134,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   waitFor(position: number): Promise<void> {
     if (this.handled >= position) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    return this.waiters.until(position).then(() => undefined);
   }
 
   /** Waits until everything in the log now has been folded (and paid). */
@@ -158,11 +158,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.failures = 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
-    this.waiters = this.waiters.filter((w) => {
-      if (w.position > this.handled) return true;
-      w.resolve();
-      return false;
-    });
+    this.waiters.reached(this.handled);
   }
 
   /** A report's run, or a correction's adjustment postings (also when retried after a failure). */

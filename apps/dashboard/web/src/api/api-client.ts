@@ -93,6 +93,15 @@ export class ApiClient {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  /** A GET whose answer is not JSON (a CSV export): the text as served. */
+  async text(path: string, query?: Query): Promise<string> {
+    const res = await fetch(this.base + withQuery(path, query), {
+      headers: this.headers({ accept: 'text/csv, application/problem+json' }),
+    });
+    if (!res.ok) throw new ApiError(await problemOf(res));
+    return res.text();
+  }
+
   async get<T>(path: string, query?: Query): Promise<T> {
     return (await this.request<T>('GET', path, { query })).body;
   }

@@ -4,6 +4,7 @@ import { ErrorNote, Section } from '../components/status';
 import { navigate } from '../router';
 import { PoolSummary } from './pool.view';
 import { WebhooksAdmin } from './webhooks.view';
+import { DirectorySection, PayablesSection } from './directory.view';
 
 type Kind = 'contributors' | 'consumers' | 'auditors';
 const ID_FIELD: Record<Kind, string> = { contributors: 'contributorId', consumers: 'consumerId', auditors: 'auditorId' };
@@ -25,6 +26,8 @@ export function AdminView() {
           <RegisterForm kind="auditors" />
         </Section>
       </div>
+      <DirectorySection />
+      <PayablesSection />
       <Section title="Revenue-share agreement" id="agreement">
         <AgreementForm />
       </Section>

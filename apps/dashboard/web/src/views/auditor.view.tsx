@@ -5,14 +5,19 @@ import { ErrorNote, Loading, Pager, Section } from '../components/status';
 import { asOfQuery } from '../api/api-client';
 import { EventTable } from './contributor.view';
 import { PoolSummary } from './pool.view';
+import { DirectorySection, PayablesSection } from './directory.view';
 
 const PAGE = 25;
 
 /** The log position by position, and the verifier. */
 export function AuditorView() {
+  const { me } = useApp();
   return (
     <div class="stack">
       <h1 tabIndex={-1}>Audit</h1>
+      {/* The admin has these on the admin page. */}
+      {me.role === 'auditor' && <DirectorySection />}
+      {me.role === 'auditor' && <PayablesSection />}
       <VerifyPanel />
       <PoolSummary />
       <LogSection />

@@ -118,7 +118,7 @@ function RevenueCard(props: { report: RevenueReport }) {
                 {p.nextCursor ? '+' : ''})
               </summary>
               <div class="table-wrap">
-                <table>
+                <table class="stackable">
                   <thead>
                     <tr>
                       <th scope="col">Contributor</th>
@@ -133,9 +133,9 @@ function RevenueCard(props: { report: RevenueReport }) {
                         <td data-label="Contributor">
                           <Party id={a.contributorId} name={a.contributorDisplayName} />
                         </td>
-                        <td>{groupDigits(a.tokens)}</td>
-                        <td>{a.ratio}</td>
-                        <td>
+                        <td data-label="Tokens">{groupDigits(a.tokens)}</td>
+                        <td data-label="Ratio">{a.ratio}</td>
+                        <td data-label="Amount">
                           {groupDigits(a.amount)} {p.currency}
                         </td>
                       </tr>

@@ -142,7 +142,7 @@ function PayoutsSection(props: { contributorId: string }) {
       />
       {items.length > 0 && (
         <div class="table-wrap">
-          <table data-testid="payouts-table">
+          <table class="stackable" data-testid="payouts-table">
             <caption class="sr-only">Payout runs</caption>
             <thead>
               <tr>
@@ -161,8 +161,8 @@ function PayoutsSection(props: { contributorId: string }) {
                   </td>
                   <td data-label="Consumer">{p.consumerId ? <Party id={p.consumerId} name={p.consumerDisplayName} /> : '—'}</td>
                   <td data-label="Position">{p.position ?? '—'}</td>
-                  <td>{groupDigits(p.tokens)}</td>
-                  <td data-testid="payout-amount" data-value={p.amount}>
+                  <td data-label="Tokens">{groupDigits(p.tokens)}</td>
+                  <td data-label="Amount" data-testid="payout-amount" data-value={p.amount}>
                     {groupDigits(p.amount)} {p.currency}
                   </td>
                 </tr>

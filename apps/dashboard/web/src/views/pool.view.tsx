@@ -40,7 +40,7 @@ export function PoolSummary() {
           </dl>
           {p.contributors.length > 0 && (
             <div class="table-wrap">
-              <table data-testid="pool-table">
+              <table class="stackable" data-testid="pool-table">
                 <thead>
                   <tr>
                     <th scope="col">Contributor</th>
@@ -51,7 +51,7 @@ export function PoolSummary() {
                 <tbody>
                   {p.contributors.map((c) => (
                     <tr key={c.contributorId} data-testid="pool-row" data-contributor-id={c.contributorId}>
-                      <td>
+                      <td data-label="Contributor">
                         {linkable || c.contributorId === me.subjectId ? (
                           <Link href={`/contributors/${encodeURIComponent(c.contributorId)}`}>
                             {c.contributorDisplayName ?? shortHash(c.contributorId, 18)}
@@ -62,8 +62,12 @@ export function PoolSummary() {
                         {c.contributorDisplayName && <Party id={c.contributorId} testId="pool-row-id" idChars={8} />}
                         {c.contributorId === me.subjectId && <span class="small"> (you)</span>}
                       </td>
-                      <td data-value={String(c.tokens)}>{groupDigits(c.tokens)}</td>
-                      <td data-value={c.ratio}>{percent(c.ratio)}</td>
+                      <td data-label="Tokens" data-value={String(c.tokens)}>
+                        {groupDigits(c.tokens)}
+                      </td>
+                      <td data-label="Ratio" data-value={c.ratio}>
+                        {percent(c.ratio)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
