@@ -15,6 +15,8 @@ export interface DatasetResponse {
   contributorId: string | null;
   status: DatasetView['status'];
   fileName: string;
+  /** .txt uploads: how the file was cut into documents (document | paragraph | line); null for other formats. */
+  split: string | null;
   sizeBytes: number;
   sha256: string;
   uploadedAt: string;
@@ -184,6 +186,7 @@ export class DatasetQueries {
       contributorId: v.contributorId,
       status: v.status,
       fileName: v.fileName,
+      split: v.split ?? (v.format === 'txt' ? 'paragraph' : null),
       sizeBytes: v.sizeBytes,
       sha256: v.sha256,
       uploadedAt: v.uploadedAt,

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
 import { decideOnStream } from '@1tt/command-path';
-import { datasetDecider, streamNames, type DatasetOwner } from '@1tt/ledger';
+import { datasetDecider, streamNames, TXT_SPLITS, type DatasetOwner, type TxtSplit } from '@1tt/ledger';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { uploadFileName } from './upload-file-name';
@@ -60,6 +60,11 @@ export class DatasetUploadService {
     let owner: DatasetOwner;
     try {
       this.checkFields(actor, fields, true);
+      if (fields.split !== undefined && fileName.format !== 'txt')
+        throw new ValidationError('dataset-invalid-split', `split applies to .txt files; ${fileName.fileName} is ${fileName.format}`, {
+          field: 'split',
+          hint: 'Leave split out: .md files are one document, .jsonl/.csv/.parquet one document per record.',
+        });
       owner = await this.owner(actor, fields.kind ?? 'contribution', fields);
       const earlier = await this.options.identicalFile(staged.sha256);
       if (earlier) {
@@ -95,6 +100,8 @@ export class DatasetUploadService {
           sha256: stored.sha256,
           blobRef: stored.ref,
           textField: fileName.format === 'txt' || fileName.format === 'markdown' ? null : textField,
+          // .txt: the whole file is one document unless the uploader asks for paragraphs or lines.
+          ...(fileName.format === 'txt' ? { split: (fields.split ?? 'document') as TxtSplit } : {}),
         },
       },
       {
@@ -120,6 +127,12 @@ export class DatasetUploadService {
       throw new ValidationError('dataset-invalid-text-field', 'textField must be a plain field name', {
         field: 'textField',
         hint: 'E.g. "text" or "content" (letters, digits, _ . - $).',
+      });
+    }
+    if (fields.split !== undefined && !(TXT_SPLITS as readonly string[]).includes(fields.split)) {
+      throw new ValidationError('dataset-invalid-split', `split must be one of ${TXT_SPLITS.join(', ')}`, {
+        field: 'split',
+        hint: 'document (default: the whole .txt file is one document), paragraph (blank-line separated) or line.',
       });
     }
     const kind = fields.kind ?? 'contribution';

@@ -27,6 +27,8 @@ export interface DatasetView extends Record<string, unknown> {
   format: string;
   compression: string;
   textField: string | null;
+  /** .txt: document | paragraph | line (absent on uploads recorded before issue #13: paragraph); null for other formats. */
+  split?: string | null;
   sizeBytes: number;
   sha256: string;
   blobRef: string;
@@ -142,6 +144,7 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
     format: d.format,
     compression: d.compression,
     textField: d.textField,
+    split: d.format === 'txt' ? (d.split ?? 'paragraph') : null,
     sizeBytes: d.sizeBytes,
     sha256: d.sha256,
     blobRef: d.blobRef,

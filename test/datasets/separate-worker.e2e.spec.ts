@@ -41,6 +41,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     const up = await t.http
       .post('/v1/datasets')
       .set(t.auth(key))
+      .field('split', 'paragraph')
       .attach('file', Buffer.from([licenseText('GPL-2'), licenseText('Apache-2.0')].join('\n\n')), 'licences.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
@@ -78,6 +79,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     const up = await t.http
       .post('/v1/datasets')
       .set(t.auth(key))
+      .field('split', 'paragraph')
       .attach('file', Buffer.from([licenseText('GPL-2'), licenseText('BSD')].join('\n\n')), 'two.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
@@ -120,7 +122,7 @@ describe('PROCESS_DATASETS=false: the API process leaves uploads to apps/worker'
     // About 12 MB: its analysis on one thread spans several one-second progress intervals.
     const names = ['GPL-3', 'GPL-2', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'MPL-2.0'];
     const big = Array.from({ length: 600 }, (_, i) => shuffledLicense(names[i % names.length], 31 + i)).join('\n\n');
-    const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from(big), 'big.txt');
+    const up = await t.http.post('/v1/datasets').set(t.auth(key)).field('split', 'paragraph').attach('file', Buffer.from(big), 'big.txt');
     expect(up.status).toBe(202);
     const id = up.body.datasetId as string;
     worker = startWorker(t.dataDir, { DATASET_PROGRESS_SECONDS: '1' });

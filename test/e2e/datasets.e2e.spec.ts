@@ -10,9 +10,12 @@ jest.setTimeout(120_000);
 // The app's pool is shared by every test of a describe: each test uploads its own shuffledLicense seeds, so it matches nothing another test uploaded.
 const txt = (...names: string[]) => names.map(licenseText).join('\n\n');
 
+// These tests count blank-line separated documents: .txt uploads ask for split=paragraph unless a test says otherwise
+// (the default, the whole file as one document, has its own test below).
 function upload(t: TestApp, key: string, fileName: string, content: string | Buffer, fields: Record<string, string> = {}) {
   let req = t.http.post('/v1/datasets').set(t.auth(key));
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  const all = /\.txt(\.gz|\.zst)?$/.test(fileName) && !('split' in fields) ? { ...fields, split: 'paragraph' } : fields;
+  for (const [k, v] of Object.entries(all)) if (v !== '') req = req.field(k, v);
   return req.attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), fileName);
 }
 
@@ -128,6 +131,32 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
       input: Buffer.from(JSON.stringify({ text: licenseText('Apache-2.0').split(' ').reverse().join(' ') }) + '\n'),
     });
     expect(await uploadAndDecide(t, bob, 'set.jsonl.zst', zst)).toMatchObject({ status: 'accepted', documentsIn: 1, documentsKept: 1 });
+  });
+
+  it('cuts a .txt upload by its split field: the whole file by default, paragraphs or lines on request, recorded and shown', async () => {
+    const { key } = await contributor(t, 'Splitter');
+    // A licence no other test of this app uploads (the pool is shared): kept whole, it is one document.
+    const mpl = licenseText('MPL-1.1');
+    const paragraphs = mpl.split(/\n\s*\n/).filter((p) => p.trim() !== '').length;
+    const lines = mpl.split('\n').filter((l) => l.trim() !== '').length;
+    // split '' = no split field at all: the default.
+    const whole = await uploadAndDecide(t, key, 'MPL-1.1.txt', mpl, { split: '' });
+    expect(whole).toMatchObject({ status: 'accepted', split: 'document', documentsIn: 1, documentsKept: 1 });
+    expect(whole.tokens).toBeGreaterThan(5000);
+    const events = await t.get(EventStore).readStream(`dataset-${whole.datasetId}`);
+    expect(events[0]).toMatchObject({ type: 'DatasetUploaded', data: { split: 'document', format: 'txt' } });
+
+    const byParagraph = await uploadAndDecide(t, key, 'MPL-1.1-p.txt', mpl.replace('MOZILLA', 'MOZILLA (p)'), { split: 'paragraph' });
+    expect(byParagraph).toMatchObject({ split: 'paragraph', documentsIn: paragraphs });
+    const byLine = await uploadAndDecide(t, key, 'MPL-1.1-l.txt', mpl.replace('MOZILLA', 'MOZILLA (l)'), { split: 'line' });
+    expect(byLine).toMatchObject({ split: 'line', documentsIn: lines });
+
+    const bad = await upload(t, key, 'x.txt', mpl, { split: 'sentence' }).expect(400);
+    expect(bad.body).toMatchObject({ code: 'dataset-invalid-split', errors: [expect.objectContaining({ field: 'split' })] });
+    const notTxt = await upload(t, key, 'x.jsonl', JSON.stringify({ text: mpl }), { split: 'line' }).expect(400);
+    expect(notTxt.body).toMatchObject({ code: 'dataset-invalid-split' });
+    const md = await uploadAndDecide(t, key, 'README.md', '# Title\n\nSome text.\n\n## More\n\n- a list\n');
+    expect(md.split).toBeNull();
   });
 
   it('decides duplicates in log order across contributors: the earlier keeps it; the report never says whose', async () => {

@@ -12,7 +12,7 @@ import { readJsonl } from './jsonl.reader';
 import { splitLines } from './line-splitter';
 import { readParquet } from './parquet.reader';
 import { DEFAULT_READ_LIMITS, ReadLimits, ReadProgress } from './read-limits';
-import { readTxt } from './txt.reader';
+import { readTxt, type TextSplit } from './txt.reader';
 import { decodeUtf8 } from './utf8-text';
 
 export interface DatasetSource {
@@ -24,6 +24,8 @@ export interface DatasetSource {
   fileName: string;
   /** Field (.jsonl) or column (.csv, .parquet) holding the text. Default `text`. Ignored for .txt. */
   textField?: string;
+  /** .txt only: document (the whole file), paragraph (blank-line separated; the default here, as before issue #13) or line. */
+  split?: TextSplit;
 }
 
 export interface DatasetDocument {
@@ -189,7 +191,7 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
         lines,
         limits.maxDocumentBytes,
         (n) => (s.peakBufferedBytes = Math.max(s.peakBufferedBytes, n)),
-        format === 'markdown',
+        format === 'markdown' ? 'document' : (this.source.split ?? 'paragraph'),
       );
   }
 

@@ -1,19 +1,26 @@
 import type { FormatRecord } from './format-record';
 import type { TextLine } from './line-splitter';
 
+/** How plain text is cut into documents (the `sample_by` of Hugging Face's text loader). */
+export type TextSplit = 'document' | 'paragraph' | 'line';
+
 /**
- * Plain text: documents are separated by one or more blank lines (lines
- * holding only whitespace count as blank). A document's lines are joined
- * with "\n". A document over maxDocumentBytes is dropped as it streams by
- * and reported as skipped. With `whole` (markdown files) blank lines do not
- * split: the file is one document (its blank lines kept).
+ * Plain text. `paragraph`: documents are separated by one or more blank
+ * lines (lines holding only whitespace count as blank). `document` (markdown
+ * files, and .txt by default since issue #13): blank lines do not split, the
+ * file is one document (its blank lines kept). `line`: every non-blank line
+ * is a document. A document's lines are joined with "\n". A document over
+ * maxDocumentBytes is dropped as it streams by and reported as skipped.
  */
 export async function* readTxt(
   lines: AsyncIterable<TextLine>,
   maxDocumentBytes: number,
   onBuffered: (bytes: number) => void,
-  whole = false,
+  split: TextSplit | boolean = 'paragraph',
 ): AsyncGenerator<FormatRecord> {
+  // `true`/`false`: the former `whole` flag.
+  const mode: TextSplit = split === true ? 'document' : split === false ? 'paragraph' : split;
+  const whole = mode === 'document';
   let parts: string[] = [];
   let bytes = 0;
   let start: TextLine | undefined;
@@ -53,6 +60,7 @@ export async function* readTxt(
       parts.push(l.text);
       onBuffered(bytes);
     }
+    if (mode === 'line') yield flush();
   }
   if (start) yield flush();
 }

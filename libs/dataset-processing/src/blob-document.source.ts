@@ -17,7 +17,14 @@ export function createFormatSource(limits: Partial<ReadLimits> = {}): DocumentSo
     // Parquet needs random access: a local path spares the reader a temporary copy.
     const path = upload.format === 'parquet' && upload.compression === 'none' ? await blobs.localPath(upload.blobRef) : undefined;
     const reader = readDocuments(
-      { open: () => blobs.getStream(upload.blobRef), path, fileName: upload.fileName, textField: upload.textField ?? undefined },
+      {
+        open: () => blobs.getStream(upload.blobRef),
+        path,
+        fileName: upload.fileName,
+        textField: upload.textField ?? undefined,
+        // Uploads recorded before `split` existed were cut into paragraphs: they are read the same way (reprocess).
+        split: upload.split ?? 'paragraph',
+      },
       { ...limits, onSkip: (r) => skipped.push(r) },
     );
     async function* records(): AsyncGenerator<SourceRecord> {

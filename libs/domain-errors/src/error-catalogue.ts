@@ -412,6 +412,11 @@ export const ERROR_CATALOGUE = {
     title: 'Dataset invalid text field',
     meaning: 'The form field `textField` is not a plain field name.',
   },
+  'dataset-invalid-split': {
+    status: 400,
+    title: 'Dataset invalid split',
+    meaning: 'The form field `split` is not `document`, `paragraph` or `line`, or is given for a file that is not .txt.',
+  },
   'dataset-missing-contributor-id': {
     status: 400,
     title: 'Dataset missing contributor ID',

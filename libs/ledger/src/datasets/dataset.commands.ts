@@ -14,6 +14,8 @@ export interface RecordDatasetUpload {
     sha256: string;
     blobRef: string;
     textField: string | null;
+    /** .txt only: document | paragraph | line. */
+    split?: string;
   };
 }
 export interface RecordDatasetPreprocessing {

@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, Valida
 import { assertNever, Decider } from '../decider/decider';
 import { assertId, boundedText } from '../identifiers/identifier';
 import { DatasetCommand, DatasetContext } from './dataset.commands';
-import { DatasetCompression, DatasetEvent, DatasetFormat, DatasetOwner } from './dataset.events';
+import { DatasetCompression, DatasetEvent, DatasetFormat, DatasetOwner, TXT_SPLITS, TxtSplit } from './dataset.events';
 
 export type DatasetStatus = 'uploaded' | 'preprocessed' | 'tokens-counted' | 'accepted' | 'rejected' | 'withdrawn';
 
@@ -109,6 +109,11 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         const sha256 = hex64(d.sha256, 'sha256');
         const blobRef = boundedText(d.blobRef, 'blobRef', 512);
         const textField = d.textField === null || d.textField === undefined ? null : boundedText(d.textField, 'textField', 200);
+        if (d.split !== undefined && (format !== 'txt' || !(TXT_SPLITS as readonly string[]).includes(d.split)))
+          throw new ValidationError('dataset-invalid-split', `split must be one of ${TXT_SPLITS.join(', ')}, for .txt files only`, {
+            field: 'split',
+          });
+        const split = d.split !== undefined ? { split: d.split as TxtSplit } : {};
         if (state.status !== 'none')
           throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
         if (context.ownerRegistered !== true) {
@@ -120,7 +125,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         return [
           {
             type: 'DatasetUploaded',
-            data: { ...owner, datasetId, fileName, format, compression, sizeBytes, sha256, blobRef, textField, uploadedAt: now },
+            data: { ...owner, datasetId, fileName, format, compression, sizeBytes, sha256, blobRef, textField, ...split, uploadedAt: now },
           },
         ];
       }

@@ -3,6 +3,14 @@ export type DatasetOwner = { kind: 'contribution'; contributorId: string } | { k
 
 export type DatasetFormat = 'txt' | 'markdown' | 'jsonl' | 'csv' | 'parquet';
 export type DatasetCompression = 'none' | 'gzip' | 'zstd';
+/**
+ * How a .txt file is cut into documents (the `sample_by` of Hugging Face's
+ * text loader): the whole file (default since issue #13), blank-line
+ * separated paragraphs, or lines. Uploads recorded without it were cut into
+ * paragraphs (the only behaviour then) and are read that way.
+ */
+export type TxtSplit = 'document' | 'paragraph' | 'line';
+export const TXT_SPLITS: readonly TxtSplit[] = ['document', 'paragraph', 'line'];
 
 /** Stream `dataset-<datasetId>`, all events below. */
 export interface DatasetUploaded {
@@ -18,6 +26,8 @@ export interface DatasetUploaded {
     blobRef: string;
     /** Field holding the text for jsonl/csv/parquet; null for txt. */
     textField: string | null;
+    /** .txt only: how the file is cut into documents; absent on uploads recorded before issue #13 (read as 'paragraph'). */
+    split?: TxtSplit;
     uploadedAt: string;
   };
 }
