@@ -28,8 +28,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
   });
   app.disable('x-powered-by');
-  // One load-balancer hop is expected in front of the API; req.ip is then the client (rate limiting of public routes).
-  app.set('trust proxy', 1);
+  // req.ip is the client for the per-address limits: the socket's address unless TRUST_PROXY hops of
+  // load balancers are declared in front (then X-Forwarded-For from those hops is believed, nothing more).
+  app.set('trust proxy', config.trustProxyHops);
   app.use(jsonBodyParser(config.jsonBodyMaxBytes));
   app.useGlobalPipes(createValidationPipe());
   if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

@@ -85,7 +85,7 @@ describe('failed authentication is rate-limited', () => {
   const bad = (keyId: string) => `1tt_${keyId}_${'A'.repeat(43)}`;
 
   it('per client address: past AUTH_FAILURES_PER_MINUTE a failure is 429 problem+json with Retry-After; valid keys unaffected', async () => {
-    t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3' } });
+    t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3', TRUST_PROXY: '1' } });
     const alice = await t.issueKey('contributor', 'alice');
     const from = (ip: string) => ({ 'X-Forwarded-For': ip });
     const statuses: number[] = [];
@@ -114,8 +114,21 @@ describe('failed authentication is rate-limited', () => {
       .expect(401);
   });
 
-  it('per key id: failures for one key id from many addresses are limited; the real key still works', async () => {
+  it('without TRUST_PROXY a client cannot pick its address: X-Forwarded-For is ignored, so rotating it does not escape the limit', async () => {
     t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await t.http
+        .get('/v1/pool')
+        .set({ 'X-Forwarded-For': `198.51.100.${i + 20}` })
+        .set(t.auth(bad(`00000000000000f${i}`)));
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it('per key id: failures for one key id from many addresses are limited; the real key still works', async () => {
+    t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3', TRUST_PROXY: '1' } });
     const alice = await t.issueKey('contributor', 'alice');
     const forged = `1tt_${alice.keyId}_${'B'.repeat(43)}`;
     const statuses: number[] = [];
@@ -131,7 +144,7 @@ describe('failed authentication is rate-limited', () => {
   });
 
   it('bad keys on /health count against the address (no key oracle there) while /health itself answers', async () => {
-    t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '2' } });
+    t = await startTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '2', TRUST_PROXY: '1' } });
     const from = { 'X-Forwarded-For': '192.0.2.44' };
     for (let i = 0; i < 3; i++)
       await t.http

@@ -109,6 +109,13 @@ export interface AppConfig {
    * with Retry-After. Valid keys are never refused by it. 0 turns it off. Default 30.
    */
   authFailuresPerMinute: number;
+  /**
+   * TRUST_PROXY: how many reverse-proxy hops in front of the API may set
+   * X-Forwarded-For. 0 (default): none, the client is the socket's address, so a
+   * client cannot pick its own address to escape the per-address limits. Set it
+   * to the number of load balancers in front (usually 1) when there are any.
+   */
+  trustProxyHops: number;
   /** AUDIT_VERIFY_CONCURRENCY: /v1/audit/verify runs (each on its own worker thread) at once in this process. Default 2. */
   auditVerifyConcurrency: number;
   /** AUDIT_VERIFY_QUEUE: verifications that may wait for a free slot; one more is refused 503 with Retry-After. Default 8. */
@@ -279,6 +286,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
   const datasetAnalysisConcurrency = int('DATASET_ANALYSIS_CONCURRENCY', 2, 1, 64, 'a whole number from 1 to 64');
   const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
   const authFailuresPerMinute = int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000, 'an integer from 0 (off) to 1000000');
+  const trustProxyHops = int('TRUST_PROXY', 0, 0, 16, 'a whole number of proxy hops in front of the API, from 0 (none) to 16');
   const auditVerifyConcurrency = int('AUDIT_VERIFY_CONCURRENCY', 2, 1, 64, 'an integer from 1 to 64');
   const auditVerifyQueue = int('AUDIT_VERIFY_QUEUE', 8, 0, 10_000, 'an integer from 0 to 10000');
   const sseHeartbeatSeconds = int('SSE_HEARTBEAT_SECONDS', 15, 1, 3600, 'an integer from 1 to 3600');
@@ -369,6 +377,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
     datasetAnalysisConcurrency,
     rateLimitPerMinute,
     authFailuresPerMinute,
+    trustProxyHops,
     auditVerifyConcurrency,
     auditVerifyQueue,
     logLevel,

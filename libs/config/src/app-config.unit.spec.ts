@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       workerThreads: 2,
       rateLimitPerMinute: 600,
       authFailuresPerMinute: 30,
+      trustProxyHops: 0,
       auditVerifyConcurrency: 2,
       auditVerifyQueue: 8,
       logLevel: 'log',
