@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { BlobStore } from '@1tt/blob-store';
 import type { AppConfig } from '@1tt/config';
-import { DatasetProcessor, createDatasetClaims, createFormatSource, type DatasetProgress } from '@1tt/dataset-processing';
+import { startDatasetProcessing, type DatasetProcessor, type DatasetProgress } from '@1tt/dataset-processing';
 import { EventStore } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
 
@@ -23,7 +23,8 @@ export interface DatasetsModuleOptions {
  * registry's onApplicationShutdown). Stopping abandons the dataset in hand;
  * the next start (or another process, once the claim is handed back) redoes
  * it from scratch. It shares datasets with apps/worker processes on the
- * same log through the claims chosen from EVENT_STORE_URL.
+ * same log through the claims chosen from EVENT_STORE_URL; both set the
+ * processor up with startDatasetProcessing.
  */
 @Injectable()
 export class DatasetProcessingService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,32 +43,12 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    const config = this.config;
-    const claims = await createDatasetClaims({
-      eventStoreUrl: config.eventStore.url,
-      dataDir: config.dataDir,
-      leaseSeconds: config.datasetClaimLeaseSeconds,
-    });
-    this.processor = new DatasetProcessor({
+    this.processor = await startDatasetProcessing(this.config, {
       events: this.events,
       blobs: this.blobs,
-      openSource: createFormatSource({ tmpDir: config.dataDir }),
-      workerThreads: config.workerThreads,
-      tmpDir: config.dataDir,
       actor: 'system:dataset-processor',
-      claims,
-      progressEveryMs: config.datasetProgressSeconds * 1000,
-      takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
-      maxAttempts: config.datasetMaxAttempts,
-      budget: {
-        maxDocuments: config.datasetMaxDocuments,
-        maxDecompressedBytes: config.datasetMaxDecompressedBytes,
-        maxAnalysisMs: config.datasetMaxAnalysisSeconds * 1000,
-      },
-      analysisConcurrency: config.datasetAnalysisConcurrency,
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
-    this.processor.start();
   }
 
   async onModuleDestroy(): Promise<void> {

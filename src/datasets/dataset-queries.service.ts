@@ -1,5 +1,5 @@
 import type { BlobStore } from '@1tt/blob-store';
-import { isReportHeader, readReport, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
+import { readReportPage, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { explainDuplicate, explainRemoval } from '@1tt/preprocessing';
 import type { ReadModelStore } from '@1tt/read-models';
@@ -138,9 +138,10 @@ export class DatasetQueries {
   }
 
   /**
-   * A page of the per-document report, streamed from the report blob
-   * (flat memory; a page costs a scan up to the cursor, acceptable for
-   * reports read page by page; an index by document would make it O(page)).
+   * A page of the per-document report, read from the report blob through
+   * its index (issue #20, M5): only the blocks that can hold the page are
+   * read, so a page costs the same at the start and at the end of a
+   * million-document report (older reports without an index are scanned).
    */
   async report(
     datasetId: string,
@@ -166,18 +167,9 @@ export class DatasetQueries {
     }
     if (!view.reportBlobRef) return { items: [], nextCursor: null };
     const privileged = viewer.role === 'admin' || viewer.role === 'auditor';
-    const items: ReportItem[] = [];
-    let more = false;
-    for await (const line of readReport(this.blobs, view.reportBlobRef)) {
-      if (isReportHeader(line) || line.index <= after) continue;
-      if (query.reason !== undefined && (query.reason === 'kept' ? !line.kept : line.reason !== query.reason)) continue;
-      if (items.length === limit) {
-        more = true;
-        break;
-      }
-      items.push(reportItem(line, privileged));
-    }
-    return { items, nextCursor: more ? String(items[items.length - 1].index) : null };
+    const page = await readReportPage(this.blobs, view.reportBlobRef, { after, limit, reason: query.reason });
+    const items = page.lines.map((line) => reportItem(line, privileged));
+    return { items, nextCursor: page.more ? String(items[items.length - 1].index) : null };
   }
 
   private present(v: DatasetView, viewer: Viewer, live: boolean): DatasetResponse {

@@ -14,6 +14,7 @@ import { PoolQuery } from './pool/pool.query';
 import { PayoutRunQuery } from './revenue/payout-run.query';
 import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { RevenueQuery } from './revenue/revenue.query';
+import { PeriodStatementQuery } from './statements/period-statement.query';
 import { StatementsHttpController } from './statements/statements.http.controller';
 
 /**
@@ -21,7 +22,8 @@ import { StatementsHttpController } from './statements/statements.http.controlle
  * (`*.projection.ts`), its queries (`*.query.ts`), its response DTOs
  * (`*.response.dto.ts`) and its GET routes (`*.http.controller.ts`):
  * pool/, revenue/ (reports and payout runs), accounts/ (a contributor's
- * money), audit-trail/. audit-log/ and statements/ read the log itself.
+ * money), audit-trail/. audit-log/ reads the log itself; statements/ assembles a
+ * contributor's statement from the audit-trail index.
  * LedgerReadModels runs the projections in this process and feeds SSE;
  * the shared query parameters are parsed in src/http/point-in-time.params.ts.
  */
@@ -34,6 +36,7 @@ const QUERIES = [
   PayablesQuery,
   AuditTrailQuery,
   AuditLogQuery,
+  PeriodStatementQuery,
 ];
 
 @Module({

@@ -394,7 +394,9 @@ describeInChromium('dashboard browser tests: every role on the full ledger', () 
     const key = await k.getByTestId('idempotency-key').textContent();
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await k.getByLabel('Amount').fill('1000.00');
-    await k.getByLabel('Currency').fill('EUR');
+    // The currency is the agreement's, shown, not typed (issue 19).
+    await k.getByTestId('revenue-currency').waitFor();
+    expect(await k.getByTestId('revenue-currency').getAttribute('data-value')).toBe('EUR');
     // The period this month up to today: the dataset was in the pool during it.
     const today = new Date().toISOString().slice(0, 10);
     await k.getByLabel('Period start').fill(`${today.slice(0, 8)}01`);

@@ -124,6 +124,34 @@ describeInChromium('dashboard: names, the admin directory and payables (1280 and
     await page.close();
   });
 
+  it("consumer form at 1280 px: the currency is the agreement's (USD), a grouped amount is explained, an overlapping period needs a confirmation", async () => {
+    const page = await browser.newPage(DESKTOP);
+    await signIn(page, server.url, party['Dollar Co'].key);
+    await page.getByTestId('revenue-currency').waitFor();
+    expect(await page.getByTestId('revenue-currency').getAttribute('data-value')).toBe('USD');
+    await page.getByTestId('revenue-amount-input').fill('9,999.00');
+    await page.getByTestId('revenue-start-input').fill('2025-01-10');
+    await page.getByTestId('revenue-end-input').fill('2025-01-20');
+    await page.getByTestId('revenue-review').click();
+    expect(await page.getByRole('alert').first().textContent()).toContain('9999.00 instead of 9,999.00');
+    await page.getByTestId('revenue-amount-input').fill('9999.00');
+    await page.getByTestId('revenue-review').click();
+    await page.getByTestId('revenue-overlap').waitFor();
+    expect(await page.getByTestId('revenue-overlap').textContent()).toContain('2,000.00 USD, 2025-01-01');
+    expect(await page.getByTestId('revenue-confirm-submit').isDisabled()).toBe(true);
+    await screenshot(page, 'consumer-revenue-overlap-1280');
+    await page.getByTestId('revenue-overlap-accept').check();
+    await page.getByTestId('revenue-confirm-submit').click();
+    await page.getByTestId('revenue-result').waitFor();
+    expect(await page.getByTestId('revenue-result').textContent()).toMatch(/^Recorded: report /);
+    const list = await t.http.get('/v1/revenue').set(t.auth(party['Dollar Co'].key)).expect(200);
+    expect(list.body.items.map((r: { amount: string; currency: string }) => `${r.amount} ${r.currency}`)).toEqual([
+      '2000.00 USD',
+      '9999.00 USD',
+    ]);
+    await page.close();
+  });
+
   it('admin at 390 px: directory and payables fit the phone', async () => {
     const page = await browser.newPage(PHONE);
     await signIn(page, server.url, t.adminKey);

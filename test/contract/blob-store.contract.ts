@@ -57,6 +57,17 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStoreFix
       expect(await store.verify(put.ref)).toBe(true);
     });
 
+    it('gives back a byte range of a blob (end exclusive, clamped to the size; an empty range is empty)', async () => {
+      const data = Buffer.from('0123456789abcdef');
+      const put = await store.putBuffer(data);
+      expect((await readAll(await store.getStream(put.ref, { start: 3, end: 7 }))).toString()).toBe('3456');
+      expect((await readAll(await store.getStream(put.ref, { start: 10 }))).toString()).toBe('abcdef');
+      expect((await readAll(await store.getStream(put.ref, { start: 12, end: 100 }))).toString()).toBe('cdef');
+      expect((await readAll(await store.getStream(put.ref, { start: 5, end: 5 }))).length).toBe(0);
+      expect((await readAll(await store.getStream(put.ref, { start: 40 }))).length).toBe(0);
+      await expect(store.getStream(`sha256:${'0'.repeat(64)}`, { start: 0 })).rejects.toBeInstanceOf(NotFoundError);
+    });
+
     it('streams a multi-megabyte upload chunk by chunk and hashes it while writing', async () => {
       const total = 5 * 1024 * 1024 + 123;
       const expected = createHash('sha256');

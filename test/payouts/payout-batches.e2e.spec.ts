@@ -322,6 +322,27 @@ describe('payout batches (real app, embedded stores)', () => {
     });
     expect((await verify(rechain(log))).report.problems).toEqual([]);
 
+    // The statement endpoint reads the contributor's index, never the whole log, and gives the numbers the offline replay gives.
+    const ann = contributors[0].contributorId;
+    const readAll = jest.spyOn(events, 'readAll');
+    const api = (await t.http.get(`/v1/contributors/${ann}/statements`).set(t.auth()).expect(200)).body;
+    expect(readAll).not.toHaveBeenCalled();
+    readAll.mockRestore();
+    expect(api.lines.map((l: { kind: string; amount: string }) => [l.kind, l.amount])).toEqual([
+      ['allocation', '100.00'],
+      ['settlement', '100.00'],
+    ]);
+    const from = api.lines[1].recordedAt;
+    const period = (
+      await t.http
+        .get(`/v1/contributors/${ann}/statements?from=${encodeURIComponent(from)}`)
+        .set(t.auth())
+        .expect(200)
+    ).body;
+    const offlinePeriod = await cli({}, 'audit', 'statement', file, '--contributor', ann, '--from', from, '--format', 'json');
+    expect(JSON.parse(offlinePeriod.stdout)).toEqual(period);
+    expect(period.currencies[0]).toMatchObject({ opening: '100.00', settled: '100.00', closing: '0.00' });
+
     const nth = (evts: RecordedEvent[], type: string, n = 0) => evts.filter((e) => e.type === type)[n];
     // 1. A batch line raised (total raised too, every hash recomputed): more than was payable.
     {

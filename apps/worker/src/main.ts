@@ -1,6 +1,7 @@
 /**
  * `node dist/apps/worker/src/main.js`: the preprocessing worker without
- * HTTP. It runs the same DatasetProcessor as the API process (which does
+ * HTTP. It runs the same DatasetProcessor, set up by the same
+ * startDatasetProcessing, as the API process (which does
  * this itself in the default single-process set-up; start the API with
  * PROCESS_DATASETS=false when separate workers do the work).
  *
@@ -12,41 +13,23 @@
  * upload's revision, so a dataset is never decided twice.
  */
 import { createBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, createDatasetClaims, createFormatSource } from '@1tt/dataset-processing';
+import { loadConfig } from '@1tt/config';
+import { startDatasetProcessing } from '@1tt/dataset-processing';
 import { createEventStore } from '@1tt/event-store';
-import { workerConfig } from './worker-config';
 
 async function main(): Promise<void> {
-  const config = workerConfig(process.env);
-  const events = await createEventStore(config.eventStoreUrl);
-  const blobs = await createBlobStore(config.blobStoreUrl);
-  const claims = await createDatasetClaims({
-    eventStoreUrl: config.eventStoreUrl,
-    dataDir: config.dataDir,
-    leaseSeconds: config.datasetClaimLeaseSeconds,
-  });
-  const processor = new DatasetProcessor({
+  // The service's one configuration schema: same variables and validation as the API process (the HTTP ones unused here).
+  const config = loadConfig(process.env);
+  const events = await createEventStore(config.eventStore.url);
+  const blobs = await createBlobStore(config.blobStore.url);
+  const processor = await startDatasetProcessing(config, {
     events,
     blobs,
-    openSource: createFormatSource({ tmpDir: config.dataDir }),
-    tmpDir: config.dataDir,
-    workerThreads: config.workerThreads,
-    claims,
-    progressEveryMs: config.datasetProgressSeconds * 1000,
-    takeoverAfterMs: config.datasetTakeoverSeconds === 0 ? false : config.datasetTakeoverSeconds * 1000,
-    maxAttempts: config.datasetMaxAttempts,
-    budget: {
-      maxDocuments: config.datasetMaxDocuments,
-      maxDecompressedBytes: config.datasetMaxDecompressedBytes,
-      maxAnalysisMs: config.datasetMaxAnalysisSeconds * 1000,
-    },
-    analysisConcurrency: config.datasetAnalysisConcurrency,
     actor: `system:worker:${process.pid}`,
     logger: { log: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });
-  processor.start();
   console.log(
-    `1tt worker ${process.pid}: processing datasets with ${config.workerThreads} threads (${redact(config.eventStoreUrl)}; claims: ${claims.description})`,
+    `1tt worker ${process.pid}: processing datasets with ${config.workerThreads} threads (${redact(config.eventStore.url)}; claims: ${processor.claims.description})`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

@@ -52,6 +52,12 @@ export interface StagedBlob extends BlobInfo {
   discard(): Promise<void>;
 }
 
+/** Bytes `start` (inclusive) to `end` (exclusive; default: the end of the blob), clamped to the blob's size. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
 export interface BlobStoreHealth {
   ok: boolean;
   kind: string;
@@ -73,8 +79,11 @@ export abstract class BlobStore {
    */
   abstract stageStream(source: Readable | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StagedBlob>;
   abstract putBuffer(data: Uint8Array | string, options?: PutOptions): Promise<PutResult>;
-  /** Throws NotFoundError (code `blob-not-found`) when there is no such blob. */
-  abstract getStream(ref: BlobRef): Promise<Readable>;
+  /**
+   * The blob's bytes, or only `range` of them (e.g. one block of an indexed
+   * report). Throws NotFoundError (code `blob-not-found`) when there is no such blob.
+   */
+  abstract getStream(ref: BlobRef, range?: ByteRange): Promise<Readable>;
   abstract exists(ref: BlobRef): Promise<boolean>;
   /** Size and hash of a stored blob; throws NotFoundError when missing. */
   abstract stat(ref: BlobRef): Promise<BlobInfo>;

@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Collection, Db, GridFSBucket, MongoClient, ObjectId, WriteConcernSettings } from 'mongodb';
 import { blobRefOf, sha256OfRef } from './blob-ref';
-import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult, StagedBlob } from './blob-store.port';
+import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, ByteRange, PutOptions, PutResult, StagedBlob } from './blob-store.port';
 import { notFound, tooLarge } from './local-blob-store.adapter';
 
 export interface GridFsBlobStoreOptions {
@@ -163,10 +163,20 @@ export class GridFsBlobStore extends BlobStore {
     return this.putStream(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), options);
   }
 
-  override async getStream(ref: BlobRef): Promise<Readable> {
-    const id = await this.findId(sha256OfRef(ref));
-    if (!id) throw notFound(ref);
-    return this.bucket.openDownloadStream(id);
+  override async getStream(ref: BlobRef, range?: ByteRange): Promise<Readable> {
+    if (!range) {
+      const id = await this.findId(sha256OfRef(ref));
+      if (!id) throw notFound(ref);
+      return this.bucket.openDownloadStream(id);
+    }
+    const doc = await this.files.findOne({ filename: sha256OfRef(ref) }, { projection: { _id: 1, length: 1 } });
+    if (!doc) throw notFound(ref);
+    const size = Number(doc.length);
+    const start = Math.min(size, Math.max(0, Math.floor(range.start)));
+    const end = Math.min(size, range.end === undefined ? size : Math.floor(range.end));
+    if (end <= start) return Readable.from([]);
+    // GridFS's end is exclusive and must not pass the file's length.
+    return this.bucket.openDownloadStream(doc._id, { start, end });
   }
 
   override async exists(ref: BlobRef): Promise<boolean> {

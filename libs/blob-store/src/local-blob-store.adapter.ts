@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError, PayloadTooLargeError } from '@1tt/domain-errors';
 import { blobRefOf, sha256OfRef } from './blob-ref';
-import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, PutOptions, PutResult, StagedBlob } from './blob-store.port';
+import { BlobInfo, BlobRef, BlobStore, BlobStoreHealth, ByteRange, PutOptions, PutResult, StagedBlob } from './blob-store.port';
 
 export interface LocalBlobStoreOptions {
   /** Root directory; created when missing. */
@@ -103,13 +103,21 @@ export class LocalBlobStore extends BlobStore {
     return this.putStream(Readable.from([bytes]), options);
   }
 
-  override async getStream(ref: BlobRef): Promise<Readable> {
+  override async getStream(ref: BlobRef, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(sha256OfRef(ref));
     // Open first so that a missing blob is a NotFoundError here, not a stream error later.
     const fh = await fs.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? notFound(ref) : e;
     });
-    return createReadStream('', { fd: fh, highWaterMark: 256 * 1024 });
+    if (!range) return createReadStream('', { fd: fh, highWaterMark: 256 * 1024 });
+    const start = Math.max(0, Math.floor(range.start));
+    const end = range.end === undefined ? Infinity : Math.floor(range.end);
+    if (end <= start) {
+      await fh.close();
+      return Readable.from([]);
+    }
+    // createReadStream's end is inclusive.
+    return createReadStream('', { fd: fh, highWaterMark: 256 * 1024, start, ...(end === Infinity ? {} : { end: end - 1 }) });
   }
 
   override async exists(ref: BlobRef): Promise<boolean> {

@@ -79,3 +79,19 @@ export function rejectionCode(reason: RejectionReason): RejectionCode {
 export function isDatasetFormatError(e: unknown): e is DatasetFormatError {
   return e instanceof DatasetFormatError;
 }
+
+/**
+ * What a reader library's failure may tell the uploader: its own message
+ * when it threw a plain Error on purpose ("parquet file invalid (footer !=
+ * PAR1)"), never an internal JavaScript error from inside it (TypeError,
+ * RangeError…: "Cannot read properties of undefined (reading 'map')"),
+ * which says nothing about the file: then `plain`.
+ */
+export function plainCause(e: unknown, plain: string): string {
+  if (!(e instanceof Error) || Object.getPrototypeOf(e) !== Error.prototype || !e.message) return plain;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && code.startsWith('ERR_')) return plain;
+  // A library's own message about a value it failed to find ("unsupported encoding: undefined") is internal too.
+  if (/\b(?:undefined|NaN|null)\b|\[object /.test(e.message)) return plain;
+  return e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message;
+}

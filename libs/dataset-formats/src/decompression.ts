@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Decompress } from 'fzstd';
-import { DatasetFormatError } from './dataset-format.error';
+import { DatasetFormatError, plainCause } from './dataset-format.error';
 import type { Compression } from './dataset-format';
 import type { ReadLimits, ReadProgress } from './read-limits';
 
@@ -94,7 +94,7 @@ function zlibError(e: unknown, progress: ReadProgress): Error {
   if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
     return new DatasetFormatError(
       'corrupt_compression',
-      `The gzip data is corrupt: ${err.message}`,
+      `The gzip data is corrupt: ${plainCause(err, 'not valid gzip data')}`,
       { byteOffset: progress.compressedBytesRead },
       'Check the file with `gzip -t`.',
     );
@@ -130,7 +130,7 @@ async function* unzstd(raw: AsyncIterable<Buffer>, limits: ReadLimits, progress:
       }
       throw new DatasetFormatError(
         'corrupt_compression',
-        `The zstd data is corrupt: ${(e as Error).message}`,
+        `The zstd data is corrupt: ${plainCause(e, 'not a valid zstd frame')}`,
         { byteOffset: progress.compressedBytesRead },
         'Check the file with `zstd -t`.',
       );

@@ -1,7 +1,7 @@
 import type { ColumnMetaData, PageHeader } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
-import { DatasetFormatError } from './dataset-format.error';
+import { DatasetFormatError, plainCause } from './dataset-format.error';
 import type { ReadLimits } from './read-limits';
 
 /** What one column chunk will cost once hyparquet has decoded it, from its page headers (not from the footer). */
@@ -110,7 +110,7 @@ function longestDictionaryEntry(
 function unreadablePage(e: unknown, row: number): DatasetFormatError {
   return new DatasetFormatError(
     'unreadable_parquet',
-    `The Parquet file cannot be read: ${(e as Error)?.message ?? String(e)}`,
+    `The Parquet file cannot be read: ${plainCause(e, 'a page is corrupt')}`,
     { row },
     'Check the file with a Parquet tool (e.g. pyarrow) and rewrite it.',
   );

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import { DatasetFormatError } from './dataset-format.error';
+import { DatasetFormatError, plainCause } from './dataset-format.error';
 import type { FormatRecord } from './format-record';
 import { columnChunkCost } from './parquet-budget';
 import type { ReadLimits, ReadProgress } from './read-limits';
@@ -141,7 +141,7 @@ function unreadable(e: unknown, row?: number): DatasetFormatError {
   if (e instanceof DatasetFormatError) return e;
   return new DatasetFormatError(
     'unreadable_parquet',
-    `The Parquet file cannot be read: ${(e as Error)?.message ?? String(e)}`,
+    `The Parquet file cannot be read: ${plainCause(e, 'its metadata or pages are corrupt')}`,
     row === undefined ? {} : { row },
     'Check the file with a Parquet tool (e.g. pyarrow) and rewrite it.',
   );

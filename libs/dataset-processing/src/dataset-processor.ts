@@ -190,6 +190,10 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
   return out;
 }
 
+/** The rejection message when the pipeline itself fails on a document (its internal error is logged, not shown). */
+export const PROCESSING_ERROR_MESSAGE =
+  'The preprocessing pipeline failed on a document of this file (an internal error, logged for the operators); the file was not judged. Report the dataset id to the operators.';
+
 /** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
 function judgement(entry: DatasetEntry): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
   return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
@@ -612,8 +616,10 @@ export class DatasetProcessor {
       });
     } catch (e) {
       if (!(e instanceof DocumentBatchError)) throw e;
-      // processDocument itself failed: deterministic for this input, so retrying cannot help.
-      return { kind: 'unreadable', rejection: { reason: 'processing_error', message: e.message } };
+      // processDocument itself failed: deterministic for this input, so retrying cannot help. Its message is an
+      // internal JavaScript error (a bug of the pipeline, not of the file): logged for the operators, never shown.
+      this.logger.error(`dataset processor: the pipeline failed on a document of dataset ${datasetId}`, e);
+      return { kind: 'unreadable', rejection: { reason: 'processing_error', message: PROCESSING_ERROR_MESSAGE } };
     } finally {
       this.progressPublisher?.forget(datasetId);
     }

@@ -20,3 +20,4 @@ export {
   type EventStoreDbDatasetClaimsOptions,
 } from './eventstoredb-dataset-claims.adapter';
 export * from './dataset-progress';
+export * from './dataset-processing.setup';

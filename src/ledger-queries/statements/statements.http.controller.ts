@@ -2,11 +2,11 @@ import { Controller, Get, Param, Query, Res, StreamableFile, UseInterceptors } f
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertContributorAccess, type Principal } from '@1tt/access';
-import { buildPeriodStatement, renderPeriodStatementCsv } from '@1tt/audit';
+import { renderPeriodStatementCsv } from '@1tt/audit';
 import { ValidationError } from '@1tt/domain-errors';
 import { assertId, parseInstant } from '@1tt/ledger';
 import { CurrentPrincipal } from '../../auth/auth.decorators';
-import { LedgerReadModels } from '../ledger-read-models.service';
+import { PeriodStatementQuery } from './period-statement.query';
 import { renderPeriodStatementPdf } from './statement.pdf';
 import { PeriodStatementResponse } from './statement.response.dto';
 import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
@@ -14,18 +14,18 @@ import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
 const FORMATS = ['json', 'csv', 'pdf'] as const;
 
 /**
- * A contributor's statement for a period, computed with the audit lib's
- * buildPeriodStatement over the service's own log (the function
- * `1tt audit statement --from --to` runs offline), so both give the same
- * numbers. It reads the log from the start: a figure for a period needs the
- * opening balance, which every earlier event can change.
+ * A contributor's statement for a period, assembled by the audit lib's
+ * assemblePeriodStatement (the rule `1tt audit statement --from --to`
+ * applies offline), so both give the same numbers. It does not read the
+ * log: the contributor's money events come from an index (see
+ * PeriodStatementQuery), so a request costs the contributor's own history.
  */
 @ApiTags('ledger')
 @ApiBearerAuth()
 @UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/contributors')
 export class StatementsHttpController {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(private readonly statements: PeriodStatementQuery) {}
 
   @Get(':id/statements')
   @ApiOperation({
@@ -59,13 +59,7 @@ export class StatementsHttpController {
     if (fromAt !== undefined && toAt !== undefined && fromAt >= toAt) {
       throw new ValidationError('statement-period-empty', 'from must be before to', { field: 'to', hint: 'The period is [from, to).' });
     }
-    const head = await this.rm.events.headPosition();
-    const events = this.rm.events;
-    async function* log() {
-      if (head < 1) return;
-      yield* events.readAll({ fromPosition: 1, toPosition: head });
-    }
-    const statement = await buildPeriodStatement(log(), contributorId, { from: fromAt, to: toAt, atPosition: head });
+    const statement = await this.statements.statement(contributorId, { from: fromAt, to: toAt });
     const name = `statement-${contributorId}${fromAt ? `-${fromAt.slice(0, 10)}` : ''}${toAt ? `-${toAt.slice(0, 10)}` : ''}`;
     if (fmt === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');

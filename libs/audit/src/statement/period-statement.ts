@@ -1,5 +1,13 @@
 import type { RecordedEvent } from '@1tt/event-store';
-import { formatMinor, parseNonNegativeAmount, parseSignedAmount, payablePosition, type PayoutSettled } from '@1tt/ledger';
+import {
+  formatMinor,
+  parseNonNegativeAmount,
+  parseSignedAmount,
+  payablePosition,
+  type PayoutRunAdjusted,
+  type PayoutRunCompleted,
+  type PayoutSettled,
+} from '@1tt/ledger';
 import { LedgerReplay, ratioOf } from '../replay/ledger-replay';
 import { LogNames, placeAfter } from './log-names';
 
@@ -64,15 +72,110 @@ export interface PeriodStatement {
  * and `1tt audit statement --from --to` over an export: one implementation,
  * the same numbers.
  */
-export async function buildPeriodStatement(
-  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+/** One money movement of the contributor: which total it adds to, and its statement line. */
+export interface StatementMovement {
+  field: 'allocated' | 'adjusted' | 'settled';
+  /** Signed minor units added to the balance (a settlement is negative). */
+  delta: bigint;
+  line: PeriodStatementLine;
+}
+
+const NO_DETAILS = {
+  revenueId: null,
+  consumerId: null,
+  tokens: null,
+  totalTokens: null,
+  ratio: null,
+  revenueAmount: null,
+  correctionId: null,
+  reference: null,
+};
+
+/** The allocation line of a completed run (position and time: the run's PayoutRunCompleted). */
+export function allocationMovement(
+  completed: { position: number; recordedAt: string; data: PayoutRunCompleted['data'] },
+  allocation: { amount: string; tokens: string; weight: string },
+  revenueAmount: string | undefined,
+): StatementMovement {
+  const c = completed.data;
+  const amount = parseNonNegativeAmount(allocation.amount, c.currency);
+  return {
+    field: 'allocated',
+    delta: amount,
+    line: {
+      ...NO_DETAILS,
+      kind: 'allocation',
+      position: completed.position,
+      recordedAt: completed.recordedAt,
+      currency: c.currency,
+      amount: formatMinor(amount, c.currency),
+      revenueId: c.revenueId,
+      consumerId: c.consumerId,
+      tokens: allocation.tokens,
+      totalTokens: c.totalTokens,
+      ratio: ratioOf(allocation.weight, c.totalWeight),
+      revenueAmount: revenueAmount ?? c.amount,
+    },
+  };
+}
+
+/** The adjustment line of a completed correction (position and time: its PayoutRunAdjusted). */
+export function adjustmentMovement(
+  adjusted: { position: number; recordedAt: string; data: PayoutRunAdjusted['data'] },
+  adjustment: { amount: string },
+): StatementMovement {
+  const d = adjusted.data;
+  const amount = parseSignedAmount(adjustment.amount, d.currency);
+  return {
+    field: 'adjusted',
+    delta: amount,
+    line: {
+      ...NO_DETAILS,
+      kind: 'adjustment',
+      position: adjusted.position,
+      recordedAt: adjusted.recordedAt,
+      currency: d.currency,
+      amount: formatMinor(amount, d.currency),
+      revenueId: d.revenueId,
+      consumerId: d.consumerId,
+      revenueAmount: d.amount,
+      correctionId: d.correctionId,
+    },
+  };
+}
+
+export function settlementMovement(settled: { position: number; recordedAt: string; data: PayoutSettled['data'] }): StatementMovement {
+  const d = settled.data;
+  const amount = parseNonNegativeAmount(d.amount, d.currency);
+  return {
+    field: 'settled',
+    delta: -amount,
+    line: {
+      ...NO_DETAILS,
+      kind: 'settlement',
+      position: settled.position,
+      recordedAt: settled.recordedAt,
+      currency: d.currency,
+      amount: formatMinor(amount, d.currency),
+      reference: d.reference ?? null,
+    },
+  };
+}
+
+/**
+ * The statement from the contributor's movements in log order (everything
+ * up to the statement's position, recorded before `to`): movements recorded
+ * before `from` make the opening balance, the rest are the lines. Shared by
+ * the full-log replay below and the service's indexed read, so both give
+ * the same numbers.
+ */
+export function assemblePeriodStatement(
   contributorId: string,
-  options: { from?: string; to?: string; atPosition?: number } = {},
-): Promise<PeriodStatement> {
+  movements: Iterable<StatementMovement>,
+  options: { from?: string; to?: string; position: number; names?: (id: string | null) => string | null },
+): PeriodStatement {
   const from = options.from === undefined ? undefined : new Date(options.from).toISOString();
   const to = options.to === undefined ? undefined : new Date(options.to).toISOString();
-  const replay = new LedgerReplay();
-  const names = new LogNames();
   const lines: PeriodStatementLine[] = [];
   const sums = new Map<string, { opening: bigint; allocated: bigint; adjusted: bigint; settled: bigint }>();
   const sum = (currency: string) => {
@@ -80,100 +183,13 @@ export async function buildPeriodStatement(
     if (!s) sums.set(currency, (s = { opening: 0n, allocated: 0n, adjusted: 0n, settled: 0n }));
     return s;
   };
-  const none = {
-    revenueId: null,
-    consumerId: null,
-    tokens: null,
-    totalTokens: null,
-    ratio: null,
-    revenueAmount: null,
-    correctionId: null,
-    reference: null,
-  };
-  for await (const e of events) {
-    if (options.atPosition !== undefined && e.position > options.atPosition) break;
-    if (to !== undefined && e.metadata.recordedAt >= to) break;
-    const before = from !== undefined && e.metadata.recordedAt < from;
-    names.note(e);
-    const recorded = replay.apply(e);
-    const found: Array<{ line: PeriodStatementLine; delta: bigint; field: 'allocated' | 'adjusted' | 'settled' }> = [];
-    if (recorded) {
-      const c = recorded.completed.data;
-      const report = replay.revenue.get(c.revenueId)?.report;
-      for (const chunk of recorded.chunks) {
-        const a = chunk.data.allocations.find((x) => x.contributorId === contributorId);
-        if (!a) continue;
-        const amount = parseNonNegativeAmount(a.amount, c.currency);
-        found.push({
-          field: 'allocated',
-          delta: amount,
-          line: {
-            ...none,
-            kind: 'allocation',
-            position: recorded.completed.position,
-            recordedAt: e.metadata.recordedAt,
-            currency: c.currency,
-            amount: formatMinor(amount, c.currency),
-            revenueId: c.revenueId,
-            consumerId: c.consumerId,
-            tokens: a.tokens,
-            totalTokens: c.totalTokens,
-            ratio: ratioOf(a.weight, c.totalWeight),
-            revenueAmount: report?.amount ?? c.amount,
-          },
-        });
-      }
-    }
-    const adjustment = replay.completedAdjustment;
-    if (adjustment) {
-      const d = adjustment.adjusted.data;
-      for (const chunk of adjustment.chunks) {
-        const x = chunk.data.adjustments.find((l) => l.contributorId === contributorId);
-        if (!x) continue;
-        const amount = parseSignedAmount(x.amount, d.currency);
-        found.push({
-          field: 'adjusted',
-          delta: amount,
-          line: {
-            ...none,
-            kind: 'adjustment',
-            position: adjustment.adjusted.position,
-            recordedAt: e.metadata.recordedAt,
-            currency: d.currency,
-            amount: formatMinor(amount, d.currency),
-            revenueId: d.revenueId,
-            consumerId: d.consumerId,
-            revenueAmount: d.amount,
-            correctionId: d.correctionId,
-          },
-        });
-      }
-    }
-    if (e.type === 'PayoutSettled' && (e.data as PayoutSettled['data']).contributorId === contributorId) {
-      const d = e.data as PayoutSettled['data'];
-      const amount = parseNonNegativeAmount(d.amount, d.currency);
-      found.push({
-        field: 'settled',
-        delta: -amount,
-        line: {
-          ...none,
-          kind: 'settlement',
-          position: e.position,
-          recordedAt: e.metadata.recordedAt,
-          currency: d.currency,
-          amount: formatMinor(amount, d.currency),
-          reference: d.reference ?? null,
-        },
-      });
-    }
-    for (const f of found) {
-      const s = sum(f.line.currency);
-      if (before) s.opening += f.delta;
-      else {
-        if (f.field === 'settled') s.settled -= f.delta;
-        else s[f.field] += f.delta;
-        lines.push(f.line);
-      }
+  for (const f of movements) {
+    const s = sum(f.line.currency);
+    if (from !== undefined && f.line.recordedAt < from) s.opening += f.delta;
+    else {
+      if (f.field === 'settled') s.settled -= f.delta;
+      else s[f.field] += f.delta;
+      lines.push(f.line);
     }
   }
   const currencies = [...sums.entries()]
@@ -193,15 +209,67 @@ export async function buildPeriodStatement(
         recoverable: f(p.recoverable),
       };
     });
+  const names = options.names ?? (() => null);
   return {
     contributorId,
-    contributorDisplayName: names.of(contributorId),
+    contributorDisplayName: names(contributorId),
     from: from ?? null,
     to: to ?? null,
-    position: replay.position,
-    lines: lines.map((l) => placeAfter(l, 'consumerId', 'consumerDisplayName', names.of(l.consumerId))),
+    position: options.position,
+    lines: lines.map((l) => placeAfter(l, 'consumerId', 'consumerDisplayName', names(l.consumerId))),
     currencies,
   };
+}
+
+/**
+ * A contributor's statement for a period, recomputed from the events alone
+ * with the ledger's own code (LedgerReplay): the opening balance per
+ * currency (everything recorded before `from`), each allocation of a payout
+ * run, each adjustment of a revenue correction and each settlement recorded
+ * in [from, to), and the closing balance. `1tt audit statement --from --to`
+ * runs it over an export; the service assembles the same movements from its
+ * per-contributor index (assemblePeriodStatement): one rule, the same numbers.
+ */
+export async function buildPeriodStatement(
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+  contributorId: string,
+  options: { from?: string; to?: string; atPosition?: number } = {},
+): Promise<PeriodStatement> {
+  const to = options.to === undefined ? undefined : new Date(options.to).toISOString();
+  const replay = new LedgerReplay();
+  const logNames = new LogNames();
+  const movements: StatementMovement[] = [];
+  for await (const e of events) {
+    if (options.atPosition !== undefined && e.position > options.atPosition) break;
+    if (to !== undefined && e.metadata.recordedAt >= to) break;
+    logNames.note(e);
+    const recorded = replay.apply(e);
+    if (recorded) {
+      const report = replay.revenue.get(recorded.completed.data.revenueId)?.report;
+      for (const chunk of recorded.chunks) {
+        const a = chunk.data.allocations.find((x) => x.contributorId === contributorId);
+        if (a) movements.push(allocationMovement({ ...recorded.completed, recordedAt: e.metadata.recordedAt }, a, report?.amount));
+      }
+    }
+    const adjustment = replay.completedAdjustment;
+    if (adjustment) {
+      for (const chunk of adjustment.chunks) {
+        const x = chunk.data.adjustments.find((l) => l.contributorId === contributorId);
+        if (x) movements.push(adjustmentMovement({ ...adjustment.adjusted, recordedAt: e.metadata.recordedAt }, x));
+      }
+    }
+    if (e.type === 'PayoutSettled' && (e.data as PayoutSettled['data']).contributorId === contributorId) {
+      movements.push(
+        settlementMovement({ position: e.position, recordedAt: e.metadata.recordedAt, data: e.data as PayoutSettled['data'] }),
+      );
+    }
+  }
+  return assemblePeriodStatement(contributorId, movements, {
+    from: options.from,
+    to: options.to,
+    position: replay.position,
+    names: (id) => logNames.of(id),
+  });
 }
 
 export const STATEMENT_CSV_COLUMNS = [

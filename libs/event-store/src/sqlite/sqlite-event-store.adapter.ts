@@ -1,13 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
   AppendOptions,
   AppendResult,
-  EventMetadata,
   EventStore,
-  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -16,14 +13,15 @@ import {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port';
-import { DuplicateEventId, StoreUnavailable, StreamNotFound } from '../event-store.errors';
-import { GENESIS_HASH } from '../hash-chain';
-import { assertEventsFit, storedEventBytes } from '../append-size';
-import { sealEventForStorage, validateStreamName } from '../new-event';
-import { catchUpSubscription } from '../sql/catch-up-subscription';
-import { assertAppendable, assertOneLowerBound, checkExpected } from '../sql/expected-revision';
+import { DuplicateEventId, StreamNotFound } from '../event-store.errors';
+import { validateStreamName } from '../new-event';
+import { assertAppendable } from '../sql/expected-revision';
+import { sqliteAppend, type SqliteAppend } from './sqlite-append';
+import { readLogPages } from './sqlite-log-reader';
 import { openStoreFile } from './sqlite-schema';
+import { prepareStatements, toEvent, type Row, type SqliteStatements } from './sqlite-statements';
 import { mapStoreError, sqliteCode } from './sqlite-store-errors';
+import { signalAppend, subscribeToSqliteLog } from './sqlite-subscription';
 
 export { SQLITE_STORE_MAGIC, SQLITE_STORE_SCHEMA_VERSION } from './sqlite-schema';
 
@@ -46,32 +44,6 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
 }
 
-type Row = [number, string, number, string, string, string, string, string, string];
-
-const COLUMNS = 'position, stream_name, revision, id, type, data, metadata, prev_hash, hash';
-
-/**
- * In-process "something was appended" signal, per database file, so live
- * subscriptions of every adapter instance on the same file in this process
- * wake at once. Other processes are seen by polling.
- */
-const appended = new EventEmitter();
-appended.setMaxListeners(0);
-
-function toEvent(r: Row): RecordedEvent {
-  return {
-    id: r[3],
-    streamName: r[1],
-    type: r[4],
-    data: JSON.parse(r[5]),
-    metadata: JSON.parse(r[6]) as EventMetadata,
-    revision: r[2],
-    position: r[0],
-    prevHash: r[7],
-    hash: r[8],
-  };
-}
-
 /**
  * The embedded event log: one SQLite file (WAL), the global position is the
  * rowid of the events table.
@@ -86,6 +58,12 @@ function toEvent(r: Row): RecordedEvent {
  * therefore already sees every position below p, and a subscription that
  * keeps "last delivered position" as its cursor can neither skip nor repeat.
  * Rows are never updated or deleted, so rowids are never reused once seen.
+ *
+ * The parts, one file each: schema and opening (sqlite-schema.ts), the
+ * statements and row mapping (sqlite-statements.ts), the append
+ * transaction (sqlite-append.ts), reading the log (sqlite-log-reader.ts)
+ * and the catch-up subscription (sqlite-subscription.ts); this class wires
+ * them to the EventStore port.
  */
 export class SqliteEventStore extends EventStore {
   readonly file: string;
@@ -96,17 +74,8 @@ export class SqliteEventStore extends EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
-  private readonly stmt: {
-    streamTip: Database.Statement<[string], [number, string]>;
-    lastRecordedAt: Database.Statement<[], string>;
-    insert: Database.Statement<[string, number, string, string, string, string, string, string, string]>;
-    head: Database.Statement<[], number | null>;
-    page: Database.Statement<[number, number, number], Row>;
-    streamForwards: Database.Statement<[string, number, number], Row>;
-    streamBackwards: Database.Statement<[string, number, number], Row>;
-    positionAt: Database.Statement<[string], number>;
-  };
-  private readonly appendTx: (streamName: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly stmt: SqliteStatements;
+  private readonly appendTx: SqliteAppend;
 
   constructor(options: SqliteEventStoreOptions) {
     super();
@@ -116,66 +85,8 @@ export class SqliteEventStore extends EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.pageSize = options.pageSize ?? 2000;
     this.db = openStoreFile(this.file, options);
-    const db = this.db;
-    this.stmt = {
-      streamTip: db
-        .prepare<[string], [number, string]>('SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1')
-        .raw(),
-      lastRecordedAt: db.prepare<[], string>('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck(),
-      insert: db.prepare(
-        'INSERT INTO events (stream_name, revision, id, type, data, metadata, prev_hash, hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      head: db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
-      page: db
-        .prepare<[number, number, number], Row>(
-          `SELECT ${COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?`,
-        )
-        .raw(),
-      streamForwards: db
-        .prepare<[string, number, number], Row>(
-          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-        )
-        .raw(),
-      streamBackwards: db
-        .prepare<[string, number, number], Row>(
-          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-        )
-        .raw(),
-      positionAt: db
-        .prepare<[string], number>('SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1')
-        .pluck(),
-    };
-
-    // The revision check, the chain tip read and the inserts run under one
-    // write lock (BEGIN IMMEDIATE), so no other writer, in this process or
-    // another, can slip in between the check and the write.
-    const tx = db.transaction((streamName: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
-      const tip = this.stmt.streamTip.get(streamName);
-      const current = tip?.[0];
-      checkExpected(streamName, expected, current);
-      // recordedAt never goes backwards, even if this machine's clock does or
-      // another process's clock is behind: "as of T" stays a prefix of the log.
-      const now = this.clock().toISOString();
-      const last = this.stmt.lastRecordedAt.get();
-      const recordedAt = last !== undefined && last > now ? last : now;
-      let revision = current === undefined ? 0 : current + 1;
-      let prevHash = tip?.[1] ?? GENESIS_HASH;
-      const recorded: RecordedEvent[] = [];
-      let bytes = 0;
-      for (const event of events) {
-        const { event: s, dataJson, metadataJson } = sealEventForStorage(streamName, event, revision, prevHash, recordedAt);
-        bytes += storedEventBytes(s.type, dataJson, metadataJson);
-        // Checked as it grows: the transaction rolls back, nothing is written.
-        assertEventsFit(streamName, [bytes]);
-        const info = this.stmt.insert.run(streamName, s.revision, s.id, s.type, dataJson, metadataJson, s.prevHash, s.hash, recordedAt);
-        recorded.push({ ...s, position: Number(info.lastInsertRowid) });
-        revision += 1;
-        prevHash = s.hash;
-      }
-      const lastEvent = recorded[recorded.length - 1];
-      return { nextExpectedRevision: lastEvent.revision, position: lastEvent.position, events: recorded };
-    });
-    this.appendTx = tx.immediate;
+    this.stmt = prepareStatements(this.db);
+    this.appendTx = sqliteAppend(this.db, this.stmt, this.clock);
   }
 
   /** The underlying connection, for tests and tools that must look at raw rows (e.g. tamper tests). */
@@ -197,7 +108,7 @@ export class SqliteEventStore extends EventStore {
       }
       throw mapStoreError(e, `append to "${streamName}"`);
     }
-    appended.emit(this.file);
+    signalAppend(this.file);
     return result;
   }
 
@@ -217,73 +128,14 @@ export class SqliteEventStore extends EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    // A hand-written iterator rather than an async generator: it hands out a
-    // page it already holds without an extra generator frame per event.
-    // Rowids are integers, so inside this adapter "after p" is "from p + 1".
-    assertOneLowerBound(options);
-    const from = Math.max(1, options.afterPosition !== undefined ? options.afterPosition + 1 : (options.fromPosition ?? 1));
-    const pageSize = Math.max(1, options.pageSize ?? this.pageSize);
-    const head = (): number => this.head();
-    const pageOf = this.stmt.page;
-    return {
-      [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-        let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-        let to: number | undefined = options.toPosition;
-        let next = from;
-        let page: Row[] = [];
-        let i = 0;
-        let finished = false;
-        const done: IteratorResult<RecordedEvent> = { value: undefined, done: true };
-        return {
-          next(): Promise<IteratorResult<RecordedEvent>> {
-            if (i < page.length && remaining > 0) {
-              remaining -= 1;
-              return Promise.resolve({ value: toEvent(page[i++]), done: false });
-            }
-            if (finished || remaining <= 0) return Promise.resolve(done);
-            try {
-              if (to === undefined) to = head();
-              page = next <= to ? pageOf.all(next, to, Math.min(pageSize, remaining)) : [];
-            } catch (e) {
-              finished = true;
-              return Promise.reject(mapStoreError(e, 'readAll'));
-            }
-            i = 0;
-            if (page.length === 0) {
-              finished = true;
-              return Promise.resolve(done);
-            }
-            next = page[page.length - 1][0] + 1;
-            remaining -= 1;
-            return Promise.resolve({ value: toEvent(page[i++]), done: false });
-          },
-          return(): Promise<IteratorResult<RecordedEvent>> {
-            finished = true;
-            page = [];
-            return Promise.resolve(done);
-          },
-        };
-      },
-    };
+    return readLogPages(this.stmt, this.pageSize, options);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
-    const subscription = catchUpSubscription(
-      {
-        head: () => this.head(),
-        after: (checkpoint, max) => this.stmt.page.all(checkpoint + 1, Number.MAX_SAFE_INTEGER, max).map(toEvent),
-        onAppend: (listener) => {
-          appended.on(this.file, listener);
-          return () => appended.off(this.file, listener);
-        },
-        pollIntervalMs: this.pollIntervalMs,
-        // A busy or locked read is transient under WAL: wait for the next poll.
-        isTransient: (e) => {
-          const mapped = mapStoreError(e, 'subscription');
-          return mapped instanceof StoreUnavailable && /SQLITE_(BUSY|LOCKED)/.test(mapped.message) && !this.closed;
-        },
-        mapError: (e) => mapStoreError(e, 'subscription'),
-      },
+    const subscription = subscribeToSqliteLog(
+      this.file,
+      this.stmt,
+      { pollIntervalMs: this.pollIntervalMs, closed: () => this.closed },
       options,
       () => this.subscriptions.delete(subscription),
     );

@@ -158,11 +158,55 @@ interface RevenueDraft {
   periodEnd: string;
 }
 
-const AMOUNT = /^\d{1,15}(\.\d{1,4})?$/;
+/** Decimals of the currencies the service knows (ISO 4217 minor units); others: 2. */
+const DECIMALS: Record<string, number> = { JPY: 0, KRW: 0, CLP: 0, ISK: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
+const decimalsOf = (currency: string): number => DECIMALS[currency] ?? 2;
+
+/**
+ * The amount as the API takes it (digits, an optional "." and at most the
+ * currency's decimals, no grouping), or why not, with the way to write it.
+ * A grouped amount ("9,999.00") is answered with the same amount written
+ * plainly, so the user sees exactly what to type.
+ */
+export function amountProblem(raw: string, currency: string): string | undefined {
+  const v = raw.trim();
+  const d = decimalsOf(currency);
+  const example = d === 0 ? '9999' : `9999.${'0'.repeat(d)}`;
+  if (new RegExp(`^\\d{1,15}(\\.\\d{1,${Math.max(d, 1)}})?$`).test(v) && (d > 0 || !v.includes('.'))) return undefined;
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(v)) return `Write the amount without thousands separators: ${v.replace(/,/g, '')} instead of ${v}.`;
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(v) || /^\d+,\d+$/.test(v))
+    return `Use "." for decimals and no thousands separators: ${v.replace(/\./g, '').replace(',', '.')} instead of ${v}.`;
+  if (/\s/.test(v)) return `Remove the spaces: e.g. ${example}.`;
+  const decimals = /\.(\d+)$/.exec(v)?.[1].length;
+  if (decimals !== undefined && decimals > d)
+    return `${currency} has ${d === 0 ? 'no decimals' : `at most ${d} decimals`}: round to e.g. ${example}.`;
+  return `Write digits with "." before the decimals and no thousands separators, e.g. ${example}.`;
+}
+
+interface AgreementView {
+  currency: string;
+  alpha: string;
+  policy: string;
+}
+
+/** Reports of this consumer whose period overlaps [start, end). */
+function overlapping(reports: RevenueReport[], start: string, end: string): RevenueReport[] {
+  return reports.filter((r) => r.periodStart < end && start < r.periodEnd);
+}
 
 function RevenueForm(props: { onSubmitted: () => void }) {
-  const { api } = useApp();
-  const [draft, setDraft] = useState<RevenueDraft>({ amount: '', currency: 'EUR', periodStart: '', periodEnd: '' });
+  const { api, me } = useApp();
+  // The currency is the agreement's: a report in another currency is refused (currency-mismatch).
+  const agreement = useResource(
+    (a) => a.getOrUndefined<AgreementView>(`/v1/consumers/${encodeURIComponent(me.subjectId)}/agreement`),
+    [me.subjectId],
+    { live: false },
+  );
+  const agreed = agreement.data?.currency;
+  const [draft, setDraft] = useState<RevenueDraft>({ amount: '', currency: '', periodStart: '', periodEnd: '' });
+  const currency = agreed ?? draft.currency.trim().toUpperCase();
+  const [overlaps, setOverlaps] = useState<RevenueReport[]>([]);
+  const [overlapAccepted, setOverlapAccepted] = useState(false);
   // One key per intended report: kept across retries of the same report, renewed only after success.
   const [key, setKey] = useState(newIdempotencyKey);
   const [confirming, setConfirming] = useState(false);
@@ -176,11 +220,12 @@ function RevenueForm(props: { onSubmitted: () => void }) {
   };
 
   const [periodEnd, setPeriodEnd] = useState('');
-  const review = (e: Event) => {
+  const review = async (e: Event) => {
     e.preventDefault();
     setResult(null);
-    if (!AMOUNT.test(draft.amount.trim())) return setError(new Error('Amount: a decimal number such as 1250.00'));
-    if (!/^[A-Z]{3}$/.test(draft.currency.trim())) return setError(new Error('Currency: a three-letter ISO 4217 code such as EUR'));
+    if (!/^[A-Z]{3}$/.test(currency)) return setError(new Error('Currency: a three-letter ISO 4217 code such as EUR'));
+    const problem = amountProblem(draft.amount, currency);
+    if (problem) return setError(new Error(`Amount: ${problem}`));
     if (!draft.periodStart || !draft.periodEnd || draft.periodEnd < draft.periodStart)
       return setError(new Error('Period: a start date and an end date on or after it'));
     // The period covers the whole end day; a period ending today ends now (revenue of the future cannot be reported).
@@ -188,7 +233,22 @@ function RevenueForm(props: { onSubmitted: () => void }) {
     const endOfDay = new Date(`${draft.periodEnd}T23:59:59.999Z`);
     if (draft.periodEnd > now.toISOString().slice(0, 10))
       return setError(new Error('Period end: a day up to today (UTC); revenue can only be reported for a period that has ended'));
-    setPeriodEnd((endOfDay < now ? endOfDay : new Date(Math.floor(now.getTime() / 1000) * 1000)).toISOString());
+    const end = (endOfDay < now ? endOfDay : new Date(Math.floor(now.getTime() / 1000) * 1000)).toISOString();
+    setPeriodEnd(end);
+    // Two reports for the same period are both paid out: say so before the second one is sent.
+    try {
+      const mine: RevenueReport[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.get<{ items: RevenueReport[]; nextCursor: string | null }>('/v1/revenue', { cursor, limit: 1000 });
+        mine.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      setOverlaps(overlapping(mine, new Date(`${draft.periodStart}T00:00:00Z`).toISOString(), end));
+    } catch {
+      setOverlaps([]);
+    }
+    setOverlapAccepted(false);
     setError(undefined);
     setConfirming(true);
   };
@@ -199,7 +259,7 @@ function RevenueForm(props: { onSubmitted: () => void }) {
     try {
       const body = {
         amount: draft.amount.trim(),
-        currency: draft.currency.trim(),
+        currency,
         periodStart: new Date(`${draft.periodStart}T00:00:00Z`).toISOString(),
         // Fixed when reviewed, so a retry of this confirmation sends the same body (same idempotency key, same report).
         periodEnd,
@@ -233,21 +293,36 @@ function RevenueForm(props: { onSubmitted: () => void }) {
             required
             value={draft.amount}
             onInput={set('amount')}
-            placeholder="1250.00"
+            placeholder={decimalsOf(currency) === 0 ? '1250' : '1250.00'}
+            aria-describedby="rev-amount-help"
             data-testid="revenue-amount-input"
           />
+          <p class="small muted" id="rev-amount-help">
+            Digits, "." before the decimals{currency ? ` (at most ${decimalsOf(currency)} for ${currency})` : ''}, no thousands separators:
+            9999.00, not 9,999.00.
+          </p>
         </div>
         <div class="field">
           <label for="rev-currency">Currency</label>
-          <input
-            id="rev-currency"
-            required
-            maxLength={3}
-            value={draft.currency}
-            onInput={set('currency')}
-            autocomplete="off"
-            data-testid="revenue-currency-input"
-          />
+          {agreed ? (
+            <p data-testid="revenue-currency" data-value={agreed}>
+              <strong>{agreed}</strong> <span class="small muted">(your agreement's currency)</span>
+            </p>
+          ) : (
+            <input
+              id="rev-currency"
+              required
+              maxLength={3}
+              value={draft.currency}
+              onInput={set('currency')}
+              autocomplete="off"
+              placeholder={agreement.loading ? '…' : 'EUR'}
+              data-testid="revenue-currency-input"
+            />
+          )}
+          {!agreed && !agreement.loading && (
+            <p class="small muted">No agreement found yet: an admin sets one (and its currency) before revenue can be shared.</p>
+          )}
         </div>
         <div class="field">
           <label for="rev-start">Period start</label>
@@ -278,13 +353,38 @@ function RevenueForm(props: { onSubmitted: () => void }) {
           <h3 id="confirm-heading">Confirm this revenue report</h3>
           <p>
             <strong>
-              {groupDigits(draft.amount.trim())} {draft.currency.trim()}
+              {groupDigits(draft.amount.trim())} {currency}
             </strong>{' '}
             for {draft.periodStart} to {draft.periodEnd}. The contributors' share is then allocated by a payout run; a report cannot be
             edited afterwards.
           </p>
+          {overlaps.length > 0 && (
+            <div class="warn" role="alert" data-testid="revenue-overlap">
+              <p>
+                <strong>This period overlaps {overlaps.length === 1 ? 'a report' : `${overlaps.length} reports`} you already sent</strong> (
+                {overlaps
+                  .map((r) => `${groupDigits(r.amount)} ${r.currency}, ${r.periodStart.slice(0, 10)} – ${r.periodEnd.slice(0, 10)}`)
+                  .join('; ')}
+                ). Both reports are paid out in full. To fix a wrong amount, correct the earlier report instead.
+              </p>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={overlapAccepted}
+                  onChange={(e) => setOverlapAccepted((e.target as HTMLInputElement).checked)}
+                  data-testid="revenue-overlap-accept"
+                />{' '}
+                This is additional revenue for that period, not a repeat
+              </label>
+            </div>
+          )}
           <div class="row">
-            <button type="button" onClick={confirm} disabled={busy} data-testid="revenue-confirm-submit">
+            <button
+              type="button"
+              onClick={confirm}
+              disabled={busy || (overlaps.length > 0 && !overlapAccepted)}
+              data-testid="revenue-confirm-submit"
+            >
               {busy ? 'Submitting…' : 'Confirm and submit'}
             </button>
             <button type="button" class="secondary" onClick={() => setConfirming(false)} disabled={busy}>
