@@ -4,21 +4,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { EventStore } from '@1tt/event-store';
 import { exportLog } from '@1tt/audit';
-import { runCli } from '../../apps/cli/src/cli-program';
+import { cli } from '../../test/support/cli';
 import { PayoutProcessor } from '../ledger/payout/payout-processor';
 import { acceptDataset } from '../../test/ledger/ledger-log.fixture';
 import { startTestApp, type TestApp } from '../../test/e2e/support/test-app';
-
-async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
 
 /** An auditor with only an API key exports the log over HTTP, resumes a cut download, and verifies it. */
 describe('audit export over the API (GET /v1/audit/export, 1tt audit export --url)', () => {

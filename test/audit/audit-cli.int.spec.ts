@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { encodeEventLine, encodeHeaderLine } from '@1tt/audit';
 import type { RecordedEvent } from '@1tt/event-store';
-import { runCli } from '../../apps/cli/src/cli-program';
+import { cli as cliIn } from '../support/cli';
 import { ledgerSpecs, record, rerecord } from './support/ledger-log';
 
 const repo = join(__dirname, '..', '..');
@@ -23,16 +22,7 @@ function writeExport(file: string, events: RecordedEvent[]): void {
   writeFileSync(file, [header, ...events.map(encodeEventLine)].join('\n') + '\n');
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await runCli(argv, { stdout, stderr, env: {}, exitCode: 0 });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (...argv: string[]) => cliIn({}, ...argv);
 
 describe('1tt audit (in-process)', () => {
   let dir: string;

@@ -1,27 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import {
-  CHECKPOINT_EVENT_TYPE,
-  encodeEventLine,
-  generateCheckpointKeys,
-  LOG_HASH_GENESIS,
-  nextLogHash,
-  type LogCheckpointSigned,
-} from '@1tt/audit';
+import { CHECKPOINT_EVENT_TYPE, generateCheckpointKeys, LOG_HASH_GENESIS, nextLogHash, type LogCheckpointSigned } from '@1tt/audit';
 import { computeEventHash, GENESIS_HASH, type RecordedEvent } from '@1tt/event-store';
-import { runCli } from '../../apps/cli/src/cli-program';
+import { exportServiceLog, verifyEvents } from './support/service-log';
 import { CheckpointPublishing } from '../../src/checkpoints/checkpoint.module';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
-
-async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  const code = await runCli(argv, { stdout, stderr: new PassThrough(), env, exitCode: 0 });
-  return { code, stdout: Buffer.concat(out).toString() };
-}
 
 /**
  * The forger who edits history and recomputes every hash (each stream's chain,
@@ -46,26 +30,14 @@ describe('signed checkpoints on a log written by the real service', () => {
     expect(await publisher.publishNow()).toBeDefined();
     await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Cy' }).expect(201);
     expect(await publisher.publishNow()).toBeDefined();
-    const file = join(dir, 'export.ndjson');
-    expect((await cli({ DATA_DIR: t.dataDir }, 'audit', 'export', '--out', file)).code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
-    header = lines[0];
-    log = lines.slice(1).map((l) => JSON.parse(l) as RecordedEvent);
+    ({ header, log } = await exportServiceLog(t, dir));
   }, 120_000);
   afterAll(async () => {
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const verify = async (events: RecordedEvent[], ...flags: string[]) => {
-    const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
-    writeFileSync(file, [header, ...events.map(encodeEventLine)].join('\n') + '\n');
-    const r = await cli({}, 'audit', 'verify', file, '--json', ...flags);
-    return {
-      code: r.code,
-      report: JSON.parse(r.stdout) as { ok: boolean; problems: Array<{ code: string; position: number; streamName?: string }> },
-    };
-  };
+  const verify = (events: RecordedEvent[], ...flags: string[]) => verifyEvents(dir, { header }, events, { flags, toPosition: 'header' });
 
   /** Re-seals every event after an edit: stream chains, then each checkpoint's log hash and head hash. */
   function reseal(events: RecordedEvent[]): RecordedEvent[] {

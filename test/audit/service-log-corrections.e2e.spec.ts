@@ -1,47 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { encodeEventLine, GENESIS_HASH, recomputeEventHash } from '@1tt/audit';
+import { encodeEventLine } from '@1tt/audit';
 import { EventStore, type RecordedEvent } from '@1tt/event-store';
 import { correctionIdFor } from '@1tt/ledger';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
-import { runCli } from '../../apps/cli/src/cli-program';
-import { acceptDataset } from '../ledger/ledger-log.fixture';
+import { cli } from '../support/cli';
+import { rechain } from './support/ledger-log';
+import { exportServiceLog, serviceLedger, verifyEvents } from './support/service-log';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
-
-async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
-
-/**
- * Renumbers positions 1…n in the given order and re-chains every stream
- * (revisions, prevHash, hash), keeping each event's metadata: what someone
- * who can rewrite the file, but holds no signing key, can do.
- */
-function rechain(events: RecordedEvent[]): RecordedEvent[] {
-  const heads = new Map<string, { revision: number; hash: string }>();
-  return events.map((original, i) => {
-    const head = heads.get(original.streamName);
-    const e: RecordedEvent = {
-      ...structuredClone(original),
-      position: i + 1,
-      revision: head ? head.revision + 1 : 0,
-      prevHash: head ? head.hash : GENESIS_HASH,
-      hash: '',
-    };
-    e.hash = recomputeEventHash(e);
-    heads.set(e.streamName, { revision: e.revision, hash: e.hash });
-    return e;
-  });
-}
 
 describe('audit of corrections in a log written by the real service', () => {
   let t: TestApp;
@@ -56,20 +23,7 @@ describe('audit of corrections in a log written by the real service', () => {
     currentRevenue: Record<string, string>;
   };
 
-  const verify = async (events: RecordedEvent[]) => {
-    const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
-    const h = { ...JSON.parse(header), toPosition: events[events.length - 1].position };
-    writeFileSync(file, [JSON.stringify(h), ...events.map(encodeEventLine)].join('\n') + '\n');
-    const r = await cli({}, 'audit', 'verify', file, '--json');
-    return {
-      code: r.code,
-      report: JSON.parse(r.stdout) as {
-        ok: boolean;
-        problems: Array<{ code: string; position: number; streamName?: string; message: string }>;
-        summary?: Record<string, number>;
-      },
-    };
-  };
+  const verify = (events: RecordedEvent[]) => verifyEvents(dir, { header }, events);
   const nth = (events: RecordedEvent[], type: string, n = 0) => events.filter((e) => e.type === type)[n];
 
   beforeAll(async () => {
@@ -77,27 +31,7 @@ describe('audit of corrections in a log written by the real service', () => {
     t = await startTestApp();
     const events = t.get(EventStore);
     const processor = t.get(PayoutProcessor);
-    const contributors: string[] = [];
-    for (const name of ['Ann', 'Ben', 'Cy'])
-      contributors.push((await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: name }).expect(201)).body.contributorId);
-    const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
-    await t.http
-      .put(`/v1/consumers/${c.body.consumerId}/agreement`)
-      .set(t.auth())
-      .send({ alpha: '0.3', currency: 'USD', policy: 'snapshot' })
-      .expect(200);
-    await acceptDataset(events, 'ds-1', contributors[0], 100);
-    await acceptDataset(events, 'ds-2', contributors[1], 200);
-    await acceptDataset(events, 'ds-3', contributors[2], 333);
-    const report = async (key: string, amount: string): Promise<string> =>
-      (
-        await t.http
-          .post('/v1/revenue')
-          .set(t.auth(c.body.apiKey))
-          .set('Idempotency-Key', key)
-          .send({ amount, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' })
-          .expect(201)
-      ).body.revenueId;
+    const { contributors, consumer: c, report } = await serviceLedger(t, [100, 200, 333]);
     const typo = await report('k1', '100000.00');
     await processor.catchUp();
     await t.http
@@ -107,7 +41,7 @@ describe('audit of corrections in a log written by the real service', () => {
       .expect(201);
     await t.http
       .post(`/v1/revenue/${typo}/corrections`)
-      .set(t.auth(c.body.apiKey))
+      .set(t.auth(c.apiKey))
       .set('Idempotency-Key', 'fix-1')
       .send({ amount: '1000.00', reason: 'typo' })
       .expect(201);
@@ -129,11 +63,7 @@ describe('audit of corrections in a log written by the real service', () => {
       if (benMetrics.position >= head) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    const file = join(dir, 'export.ndjson');
-    expect((await cli({ DATA_DIR: t.dataDir }, 'audit', 'export', '--out', file)).code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
-    header = lines[0];
-    log = lines.slice(1).map((l) => JSON.parse(l) as RecordedEvent);
+    ({ header, log } = await exportServiceLog(t, dir));
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -1,25 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { replayLog, encodeEventLine } from '@1tt/audit';
+import { replayLog } from '@1tt/audit';
 import { EventStore, type RecordedEvent } from '@1tt/event-store';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
-import { runCli } from '../../apps/cli/src/cli-program';
 import { acceptDataset } from '../ledger/ledger-log.fixture';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
-import { rerecord } from './support/ledger-log';
-
-async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+import { rechain } from './support/ledger-log';
+import { exportServiceLog, serviceLedger, verifyEvents } from './support/service-log';
 
 describe('audit of a log written by the real service', () => {
   let t: TestApp;
@@ -29,22 +17,7 @@ describe('audit of a log written by the real service', () => {
   const marks: number[] = [];
   const contributors: string[] = [];
 
-  const write = (file: string, events: RecordedEvent[], toPosition = events[events.length - 1].position): void => {
-    const h = { ...JSON.parse(header), toPosition };
-    writeFileSync(file, [JSON.stringify(h), ...events.map(encodeEventLine)].join('\n') + '\n');
-  };
-  const verify = async (events: RecordedEvent[], ...flags: string[]) => {
-    const file = join(dir, `v-${Math.random().toString(36).slice(2)}.ndjson`);
-    write(file, events);
-    const r = await cli({}, 'audit', 'verify', file, '--json', ...flags);
-    return {
-      code: r.code,
-      report: JSON.parse(r.stdout) as {
-        ok: boolean;
-        problems: Array<{ code: string; position: number; streamName?: string; message: string }>;
-      },
-    };
-  };
+  const verify = (events: RecordedEvent[]) => verifyEvents(dir, { header }, events);
   const first = (events: RecordedEvent[], type: string) => events.find((e) => e.type === type)!;
 
   beforeAll(async () => {
@@ -52,23 +25,8 @@ describe('audit of a log written by the real service', () => {
     t = await startTestApp();
     const events = t.get(EventStore);
     const processor = t.get(PayoutProcessor);
-    for (const name of ['Ann', 'Ben', 'Cy'])
-      contributors.push((await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: name }).expect(201)).body.contributorId);
-    const c = await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'LLM Corp' }).expect(201);
-    await t.http
-      .put(`/v1/consumers/${c.body.consumerId}/agreement`)
-      .set(t.auth())
-      .send({ alpha: '0.3', currency: 'USD', policy: 'snapshot' })
-      .expect(200);
-    await acceptDataset(events, 'ds-1', contributors[0], 100);
-    await acceptDataset(events, 'ds-2', contributors[1], 200);
-    const report = (key: string, amount: string) =>
-      t.http
-        .post('/v1/revenue')
-        .set(t.auth(c.body.apiKey))
-        .set('Idempotency-Key', key)
-        .send({ amount, currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' })
-        .expect(201);
+    const { contributors: registered, report } = await serviceLedger(t, [100, 200]);
+    contributors.push(...registered);
     await report('k1', '100.00');
     await processor.catchUp();
     marks.push(await events.headPosition());
@@ -84,12 +42,7 @@ describe('audit of a log written by the real service', () => {
     await processor.catchUp();
     marks.push(await events.headPosition());
 
-    const file = join(dir, 'export.ndjson');
-    const exported = await cli({ DATA_DIR: t.dataDir }, 'audit', 'export', '--out', file);
-    expect(exported.code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
-    header = lines[0];
-    log = lines.slice(1).map((l) => JSON.parse(l) as RecordedEvent);
+    ({ header, log } = await exportServiceLog(t, dir));
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -147,7 +100,7 @@ describe('audit of a log written by the real service', () => {
       streamName: 'revenue-forged',
       data: { ...(r.data as object), revenueId: 'forged', amount: '5000.00' },
     };
-    const { code, report } = await verify(rerecordKeepingTimes([...log.slice(0, i), forged, ...log.slice(i)]));
+    const { code, report } = await verify(rechain([...log.slice(0, i), forged, ...log.slice(i)]));
     expect(code).not.toBe(0);
     expect(report.problems[0]).toMatchObject({ code: 'revenue-never-paid', position: i + 1, streamName: 'revenue-forged' });
   });
@@ -188,15 +141,3 @@ describe('audit of a log written by the real service', () => {
 });
 
 /** rerecord, but with the service's own recordedAt times kept (the fixture's re-record uses synthetic ones). */
-function rerecordKeepingTimes(events: RecordedEvent[]): RecordedEvent[] {
-  const out = rerecord(events);
-  const heads = new Map<string, string>();
-  return out.map((e, i) => {
-    const withTime = { ...e, metadata: { ...events[i].metadata }, prevHash: heads.get(e.streamName) ?? e.prevHash };
-    if (e.revision === 0) withTime.prevHash = '0'.repeat(64);
-    const { recomputeEventHash } = jest.requireActual('@1tt/audit') as typeof import('@1tt/audit');
-    withTime.hash = recomputeEventHash(withTime);
-    heads.set(e.streamName, withTime.hash);
-    return withTime;
-  });
-}

@@ -120,6 +120,10 @@ describeInChromium('dashboard: names, the admin directory and payables (1280 and
     await page.getByTestId('consumer-name').waitFor();
     expect(await page.getByTestId('consumer-name').getAttribute('data-name')).toBe('Dollar Co');
     await page.getByTestId('payout-run').first().waitFor();
+    // Where the money went, in words.
+    expect(await page.getByTestId('payout-run-explanation').first().textContent()).toBe(
+      'The whole pool amount (1,000.00 USD) was allocated to 2 contributor(s).',
+    );
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await page.close();
   });

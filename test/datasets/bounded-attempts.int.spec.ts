@@ -1,21 +1,18 @@
 import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LocalBlobStore } from '@1tt/blob-store';
 import {
   DATASET_ANALYSIS_INTERRUPTED,
   DATASET_ANALYSIS_STARTED,
   DatasetProcessor,
   datasetProgressStream,
-  type DatasetUploadedData,
   type DocumentSourceFactory,
 } from '@1tt/dataset-processing';
-import { createEventStore, type EventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
+import { openTempStores, upload, type TempStores } from '../support/dataset-uploads';
 
 /**
  * Issue #20 (C2's second half): a dataset whose processing stops its
@@ -28,40 +25,7 @@ jest.setTimeout(240_000);
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 
-interface World {
-  dir: string;
-  events: EventStore;
-  blobs: LocalBlobStore;
-}
-
-async function world(): Promise<World> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-attempts-'));
-  return {
-    dir,
-    events: await createEventStore(`sqlite:${path.join(dir, 'events.db')}`),
-    blobs: await LocalBlobStore.open({ dir: path.join(dir, 'blobs') }),
-  };
-}
-
-async function upload(w: World, datasetId: string, bytes: Buffer | string, fileName = `${datasetId}.txt`): Promise<void> {
-  const put = await w.blobs.putBuffer(bytes);
-  const data: DatasetUploadedData = {
-    datasetId,
-    kind: 'contribution',
-    contributorId: 'alice',
-    fileName,
-    format: 'txt',
-    compression: fileName.endsWith('.gz') ? 'gzip' : 'none',
-    textField: null,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    blobRef: put.ref,
-    uploadedAt: new Date().toISOString(),
-  };
-  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
-}
-
-const types = async (w: World, stream: string) => (await w.events.readStream(stream).catch(() => [])).map((e) => e.type);
+const types = async (w: TempStores, stream: string) => (await w.events.readStream(stream).catch(() => [])).map((e) => e.type);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
   const end = Date.now() + ms;
@@ -75,7 +39,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 
 describe('bounded attempts per dataset', () => {
   it('a dataset that fails every analysis in-process is rejected as processing_failed after 3 attempts; the next dataset is decided', async () => {
-    const w = await world();
+    const w = await openTempStores('attempts');
     const failing: DocumentSourceFactory = async (upload, blobs) => {
       if (upload.datasetId === 'bad') throw new TypeError("Cannot read properties of undefined (reading 'x')");
       return blankLineTextSource(upload, blobs);
@@ -94,14 +58,12 @@ describe('bounded attempts per dataset', () => {
       expect(await types(w, streamNames.dataset('good'))).toContain('DatasetAccepted');
     } finally {
       await processor.stop();
-      await w.events.close();
-      await w.blobs.close();
-      rmSync(w.dir, { recursive: true, force: true });
+      await w.close();
     }
   });
 
   it('an infrastructure fault (ENOSPC) or a graceful stop is recorded as an interruption and does not count', async () => {
-    const w = await world();
+    const w = await openTempStores('attempts');
     let faults = 5;
     const flaky: DocumentSourceFactory = async (upload, blobs) => {
       if (faults-- > 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
@@ -118,18 +80,16 @@ describe('bounded attempts per dataset', () => {
       expect(progress.filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(6);
     } finally {
       await processor.stop();
-      await w.events.close();
-      await w.blobs.close();
-      rmSync(w.dir, { recursive: true, force: true });
+      await w.close();
     }
   });
 
   it('crash loop: a worker process SIGKILLed mid-analysis three times in a row; the fourth start rejects the dataset instead of crashing again (compiled: npm test builds first)', async () => {
     if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run npm run build (npm test does)`);
-    const w = await world();
+    const w = await openTempStores('attempts');
     // Enough text that its analysis takes a while on one thread (gzip keeps the blob small).
     const big = Array.from({ length: 400 }, (_, i) => `Copy ${i}. ${licenseText(['GPL-3', 'GPL-2', 'Apache-2.0'][i % 3])}`).join('\n\n');
-    await upload(w, 'loop', gzipSync(big), 'loop.txt.gz');
+    await upload(w, 'loop', gzipSync(big), { fileName: 'loop.txt.gz' });
     const children: ChildProcess[] = [];
     const startWorker = () => {
       const child = spawn(process.execPath, [WORKER], {
@@ -162,9 +122,7 @@ describe('bounded attempts per dataset', () => {
       expect((await types(w, datasetProgressStream('loop'))).filter((t) => t === DATASET_ANALYSIS_STARTED)).toHaveLength(3);
     } finally {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-      await w.events.close();
-      await w.blobs.close();
-      rmSync(w.dir, { recursive: true, force: true });
+      await w.close();
     }
   });
 });

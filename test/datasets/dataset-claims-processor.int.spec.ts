@@ -1,20 +1,17 @@
 import { streamNames } from '@1tt/ledger';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, SqliteDatasetClaims, type DatasetUploadedData } from '@1tt/dataset-processing';
-import { createEventStore } from '@1tt/event-store';
+import { DatasetProcessor, SqliteDatasetClaims } from '@1tt/dataset-processing';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
+import { openTempStores, upload } from '../support/dataset-uploads';
 
 jest.setTimeout(120_000);
 
 describe('DatasetProcessor with claims that cannot start at first', () => {
   it('analyses nothing while its claims file cannot be opened, then decides the backlog once it can', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-claims-proc-'));
-    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
-    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    const stores = await openTempStores('claims-proc');
+    const { dir, events, blobs } = stores;
     const errors: string[] = [];
     const claimsDir = path.join(dir, 'not-yet');
     const processor = new DatasetProcessor({
@@ -27,21 +24,7 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
       logger: { log: () => undefined, error: (m) => errors.push(m) },
     });
     try {
-      const put = await blobs.putBuffer([licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
-      const data: DatasetUploadedData = {
-        datasetId: 'd',
-        kind: 'contribution',
-        contributorId: 'alice',
-        fileName: 'd.txt',
-        format: 'txt',
-        compression: 'none',
-        textField: null,
-        sizeBytes: put.sizeBytes,
-        sha256: put.sha256,
-        blobRef: put.ref,
-        uploadedAt: new Date().toISOString(),
-      };
-      await events.appendToStream(streamNames.dataset('d'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+      await upload({ events, blobs }, 'd', [licenseText('GPL-2'), licenseText('BSD')].join('\n\n'));
       processor.start();
       for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       expect(errors.filter((m) => m.includes('failed to start')).length).toBeGreaterThanOrEqual(2);
@@ -57,9 +40,7 @@ describe('DatasetProcessor with claims that cannot start at first', () => {
       ]);
     } finally {
       await processor.stop();
-      await events.close();
-      await blobs.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stores.close();
     }
   });
 });

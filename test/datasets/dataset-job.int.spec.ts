@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
@@ -23,15 +23,14 @@ import {
 } from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { blankLineTextSource } from './dataset-text-source';
-import { licenseText } from '../support/license-texts';
+import { licenseFile, licenseText } from '../support/license-texts';
+import { stageUpload } from '../support/dataset-uploads';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
 
-const LICENSES = '/usr/share/common-licenses';
 const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const tokenizer = createTokenizer('o200k_base');
-const read = (name: string) => readFileSync(path.join(LICENSES, name), 'utf8');
 const file = (...names: string[]) => names.map(licenseText).join('\n\n');
 const paragraphs = (text: string) => text.split(/\n\s*\n/).filter((p) => p.trim() !== '');
 
@@ -77,22 +76,8 @@ describe('runDatasetJob on the worker pool', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function upload(datasetId: string, text: string, contributorId = 'alice'): Promise<DatasetUploadedData> {
-    const put = await blobs.putBuffer(text);
-    return {
-      datasetId,
-      kind: 'contribution',
-      contributorId,
-      fileName: `${datasetId}.txt`,
-      format: 'txt',
-      compression: 'none',
-      textField: null,
-      sizeBytes: put.sizeBytes,
-      sha256: put.sha256,
-      blobRef: put.ref,
-      uploadedAt: new Date().toISOString(),
-    };
-  }
+  const upload = (datasetId: string, text: string, contributorId = 'alice') =>
+    stageUpload(blobs, datasetId, text, { owner: { contributorId } });
 
   /** The reference: the same documents, processed on this thread, decided in one call. */
   function reference(datasetId: string, text: string, index: InMemoryDedupIndex, contributorId = 'alice') {
@@ -230,7 +215,7 @@ describe('runDatasetJob on the worker pool', () => {
       })(),
     });
     await expect(
-      runDatasetJob(await upload('o', read('GPL-3')), {
+      runDatasetJob(await upload('o', licenseFile('GPL-3')), {
         blobs,
         pool,
         openSource: shuffled,
@@ -249,7 +234,7 @@ describe('runDatasetJob on the worker pool', () => {
         throw Object.assign(new Error('bad bytes'), { kind: 'validation', reason: 'invalid_utf8', line: 7, byteOffset: 300 });
       })(),
     });
-    const r = await runDatasetJob(await upload('c', read('GPL-3')), { blobs, pool, openSource: failing, pipeline, index });
+    const r = await runDatasetJob(await upload('c', licenseFile('GPL-3')), { blobs, pool, openSource: failing, pipeline, index });
     expect(r).toEqual({
       kind: 'unreadable',
       rejection: { reason: 'invalid_utf8', message: 'bad bytes', line: 7, byteOffset: 300, row: undefined },

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DATASET_PROGRESS_STREAM_PREFIX, DatasetProcessor, reprocessDataset, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DATASET_PROGRESS_STREAM_PREFIX, DatasetProcessor, reprocessDataset } from '@1tt/dataset-processing';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { datasetDecider, type DatasetEvent, streamNames } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
+import { upload } from '../support/dataset-uploads';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
 jest.setTimeout(120_000);
@@ -44,25 +45,6 @@ async function close(w: World): Promise<void> {
   await w.processor?.stop();
   await w.events.close();
   await w.blobs.close();
-}
-
-async function upload(w: World, datasetId: string, text: string, owner: { contributorId: string } | { consumerId: string }): Promise<void> {
-  const put = await w.blobs.putBuffer(text);
-  const data: DatasetUploadedData = {
-    datasetId,
-    ...('consumerId' in owner
-      ? { kind: 'reference' as const, consumerId: owner.consumerId }
-      : { kind: 'contribution' as const, contributorId: owner.contributorId }),
-    fileName: `${datasetId}.txt`,
-    format: 'txt',
-    compression: 'none',
-    textField: null,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    blobRef: put.ref,
-    uploadedAt: new Date().toISOString(),
-  };
-  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
 }
 
 /** The owner withdraws, through the ledger's decider. */
@@ -118,8 +100,8 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('decides in log order: the earlier contributor keeps a document, a later exact or near copy earns nothing', async () => {
     const w = await fresh();
-    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { contributorId: 'alice' });
-    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { contributorId: 'bob' });
+    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { owner: { contributorId: 'alice' } });
+    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { owner: { contributorId: 'bob' } });
     startProcessor(w);
     await settled(w);
     const a = await decision(w, 'a');
@@ -144,13 +126,13 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('applies a withdrawal at its log position: uploads before it stay blocked, uploads after it keep the document', async () => {
     const w = await fresh();
-    await upload(w, 'a', file('GPL-2', 'BSD'), { contributorId: 'alice' });
+    await upload(w, 'a', file('GPL-2', 'BSD'), { owner: { contributorId: 'alice' } });
     startProcessor(w);
     await settled(w);
     await w.processor!.stop();
-    await upload(w, 'before', file('GPL-2', 'Artistic'), { contributorId: 'bob' });
+    await upload(w, 'before', file('GPL-2', 'Artistic'), { owner: { contributorId: 'bob' } });
     await withdraw(w, 'a');
-    await upload(w, 'after', file('GPL-2', 'CC0-1.0'), { contributorId: 'carol' });
+    await upload(w, 'after', file('GPL-2', 'CC0-1.0'), { owner: { contributorId: 'carol' } });
     startProcessor(w);
     await settled(w);
     expect((await decision(w, 'before')).DatasetPreprocessed).toMatchObject({ documentsKept: 1, removed: { exact_duplicate: 1 } });
@@ -159,8 +141,8 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it("removes contributions matching a consumer's reference corpus as already_held_by_consumer", async () => {
     const w = await fresh();
-    await upload(w, 'ref', file('GFDL-1.3'), { consumerId: 'acme' });
-    await upload(w, 'c', file('GFDL-1.2', 'GPL-1'), { contributorId: 'dave' });
+    await upload(w, 'ref', file('GFDL-1.3'), { owner: { consumerId: 'acme' } });
+    await upload(w, 'c', file('GFDL-1.2', 'GPL-1'), { owner: { contributorId: 'dave' } });
     startProcessor(w);
     await settled(w);
     const c = await decision(w, 'c');
@@ -169,9 +151,9 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('rejects a dataset where nothing is kept (an exact copy of an earlier one), and judges a dataset of short snippets as all filtered', async () => {
     const w = await fresh();
-    await upload(w, 'a', file('GPL-3'), { contributorId: 'alice' });
-    await upload(w, 'copy', file('GPL'), { contributorId: 'bob' });
-    await upload(w, 'junk', 'short line\n\nanother', { contributorId: 'bob' });
+    await upload(w, 'a', file('GPL-3'), { owner: { contributorId: 'alice' } });
+    await upload(w, 'copy', file('GPL'), { owner: { contributorId: 'bob' } });
+    await upload(w, 'junk', 'short line\n\nanother', { owner: { contributorId: 'bob' } });
     startProcessor(w);
     await settled(w);
     expect((await decision(w, 'copy')).DatasetRejected).toMatchObject({
@@ -192,7 +174,7 @@ describe('DatasetProcessor on the embedded event store', () => {
           .reverse()
           .join(' ')}`,
     ).join('\n\n');
-    await upload(w, 'big', big, { contributorId: 'alice' });
+    await upload(w, 'big', big, { owner: { contributorId: 'alice' } });
     const p = startProcessor(w, { batchDocuments: 1, workerThreads: 1 });
     for (let i = 0; i < 500 && !(p.progress('big')?.documentsDone ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(p.progress('big')?.documentsDone).toBeGreaterThan(0);
@@ -208,18 +190,18 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('gives identical events for the same log, whatever the threads, batch sizes and restarts', async () => {
     const script = async (w: World, p: { workerThreads: number; batchDocuments: number }, restartMidway: boolean) => {
-      await upload(w, 'a', file('GPL-2', 'LGPL-2', 'GFDL-1.2'), { contributorId: 'alice' });
-      await upload(w, 'r', file('Apache-2.0'), { consumerId: 'acme' });
+      await upload(w, 'a', file('GPL-2', 'LGPL-2', 'GFDL-1.2'), { owner: { contributorId: 'alice' } });
+      await upload(w, 'r', file('Apache-2.0'), { owner: { consumerId: 'acme' } });
       startProcessor(w, p);
       await settled(w);
-      await upload(w, 'b', file('GPL-2', 'Apache-2.0', 'CC0-1.0', 'GFDL-1.3'), { contributorId: 'bob' });
+      await upload(w, 'b', file('GPL-2', 'Apache-2.0', 'CC0-1.0', 'GFDL-1.3'), { owner: { contributorId: 'bob' } });
       await settled(w);
       await withdraw(w, 'a');
       if (restartMidway) {
         await w.processor!.stop();
         startProcessor(w, p);
       }
-      await upload(w, 'c', file('LGPL-2.1', 'GFDL-1.3', 'Artistic', 'BSD'), { contributorId: 'carol' });
+      await upload(w, 'c', file('LGPL-2.1', 'GFDL-1.3', 'Artistic', 'BSD'), { owner: { contributorId: 'carol' } });
       await settled(w);
       return allDecisions(w);
     };
@@ -231,8 +213,8 @@ describe('DatasetProcessor on the embedded event store', () => {
 
   it('reprocess --verify: recomputes a decision against the pool as of its upload and says whether kept documents and tokens match', async () => {
     const w = await fresh();
-    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { contributorId: 'alice' });
-    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { contributorId: 'bob' });
+    await upload(w, 'a', file('GPL-2', 'LGPL-2'), { owner: { contributorId: 'alice' } });
+    await upload(w, 'b', file('Artistic', 'GPL-2', 'LGPL-2.1', 'BSD'), { owner: { contributorId: 'bob' } });
     startProcessor(w);
     await settled(w);
     await withdraw(w, 'a');
@@ -244,7 +226,7 @@ describe('DatasetProcessor on the embedded event store', () => {
     expect(ok.recomputed.documentsKept).toBe(2);
 
     // A decision that does not follow from the file is caught.
-    await upload(w, 'forged', file('GPL-1'), { contributorId: 'eve' });
+    await upload(w, 'forged', file('GPL-1'), { owner: { contributorId: 'eve' } });
     const pipeline = resolvePipeline(DEFAULT_PIPELINE);
     const at = new Date().toISOString();
     const data = {

@@ -1,40 +1,21 @@
-import { streamNames } from '@1tt/ledger';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { LocalBlobStore } from '@1tt/blob-store';
 import { DatasetProcessor, createFormatSource } from '@1tt/dataset-processing';
-import { createEventStore } from '@1tt/event-store';
 import { runCli } from '../../apps/cli/src/cli-program';
 import type { CliContext } from '../../apps/cli/src/cli-context';
 import { licenseText } from '../support/license-texts';
+import { openTempStores, upload } from '../support/dataset-uploads';
 
 describe('1tt dataset reprocess --verify', () => {
   it('re-runs a decided dataset against the pool as of its upload and exits 0 when kept documents and tokens match', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-reprocess-'));
-    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
-    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    const stores = await openTempStores('reprocess');
+    const { dir, events, blobs } = stores;
     try {
       for (const [id, text] of [
         ['a', [licenseText('GPL-2'), licenseText('LGPL-2')].join('\n\n')],
         ['b', [licenseText('Artistic'), licenseText('GPL-2'), licenseText('LGPL-2.1')].join('\n\n')],
       ]) {
-        const put = await blobs.putBuffer(text);
-        const data = {
-          datasetId: id,
-          kind: 'contribution',
-          contributorId: id === 'a' ? 'alice' : 'bob',
-          fileName: `${id}.txt`,
-          format: 'txt',
-          compression: 'none',
-          textField: null,
-          sizeBytes: put.sizeBytes,
-          sha256: put.sha256,
-          blobRef: put.ref,
-          uploadedAt: new Date().toISOString(),
-        };
-        await events.appendToStream(streamNames.dataset(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+        await upload({ events, blobs }, id, text, { owner: { contributorId: id === 'a' ? 'alice' : 'bob' } });
       }
       const processor = new DatasetProcessor({ events, blobs, openSource: createFormatSource(), workerThreads: 1 });
       processor.start();
@@ -56,9 +37,7 @@ describe('1tt dataset reprocess --verify', () => {
       expect(code).toBe(0);
       expect(await runCli(['dataset', 'reprocess', 'b'], { ...ctx, exitCode: 0 })).toBe(2);
     } finally {
-      await events.close();
-      await blobs.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stores.close();
     }
   });
 });

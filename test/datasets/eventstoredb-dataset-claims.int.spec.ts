@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, EventStoreDbDatasetClaims, type ClaimsContext, type DatasetUploadedData } from '@1tt/dataset-processing';
+import { DatasetProcessor, EventStoreDbDatasetClaims, type ClaimsContext } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
+import { upload } from '../support/dataset-uploads';
 
 /**
  * Competing consumers on a real EventStoreDB (persistent subscription to
@@ -46,24 +47,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
       rmSync(dir, { recursive: true, force: true });
     });
 
-    async function upload(datasetId: string, text: string): Promise<void> {
-      const put = await blobs.putBuffer(text);
-      const data: DatasetUploadedData = {
-        datasetId,
-        kind: 'contribution',
-        contributorId: 'alice',
-        fileName: `${datasetId}.txt`,
-        format: 'txt',
-        compression: 'none',
-        textField: null,
-        sizeBytes: put.sizeBytes,
-        sha256: put.sha256,
-        blobRef: put.ref,
-        uploadedAt: new Date().toISOString(),
-      };
-      await events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
-    }
-
     it('hands each upload to one consumer; a nack(retry) and a consumer that leaves get it redelivered', async () => {
       const decided = new Set<string>();
       const ctx: ClaimsContext = { wake: () => undefined, isDecided: (id) => decided.has(id), logError: (m, e) => console.error(m, e) };
@@ -74,7 +57,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
       let bStopped = false;
       try {
         const ids = Array.from({ length: 6 }, (_, i) => `claims-${run}-${i}`);
-        for (const id of ids) await upload(id, `${licenseText('GPL-2')}\n${id}`);
+        for (const id of ids) await upload({ events, blobs }, id, `${licenseText('GPL-2')}\n${id}`);
         const holders = async (id: string) => [(await a.tryClaim(id)) ? 'a' : '', (await b.tryClaim(id)) ? 'b' : ''].filter(Boolean);
         for (const id of ids) await until(`${id} delivered`, async () => ((await holders(id)).length > 0 ? true : undefined));
         for (const id of ids) expect(await holders(id)).toHaveLength(1);
@@ -121,6 +104,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
         const ids = Array.from({ length: 6 }, (_, i) => `shared-${run}-${i}`);
         for (const [i, id] of ids.entries())
           await upload(
+            { events, blobs },
             id,
             Array.from({ length: 30 }, (_, k) => `${licenseText(['GPL-3', 'Apache-2.0', 'MPL-2.0'][k % 3])}\n${id} ${i} ${k}`).join('\n\n'),
           );

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { DocumentWorkerPool } from '@1tt/dataset-processing';
 import { ENGLISH_PROSE_PIPELINE_V1, MULTILINGUAL_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
+import { licenseFile } from '../support/license-texts';
 
 /**
  * Pipeline v2 (default-multilingual) on the worker threads that judge
@@ -17,7 +17,7 @@ describe('multilingual pipeline (v2) on DocumentWorkerPool', () => {
   it('keeps German prose and a licence, removes junk; v1 still removes the German text', async () => {
     const v2 = resolvePipeline(MULTILINGUAL_PIPELINE);
     const v1 = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
-    const gpl = readFileSync('/usr/share/common-licenses/GPL-3', 'utf8');
+    const gpl = licenseFile('GPL-3');
     const spam = Array.from({ length: 80 }, (_, i) => ['billig', 'flug', 'hotel', 'angebot'][i % 4]).join(' ');
     const pool2 = DocumentWorkerPool.start({ pipeline: v2, size: 1 });
     const pool1 = DocumentWorkerPool.start({ pipeline: v1, size: 1 });

@@ -1,59 +1,23 @@
 import { streamNames } from '@1tt/ledger';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { LocalBlobStore } from '@1tt/blob-store';
-import {
-  DATASET_ANALYSIS_STARTED,
-  DATASET_PROGRESS_REPORTED,
-  DatasetProcessor,
-  datasetProgressStream,
-  type DatasetUploadedData,
-} from '@1tt/dataset-processing';
-import { createEventStore } from '@1tt/event-store';
-import { runCli } from '../../apps/cli/src/cli-program';
+import { DATASET_ANALYSIS_STARTED, DATASET_PROGRESS_REPORTED, DatasetProcessor, datasetProgressStream } from '@1tt/dataset-processing';
+import { cli } from '../support/cli';
 import { blankLineTextSource } from './dataset-text-source';
 import { licenseText } from '../support/license-texts';
+import { openTempStores, upload } from '../support/dataset-uploads';
 
 jest.setTimeout(120_000);
 
-async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b));
-  stderr.on('data', (b: Buffer) => (err += b));
-  const code = await runCli(argv, { stdout, stderr, env, exitCode: 0 });
-  return { code, stdout: out, stderr: err };
-}
-
 describe('DatasetProgressReported in the log: the audit tools take it in their stride', () => {
   it('export, verify and replay a log holding progress events next to the decisions', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-progress-audit-'));
-    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
-    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    const { dir, events, blobs } = await openTempStores('progress-audit');
     try {
       for (const [id, text] of [
         ['a', [licenseText('GPL-2'), licenseText('LGPL-2.1'), licenseText('Apache-2.0')].join('\n\n')],
         ['b', [licenseText('GPL-3'), licenseText('GPL-2'), licenseText('MPL-2.0')].join('\n\n')],
       ]) {
-        const put = await blobs.putBuffer(text);
-        const data: DatasetUploadedData = {
-          datasetId: id,
-          kind: 'contribution',
-          contributorId: 'alice',
-          fileName: `${id}.txt`,
-          format: 'txt',
-          compression: 'none',
-          textField: null,
-          sizeBytes: put.sizeBytes,
-          sha256: put.sha256,
-          blobRef: put.ref,
-          uploadedAt: new Date().toISOString(),
-        };
-        await events.appendToStream(streamNames.dataset(id), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+        await upload({ events, blobs }, id, text);
       }
       // progressEveryMs 0: a report after every batch of one document.
       const processor = new DatasetProcessor({

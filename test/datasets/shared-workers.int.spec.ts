@@ -1,58 +1,20 @@
 import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { LocalBlobStore } from '@1tt/blob-store';
-import { DatasetProcessor, createFormatSource, type DatasetUploadedData } from '@1tt/dataset-processing';
-import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
+import { DatasetProcessor, createFormatSource } from '@1tt/dataset-processing';
+import { type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { shuffledLicense, nearCopy } from '../support/license-texts';
+import { openTempStores, upload } from '../support/dataset-uploads';
+
+const UPLOADED_AT = '2026-01-01T00:00:00.000Z';
 
 // Real worker processes on a loaded 2-core machine.
 jest.setTimeout(240_000);
 
 const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 const LICENSES = ['GPL-2', 'GPL-3', 'LGPL-2.1', 'Apache-2.0', 'GFDL-1.3', 'MPL-2.0', 'Artistic', 'BSD'];
-
-interface Store {
-  dir: string;
-  events: EventStore;
-  blobs: LocalBlobStore;
-}
-
-async function store(): Promise<Store> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-shared-'));
-  return {
-    dir,
-    events: await createEventStore(`sqlite:${path.join(dir, 'events.db')}`),
-    blobs: await LocalBlobStore.open({ dir: path.join(dir, 'blobs') }),
-  };
-}
-
-async function closeStore(s: Store): Promise<void> {
-  await s.events.close();
-  await s.blobs.close();
-  rmSync(s.dir, { recursive: true, force: true });
-}
-
-async function upload(s: Store, datasetId: string, contributorId: string, text: string): Promise<void> {
-  const put = await s.blobs.putBuffer(text);
-  const data: DatasetUploadedData = {
-    datasetId,
-    kind: 'contribution',
-    contributorId,
-    fileName: `${datasetId}.txt`,
-    format: 'txt',
-    compression: 'none',
-    textField: null,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    blobRef: put.ref,
-    uploadedAt: '2026-01-01T00:00:00.000Z',
-  };
-  await s.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
-}
 
 /**
  * Eight uploads whose verdicts depend on the order they are judged in:
@@ -135,8 +97,8 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     const list = uploads();
 
     // The reference: one in-process runner, every dataset its own.
-    const single = await store();
-    cleanup.push(() => closeStore(single));
+    const single = await openTempStores('shared');
+    cleanup.push(() => single.close());
     const processor = new DatasetProcessor({
       events: single.events,
       blobs: single.blobs,
@@ -145,11 +107,11 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     });
     processor.start();
     cleanup.push(() => processor.stop());
-    for (const [id, who, text] of list) await upload(single, id, who, text);
+    for (const [id, who, text] of list) await upload(single, id, text, { owner: { contributorId: who }, uploadedAt: UPLOADED_AT });
     await processor.idleAfter(await single.events.headPosition());
 
-    const shared = await store();
-    cleanup.push(() => closeStore(shared));
+    const shared = await openTempStores('shared');
+    cleanup.push(() => shared.close());
     const a = new WorkerProcess(shared.dir);
     const b = new WorkerProcess(shared.dir);
     cleanup.push(
@@ -157,7 +119,7 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
       () => b.kill('SIGKILL'),
     );
     await Promise.all([a.started(), b.started()]);
-    for (const [id, who, text] of list) await upload(shared, id, who, text);
+    for (const [id, who, text] of list) await upload(shared, id, text, { owner: { contributorId: who }, uploadedAt: UPLOADED_AT });
     for (const [id] of list)
       await until(`${id} decided`, async () => ((await shared.events.readStream(streamNames.dataset(id))).length > 1 ? true : undefined));
     // Let any late duplicate decision show up before counting.
@@ -196,8 +158,8 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
   });
 
   it('a worker SIGKILLed in the middle of a dataset: the other takes the dataset over and decides it once', async () => {
-    const shared = await store();
-    cleanup.push(() => closeStore(shared));
+    const shared = await openTempStores('shared');
+    cleanup.push(() => shared.close());
     const env = { DATASET_CLAIM_LEASE_SECONDS: '3' };
     const a = new WorkerProcess(shared.dir, env);
     const b = new WorkerProcess(shared.dir, env);
@@ -208,7 +170,7 @@ describe('apps/worker processes sharing one embedded store (compiled: npm test b
     await Promise.all([a.started(), b.started()]);
     // Large enough (a few MB) that its analysis is still running when the holder is killed.
     const big = Array.from({ length: 400 }, (_, i) => shuffledLicense(LICENSES[i % LICENSES.length], 7000 + i)).join('\n\n');
-    await upload(shared, 'big', 'alice', big);
+    await upload(shared, 'big', big, { uploadedAt: UPLOADED_AT });
 
     const claims = new Database(path.join(shared.dir, 'claims.db'), { readonly: true, timeout: 5000 });
     cleanup.push(async () => claims.close());

@@ -1,5 +1,5 @@
 import { streamNames } from '@1tt/ledger';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalBlobStore } from '@1tt/blob-store';
@@ -9,9 +9,10 @@ import {
   SqliteDatasetClaims,
   createFormatSource,
   datasetProgressStream,
-  type DatasetUploadedData,
 } from '@1tt/dataset-processing';
 import { createEventStore, type EventStore } from '@1tt/event-store';
+import { licenseFile } from '../support/license-texts';
+import { upload } from '../support/dataset-uploads';
 
 /**
  * The liveness backstop of shared processing: a holder that keeps its claim
@@ -29,21 +30,7 @@ describe('a claim held by a process that does no work', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), '1tt-takeover-'));
     events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
     blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
-    const put = await blobs.putBuffer(readFileSync('/usr/share/common-licenses/GPL-3', 'utf8'));
-    const data: DatasetUploadedData = {
-      datasetId: 'd1',
-      kind: 'contribution',
-      contributorId: 'alice',
-      fileName: 'gpl.txt',
-      format: 'txt',
-      compression: 'none',
-      textField: null,
-      sizeBytes: put.sizeBytes,
-      sha256: put.sha256,
-      blobRef: put.ref,
-      uploadedAt: '2026-01-01T00:00:00.000Z',
-    };
-    await events.appendToStream(streamNames.dataset('d1'), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+    await upload({ events, blobs }, 'd1', licenseFile('GPL-3'), { fileName: 'gpl.txt', uploadedAt: '2026-01-01T00:00:00.000Z' });
     // The hung holder: claims d1 and keeps renewing the lease, but never analyses it.
     hung = new SqliteDatasetClaims({ path: path.join(dir, 'claims.db'), owner: `${os.hostname()}:${process.pid}:hung`, leaseSeconds: 60 });
     await hung.start({ wake: () => undefined, isDecided: () => false, logError: () => undefined });

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { EventStore } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { startTestApp, type TestApp } from './support/test-app';
+import { postDataset, waitDecided } from './support/datasets';
 import { licenseText, shuffledLicense, nearCopy } from '../support/license-texts';
 
 // Worker threads and whole datasets: on a loaded 2-core machine a test can take longer than the default 30 s.
@@ -12,25 +13,12 @@ jest.setTimeout(120_000);
 const txt = (...names: string[]) => names.map(licenseText).join('\n\n');
 
 // These tests count blank-line separated documents: .txt uploads ask for split=paragraph unless a test says otherwise
-// (the default, the whole file as one document, has its own test below).
+// (the default, the whole file as one document, has its own test below); a field given as '' is left out.
 function upload(t: TestApp, key: string, fileName: string, content: string | Buffer, fields: Record<string, string> = {}) {
-  let req = t.http.post('/v1/datasets').set(t.auth(key));
   const all = /\.txt(\.gz|\.zst)?$/.test(fileName) && !('split' in fields) ? { ...fields, split: 'paragraph' } : fields;
-  for (const [k, v] of Object.entries(all)) if (v !== '') req = req.field(k, v);
-  return req.attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), fileName);
+  return postDataset(t, key, fileName, content, Object.fromEntries(Object.entries(all).filter(([, v]) => v !== '')));
 }
-
-// Response bodies are checked with toMatchObject; a loose type keeps the assertions readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function decided(t: TestApp, key: string, datasetId: string): Promise<Record<string, any>> {
-  for (let i = 0; i < 1200; i++) {
-    const r = await t.http.get(`/v1/datasets/${datasetId}`).set(t.auth(key));
-    if (r.status !== 200) throw new Error(`GET ${datasetId}: ${r.status} ${JSON.stringify(r.body)}`);
-    if (r.body.status !== 'processing') return r.body;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`${datasetId} still processing`);
-}
+const decided = waitDecided;
 
 /** A registered contributor (POST /v1/contributors) and its key. */
 async function contributor(t: TestApp, name: string): Promise<{ id: string; key: string }> {

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { EventStore } from '@1tt/event-store';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { payoutRun } from '../ledger/ledger-log.fixture';
 import { startTestApp, type TestApp } from './support/test-app';
-
-const license = (name: string) =>
-  readFileSync(`/usr/share/common-licenses/${name}`, 'utf8')
-    .replace(/\n\s*\n/g, '\n')
-    .trim();
+import { uploadAndDecide } from './support/datasets';
+import { licenseText } from '../support/license-texts';
 
 /** The whole write path on the real pipeline: register, upload, accept, report revenue, pay, settle. */
 describe('ledger commands with datasets uploaded through the real pipeline', () => {
@@ -20,15 +16,9 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
   });
 
   async function accepted(key: string, fileName: string, text: string): Promise<number> {
-    const up = await t.http.post('/v1/datasets').set(t.auth(key)).attach('file', Buffer.from(text), fileName);
-    if (up.status !== 202) throw new Error(`upload: ${up.status} ${JSON.stringify(up.body)}`);
-    for (let i = 0; i < 1200; i++) {
-      const r = await t.http.get(`/v1/datasets/${up.body.datasetId}`).set(t.auth(key)).expect(200);
-      if (r.body.status === 'accepted') return r.body.tokens as number;
-      if (r.body.status !== 'processing') throw new Error(`dataset ${r.body.status}: ${JSON.stringify(r.body)}`);
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error('still processing');
+    const view = await uploadAndDecide(t, key, fileName, text);
+    if (view.status !== 'accepted') throw new Error(`dataset ${view.status}: ${JSON.stringify(view)}`);
+    return view.tokens as number;
   }
 
   it('pays a revenue report over the uploaded pool in proportion to the tokens, and settles it', async () => {
@@ -40,8 +30,8 @@ describe('ledger commands with datasets uploaded through the real pipeline', () 
       .set(t.auth())
       .send({ alpha: '1', currency: 'JPY', policy: 'snapshot' })
       .expect(200);
-    const aliceTokens = BigInt(await accepted(alice.apiKey, 'gpl.txt', license('GPL-3')));
-    const bobTokens = BigInt(await accepted(bob.apiKey, 'apache.txt', license('Apache-2.0')));
+    const aliceTokens = BigInt(await accepted(alice.apiKey, 'gpl.txt', licenseText('GPL-3')));
+    const bobTokens = BigInt(await accepted(bob.apiKey, 'apache.txt', licenseText('Apache-2.0')));
 
     const r = await t.http
       .post('/v1/revenue')

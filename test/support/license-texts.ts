@@ -8,9 +8,14 @@ import * as path from 'node:path';
  */
 export const LICENSE_DIR = '/usr/share/common-licenses';
 
+/** A license file as it is on disk. */
+export function licenseFile(name: string): string {
+  return readFileSync(path.join(LICENSE_DIR, name), 'utf8');
+}
+
 /** A whole license as one document (blank lines collapsed, so a .txt upload keeps it in one piece). */
 export function licenseText(name: string): string {
-  return readFileSync(path.join(LICENSE_DIR, name), 'utf8')
+  return licenseFile(name)
     .replace(/\n\s*\n/g, '\n')
     .trim();
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   ENGLISH_PROSE_PIPELINE_V1,
   type DocumentResult,
@@ -13,6 +12,7 @@ import {
 } from '@1tt/preprocessing';
 import { createTokenizer } from '@1tt/tokenizer';
 import { ValidationError } from '@1tt/domain-errors';
+import { licenseFile } from '../../../test/support/license-texts';
 
 const pipeline = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
 const tokenizer = createTokenizer('o200k_base');
@@ -176,7 +176,7 @@ describe('decideDataset', () => {
 });
 
 describe('real Debian text: /usr/share/common-licenses', () => {
-  const lic = (n: string) => readFileSync(`/usr/share/common-licenses/${n}`, 'utf8');
+  const lic = licenseFile;
   const gpl3 = lic('GPL-3');
   const editedGpl3 = gpl3
     .replace('Everyone is permitted', 'Anyone is allowed')

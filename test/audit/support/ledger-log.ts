@@ -52,6 +52,28 @@ export function record(specs: Array<Spec | RunSpec>): RecordedEvent[] {
   return out;
 }
 
+/**
+ * Renumbers positions 1…n in the given order and re-chains every stream
+ * (revisions, prevHash, hash), keeping each event's id and metadata: what
+ * someone who can rewrite an exported file, but holds no signing key, can do.
+ */
+export function rechain(events: RecordedEvent[]): RecordedEvent[] {
+  const heads = new Map<string, { revision: number; hash: string }>();
+  return events.map((original, i) => {
+    const head = heads.get(original.streamName);
+    const e: RecordedEvent = {
+      ...structuredClone(original),
+      position: i + 1,
+      revision: head ? head.revision + 1 : 0,
+      prevHash: head ? head.hash : GENESIS_HASH,
+      hash: '',
+    };
+    e.hash = recomputeEventHash(e);
+    heads.set(e.streamName, { revision: e.revision, hash: e.hash });
+    return e;
+  });
+}
+
 /** Re-records edited events with fresh positions and chains: what an attacker without the signing key can do. */
 export function rerecord(events: RecordedEvent[]): RecordedEvent[] {
   return record(events.map((e) => ({ stream: e.streamName, type: e.type, data: structuredClone(e.data) })));

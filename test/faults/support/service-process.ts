@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { shuffledLicense } from '../../support/license-texts';
 
 /** ONETT_DIST: another build directory (default dist/, what `npm run build` writes). */
 export const MAIN_JS = path.join(process.env.ONETT_DIST ?? path.join(__dirname, '..', '..', '..', 'dist'), 'src', 'main.js');
@@ -158,19 +159,5 @@ export function seededRandom(seed: number): () => number {
 
 /** Real prose (a Debian license) with a seeded word order per line: kept by the filters, unlike any other seed's. */
 export function prose(seed: number, name = 'GPL-3'): string {
-  const rnd = seededRandom(seed);
-  return fs
-    .readFileSync(`/usr/share/common-licenses/${name}`, 'utf8')
-    .replace(/\n\s*\n/g, '\n')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const words = line.split(' ');
-      for (let i = words.length - 2; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1));
-        [words[i], words[j]] = [words[j], words[i]];
-      }
-      return words.join(' ');
-    })
-    .join('\n');
+  return shuffledLicense(name, seed);
 }

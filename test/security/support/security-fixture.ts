@@ -5,6 +5,7 @@
  */
 import { EventStore } from '@1tt/event-store';
 import { startTestApp, type StartTestAppOptions, type TestApp } from '../../e2e/support/test-app';
+import { shuffledLicense } from '../../support/license-texts';
 
 export interface Party {
   id: string;
@@ -26,24 +27,7 @@ export const PERIOD = { periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02
 
 /** Text the default pipeline keeps: real prose (a Debian license) with a seeded word order. */
 export function prose(seed: number, name = 'GPL-3'): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('node:fs') as typeof import('node:fs');
-  let x = seed >>> 0 || 1;
-  return fs
-    .readFileSync(`/usr/share/common-licenses/${name}`, 'utf8')
-    .replace(/\n\s*\n/g, '\n')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const words = line.split(' ');
-      for (let i = words.length - 2; i > 0; i--) {
-        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-        const j = x % (i + 1);
-        [words[i], words[j]] = [words[j], words[i]];
-      }
-      return words.join(' ');
-    })
-    .join('\n');
+  return shuffledLicense(name, seed);
 }
 
 async function register(t: TestApp, route: 'contributors' | 'consumers' | 'auditors', displayName: string): Promise<Party> {
@@ -68,12 +52,4 @@ export async function createSecurityWorld(options: StartTestAppOptions = {}): Pr
   return { t, events, contributor, otherContributor, consumer, otherConsumer, auditor, head: () => events.headPosition() };
 }
 
-export async function waitDecided(t: TestApp, apiKey: string, datasetId: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 1200; i++) {
-    const r = await t.http.get(`/v1/datasets/${datasetId}`).set(t.auth(apiKey));
-    if (r.status !== 200) throw new Error(`GET ${datasetId}: ${r.status} ${JSON.stringify(r.body)}`);
-    if (r.body.status !== 'processing') return r.body as Record<string, unknown>;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`${datasetId} still processing`);
-}
+export { waitDecided } from '../../e2e/support/datasets';

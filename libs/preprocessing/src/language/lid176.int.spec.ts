@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { type LanguageGuess, lidSample } from '@1tt/preprocessing';
+import { licenseFile } from '../../../../test/support/license-texts';
 
 /**
  * The adapter runs in a worker thread, as in production (document-batch
@@ -39,7 +40,7 @@ function identifyInWorker(texts: string[]): Promise<LanguageGuess[][]> {
 
 describe('lid.176 through fasttext.wasm.js (in a worker thread, Node 20)', () => {
   it('identifies Debian texts and sentences in several languages, deterministically', async () => {
-    const gpl = readFileSync('/usr/share/common-licenses/GPL-3', 'utf8');
+    const gpl = licenseFile('GPL-3');
     const page = readdirSync('/usr/share/man/de/man1').find((f) => f.startsWith('apt-transport'));
     expect(page).toBeDefined();
     const roff = gunzipSync(readFileSync(`/usr/share/man/de/man1/${page}`)).toString('utf8');

@@ -160,6 +160,11 @@ export interface PayoutRun extends Positioned, ConsumerNamed {
   poolAmount: string;
   remainder: string;
   rootHash: string;
+  /** snapshot | time-weighted; ΣW (tokens, or token-milliseconds over the period); the pool amount no contributor received. */
+  policy?: string;
+  totalWeight?: string;
+  unallocated?: string;
+  allocationCount?: number;
   allocations: Allocation[];
   nextCursor?: string | null;
 }

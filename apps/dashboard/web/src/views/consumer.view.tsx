@@ -103,7 +103,17 @@ function RevenueCard(props: { report: RevenueReport }) {
               {groupDigits(p.totalTokens)} at position {p.poolPosition}
             </dd>
             <dt>Remainder</dt>
-            <dd>{p.remainder}</dd>
+            <dd>
+              {groupDigits(p.remainder)} {p.currency} <span class="small muted">(revenue − pool amount: the consumer's part)</span>
+            </dd>
+            {p.unallocated !== undefined && (
+              <>
+                <dt>Unallocated</dt>
+                <dd data-testid="payout-run-unallocated" data-value={p.unallocated}>
+                  {groupDigits(p.unallocated)} {p.currency}
+                </dd>
+              </>
+            )}
             <dt>Allocation root</dt>
             <dd>
               <code class="hash" title={p.rootHash}>
@@ -111,6 +121,9 @@ function RevenueCard(props: { report: RevenueReport }) {
               </code>
             </dd>
           </dl>
+          <p class="small" data-testid="payout-run-explanation">
+            {runExplanation(p)}
+          </p>
           {p.allocations.length > 0 && (
             <details>
               <summary>
@@ -149,6 +162,21 @@ function RevenueCard(props: { report: RevenueReport }) {
       )}
     </article>
   );
+}
+
+const isZero = (amount: string | undefined): boolean => amount === undefined || /^0*(\.0+)?$/.test(amount);
+
+/** Where the money went, in words: why a part of the pool amount stayed unallocated, if any did. */
+export function runExplanation(p: PayoutRun): string {
+  const pool = `${groupDigits(p.poolAmount)} ${p.currency}`;
+  if (isZero(p.unallocated))
+    return `The whole pool amount (${pool}) was allocated to ${p.allocationCount ?? p.allocations.length} contributor(s).`;
+  const left = `${groupDigits(p.unallocated ?? '0')} ${p.currency}`;
+  if (p.policy === 'time-weighted' && (p.totalWeight === undefined || /^0+$/.test(p.totalWeight)))
+    return `Nothing was allocated: under the time-weighted policy a contributor is paid for the time their tokens were in the pool during the reported period, and no tokens were in the pool during it. ${left} stays unallocated (recorded, not paid to anyone).`;
+  if (/^0+$/.test(String(p.totalTokens)))
+    return `Nothing was allocated: the pool held no tokens when the report was recorded. ${left} stays unallocated (recorded, not paid to anyone).`;
+  return `${left} of the ${pool} pool amount stayed unallocated (no contributor's weight claimed it).`;
 }
 
 interface RevenueDraft {

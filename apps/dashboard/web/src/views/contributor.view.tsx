@@ -33,38 +33,45 @@ export function ContributorView(props: { contributorId: string }) {
         <ErrorNote error={metrics.error} what="Metrics" />
         <Loading loading={metrics.loading && !m} />
         {m && (
-          <dl class="metrics">
-            <Metric
-              label="Data Contribution Ratio"
-              testId="metric-contribution-ratio"
-              value={m.contributionRatio}
-              display={percent(m.contributionRatio)}
-              hint="Your tokens after filtering and de-duplication ÷ all tokens in the pool"
-            />
-            <Metric
-              label="Contribution Token Count"
-              testId="metric-tokens"
-              value={m.tokens}
-              display={groupDigits(m.tokens)}
-              hint="Tokens kept after filtering and de-duplication"
-            />
-            <MoneyMetric
-              label="Current Monetary Revenue"
-              testId="metric-current-revenue"
-              value={m.currentRevenue}
-              currency={m.currency}
-              hint="Total allocated to you by payout runs to date"
-            />
-            <MoneyMetric
-              label="Expected Payout"
-              testId="metric-expected-payout"
-              value={m.expectedPayout}
-              currency={m.currency}
-              hint="Your current ratio × α × each consumer's most recent revenue report"
-            />
-            {m.paidOut !== undefined && <MoneyMetric label="Paid out" testId="metric-paid-out" value={m.paidOut} currency={m.currency} />}
-            {m.balance !== undefined && <MoneyMetric label="Balance" testId="metric-balance" value={m.balance} currency={m.currency} />}
-          </dl>
+          <>
+            <dl class="metrics">
+              <Metric
+                label="Data Contribution Ratio"
+                testId="metric-contribution-ratio"
+                value={m.contributionRatio}
+                display={percent(m.contributionRatio)}
+                hint="Your tokens after filtering and de-duplication ÷ all tokens in the pool"
+              />
+              <Metric
+                label="Contribution Token Count"
+                testId="metric-tokens"
+                value={m.tokens}
+                display={groupDigits(m.tokens)}
+                hint="Tokens kept after filtering and de-duplication"
+              />
+              <MoneyMetric
+                label="Current Monetary Revenue"
+                testId="metric-current-revenue"
+                value={m.currentRevenue}
+                currency={m.currency}
+                hint="Total allocated to you by payout runs to date"
+              />
+              <MoneyMetric
+                label="Expected Payout"
+                testId="metric-expected-payout"
+                value={m.expectedPayout}
+                currency={m.currency}
+                hint="Your current ratio × α × each consumer's most recent revenue report"
+              />
+              {m.paidOut !== undefined && <MoneyMetric label="Paid out" testId="metric-paid-out" value={m.paidOut} currency={m.currency} />}
+              {m.balance !== undefined && <MoneyMetric label="Balance" testId="metric-balance" value={m.balance} currency={m.currency} />}
+            </dl>
+            <p class="small muted metric-note" data-testid="expected-payout-definition">
+              Expected payout is an estimate, not a promise: your current share of the pool × α × each consumer's latest revenue report. A
+              payout run pays by the pool at its own time (time-weighted agreements: by the time your tokens were in the pool during the
+              reported period), so it can pay less, or nothing, for a period in which your data was not yet in the pool.
+            </p>
+          </>
         )}
       </Section>
       <RatioHistory contributorId={id} head={m?.position} />
