@@ -7,6 +7,7 @@ import { type KebabCase, ValidationError } from '@1tt/domain-errors';
 export type RejectionReason =
   | 'unsupported_format'
   | 'invalid_utf8'
+  | 'invalid_utf16'
   | 'binary_content'
   | 'truncated_compression'
   | 'corrupt_compression'

@@ -290,6 +290,41 @@ describe('whole-file rejections carry a reason and a position', () => {
     await expectRejected('a.txt', Buffer.from([0x61, 0x62, 0xe2, 0x82]), 'invalid_utf8', { byteOffset: 2 }, { chunk: 1 });
   });
 
+  it('UTF-16 with a byte order mark (LE and BE) is read like UTF-8, at any chunk boundary (issue #20: it was called binary)', async () => {
+    const text = 'Première ligne, 日本語 et 😀.\nStill the first.\n\nSecond document.\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]];
+    for (const bytes of [le, be]) {
+      for (const chunk of [1, 3, 7, 64 * 1024]) {
+        const { docs } = await read('a.txt', bytes, { chunk });
+        expect(docs.map((d) => d.text)).toEqual(['Première ligne, 日本語 et 😀.\nStill the first.', 'Second document.']);
+      }
+    }
+    const csv = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,text\n1,"héllo, world"\n', 'utf16le')]);
+    expect((await read('a.csv', csv)).docs.map((d) => d.text)).toEqual(['héllo, world']);
+    const jsonl = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"text":"naïve"}\n', 'utf16le')]);
+    expect((await read('a.jsonl', jsonl)).docs.map((d) => d.text)).toEqual(['naïve']);
+  });
+
+  it('UTF-16 without a byte order mark is refused saying which encoding it is and how to convert it; a broken UTF-16 file is invalid_utf16', async () => {
+    const le = Buffer.from('Plain English text in UTF-16.\n\nAnother paragraph.\n', 'utf16le');
+    const err = await rejection('a.txt', le);
+    expect(err.reason).toBe('binary_content');
+    expect(err.message).toMatch(/UTF-16LE text without a byte order mark/);
+    expect(err.hint).toMatch(/iconv -f UTF-16LE -t UTF-8/);
+    const be = Buffer.from(le);
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]];
+    expect((await rejection('a.txt', be)).message).toMatch(/UTF-16BE/);
+    const lone = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('ok ', 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from(' x', 'utf16le'),
+    ]);
+    expect((await rejection('a.txt', lone)).reason).toBe('invalid_utf16');
+  });
+
   it('binary data: NUL bytes or many control characters', async () => {
     await expectRejected('a.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'binary_content', {
       byteOffset: 8,

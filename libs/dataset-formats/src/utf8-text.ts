@@ -15,7 +15,8 @@ export interface TextChunk {
  * streaming TextDecoder: a character split between two chunks is carried
  * over, not an error. Any NUL byte later in the file is binary data too.
  */
-export async function* decodeUtf8(bytes: AsyncIterable<Buffer>, limits: ReadLimits, progress: ReadProgress): AsyncGenerator<TextChunk> {
+export async function* decodeUtf8(input: AsyncIterable<Buffer>, limits: ReadLimits, progress: ReadProgress): AsyncGenerator<TextChunk> {
+  const bytes = fromUtf16WithBom(input);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0; // bytes consumed before the current chunk
   let tail: Buffer = Buffer.alloc(0); // bytes of an incomplete character at the end of the previous chunk
@@ -52,7 +53,7 @@ export async function* decodeUtf8(bytes: AsyncIterable<Buffer>, limits: ReadLimi
     let control = 0;
     for (let i = 0; i < buf.length; i++) {
       const c = buf[i];
-      if (c === 0) throw binary('NUL byte', i);
+      if (c === 0) throw looksLikeUtf16(buf) ?? binary('NUL byte', i);
       // Tab, LF, VT, FF, CR and ESC occur in real text; other C0 controls and DEL do not.
       if ((c < 0x20 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 0x7f) control++;
     }
@@ -85,6 +86,87 @@ export async function* decodeUtf8(bytes: AsyncIterable<Buffer>, limits: ReadLimi
   } catch {
     throw invalidUtf8(offset - tail.length, 'The file ends in the middle of a UTF-8 character');
   }
+}
+
+/**
+ * UTF-16 with a byte order mark (FF FE little-endian, FE FF big-endian) is
+ * decoded and handed on as UTF-8, so every reader sees UTF-8 (byte offsets
+ * in rejections and reports are then those of the UTF-8 text). Anything
+ * else passes through unchanged. Unpaired surrogates reject the file
+ * (`invalid_utf16`).
+ */
+async function* fromUtf16WithBom(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer = Buffer.alloc(0);
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let decided = false;
+  let consumed = 0;
+  const decode = (chunk: Buffer, stream: boolean): Buffer => {
+    try {
+      return Buffer.from(decoder!.decode(chunk, { stream }), 'utf8');
+    } catch {
+      throw new DatasetFormatError(
+        'invalid_utf16',
+        'The file starts with a UTF-16 byte order mark but is not valid UTF-16 (an unpaired surrogate)',
+        { byteOffset: consumed },
+        'Convert the file to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`).',
+      );
+    }
+  };
+  for await (const chunk of bytes) {
+    if (!decided) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 2) continue;
+      decided = true;
+      const le = head[0] === 0xff && head[1] === 0xfe;
+      const be = head[0] === 0xfe && head[1] === 0xff;
+      if (!le && !be) {
+        yield head;
+        continue;
+      }
+      // The decoder drops the byte order mark.
+      decoder = new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true });
+      const out = decode(head, true);
+      consumed += head.length;
+      if (out.length) yield out;
+      continue;
+    }
+    if (!decoder) {
+      yield chunk;
+      continue;
+    }
+    const out = decode(chunk, true);
+    consumed += chunk.length;
+    if (out.length) yield out;
+  }
+  if (!decided) {
+    if (head.length) yield head;
+    return;
+  }
+  if (decoder) {
+    const out = decode(Buffer.alloc(0), false);
+    if (out.length) yield out;
+  }
+}
+
+/** NUL bytes at nearly every other position of text: UTF-16 without a byte order mark. Says what to do. */
+function looksLikeUtf16(buf: Buffer): DatasetFormatError | undefined {
+  const n = Math.min(buf.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (buf[i] === 0) evenNul++;
+    if (buf[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  const order = oddNul > 0.3 * pairs && evenNul < 0.05 * pairs ? 'LE' : evenNul > 0.3 * pairs && oddNul < 0.05 * pairs ? 'BE' : undefined;
+  if (!order) return undefined;
+  return new DatasetFormatError(
+    'binary_content',
+    `The file looks like UTF-16${order} text without a byte order mark, not UTF-8`,
+    { byteOffset: 0 },
+    `Convert it to UTF-8 (e.g. \`iconv -f UTF-16${order} -t UTF-8\`), or save it as UTF-16 with a byte order mark.`,
+  );
 }
 
 function binary(what: string, byteOffset: number): DatasetFormatError {

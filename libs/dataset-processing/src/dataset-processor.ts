@@ -3,8 +3,7 @@ import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
 import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, knownPipelines, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, isStreamOf, streamNames, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
-import { type DatasetEvent } from './dataset-events';
+import { datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
 import {
   AnalysisSpill,
   analyseDataset,
@@ -14,7 +13,10 @@ import {
   type DatasetProgress,
 } from './dataset-analysis';
 import { DatasetClaims, EveryDatasetClaims } from './dataset-claims.port';
+import { gaveUp, isInfrastructureError, PROCESSING_ERROR_MESSAGE } from './analysis-failures';
+import { judgement } from './dataset-decision';
 import { judgeDataset, type DatasetJobResult } from './dataset-job';
+import { HeadTakeover } from './head-takeover';
 import { DatasetLog, type DatasetEntry } from './dataset-log';
 import {
   DATASET_ANALYSIS_INTERRUPTED,
@@ -113,107 +115,10 @@ export interface DatasetProcessorOptions {
   analysisConcurrency?: number;
 }
 
-/** Errors of the machinery, not of the dataset: such an attempt does not count toward maxAttempts. */
-const INFRASTRUCTURE_ERRNO = new Set([
-  'EIO',
-  'ENOSPC',
-  'EDQUOT',
-  'EMFILE',
-  'ENFILE',
-  'EAGAIN',
-  'EBUSY',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-export function isInfrastructureError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code && INFRASTRUCTURE_ERRNO.has(code)) return true;
-  return ['StoreUnavailable', 'MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError'].includes(e.name);
-}
-
-/**
- * The decision, as the ledger's dataset decider produces it from the job's
- * result: DatasetPreprocessed, DatasetTokensCounted, then DatasetAccepted
- * (something kept) or DatasetRejected; an unreadable file gives
- * DatasetRejected alone. Exported for tests and reprocess --verify.
- */
-export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pipeline: ResolvedPipeline, now: Date): DatasetEvent[] {
-  const datasetId = entry.upload.datasetId;
-  const context = { now };
-  let state = datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload });
-  const out: DatasetEvent[] = [];
-  const run = (command: DatasetCommand) => {
-    for (const e of datasetDecider.decide(command, state, context)) {
-      state = datasetDecider.evolve(state, e);
-      out.push(e);
-    }
-  };
-  if (result.kind === 'unreadable') {
-    const r = result.rejection;
-    const at = [
-      r.line !== undefined ? `line ${r.line}` : '',
-      r.row !== undefined ? `row ${r.row}` : '',
-      r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    const detail = /\(at [^)]*\)$/.test(r.message) || !at ? r.message : `${r.message} (at ${at})`;
-    run({ type: 'RejectDataset', data: { datasetId, reason: r.reason, detail: detail.slice(0, 2000) } });
-    return out;
-  }
-  const s = result.summary;
-  run({
-    type: 'RecordDatasetPreprocessing',
-    data: {
-      datasetId,
-      pipeline: { name: pipeline.name, version: pipeline.version, configHash: pipeline.configHash },
-      documentsIn: s.documentsIn,
-      documentsKept: s.documentsKept,
-      removed: s.removed,
-      duplicatesOfEarlier: s.duplicatesOfEarlier,
-      manifestRoot: s.manifestRoot,
-      reportBlobRef: s.reportBlobRef,
-      ...(s.languages ? { languages: s.languages } : {}),
-      ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
-    },
-  });
-  run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
-  if (s.documentsKept > 0) run({ type: 'AcceptDataset', data: { datasetId } });
-  else
-    run({
-      type: 'RejectDataset',
-      data: { datasetId, reason: 'no_documents_kept', detail: 'No document passed the filters and the duplicate check.' },
-    });
-  return out;
-}
-
-/** The rejection message when the pipeline itself fails on a document (its internal error is logged, not shown). */
-export const PROCESSING_ERROR_MESSAGE =
-  'The preprocessing pipeline failed on a document of this file (an internal error, logged for the operators); the file was not judged. Report the dataset id to the operators.';
-
-/** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
-function judgement(entry: DatasetEntry): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
-  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
-}
-
 /** Whose dataset it is, for fairness between owners. */
 function ownerKey(entry: DatasetEntry): string {
   const u = entry.upload;
   return u.kind === 'reference' ? `consumer:${u.consumerId}` : `contributor:${u.contributorId}`;
-}
-
-/** The dataset failed maxAttempts analyses: it is rejected with a plain reason, never tried again. */
-function gaveUp(failed: number): DatasetAnalysis {
-  return {
-    kind: 'unreadable',
-    rejection: {
-      reason: 'processing_failed',
-      message: `Processing this dataset stopped without a result ${failed} times (the worker ran out of memory, was stopped, or failed on it); it is not tried again. Split it into smaller files, or check that the file is what its name says.`,
-    },
-  };
 }
 
 /**
@@ -261,8 +166,7 @@ export class DatasetProcessor {
   private readonly retryAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly progressById = new Map<string, DatasetProgress>();
-  /** The earliest undecided dataset and when it last showed life (became the earliest, or reported progress). */
-  private head?: { datasetId: string; activeAt: number };
+  private readonly takeover: HeadTakeover;
   private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
@@ -283,6 +187,7 @@ export class DatasetProcessor {
     this.pool = new DedupPool(options.blobs, this.pipeline);
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
     this.claims = options.claims ?? new EveryDatasetClaims();
+    this.takeover = new HeadTakeover(options.takeoverAfterMs ?? 300_000);
     if (options.progressEveryMs !== false) {
       this.progressPublisher = new DatasetProgressPublisher({
         events: options.events,
@@ -304,8 +209,7 @@ export class DatasetProcessor {
           if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
             this.onDecided((e.data as { datasetId: string }).datasetId);
           } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
-            const head = this.head;
-            if (head && head.datasetId === (e.data as { datasetId?: unknown }).datasetId) head.activeAt = Date.now();
+            this.takeover.progressSeen((e.data as { datasetId?: unknown }).datasetId);
           }
         }
         this.releaseWaiters();
@@ -407,8 +311,7 @@ export class DatasetProcessor {
 
   /** Whether the earliest undecided dataset, held by no one here, has shown no life for takeoverAfterMs. */
   private headStalled(first: DatasetEntry): boolean {
-    const left = this.headTakeoverInMs(first);
-    return left !== undefined && left <= 0;
+    return this.takeover.stalled(first, (id) => this.busyHere(id));
   }
 
   /**
@@ -432,13 +335,13 @@ export class DatasetProcessor {
   }
 
   /** Ms until the earliest undecided dataset may be taken over (undefined: nothing to take over). */
-  private headTakeoverInMs(first = this.log.nextUndecided()): number | undefined {
-    const after = this.options.takeoverAfterMs ?? 300_000;
-    if (after === false || !first) return undefined;
-    const id = first.upload.datasetId;
-    if (this.head?.datasetId !== id) this.head = { datasetId: id, activeAt: Date.now() };
-    if (this.analysed.has(id) || this.progressById.has(id)) return undefined;
-    return this.head.activeAt + after - Date.now();
+  private headTakeoverInMs(): number | undefined {
+    return this.takeover.inMs(this.log.nextUndecided(), (id) => this.busyHere(id));
+  }
+
+  /** Analysed, or being analysed, by this process. */
+  private busyHere(datasetId: string): boolean {
+    return this.analysed.has(datasetId) || this.progressById.has(datasetId);
   }
 
   /** The log shows the dataset decided, by this process or another. */
@@ -467,9 +370,9 @@ export class DatasetProcessor {
     const first = this.log.nextUndecided();
     if (first && !this.running.has(first.upload.datasetId) && this.pipelineFor(first) && this.headStalled(first)) {
       this.logger.log(
-        `dataset processor: dataset ${first.upload.datasetId} is claimed elsewhere but shows no decision and no progress for ${Math.round((Date.now() - this.head!.activeAt) / 1000)} s; analysing it here`,
+        `dataset processor: dataset ${first.upload.datasetId} is claimed elsewhere but shows no decision and no progress for ${Math.round(this.takeover.silentForMs() / 1000)} s; analysing it here`,
       );
-      this.head!.activeAt = Date.now();
+      this.takeover.takenOver();
       return first;
     }
     const ahead = this.options.analyseAhead ?? 2;

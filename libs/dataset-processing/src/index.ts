@@ -21,3 +21,5 @@ export {
 } from './eventstoredb-dataset-claims.adapter';
 export * from './dataset-progress';
 export * from './dataset-processing.setup';
+export * from './dataset-decision';
+export { isInfrastructureError, PROCESSING_ERROR_MESSAGE } from './analysis-failures';

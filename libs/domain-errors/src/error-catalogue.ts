@@ -462,6 +462,12 @@ export const ERROR_CATALOGUE = {
     meaning: "The file's type is not one the service reads (also a `DatasetRejected` reason).",
   },
   'invalid-utf8': { status: 400, title: 'Invalid UTF-8', meaning: 'The file has bytes that are not UTF-8.' },
+  'invalid-utf16': {
+    status: 400,
+    title: 'Invalid UTF-16',
+    meaning:
+      'The file starts with a UTF-16 byte order mark but is not valid UTF-16 (UTF-16 with a byte order mark is read; a `DatasetRejected` reason).',
+  },
   'binary-content': { status: 400, title: 'Binary content', meaning: 'The file has NUL bytes or too many control characters.' },
   'truncated-compression': { status: 400, title: 'Truncated compression', meaning: 'The gzip/zstd data ends before its end marker.' },
   'corrupt-compression': { status: 400, title: 'Corrupt compression', meaning: 'The file is not valid gzip/zstd.' },
