@@ -35,6 +35,7 @@ import { PayoutRunQuery } from '../src/ledger-queries/revenue/payout-run.query';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
 import { DirectoryModule } from '../src/directory/directory.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
+import { ProjectionRegistry } from '../src/stores/projection-registry';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
 import { quick, report, timed } from './bench-report';
@@ -270,7 +271,7 @@ async function main(): Promise<void> {
     }
 
     // Point-in-time reads through the query service (what a GET does below HTTP).
-    const readModels = new LedgerReadModels(store, events, new ChangeFeed());
+    const readModels = new LedgerReadModels(store, events, new ChangeFeed(), new ProjectionRegistry());
     await readModels.onApplicationBootstrap();
     const queries = {
       metrics: new ContributorMetricsQuery(readModels),

@@ -6,8 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as eventStoreLib from '@1tt/event-store';
-import { EventStore, NewEvent } from '@1tt/event-store';
+import { createEventStore, NewEvent } from '@1tt/event-store';
 import { Projection, ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
 import { quick, report, timed } from './bench-report';
 
@@ -83,15 +82,7 @@ async function storeLatency(dir: string): Promise<void> {
   await store.close();
 }
 
-/** The SQLite event store is written in parallel; until it is exported this figure is reported as skipped. */
-const createEventStore = (eventStoreLib as Record<string, unknown>).createEventStore as
-  ((url: string) => Promise<EventStore> | EventStore) | undefined;
-
 async function projectionThroughput(dir: string): Promise<void> {
-  if (!createEventStore) {
-    process.stdout.write('projection catch-up: skipped (@1tt/event-store exports no createEventStore yet)\n');
-    return;
-  }
   const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
   const contributors = 1_000;
   const batch = 500;

@@ -10,7 +10,7 @@ import {
   type DatasetState,
   type Decider,
 } from '@1tt/ledger';
-import type { Viewer } from './dataset-queries.service';
+import type { Viewer } from './read-model/dataset.query';
 
 /**
  * DELETE /v1/datasets/{id}: the one command path (read the stream → fold →

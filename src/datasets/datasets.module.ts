@@ -4,21 +4,23 @@ import type { AppConfig } from '@1tt/config';
 import { EventStore } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
 import { DatasetProcessingService, DATASETS_OPTIONS, type DatasetsModuleOptions } from './dataset-processing.service';
-import { DatasetQueries } from './dataset-queries.service';
-import { DatasetReadModelService } from './dataset-read-model.service';
 import { DatasetUploadService } from './dataset-upload.service';
 import { DatasetsHttpController } from './datasets.http.controller';
+import { DatasetReadModelService } from './read-model/dataset-read-model.service';
+import { DatasetReadHttpController } from './read-model/dataset-read.http.controller';
+import { DatasetQueries } from './read-model/dataset.query';
 
 /**
  * Uploads, the preprocessing job runner, the datasets read model and its
- * routes. The stores come from the global StoresModule (ports as tokens).
+ * routes (the read side in read-model/: projection, query, response DTOs,
+ * GET routes). The stores come from the global StoresModule (ports as tokens).
  */
 @Module({})
 export class DatasetsModule {
   static register(options: DatasetsModuleOptions = {}): DynamicModule {
     return {
       module: DatasetsModule,
-      controllers: [DatasetsHttpController],
+      controllers: [DatasetsHttpController, DatasetReadHttpController],
       providers: [
         { provide: DATASETS_OPTIONS, useValue: options },
         DatasetProcessingService,

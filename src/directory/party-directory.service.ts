@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ValidationError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
+import { ProjectionRegistry } from '../stores/projection-registry';
 import { answerPosition, parseCursor, parseLimit, requestedPosition, type PointInTimeQuery } from '../http/point-in-time.params';
 import { DIRECTORY_PARTIES, foldName, partyDirectoryProjection, type PartyDoc, type PartyRole } from './party-directory.projection';
 
@@ -41,15 +42,13 @@ interface SearchCursor {
 @Injectable()
 export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: ProjectionRunner;
-  private readonly logger = new Logger('PartyDirectory');
 
   constructor(
     private readonly store: ReadModelStore,
     private readonly events: EventStore,
+    projections: ProjectionRegistry,
   ) {
-    this.runner = new ProjectionRunner(store, events, partyDirectoryProjection, {
-      onError: (e) => this.logger.error(`projection ${partyDirectoryProjection.name} stopped: ${e.message}`),
-    });
+    this.runner = projections.runner(store, events, partyDirectoryProjection);
   }
 
   async onApplicationBootstrap(): Promise<void> {

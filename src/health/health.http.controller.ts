@@ -6,6 +6,7 @@ import { bearerToken } from '@1tt/access';
 import { ApiKeyService } from '../auth/api-key.service';
 import { Public } from '../auth/auth.decorators';
 import { FailedAuthenticationLimiter } from '../auth/failed-authentication.limiter';
+import { ProjectionRegistry, type ProjectionHealthReport } from '../stores/projection-registry';
 import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry';
 
 @ApiTags('operations')
@@ -13,6 +14,7 @@ import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry'
 export class HealthHttpController {
   constructor(
     private readonly stores: StoreRegistry,
+    private readonly projections: ProjectionRegistry,
     private readonly keys: ApiKeyService,
     private readonly failures: FailedAuthenticationLimiter,
   ) {}
@@ -22,19 +24,30 @@ export class HealthHttpController {
   @SkipThrottle()
   @ApiOperation({
     summary:
-      "Each store's health; 200 when all are ok, 503 otherwise. No key needed; without an admin or auditor key, file paths in the details are hidden.",
+      "Each store's health and each projection's status and position; 200 when every store is ok and no projection has failed, 503 otherwise. No key needed; without an admin or auditor key, file paths in the details are hidden.",
   })
-  @ApiOkResponse({ description: '{ status: "ok", stores: { eventStore, readModels, blobs } }' })
-  @ApiServiceUnavailableResponse({ description: '{ status: "unavailable", stores: {...} } naming the failing store' })
+  @ApiOkResponse({
+    description: '{ status: "ok", stores: { eventStore, readModels, blobs, dataDir }, projections: [{ name, status, position }] }',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      '{ status: "unavailable", stores: {...}, projections: [...] } naming the failing store, or the failed projection ({ name, status: "failed", position, reason, event })',
+  })
   async health(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization: string | undefined,
-  ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport> }> {
+  ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport>; projections: ProjectionHealthReport[] }> {
     const report = await this.stores.healthReport();
-    res.status(report.ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    const stores = (await this.seesPaths(authorization, req.ip)) ? report.stores : withoutPaths(report.stores);
-    return { status: report.ok ? 'ok' : 'unavailable', stores };
+    const seesPaths = await this.seesPaths(authorization, req.ip);
+    // A failed projection freezes its read models at the position it stopped at: every read after it is stale, so the process is not healthy.
+    const projections = this.projections
+      .report()
+      .map((p) => (seesPaths || p.reason === undefined ? p : { ...p, reason: hidePaths(p.reason) }));
+    const ok = report.ok && projections.every((p) => p.status !== 'failed');
+    res.status(ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    const stores = seesPaths ? report.stores : withoutPaths(report.stores);
+    return { status: ok ? 'ok' : 'unavailable', stores, projections };
   }
 
   /** Admin and auditor keys see where the stores live; anyone else (no key, another role, a bad key) does not. */
@@ -59,9 +72,10 @@ const ABSOLUTE_PATH = /(?:^|(?<=[\s"'(=:]))\/[^\s"'),;]*/g;
 
 function withoutPaths(stores: Record<string, StoreHealthReport>): Record<string, StoreHealthReport> {
   return Object.fromEntries(
-    Object.entries(stores).map(([name, s]) => [
-      name,
-      s.detail === undefined ? s : { ...s, detail: s.detail.replace(ABSOLUTE_PATH, '[path hidden]') },
-    ]),
+    Object.entries(stores).map(([name, s]) => [name, s.detail === undefined ? s : { ...s, detail: hidePaths(s.detail) }]),
   );
+}
+
+function hidePaths(text: string): string {
+  return text.replace(ABSOLUTE_PATH, '[path hidden]');
 }

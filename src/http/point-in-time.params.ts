@@ -133,14 +133,17 @@ export async function requestedPosition(events: EventStore, query: PointInTimeQu
   try {
     time = new Date(parseInstant(asOf, 'asOf'));
   } catch (e) {
-    throw new ValidationError(
-      'invalid-as-of',
-      `asOf must be an ISO-8601 date-time with a time zone${e instanceof ValidationError ? ` (${e.message})` : ''}`,
-      {
-        field: 'asOf',
-        hint: 'E.g. asOf=2025-06-30T23:59:59Z.',
-      },
-    );
+    // A real time outside the years a ledger time may name is still a point to read at: before the log, or in the future.
+    if (e instanceof ValidationError && e.code === 'time-out-of-range') time = new Date(Date.parse(asOf as string));
+    else
+      throw new ValidationError(
+        'invalid-as-of',
+        `asOf must be an ISO-8601 date-time with a time zone${e instanceof ValidationError ? ` (${e.message})` : ''}`,
+        {
+          field: 'asOf',
+          hint: 'E.g. asOf=2025-06-30T23:59:59Z.',
+        },
+      );
   }
   if (time.getTime() > now.getTime()) {
     throw new ValidationError('as-of-in-future', `asOf ${String(asOf)} is in the future`, {

@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { EventStore } from '@1tt/event-store';
 import { MAX_PAGE_SIZE, ProjectionRunner, ReadModelStore, type ReadModelChange, type ReadModelDocument } from '@1tt/read-models';
 import { ChangeFeed } from '../change-feed/change-feed.service';
+import { ProjectionRegistry } from '../stores/projection-registry';
 import { answerPosition, requestedPosition, type PointInTimeQuery } from '../http/point-in-time.params';
 import { accountsProjection } from './accounts/accounts.projection';
 import { auditTrailProjection } from './audit-trail/audit-trail.projection';
@@ -33,13 +34,13 @@ export class LedgerReadModels implements OnApplicationBootstrap, OnModuleDestroy
     readonly store: ReadModelStore,
     readonly events: EventStore,
     private readonly feed: ChangeFeed,
+    projections: ProjectionRegistry,
   ) {
-    const onError = (e: Error, r: ProjectionRunner): void => this.logger.error(`projection ${r.projection.name} stopped: ${e.message}`);
     this.runners = {
-      pool: new ProjectionRunner(store, events, poolProjection, { onError }),
-      revenue: new ProjectionRunner(store, events, revenueProjection, { onError }),
-      accounts: new ProjectionRunner(store, events, accountsProjection, { onError }),
-      auditTrail: new ProjectionRunner(store, events, auditTrailProjection, { onError }),
+      pool: projections.runner(store, events, poolProjection),
+      revenue: projections.runner(store, events, revenueProjection),
+      accounts: projections.runner(store, events, accountsProjection),
+      auditTrail: projections.runner(store, events, auditTrailProjection),
     };
   }
 

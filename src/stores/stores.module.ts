@@ -6,6 +6,7 @@ import { BlobStore, createBlobStore } from '@1tt/blob-store';
 import { EventStore, createEventStore } from '@1tt/event-store';
 import { ReadModelStore, createReadModelStore } from '@1tt/read-models';
 import { APP_CONFIG } from '../config/app-config.token';
+import { ProjectionRegistry } from './projection-registry';
 import { StoreRegistry } from './store-registry';
 
 /**
@@ -13,6 +14,8 @@ import { StoreRegistry } from './store-registry';
  * port classes (EventStore, ReadModelStore, BlobStore): inject the port, never
  * an adapter. Each store registers itself for /health and for closing at
  * shutdown. A test may hand in already-open stores through `overrides`.
+ * The ProjectionRegistry creates and lists every projection runner of the
+ * process (for /health).
  */
 export interface StoreOverrides {
   eventStore?: EventStore;
@@ -35,6 +38,7 @@ export class StoresModule {
           return registry;
         },
       },
+      ProjectionRegistry,
       {
         provide: EventStore,
         inject: [StoreRegistry],
@@ -69,7 +73,7 @@ export class StoresModule {
     return {
       module: StoresModule,
       providers,
-      exports: [APP_CONFIG, StoreRegistry, EventStore, ReadModelStore, BlobStore],
+      exports: [APP_CONFIG, StoreRegistry, ProjectionRegistry, EventStore, ReadModelStore, BlobStore],
     };
   }
 }

@@ -28,7 +28,11 @@ describe('1tt dataset reprocess --verify', () => {
       const ctx: CliContext = {
         stdout,
         stderr: new PassThrough(),
-        env: { EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}`, BLOB_STORE_URL: path.join(dir, 'blobs'), WORKER_THREADS: '1' },
+        env: {
+          EVENT_STORE_URL: `sqlite:${path.join(dir, 'events.db')}`,
+          BLOB_STORE_URL: `file:${path.join(dir, 'blobs')}`,
+          WORKER_THREADS: '1',
+        },
         exitCode: 0,
       };
       const code = await runCli(['dataset', 'reprocess', 'b', '--verify', '--json'], ctx);

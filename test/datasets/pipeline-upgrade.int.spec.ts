@@ -22,7 +22,7 @@ import { isStreamOf, streamNames } from '@1tt/ledger';
 import { createEventStore, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, ENGLISH_PROSE_PIPELINE_V1, knownPipelines, MULTILINGUAL_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
-import { DATASETS_COLLECTION, datasetProjection, type DatasetView } from '../../src/datasets/dataset.projection';
+import { DATASETS_COLLECTION, datasetProjection, type DatasetView } from '../../src/datasets/read-model/dataset.projection';
 import { licenseText } from '../support/license-texts';
 import { blankLineTextSource } from './dataset-text-source';
 

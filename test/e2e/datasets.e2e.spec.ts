@@ -194,7 +194,7 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(JSON.stringify(report.body)).not.toContain(first.datasetId);
     expect(JSON.stringify(report.body)).not.toContain(carolId);
     const page = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=1&reason=near_duplicate`).set(t.auth(dave)).expect(200);
-    expect(page.body).toEqual({ items: [expect.objectContaining({ index: 2 })], nextCursor: null });
+    expect(page.body).toEqual({ position: expect.any(Number), items: [expect.objectContaining({ index: 2 })], nextCursor: null });
     const admin = await t.http.get(`/v1/datasets/${second.datasetId}/report?limit=2`).set(t.auth()).expect(200);
     expect(admin.body.items[1].duplicateOf).toMatchObject({ datasetId: first.datasetId, documentIndex: 0 });
     expect(admin.body.nextCursor).toBe('1');
@@ -238,6 +238,73 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(await asOf(stream[stream.length - 1].position - 1)).toMatchObject({ status: 'accepted', tokens: first.tokens });
     const again = await uploadAndDecide(t, bob, 'gfdl-again.txt', nearCopy(content));
     expect(again).toMatchObject({ status: 'accepted', documentsKept: 1 });
+  });
+
+  it('answers as of a position or a time and says which position it answers at, as the ledger reads do', async () => {
+    const frank = await contributor(t, 'Frank');
+    const done = await uploadAndDecide(t, frank.key, 'mpl.txt', [shuffledLicense('LGPL-3', 61), shuffledLicense('GPL-2', 62)].join('\n\n'));
+    const id = done.datasetId as string;
+    const stream = await t.get(EventStore).readStream(`dataset-${id}`);
+    const uploaded = stream[0];
+    const decision = stream[stream.length - 1];
+    const get = async (path: string) => (await t.http.get(path).set(t.auth(frank.key)).expect(200)).body;
+
+    // Now: the position the read model has reached, at or past the decision; re-asking at it gives the same answer.
+    expect(done.position).toBeGreaterThanOrEqual(decision.position);
+    expect(await get(`/v1/datasets/${id}?atPosition=${done.position}`)).toEqual(done);
+
+    // atPosition: the answer is the one at that position, and says so.
+    expect(await get(`/v1/datasets/${id}?atPosition=${uploaded.position}`)).toMatchObject({
+      status: 'processing',
+      position: uploaded.position,
+      tokens: null,
+    });
+    const before = await get(`/v1/contributors/${frank.id}/datasets?atPosition=${uploaded.position - 1}`);
+    expect(before).toEqual({ position: uploaded.position - 1, items: [], nextCursor: null });
+    const then = await get(`/v1/contributors/${frank.id}/datasets?atPosition=${uploaded.position}`);
+    expect(then).toMatchObject({ position: uploaded.position, items: [{ datasetId: id, status: 'processing' }] });
+    const list = await get(`/v1/contributors/${frank.id}/datasets`);
+    expect(list).toMatchObject({ items: [{ datasetId: id, status: 'accepted' }] });
+    expect(list.position).toBeGreaterThanOrEqual(decision.position);
+    expect(await get(`/v1/datasets/${id}/report?atPosition=${uploaded.position}`)).toEqual({
+      position: uploaded.position,
+      items: [],
+      nextCursor: null,
+    });
+    const report = await get(`/v1/datasets/${id}/report`);
+    expect(report.position).toBeGreaterThanOrEqual(decision.position);
+    expect(report.items).toEqual([expect.objectContaining({ index: 0, kept: true }), expect.objectContaining({ index: 1, kept: true })]);
+
+    // asOf: the time of the upload maps to the last position recorded at or before it (not yet decided).
+    const byTime = await get(`/v1/datasets/${id}?asOf=${encodeURIComponent(uploaded.metadata.recordedAt)}`);
+    expect(byTime.status).toBe('processing');
+    expect(byTime.position).toBeGreaterThanOrEqual(uploaded.position);
+    expect(byTime.position).toBeLessThan(decision.position);
+
+    // A position past what the read model has applied answers at what it has applied.
+    const ahead = await get(`/v1/datasets/${id}?atPosition=${decision.position + 1_000_000}`);
+    expect(ahead.position).toBeLessThan(decision.position + 1_000_000);
+    expect(ahead.status).toBe('accepted');
+
+    // The same problem+json refusals as the ledger reads.
+    for (const [query, code] of [
+      ['asOf=yesterday', 'invalid-as-of'],
+      ['asOf=2025-02-30T00:00:00Z', 'invalid-as-of'],
+      ['asOf=2999-01-01T00:00:00Z', 'as-of-in-future'],
+      ['asOf=2025-01-01T00:00:00Z&atPosition=1', 'point-in-time-ambiguous'],
+      ['atPosition=-1', 'invalid-position'],
+      ['limit=0', 'invalid-limit'],
+      ['limit=5000', 'invalid-limit'],
+      ['cursor=a&cursor=b', 'invalid-cursor'],
+    ]) {
+      for (const path of [`/v1/contributors/${frank.id}/datasets`, `/v1/datasets/${id}/report`]) {
+        const r = await t.http.get(`${path}?${query}`).set(t.auth(frank.key)).expect(400);
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect({ path, query, code: r.body.code }).toEqual({ path, query, code });
+      }
+    }
+    const bad = await t.http.get(`/v1/datasets/${id}/report?cursor=x`).set(t.auth(frank.key)).expect(400);
+    expect(bad.body.code).toBe('invalid-cursor');
   });
 
   it("registers a consumer's reference corpus (admin only); contributions matching it are already_held_by_consumer", async () => {

@@ -22,8 +22,9 @@ export function createCliProgram(ctx: CliContext): Command {
     .addHelpText(
       'after',
       `
-Environment (export only; the same defaults as the service):
-  EVENT_STORE_URL   sqlite:<DATA_DIR>/events.db (default) or esdb://…
+Environment (export and dataset reprocess; read by @1tt/config with the service's defaults):
+  EVENT_STORE_URL   sqlite:<DATA_DIR>/events.db (default), postgres://…, esdb://… or kurrentdb://…
+  BLOB_STORE_URL    file:<DATA_DIR>/blobs (default) or mongodb://…
   DATA_DIR          ./data
 
 Exit status: 0 ok; 1 verify found a problem; 2 bad arguments or malformed input; 3 store or I/O failure.`,

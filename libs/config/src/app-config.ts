@@ -256,11 +256,7 @@ export function loadConfig(env: EnvRecord, options: LoadConfigOptions = {}): App
       variable: 'HOST',
       message: `${JSON.stringify(host)} is not allowed; use a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1`,
     });
-  const dataDir = path.resolve(cwd, raw('DATA_DIR') ?? './data');
-
-  const eventStore = eventStoreLocation(raw('EVENT_STORE_URL') ?? `sqlite:${path.join(dataDir, 'events.db')}`, cwd, issues);
-  const readModels = readModelLocation(raw('READ_MODEL_URL') ?? `sqlite:${path.join(dataDir, 'read-models.db')}`, cwd, issues);
-  const blobStore = blobStoreLocation(raw('BLOB_STORE_URL') ?? `file:${path.join(dataDir, 'blobs')}`, cwd, issues);
+  const { dataDir, eventStore, readModels, blobStore } = storeLocationsOf(raw, cwd, issues);
 
   const adminApiKey = raw('ADMIN_API_KEY');
   if (adminApiKey !== undefined) {
@@ -412,6 +408,27 @@ export function adminKeyProblem(key: string): string | undefined {
   if (bits < ADMIN_KEY_MIN_BITS || distinct < 12)
     return `is too predictable (about ${Math.floor(bits)} bits, ${distinct} distinct characters); use ${allowed}`;
   return undefined;
+}
+
+/** Where the stores are (DATA_DIR, EVENT_STORE_URL, READ_MODEL_URL, BLOB_STORE_URL with the service's defaults), for the tools that open them: the CLI. */
+export function storeLocations(
+  env: EnvRecord,
+  cwd = process.cwd(),
+): { dataDir: string; eventStore: EventStoreLocation; readModels: ReadModelLocation; blobStore: BlobStoreLocation } {
+  const issues: ConfigIssue[] = [];
+  const locations = storeLocationsOf((name) => (env[name]?.trim() ? env[name]!.trim() : undefined), cwd, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return locations;
+}
+
+function storeLocationsOf(raw: (name: string) => string | undefined, cwd: string, issues: ConfigIssue[]) {
+  const dataDir = path.resolve(cwd, raw('DATA_DIR') ?? './data');
+  return {
+    dataDir,
+    eventStore: eventStoreLocation(raw('EVENT_STORE_URL') ?? `sqlite:${path.join(dataDir, 'events.db')}`, cwd, issues),
+    readModels: readModelLocation(raw('READ_MODEL_URL') ?? `sqlite:${path.join(dataDir, 'read-models.db')}`, cwd, issues),
+    blobStore: blobStoreLocation(raw('BLOB_STORE_URL') ?? `file:${path.join(dataDir, 'blobs')}`, cwd, issues),
+  };
 }
 
 function eventStoreLocation(url: string, cwd: string, issues: ConfigIssue[]): EventStoreLocation {

@@ -183,13 +183,13 @@ export const revenueProjection: Projection = {
         poolPosition: Number(int(d, 'poolPosition') ?? 0n),
         policy: str(d, 'policy') ?? 'snapshot',
         totalTokens: (int(d, 'totalTokens') ?? 0n).toString(),
-        totalWeight: (int(d, 'totalWeight') ?? int(d, 'totalTokens') ?? 0n).toString(),
+        totalWeight: (int(d, 'totalWeight') ?? 0n).toString(),
         currency,
         poolAmountMinor: (money(d, 'poolAmount', currency) ?? 0n).toString(),
         remainderMinor: (money(d, 'remainder', currency) ?? 0n).toString(),
         unallocatedMinor: (money(d, 'unallocated', currency) ?? 0n).toString(),
         rootHash: str(d, 'rootHash') ?? '',
-        roundingRule: str(d, 'roundingRuleVersion') ?? str(d, 'roundingRule') ?? '',
+        roundingRule: str(d, 'roundingRuleVersion') ?? '',
         allocationCount: Number(int(d, 'allocationCount') ?? 0n),
       };
       tx.put(PAYOUT_RUNS, revenueId, run);

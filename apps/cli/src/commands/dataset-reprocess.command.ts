@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import { Command } from 'commander';
 import { createBlobStore } from '@1tt/blob-store';
 import { createFormatSource, reprocessDataset } from '@1tt/dataset-processing';
 import { CliUsageError, EXIT, printJson, type CliContext } from '../cli-context';
-import { openConfiguredEventStore } from '../event-store-connection';
+import { configuredStores, openConfiguredEventStore } from '../event-store-connection';
 
 interface ReprocessFlags {
   verify?: boolean;
@@ -41,7 +40,7 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
       if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1 || threads > 256))
         throw new CliUsageError(`--threads must be an integer from 1 to 256, got "${threadsText}"`);
       const events = await openConfiguredEventStore(ctx.env);
-      const blobs = await createBlobStore(ctx.env.BLOB_STORE_URL || path.resolve(ctx.env.DATA_DIR || './data', 'blobs'));
+      const blobs = await createBlobStore(configuredStores(ctx.env).blobStore.url);
       try {
         const report = await reprocessDataset(datasetId, { events, blobs, openSource: createFormatSource(), workerThreads: threads });
         ctx.exitCode = report.matches ? EXIT.ok : EXIT.verifyFailed;

@@ -1,73 +1,29 @@
+import type { Principal } from '@1tt/access';
 import type { BlobStore } from '@1tt/blob-store';
 import { readReportPage, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
 import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { explainDuplicate, explainRemoval } from '@1tt/preprocessing';
 import type { ReadModelStore } from '@1tt/read-models';
+import { wholeNumberOf } from '../../http/point-in-time.params';
 import { DATASETS_COLLECTION, type DatasetView } from './dataset.projection';
+import type { DatasetDto, DatasetListPage, DatasetResponse, ReportItem, ReportPage } from './dataset.response.dto';
 
 export interface Viewer {
   role: 'contributor' | 'consumer' | 'auditor' | 'admin';
   id: string;
 }
 
-export interface DatasetResponse {
-  datasetId: string;
-  contributorId: string | null;
-  status: DatasetView['status'];
-  fileName: string;
-  /** .txt uploads: how the file was cut into documents (document | paragraph | line); null for other formats. */
-  split: string | null;
-  sizeBytes: number;
-  sha256: string;
-  uploadedAt: string;
-  documentsIn: number | null;
-  documentsKept: number | null;
-  removed: Record<string, number>;
-  duplicatesOfEarlier: number | null;
-  tokens: number | null;
-  tokenizer: string | null;
-  pipeline: DatasetView['pipeline'];
-  /** Tokens kept per language (ISO 639-1, else 639-3; 'zxx' for code) and per content class; null under v1 pipelines. */
-  languages: Record<string, number> | null;
-  contentClasses: Record<string, number> | null;
-  progress: DatasetProgress | null;
-  rejectionReason?: string;
-  rejection?: DatasetView['rejection'];
-  /** Admins and auditors only. */
-  kind?: DatasetView['kind'];
-  consumerId?: string | null;
-  manifestRoot?: string | null;
-  reportBlobRef?: string | null;
-}
+export const viewerOf = (p: Principal): Viewer => ({ role: p.role, id: p.subjectId });
 
-export interface ReportItem {
-  index: number;
-  kept: boolean;
-  reason?: string;
-  detail?: string;
-  /** Why it was removed, in plain words (rule, then the measurement and the limit). */
-  explanation?: string;
-  /** The pipeline block whose rule removed it. */
-  block?: string;
-  tokens: number;
-  /** Routed pipelines (v2): ISO 639-1 (else 639-3) from lid.176 ('zxx' for code) and its score. */
-  language?: string;
-  languageScore?: number;
-  /** prose | markdown | code | reference. */
-  contentClass?: string;
-  /** Archive member path the document comes from. */
-  member?: string;
-  /** Admins and auditors only: what a duplicate duplicates. */
-  duplicateOf?: ReportLine['duplicateOf'];
+/**
+ * The log position a read answers at (see DatasetReadModelService.positionFor),
+ * and whether it is "now" (then a dataset being analysed in this process
+ * shows its live progress).
+ */
+export interface ReadAt {
+  position: number;
+  live: boolean;
 }
-
-export interface ReportPage {
-  items: ReportItem[];
-  nextCursor: string | null;
-}
-
-export const DEFAULT_REPORT_LIMIT = 100;
-export const MAX_REPORT_LIMIT = 1000;
 
 /**
  * Reads of datasets, role-scoped: a contributor sees only their own
@@ -93,11 +49,11 @@ export class DatasetQueries {
     return found.doc;
   }
 
-  async get(datasetId: string, viewer: Viewer, atPosition?: number): Promise<DatasetResponse> {
-    return this.present(await this.view(datasetId, viewer, atPosition), viewer, atPosition === undefined);
+  async get(datasetId: string, viewer: Viewer, at: ReadAt): Promise<DatasetResponse> {
+    return { ...this.present(await this.view(datasetId, viewer, at.position), viewer, at.live), position: at.position };
   }
 
-  async list(contributorId: string, viewer: Viewer, page: { after?: string; limit?: number; atPosition?: number }) {
+  async list(contributorId: string, viewer: Viewer, page: { after?: string; limit?: number }, at: ReadAt): Promise<DatasetListPage> {
     if (viewer.role !== 'admin' && viewer.role !== 'auditor' && !(viewer.role === 'contributor' && viewer.id === contributorId)) {
       throw new NotFoundError('contributor-not-found', `No contributor ${contributorId}`, { field: 'id' });
     }
@@ -106,10 +62,11 @@ export class DatasetQueries {
       orderBy: 'uploadPosition',
       after: page.after,
       limit: page.limit,
-      atPosition: page.atPosition,
+      atPosition: at.position,
     });
     return {
-      items: found.items.map((v) => this.present(v.doc, viewer, page.atPosition === undefined)),
+      position: at.position,
+      items: found.items.map((v) => this.present(v.doc, viewer, at.live)),
       nextCursor: found.nextCursor ?? null,
     };
   }
@@ -146,34 +103,31 @@ export class DatasetQueries {
   async report(
     datasetId: string,
     viewer: Viewer,
-    query: { cursor?: string; limit?: number; reason?: string; atPosition?: number },
+    query: { cursor?: string; limit: number; reason?: string },
+    at: ReadAt,
   ): Promise<ReportPage> {
-    const view = await this.view(datasetId, viewer, query.atPosition);
-    const limit = query.limit ?? DEFAULT_REPORT_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_REPORT_LIMIT) {
-      throw new ValidationError('invalid-limit', `limit must be an integer from 1 to ${MAX_REPORT_LIMIT}`, {
-        field: 'limit',
-        hint: `E.g. ${DEFAULT_REPORT_LIMIT}.`,
-      });
-    }
+    const view = await this.view(datasetId, viewer, at.position);
+    const limit = query.limit;
     let after = -1;
-    if (query.cursor !== undefined && query.cursor !== '') {
-      if (!/^\d{1,15}$/.test(query.cursor))
+    if (query.cursor !== undefined) {
+      // The cursor is the index of the last line served.
+      const index = wholeNumberOf(query.cursor);
+      if (index === undefined)
         throw new ValidationError('invalid-cursor', 'cursor is not one this route returned', {
           field: 'cursor',
           hint: 'Pass nextCursor unchanged.',
         });
-      after = Number(query.cursor);
+      after = index;
     }
-    if (!view.reportBlobRef) return { items: [], nextCursor: null };
+    if (!view.reportBlobRef) return { position: at.position, items: [], nextCursor: null };
     const privileged = viewer.role === 'admin' || viewer.role === 'auditor';
     const page = await readReportPage(this.blobs, view.reportBlobRef, { after, limit, reason: query.reason });
     const items = page.lines.map((line) => reportItem(line, privileged));
-    return { items, nextCursor: page.more ? String(items[items.length - 1].index) : null };
+    return { position: at.position, items, nextCursor: page.more ? String(items[items.length - 1].index) : null };
   }
 
-  private present(v: DatasetView, viewer: Viewer, live: boolean): DatasetResponse {
-    const out: DatasetResponse = {
+  private present(v: DatasetView, viewer: Viewer, live: boolean): DatasetDto {
+    const out: DatasetDto = {
       datasetId: v.datasetId,
       contributorId: v.contributorId,
       status: v.status,
