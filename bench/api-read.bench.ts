@@ -35,6 +35,7 @@ import { PayoutRunQuery } from '../src/ledger-queries/revenue/payout-run.query';
 import { LedgerQueriesModule } from '../src/ledger-queries/ledger-queries.module';
 import { DirectoryModule } from '../src/directory/directory.module';
 import { LedgerReadModels } from '../src/ledger-queries/ledger-read-models.service';
+import { RevenueVisibilityPolicy } from '../src/ledger-queries/revenue-visibility.policy';
 import { ProjectionRegistry } from '../src/stores/projection-registry';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
@@ -274,9 +275,9 @@ async function main(): Promise<void> {
     const readModels = new LedgerReadModels(store, events, new ChangeFeed(), new ProjectionRegistry());
     await readModels.onApplicationBootstrap();
     const queries = {
-      metrics: new ContributorMetricsQuery(readModels),
+      metrics: new ContributorMetricsQuery(readModels, new RevenueVisibilityPolicy(events)),
       pool: new PoolQuery(readModels),
-      payoutRun: new PayoutRunQuery(readModels),
+      payoutRun: new PayoutRunQuery(readModels, new RevenueVisibilityPolicy(events)),
       auditTrail: new AuditTrailQuery(readModels),
     };
     const admin = { role: 'admin' as const, subjectId: 'bench', keyId: 'bench' };

@@ -9,6 +9,7 @@ import { AuditTrailHttpController } from './audit-trail/audit-trail.http.control
 import { AuditTrailQuery } from './audit-trail/audit-trail.query';
 import { AuditVerifier } from './audit-verify/audit-verifier.service';
 import { LedgerReadModels } from './ledger-read-models.service';
+import { RevenueVisibilityPolicy } from './revenue-visibility.policy';
 import { PoolHttpController } from './pool/pool.http.controller';
 import { PoolQuery } from './pool/pool.query';
 import { PayoutRunQuery } from './revenue/payout-run.query';
@@ -48,7 +49,7 @@ const QUERIES = [
     AuditLogHttpController,
     StatementsHttpController,
   ],
-  providers: [LedgerReadModels, AuditVerifier, ...QUERIES],
-  exports: [LedgerReadModels, ...QUERIES],
+  providers: [LedgerReadModels, AuditVerifier, RevenueVisibilityPolicy, ...QUERIES],
+  exports: [LedgerReadModels, RevenueVisibilityPolicy, ...QUERIES],
 })
 export class LedgerQueriesModule {}

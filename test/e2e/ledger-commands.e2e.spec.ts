@@ -98,6 +98,7 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
         currency: 'EUR',
         policy: 'time-weighted',
         effectiveFrom: '2030-01-01T00:00:00.000Z',
+        revenueVisibility: 'pool',
         revision: 1,
       });
       expect(first.headers.etag).toBe('"1"');

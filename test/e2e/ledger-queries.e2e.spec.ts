@@ -241,7 +241,16 @@ describe.each([
       paidOut: { EUR: '100.00' },
       balance: { EUR: '87.50' },
       expectedPayoutByConsumer: [
-        { consumerId: 'acme', revenueId: 'rev-2', currency: 'EUR', alpha: '0.2', revenueAmount: '500.00', amount: '37.50' },
+        // No agreement with revenueVisibility gross: a contributor sees the pool amount, not R or α.
+        {
+          consumerId: 'acme',
+          revenueId: 'rev-2',
+          currency: 'EUR',
+          alpha: null,
+          revenueAmount: null,
+          poolAmount: '100.00',
+          amount: '37.50',
+        },
       ],
     });
     expect(now.body.currencies).toEqual([

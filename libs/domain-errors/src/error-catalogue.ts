@@ -193,6 +193,11 @@ export const ERROR_CATALOGUE = {
     title: 'No agreement',
     meaning: 'The consumer has no revenue-share agreement in force; an admin sets one first.',
   },
+  'revenue-visibility-unknown': {
+    status: 400,
+    title: 'Revenue visibility unknown',
+    meaning: '`revenueVisibility` of an agreement is not `pool` (contributors see the pool amount only; the default) or `gross`.',
+  },
   'policy-unknown': { status: 400, title: 'Policy unknown', meaning: '`policy` is not `snapshot` or `time-weighted`.' },
   'alpha-out-of-range': { status: 400, title: 'Alpha out of range', meaning: 'α is not greater than 0 and at most 1.' },
   'currency-unknown': { status: 400, title: 'Currency unknown', meaning: 'Not an ISO 4217 currency code this service knows.' },

@@ -20,8 +20,19 @@ export class ExpectedPayoutPartDto {
   @ApiProperty({ description: "The consumer's most recent revenue report (by log position), the basis of the estimate." })
   revenueId!: string;
   @ApiProperty() currency!: string;
-  @ApiProperty({ description: 'α of that report.' }) alpha!: string;
-  @ApiProperty({ description: 'R_API of that report.' }) revenueAmount!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "α of that report; null for a contributor unless the consumer's agreement has revenueVisibility gross.",
+  })
+  alpha!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "R_API of that report; null for a contributor unless the consumer's agreement has revenueVisibility gross.",
+  })
+  revenueAmount!: string | null;
+  @ApiProperty({ description: 'floor(R_API × α): the pool this expected payout is a share of (always shown).' }) poolAmount!: string;
   @ApiProperty({ description: 'floor(T_i / ΣT × (R_API × α)) in minor units, as a decimal string.' }) amount!: string;
 }
 

@@ -8,6 +8,7 @@ import { formatMoney, minorOf } from '../money-by-currency';
 import { POOL_CONTRIBUTORS, POOL_TOTALS, POOL_TOTALS_ID, type PoolContributorDoc, type PoolTotalsDoc } from '../pool/pool.projection';
 import { LATEST_REVENUE, type LatestRevenueDoc } from '../revenue/revenue.projection';
 import { CONTRIBUTOR_ACCOUNTS, type ContributorAccountDoc } from './accounts.projection';
+import { RevenueVisibilityPolicy } from '../revenue-visibility.policy';
 import type { ContributorMetricsResponse } from './accounts.response.dto';
 
 /**
@@ -17,7 +18,10 @@ import type { ContributorMetricsResponse } from './accounts.response.dto';
  */
 @Injectable()
 export class ContributorMetricsQuery {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(
+    private readonly rm: LedgerReadModels,
+    private readonly visibility: RevenueVisibilityPolicy,
+  ) {}
 
   async metrics(principal: Principal, contributorId: string, query: PointInTimeQuery): Promise<ContributorMetricsResponse> {
     assertContributorAccess(principal, contributorId);
@@ -31,16 +35,20 @@ export class ContributorMetricsQuery {
     const tokens = BigInt(mine?.doc.tokens ?? '0');
     const total = BigInt(totals?.doc.totalTokens ?? '0');
     const latest = await this.rm.all<LatestRevenueDoc>(LATEST_REVENUE, position);
+    const seesGross = this.visibility.forPrincipal(principal);
     const expectedByConsumer = latest.map((r) => {
       let amount = 0n;
+      let pool = 0n;
       try {
-        const pool = poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha));
+        pool = poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha));
         // Exact share of R × α, floored to minor units (the allocation floors too before handing out leftovers).
         if (total > 0n) amount = (pool * tokens) / total;
       } catch {
         amount = 0n;
+        pool = 0n;
       }
       return {
+        poolMinor: pool,
         consumerId: r.consumerId,
         revenueId: r.revenueId,
         revenueAmount: r.amount,
@@ -77,14 +85,21 @@ export class ContributorMetricsQuery {
         payable: formatMinor(payablePosition(balance.get(c) ?? 0n).payable, c),
         recoverable: formatMinor(payablePosition(balance.get(c) ?? 0n).recoverable, c),
       })),
-      expectedPayoutByConsumer: expectedByConsumer.map((e) => ({
-        consumerId: e.consumerId,
-        revenueId: e.revenueId,
-        currency: e.currency,
-        alpha: e.alpha,
-        revenueAmount: e.revenueAmount,
-        amount: formatMinor(e.amountMinor, e.currency),
-      })),
+      expectedPayoutByConsumer: await Promise.all(
+        expectedByConsumer.map(async (e) => {
+          // A contributor sees R and α only where the consumer's agreement says revenueVisibility: gross; the pool amount always.
+          const gross = await seesGross(e.consumerId);
+          return {
+            consumerId: e.consumerId,
+            revenueId: e.revenueId,
+            currency: e.currency,
+            alpha: gross ? e.alpha : null,
+            revenueAmount: gross ? e.revenueAmount : null,
+            poolAmount: formatMinor(e.poolMinor, e.currency),
+            amount: formatMinor(e.amountMinor, e.currency),
+          };
+        }),
+      ),
     };
   }
 }

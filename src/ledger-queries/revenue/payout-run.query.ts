@@ -5,13 +5,17 @@ import { NotFoundError } from '@1tt/domain-errors';
 import { formatMinor } from '@1tt/ledger';
 import { parseCursor, parseLimit, type PageQuery, type PointInTimeQuery } from '../../http/point-in-time.params';
 import { LedgerReadModels } from '../ledger-read-models.service';
+import { RevenueVisibilityPolicy } from '../revenue-visibility.policy';
 import { allocationId, PAYOUT_ALLOCATIONS, PAYOUT_RUNS, type PayoutAllocationDoc, type PayoutRunDoc } from './revenue.projection';
 import type { PayoutRunResponse, PayoutRunSummaryDto } from './revenue.response.dto';
 
 /** GET /v1/payout-runs/{revenueId}: a run with its allocations, scoped by role. */
 @Injectable()
 export class PayoutRunQuery {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(
+    private readonly rm: LedgerReadModels,
+    private readonly visibility: RevenueVisibilityPolicy,
+  ) {}
 
   async payoutRun(principal: Principal, revenueId: string, query: PointInTimeQuery & PageQuery): Promise<PayoutRunResponse> {
     const position = await this.rm.positionFor(query, ['revenue']);
@@ -45,8 +49,12 @@ export class PayoutRunQuery {
       allocations = page.items.map((i) => i.doc);
       nextCursor = page.nextCursor ?? null;
     }
+    // The remainder R − pool and the corrected R reveal the gross revenue: a contributor sees them only under revenueVisibility gross.
+    const gross = await this.visibility.forPrincipal(principal)(doc.consumerId);
+    const summary = runSummary(doc);
     return {
-      ...runSummary(doc),
+      ...summary,
+      remainder: gross ? summary.remainder : null,
       position,
       allocations: allocations.map((a) => ({
         contributorId: a.contributorId,
@@ -65,9 +73,9 @@ export class PayoutRunQuery {
       ),
       net: doc.net
         ? {
-            amount: doc.net.amount,
+            amount: gross ? doc.net.amount : null,
             poolAmount: formatMinor(BigInt(doc.net.poolAmountMinor), doc.currency),
-            remainder: formatMinor(BigInt(doc.net.remainderMinor), doc.currency),
+            remainder: gross ? formatMinor(BigInt(doc.net.remainderMinor), doc.currency) : null,
             unallocated: formatMinor(BigInt(doc.net.unallocatedMinor), doc.currency),
             allocated: formatMinor(BigInt(doc.net.allocatedMinor), doc.currency),
             rootHash: doc.net.rootHash,

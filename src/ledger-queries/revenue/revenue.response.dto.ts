@@ -13,7 +13,13 @@ export class PayoutRunSummaryDto {
   @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
-  @ApiProperty({ description: 'R_API − poolAmount.' }) remainder!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "R_API − poolAmount; null for a contributor unless the consumer's agreement has revenueVisibility gross (it would reveal R_API).",
+  })
+  remainder!: string | null;
   @ApiProperty({ description: 'Root hash over the allocations (see the audit lib).' }) rootHash!: string;
   @ApiProperty() roundingRule!: string;
   @ApiProperty() allocationCount!: number;
@@ -39,9 +45,15 @@ export class RunAdjustmentDto {
 }
 
 export class RunNetDto {
-  @ApiProperty({ description: 'The revenue amount after the latest correction.' }) amount!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The revenue amount after the latest correction; null for a contributor unless the consumer's agreement has revenueVisibility gross.",
+  })
+  amount!: string | null;
   @ApiProperty() poolAmount!: string;
-  @ApiProperty() remainder!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'amount − poolAmount; null where amount is.' }) remainder!: string | null;
   @ApiProperty() unallocated!: string;
   @ApiProperty({ description: 'Σ net allocations.' }) allocated!: string;
   @ApiProperty({ description: 'Root hash over the net allocations.' }) rootHash!: string;

@@ -13,7 +13,15 @@ export class PeriodStatementLineDto {
   @ApiProperty({ nullable: true, type: String }) tokens!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "ΣT at the run's pool position." }) totalTokens!: string | null;
   @ApiProperty({ nullable: true, type: String }) ratio!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The revenue amount the line derives from.' }) revenueAmount!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The revenue amount the line derives from; null for a contributor when the consumer's agreement has revenueVisibility pool (the default).",
+  })
+  revenueAmount!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The pool amount floor(R × α) the line is a share of.' })
+  poolAmount!: string | null;
   @ApiProperty({ nullable: true, type: String }) correctionId!: string | null;
   @ApiProperty({ nullable: true, type: String }) reference!: string | null;
 }

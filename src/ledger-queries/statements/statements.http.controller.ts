@@ -6,6 +6,7 @@ import { renderPeriodStatementCsv } from '@1tt/audit';
 import { ValidationError } from '@1tt/domain-errors';
 import { assertId, parseInstant } from '@1tt/ledger';
 import { CurrentPrincipal } from '../../auth/auth.decorators';
+import { RevenueVisibilityPolicy } from '../revenue-visibility.policy';
 import { PeriodStatementQuery } from './period-statement.query';
 import { renderPeriodStatementPdf } from './statement.pdf';
 import { PeriodStatementResponse } from './statement.response.dto';
@@ -25,7 +26,10 @@ const FORMATS = ['json', 'csv', 'pdf'] as const;
 @UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/contributors')
 export class StatementsHttpController {
-  constructor(private readonly statements: PeriodStatementQuery) {}
+  constructor(
+    private readonly statements: PeriodStatementQuery,
+    private readonly visibility: RevenueVisibilityPolicy,
+  ) {}
 
   @Get(':id/statements')
   @ApiOperation({
@@ -59,7 +63,13 @@ export class StatementsHttpController {
     if (fromAt !== undefined && toAt !== undefined && fromAt >= toAt) {
       throw new ValidationError('statement-period-empty', 'from must be before to', { field: 'to', hint: 'The period is [from, to).' });
     }
-    const statement = await this.statements.statement(contributorId, { from: fromAt, to: toAt });
+    const built = await this.statements.statement(contributorId, { from: fromAt, to: toAt });
+    // A contributor sees the revenue amount of a line only where the consumer's agreement has revenueVisibility gross.
+    const seesGross = this.visibility.forPrincipal(p);
+    const lines = await Promise.all(
+      built.lines.map(async (l) => (l.consumerId !== null && !(await seesGross(l.consumerId)) ? { ...l, revenueAmount: null } : l)),
+    );
+    const statement = { ...built, lines };
     const name = `statement-${contributorId}${fromAt ? `-${fromAt.slice(0, 10)}` : ''}${toAt ? `-${toAt.slice(0, 10)}` : ''}`;
     if (fmt === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');

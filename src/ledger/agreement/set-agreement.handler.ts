@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { actorOf } from '@1tt/access';
 import { PreconditionFailedError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
-import { consumerDecider, streamNames, type RevenueShareAgreed } from '@1tt/ledger';
+import { consumerDecider, recordedRevenueVisibility, streamNames, type RevenueShareAgreed } from '@1tt/ledger';
 import { Clock } from '../clock';
 import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
 import { SetAgreement, type AgreementSet } from './set-agreement.command';
@@ -47,6 +47,7 @@ export class SetAgreementHandler implements ICommandHandler<SetAgreement> {
     );
     const agreed = decision.decided[0] as RevenueShareAgreed;
     const { consumerId, alpha, currency, policy, effectiveFrom } = agreed.data;
-    return { agreement: { consumerId, alpha, currency, policy, effectiveFrom }, revision: decision.revision as number };
+    const revenueVisibility = recordedRevenueVisibility(agreed.data.revenueVisibility);
+    return { agreement: { consumerId, alpha, currency, policy, effectiveFrom, revenueVisibility }, revision: decision.revision as number };
   }
 }

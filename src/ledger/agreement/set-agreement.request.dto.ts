@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PAYOUT_POLICIES } from '@1tt/ledger';
+import { PAYOUT_POLICIES, REVENUE_VISIBILITIES } from '@1tt/ledger';
 
 export class SetAgreementRequest {
   @ApiProperty({ description: 'Share of revenue paid to contributors: decimal string, 0 < α ≤ 1, at most 6 decimals.', example: '0.3' })
@@ -28,6 +28,16 @@ export class SetAgreementRequest {
   @IsString()
   @MaxLength(40)
   effectiveFrom?: string;
+
+  @ApiPropertyOptional({
+    enum: REVENUE_VISIBILITIES,
+    default: 'pool',
+    description:
+      "What contributors see of this consumer's revenue. pool (default): only the pool amount floor(R × α) of each report, enough to check their payout; gross: also the revenue R and α. Consumers, auditors and admins always see everything; `1tt audit verify` recomputes either way.",
+  })
+  @IsOptional()
+  @IsIn(REVENUE_VISIBILITIES as string[])
+  revenueVisibility?: string;
 }
 
 export class AgreementResponse {
@@ -36,5 +46,7 @@ export class AgreementResponse {
   @ApiProperty() currency!: string;
   @ApiProperty({ enum: PAYOUT_POLICIES }) policy!: string;
   @ApiProperty({ format: 'date-time' }) effectiveFrom!: string;
+  @ApiProperty({ enum: REVENUE_VISIBILITIES, description: "What contributors see of this consumer's revenue (pool or gross)." })
+  revenueVisibility!: string;
   @ApiProperty({ description: 'Revision of the consumer stream (also the ETag).' }) revision!: number;
 }

@@ -21,6 +21,7 @@ import {
   type PayoutRunAdjustmentsRecorded,
   type RevenueCorrected,
   type RevenueReported,
+  recordedRevenueVisibility,
 } from '@1tt/ledger';
 
 /** Ratios are shown with this many decimals (rounded down), as the API does. */
@@ -230,6 +231,7 @@ export class LedgerReplay {
           currency: String(d.currency),
           policy: d.policy as Agreement['policy'],
           effectiveFrom: String(d.effectiveFrom),
+          revenueVisibility: recordedRevenueVisibility(d.revenueVisibility),
           position: e.position,
         });
         this.agreements.set(String(d.consumerId), list);

@@ -29,6 +29,8 @@ export interface PeriodStatementLine {
   totalTokens: string | null;
   ratio: string | null;
   revenueAmount: string | null;
+  /** allocation / adjustment: the pool amount floor(R × α) the line is a share of (after the correction, for an adjustment). */
+  poolAmount: string | null;
   /** adjustment: the correction. */
   correctionId: string | null;
   /** settlement: the payment reference. */
@@ -87,6 +89,7 @@ const NO_DETAILS = {
   totalTokens: null,
   ratio: null,
   revenueAmount: null,
+  poolAmount: null,
   correctionId: null,
   reference: null,
 };
@@ -115,6 +118,7 @@ export function allocationMovement(
       totalTokens: c.totalTokens,
       ratio: ratioOf(allocation.weight, c.totalWeight),
       revenueAmount: revenueAmount ?? c.amount,
+      poolAmount: c.poolAmount,
     },
   };
 }
@@ -139,6 +143,7 @@ export function adjustmentMovement(
       revenueId: d.revenueId,
       consumerId: d.consumerId,
       revenueAmount: d.amount,
+      poolAmount: d.poolAmount,
       correctionId: d.correctionId,
     },
   };
@@ -286,6 +291,7 @@ export const STATEMENT_CSV_COLUMNS = [
   'revenueAmount',
   'correctionId',
   'reference',
+  'poolAmount',
 ] as const;
 
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
@@ -309,21 +315,8 @@ export function csvField(value: string | number | null): string {
  */
 export function renderPeriodStatementCsv(s: PeriodStatement): string {
   const rows: Array<Array<string | number | null>> = [[...STATEMENT_CSV_COLUMNS]];
-  const empty = (kind: string, currency: string, amount: string, recordedAt: string | null) => [
-    kind,
-    recordedAt,
-    null,
-    currency,
-    amount,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-  ];
+  const empty = (kind: string, currency: string, amount: string, recordedAt: string | null) =>
+    STATEMENT_CSV_COLUMNS.map((k) => ({ kind, recordedAt, currency, amount })[k as string] ?? null);
   for (const c of s.currencies) rows.push(empty('opening', c.currency, c.opening, s.from));
   for (const l of s.lines) rows.push(STATEMENT_CSV_COLUMNS.map((k) => (l as unknown as Record<string, string | number | null>)[k] ?? null));
   for (const c of s.currencies) {

@@ -537,18 +537,17 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       });
       return;
     }
-    const chunksWant = x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded');
-    for (let k = 0; k < Math.max(chunksWant.length, recorded.chunks.length); k++) {
-      const got = recorded.chunks[k];
-      const want = chunksWant[k];
-      if (!got || !want || canonicalJson(got.data) !== canonicalJson(want.data)) {
-        report({
-          ...where(got ?? a),
-          code: 'adjustment-chunk-differs',
-          message: `${what}: adjustment chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-        });
-        return;
-      }
+    const k = firstChunkDifference(
+      recorded.chunks,
+      x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded'),
+    );
+    if (k !== undefined) {
+      report({
+        ...where(recorded.chunks[k] ?? a),
+        code: 'adjustment-chunk-differs',
+        message: `${what}: adjustment chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
+      });
+      return;
     }
   }
 
@@ -653,18 +652,17 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       return;
     }
     // Same allocations and totals: what is left is how they were cut into chunks, or a field the ledger does not know.
-    const chunksWant = x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded');
-    for (let k = 0; k < Math.max(chunksWant.length, recorded.chunks.length); k++) {
-      const got = recorded.chunks[k];
-      const want = chunksWant[k];
-      if (!got || !want || canonicalJson(got.data) !== canonicalJson(want.data)) {
-        report({
-          ...where(got ?? c),
-          code: 'payout-chunk-differs',
-          message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-        });
-        return;
-      }
+    const k = firstChunkDifference(
+      recorded.chunks,
+      x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded'),
+    );
+    if (k !== undefined) {
+      report({
+        ...where(recorded.chunks[k] ?? c),
+        code: 'payout-chunk-differs',
+        message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
+      });
+      return;
     }
     if (recorded.started && canonicalJson(recorded.started.data) !== canonicalJson(started.data)) {
       report({
@@ -720,6 +718,19 @@ function firstFieldDifference(
         values: { expected: want[field] ?? null, actual: got[field] ?? null },
       };
     }
+  }
+  return undefined;
+}
+
+/** The index of the first recorded chunk that is not its recomputation (missing, extra or different), or undefined when all match. */
+function firstChunkDifference(
+  recorded: ReadonlyArray<{ data: unknown }>,
+  recomputed: ReadonlyArray<{ data: unknown }>,
+): number | undefined {
+  for (let k = 0; k < Math.max(recorded.length, recomputed.length); k++) {
+    const got = recorded[k];
+    const want = recomputed[k];
+    if (!got || !want || canonicalJson(got.data) !== canonicalJson(want.data)) return k;
   }
   return undefined;
 }

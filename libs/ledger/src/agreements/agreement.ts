@@ -3,6 +3,35 @@ import { ValidationError } from '@1tt/domain-errors';
 export type PayoutPolicy = 'snapshot' | 'time-weighted';
 export const PAYOUT_POLICIES: readonly PayoutPolicy[] = ['snapshot', 'time-weighted'];
 
+/**
+ * What contributors see of a consumer's revenue. `pool` (the default): only
+ * the pool amount they share in, floor(R × α) per report, which is all a
+ * contributor needs to check their payout (their tokens ÷ ΣT × pool); the
+ * gross revenue R and α stay between the consumer, admins and auditors.
+ * `gross`: contributors also see R and α. The log always holds R and α, so
+ * `1tt audit verify` recomputes every run whatever the setting.
+ */
+export type RevenueVisibility = 'pool' | 'gross';
+export const REVENUE_VISIBILITIES: readonly RevenueVisibility[] = ['pool', 'gross'];
+export const DEFAULT_REVENUE_VISIBILITY: RevenueVisibility = 'pool';
+
+/** A requested visibility: omitted → the privacy-preserving default; anything else but pool/gross is refused. */
+export function revenueVisibilityOf(value: unknown, field = 'revenueVisibility'): RevenueVisibility {
+  if (value === undefined) return DEFAULT_REVENUE_VISIBILITY;
+  if (value !== 'pool' && value !== 'gross') {
+    throw new ValidationError('revenue-visibility-unknown', `${field} must be "pool" or "gross"`, {
+      field,
+      hint: '"pool" (default): contributors see only the pool amount floor(R × α) they share in; "gross": they also see the revenue R and α.',
+    });
+  }
+  return value;
+}
+
+/** The visibility a recorded agreement carries (agreements recorded before the setting existed: the default). */
+export function recordedRevenueVisibility(value: unknown): RevenueVisibility {
+  return value === 'gross' ? 'gross' : DEFAULT_REVENUE_VISIBILITY;
+}
+
 /** A consumer's revenue-share agreement as recorded by RevenueShareAgreed. */
 export interface Agreement {
   /** Canonical decimal string, 0 < α ≤ 1, at most 6 decimals. */
@@ -11,6 +40,8 @@ export interface Agreement {
   policy: PayoutPolicy;
   /** ISO time from which the agreement applies to new revenue reports. */
   effectiveFrom: string;
+  /** What contributors see of this consumer's revenue while the agreement is in force. */
+  revenueVisibility: RevenueVisibility;
 }
 
 export function payoutPolicyOf(value: unknown, field = 'policy'): PayoutPolicy {

@@ -6,7 +6,7 @@ export interface RegisterConsumer {
 export interface AgreeRevenueShare {
   type: 'AgreeRevenueShare';
   /** effectiveFrom defaults to the decision time. */
-  data: { consumerId: string; alpha: string; currency: string; policy: string; effectiveFrom?: string };
+  data: { consumerId: string; alpha: string; currency: string; policy: string; effectiveFrom?: string; revenueVisibility?: string };
 }
 
 export type ConsumerCommand = RegisterConsumer | AgreeRevenueShare;

@@ -1,5 +1,5 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
-import { Agreement, payoutPolicyOf } from '../agreements/agreement';
+import { Agreement, payoutPolicyOf, recordedRevenueVisibility, revenueVisibilityOf } from '../agreements/agreement';
 import { assertNever, Clock, Decider } from '../decider/decider';
 import { assertId, displayNameOf } from '../identifiers/identifier';
 import { currencyExponent, normaliseAlpha } from '../money';
@@ -29,7 +29,8 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
       case 'RevenueShareAgreed': {
         if (state.status !== 'registered') return state;
         const { alpha, currency, policy, effectiveFrom } = event.data;
-        return { ...state, agreements: [...state.agreements, { alpha, currency, policy, effectiveFrom }] };
+        const revenueVisibility = recordedRevenueVisibility(event.data.revenueVisibility);
+        return { ...state, agreements: [...state.agreements, { alpha, currency, policy, effectiveFrom, revenueVisibility }] };
       }
       default:
         return assertNever(event, 'consumer event');
@@ -50,6 +51,7 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         const alpha = normaliseAlpha(d.alpha);
         currencyExponent(d.currency);
         const policy = payoutPolicyOf(d.policy);
+        const revenueVisibility = revenueVisibilityOf(d.revenueVisibility);
         const now = context.now.toISOString();
         const effectiveFrom = d.effectiveFrom === undefined ? now : parseInstant(d.effectiveFrom, 'effectiveFrom');
         if (state.status !== 'registered') {
@@ -75,7 +77,7 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         return [
           {
             type: 'RevenueShareAgreed',
-            data: { consumerId: state.consumerId, alpha, currency: d.currency, policy, effectiveFrom, agreedAt: now },
+            data: { consumerId: state.consumerId, alpha, currency: d.currency, policy, effectiveFrom, agreedAt: now, revenueVisibility },
           },
         ];
       }

@@ -14,7 +14,9 @@ const agreed = (effectiveFrom: string, alpha = '0.3', currency = 'USD'): Consume
   type: 'RevenueShareAgreed',
   data: { consumerId: 'k1', alpha, currency, policy: 'snapshot', effectiveFrom, agreedAt: '2025-01-01T00:00:00.000Z' },
 });
-const agree = (data: Partial<{ alpha: string; currency: string; policy: string; effectiveFrom: string }> = {}) => ({
+const agree = (
+  data: Partial<{ alpha: string; currency: string; policy: string; effectiveFrom: string; revenueVisibility: string }> = {},
+) => ({
   type: 'AgreeRevenueShare' as const,
   data: { consumerId: 'k1', alpha: '0.30', currency: 'USD', policy: 'snapshot', ...data },
 });
@@ -42,6 +44,7 @@ describe('consumer decider', () => {
             policy: 'snapshot',
             effectiveFrom: now.toISOString(),
             agreedAt: now.toISOString(),
+            revenueVisibility: 'pool',
           },
         },
       ]);
@@ -59,6 +62,7 @@ describe('consumer decider', () => {
             policy: 'time-weighted',
             effectiveFrom: '2025-04-01T00:00:00.000Z',
             agreedAt: now.toISOString(),
+            revenueVisibility: 'pool',
           },
         },
       ]);
@@ -82,6 +86,7 @@ describe('consumer decider', () => {
             policy: 'snapshot',
             effectiveFrom: '2025-05-01T00:00:00.000Z',
             agreedAt: now.toISOString(),
+            revenueVisibility: 'pool',
           },
         },
       ]);
@@ -102,6 +107,9 @@ describe('consumer decider', () => {
     given(consumerDecider, [registered])
       .when(agree({ policy: 'equal' }), { now })
       .thenThrows(ValidationError, 'policy-unknown');
+    given(consumerDecider, [registered])
+      .when(agree({ revenueVisibility: 'everyone' }), { now })
+      .thenThrows(ValidationError, 'revenue-visibility-unknown');
     given(consumerDecider, [registered])
       .when(agree({ effectiveFrom: '2025-04-01' }), { now })
       .thenThrows(ValidationError, 'time-malformed');

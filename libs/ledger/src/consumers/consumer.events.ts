@@ -1,4 +1,4 @@
-import { PayoutPolicy } from '../agreements/agreement';
+import { PayoutPolicy, RevenueVisibility } from '../agreements/agreement';
 
 /** Stream `consumer-<consumerId>`. */
 export interface ConsumerRegistered {
@@ -9,7 +9,16 @@ export interface ConsumerRegistered {
 /** Also in the consumer's stream: the agreements form one ordered timeline. */
 export interface RevenueShareAgreed {
   type: 'RevenueShareAgreed';
-  data: { consumerId: string; alpha: string; currency: string; policy: PayoutPolicy; effectiveFrom: string; agreedAt: string };
+  data: {
+    consumerId: string;
+    alpha: string;
+    currency: string;
+    policy: PayoutPolicy;
+    effectiveFrom: string;
+    agreedAt: string;
+    /** Absent on agreements recorded before the setting existed: read as "pool". */
+    revenueVisibility?: RevenueVisibility;
+  };
 }
 
 export type ConsumerEvent = ConsumerRegistered | RevenueShareAgreed;
