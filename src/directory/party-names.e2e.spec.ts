@@ -42,6 +42,8 @@ describe('display names beside contributorId and consumerId', () => {
       .send({ amount: '100.00', currency: 'USD', periodStart: '2025-01-01T00:00:00Z', periodEnd: '2025-02-01T00:00:00Z' })
       .expect(201);
     revenueId = r.body.revenueId;
+    // The 201 says where the report is (issue 19: Location on creates).
+    expect(r.headers.location).toBe(`/v1/revenue/${revenueId}`);
     await t.get(PayoutProcessor).catchUp();
   });
   afterAll(() => t.close());

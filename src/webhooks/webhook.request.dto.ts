@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
 const TYPE_PATTERN = /^[A-Z][A-Za-z0-9]{0,99}$/;
 
@@ -23,7 +23,8 @@ export class RegisterWebhookRequest {
   eventTypes!: string[];
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  // Absent is fine; null is not a description (IsOptional would let it through as "no description").
+  @ValidateIf((_request: unknown, value: unknown) => value !== undefined)
   @IsString()
   @Length(1, 200)
   @Matches(/^[^\p{Cc}]*$/u, { message: 'description may not contain control characters' })

@@ -342,6 +342,18 @@ describe('outbound webhooks with the default safety rules', () => {
     expect(await events.headPosition()).toBe(before);
   });
 
+  it('refuses a null description (absent is fine, null is not a description) and writes nothing', async () => {
+    const events = t.get(EventStore);
+    const before = await events.headPosition();
+    const r = await t.http
+      .post('/v1/webhooks')
+      .set(t.auth())
+      .send({ url: 'https://hooks.example.com/1tt', eventTypes: ['PayoutSettled'], description: null });
+    expect(r.status).toBe(400);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(await events.headPosition()).toBe(before);
+  });
+
   it('accepts a public https URL', async () => {
     const r = await t.http
       .post('/v1/webhooks')

@@ -28,7 +28,10 @@ export class RevenueHttpController {
     required: true,
     description: '1-200 printable ASCII characters without spaces (e.g. a uuid). One key per report.',
   })
-  @ApiCreatedResponse({ type: RevenueAcceptedResponse })
+  @ApiCreatedResponse({
+    type: RevenueAcceptedResponse,
+    headers: { Location: { description: 'The report: /v1/revenue/{revenueId}.', schema: { type: 'string' } } },
+  })
   @ApiOkResponse({ type: RevenueAcceptedResponse, description: 'A retry of an earlier identical report.' })
   @ApiConflictResponse({ description: 'The key was used for a different report.' })
   async report(
@@ -53,6 +56,8 @@ export class RevenueHttpController {
       ),
     );
     res.status(outcome.created ? 201 : 200);
+    // Where the report can be read (GET /v1/revenue/{revenueId}), on the first answer and on a retry alike.
+    res.setHeader('Location', `/v1/revenue/${encodeURIComponent(outcome.body.revenueId)}`);
     return outcome.body;
   }
 }
