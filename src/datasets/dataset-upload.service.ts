@@ -7,6 +7,7 @@ import { decideOnStream } from '@1tt/command-path';
 import { datasetDecider, streamNames, TXT_SPLITS, type DatasetOwner, type TxtSplit } from '@1tt/ledger';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
+import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { uploadFileName } from './upload-file-name';
 
 /** Who uploads: a contributor (for themselves) or an admin (for a contributor, or a consumer's reference corpus). */
@@ -32,7 +33,15 @@ export interface DatasetUploadOptions {
   identicalFile: (sha256: string) => Promise<{ uploadedAt: string } | undefined>;
   newId?: () => string;
   now?: () => Date;
+  /**
+   * The pipeline recorded in DatasetUploaded as the one to judge the upload
+   * with (issue #13: a rolling upgrade's older workers must not decide it
+   * with their own default). Default: DEFAULT_PIPELINE of this build.
+   */
+  pipeline?: ResolvedPipeline;
 }
+
+let defaultPipeline: ResolvedPipeline | undefined;
 
 const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -102,6 +111,7 @@ export class DatasetUploadService {
           textField: fileName.format === 'txt' || fileName.format === 'markdown' ? null : textField,
           // .txt: the whole file is one document unless the uploader asks for paragraphs or lines.
           ...(fileName.format === 'txt' ? { split: (fields.split ?? 'document') as TxtSplit } : {}),
+          pipeline: this.pipelineRef(),
         },
       },
       {
@@ -114,6 +124,11 @@ export class DatasetUploadService {
       },
     );
     return { datasetId, status: 'processing' };
+  }
+
+  private pipelineRef(): { name: string; version: string; configHash: string } {
+    const p = this.options.pipeline ?? (defaultPipeline ??= resolvePipeline(DEFAULT_PIPELINE));
+    return { name: p.name, version: p.version, configHash: p.configHash };
   }
 
   /**

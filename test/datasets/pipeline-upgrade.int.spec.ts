@@ -36,7 +36,14 @@ const GERMAN = [
   'Bei Fragen hilft die Mailingliste des Projekts, auf der sich Entwickler und Anwender gegenseitig unterstützen.',
 ].join(' ');
 
-async function upload(events: EventStore, blobs: LocalBlobStore, datasetId: string, contributorId: string, text: string) {
+async function upload(
+  events: EventStore,
+  blobs: LocalBlobStore,
+  datasetId: string,
+  contributorId: string,
+  text: string,
+  pipeline?: DatasetUploadedData['pipeline'],
+) {
   const put = await blobs.putBuffer(text);
   const data: DatasetUploadedData = {
     datasetId,
@@ -49,6 +56,7 @@ async function upload(events: EventStore, blobs: LocalBlobStore, datasetId: stri
     sizeBytes: put.sizeBytes,
     sha256: put.sha256,
     blobRef: put.ref,
+    ...(pipeline ? { pipeline } : {}),
     uploadedAt: new Date().toISOString(),
   };
   await events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
@@ -60,7 +68,12 @@ async function all(events: EventStore): Promise<RecordedEvent[]> {
   return out;
 }
 
-async function decide(events: EventStore, blobs: LocalBlobStore, pipeline?: ReturnType<typeof resolvePipeline>): Promise<void> {
+async function decide(
+  events: EventStore,
+  blobs: LocalBlobStore,
+  pipeline?: ReturnType<typeof resolvePipeline>,
+  pipelines?: ReturnType<typeof resolvePipeline>[],
+): Promise<void> {
   const processor = new DatasetProcessor({
     events,
     blobs,
@@ -68,6 +81,7 @@ async function decide(events: EventStore, blobs: LocalBlobStore, pipeline?: Retu
     workerThreads: 1,
     retryDelayMs: 50,
     ...(pipeline ? { pipeline } : {}),
+    ...(pipelines ? { pipelines } : {}),
   });
   processor.start();
   try {
@@ -160,6 +174,50 @@ describe('pipeline upgrade v1 → v2 (issue #13)', () => {
         expect({ id, differences: r.differences }).toEqual({ id, differences: [] });
         expect(r.pipeline.name).toBe(id.startsWith('old') ? 'default-english-prose' : 'default-multilingual');
       }
+    } finally {
+      await events.close();
+      await blobs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('judges an upload with the pipeline it recorded, whatever the judging process defaults to; one it does not know is left to a process that does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), '1tt-upgrade-'));
+    const events = await createEventStore(`sqlite:${path.join(dir, 'events.db')}`);
+    const blobs = await LocalBlobStore.open({ dir: path.join(dir, 'blobs') });
+    const v1 = resolvePipeline(ENGLISH_PROSE_PIPELINE_V1);
+    const v2 = resolvePipeline(MULTILINGUAL_PIPELINE);
+    const ref = (p: typeof v2) => ({ name: p.name, version: p.version, configHash: p.configHash });
+    const preprocessed = async (id: string) =>
+      (await events.readStream(streamNames.dataset(id))).find((e) => e.type === 'DatasetPreprocessed')?.data as
+        { pipeline: unknown; languages?: Record<string, number> } | undefined;
+    try {
+      // Recorded v2 (a new API process), judged by an old worker whose default is v1: decided by v2, the German text kept.
+      await upload(events, blobs, 'rec-de', 'bob', GERMAN.replace('Bibliothek', 'Ablage'), ref(v2));
+      await decide(events, blobs, v1);
+      expect(await preprocessed('rec-de')).toMatchObject({ pipeline: ref(v2), languages: { de: expect.any(Number) } });
+      expect((await replay(events, dir)).get('rec-de')).toMatchObject({ status: 'accepted', pipeline: ref(v2) });
+
+      // And the other way round: recorded v1, judged by a v2-default process, is decided by v1 (German prose removed).
+      await upload(events, blobs, 'rec-v1', 'carol', GERMAN.replace('Bibliothek', 'Kartei'), ref(v1));
+      await decide(events, blobs);
+      expect(await preprocessed('rec-v1')).toMatchObject({ pipeline: ref(v1) });
+      expect((await preprocessed('rec-v1'))!.languages).toBeUndefined();
+
+      // A worker of a build that knows only v1 leaves a v2 upload undecided (no claim, no analysis, no decision)...
+      await upload(events, blobs, 'rec-unknown', 'dave', GERMAN.replace('Bibliothek', 'Sammlung'), ref(v2));
+      const old = new DatasetProcessor({ events, blobs, openSource: blankLineTextSource, workerThreads: 1, pipeline: v1, pipelines: [v1] });
+      old.start();
+      try {
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(old.pipelineFor({ upload: { pipeline: ref(v2) } } as never)).toBeUndefined();
+      } finally {
+        await old.stop();
+      }
+      expect((await events.readStream(streamNames.dataset('rec-unknown'))).map((e) => e.type)).toEqual(['DatasetUploaded']);
+      // ...and a process that knows it decides it with v2.
+      await decide(events, blobs, v1);
+      expect(await preprocessed('rec-unknown')).toMatchObject({ pipeline: ref(v2) });
     } finally {
       await events.close();
       await blobs.close();

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { EventStore } from '@1tt/event-store';
+import { DEFAULT_PIPELINE, resolvePipeline } from '@1tt/preprocessing';
 import { startTestApp, type TestApp } from './support/test-app';
 import { postDataset, waitDecided } from './support/datasets';
 import { licenseText, shuffledLicense, nearCopy } from '../support/license-texts';
@@ -133,6 +134,11 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     expect(whole.tokens).toBeGreaterThan(5000);
     const events = await t.get(EventStore).readStream(`dataset-${whole.datasetId}`);
     expect(events[0]).toMatchObject({ type: 'DatasetUploaded', data: { split: 'document', format: 'txt' } });
+    // Issue #13: the pipeline to judge it with is recorded at upload (this build's default) and decided with.
+    const v2 = resolvePipeline(DEFAULT_PIPELINE);
+    const ref = { name: v2.name, version: v2.version, configHash: v2.configHash };
+    expect(events[0].data).toMatchObject({ pipeline: ref });
+    expect(whole.pipeline).toEqual(ref);
 
     const byParagraph = await uploadAndDecide(t, key, 'MPL-1.1-p.txt', mpl.replace('MOZILLA', 'MOZILLA (p)'), { split: 'paragraph' });
     expect(byParagraph).toMatchObject({ split: 'paragraph', documentsIn: paragraphs });

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
 import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
-import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
+import { DEFAULT_PIPELINE, knownPipelines, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
 import {
   AnalysisSpill,
@@ -40,8 +40,22 @@ export interface DatasetProcessorOptions {
   events: EventStore;
   blobs: BlobStore;
   openSource: DocumentSourceFactory;
-  /** Default: DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results recorded under v1 stay as they are). */
+  /**
+   * This process's default: the pipeline for uploads that record none (those
+   * recorded before DatasetUploaded carried `pipeline`). Default:
+   * DEFAULT_PIPELINE (v2 default-multilingual since issue #13; results
+   * recorded under v1 stay as they are).
+   */
   pipeline?: ResolvedPipeline;
+  /**
+   * Pipelines this process can judge with when an upload records one (by
+   * config hash), besides `pipeline`. Default: knownPipelines(). An upload
+   * recording a pipeline not among them is left alone: never claimed,
+   * analysed or decided here (not even by the takeover backstop), so a
+   * worker of a build that knows it decides it (a rolling upgrade's older
+   * workers wait for the newer ones rather than judge with another rule).
+   */
+  pipelines?: readonly ResolvedPipeline[];
   /** Worker threads (WORKER_THREADS); default os.availableParallelism(). */
   workerThreads?: number;
   batchDocuments?: number;
@@ -137,7 +151,9 @@ export class DatasetProcessor {
   readonly claims: DatasetClaims;
   private readonly log = new DatasetLog();
   private readonly pool: DedupPool;
-  private workers?: DocumentWorkerPool;
+  /** Document worker threads per pipeline (config hash), started when first needed. */
+  private readonly workers = new Map<string, DocumentWorkerPool>();
+  private readonly unknownLogged = new Set<string>();
   private subscription?: Subscription;
   private stopping = false;
   private claimsReady: Promise<boolean> = Promise.resolve(false);
@@ -167,6 +183,7 @@ export class DatasetProcessor {
 
   constructor(private readonly options: DatasetProcessorOptions) {
     this.pipeline = options.pipeline ?? resolvePipeline(DEFAULT_PIPELINE);
+    // Every pipeline of this build shares the near-dedup settings (DEFAULT_NEAR_DEDUP), so one index serves them all.
     this.pool = new DedupPool(options.blobs, this.pipeline);
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
     this.claims = options.claims ?? new EveryDatasetClaims();
@@ -238,8 +255,9 @@ export class DatasetProcessor {
     await this.judgeRun.idle();
     await this.claimsReady;
     await this.claims.stop().catch((e) => this.logger.error('dataset processor: stopping claims failed', e));
-    await this.workers?.close();
-    this.workers = undefined;
+    const workers = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(workers.map((w) => w.close()));
     await this.progressPublisher?.flush();
     for (const id of [...this.analysed.keys()]) await this.dropAnalysis(id);
     this.releaseAllWaiters();
@@ -296,6 +314,26 @@ export class DatasetProcessor {
     return this.takeover.stalled(first, (id) => this.busyHere(id));
   }
 
+  /**
+   * The pipeline that judges this upload: the one it records (issue #13), or,
+   * for uploads recorded before the field existed, this process's default.
+   * Undefined: it records a pipeline this build does not know (left for a
+   * process that does).
+   */
+  pipelineFor(entry: DatasetEntry): ResolvedPipeline | undefined {
+    const recorded = entry.upload.pipeline;
+    if (!recorded) return this.pipeline;
+    if (recorded.configHash === this.pipeline.configHash) return this.pipeline;
+    const found = (this.options.pipelines ?? knownPipelines()).find((p) => p.configHash === recorded.configHash);
+    if (!found && !this.unknownLogged.has(entry.upload.datasetId)) {
+      this.unknownLogged.add(entry.upload.datasetId);
+      this.logger.log(
+        `dataset processor: dataset ${entry.upload.datasetId} records pipeline ${recorded.name} v${recorded.version} (${recorded.configHash.slice(0, 12)}), which this build does not know; leaving it to a process that does`,
+      );
+    }
+    return found;
+  }
+
   /** Ms until the earliest undecided dataset may be taken over (undefined: nothing to take over). */
   private headTakeoverInMs(): number | undefined {
     return this.takeover.inMs(this.log.nextUndecided(), (id) => this.busyHere(id));
@@ -330,7 +368,7 @@ export class DatasetProcessor {
    */
   private async nextToAnalyse(): Promise<DatasetEntry | undefined> {
     const first = this.log.nextUndecided();
-    if (first && !this.running.has(first.upload.datasetId) && this.headStalled(first)) {
+    if (first && !this.running.has(first.upload.datasetId) && this.pipelineFor(first) && this.headStalled(first)) {
       this.logger.log(
         `dataset processor: dataset ${first.upload.datasetId} is claimed elsewhere but shows no decision and no progress for ${Math.round(this.takeover.silentForMs() / 1000)} s; analysing it here`,
       );
@@ -344,6 +382,7 @@ export class DatasetProcessor {
     for (const entry of this.log.undecided()) {
       const id = entry.upload.datasetId;
       if (this.analysed.has(id) || this.running.has(id) || (this.retryAt.get(id) ?? 0) > Date.now()) continue;
+      if (!this.pipelineFor(entry)) continue;
       if (entry !== first) {
         const waiting = this.analysed.size + [...this.running.keys()].filter((r) => r !== first?.upload.datasetId).length;
         if (waiting >= ahead || this.running.size >= concurrency || scanned >= 64) return undefined;
@@ -456,11 +495,17 @@ export class DatasetProcessor {
 
   private async analyse(entry: DatasetEntry): Promise<DatasetAnalysis> {
     const datasetId = entry.upload.datasetId;
-    this.workers ??= DocumentWorkerPool.start({ pipeline: this.pipeline, size: this.options.workerThreads ?? os.availableParallelism() });
+    const pipeline = this.pipelineFor(entry);
+    if (!pipeline) throw new Error(`dataset ${datasetId} records a pipeline this build does not know`);
+    let workers = this.workers.get(pipeline.configHash);
+    if (!workers) {
+      workers = DocumentWorkerPool.start({ pipeline, size: this.options.workerThreads ?? os.availableParallelism() });
+      this.workers.set(pipeline.configHash, workers);
+    }
     try {
       return await analyseDataset(entry.upload, {
         blobs: this.options.blobs,
-        pool: this.workers,
+        pool: workers,
         openSource: this.options.openSource,
         batchDocuments: this.options.batchDocuments,
         tmpDir: this.options.tmpDir,
@@ -508,12 +553,14 @@ export class DatasetProcessor {
 
   private async judge(entry: DatasetEntry, analysis: DatasetAnalysis): Promise<void> {
     const datasetId = entry.upload.datasetId;
+    // Analysed only when pipelineFor found it.
+    const pipeline = this.pipelineFor(entry)!;
     await this.pool.prepareFor(entry, this.log);
     let result: DatasetJobResult;
     try {
       result = await judgeDataset(entry.upload, analysis, {
         blobs: this.options.blobs,
-        pipeline: this.pipeline,
+        pipeline,
         index: this.pool.index,
         tmpDir: this.options.tmpDir,
       });
@@ -530,7 +577,7 @@ export class DatasetProcessor {
           revision: entry.uploadRevision,
           lastEventId: entry.uploadEventId,
         },
-        context: () => ({ now: (this.options.now ?? (() => new Date()))(), pipeline: this.pipeline }),
+        context: () => ({ now: (this.options.now ?? (() => new Date()))(), pipeline }),
         actor: this.options.actor ?? 'system:dataset-processor',
         correlationId: entry.correlationId,
       });

@@ -156,7 +156,8 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
     duplicatesOfEarlier: null,
     manifestRoot: null,
     reportBlobRef: null,
-    pipeline: null,
+    // The pipeline recorded at upload (issue #13) until the result names the one that decided it.
+    pipeline: d.pipeline ?? null,
     tokens: null,
     tokenizer: null,
     rejection: null,

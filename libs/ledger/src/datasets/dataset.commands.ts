@@ -16,6 +16,8 @@ export interface RecordDatasetUpload {
     textField: string | null;
     /** .txt only: document | paragraph | line. */
     split?: string;
+    /** The pipeline to judge it with (name, version, configHash); see DatasetUploaded. */
+    pipeline?: { name: string; version: string; configHash: string };
   };
 }
 export interface RecordDatasetPreprocessing {

@@ -114,6 +114,16 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
             field: 'split',
           });
         const split = d.split !== undefined ? { split: d.split as TxtSplit } : {};
+        const pipeline =
+          d.pipeline === undefined
+            ? {}
+            : {
+                pipeline: {
+                  name: boundedText(d.pipeline?.name, 'pipeline.name', 100),
+                  version: boundedText(d.pipeline?.version, 'pipeline.version', 50),
+                  configHash: boundedText(d.pipeline?.configHash, 'pipeline.configHash', 128),
+                },
+              };
         if (state.status !== 'none')
           throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
         if (context.ownerRegistered !== true) {
@@ -125,7 +135,20 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         return [
           {
             type: 'DatasetUploaded',
-            data: { ...owner, datasetId, fileName, format, compression, sizeBytes, sha256, blobRef, textField, ...split, uploadedAt: now },
+            data: {
+              ...owner,
+              datasetId,
+              fileName,
+              format,
+              compression,
+              sizeBytes,
+              sha256,
+              blobRef,
+              textField,
+              ...split,
+              ...pipeline,
+              uploadedAt: now,
+            },
           },
         ];
       }

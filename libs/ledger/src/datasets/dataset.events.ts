@@ -28,6 +28,13 @@ export interface DatasetUploaded {
     textField: string | null;
     /** .txt only: how the file is cut into documents; absent on uploads recorded before issue #13 (read as 'paragraph'). */
     split?: TxtSplit;
+    /**
+     * The pipeline this upload is to be judged with, recorded at upload time
+     * (the uploading process's default), so a rolling upgrade cannot decide
+     * it with an older worker's default. Absent on uploads recorded before it
+     * existed: those mean "the judging process's default at the time".
+     */
+    pipeline?: PipelineRef;
     uploadedAt: string;
   };
 }
