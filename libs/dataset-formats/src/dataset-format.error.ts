@@ -17,6 +17,7 @@ export type RejectionReason =
   | 'document_too_large'
   | 'unreadable_parquet'
   | 'parquet_row_group_too_large'
+  | 'parquet_decode_stalled'
   | 'too_many_malformed_records';
 
 /** The HTTP error code of a rejection reason (`unsupported_format` → `unsupported-format`). */

@@ -507,32 +507,38 @@ describe('whole-file rejections carry a reason and a position', () => {
     }
   });
 
-  it('a corrupt Parquet file is refused with a plain reason, never an internal JavaScript error (issue #20)', async () => {
+  it('a corrupt Parquet file is refused with a plain reason, never an internal JavaScript error, never a hang of this thread (issue #20)', async () => {
     const good = parquet(
       Array.from({ length: 50 }, (_, i) => `hello world ${i} `.repeat(20)),
       { rowGroupSize: 10 },
     );
-    // Seeded: the same 150 corruptions every run (1-4 random bytes overwritten). The 198th of this sequence sends
-    // hyparquet into a loop that never ends (a known gap, docs/GUARANTEES.md), so the sequence stops before it.
+    // Seeded: the same 200 corruptions every run (1-4 random bytes overwritten). The 198th of this sequence sends
+    // hyparquet into a loop that never ends: decoded on its own worker thread, it is stopped after
+    // maxParquetDecodeSeconds and the file refused parquet_decode_stalled, while this thread keeps running.
     let seed = 1;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const internal =
       /TypeError|RangeError|is not a function|Cannot read propert|Cannot destructure|argument must be|Invalid typed array|undefined/;
     let refused = 0;
-    for (let t = 0; t < 150; t++) {
+    const stalled: number[] = [];
+    for (let t = 0; t < 200; t++) {
       const bad = Buffer.from(good);
       for (let k = 0, n = 1 + Math.floor(rnd() * 4); k < n; k++) bad[Math.floor(rnd() * bad.length)] = Math.floor(rnd() * 256);
-      const err = await read('a.parquet', bad).then(
+      const ticks = setInterval(() => undefined, 50);
+      const err = await read('a.parquet', bad, { maxParquetDecodeSeconds: 5 }).then(
         () => undefined,
         (e: unknown) => e,
       );
+      clearInterval(ticks);
       if (err === undefined) continue; // a corruption inside a text value can leave a readable file
       refused += 1;
       expect(err).toBeInstanceOf(DatasetFormatError);
       expect((err as DatasetFormatError).message).not.toMatch(internal);
+      if ((err as DatasetFormatError).reason === 'parquet_decode_stalled') stalled.push(t + 1);
     }
     expect(refused).toBeGreaterThan(60);
-  });
+    expect(stalled).toContain(198);
+  }, 900_000);
 
   it('too many malformed records: more than maxMalformedRecords at once, or more than 10% at the end', async () => {
     const broken = Array.from({ length: 30 }, () => '{oops').join('\n');

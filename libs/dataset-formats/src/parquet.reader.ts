@@ -7,14 +7,15 @@ import { columnChunkCost } from './parquet-budget';
 import type { ReadLimits, ReadProgress } from './read-limits';
 
 /**
- * Parquet via hyparquet, which needs random access: the file is read
+ * Parquet via hyparquet on this thread (the worker's side of readParquet;
+ * call readParquet instead). hyparquet needs random access: the file is read
  * through a FileHandle, one row group at a time and only the text column,
  * so memory is bounded by the largest row group's text column (refused past
  * maxParquetRowGroupBytes). Each row is a record; a null or non-text value
  * is skipped as `missing_text_field`; bytes that are not UTF-8 reject the
  * file like in the text formats.
  */
-export async function* readParquet(
+export async function* readParquetHere(
   path: string,
   textField: string,
   limits: ReadLimits,

@@ -10,7 +10,7 @@ import { countSource, decompress } from './decompression';
 import type { FormatRecord } from './format-record';
 import { readJsonl } from './jsonl.reader';
 import { splitLines } from './line-splitter';
-import { readParquet } from './parquet.reader';
+import { readParquet } from './parquet-in-worker';
 import { DEFAULT_READ_LIMITS, ReadLimits, ReadProgress } from './read-limits';
 import { readTxt, type TextSplit } from './txt.reader';
 import { decodeUtf8 } from './utf8-text';

@@ -25,6 +25,8 @@ export interface ReadLimits {
   maxParquetRowGroupBytes: number;
   /** Parquet: most values in one row group's text column (pyarrow's default row group size). Default 1,048,576. */
   maxParquetRowGroupRows: number;
+  /** Parquet is decoded on a worker thread; one that sends nothing for this long is stopped and the file rejected `parquet_decode_stalled`. Default 120. */
+  maxParquetDecodeSeconds: number;
   /** Where compressed Parquet (or a source without a path) is spooled for random access. Default os.tmpdir(). */
   tmpDir?: string;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxControlCharRatio: 0.1,
   maxParquetRowGroupBytes: 512 * 1024 * 1024,
   maxParquetRowGroupRows: 1024 * 1024,
+  maxParquetDecodeSeconds: 120,
 });
 
 /** Live counters, updated while reading (for progress reporting). */

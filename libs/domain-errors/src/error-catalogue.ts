@@ -481,6 +481,12 @@ export const ERROR_CATALOGUE = {
   'invalid-csv': { status: 400, title: 'Invalid CSV', meaning: 'The CSV quoting is broken.' },
   'document-too-large': { status: 400, title: 'Document too large', meaning: 'One CSV record is over 16 MiB.' },
   'unreadable-parquet': { status: 400, title: 'Unreadable parquet', meaning: 'Not a readable Parquet file.' },
+  'parquet-decode-stalled': {
+    status: 400,
+    title: 'Parquet decoding stalled',
+    meaning:
+      'Decoding the Parquet file produced nothing for `maxParquetDecodeSeconds` (120 s); the decoder was stopped. A corrupt file can make it loop.',
+  },
   'parquet-row-group-too-large': {
     status: 400,
     title: 'Parquet row group too large',
