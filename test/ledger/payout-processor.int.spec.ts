@@ -150,6 +150,43 @@ describe.each([
     expect(third.pool.allocatedTo('alice', 'USD')).toBe(17n + 50n + 33n + 67n);
   });
 
+  it('keeps a later checkpoint saved by another API process (shared read models) instead of stopping on it', async () => {
+    // The read models as every API process sees them, with the outcome of each checkpoint save of the processor.
+    const saves: unknown[] = [];
+    const watched = new Proxy(readModels, {
+      get(target, key) {
+        if (key === 'transact')
+          return async (projection: string, fn: Parameters<ReadModelStore['transact']>[1]) => {
+            try {
+              const result = await target.transact(projection, fn);
+              if (projection === PAYOUT_PROCESSOR) saves.push('saved');
+              return result;
+            } catch (e) {
+              if (projection === PAYOUT_PROCESSOR) saves.push(e);
+              throw e;
+            }
+          };
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await acceptDataset(events, 'd-alice', 'alice', 10);
+    const p = new PayoutProcessor(events, watched, { restartDelayMs: 60_000 });
+    processors.push(p);
+    await p.start();
+    await p.catchUp();
+    // Another API process's processor, further ahead, saves its checkpoint past what this one will reach next.
+    const ahead = (await events.headPosition()) * 10 + 1000;
+    await readModels.transact(PAYOUT_PROCESSOR, (tx) => tx.setCheckpoint(ahead));
+    const r = await report('1.00');
+    for (let i = 0; i < 500 && saves.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    // The save kept the later checkpoint (a checkpoint never moves back) and the processor did not stop over it.
+    expect(saves).toEqual(['saved']);
+    expect(await readModels.getCheckpoint(PAYOUT_PROCESSOR)).toBe(ahead);
+    await expect(p.catchUp()).resolves.toBeUndefined();
+    expect(amounts(await payoutRun(events, r.revenueId))).toEqual({ alice: '0.50' });
+  });
+
   it('time-weighted: a contributor who joins at the end of the period gets a small share', async () => {
     now = Date.parse('2025-01-01T00:00:00Z');
     await acceptDataset(events, 'd-early', 'early', 100);

@@ -232,8 +232,11 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async saveCheckpoint(position: number): Promise<void> {
     try {
-      await this.readModels.transact(PAYOUT_PROCESSOR, (tx) => tx.setCheckpoint(position));
-      this.checkpoint = position;
+      // Another API process's processor may have saved a later checkpoint since: it stays (a checkpoint never moves back).
+      const { checkpoint } = await this.readModels.transact(PAYOUT_PROCESSOR, (tx) =>
+        tx.setCheckpoint(Math.max(position, tx.basePosition)),
+      );
+      this.checkpoint = Math.max(position, checkpoint);
     } catch (e) {
       // Another processor moved it: its value is as good as ours (runs are no-stream).
       if (e instanceof ConflictError) {
