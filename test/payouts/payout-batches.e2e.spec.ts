@@ -90,6 +90,16 @@ describe('payout batches (real app, embedded stores)', () => {
     await t.get(PayoutProcessor).catchUp();
     return t.get(PayoutProcessor).pool.balances.balance(`contributor:${id}:payable`, 'EUR');
   };
+  /** GET /v1/payables: [payable, reserved, balance] per contributor index (EUR). */
+  const payables = async () => {
+    const page = (await t.http.get('/v1/payables?currency=EUR&includeSettled=true').set(t.auth()).expect(200)).body as {
+      items: Array<{ contributorId: string; currencies: Array<{ payable: string; reserved: string; balance: string }> }>;
+    };
+    return contributors.map((c) => {
+      const row = page.items.find((r) => r.contributorId === c.contributorId)!.currencies[0];
+      return [row.payable, row.reserved, row.balance];
+    });
+  };
   const lineOf = (i: number) => batch.lines.find((l) => l.contributorId === contributors[i].contributorId)!;
 
   beforeAll(async () => {
@@ -175,6 +185,14 @@ describe('payout batches (real app, embedded stores)', () => {
         .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
     expect(batch.total).toBe('1000.00');
+    // GET /v1/payables shows the batched money as reserved, not as payable a second time; Eve's stays payable.
+    expect(await payables()).toEqual([
+      ['0.00', '100.00', '100.00'],
+      ['0.00', '200.00', '200.00'],
+      ['0.00', '300.00', '300.00'],
+      ['0.00', '400.00', '400.00'],
+      ['500.00', '0.00', '500.00'],
+    ]);
     const again = await t.http.post('/v1/payout-batches').set(t.auth()).send({ currency: 'EUR', minAmount: '1.00' }).expect(409);
     expect(again.body.code).toBe('payout-batch-empty');
     const manual = await t.http
@@ -258,6 +276,14 @@ describe('payout batches (real app, embedded stores)', () => {
       }),
     ]);
     expect(before - (await payable(contributors[0].contributorId))).toBe(10000n);
+    // Payables: the settled line is paid, the held one still reserved, the released ones payable again.
+    expect(await payables()).toEqual([
+      ['0.00', '0.00', '0.00'],
+      ['0.00', '200.00', '200.00'],
+      ['300.00', '0.00', '300.00'],
+      ['400.00', '0.00', '400.00'],
+      ['500.00', '0.00', '500.00'],
+    ]);
     // A retry settles nothing twice: only the held line is still open and the statement still holds it mismatched.
     const retry = await t.http
       .post(`/v1/payout-batches/${batch.batchId}/reconciliation`)
