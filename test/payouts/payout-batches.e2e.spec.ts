@@ -310,6 +310,35 @@ describe('payout batches (real app, embedded stores)', () => {
       .send('id,amount\nx,1')
       .expect(400);
     expect(malformed.body.code).toBe('statement-malformed');
+    // All or nothing: a statement whose first entry would settle but whose second cannot be recorded changes nothing.
+    const head = await events.headPosition();
+    const halfBad = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+<Ntry><Amt Ccy="EUR">${next.lines[0].amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>CAMT-OK</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>${next.lines[0].endToEndId}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">${next.lines[1].amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>${'R'.repeat(250)}</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>${next.lines[1].endToEndId}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+    const refused = await t.http
+      .post(`/v1/payout-batches/${next.batchId}/reconciliation`)
+      .set(t.auth())
+      .set('Content-Type', 'application/xml')
+      .send(halfBad)
+      .expect(400);
+    expect(refused.headers['content-type']).toMatch(PROBLEM);
+    expect(refused.body).toMatchObject({ code: 'statement-malformed', errors: [expect.objectContaining({ field: 'statement.line.2' })] });
+    expect(await events.headPosition()).toBe(head);
+    expect(
+      (await events.readStream(`contributor-${next.lines[0].contributorId}`)).filter(
+        (e) => e.type === 'PayoutSettled' && (e.data as { batchId?: string }).batchId === next.batchId,
+      ),
+    ).toEqual([]);
+    expect((await t.http.get(`/v1/payout-batches/${next.batchId}`).set(t.auth()).expect(200)).body.counts).toEqual({
+      reserved: 2,
+      settled: 0,
+      released: 0,
+      held: 0,
+    });
     // camt.053: the bank's booked debit for one line, a return for the other.
     const camt = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
