@@ -329,6 +329,12 @@ export const ERROR_CATALOGUE = {
     title: 'Payout batch reconciled',
     meaning: 'Every line of the batch is already settled or released; nothing is left to reconcile.',
   },
+  'reconciliation-line-refused': {
+    status: 409,
+    title: 'Reconciliation line refused',
+    meaning:
+      "A line of the statement matches a batch line whose settlement the contributor's stream refuses (for another reason than a reduced balance): the whole statement is refused and nothing is reconciled.",
+  },
   'payable-balances-missing': { status: 409, title: 'Payable balances missing', meaning: 'The payable balances were not provided.' },
   'batch-settlement-missing': {
     status: 409,
