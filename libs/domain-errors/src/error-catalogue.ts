@@ -464,6 +464,11 @@ export const ERROR_CATALOGUE = {
     title: 'Payout run prefix differs',
     meaning: 'A partly written payout run differs from its recomputation; it is not completed (internal).',
   },
+  'adjustment-prefix-differs': {
+    status: 409,
+    title: 'Adjustment prefix differs',
+    meaning: "A correction's partly written adjustment postings differ from their recomputation; they are not completed (internal).",
+  },
   'blob-too-large': { status: 413, title: 'Blob too large', meaning: 'The upload exceeds `UPLOAD_MAX_BYTES`.' },
   'blob-not-found': { status: 404, title: 'Blob not found', meaning: 'No stored blob with this reference.' },
   'invalid-blob-ref': { status: 400, title: 'Invalid blob ref', meaning: 'Not a blob reference.' },
