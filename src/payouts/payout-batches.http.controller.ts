@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, UseInterceptors, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -18,6 +18,7 @@ import type { Principal } from '@1tt/access';
 import { PayloadTooLargeError, ValidationError } from '@1tt/domain-errors';
 import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 import { PayoutBatchesService } from './payout-batches.service';
 import { CreatePayoutBatchRequest, PayoutBatchResponse, ReconciliationResponse } from './payout-batches.request.dto';
 
@@ -27,6 +28,7 @@ const FORMATS = ['csv', 'pain.001'] as const;
 
 @ApiTags('payouts')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/payout-batches')
 export class PayoutBatchesHttpController {
   constructor(private readonly batches: PayoutBatchesService) {}
