@@ -21,6 +21,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 import { PayoutBatchesService } from './payout-batches.service';
 import { CreatePayoutBatchRequest, PayoutBatchResponse, ReconciliationResponse } from './payout-batches.request.dto';
+import { LocationOf } from '../http/created-location';
 
 /** A bank statement of one batch is small; 5 MiB holds tens of thousands of lines. */
 const MAX_STATEMENT_BYTES = 5 * 1024 * 1024;
@@ -34,6 +35,7 @@ export class PayoutBatchesHttpController {
   constructor(private readonly batches: PayoutBatchesService) {}
 
   @Post()
+  @LocationOf('/v1/payout-batches/{batchId}')
   @Roles('admin')
   @ApiOperation({
     operationId: 'createPayoutBatch',
