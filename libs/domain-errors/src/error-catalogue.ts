@@ -486,6 +486,11 @@ export const ERROR_CATALOGUE = {
   'decompression-bomb': { status: 400, title: 'Decompression bomb', meaning: 'The file decompresses to far more than it holds.' },
   'missing-text-column': { status: 400, title: 'Missing text column', meaning: 'The CSV header or Parquet schema has no text column.' },
   'invalid-csv': { status: 400, title: 'Invalid CSV', meaning: 'The CSV quoting is broken.' },
+  'csv-too-many-columns': {
+    status: 400,
+    title: 'CSV too many columns',
+    meaning: 'A CSV record (or the header) has more than 16,384 columns (a `DatasetRejected` reason).',
+  },
   'document-too-large': { status: 400, title: 'Document too large', meaning: 'One CSV record is over 16 MiB.' },
   'unreadable-parquet': { status: 400, title: 'Unreadable parquet', meaning: 'Not a readable Parquet file.' },
   'parquet-decode-stalled': {
