@@ -329,6 +329,12 @@ export const ERROR_CATALOGUE = {
     title: 'Payout batch reconciled',
     meaning: 'Every line of the batch is already settled or released; nothing is left to reconcile.',
   },
+  'reconciliation-line-refused': {
+    status: 409,
+    title: 'Reconciliation line refused',
+    meaning:
+      "A line of the statement matches a batch line whose settlement the contributor's stream refuses (for another reason than a reduced balance): the whole statement is refused and nothing is reconciled.",
+  },
   'payable-balances-missing': { status: 409, title: 'Payable balances missing', meaning: 'The payable balances were not provided.' },
   'batch-settlement-missing': {
     status: 409,
@@ -479,6 +485,11 @@ export const ERROR_CATALOGUE = {
   'decompression-bomb': { status: 400, title: 'Decompression bomb', meaning: 'The file decompresses to far more than it holds.' },
   'missing-text-column': { status: 400, title: 'Missing text column', meaning: 'The CSV header or Parquet schema has no text column.' },
   'invalid-csv': { status: 400, title: 'Invalid CSV', meaning: 'The CSV quoting is broken.' },
+  'csv-too-many-columns': {
+    status: 400,
+    title: 'CSV too many columns',
+    meaning: 'A CSV record (or the header) has more than 16,384 columns (a `DatasetRejected` reason).',
+  },
   'document-too-large': { status: 400, title: 'Document too large', meaning: 'One CSV record is over 16 MiB.' },
   'unreadable-parquet': { status: 400, title: 'Unreadable parquet', meaning: 'Not a readable Parquet file.' },
   'parquet-decode-stalled': {
