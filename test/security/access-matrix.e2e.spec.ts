@@ -185,7 +185,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       },
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
-    ...(['metrics', 'payouts', 'audit-trail', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
+    ...(['metrics', 'payouts', 'audit-trail', 'reputation', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
       (what): RouteCase => ({
         name: `GET /v1/contributors/{owner}/${what}`,
         expect: all(403, { admin: 200, owner: 200, auditor: 200 }),
@@ -440,6 +440,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/contributors/{id}/statements',
       'GET /v1/contributors/{id}/payouts',
       'GET /v1/contributors/{id}/audit-trail',
+      'GET /v1/contributors/{id}/reputation',
       'GET /v1/revenue',
       'GET /v1/revenue/{revenueId}',
       'GET /v1/payout-runs/{revenueId}',
