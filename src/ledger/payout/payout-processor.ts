@@ -187,7 +187,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       payoutRunDecider.initialState,
       { pool: this.pool.state },
     );
-    await decideOnStream(this.events, stream, completeStream(stream, run, 'PayoutRunCompleted', 'payout-run'), undefined, {
+    await decideOnStream(this.events, stream, completeStream(stream, run, 'PayoutRunCompleted', 'payout run'), undefined, {
       context: () => undefined,
       actor: PAYOUT_ACTOR,
       correlationId: data.revenueId,
@@ -267,7 +267,7 @@ function completeStream<Event extends PayoutRunEvent | RunAdjustmentEvent>(
   stream: string,
   all: readonly Event[],
   finalType: Event['type'],
-  kind: 'payout-run' | 'adjustment',
+  kind: 'payout run' | 'adjustment',
 ): Decider<undefined, Event, RecordedEvent[], undefined> {
   return {
     initialState: [],
@@ -276,10 +276,10 @@ function completeStream<Event extends PayoutRunEvent | RunAdjustmentEvent>(
       if (written.some((e) => e.type === finalType)) return []; // written (a replay, a restart, another processor)
       const differences = payoutRunDifferences(written, all.slice(0, written.length));
       if (differences.length > 0) {
-        throw new IllegalStateError(
-          `${kind}-prefix-differs`,
-          `The partly written ${kind === 'payout-run' ? 'payout run' : 'adjustment'} ${stream} differs from its recomputation (${differences[0]}): not completing it`,
-        );
+        const message = `The partly written ${kind} ${stream} differs from its recomputation (${differences[0]}): not completing it`;
+        throw kind === 'payout run'
+          ? new IllegalStateError('payout-run-prefix-differs', message)
+          : new IllegalStateError('adjustment-prefix-differs', message);
       }
       return all.slice(written.length);
     },
