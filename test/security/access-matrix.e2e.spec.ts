@@ -96,6 +96,17 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(403, { admin: 200, auditor: 200 }),
       send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
     })),
+    ...(
+      [
+        ['contributors', (w: SecurityWorld) => w.contributor.id],
+        ['consumers', (w: SecurityWorld) => w.consumer.id],
+        ['auditors', (w: SecurityWorld) => w.auditor.id],
+      ] as const
+    ).map(([route, idOf]): RouteCase => ({
+      name: `GET /v1/${route}/{id}`,
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (w, _c, k) => req('get', `/v1/${route}/${idOf(w)}`, k),
+    })),
     {
       name: 'GET /v1/payables',
       expect: all(403, { admin: 200, auditor: 200 }),
@@ -437,6 +448,9 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/payables',
       'GET /v1/consumers',
       'GET /v1/auditors',
+      'GET /v1/contributors/{id}',
+      'GET /v1/consumers/{id}',
+      'GET /v1/auditors/{id}',
       'GET /v1/audit/export',
       'POST /v1/contributors/{id}/settlements',
       'PUT /v1/contributors/{id}/payout-details',
