@@ -33,7 +33,8 @@ describe('/v1/data-requests (real app)', () => {
   it('a consumer opens a request; it reads back with its terms, status open and nothing credited', async () => {
     const created = await t.http.post('/v1/data-requests').set(t.auth(acme.apiKey)).send(body()).expect(201);
     const id = created.body.requestId as string;
-    const r = await t.http.get(`/v1/data-requests/${id}`).set(t.auth(acme.apiKey)).expect(200);
+    expect(created.headers.location).toBe(`/v1/data-requests/${id}`);
+    const r = await t.http.get(created.headers.location).set(t.auth(acme.apiKey)).expect(200);
     expect(r.body).toMatchObject({
       requestId: id,
       consumerId: acme.consumerId,

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Principal } from '@1tt/access';
 import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
+import { LocationOf } from '../../http/created-location';
 import { ApiPointInTime, POINT_IN_TIME_NOTE, PointInTimeParams, type PointInTimeParamValues } from '../../http/point-in-time.params';
 import { DataRequestCommands } from './data-request-commands.service';
 import { DataRequestOpenedResponse, OpenDataRequestRequest } from './open-data-request.request.dto';
@@ -20,6 +21,7 @@ export class DataRequestsHttpController {
 
   @Post()
   @Roles('consumer', 'admin')
+  @LocationOf('/v1/data-requests/{requestId}')
   @ApiOperation({
     operationId: 'openDataRequest',
     summary:
