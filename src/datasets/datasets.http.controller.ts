@@ -17,6 +17,7 @@ import {
   DocumentsExcludedResponse,
 } from './dataset-consent.request.dto';
 import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
+import { LocationOf } from '../http/created-location';
 
 /** The datasets write side's routes: upload and withdraw (the GET routes are in read-model/). */
 @ApiTags('datasets')
@@ -31,6 +32,7 @@ export class DatasetsHttpController {
   ) {}
 
   @Post('datasets')
+  @LocationOf('/v1/datasets/{datasetId}')
   @HttpCode(202)
   @Roles('contributor', 'admin')
   @ApiConsumes('multipart/form-data')
