@@ -14,7 +14,8 @@
  * - an event-stream flood (H1): 800 `/v1/events` streams that never read,
  *   from 100 auditor keys, while one consumer posts revenue reports as fast
  *   as the default rate limit lets it (after the same reports without
- *   streams, as a baseline).
+ *   streams, as a baseline);
+ * - six audit verifications of the whole log at once (Low finding).
  *
  * Figures, not tests: nothing here asserts a time. BENCH_QUICK=1 shrinks
  * every size.
@@ -294,6 +295,25 @@ async function main(): Promise<void> {
     await revenueFlood(s, consumers[0], seconds, 'revenue reports alone (baseline for the flood)', []);
     const sockets = unreadStreams(s, auditors, 8);
     await revenueFlood(s, consumers[1], seconds, `event-stream flood (${sockets.length} unread streams)`, sockets);
+
+    // Six audit verifications at once over the whole log (Low: 6 parallel froze /health 5.5 s before they ran on worker threads).
+    const projections = (await s.call('GET', '/health', s.adminKey)).body.projections as unknown as Array<{ position: number }>;
+    const logHead = Math.max(0, ...projections.map((p) => p.position));
+    let verified = 0;
+    let busy = 0;
+    const verifies = await sampleHealth(s, async () => {
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const r = await s.call('GET', '/v1/audit/verify', auditors[0]);
+          if (r.status === 200) verified++;
+          else busy++;
+        }),
+      );
+    });
+    const verifyName = `6 parallel audit verifications`;
+    report(`${verifyName}: answered in full`, verified, `(${busy} refused busy)`);
+    report(`${verifyName}: events in the log`, logHead, '');
+    printSampled(verifyName, verifies);
   } finally {
     s.stop();
   }
