@@ -153,6 +153,7 @@ describe('payout batches (real app, embedded stores)', () => {
     const masked = (await t.http.get(`/v1/contributors/${ann.contributorId}/payout-details`).set(t.auth()).expect(200)).body;
     expect(masked).toEqual({
       contributorId: ann.contributorId,
+      contributorDisplayName: 'Ann',
       method: 'iban',
       holderName: 'A. Q.',
       iban: 'DE** **** 3000',
@@ -185,6 +186,11 @@ describe('payout batches (real app, embedded stores)', () => {
         .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
     expect(batch.total).toBe('1000.00');
+    // Names beside ids (PartyNamesInterceptor): the admin sees each payee's display name.
+    const names = ['Ann', 'Ben', 'Cy', 'Dee'];
+    expect(batch.lines.map((l) => [l.contributorId, (l as { contributorDisplayName?: string }).contributorDisplayName]).sort()).toEqual(
+      [0, 1, 2, 3].map((i) => [contributors[i].contributorId, names[i]]).sort(),
+    );
     // GET /v1/payables shows the batched money as reserved, not as payable a second time; Eve's stays payable.
     expect(await payables()).toEqual([
       ['0.00', '100.00', '100.00'],

@@ -163,6 +163,7 @@ export const ERROR_CATALOGUE = {
   'contributor-exists': { status: 409, title: 'Contributor exists', meaning: 'The contributor is already registered.' },
   'contributor-duplicate': { status: 400, title: 'Contributor duplicate', meaning: 'A contributor appears twice in one allocation.' },
   'consumer-not-found': { status: 404, title: 'Consumer not found', meaning: 'No such consumer.' },
+  'auditor-not-found': { status: 404, title: 'Auditor not found', meaning: 'No such auditor.' },
   'consumer-exists': { status: 409, title: 'Consumer exists', meaning: 'The consumer is already registered.' },
   'auditor-exists': { status: 409, title: 'Auditor exists', meaning: 'The auditor is already registered.' },
   'api-key-not-found': { status: 404, title: 'API key not found', meaning: 'No such API key.' },
