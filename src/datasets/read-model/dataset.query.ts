@@ -145,6 +145,8 @@ export class DatasetQueries {
       pipeline: v.pipeline,
       languages: v.languages ?? null,
       contentClasses: v.contentClasses ?? null,
+      requestId: v.requestId ?? null,
+      requestCredit: v.requestCredit ?? null,
       // This process's own analysis when it does the work; otherwise what the analysing process last published.
       progress:
         v.status === 'processing'

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { canonicalJson } from '@1tt/canonical-json';
 import {
+  DataRequestBook,
   correctionIdFor,
   correctionInputHash,
   endToEndIdOf,
@@ -91,7 +92,9 @@ const ADJUSTMENT_FIELDS = [
  *  - every correction's adjustment postings (PayoutRunAdjustmentsRecorded,
  *    PayoutRunAdjusted) line by line and field by field against
  *    computeRunAdjustment over the pool as of the original report;
- *  - a correction left unadjusted while a later one was adjusted.
+ *  - a correction left unadjusted while a later one was adjusted;
+ *  - every data-request credit (DatasetAccepted requestCredit) against
+ *    DataRequestBook (issue #15).
  * The first difference of a run is reported at the event that holds it.
  */
 export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { replay: LedgerReplay } {
@@ -106,12 +109,50 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
   let batchesChecked = 0;
   let reconciliationsChecked = 0;
   const unadjusted = new Map<string, Positioned<RevenueCorrected['data']>>();
+  /** Data requests and their credits (issue #15), recomputed by the one rule. */
+  const requests = new DataRequestBook();
+  let requestCreditsChecked = 0;
+
+  /**
+   * A dataset's recorded data-request credit (DatasetAccepted requestCredit)
+   * against DataRequestBook's: the request its upload answers and
+   * min(matching tokens, what is left of the target), in log order. Also a
+   * requestMatch recorded for an upload that answers no open request.
+   */
+  function checkRequestCredit(e: RecordedEvent, d: Record<string, unknown>, at: Where, report: Report): void {
+    const datasetId = String(d.datasetId);
+    if (e.type === 'DatasetPreprocessed' && d.requestMatch !== undefined) {
+      const m = d.requestMatch as { requestId?: unknown };
+      if (requests.answeredBy(datasetId)?.requestId !== m.requestId)
+        report({
+          ...at,
+          code: 'request-credit-differs',
+          message: `dataset ${datasetId} records matching tokens for data request ${String(m.requestId)}, which its upload does not answer`,
+        });
+      return;
+    }
+    if (e.type !== 'DatasetAccepted') return;
+    const expected = requests.creditFor(datasetId);
+    const recorded = d.requestCredit;
+    if (expected === undefined && recorded === undefined) return;
+    requestCreditsChecked += 1;
+    if (canonicalJson(expected ?? null) !== canonicalJson(recorded ?? null))
+      report({
+        ...at,
+        code: 'request-credit-differs',
+        message: `dataset ${datasetId} records data-request credit ${canonicalJson(recorded ?? null)}, the rule gives ${canonicalJson(expected ?? null)}`,
+        expected: expected ?? null,
+        actual: recorded ?? null,
+      });
+  }
 
   function onEvent(e: RecordedEvent, line: number, report: Report): void {
     const at: Where = { position: e.position, streamName: e.streamName, revision: e.revision, eventType: e.type, eventId: e.id, line };
     if (e.position <= replay.position) return; // out of order: the chain checks name it
     const d = (e.data ?? {}) as Record<string, unknown>;
     try {
+      checkRequestCredit(e, d, at, report);
+      requests.apply(e);
       switch (e.type) {
         case 'RevenueReported':
           reports += 1;
@@ -697,6 +738,7 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,
       correctionsAwaitingAdjustment: unadjusted.size,
+      requestCreditsRecomputed: requestCreditsChecked,
     }),
   };
 }

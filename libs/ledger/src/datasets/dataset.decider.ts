@@ -124,6 +124,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
                   configHash: boundedText(d.pipeline?.configHash, 'pipeline.configHash', 128),
                 },
               };
+        const requestId = d.requestId === undefined ? {} : { requestId: assertId(d.requestId, 'requestId') };
         if (state.status !== 'none')
           throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
         if (context.ownerRegistered !== true) {
@@ -147,6 +148,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               textField,
               ...split,
               ...pipeline,
+              ...requestId,
               uploadedAt: now,
             },
           },
@@ -183,6 +185,15 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
           return { [field]: out };
         };
         const labelled = { ...tokensBy(d.languages, 'languages'), ...tokensBy(d.contentClasses, 'contentClasses') };
+        const requestMatch =
+          d.requestMatch === undefined
+            ? {}
+            : {
+                requestMatch: {
+                  requestId: assertId(d.requestMatch?.requestId, 'requestMatch.requestId'),
+                  matchingTokens: count(d.requestMatch?.matchingTokens, 'requestMatch.matchingTokens'),
+                },
+              };
         const s = inState(state, d.datasetId, ['uploaded'], 'record preprocessing of');
         return [
           {
@@ -197,6 +208,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               manifestRoot,
               reportBlobRef,
               ...labelled,
+              ...requestMatch,
               preprocessedAt: now,
             },
           },
@@ -216,7 +228,28 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
       }
       case 'AcceptDataset': {
         const s = inState(state, command.data.datasetId, ['tokens-counted'], 'accept');
-        return [{ type: 'DatasetAccepted', data: { ...s.owner, datasetId: s.datasetId, tokens: s.tokens as string, acceptedAt: now } }];
+        const c = command.data.requestCredit;
+        if (
+          c !== undefined &&
+          (typeof c.creditedTokens !== 'string' || !TOKENS.test(c.creditedTokens) || BigInt(c.creditedTokens) > BigInt(s.tokens as string))
+        )
+          throw new ValidationError(
+            'tokens-invalid',
+            "requestCredit.creditedTokens must be a whole number of tokens, at most the dataset's",
+            {
+              field: 'requestCredit.creditedTokens',
+            },
+          );
+        const requestCredit =
+          c === undefined
+            ? {}
+            : { requestCredit: { requestId: assertId(c.requestId, 'requestCredit.requestId'), creditedTokens: c.creditedTokens } };
+        return [
+          {
+            type: 'DatasetAccepted',
+            data: { ...s.owner, datasetId: s.datasetId, tokens: s.tokens as string, ...requestCredit, acceptedAt: now },
+          },
+        ];
       }
       case 'RejectDataset': {
         const reason = boundedText(command.data.reason, 'reason', 100);

@@ -35,6 +35,8 @@ export interface DatasetUploaded {
      * existed: those mean "the judging process's default at the time".
      */
     pipeline?: PipelineRef;
+    /** The data request this upload answers (issue #15); absent for ordinary uploads. */
+    requestId?: string;
     uploadedAt: string;
   };
 }
@@ -66,6 +68,12 @@ export interface DatasetPreprocessed {
      */
     languages?: Record<string, number>;
     contentClasses?: Record<string, number>;
+    /**
+     * Uploads answering an open data request (issue #15) only: how many of
+     * the kept tokens match the request (language and class in its lists,
+     * and its keywords or sample text). docs/DATA-REQUESTS.md.
+     */
+    requestMatch?: { requestId: string; matchingTokens: number };
     preprocessedAt: string;
   };
 }
@@ -79,7 +87,13 @@ export interface DatasetTokensCounted {
 /** The dataset joins the pool (references join only the dedup index). Carries owner and tokens so folds need no join. */
 export interface DatasetAccepted {
   type: 'DatasetAccepted';
-  data: DatasetOwner & { datasetId: string; tokens: string; acceptedAt: string };
+  data: DatasetOwner & {
+    datasetId: string;
+    tokens: string;
+    /** Uploads answering an open data request: tokens credited to it, in log order until its target (DataRequestBook). */
+    requestCredit?: { requestId: string; creditedTokens: string };
+    acceptedAt: string;
+  };
 }
 
 export interface DatasetRejected {
