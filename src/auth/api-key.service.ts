@@ -19,8 +19,9 @@ import {
 } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
 import { IllegalStateError, NotFoundError } from '@1tt/domain-errors';
-import { EventStore, StreamNotFound, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { EventStore, LogFollower, StreamNotFound, WrongExpectedRevision, type RecordedEvent } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
+import { ProjectionRegistry } from '../stores/projection-registry';
 
 export const ENV_ADMIN_KEY_ID = 'env-admin';
 
@@ -48,10 +49,11 @@ export interface IssuedApiKey {
  * API keys as events (ApiKeyIssued / ApiKeyRevoked in `api-key-<keyId>`),
  * authenticated against a per-process cache of key records. The cache is
  * filled on demand by reading the key's stream (no replay of the whole log at
- * start) and kept current by a live subscription from the head of the log,
- * so a key revoked by another API process stops working as soon as that
- * process's event reaches this one. While that subscription is down the
- * cache is bypassed and every request reads the key's stream.
+ * start) and kept current by following the log (LogFollower) from its head
+ * at start, so a key revoked by another API process stops working as soon
+ * as that process's event reaches this one. While the follower is failed
+ * the cache is bypassed and every request reads the key's stream; its retry
+ * starts again from the head with an empty cache.
  */
 @Injectable()
 export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,27 +62,47 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Bumped per key whenever the feed delivers one of its events: a stream read that raced with it is not cached. */
   private readonly changes = new Map<string, number>();
   private readonly envAdminHash: string | undefined;
-  private subscription?: Subscription;
-  private live = false;
+  /** Keeps the cache current; shows in /health as "api-key-cache". */
+  readonly feed: LogFollower;
   private readonly revokedKeys = new Subject<string>();
 
   constructor(
     private readonly events: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(KEY_ANNOUNCER) private readonly announce: KeyAnnouncer,
+    followers: ProjectionRegistry,
   ) {
     this.envAdminHash = config.adminApiKey === undefined ? undefined : hashApiKey(config.adminApiKey);
+    this.feed = followers.follower(
+      new LogFollower(events, {
+        name: 'api-key-cache',
+        // Keys are read on demand: the cache starts empty and needs only what happens from now on.
+        resume: async () => {
+          const head = await this.events.headPosition();
+          this.cache.clear();
+          return head;
+        },
+        handle: (batch) => this.apply(batch),
+        onFailure: (e, f) => {
+          this.cache.clear();
+          followers.logFailures(new Error(`reading keys from the log on every request until it recovers: ${e.message}`, { cause: e }), f);
+        },
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.follow();
+    await this.feed.start();
     if (this.envAdminHash === undefined) await this.bootstrapAdminKey();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.live = false;
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    await this.feed.stop();
+  }
+
+  /** Whether the cache is kept current (the follower is subscribed): otherwise every lookup reads the key's stream. */
+  private get live(): boolean {
+    return this.feed.status === 'live' || this.feed.status === 'catching-up';
   }
 
   /**
@@ -206,23 +228,6 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
       if (next) this.cache.set(keyId, next);
       if (event.type === 'ApiKeyRevoked') this.revokedKeys.next(keyId);
     }
-  }
-
-  private async follow(): Promise<void> {
-    const head = await this.events.headPosition();
-    this.cache.clear();
-    const subscription = this.events.subscribeToAll({ checkpoint: head, handler: (events) => this.apply(events) });
-    this.subscription = subscription;
-    this.live = true;
-    subscription.done.then(
-      () => undefined,
-      (e: unknown) => {
-        if (this.subscription !== subscription) return;
-        this.live = false;
-        this.cache.clear();
-        this.logger.error(`API key change feed stopped; reading keys from the log on every request: ${(e as Error).message}`);
-      },
-    );
   }
 
   /** First start without ADMIN_API_KEY: one process generates an admin key and prints it once. */
