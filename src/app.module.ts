@@ -1,5 +1,5 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { AppConfig } from '@1tt/config';
 import type { KeyAnnouncer } from './auth/api-key.service';
 import { AuthModule } from './auth/auth.module';
@@ -12,6 +12,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { AuditExportModule } from './audit-export/audit-export.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { CreatedLocationInterceptor } from './http/created-location';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -53,7 +54,10 @@ export class AppModule {
         ...featureModules(config),
         ...(options.imports ?? []),
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: CreatedLocationInterceptor },
+      ],
     };
   }
 }

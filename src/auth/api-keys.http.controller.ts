@@ -6,6 +6,7 @@ import { ApiKeyService } from './api-key.service';
 import { CurrentPrincipal, Roles } from './auth.decorators';
 import { ApiKeyView, IssueApiKeyRequest, IssuedApiKeyResponse, PrincipalView } from './issue-api-key.request.dto';
 import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
+import { LocationOf } from '../http/created-location';
 
 @ApiTags('access')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class ApiKeysHttpController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post('api-keys')
+  @LocationOf('/v1/api-keys/{keyId}')
   @Roles('admin')
   @ApiOperation({ summary: 'Issue an API key for a subject and role (admin). The key is in the response only.' })
   @ApiCreatedResponse({ type: IssuedApiKeyResponse })

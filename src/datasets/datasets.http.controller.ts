@@ -9,6 +9,7 @@ import { viewerOf } from './read-model/dataset.query';
 import { DatasetUploadService, type UploadAccepted } from './dataset-upload.service';
 import { withdrawDataset } from './dataset-withdraw.handler';
 import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
+import { LocationOf } from '../http/created-location';
 
 /** The datasets write side's routes: upload and withdraw (the GET routes are in read-model/). */
 @ApiTags('datasets')
@@ -22,6 +23,7 @@ export class DatasetsHttpController {
   ) {}
 
   @Post('datasets')
+  @LocationOf('/v1/datasets/{datasetId}')
   @HttpCode(202)
   @Roles('contributor', 'admin')
   @ApiConsumes('multipart/form-data')

@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { assertId } from '@1tt/ledger';
 import { Roles } from '../auth/auth.decorators';
 import { ApiPointInTime, PointInTimeParams, type PointInTimeParamValues } from '../http/point-in-time.params';
-import { DirectoryPageResponse } from './directory.response.dto';
+import { DirectoryPageResponse, PartyResponse } from './directory.response.dto';
 import { PartyDirectory } from './party-directory.service';
 import type { PartyRole } from './party-directory.projection';
 
@@ -41,6 +42,33 @@ export class DirectoryHttpController {
   @ApiOkResponse({ type: DirectoryPageResponse })
   auditors(@PointInTimeParams() at: PointInTimeParamValues, @Query('q') q?: string): Promise<DirectoryPageResponse> {
     return this.list('auditor', at, q);
+  }
+
+  @Get('contributors/:id')
+  @ApiOperation({ operationId: 'getContributor', summary: 'One contributor: display name and registration time (admin, auditor).' })
+  @ApiPointInTime()
+  @ApiOkResponse({ type: PartyResponse })
+  @ApiNotFoundResponse({ description: 'contributor-not-found' })
+  contributor(@Param('id') id: string, @PointInTimeParams() at: PointInTimeParamValues): Promise<PartyResponse> {
+    return this.directory.get('contributor', assertId(id, 'id'), at);
+  }
+
+  @Get('consumers/:id')
+  @ApiOperation({ operationId: 'getConsumer', summary: 'One data consumer: display name and registration time (admin, auditor).' })
+  @ApiPointInTime()
+  @ApiOkResponse({ type: PartyResponse })
+  @ApiNotFoundResponse({ description: 'consumer-not-found' })
+  consumer(@Param('id') id: string, @PointInTimeParams() at: PointInTimeParamValues): Promise<PartyResponse> {
+    return this.directory.get('consumer', assertId(id, 'id'), at);
+  }
+
+  @Get('auditors/:id')
+  @ApiOperation({ operationId: 'getAuditor', summary: 'One auditor: display name and registration time (admin, auditor).' })
+  @ApiPointInTime()
+  @ApiOkResponse({ type: PartyResponse })
+  @ApiNotFoundResponse({ description: 'auditor-not-found' })
+  auditor(@Param('id') id: string, @PointInTimeParams() at: PointInTimeParamValues): Promise<PartyResponse> {
+    return this.directory.get('auditor', assertId(id, 'id'), at);
   }
 
   private list(role: PartyRole, at: PointInTimeParamValues, q: string | undefined): Promise<DirectoryPageResponse> {

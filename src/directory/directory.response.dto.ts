@@ -13,3 +13,8 @@ export class DirectoryPageResponse {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last.' })
   nextCursor!: string | null;
 }
+
+export class PartyResponse extends DirectoryEntryResponse {
+  @ApiProperty({ enum: ['contributor', 'consumer', 'auditor'] }) role!: string;
+  @ApiProperty({ description: 'The log position the party was read at.' }) position!: number;
+}

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ValidationError } from '@1tt/domain-errors';
+import { NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { EventStore } from '@1tt/event-store';
 import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
 import { ProjectionRegistry } from '../stores/projection-registry';
@@ -90,6 +90,19 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
       cursor = { after: page.nextCursor, skip: 0 };
       if (items.length === limit) return { position, items, nextCursor: searchCursor(cursor) };
     }
+  }
+
+  /** One party of a role as of a position; 404 (<role>-not-found) when the directory does not know it. */
+  async get(role: PartyRole, id: string, query: PointInTimeQuery): Promise<DirectoryEntry & { role: PartyRole; position: number }> {
+    const position = await this.positionFor(query);
+    const v = await this.store.get<PartyDoc>(DIRECTORY_PARTIES, id, { atPosition: position });
+    if (!v || v.doc.role !== role) {
+      throw new NotFoundError(`${role}-not-found`, `No ${role} ${id}${query.asOf || query.atPosition ? ' at that moment' : ''}`, {
+        field: 'id',
+        hint: `List them with GET /v1/${role}s.`,
+      });
+    }
+    return { position, role, ...entryOf(v.doc) };
   }
 
   /** Display names of these ids as of a position (ids the directory does not know are left out). */

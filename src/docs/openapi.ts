@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CATALOGUE, type ErrorCode } from '@1tt/domain-errors';
 import { PUBLIC_OPERATION } from '../auth/auth.decorators';
+import { LOCATION_EXTENSION } from '../http/created-location';
 
 /** OpenAPI at /docs (UI) and /docs-json (document), generated from the controllers and DTOs. */
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
@@ -100,11 +101,30 @@ export function completeOperations(document: OpenAPIObject): OpenAPIObject {
       } else {
         op.security = [{ bearer: [] }];
       }
+      documentLocation(op);
       if (OPERATION_IDS[route]) op.operationId = OPERATION_IDS[route];
       else if (!op.operationId || op.operationId.includes('_')) op.operationId = derivedOperationId(method, path);
     }
   }
   return document;
+}
+
+/** A @LocationOf route: its created (or accepted) response documents the `Location` header. */
+function documentLocation(op: Record<string, unknown>): void {
+  const template = op[LOCATION_EXTENSION];
+  if (typeof template !== 'string') return;
+  delete op[LOCATION_EXTENSION];
+  const responses = (op.responses ?? {}) as Record<string, { description?: string; headers?: Record<string, unknown> }>;
+  const status = responses['201'] ? '201' : responses['202'] ? '202' : '201';
+  responses[status] = {
+    description: 'Created.',
+    ...responses[status],
+    headers: {
+      ...responses[status]?.headers,
+      Location: { description: `Where the created resource is read: ${template}.`, schema: { type: 'string' } },
+    },
+  };
+  op.responses = responses;
 }
 
 function derivedOperationId(method: (typeof METHODS)[number], path: string): string {

@@ -25,6 +25,7 @@ describe('a projection that fails', () => {
       'ledger-accounts',
       'ledger-audit-trail',
       'ledger-pool',
+      'ledger-reputation',
       'ledger-revenue',
       'party-directory',
     ]);

@@ -15,6 +15,8 @@ import { PoolQuery } from './pool/pool.query';
 import { PayoutRunQuery } from './revenue/payout-run.query';
 import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { RevenueQuery } from './revenue/revenue.query';
+import { ReputationHttpController } from './reputation/reputation.http.controller';
+import { ReputationQuery } from './reputation/reputation.query';
 import { PeriodStatementQuery } from './statements/period-statement.query';
 import { StatementsHttpController } from './statements/statements.http.controller';
 
@@ -23,7 +25,7 @@ import { StatementsHttpController } from './statements/statements.http.controlle
  * (`*.projection.ts`), its queries (`*.query.ts`), its response DTOs
  * (`*.response.dto.ts`) and its GET routes (`*.http.controller.ts`):
  * pool/, revenue/ (reports and payout runs), accounts/ (a contributor's
- * money), audit-trail/. audit-log/ reads the log itself; statements/ assembles a
+ * money), audit-trail/, reputation/. audit-log/ reads the log itself; statements/ assembles a
  * contributor's statement from the audit-trail index.
  * LedgerReadModels runs the projections in this process and feeds SSE;
  * the shared query parameters are parsed in src/http/point-in-time.params.ts.
@@ -38,6 +40,7 @@ const QUERIES = [
   AuditTrailQuery,
   AuditLogQuery,
   PeriodStatementQuery,
+  ReputationQuery,
 ];
 
 @Module({
@@ -48,6 +51,7 @@ const QUERIES = [
     RevenueHttpController,
     AuditLogHttpController,
     StatementsHttpController,
+    ReputationHttpController,
   ],
   providers: [LedgerReadModels, AuditVerifier, RevenueVisibilityPolicy, ...QUERIES],
   exports: [LedgerReadModels, RevenueVisibilityPolicy, ...QUERIES],

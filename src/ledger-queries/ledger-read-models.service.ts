@@ -10,11 +10,12 @@ import { auditTrailProjection } from './audit-trail/audit-trail.projection';
 import { changeMessages } from './ledger-change-messages';
 import { poolProjection } from './pool/pool.projection';
 import { revenueProjection } from './revenue/revenue.projection';
+import { reputationProjection } from './reputation/reputation.projection';
 
 /** How long a read waits for the read models to reach the log head before answering from what they have (and saying so in `position`). */
 const CATCH_UP_MS = 2000;
 
-export type LedgerProjectionName = 'pool' | 'revenue' | 'accounts' | 'auditTrail';
+export type LedgerProjectionName = 'pool' | 'revenue' | 'accounts' | 'auditTrail' | 'reputation';
 
 /**
  * Runs the ledger projections in this process (checkpointed catch-up
@@ -41,6 +42,7 @@ export class LedgerReadModels implements OnApplicationBootstrap, OnModuleDestroy
       revenue: projections.runner(store, events, revenueProjection),
       accounts: projections.runner(store, events, accountsProjection),
       auditTrail: projections.runner(store, events, auditTrailProjection),
+      reputation: projections.runner(store, events, reputationProjection),
     };
   }
 

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { ValidationError } from '@1tt/domain-errors';
-import type { StatementEntry } from '@1tt/ledger';
+import { MAX_SETTLEMENT_REFERENCE_LENGTH, type StatementEntry } from '@1tt/ledger';
 
 export interface ParsedStatement {
   format: 'csv' | 'camt.053';
@@ -30,6 +30,21 @@ function malformed(message: string, line?: number): never {
   });
 }
 
+/**
+ * The bank's reference as a settlement records it: trimmed, absent when
+ * empty; longer than a settlement reference may be, or with control
+ * characters, the statement is refused here (before anything is settled)
+ * rather than by the settlement of that one line after others were.
+ */
+function referenceOf(raw: string | undefined, line?: number): string | undefined {
+  const reference = raw?.trim();
+  if (!reference) return undefined;
+  if (/\p{Cc}/u.test(reference)) malformed('A reference contains control characters', line);
+  if (reference.length > MAX_SETTLEMENT_REFERENCE_LENGTH)
+    malformed(`A reference is longer than ${MAX_SETTLEMENT_REFERENCE_LENGTH} characters`, line);
+  return reference;
+}
+
 function add(entries: Map<string, StatementEntry>, e: StatementEntry, line?: number): void {
   if (!e.endToEndId || e.endToEndId.length > 35) malformed('An entry has no end-to-end id (or one longer than 35 characters)', line);
   if (!AMOUNT.test(e.amount)) malformed(`Amount ${JSON.stringify(e.amount)} is not a decimal amount`, line);
@@ -45,20 +60,25 @@ export function parseBankStatement(body: Buffer): ParsedStatement {
   if (/^\s*</.test(text)) {
     if (!/urn:iso:std:iso:20022:tech:xsd:camt\.053\./.test(text)) malformed('The XML is not a camt.053 statement');
     const ntries = text.match(/<(?:\w+:)?Ntry>[\s\S]*?<\/(?:\w+:)?Ntry>/g) ?? [];
-    for (const n of ntries) {
+    for (const [i, n] of ntries.entries()) {
       const tag = (name: string) => new RegExp(`<(?:\\w+:)?${name}(?:\\s[^>]*)?>([^<]*)</(?:\\w+:)?${name}>`).exec(n)?.[1]?.trim();
       const amt = /<(?:\w+:)?Amt\s+Ccy="([A-Z]{3})"\s*>([^<]*)</.exec(n);
       const endToEndId = tag('EndToEndId') ?? '';
       const reversal = tag('RvslInd') === 'true';
       const credit = tag('CdtDbtInd') === 'CRDT';
       const status = (tag('Cd') ?? tag('Sts') ?? 'BOOK').toLowerCase();
-      add(entries, {
-        endToEndId,
-        amount: amt?.[2]?.trim() ?? '',
-        currency: amt?.[1] ?? '',
-        status: reversal || credit || FAILED.has(status) ? 'failed' : 'executed',
-        reference: tag('AcctSvcrRef') ?? tag('TxId') ?? undefined,
-      });
+      // Entries are numbered from 1 in `field` (statement.line.N) for a camt.053 statement.
+      add(
+        entries,
+        {
+          endToEndId,
+          amount: amt?.[2]?.trim() ?? '',
+          currency: amt?.[1] ?? '',
+          status: reversal || credit || FAILED.has(status) ? 'failed' : 'executed',
+          reference: referenceOf(tag('AcctSvcrRef') || tag('TxId'), i + 1),
+        },
+        i + 1,
+      );
     }
     return { format: 'camt.053', sha256, entries };
   }
@@ -77,8 +97,7 @@ export function parseBankStatement(body: Buffer): ParsedStatement {
     const status = (r[iS] ?? '').toLowerCase();
     if (!EXECUTED.has(status) && !FAILED.has(status))
       malformed(`Status ${JSON.stringify(r[iS])} is not executed, booked, paid, failed, rejected or returned`, line);
-    const reference = iR >= 0 && r[iR] ? r[iR].slice(0, 200) : undefined;
-    if (reference !== undefined && /\p{Cc}/u.test(reference)) malformed('A reference contains control characters', line);
+    const reference = iR >= 0 ? referenceOf(r[iR], line) : undefined;
     add(
       entries,
       {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, UseInterceptors, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -18,8 +18,10 @@ import type { Principal } from '@1tt/access';
 import { PayloadTooLargeError, ValidationError } from '@1tt/domain-errors';
 import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 import { PayoutBatchesService } from './payout-batches.service';
 import { CreatePayoutBatchRequest, PayoutBatchResponse, ReconciliationResponse } from './payout-batches.request.dto';
+import { LocationOf } from '../http/created-location';
 
 /** A bank statement of one batch is small; 5 MiB holds tens of thousands of lines. */
 const MAX_STATEMENT_BYTES = 5 * 1024 * 1024;
@@ -27,11 +29,13 @@ const FORMATS = ['csv', 'pain.001'] as const;
 
 @ApiTags('payouts')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/payout-batches')
 export class PayoutBatchesHttpController {
   constructor(private readonly batches: PayoutBatchesService) {}
 
   @Post()
+  @LocationOf('/v1/payout-batches/{batchId}')
   @Roles('admin')
   @ApiOperation({
     operationId: 'createPayoutBatch',

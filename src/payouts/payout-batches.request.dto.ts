@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NAME_NOTE } from '../directory/display-name.api';
 import { CurrencyField, MoneyAmountField } from '../ledger/money-request.fields';
 
 export class CreatePayoutBatchRequest {
@@ -13,6 +14,7 @@ class PayoutBatchLineResponse {
   @ApiProperty() lineId!: string;
   @ApiProperty({ description: 'Carried by the payment file and returned by the bank statement.' }) endToEndId!: string;
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() amount!: string;
   @ApiProperty({ enum: ['reserved', 'settled', 'released', 'held'] }) status!: string;
   @ApiPropertyOptional({ enum: ['matched', 'failed', 'missing', 'amount-mismatch', 'currency-mismatch', 'payable-reduced'] })
@@ -36,6 +38,7 @@ export class PayoutBatchResponse {
 class ReconciledLineResponse {
   @ApiProperty() lineId!: string;
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() amount!: string;
   @ApiProperty({ enum: ['executed', 'failed', 'missing'] }) bankStatus!: string;
   @ApiPropertyOptional() bankAmount?: string;

@@ -14,6 +14,8 @@ import {
   type BatchState,
   type PayoutBatchesState,
   type PayoutBatchReconciled,
+  type SettlePayout,
+  type StatementEntry,
 } from '@1tt/ledger';
 import { APP_CONFIG } from '../config/app-config.token';
 import { Clock, IdGenerator } from '../ledger/clock';
@@ -177,65 +179,60 @@ export class PayoutBatchesService {
     return { body, contentType: 'application/xml; charset=utf-8', fileName: `payout-batch-${batch.batchId}.pain.001.xml` };
   }
 
+  /**
+   * All or nothing: the statement is parsed and checked as a whole, every
+   * open line's outcome decided, every settlement decided on its
+   * contributor's stream and the batch's own decision made, all before the
+   * first event is written. A statement any line of which is refused
+   * (malformed, a reference a settlement cannot carry, a contributor whose
+   * stream refuses the settlement for another reason than a reduced balance
+   * or a used reference, a batch already reconciled) changes nothing. Then
+   * the settlements are appended, then the batch's outcome. The log has no
+   * append across streams, so a crash (or a lost store) between those
+   * appends leaves settled lines whose batch still shows them open; the
+   * same statement uploaded again completes it (settling a batch line is
+   * idempotent).
+   */
   async reconcile(batchId: string, statementBody: Buffer, by: Principal): Promise<ReconciliationView> {
     const statement = parseBankStatement(statementBody);
     const { batch, currency } = await this.find(batchId);
+    const settlements = await this.planSettlements(batch, currency, statement.entries);
+    const refusedLines = new Set(settlements.filter((s) => s.refused).map((s) => s.line.lineId));
+    const toSettle = settlements.filter((s) => !s.refused);
+    const reconcileCommand = {
+      type: 'ReconcilePayoutBatch' as const,
+      data: { batchId, statementSha256: statement.sha256, statementFormat: statement.format, entries: statement.entries },
+    };
+    // The batch's decision, tried before any settlement is written (it throws for a batch with nothing open, a foreign statement, …).
+    payoutBatchDecider.decide(reconcileCommand, await this.stateOf(currency), {
+      now: this.clock.now(),
+      settledLines: new Set(toSettle.map((s) => s.line.lineId)),
+      refusedLines,
+    });
     const settledLines = new Set<string>();
-    const refusedLines = new Set<string>();
     // 1. Settle matched lines on the contributors' streams (idempotent per batch line), before the batch records the outcome.
-    for (const line of batch.lines) {
-      if (!(line.status === 'reserved' || line.status === 'held')) continue;
-      const entry = statement.entries.get(line.endToEndId);
-      if (reconcileLine({ amount: line.amount, currency }, entry).outcome !== 'settled') continue;
+    for (const { line, command } of toSettle) {
       try {
-        await decideOnStream(
-          this.events,
-          streamNames.contributor(line.contributorId),
-          contributorDecider,
-          {
-            type: 'SettlePayout',
-            data: {
-              contributorId: line.contributorId,
-              amount: line.amount,
-              currency,
-              reference: entry?.reference ?? line.endToEndId,
-              batchId,
-              lineId: line.lineId,
-            },
-          },
-          {
-            context: async () => {
-              await this.processor.catchUp();
-              return { now: this.clock.now(), allocatedToDate: this.processor.pool.allocatedTo(line.contributorId, currency) };
-            },
-            actor: actorOf(by),
-            correlationId: batchId,
-            attempts: ATTEMPTS,
-          },
-        );
+        await decideOnStream(this.events, streamNames.contributor(line.contributorId), contributorDecider, command, {
+          context: () => this.settlementContext(line.contributorId, currency),
+          actor: actorOf(by),
+          correlationId: batchId,
+          attempts: ATTEMPTS,
+        });
         settledLines.add(line.lineId);
       } catch (e) {
-        if (e instanceof DomainError && (e.code === 'settlement-exceeds-payable' || e.code === 'settlement-reference-used')) {
-          refusedLines.add(line.lineId);
-        } else throw e;
+        // The balance changed between the check and the append (a correction clawed it back): held, as the check would have said.
+        if (isRefusedSettlement(e)) refusedLines.add(line.lineId);
+        else throw e;
       }
     }
     // 2. Record every open line's outcome on the batch stream.
-    const decision = await decideOnStream(
-      this.events,
-      streamNames.payoutBatches(currency),
-      payoutBatchDecider,
-      {
-        type: 'ReconcilePayoutBatch',
-        data: { batchId, statementSha256: statement.sha256, statementFormat: statement.format, entries: statement.entries },
-      },
-      {
-        context: () => ({ now: this.clock.now(), settledLines, refusedLines }),
-        actor: actorOf(by),
-        correlationId: batchId,
-        attempts: ATTEMPTS,
-      },
-    );
+    const decision = await decideOnStream(this.events, streamNames.payoutBatches(currency), payoutBatchDecider, reconcileCommand, {
+      context: () => ({ now: this.clock.now(), settledLines, refusedLines }),
+      actor: actorOf(by),
+      correlationId: batchId,
+      attempts: ATTEMPTS,
+    });
     const reconciled = (decision.decided[0] as PayoutBatchReconciled).data;
     const state = decision.decided.reduce((s, e) => payoutBatchDecider.evolve(s, e), decision.state);
     const known = new Set(batch.lines.map((l) => l.endToEndId));
@@ -247,6 +244,62 @@ export class PayoutBatchesService {
       unknownEntries: [...statement.entries.keys()].filter((id) => !known.has(id)),
       batch: viewOf(state.batches.get(batchId)!),
     };
+  }
+
+  /**
+   * The settlement each open line the statement matches would make, decided
+   * on the contributor's stream as it is now without appending: `refused`
+   * when the stream refuses it for a reason that holds the line
+   * (payable-reduced); any other refusal refuses the whole statement.
+   */
+  private async planSettlements(
+    batch: BatchState,
+    currency: string,
+    entries: ReadonlyMap<string, StatementEntry>,
+  ): Promise<Array<{ line: BatchState['lines'][number]; command: SettlePayout; refused: boolean }>> {
+    const out: Array<{ line: BatchState['lines'][number]; command: SettlePayout; refused: boolean }> = [];
+    for (const line of batch.lines) {
+      if (!(line.status === 'reserved' || line.status === 'held')) continue;
+      const entry = entries.get(line.endToEndId);
+      if (reconcileLine({ amount: line.amount, currency }, entry).outcome !== 'settled') continue;
+      const command: SettlePayout = {
+        type: 'SettlePayout',
+        data: {
+          contributorId: line.contributorId,
+          amount: line.amount,
+          currency,
+          reference: entry?.reference ?? line.endToEndId,
+          batchId: batch.batchId,
+          lineId: line.lineId,
+        },
+      };
+      const snapshot = await readStreamSnapshot(this.events, streamNames.contributor(line.contributorId));
+      const state = snapshot.events.reduce((s, e) => contributorDecider.evolve(s, e as never), contributorDecider.initialState);
+      let refused = false;
+      try {
+        contributorDecider.decide(command, state, await this.settlementContext(line.contributorId, currency));
+      } catch (e) {
+        if (isRefusedSettlement(e)) refused = true;
+        else if (e instanceof DomainError) {
+          throw new ConflictError(
+            'reconciliation-line-refused',
+            `Line ${line.lineId} (${line.endToEndId}) of payout batch ${batch.batchId} cannot be settled: ${e.message}. Nothing was reconciled.`,
+            {
+              field: `lines.${line.lineId}`,
+              hint: 'Correct the statement (or the contributor) and upload it again; no line of it was settled.',
+              context: { lineId: line.lineId, endToEndId: line.endToEndId, cause: e.code },
+            },
+          );
+        } else throw e;
+      }
+      out.push({ line, command, refused });
+    }
+    return out;
+  }
+
+  private async settlementContext(contributorId: string, currency: string): Promise<{ now: Date; allocatedToDate: bigint }> {
+    await this.processor.catchUp();
+    return { now: this.clock.now(), allocatedToDate: this.processor.pool.allocatedTo(contributorId, currency) };
   }
 
   /** Contributors with readable payout details and a positive payable balance in the currency, after catching up with the log. */
@@ -275,6 +328,11 @@ export class PayoutBatchesService {
     }
     throw new NotFoundError('payout-batch-not-found', `Payout batch ${batchId} does not exist`, { field: 'batchId' });
   }
+}
+
+/** A settlement the contributor's stream refuses because the balance no longer covers it or the reference was used: the line is held. */
+function isRefusedSettlement(e: unknown): boolean {
+  return e instanceof DomainError && (e.code === 'settlement-exceeds-payable' || e.code === 'settlement-reference-used');
 }
 
 function csvCell(v: string): string {

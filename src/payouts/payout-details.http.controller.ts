@@ -1,13 +1,15 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, UseInterceptors, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertContributorAccess, type Principal } from '@1tt/access';
 import { assertId } from '@1tt/ledger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { PartyNamesInterceptor } from '../directory/party-names.interceptor';
 import { PayoutDetailsService } from './payout-details.service';
 import { PayoutDetailsResponse, SetPayoutDetailsRequest } from './payout-details.request.dto';
 
 @ApiTags('payouts')
 @ApiBearerAuth()
+@UseInterceptors(PartyNamesInterceptor)
 @Controller('v1/contributors')
 export class PayoutDetailsHttpController {
   constructor(private readonly details: PayoutDetailsService) {}

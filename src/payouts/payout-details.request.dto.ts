@@ -1,3 +1,4 @@
+import { NAME_NOTE } from '../directory/display-name.api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
@@ -33,6 +34,7 @@ export class SetPayoutDetailsRequest {
 
 export class PayoutDetailsResponse {
   @ApiProperty() contributorId!: string;
+  @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty({ enum: ['iban', 'email'] }) method!: string;
   @ApiProperty({ description: 'Masked: initials only.', example: 'A. L.' }) holderName!: string;
   @ApiPropertyOptional({ description: 'Masked: country and last four characters.', example: 'DE** **** 3000' }) iban?: string;

@@ -15,6 +15,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { RegisterWebhookRequest, UpdateWebhookRequest } from './webhook.request.dto';
 import { DeliveryListResponse, DeliveryView, RegisteredWebhookResponse, WebhookListResponse, WebhookView } from './webhook.response.dto';
 import { WebhooksService } from './webhooks.service';
+import { LocationOf } from '../http/created-location';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () =>
@@ -31,6 +32,7 @@ export class WebhooksHttpController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @LocationOf('/v1/webhooks/{webhookId}')
   @Roles('admin', 'contributor', 'consumer')
   @ApiOperation({
     summary: 'Register a webhook (admin; a contributor or consumer for the events it may see). The signing secret is in this answer only.',

@@ -92,7 +92,7 @@ describeInChromium('dashboard: names, the admin directory and payables (1280 and
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('payables-csv').click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('contributorId,displayName,currency,allocated,paidOut,balance,payable,recoverable');
+    expect(csv.split('\r\n')[0]).toBe('contributorId,displayName,currency,allocated,paidOut,balance,payable,recoverable,reserved');
     expect(csv).toContain(`${party['Ann Example'].id},Ann Example,USD,750.00,0.00,750.00,750.00,0.00`);
     expect(csv).toContain(`${party['Ben Beispiel'].id},Ben Beispiel,USD,250.00,250.00,0.00,0.00,0.00`);
     await page.close();

@@ -90,6 +90,16 @@ describe('payout batches (real app, embedded stores)', () => {
     await t.get(PayoutProcessor).catchUp();
     return t.get(PayoutProcessor).pool.balances.balance(`contributor:${id}:payable`, 'EUR');
   };
+  /** GET /v1/payables: [payable, reserved, balance] per contributor index (EUR). */
+  const payables = async () => {
+    const page = (await t.http.get('/v1/payables?currency=EUR&includeSettled=true').set(t.auth()).expect(200)).body as {
+      items: Array<{ contributorId: string; currencies: Array<{ payable: string; reserved: string; balance: string }> }>;
+    };
+    return contributors.map((c) => {
+      const row = page.items.find((r) => r.contributorId === c.contributorId)!.currencies[0];
+      return [row.payable, row.reserved, row.balance];
+    });
+  };
   const lineOf = (i: number) => batch.lines.find((l) => l.contributorId === contributors[i].contributorId)!;
 
   beforeAll(async () => {
@@ -143,6 +153,7 @@ describe('payout batches (real app, embedded stores)', () => {
     const masked = (await t.http.get(`/v1/contributors/${ann.contributorId}/payout-details`).set(t.auth()).expect(200)).body;
     expect(masked).toEqual({
       contributorId: ann.contributorId,
+      contributorDisplayName: 'Ann',
       method: 'iban',
       holderName: 'A. Q.',
       iban: 'DE** **** 3000',
@@ -175,6 +186,19 @@ describe('payout batches (real app, embedded stores)', () => {
         .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
     expect(batch.total).toBe('1000.00');
+    // Names beside ids (PartyNamesInterceptor): the admin sees each payee's display name.
+    const names = ['Ann', 'Ben', 'Cy', 'Dee'];
+    expect(batch.lines.map((l) => [l.contributorId, (l as { contributorDisplayName?: string }).contributorDisplayName]).sort()).toEqual(
+      [0, 1, 2, 3].map((i) => [contributors[i].contributorId, names[i]]).sort(),
+    );
+    // GET /v1/payables shows the batched money as reserved, not as payable a second time; Eve's stays payable.
+    expect(await payables()).toEqual([
+      ['0.00', '100.00', '100.00'],
+      ['0.00', '200.00', '200.00'],
+      ['0.00', '300.00', '300.00'],
+      ['0.00', '400.00', '400.00'],
+      ['500.00', '0.00', '500.00'],
+    ]);
     const again = await t.http.post('/v1/payout-batches').set(t.auth()).send({ currency: 'EUR', minAmount: '1.00' }).expect(409);
     expect(again.body.code).toBe('payout-batch-empty');
     const manual = await t.http
@@ -258,6 +282,14 @@ describe('payout batches (real app, embedded stores)', () => {
       }),
     ]);
     expect(before - (await payable(contributors[0].contributorId))).toBe(10000n);
+    // Payables: the settled line is paid, the held one still reserved, the released ones payable again.
+    expect(await payables()).toEqual([
+      ['0.00', '0.00', '0.00'],
+      ['0.00', '200.00', '200.00'],
+      ['300.00', '0.00', '300.00'],
+      ['400.00', '0.00', '400.00'],
+      ['500.00', '0.00', '500.00'],
+    ]);
     // A retry settles nothing twice: only the held line is still open and the statement still holds it mismatched.
     const retry = await t.http
       .post(`/v1/payout-batches/${batch.batchId}/reconciliation`)
@@ -284,6 +316,35 @@ describe('payout batches (real app, embedded stores)', () => {
       .send('id,amount\nx,1')
       .expect(400);
     expect(malformed.body.code).toBe('statement-malformed');
+    // All or nothing: a statement whose first entry would settle but whose second cannot be recorded changes nothing.
+    const head = await events.headPosition();
+    const halfBad = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+<Ntry><Amt Ccy="EUR">${next.lines[0].amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>CAMT-OK</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>${next.lines[0].endToEndId}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">${next.lines[1].amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>${'R'.repeat(250)}</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>${next.lines[1].endToEndId}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+    const refused = await t.http
+      .post(`/v1/payout-batches/${next.batchId}/reconciliation`)
+      .set(t.auth())
+      .set('Content-Type', 'application/xml')
+      .send(halfBad)
+      .expect(400);
+    expect(refused.headers['content-type']).toMatch(PROBLEM);
+    expect(refused.body).toMatchObject({ code: 'statement-malformed', errors: [expect.objectContaining({ field: 'statement.line.2' })] });
+    expect(await events.headPosition()).toBe(head);
+    expect(
+      (await events.readStream(`contributor-${next.lines[0].contributorId}`)).filter(
+        (e) => e.type === 'PayoutSettled' && (e.data as { batchId?: string }).batchId === next.batchId,
+      ),
+    ).toEqual([]);
+    expect((await t.http.get(`/v1/payout-batches/${next.batchId}`).set(t.auth()).expect(200)).body.counts).toEqual({
+      reserved: 2,
+      settled: 0,
+      released: 0,
+      held: 0,
+    });
     // camt.053: the bank's booked debit for one line, a return for the other.
     const camt = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>

@@ -87,6 +87,17 @@ describe('access control matrix (real app, embedded stores)', () => {
       expect: all(403, { admin: 200, auditor: 200 }),
       send: (_w, _c, k) => req('get', `/v1/${route}?q=a`, k),
     })),
+    ...(
+      [
+        ['contributors', (w: SecurityWorld) => w.contributor.id],
+        ['consumers', (w: SecurityWorld) => w.consumer.id],
+        ['auditors', (w: SecurityWorld) => w.auditor.id],
+      ] as const
+    ).map(([route, idOf]): RouteCase => ({
+      name: `GET /v1/${route}/{id}`,
+      expect: all(403, { admin: 200, auditor: 200 }),
+      send: (w, _c, k) => req('get', `/v1/${route}/${idOf(w)}`, k),
+    })),
     {
       name: 'GET /v1/payables',
       expect: all(403, { admin: 200, auditor: 200 }),
@@ -174,7 +185,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       },
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
-    ...(['metrics', 'payouts', 'audit-trail', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
+    ...(['metrics', 'payouts', 'audit-trail', 'reputation', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
       (what): RouteCase => ({
         name: `GET /v1/contributors/{owner}/${what}`,
         expect: all(403, { admin: 200, owner: 200, auditor: 200 }),
@@ -405,6 +416,9 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/payables',
       'GET /v1/consumers',
       'GET /v1/auditors',
+      'GET /v1/contributors/{id}',
+      'GET /v1/consumers/{id}',
+      'GET /v1/auditors/{id}',
       'GET /v1/audit/export',
       'POST /v1/contributors/{id}/settlements',
       'PUT /v1/contributors/{id}/payout-details',
@@ -426,6 +440,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/contributors/{id}/statements',
       'GET /v1/contributors/{id}/payouts',
       'GET /v1/contributors/{id}/audit-trail',
+      'GET /v1/contributors/{id}/reputation',
       'GET /v1/revenue',
       'GET /v1/revenue/{revenueId}',
       'GET /v1/payout-runs/{revenueId}',

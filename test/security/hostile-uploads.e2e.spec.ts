@@ -121,6 +121,59 @@ describe(`hostile uploads (real app, embedded stores; fast-check seed ${SEED}, $
     });
   });
 
+  describe('M6: very wide CSV rows', () => {
+    /** A CSV whose text column is real prose and whose other columns are `columns - 1` cells of `cellBytes` each. */
+    function wideCsv(seed: number, rows: number, columns: number, cellBytes: number): Buffer {
+      const names = ['text', ...Array.from({ length: columns - 1 }, (_, i) => `c${i}`)].join(',');
+      const cells = `,${'v'.repeat(cellBytes)}`.repeat(columns - 1);
+      const lines = [names];
+      for (let r = 0; r < rows; r++) lines.push(`"${prose(seed * 100 + r).replace(/"/g, '""')}"${cells}`);
+      return Buffer.from(`${lines.join('\r\n')}\r\n`);
+    }
+
+    it('a 7 MB CSV of 2,000-column rows with a small text column is accepted; /health answers meanwhile', async () => {
+      const csv = wideCsv(60_001, 3, 2000, 1200);
+      expect(csv.length).toBeGreaterThan(7_000_000);
+      const res = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', csv, 'wide.csv');
+      expect(res.status).toBe(202);
+      await w.t.http.get('/health').expect(200);
+      const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
+      expect(view).toMatchObject({ status: 'accepted', documentsIn: 3, documentsKept: 3 });
+    });
+
+    it('a header of 16,385 columns is rejected csv_too_many_columns', async () => {
+      const res = await w.t.http
+        .post('/v1/datasets')
+        .set(w.t.auth(w.contributor.apiKey))
+        .attach('file', wideCsv(60_002, 1, 16_385, 0), 'too-wide.csv');
+      expect(res.status).toBe(202);
+      const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
+      expect(view).toMatchObject({ status: 'rejected', rejectionReason: 'csv_too_many_columns' });
+    });
+
+    it(`fuzz: wide CSV rows of random shape are accepted up to 16,384 columns and rejected csv_too_many_columns past it; the service keeps answering (${RUNS} runs)`, async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 24_000 }),
+          fc.integer({ min: 0, max: 300 }),
+          fc.integer({ min: 1, max: 4 }),
+          async (columns, cell, rows) => {
+            const cellBytes = Math.min(cell, Math.floor(6_000_000 / rows / columns));
+            const csv = wideCsv(70_000 + n++, rows, columns, cellBytes);
+            const res = await w.t.http.post('/v1/datasets').set(w.t.auth(w.contributor.apiKey)).attach('file', csv, `wide-${n}.csv`);
+            expect(res.status).toBe(202);
+            const view = await waitDecided(w.t, w.contributor.apiKey, res.body.datasetId);
+            if (columns > 16_384) expect(view).toMatchObject({ status: 'rejected', rejectionReason: 'csv_too_many_columns' });
+            else expect(view).toMatchObject({ status: 'accepted', documentsIn: rows });
+            await w.t.http.get('/health').expect(200);
+          },
+        ),
+        { numRuns: Math.max(3, Math.round(RUNS / 5)), seed: SEED },
+      );
+    });
+  });
+
   describe('fuzz: multipart truncation', () => {
     it(`a valid upload body cut at any byte is refused 4xx problem+json (or, cut after its closing boundary, accepted) and the service keeps answering (${RUNS} runs)`, async () => {
       let n = 0;

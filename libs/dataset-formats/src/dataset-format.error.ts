@@ -14,6 +14,7 @@ export type RejectionReason =
   | 'decompression_bomb'
   | 'missing_text_column'
   | 'invalid_csv'
+  | 'csv_too_many_columns'
   | 'document_too_large'
   | 'unreadable_parquet'
   | 'parquet_row_group_too_large'

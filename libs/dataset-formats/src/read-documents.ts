@@ -181,7 +181,7 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
     const raw = countSource(asIterable(await this.source.open()), s, compression !== 'none');
     const text = decodeUtf8(decompress(raw, compression, limits, s), limits, s);
     if (format === 'csv') {
-      yield* readCsv(text, textField, limits.maxDocumentBytes);
+      yield* readCsv(text, textField, { maxRecordChars: limits.maxDocumentBytes, maxColumns: limits.maxCsvColumns }, s);
       return;
     }
     const lines = splitLines(text, limits.maxDocumentBytes, s);

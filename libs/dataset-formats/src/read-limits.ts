@@ -27,6 +27,11 @@ export interface ReadLimits {
   maxParquetRowGroupRows: number;
   /** Parquet is decoded on a worker thread; one that sends nothing for this long is stopped and the file rejected `parquet_decode_stalled`. Default 120. */
   maxParquetDecodeSeconds: number;
+  /**
+   * CSV: most fields one record (the header too) may have; past it the file is rejected `csv_too_many_columns`.
+   * Default 16,384 (the widest sheet a spreadsheet exports). Only the text column is held, whatever the width.
+   */
+  maxCsvColumns: number;
   /** Where compressed Parquet (or a source without a path) is spooled for random access. Default os.tmpdir(). */
   tmpDir?: string;
 }
@@ -44,6 +49,7 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxParquetRowGroupBytes: 512 * 1024 * 1024,
   maxParquetRowGroupRows: 1024 * 1024,
   maxParquetDecodeSeconds: 120,
+  maxCsvColumns: 16 * 1024,
 });
 
 /** Live counters, updated while reading (for progress reporting). */

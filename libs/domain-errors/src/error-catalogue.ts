@@ -163,6 +163,7 @@ export const ERROR_CATALOGUE = {
   'contributor-exists': { status: 409, title: 'Contributor exists', meaning: 'The contributor is already registered.' },
   'contributor-duplicate': { status: 400, title: 'Contributor duplicate', meaning: 'A contributor appears twice in one allocation.' },
   'consumer-not-found': { status: 404, title: 'Consumer not found', meaning: 'No such consumer.' },
+  'auditor-not-found': { status: 404, title: 'Auditor not found', meaning: 'No such auditor.' },
   'consumer-exists': { status: 409, title: 'Consumer exists', meaning: 'The consumer is already registered.' },
   'auditor-exists': { status: 409, title: 'Auditor exists', meaning: 'The auditor is already registered.' },
   'api-key-not-found': { status: 404, title: 'API key not found', meaning: 'No such API key.' },
@@ -329,6 +330,12 @@ export const ERROR_CATALOGUE = {
     title: 'Payout batch reconciled',
     meaning: 'Every line of the batch is already settled or released; nothing is left to reconcile.',
   },
+  'reconciliation-line-refused': {
+    status: 409,
+    title: 'Reconciliation line refused',
+    meaning:
+      "A line of the statement matches a batch line whose settlement the contributor's stream refuses (for another reason than a reduced balance): the whole statement is refused and nothing is reconciled.",
+  },
   'payable-balances-missing': { status: 409, title: 'Payable balances missing', meaning: 'The payable balances were not provided.' },
   'batch-settlement-missing': {
     status: 409,
@@ -479,6 +486,11 @@ export const ERROR_CATALOGUE = {
   'decompression-bomb': { status: 400, title: 'Decompression bomb', meaning: 'The file decompresses to far more than it holds.' },
   'missing-text-column': { status: 400, title: 'Missing text column', meaning: 'The CSV header or Parquet schema has no text column.' },
   'invalid-csv': { status: 400, title: 'Invalid CSV', meaning: 'The CSV quoting is broken.' },
+  'csv-too-many-columns': {
+    status: 400,
+    title: 'CSV too many columns',
+    meaning: 'A CSV record (or the header) has more than 16,384 columns (a `DatasetRejected` reason).',
+  },
   'document-too-large': { status: 400, title: 'Document too large', meaning: 'One CSV record is over 16 MiB.' },
   'unreadable-parquet': { status: 400, title: 'Unreadable parquet', meaning: 'Not a readable Parquet file.' },
   'parquet-decode-stalled': {

@@ -32,3 +32,4 @@ export * from './corrections';
 export * from './clawback/recoverable';
 export * from './payout-details';
 export * from './payout-batches';
+export * from './reputation';

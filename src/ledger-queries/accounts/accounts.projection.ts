@@ -14,6 +14,10 @@ export interface ContributorAccountDoc extends Record<string, unknown> {
   allocated: MinorByCurrency;
   /** Σ settlements (money actually paid out). */
   paidOut: MinorByCurrency;
+  /** Σ of `openBatchLines`: payable money in payout batches the bank has not yet answered for (not payable again until released). */
+  reserved?: MinorByCurrency;
+  /** The contributor's open payout-batch lines by "<batchId>/<lineId>": reserved from PayoutBatchCreated until settled (PayoutSettled of the line) or released (PayoutBatchReconciled). */
+  openBatchLines?: Record<string, { currency: string; amountMinor: string }>;
 }
 
 export interface ContributorPayoutDoc extends Record<string, unknown> {
@@ -50,7 +54,7 @@ export const payoutEntryId = (contributorId: string, position: number): string =
  */
 export const accountsProjection: Projection = {
   name: 'ledger-accounts',
-  version: 3,
+  version: 4,
   collections: [CONTRIBUTOR_ACCOUNTS, { name: CONTRIBUTOR_PAYOUTS, indexes: ['contributorId', 'position'] }, LEDGER_BALANCES],
   handles: [
     'RevenueReported',
@@ -60,6 +64,8 @@ export const accountsProjection: Projection = {
     'RevenueCorrected',
     'PayoutRunAdjustmentsRecorded',
     'PayoutRunAdjusted',
+    'PayoutBatchCreated',
+    'PayoutBatchReconciled',
   ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     let postings: Posting[];
@@ -79,6 +85,10 @@ export const accountsProjection: Projection = {
     const d = dataOf(event);
     const currency = str(d, 'currency');
     if (!currency) return;
+    if (event.type === 'PayoutBatchCreated' || event.type === 'PayoutBatchReconciled') {
+      await applyBatchLines(tx, event.type, d, currency);
+      return;
+    }
     if (event.type === 'PayoutRunAllocationsRecorded') {
       const revenueId = idOf(event, 'revenueId', 'payout-run') ?? null;
       for (const a of allocationsOf(d, currency)) {
@@ -143,8 +153,10 @@ export const accountsProjection: Projection = {
         allocated: {},
         paidOut: {},
       };
+      const batchId = str(d, 'batchId');
+      const lineId = str(d, 'lineId');
       tx.put(CONTRIBUTOR_ACCOUNTS, contributorId, {
-        ...account,
+        ...(batchId && lineId ? closeBatchLine(account, `${batchId}/${lineId}`) : account),
         paidOut: addMinor(account.paidOut, currency, amount),
       } satisfies ContributorAccountDoc);
       tx.put(CONTRIBUTOR_PAYOUTS, payoutEntryId(contributorId, event.position), {
@@ -162,3 +174,48 @@ export const accountsProjection: Projection = {
     }
   },
 };
+
+const emptyAccount = (contributorId: string): ContributorAccountDoc => ({ contributorId, allocated: {}, paidOut: {} });
+
+/** The account without one open batch line (no change when the line is not open: each line closes once). */
+function closeBatchLine(account: ContributorAccountDoc, key: string): ContributorAccountDoc {
+  const line = account.openBatchLines?.[key];
+  if (!line) return account;
+  const openBatchLines = { ...account.openBatchLines };
+  delete openBatchLines[key];
+  return { ...account, openBatchLines, reserved: addMinor(account.reserved, line.currency, -BigInt(line.amountMinor)) };
+}
+
+/**
+ * Reservations: a batch line reserves its amount on the contributor's
+ * account; the line's PayoutSettled (recorded before the batch's
+ * reconciliation) or a `released` outcome frees it; `held` keeps it.
+ */
+async function applyBatchLines(
+  tx: ProjectionTransaction,
+  type: 'PayoutBatchCreated' | 'PayoutBatchReconciled',
+  d: Record<string, unknown>,
+  currency: string,
+): Promise<void> {
+  const batchId = str(d, 'batchId');
+  if (!batchId || !Array.isArray(d.lines)) return;
+  for (const raw of d.lines as Array<Record<string, unknown>>) {
+    const contributorId = raw && str(raw, 'contributorId');
+    const lineId = raw && str(raw, 'lineId');
+    if (!contributorId || !lineId) continue;
+    const key = `${batchId}/${lineId}`;
+    const account = (await tx.get<ContributorAccountDoc>(CONTRIBUTOR_ACCOUNTS, contributorId)) ?? emptyAccount(contributorId);
+    if (type === 'PayoutBatchCreated') {
+      const amount = money(raw, 'amount', currency);
+      if (amount === undefined || account.openBatchLines?.[key]) continue;
+      tx.put(CONTRIBUTOR_ACCOUNTS, contributorId, {
+        ...account,
+        reserved: addMinor(account.reserved, currency, amount),
+        openBatchLines: { ...account.openBatchLines, [key]: { currency, amountMinor: amount.toString() } },
+      } satisfies ContributorAccountDoc);
+    } else if (raw.outcome === 'released' || raw.outcome === 'settled') {
+      // settled: already closed by its PayoutSettled; closing again is a no-op.
+      tx.put(CONTRIBUTOR_ACCOUNTS, contributorId, closeBatchLine(account, key));
+    }
+  }
+}

@@ -101,7 +101,16 @@ export class PayableCurrencyDto {
   @ApiProperty({ description: 'Σ allocations of payout runs, net of correction adjustments.' }) allocated!: string;
   @ApiProperty({ description: 'Σ settlements (money paid out).' }) paidOut!: string;
   @ApiProperty({ description: 'allocated − paidOut (signed).' }) balance!: string;
-  @ApiProperty({ description: 'max(0, balance): what the platform owes the contributor.' }) payable!: string;
+  @ApiProperty({
+    description:
+      'max(0, balance) − reserved: what the platform owes the contributor and has not put in a payout batch (what a new batch or a manual settlement may take).',
+  })
+  payable!: string;
+  @ApiProperty({
+    description:
+      'Owed money in payout batches the bank has not answered for yet (lines reserved or held); payable again only if the reconciliation releases the line.',
+  })
+  reserved!: string;
   @ApiProperty({ description: 'max(0, −balance): overpaid after a correction, recovered from later allocations.' }) recoverable!: string;
 }
 

@@ -50,15 +50,15 @@ describe('payables (who is owed what)', () => {
     const byName = Object.fromEntries(r.body.items.map((i: { contributorDisplayName: string }) => [i.contributorDisplayName, i]));
     expect(Object.keys(byName).sort()).toEqual(['Ann', 'Ben']);
     expect(byName.Ann.currencies).toEqual([
-      { currency: 'EUR', allocated: '37.50', paidOut: '0.00', balance: '37.50', payable: '37.50', recoverable: '0.00' },
-      { currency: 'USD', allocated: '37.50', paidOut: '0.00', balance: '37.50', payable: '37.50', recoverable: '0.00' },
+      { currency: 'EUR', allocated: '37.50', paidOut: '0.00', balance: '37.50', payable: '37.50', recoverable: '0.00', reserved: '0.00' },
+      { currency: 'USD', allocated: '37.50', paidOut: '0.00', balance: '37.50', payable: '37.50', recoverable: '0.00', reserved: '0.00' },
     ]);
     const usd = await t.http.get('/v1/payables?currency=usd').set(t.auth()).expect(200);
     expect(usd.body.items.map((i: { contributorDisplayName: string }) => i.contributorDisplayName)).toEqual(['Ann']);
     const withSettled = await t.http.get('/v1/payables?currency=USD&includeSettled=true').set(t.auth()).expect(200);
     const ben = withSettled.body.items.find((i: { contributorId: string }) => i.contributorId === id.Ben);
     expect(ben.currencies).toEqual([
-      { currency: 'USD', allocated: '12.50', paidOut: '12.50', balance: '0.00', payable: '0.00', recoverable: '0.00' },
+      { currency: 'USD', allocated: '12.50', paidOut: '12.50', balance: '0.00', payable: '0.00', recoverable: '0.00', reserved: '0.00' },
     ]);
   });
 
@@ -75,9 +75,9 @@ describe('payables (who is owed what)', () => {
     const csv = await t.http.get('/v1/payables?format=csv&includeSettled=true').set(t.auth()).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('contributorId,displayName,currency,allocated,paidOut,balance,payable,recoverable');
-    expect(lines).toContain(`${id.Ann},Ann,USD,37.50,0.00,37.50,37.50,0.00`);
-    expect(lines).toContain(`${id.Ben},Ben,USD,12.50,12.50,0.00,0.00,0.00`);
+    expect(lines[0]).toBe('contributorId,displayName,currency,allocated,paidOut,balance,payable,recoverable,reserved');
+    expect(lines).toContain(`${id.Ann},Ann,USD,37.50,0.00,37.50,37.50,0.00,0.00`);
+    expect(lines).toContain(`${id.Ben},Ben,USD,12.50,12.50,0.00,0.00,0.00,0.00`);
     // Cy was never allocated anything: no account, no row.
     expect(lines.some((l) => l.startsWith(id['=Cy']))).toBe(false);
     expect((await t.http.get('/v1/payables?format=xml').set(t.auth()).expect(400)).body.code).toBe('payables-format-unknown');

@@ -16,8 +16,10 @@ export interface PayablesQueryParams extends PointInTimeQuery, PageQuery {
 /**
  * GET /v1/payables: who is owed what. Each contributor's account (accounts
  * read model) per currency: allocated (payout runs, net of corrections),
- * paid out (settlements), balance = allocated − paid out, payable =
- * max(0, balance), recoverable = max(0, −balance), at one position. Pages
+ * paid out (settlements), balance = allocated − paid out, reserved (in
+ * payout batches the bank has not answered for), payable =
+ * max(0, balance) − reserved (what is owed and in no batch: never shown
+ * twice), recoverable = max(0, −balance), at one position. Pages
  * follow the accounts in contributor id order; a filter keeps the rows of a
  * page that match, so a page may hold fewer than `limit` rows while
  * nextCursor still says more follow.
@@ -68,12 +70,15 @@ function rowOf(doc: ContributorAccountDoc, only: string | undefined): PayableRow
       const paid = minorOf(doc.paidOut, c);
       const balance = allocated - paid;
       const p = payablePosition(balance);
+      const reserved = minorOf(doc.reserved, c);
+      const unreserved = p.payable - reserved;
       return {
         currency: c,
         allocated: formatMinor(allocated, c),
         paidOut: formatMinor(paid, c),
         balance: formatMinor(balance, c),
-        payable: formatMinor(p.payable, c),
+        payable: formatMinor(unreserved > 0n ? unreserved : 0n, c),
+        reserved: formatMinor(reserved, c),
         recoverable: formatMinor(p.recoverable, c),
       };
     });
@@ -98,6 +103,7 @@ export const PAYABLES_CSV_COLUMNS = [
   'balance',
   'payable',
   'recoverable',
+  'reserved',
 ] as const;
 
 /** RFC 4180 with a header row, one row per contributor and currency; names a spreadsheet could run as formulas are defused. */
@@ -118,6 +124,7 @@ export function payablesCsv(page: PayablesPage, names: ReadonlyMap<string, strin
         c.balance,
         c.payable,
         c.recoverable,
+        c.reserved,
       ]);
   return rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
 }

@@ -18,6 +18,7 @@ import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { CorrectRevenue } from './correct-revenue.command';
 import { CorrectRevenueRequest, RevenueCorrectionResponse } from './correct-revenue.request.dto';
 import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
+import { LocationOf } from '../../http/created-location';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ export class CorrectionsHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':revenueId/corrections')
+  @LocationOf('/v1/payout-runs/{revenueId}')
   @Roles('consumer', 'admin')
   @ApiOperation({
     summary:

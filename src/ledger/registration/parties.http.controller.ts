@@ -11,6 +11,7 @@ import {
   RegisterPartyRequest,
 } from './register-party.request.dto';
 import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
+import { LocationOf } from '../../http/created-location';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class PartiesHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('contributors')
+  @LocationOf('/v1/contributors/{contributorId}')
   @ApiOperation({ summary: 'Register a contributor and issue its API key (admin). The key is in this response only.' })
   @ApiCreatedResponse({ type: ContributorRegisteredResponse })
   async contributor(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<ContributorRegisteredResponse> {
@@ -29,6 +31,7 @@ export class PartiesHttpController {
   }
 
   @Post('consumers')
+  @LocationOf('/v1/consumers/{consumerId}')
   @ApiOperation({ summary: 'Register a data consumer and issue its API key (admin).' })
   @ApiCreatedResponse({ type: ConsumerRegisteredResponse })
   async consumer(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<ConsumerRegisteredResponse> {
@@ -37,6 +40,7 @@ export class PartiesHttpController {
   }
 
   @Post('auditors')
+  @LocationOf('/v1/auditors/{auditorId}')
   @ApiOperation({ summary: 'Register an auditor and issue its API key (admin).' })
   @ApiCreatedResponse({ type: AuditorRegisteredResponse })
   async auditor(@Body() body: RegisterPartyRequest, @CurrentPrincipal() by: Principal): Promise<AuditorRegisteredResponse> {

@@ -7,6 +7,7 @@ import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
 import { SettlePayout } from './settle-payout.command';
 import { PayoutSettledResponse, SettlePayoutRequest } from './settle-payout.request.dto';
 import { PartyNamesInterceptor } from '../../directory/party-names.interceptor';
+import { LocationOf } from '../../http/created-location';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class SettlementsHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/settlements')
+  @LocationOf('/v1/contributors/{contributorId}/payouts')
   @Roles('admin')
   @ApiOperation({ summary: 'Record a payout settled to a contributor (admin). 409 when it exceeds the payable balance in that currency.' })
   @ApiCreatedResponse({ type: PayoutSettledResponse })

@@ -117,6 +117,8 @@ interface PayableCurrency {
   paidOut: string;
   balance: string;
   payable: string;
+  /** In payout batches the bank has not answered for (absent from servers before it was added). */
+  reserved?: string;
   recoverable: string;
 }
 interface PayableRow {
@@ -161,8 +163,9 @@ export function PayablesSection() {
   return (
     <Section title="Who is owed what" id="payables">
       <p class="small muted">
-        Balance = allocated by payout runs (net of corrections) − paid out by settlements. Payable is what the platform owes; recoverable is
-        an overpayment after a correction, taken back from later allocations.
+        Balance = allocated by payout runs (net of corrections) − paid out by settlements. Payable is what the platform owes and has not yet
+        put in a payout batch; in batches is owed money sent to the bank and not yet confirmed (payable again if the bank returns it);
+        recoverable is an overpayment after a correction, taken back from later allocations.
       </p>
       <div class="row wrap">
         <div class="field inline">
@@ -212,6 +215,7 @@ export function PayablesSection() {
                 <th scope="col">Allocated</th>
                 <th scope="col">Paid out</th>
                 <th scope="col">Payable</th>
+                <th scope="col">In batches</th>
                 <th scope="col">Recoverable</th>
               </tr>
             </thead>
@@ -237,6 +241,9 @@ export function PayablesSection() {
                     <strong>
                       {groupDigits(c.payable)} {c.currency}
                     </strong>
+                  </td>
+                  <td data-label="In batches" data-testid="payables-reserved" data-value={c.reserved ?? '0'}>
+                    {groupDigits(c.reserved ?? '0')} {c.currency}
                   </td>
                   <td data-label="Recoverable">
                     {groupDigits(c.recoverable)} {c.currency}

@@ -1,0 +1,2 @@
+export * from './reputation.formula';
+export * from './reputation-log';
