@@ -1,9 +1,10 @@
-import { appendDecided } from '@1tt/command-path';
+import { decideOnStream } from '@1tt/command-path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import {
   ADMIN_BOOTSTRAP_STREAM,
   API_KEY_EVENT_TYPES,
+  apiKeyDecider,
   API_KEY_STREAM_PREFIX,
   actorOf,
   apiKeyMatches,
@@ -18,7 +19,7 @@ import {
   type Role,
 } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
-import { IllegalStateError, NotFoundError } from '@1tt/domain-errors';
+import { ConflictError, IllegalStateError, NotFoundError } from '@1tt/domain-errors';
 import { EventStore, LogFollower, StreamNotFound, WrongExpectedRevision, type RecordedEvent } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
 import { ProjectionRegistry } from '../stores/projection-registry';
@@ -136,24 +137,24 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   async issue(input: IssueApiKeyInput, by: Principal | 'system'): Promise<IssuedApiKey> {
     const key = generateApiKey();
     const actor = by === 'system' ? 'system:api' : actorOf(by);
-    const result = await appendDecided(
+    const { append } = await decideOnStream(
       this.events,
       apiKeyStream(key.keyId),
-      [
-        {
-          type: 'ApiKeyIssued',
-          data: {
-            keyId: key.keyId,
-            role: input.role,
-            subjectId: input.subjectId,
-            keyHash: key.keyHash,
-            issuedBy: actor,
-            ...(input.label ? { label: input.label } : {}),
-          },
+      apiKeyDecider,
+      {
+        type: 'IssueApiKey',
+        data: {
+          keyId: key.keyId,
+          role: input.role,
+          subjectId: input.subjectId,
+          keyHash: key.keyHash,
+          issuedBy: actor,
+          ...(input.label ? { label: input.label } : {}),
         },
-      ],
-      { expectedRevision: 'no-stream', cause: { actor } },
+      },
+      { context: () => undefined, actor, correlationId: key.keyId },
     );
+    const result = append!;
     this.apply(result.events);
     const issuedAt = result.events[0].metadata.recordedAt;
     return {
@@ -177,13 +178,16 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!record) throw new NotFoundError('api-key-not-found', `No API key ${keyId}`, { field: 'keyId' });
     if (record.revokedAt) return record;
     const actor = actorOf(by);
-    const result = await appendDecided(
+    // A concurrent revocation (another request, another process) is re-read and then decides nothing.
+    const { append } = await decideOnStream(
       this.events,
       record.streamName,
-      [{ type: 'ApiKeyRevoked', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) } }],
-      { expectedRevision: 'exists', cause: { actor } },
+      apiKeyDecider,
+      { type: 'RevokeApiKey', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) } },
+      { context: () => undefined, actor, correlationId: keyId, attempts: 2 },
     );
-    this.apply(result.events);
+    if (!append) return (await this.find(keyId, { fresh: true })) ?? record;
+    this.apply(append.events);
     return this.cache.get(keyId) ?? record;
   }
 
@@ -235,27 +239,27 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     if (await this.events.streamExists(ADMIN_BOOTSTRAP_STREAM)) return;
     const key = generateApiKey();
     try {
-      const result = await appendDecided(
+      const { append } = await decideOnStream(
         this.events,
         ADMIN_BOOTSTRAP_STREAM,
-        [
-          {
-            type: 'ApiKeyIssued',
-            data: {
-              keyId: key.keyId,
-              role: 'admin',
-              subjectId: 'bootstrap-admin',
-              keyHash: key.keyHash,
-              issuedBy: 'system:bootstrap',
-              label: 'generated at first start',
-            },
+        apiKeyDecider,
+        {
+          type: 'IssueApiKey',
+          data: {
+            keyId: key.keyId,
+            role: 'admin',
+            subjectId: 'bootstrap-admin',
+            keyHash: key.keyHash,
+            issuedBy: 'system:bootstrap',
+            label: 'generated at first start',
           },
-        ],
-        { expectedRevision: 'no-stream', cause: { actor: 'system:bootstrap' } },
+        },
+        { context: () => undefined, actor: 'system:bootstrap', correlationId: key.keyId },
       );
-      this.apply(result.events);
+      this.apply(append!.events);
     } catch (e) {
-      if (e instanceof WrongExpectedRevision) return; // another process generated it first
+      // Another process generated it first (it raced us to the append, or had appended before we read).
+      if (e instanceof WrongExpectedRevision || (e instanceof ConflictError && e.code === 'api-key-exists')) return;
       throw e;
     }
     this.announce(

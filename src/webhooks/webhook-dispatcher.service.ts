@@ -20,7 +20,7 @@ import {
   webhookStream,
   type WebhookEvent,
   type WebhookRecord,
-} from './webhook.events';
+} from '@1tt/access';
 
 /** What a receiver gets: the event as the API shows it to the webhook's owner. */
 export interface WebhookPayload {
