@@ -24,6 +24,7 @@ describe('a projection that fails', () => {
       'datasets',
       'ledger-accounts',
       'ledger-audit-trail',
+      'ledger-data-requests',
       'ledger-pool',
       'ledger-reputation',
       'ledger-revenue',

@@ -17,6 +17,7 @@ import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { RevenueQuery } from './revenue/revenue.query';
 import { ReputationHttpController } from './reputation/reputation.http.controller';
 import { ReputationQuery } from './reputation/reputation.query';
+import { DataRequestsQuery } from './data-requests/data-requests.query';
 import { PeriodStatementQuery } from './statements/period-statement.query';
 import { StatementsHttpController } from './statements/statements.http.controller';
 
@@ -41,6 +42,7 @@ const QUERIES = [
   AuditLogQuery,
   PeriodStatementQuery,
   ReputationQuery,
+  DataRequestsQuery,
 ];
 
 @Module({

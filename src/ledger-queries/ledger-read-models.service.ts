@@ -11,11 +11,12 @@ import { changeMessages } from './ledger-change-messages';
 import { poolProjection } from './pool/pool.projection';
 import { revenueProjection } from './revenue/revenue.projection';
 import { reputationProjection } from './reputation/reputation.projection';
+import { dataRequestsProjection } from './data-requests/data-requests.projection';
 
 /** How long a read waits for the read models to reach the log head before answering from what they have (and saying so in `position`). */
 const CATCH_UP_MS = 2000;
 
-export type LedgerProjectionName = 'pool' | 'revenue' | 'accounts' | 'auditTrail' | 'reputation';
+export type LedgerProjectionName = 'pool' | 'revenue' | 'accounts' | 'auditTrail' | 'reputation' | 'dataRequests';
 
 /**
  * Runs the ledger projections in this process (checkpointed catch-up
@@ -43,6 +44,7 @@ export class LedgerReadModels implements OnApplicationBootstrap, OnModuleDestroy
       accounts: projections.runner(store, events, accountsProjection),
       auditTrail: projections.runner(store, events, auditTrailProjection),
       reputation: projections.runner(store, events, reputationProjection),
+      dataRequests: projections.runner(store, events, dataRequestsProjection),
     };
   }
 

@@ -19,6 +19,9 @@ import { PayoutBatchesService } from '../payouts/payout-batches.service';
 import { PayoutDetailsHttpController } from '../payouts/payout-details.http.controller';
 import { PayoutDetailsService } from '../payouts/payout-details.service';
 import { SubjectKeyStore } from '../personal-data/subject-key-store';
+import { LedgerQueriesModule } from '../ledger-queries/ledger-queries.module';
+import { DataRequestCommands } from './data-requests/data-request-commands.service';
+import { DataRequestsHttpController } from './data-requests/data-requests.http.controller';
 
 export interface LedgerModuleOptions {
   clock?: Clock;
@@ -36,7 +39,7 @@ export class LedgerModule {
   static register(options: LedgerModuleOptions = {}): DynamicModule {
     return {
       module: LedgerModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), LedgerQueriesModule],
       controllers: [
         PartiesHttpController,
         AgreementHttpController,
@@ -45,6 +48,7 @@ export class LedgerModule {
         SettlementsHttpController,
         PayoutDetailsHttpController,
         PayoutBatchesHttpController,
+        DataRequestsHttpController,
       ],
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -59,6 +63,7 @@ export class LedgerModule {
         { provide: SubjectKeyStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SubjectKeyStore(config.payouts.keyDir) },
         PayoutDetailsService,
         PayoutBatchesService,
+        DataRequestCommands,
       ],
       exports: [PayoutProcessor, SubjectKeyStore, PayoutDetailsService, PayoutBatchesService],
     };

@@ -32,6 +32,14 @@ let seq = 0;
 /** A public https URL on a name that never resolves (.invalid): registrations pass, deliveries stay pending. */
 const WEBHOOK_URL = 'https://hooks.example.invalid/1tt';
 const next = () => `${Date.now().toString(36)}-${++seq}`;
+const dataRequestBody = () => ({
+  title: 'Wanted',
+  description: 'Prose in German.',
+  tokenTarget: '1000',
+  weight: '2',
+  closesAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  weightUntil: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+});
 
 describe('access control matrix (real app, embedded stores)', () => {
   let w: SecurityWorld;
@@ -41,6 +49,7 @@ describe('access control matrix (real app, embedded stores)', () => {
   let ownerWebhookId: string;
   let ownerDeliveryId: string;
   let batchId: string;
+  let dataRequestId: string;
   const keyOf = (c: Caller): string | undefined =>
     ({
       anonymous: undefined,
@@ -185,6 +194,27 @@ describe('access control matrix (real app, embedded stores)', () => {
       },
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
+    // Data requests (issue #15): consumers open their own (admin for a consumer); contributors see open ones; another consumer's is a 404.
+    {
+      name: 'POST /v1/data-requests',
+      expect: all(403, { admin: 201, consumer: 201, otherConsumer: 201 }),
+      send: (w, c, k) =>
+        req('post', '/v1/data-requests', k).send({ ...dataRequestBody(), ...(c === 'admin' ? { consumerId: w.consumer.id } : {}) }),
+    },
+    { name: 'GET /v1/data-requests', expect: all(200), send: (_w, _c, k) => req('get', '/v1/data-requests', k) },
+    {
+      name: 'GET /v1/data-requests/{consumer request}',
+      expect: all(200, { otherConsumer: 404 }),
+      send: (_w, _c, k) => req('get', `/v1/data-requests/${dataRequestId}`, k),
+    },
+    {
+      name: 'DELETE /v1/data-requests/{fresh consumer request}',
+      expect: all(403, { admin: 200, consumer: 200, otherConsumer: 404 }),
+      send: async (w, _c, k) => {
+        const r = await req('post', '/v1/data-requests', w.consumer.apiKey).send(dataRequestBody());
+        return req('delete', `/v1/data-requests/${r.body.requestId}`, k);
+      },
+    },
     ...(['metrics', 'payouts', 'audit-trail', 'reputation', 'statements', 'statements?format=csv', 'statements?format=pdf'] as const).map(
       (what): RouteCase => ({
         name: `GET /v1/contributors/{owner}/${what}`,
@@ -350,6 +380,8 @@ describe('access control matrix (real app, embedded stores)', () => {
       ownerDeliveryId = d.body.deliveries?.[0]?.deliveryId;
       if (!ownerDeliveryId) await new Promise((r) => setTimeout(r, 50));
     }
+    dataRequestId = (await w.t.http.post('/v1/data-requests').set(w.t.auth(w.consumer.apiKey)).send(dataRequestBody()).expect(201)).body
+      .requestId;
     await w.t.get(PayoutProcessor).catchUp();
     // The read side follows the log; wait until it shows the run.
     for (let i = 0; i < 200 && (await w.t.http.get(`/v1/payout-runs/${revenueId}`).set(w.t.auth())).status !== 200; i++)
@@ -441,6 +473,10 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/contributors/{id}/payouts',
       'GET /v1/contributors/{id}/audit-trail',
       'GET /v1/contributors/{id}/reputation',
+      'POST /v1/data-requests',
+      'GET /v1/data-requests',
+      'GET /v1/data-requests/{id}',
+      'DELETE /v1/data-requests/{id}',
       'GET /v1/revenue',
       'GET /v1/revenue/{revenueId}',
       'GET /v1/payout-runs/{revenueId}',

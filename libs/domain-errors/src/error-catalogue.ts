@@ -165,6 +165,47 @@ export const ERROR_CATALOGUE = {
   'consumer-not-found': { status: 404, title: 'Consumer not found', meaning: 'No such consumer.' },
   'auditor-not-found': { status: 404, title: 'Auditor not found', meaning: 'No such auditor.' },
   'consumer-exists': { status: 409, title: 'Consumer exists', meaning: 'The consumer is already registered.' },
+  'data-request-not-found': {
+    status: 404,
+    title: 'Data request not found',
+    meaning: 'No such data request (or not one this key may see).',
+  },
+  'data-request-exists': { status: 409, title: 'Data request exists', meaning: 'A data request with this id already exists.' },
+  'data-request-closed': {
+    status: 409,
+    title: 'Data request closed',
+    meaning: 'The data request is closed (closed early, or past its closesAt): it takes no more uploads and cannot be closed again.',
+  },
+  'data-request-not-owner': {
+    status: 403,
+    title: 'Not the data request owner',
+    meaning: 'Only the consumer who opened a data request (or an admin) closes it.',
+  },
+  'data-request-weight-invalid': {
+    status: 400,
+    title: 'Data request weight invalid',
+    meaning: 'A data request `weight` must be a decimal string greater than 1 and at most 10, with at most 6 decimals.',
+  },
+  'data-request-token-target-invalid': {
+    status: 400,
+    title: 'Data request token target invalid',
+    meaning: 'A data request `tokenTarget` must be a whole number of tokens of at least 1, as a string.',
+  },
+  'data-request-window-invalid': {
+    status: 400,
+    title: 'Data request window invalid',
+    meaning: 'A data request must close after it opens and in the future, and `weightUntil` must not be before `closesAt`.',
+  },
+  'data-request-list-invalid': {
+    status: 400,
+    title: 'Data request list invalid',
+    meaning: '`languages`, `contentClasses` or `keywords` is not a list of at most 50 valid values.',
+  },
+  'data-request-not-open': {
+    status: 409,
+    title: 'Data request not open',
+    meaning: 'An upload names a data request that is not open now (not yet open, closed, or past closesAt).',
+  },
   'auditor-exists': { status: 409, title: 'Auditor exists', meaning: 'The auditor is already registered.' },
   'api-key-not-found': { status: 404, title: 'API key not found', meaning: 'No such API key.' },
   'api-key-exists': {
@@ -469,6 +510,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'Payout run prefix differs',
     meaning: 'A partly written payout run differs from its recomputation; it is not completed (internal).',
+  },
+  'adjustment-prefix-differs': {
+    status: 409,
+    title: 'Adjustment prefix differs',
+    meaning: "A correction's partly written adjustment postings differ from their recomputation; they are not completed (internal).",
   },
   'blob-too-large': { status: 413, title: 'Blob too large', meaning: 'The upload exceeds `UPLOAD_MAX_BYTES`.' },
   'blob-not-found': { status: 404, title: 'Blob not found', meaning: 'No stored blob with this reference.' },

@@ -33,3 +33,4 @@ export * from './clawback/recoverable';
 export * from './payout-details';
 export * from './payout-batches';
 export * from './reputation';
+export * from './data-requests';

@@ -23,6 +23,21 @@ export class PayoutRunSummaryDto {
   @ApiProperty({ description: 'Root hash over the allocations (see the audit lib).' }) rootHash!: string;
   @ApiProperty() roundingRule!: string;
   @ApiProperty() allocationCount!: number;
+  @ApiProperty({ enum: ['snapshot', 'time-weighted'], description: "The agreement's allocation policy copied into the report." })
+  policy?: string;
+  @ApiProperty({ description: 'Σ weights the run divided by (tokens; token-seconds under time-weighted).' }) totalWeight?: string;
+  @ApiProperty({ description: 'Part of poolAmount allocated to nobody (recorded, not paid).' }) unallocated?: string;
+  @ApiProperty({
+    enum: ['none', 'no-tokens-in-period', 'empty-pool', 'unclaimed'],
+    description:
+      'Why an amount stayed unallocated: none (all allocated); no-tokens-in-period (time-weighted, no tokens in the pool during the period); empty-pool (no tokens at the pool position); unclaimed (no contributor weight claimed it).',
+  })
+  unallocatedReason!: string;
+  @ApiProperty({
+    description: 'Where the money went, in words (English): the reason above with the amounts.',
+    example: 'The whole pool amount (500.00 EUR) was allocated to 3 contributor(s).',
+  })
+  explanation!: string;
 }
 
 export class AllocationDto {

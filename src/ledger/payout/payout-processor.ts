@@ -12,6 +12,7 @@ import {
   type PayoutRunEvent,
   type RevenueCorrected,
   type RevenueReported,
+  type RunAdjustmentEvent,
 } from '@1tt/ledger';
 import { ProjectionRegistry } from '../../stores/projection-registry';
 import { PayoutPool } from './payout-pool';
@@ -163,7 +164,7 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       payoutRunDecider.initialState,
       { pool: this.pool.state },
     );
-    await decideOnStream(this.events, stream, completeRun(stream, run), undefined, {
+    await decideOnStream(this.events, stream, completeStream(stream, run, 'PayoutRunCompleted', 'payout run'), undefined, {
       context: () => undefined,
       actor: PAYOUT_ACTOR,
       correlationId: data.revenueId,
@@ -177,10 +178,14 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   /**
    * A correction's adjustment postings, computed on the pool as of its
    * report's position (the original run's), appended to
-   * `adjustment-<correctionId>` with 'no-stream': like a run, written at
-   * most once whoever handles it. The run itself was written before (this
-   * processor follows the log in order, and the report precedes its
-   * corrections).
+   * `adjustment-<correctionId>` in bounded appends like a run (a correction
+   * re-allocates the whole run: one line per contributor whose share
+   * changes, so a large run's adjustment is larger than one append may
+   * be): the chunks first, PayoutRunAdjusted last, and a stream found begun
+   * (a crash between appends, another processor) is checked against the
+   * recomputation and completed. Written once whoever handles it. The run
+   * itself was written before (this processor follows the log in order, and
+   * the report precedes its corrections).
    */
   private async adjust(event: RecordedEvent): Promise<void> {
     const correction = event.data as RevenueCorrected['data'];
@@ -197,20 +202,25 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       pool: this.pool.state,
       correction,
     });
-    // Already adjusted (a replay or another processor): the stream exists, nothing is decided.
-    await decideOnStream(this.events, streamNames.adjustment(correction.correctionId), writeOnce(events), undefined, {
+    const stream = streamNames.adjustment(correction.correctionId);
+    // Already adjusted (a replay or another processor): PayoutRunAdjusted is there, nothing is decided.
+    await decideOnStream(this.events, stream, completeStream(stream, events, 'PayoutRunAdjusted', 'adjustment'), undefined, {
       context: () => undefined,
       actor: PAYOUT_ACTOR,
       correlationId: correction.correctionId,
       causationId: event.id,
-      attempts: 2,
+      attempts: events.length + 2,
+      maxAppendBytes: this.maxAppendBytes,
     });
   }
 
   private async saveCheckpoint(position: number): Promise<void> {
     try {
-      await this.readModels.transact(PAYOUT_PROCESSOR, (tx) => tx.setCheckpoint(position));
-      this.checkpoint = position;
+      // Another API process's processor may have saved a later checkpoint since: it stays (a checkpoint never moves back).
+      const { checkpoint } = await this.readModels.transact(PAYOUT_PROCESSOR, (tx) =>
+        tx.setCheckpoint(Math.max(position, tx.basePosition)),
+      );
+      this.checkpoint = Math.max(position, checkpoint);
     } catch (e) {
       // Another processor moved it: its value is as good as ours (runs are no-stream).
       if (e instanceof ConflictError) {
@@ -225,29 +235,30 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 const PAYOUT_ACTOR = 'system:payout-processor';
 
 /**
- * The run's stream folded as the events written so far; deciding appends
- * the rest of the recomputed run (nothing once PayoutRunCompleted is there),
- * after checking that what is written is the start of the recomputation.
+ * A run's (or an adjustment's) stream folded as the events written so far;
+ * deciding appends the rest of the recomputed events (nothing once the
+ * final event is there), after checking that what is written is the start
+ * of the recomputation.
  */
-function completeRun(stream: string, run: readonly PayoutRunEvent[]): Decider<undefined, PayoutRunEvent, RecordedEvent[], undefined> {
+function completeStream<Event extends PayoutRunEvent | RunAdjustmentEvent>(
+  stream: string,
+  all: readonly Event[],
+  finalType: Event['type'],
+  kind: 'payout run' | 'adjustment',
+): Decider<undefined, Event, RecordedEvent[], undefined> {
   return {
     initialState: [],
     evolve: (written, e) => [...written, e as unknown as RecordedEvent],
     decide(_command, written) {
-      if (written.some((e) => e.type === 'PayoutRunCompleted')) return []; // paid (a replay, a restart, another processor)
-      const differences = payoutRunDifferences(written, run.slice(0, written.length));
+      if (written.some((e) => e.type === finalType)) return []; // written (a replay, a restart, another processor)
+      const differences = payoutRunDifferences(written, all.slice(0, written.length));
       if (differences.length > 0) {
-        throw new IllegalStateError(
-          'payout-run-prefix-differs',
-          `The partly written payout run ${stream} differs from its recomputation (${differences[0]}): not completing it`,
-        );
+        const message = `The partly written ${kind} ${stream} differs from its recomputation (${differences[0]}): not completing it`;
+        throw kind === 'payout run'
+          ? new IllegalStateError('payout-run-prefix-differs', message)
+          : new IllegalStateError('adjustment-prefix-differs', message);
       }
-      return run.slice(written.length);
+      return all.slice(written.length);
     },
   };
-}
-
-/** A stream written once: the events on a new stream, nothing once it exists. */
-function writeOnce<Event>(events: Event[]): Decider<undefined, Event, boolean, undefined> {
-  return { initialState: false, evolve: () => true, decide: (_command, exists) => (exists ? [] : events) };
 }

@@ -697,6 +697,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,
       correctionsAwaitingAdjustment: unadjusted.size,
+      /** Adjustments begun (some PayoutRunAdjustmentsRecorded) whose PayoutRunAdjusted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
+      adjustmentsInProgress: replay.adjustmentsInProgress.size,
     }),
   };
 }

@@ -6,13 +6,22 @@ import { PayoutRunEvent } from '../payout-runs/payout-run.events';
 import { RevenueEvent } from '../revenue/revenue.events';
 import { RunAdjustmentEvent } from '../corrections/run-adjustment.events';
 import { PayoutBatchEvent } from '../payout-batches/payout-batch.events';
+import { DataRequestEvent } from '../data-requests/data-request.events';
 
 /** Recorded in metadata.schemaVersion of every ledger event. */
 export const LEDGER_SCHEMA_VERSION = 1;
 
 /** The whole public log format of the ledger. */
 export type LedgerEvent =
-  ContributorEvent | AuditorEvent | ConsumerEvent | DatasetEvent | RevenueEvent | PayoutRunEvent | RunAdjustmentEvent | PayoutBatchEvent;
+  | ContributorEvent
+  | AuditorEvent
+  | ConsumerEvent
+  | DatasetEvent
+  | RevenueEvent
+  | PayoutRunEvent
+  | RunAdjustmentEvent
+  | PayoutBatchEvent
+  | DataRequestEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
@@ -37,6 +46,8 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'PayoutRunAdjusted',
   'PayoutBatchCreated',
   'PayoutBatchReconciled',
+  'DataRequestOpened',
+  'DataRequestClosed',
 ];
 
 const TYPES = new Set<string>(LEDGER_EVENT_TYPES);

@@ -11,13 +11,16 @@ export const streamNames = {
   dataset: (datasetId: string) => `dataset-${datasetId}`,
   revenue: (revenueId: string) => `revenue-${revenueId}`,
   payoutRun: (revenueId: string) => `payout-run-${revenueId}`,
-  /** The adjustment postings of one revenue correction (written once, `no-stream`). */
+  /** The adjustment postings of one revenue correction (written once, in bounded appends like a payout run). */
   adjustment: (correctionId: string) => `adjustment-${correctionId}`,
   /** Every payout batch of one currency (reservations are decided on one stream). */
   payoutBatches: (currency: string) => `batches-${currency}`,
+  /** One data request (issue #15): opened, closed early. */
+  dataRequest: (requestId: string) => `datarequest-${requestId}`,
 } as const;
 
-export type StreamCategory = 'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment' | 'batches';
+export type StreamCategory =
+  'contributor' | 'consumer' | 'auditor' | 'dataset' | 'revenue' | 'payout-run' | 'adjustment' | 'batches' | 'datarequest';
 
 const CATEGORIES: readonly StreamCategory[] = [
   'payout-run',
@@ -28,6 +31,7 @@ const CATEGORIES: readonly StreamCategory[] = [
   'revenue',
   'adjustment',
   'batches',
+  'datarequest',
 ];
 
 /** The ledger category and id of a stream name, or undefined for a foreign stream. */

@@ -1,0 +1,3 @@
+export * from './data-request.events';
+export * from './data-request.commands';
+export * from './data-request.decider';
