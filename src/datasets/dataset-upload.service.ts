@@ -4,7 +4,19 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
 import { decideOnStream } from '@1tt/command-path';
-import { datasetDecider, streamNames, TXT_SPLITS, type DatasetOwner, type TxtSplit } from '@1tt/ledger';
+import {
+  contributorDecider,
+  datasetDecider,
+  fold,
+  licenceOf,
+  streamNames,
+  TXT_SPLITS,
+  usesOf,
+  type ContributorEvent,
+  type DatasetOwner,
+  type TxtSplit,
+} from '@1tt/ledger';
+import { readStreamSnapshot } from '@1tt/command-path';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
@@ -112,18 +124,30 @@ export class DatasetUploadService {
           // .txt: the whole file is one document unless the uploader asks for paragraphs or lines.
           ...(fileName.format === 'txt' ? { split: (fields.split ?? 'document') as TxtSplit } : {}),
           pipeline: this.pipelineRef(),
+          ...(fields.licence !== undefined ? { licence: fields.licence } : {}),
+          ...(fields.uses !== undefined ? { uses: fields.uses } : {}),
         },
       },
       {
         context: async () => ({
           now: (this.options.now ?? (() => new Date()))(),
           ownerRegistered: await this.options.events.streamExists(ownerStream),
+          ...(owner.kind === 'contribution' && fields.uses === undefined ? await this.defaultUses(ownerStream) : {}),
         }),
         actor: `${actor.role}:${actor.id}`,
         correlationId: datasetId,
       },
     );
     return { datasetId, status: 'processing' };
+  }
+
+  /** The contributor's default consent (ContributorConsentSet), if they set one. */
+  private async defaultUses(contributorStream: string): Promise<{ defaultUses?: readonly string[] }> {
+    const state = fold(
+      contributorDecider,
+      (await readStreamSnapshot(this.options.events, contributorStream)).events as unknown as ContributorEvent[],
+    );
+    return state.status === 'registered' && state.defaultUses ? { defaultUses: state.defaultUses } : {};
   }
 
   private pipelineRef(): { name: string; version: string; configHash: string } {
@@ -150,6 +174,9 @@ export class DatasetUploadService {
         hint: 'document (default: the whole .txt file is one document), paragraph (blank-line separated) or line.',
       });
     }
+    // Issue #14: checked here too so a bad licence or uses refuses the upload before a byte of the file is stored.
+    if (fields.licence !== undefined) licenceOf(fields.licence);
+    if (fields.uses !== undefined) usesOf(fields.uses);
     const kind = fields.kind ?? 'contribution';
     if (kind !== 'contribution' && kind !== 'reference') {
       throw new ValidationError('dataset-invalid-kind', 'kind must be "contribution" or "reference"', {

@@ -37,6 +37,7 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       correctionsRecomputed: 0,
       adjustmentLinesRecomputed: 0,
       correctionsAwaitingAdjustment: 0,
+      consentChangesAndExclusions: 0,
       adjustmentsInProgress: 0,
     });
     expect((log[16].data as Chunk).allocations.map((a) => a.amount)).toEqual(['5.00', '10.00', '15.00']);

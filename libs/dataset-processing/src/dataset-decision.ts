@@ -48,6 +48,7 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       reportBlobRef: s.reportBlobRef,
       ...(s.languages ? { languages: s.languages } : {}),
       ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
+      ...(s.languageClasses ? { languageClasses: s.languageClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });

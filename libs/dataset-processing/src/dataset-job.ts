@@ -19,6 +19,8 @@ export interface DatasetJobSummary {
   /** Routed pipelines (v2) only: tokens of the kept documents per language and per content class. */
   languages?: Record<string, number>;
   contentClasses?: Record<string, number>;
+  /** Routed pipelines only: tokens per language and class together (issue #14: a scope restricting both counts exactly). */
+  languageClasses?: Record<string, Record<string, number>>;
 }
 
 function sortedKeys(m: Record<string, number>): Record<string, number> {
@@ -62,6 +64,7 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
   const removed: Record<string, number> = {};
   const languages: Record<string, number> = {};
   const contentClasses: Record<string, number> = {};
+  const languageClasses: Record<string, Record<string, number>> = {};
   let documentsIn = 0;
   let documentsKept = 0;
   let duplicatesOfEarlier = 0;
@@ -78,6 +81,8 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
           if (r.labels) {
             languages[r.labels.language] = (languages[r.labels.language] ?? 0) + o.tokens;
             contentClasses[r.labels.contentClass] = (contentClasses[r.labels.contentClass] ?? 0) + o.tokens;
+            const byClass = (languageClasses[r.labels.language] ??= {});
+            byClass[r.labels.contentClass] = (byClass[r.labels.contentClass] ?? 0) + o.tokens;
           }
         }
       }
@@ -109,7 +114,17 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       tokens,
       manifestRoot: manifest.root(),
       reportBlobRef: stored.ref,
-      ...(pipeline.routes ? { languages: sortedKeys(languages), contentClasses: sortedKeys(contentClasses) } : {}),
+      ...(pipeline.routes
+        ? {
+            languages: sortedKeys(languages),
+            contentClasses: sortedKeys(contentClasses),
+            languageClasses: Object.fromEntries(
+              Object.keys(languageClasses)
+                .sort()
+                .map((l) => [l, sortedKeys(languageClasses[l])]),
+            ),
+          }
+        : {}),
     },
   };
 }

@@ -59,7 +59,7 @@ export class PayoutRunQuery {
       allocations: allocations.map((a) => ({
         contributorId: a.contributorId,
         tokens: a.tokens,
-        ratio: ratioOf(a.tokens, doc.totalTokens),
+        ratio: ratioOf(a.tokens, doc.eligibleTokens ?? doc.totalTokens),
         amount: formatMinor(BigInt(a.amountMinor), a.currency),
         netAmount: formatMinor(BigInt(a.netMinor ?? a.amountMinor), a.currency),
       })),
@@ -141,6 +141,8 @@ export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: s
     completedAt: doc.completedAt,
     poolPosition: doc.poolPosition,
     totalTokens: doc.totalTokens,
+    scope: scopeOf(doc.scope),
+    eligibleTokens: doc.eligibleTokens ?? null,
     currency: doc.currency,
     poolAmount: doc.currency ? formatMinor(BigInt(doc.poolAmountMinor), doc.currency) : doc.poolAmountMinor,
     remainder: doc.currency ? formatMinor(BigInt(doc.remainderMinor), doc.currency) : doc.remainderMinor,
@@ -149,4 +151,11 @@ export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: s
     allocationCount: doc.allocationCount,
   };
   return { ...summary, ...unallocatedExplanation(summary) };
+}
+
+/** The recorded scope in its documented field order (the store may keep object keys sorted). */
+function scopeOf(value: unknown): PayoutRunSummaryDto['scope'] {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as NonNullable<PayoutRunSummaryDto['scope']>;
+  return { uses: v.uses, languages: v.languages, contentClasses: v.contentClasses, licences: v.licences };
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ConsumerScopeDto } from '../../ledger/agreement/set-agreement.request.dto';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
 import { NAME_NOTE } from '../../directory/display-name.api';
 
@@ -11,6 +12,18 @@ export class PayoutRunSummaryDto {
   @ApiProperty() completedAt!: string;
   @ApiProperty({ description: "The pool position the run allocated from (its revenue report's position)." }) poolPosition!: number;
   @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
+  @ApiProperty({
+    nullable: true,
+    type: () => ConsumerScopeDto,
+    description: "The consumer's scope the run counted under (issue #14); null: no scope, the whole pool.",
+  })
+  scope!: ConsumerScopeDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'ΣT_c: the tokens eligible under the scope at poolPosition (the ratios divide by it); null for an unscoped run.',
+  })
+  eligibleTokens!: string | null;
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
   @ApiProperty({
@@ -44,7 +57,7 @@ export class AllocationDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() tokens!: string;
-  @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
+  @ApiProperty({ description: "tokens / the run's ΣT (a scoped run: ΣT_c), 12 decimals rounded down." }) ratio!: string;
   @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
   amount!: string;
   @ApiProperty({ description: 'amount + every adjustment of corrections: what the run allocates to the contributor now.' })
