@@ -40,6 +40,7 @@ import { ProjectionRegistry } from '../src/stores/projection-registry';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
 import { quick, report, timed } from './bench-report';
+import { seededIntegers } from './seeded-random';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (
@@ -55,13 +56,7 @@ const EVENTS_PER_APPEND = 999;
 const QUERIES = quick ? 300 : 3_000;
 const HTTP_SECONDS = quick ? 3 : 10;
 
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
-}
+const rng = seededIntegers;
 
 function percentiles(samplesMs: number[]): { p50: number; p99: number } {
   const s = [...samplesMs].sort((a, b) => a - b);
