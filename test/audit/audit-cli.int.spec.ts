@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEventLine, encodeHeaderLine } from '@1tt/audit';
 import type { RecordedEvent } from '@1tt/event-store';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { createCliProgram } from '../../apps/cli/src/cli-program';
 import { cli as cliIn } from '../support/cli';
 import { ledgerSpecs, record, rerecord } from './support/ledger-log';
 
@@ -120,6 +123,46 @@ describe('1tt audit (in-process)', () => {
     const html = join(dir, 'statement.html');
     expect((await cli('audit', 'statement', file, '--contributor', 'c3', '--format', 'html', '--out', html)).code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<td class="n">15.00 USD</td>');
+  });
+});
+
+describe('1tt: --json everywhere, exit 4 for an unknown id', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), '1tt-cli-contract-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every command takes --json', () => {
+    const leaves = (c: Command, path: string[] = []): Array<{ name: string; command: Command }> =>
+      c.commands.length === 0 ? [{ name: path.join(' '), command: c }] : c.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
+    const program = createCliProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {}, exitCode: 0 });
+    const all = leaves(program);
+    expect(all.map((l) => l.name)).toEqual(
+      expect.arrayContaining(['audit export', 'audit verify', 'audit statement', 'dataset reprocess']),
+    );
+    expect(all.filter((l) => !l.command.options.some((o) => o.long === '--json')).map((l) => l.name)).toEqual([]);
+  });
+
+  it('statement and reputation: an unknown contributor is exit 4 with a message; --json prints JSON', async () => {
+    const file = join(dir, 'ledger.ndjson');
+    writeExport(file, record(ledgerSpecs()));
+    for (const argv of [
+      ['audit', 'statement', file, '--contributor', 'nobody'],
+      ['audit', 'statement', file, '--contributor', 'nobody', '--from', '2025-01-01T00:00:00Z'],
+      ['audit', 'reputation', file, '--contributor', 'nobody'],
+    ]) {
+      const r = await cli(...argv);
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({
+        argv,
+        code: 4,
+        stderr: expect.stringMatching(/nobody is not in the log/),
+      });
+      expect(r.stdout).toBe('');
+    }
+    const json = await cli('audit', 'statement', file, '--contributor', 'c3', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ contributorId: 'c3', totals: { runs: 3 } });
   });
 });
 

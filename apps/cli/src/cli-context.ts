@@ -23,12 +23,22 @@ export const EXIT = {
   usage: 2,
   /** the store or the file system failed */
   failure: 3,
+  /** an id (contributor, dataset) the log does not know */
+  notFound: 4,
 } as const;
 
 export class CliUsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CliUsageError';
+  }
+}
+
+/** An id the log (or the export) does not know: exit status 4, the message on stderr. */
+export class CliNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliNotFoundError';
   }
 }
 

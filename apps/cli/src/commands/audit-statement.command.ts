@@ -9,7 +9,7 @@ import {
   renderStatementHtml,
   renderStatementText,
 } from '@1tt/audit';
-import { parsePositionOption, type CliContext } from '../cli-context';
+import { CliNotFoundError, parsePositionOption, type CliContext } from '../cli-context';
 
 interface StatementFlags {
   contributor: string;
@@ -18,7 +18,11 @@ interface StatementFlags {
   atPosition?: number;
   from?: string;
   to?: string;
+  json?: boolean;
 }
+
+const notInLog = (contributorId: string) =>
+  new CliNotFoundError(`contributor ${contributorId} is not in the log (no registration, allocation or settlement)`);
 
 function instantOption(flag: string): (value: string) => string {
   return (value: string) => {
@@ -45,8 +49,10 @@ export function auditStatementCommand(ctx: CliContext): Command {
     )
     .option('--to <time>', 'period statement up to this recorded time (excluded)', instantOption('--to'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--json', 'the same as --format json')
     .option('--at-position <n>', 'the statement as of this log position', parsePositionOption('--at-position'))
     .action(async (file: string, flags: StatementFlags) => {
+      if (flags.json) flags.format = 'json';
       const log = await openLogFile(file);
       if (flags.from !== undefined || flags.to !== undefined || flags.format === 'csv') {
         let period;
@@ -59,6 +65,8 @@ export function auditStatementCommand(ctx: CliContext): Command {
         } finally {
           log.close();
         }
+        if (!period.contributorDisplayName && period.lines.length === 0 && period.currencies.length === 0)
+          throw notInLog(flags.contributor);
         const text = flags.format === 'csv' ? renderPeriodStatementCsv(period) : JSON.stringify(period, null, 2) + '\n';
         if (flags.format !== 'csv' && flags.format !== 'json') ctx.stderr.write('a period statement is written as json or csv\n');
         if (flags.out) writeFileSync(flags.out, text);
@@ -71,6 +79,13 @@ export function auditStatementCommand(ctx: CliContext): Command {
       } finally {
         log.close();
       }
+      if (
+        !statement.contributorDisplayName &&
+        statement.runs.length === 0 &&
+        statement.adjustments.length === 0 &&
+        statement.settlements.length === 0
+      )
+        throw notInLog(flags.contributor);
       const body =
         flags.format === 'json'
           ? JSON.stringify(statement, null, 2) + '\n'
