@@ -41,6 +41,15 @@ import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
 import { quick, report, timed } from './bench-report';
 import { seededIntegers } from './seeded-random';
+import type { EligiblePool } from '../src/ledger-queries/eligible-pool/eligible-pool.service';
+
+/** No consumer of the bench has a scope: metrics take every share from the pool read model. */
+const NO_ELIGIBLE_POOL = {
+  termsOf: async () => ({ registered: true }),
+  at: async () => {
+    throw new Error('the bench has no payout processor');
+  },
+} as unknown as EligiblePool;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (
@@ -270,8 +279,9 @@ async function main(): Promise<void> {
     const readModels = new LedgerReadModels(store, events, new ChangeFeed(), new ProjectionRegistry());
     await readModels.onApplicationBootstrap();
     const queries = {
-      metrics: new ContributorMetricsQuery(readModels, new RevenueVisibilityPolicy(events)),
-      pool: new PoolQuery(readModels),
+      // The bench reads the whole pool and unscoped metrics: the eligible pool (the payout processor's fold) is not running here.
+      metrics: new ContributorMetricsQuery(readModels, new RevenueVisibilityPolicy(events), NO_ELIGIBLE_POOL),
+      pool: new PoolQuery(readModels, NO_ELIGIBLE_POOL),
       payoutRun: new PayoutRunQuery(readModels, new RevenueVisibilityPolicy(events)),
       auditTrail: new AuditTrailQuery(readModels),
     };
