@@ -3,18 +3,24 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
-import { decideOnStream, readStreamSnapshot } from '@1tt/command-path';
+import { decideOnStream } from '@1tt/command-path';
 import {
   assertId,
+  contributorDecider,
   dataRequestDecider,
   datasetDecider,
   fold,
+  licenceOf,
   streamNames,
   TXT_SPLITS,
+  usesOf,
+  type ContributorEvent,
   type DataRequestEvent,
   type DatasetOwner,
   type TxtSplit,
+  ID_PATTERN,
 } from '@1tt/ledger';
+import { readStreamSnapshot } from '@1tt/command-path';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
 import type { EventStore } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
@@ -54,7 +60,6 @@ export interface DatasetUploadOptions {
 let defaultPipeline: ResolvedPipeline | undefined;
 
 const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** After a refusal, at most this much of the rest of a body is read (so the client sees the answer), then the connection is cut. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 
@@ -124,12 +129,15 @@ export class DatasetUploadService {
           ...(fileName.format === 'txt' ? { split: (fields.split ?? 'document') as TxtSplit } : {}),
           pipeline: this.pipelineRef(),
           ...(fields.requestId !== undefined ? { requestId: fields.requestId } : {}),
+          ...(fields.licence !== undefined ? { licence: fields.licence } : {}),
+          ...(fields.uses !== undefined ? { uses: fields.uses } : {}),
         },
       },
       {
         context: async () => ({
           now: (this.options.now ?? (() => new Date()))(),
           ownerRegistered: await this.options.events.streamExists(ownerStream),
+          ...(owner.kind === 'contribution' && fields.uses === undefined ? await this.defaultUses(ownerStream) : {}),
         }),
         actor: `${actor.role}:${actor.id}`,
         correlationId: datasetId,
@@ -162,6 +170,15 @@ export class DatasetUploadService {
       });
   }
 
+  /** The contributor's default consent (ContributorConsentSet), if they set one. */
+  private async defaultUses(contributorStream: string): Promise<{ defaultUses?: readonly string[] }> {
+    const state = fold(
+      contributorDecider,
+      (await readStreamSnapshot(this.options.events, contributorStream)).events as unknown as ContributorEvent[],
+    );
+    return state.status === 'registered' && state.defaultUses ? { defaultUses: state.defaultUses } : {};
+  }
+
   private pipelineRef(): { name: string; version: string; configHash: string } {
     const p = this.options.pipeline ?? (defaultPipeline ??= resolvePipeline(DEFAULT_PIPELINE));
     return { name: p.name, version: p.version, configHash: p.configHash };
@@ -186,6 +203,9 @@ export class DatasetUploadService {
         hint: 'document (default: the whole .txt file is one document), paragraph (blank-line separated) or line.',
       });
     }
+    // Issue #14: checked here too so a bad licence or uses refuses the upload before a byte of the file is stored.
+    if (fields.licence !== undefined) licenceOf(fields.licence);
+    if (fields.uses !== undefined) usesOf(fields.uses);
     const kind = fields.kind ?? 'contribution';
     if (kind !== 'contribution' && kind !== 'reference') {
       throw new ValidationError('dataset-invalid-kind', 'kind must be "contribution" or "reference"', {
@@ -205,7 +225,7 @@ export class DatasetUploadService {
     } else if (complete || fields[kind === 'reference' ? 'consumerId' : 'contributorId'] !== undefined) {
       const field = kind === 'reference' ? 'consumerId' : 'contributorId';
       const id = fields[field];
-      if (!id || !ID.test(id)) {
+      if (!id || !ID_PATTERN.test(id)) {
         throw new ValidationError(
           field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
           `An admin upload of a ${kind} names the ${kind === 'reference' ? 'consumer' : 'contributor'}: ${field}`,
@@ -234,7 +254,7 @@ export class DatasetUploadService {
     }
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
-    if (!id || !ID.test(id)) {
+    if (!id || !ID_PATTERN.test(id)) {
       throw new ValidationError(
         field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
         `An admin upload of a ${kind} names the ${category}: ${field}`,

@@ -38,7 +38,7 @@ export async function withdrawDataset(
 }
 
 /** The dataset decider, seen by this viewer: a dataset that does not exist, or that a contributor or consumer does not own, is not found. */
-function visibleTo(actor: Viewer, datasetId: string): Decider<DatasetCommand, DatasetEvent, DatasetState, DatasetContext> {
+export function visibleTo(actor: Viewer, datasetId: string): Decider<DatasetCommand, DatasetEvent, DatasetState, DatasetContext> {
   return {
     ...datasetDecider,
     decide(command, state, context) {

@@ -1,3 +1,4 @@
+import { ContributorConsentHttpController } from './consent/contributor-consent.http.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementHttpController } from './agreement/agreement.http.controller';
@@ -48,6 +49,7 @@ export class LedgerModule {
         SettlementsHttpController,
         PayoutDetailsHttpController,
         PayoutBatchesHttpController,
+        ContributorConsentHttpController,
         DataRequestsHttpController,
       ],
       providers: [

@@ -38,6 +38,8 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       adjustmentLinesRecomputed: 0,
       correctionsAwaitingAdjustment: 0,
       requestCreditsRecomputed: 0,
+      consentChangesAndExclusions: 0,
+      adjustmentsInProgress: 0,
     });
     expect((log[16].data as Chunk).allocations.map((a) => a.amount)).toEqual(['5.00', '10.00', '15.00']);
     expect((log[28].data as Chunk).allocations.map((a) => a.amount)).toEqual(['0.01', '0.01']);

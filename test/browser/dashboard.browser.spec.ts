@@ -16,44 +16,20 @@
  * apps/dashboard/web/dist and proxies /v1, /health and /docs to the app: the
  * same paths the browser uses in production.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
 import { licenseText } from '../support/license-texts';
 import { describeInChromium, launchChromium, screenshot, signIn, type Browser } from './support/chromium';
-import { DASHBOARD_DIST, startDashboardServer, type DashboardServer } from './support/dashboard-server';
+import { ensureDashboardBuilt } from './support/dashboard-build';
+import { startDashboardServer, type DashboardServer } from './support/dashboard-server';
 
-const ROOT = path.resolve(__dirname, '../..');
-const WEB = path.join(ROOT, 'apps/dashboard/web');
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 900 };
 /** Live updates arrive within a second of the event; processing a small dataset takes a few. */
 const LIVE_TIMEOUT = 20_000;
 
 jest.setTimeout(120_000);
-
-/** Builds the bundle when it is missing or older than its sources (a plain `jest` run after an edit). */
-function ensureDashboardBuilt(): void {
-  const index = path.join(DASHBOARD_DIST, 'index.html');
-  const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = path.join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }, 0);
-  const sourcesChanged = Math.max(
-    newest(path.join(WEB, 'src')),
-    fs.statSync(path.join(WEB, 'index.html')).mtimeMs,
-    fs.statSync(path.join(WEB, 'vite.config.mts')).mtimeMs,
-  );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sourcesChanged) return;
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(WEB, 'vite.config.mts'), '--logLevel', 'warn'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-}
 
 /** Sorted-keys JSON, as the dashboard writes API values into data-value attributes. */
 function canonical(value: unknown): string {

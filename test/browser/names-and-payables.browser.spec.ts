@@ -3,7 +3,7 @@
  * header, the contributor's heading, pool rows, the consumer's allocations),
  * the admin's directory and "who is owed what" payables with a CSV export at
  * 1280 px, and the same pages at 390 px with nothing wider than the phone.
- * Needs the built dashboard (apps/dashboard/web/dist: `npm run build`).
+ * Builds the dashboard first when its bundle is older than its sources.
  */
 import * as fs from 'node:fs';
 import { EventStore } from '@1tt/event-store';
@@ -12,6 +12,7 @@ import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
 import { acceptDataset } from '../ledger/ledger-log.fixture';
 import { describeInChromium, launchChromium, screenshot, signIn, type Browser } from './support/chromium';
+import { ensureDashboardBuilt } from './support/dashboard-build';
 import { startDashboardServer, type DashboardServer } from './support/dashboard-server';
 
 jest.setTimeout(180_000);
@@ -59,6 +60,7 @@ describeInChromium('dashboard: names, the admin directory and payables (1280 and
       .set(t.auth())
       .send({ amount: '250.00', currency: 'USD', reference: 'wire-ben' })
       .expect(201);
+    ensureDashboardBuilt();
     server = await startDashboardServer({ upstream: t.baseUrl });
     browser = await launchChromium();
   });

@@ -6,6 +6,7 @@
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { describeInChromium, launchChromium, screenshot, signIn, type Browser } from './support/chromium';
+import { ensureDashboardBuilt } from './support/dashboard-build';
 import { startDashboardServer, type DashboardServer } from './support/dashboard-server';
 
 jest.setTimeout(120_000);
@@ -21,6 +22,7 @@ describeInChromium('dashboard: admin sees webhooks and their recent deliveries',
     t = await startTestApp({
       env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_INITIAL_MS: '10', WEBHOOK_RETRY_MAX_MS: '20', WEBHOOK_RETRY_WINDOW_SECONDS: '1' },
     });
+    ensureDashboardBuilt();
     server = await startDashboardServer({ upstream: t.baseUrl });
     browser = await launchChromium();
   });

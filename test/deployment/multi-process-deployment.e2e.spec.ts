@@ -7,11 +7,15 @@
  * of one embedded single-process service (SQLite everything) given the same
  * inputs in the same order.
  *
- * The event log is the embedded SQLite file shared by the four processes
- * (DEPLOY_EVENT_STORE_URL names another one, e.g. postgres://…, when its
- * adapter is there); claims are leases in DATA_DIR/claims.db next to it.
+ * The event log: with DEPLOY_EVENT_STORE_URL=postgres://… (set by .ci/run)
+ * the PostgreSQL event store, in a fresh schema of that database created
+ * for this run and dropped after it (any schema parameter in the URL is
+ * replaced), and the dataset claims are PostgreSQL leases (FOR UPDATE SKIP
+ * LOCKED) next to it; without it, the embedded SQLite file shared by the
+ * four processes, with leases in DATA_DIR/claims.db.
  * Needs the build (npm test builds) and MONGODB_URL; without a server the
- * suite is listed as skipped.
+ * suite is listed as skipped, except under REQUIRE_SERVERS=1 (.ci/run),
+ * where a missing MONGODB_URL or DEPLOY_EVENT_STORE_URL is a failure.
  */
 import { streamNames } from '@1tt/ledger';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,12 +24,23 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
+import pg from 'pg';
 import { DATASET_PROGRESS_REPORTED, datasetProgressStream } from '@1tt/dataset-processing';
 import { createEventStore, StreamNotFound, type EventStore } from '@1tt/event-store';
 import { ServiceProcess } from '../faults/support/service-process';
 import { licenseText, shuffledLicense } from '../support/license-texts';
 
 const url = process.env.MONGODB_URL;
+const deployEvents = process.env.DEPLOY_EVENT_STORE_URL;
+const onPostgres = deployEvents !== undefined && /^postgres(ql)?:\/\//i.test(deployEvents);
+/** A fresh schema per run: the run's log, its claims, nothing else; dropped afterwards. */
+const pgSchema = `deploy_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+function inFreshSchema(pgUrl: string): string {
+  const u = new URL(pgUrl);
+  u.searchParams.set('schema', pgSchema);
+  return u.toString();
+}
+const eventStoreUrl = onPostgres ? inFreshSchema(deployEvents) : deployEvents;
 jest.setTimeout(600_000);
 
 const WORKER_JS = path.join(process.env.ONETT_DIST ?? path.join(__dirname, '..', '..', 'dist'), 'apps', 'worker', 'src', 'main.js');
@@ -90,7 +105,8 @@ async function drive(d: Deployment, during: (datasetIds: string[]) => Promise<vo
   );
   const datasetIds: string[] = [];
   for (const [n, u] of UPLOADS.entries()) {
-    const r = await api(n).upload(contributors[u.contributor].key, u.fileName, u.content);
+    // One document per paragraph (a .txt upload is one document by default): the big upload takes long enough to be cut.
+    const r = await api(n).upload(contributors[u.contributor].key, u.fileName, u.content, { split: 'paragraph' });
     if (r.status !== 202) throw new Error(`upload ${u.fileName}: ${r.status} ${r.text}`);
     datasetIds.push(r.body.datasetId as string);
   }
@@ -194,9 +210,19 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
   return child;
 }
 
+if (process.env.REQUIRE_SERVERS === '1' && (!url || !onPostgres)) {
+  describe('deployment: 2 API processes and 2 workers (REQUIRE_SERVERS=1)', () => {
+    it('has MongoDB (MONGODB_URL) and a PostgreSQL event store (DEPLOY_EVENT_STORE_URL=postgres://…) to run on', () => {
+      throw new Error(
+        `REQUIRE_SERVERS=1 but MONGODB_URL is ${url ? 'set' : 'unset'} and DEPLOY_EVENT_STORE_URL is ${deployEvents ?? 'unset'}`,
+      );
+    });
+  });
+}
+
 (url ? describe : describe.skip)(
   url
-    ? 'deployment: 2 API processes and 2 workers on one log, MongoDB read models and GridFS blobs'
+    ? `deployment: 2 API processes and 2 workers on one ${onPostgres ? 'PostgreSQL' : eventStoreUrl ? 'shared' : 'SQLite'} log, MongoDB read models and GridFS blobs`
     : 'deployment: 2 API processes and 2 workers (skipped: no server; set MONGODB_URL)',
   () => {
     const dirs: string[] = [];
@@ -218,6 +244,15 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
         await client.db(database).dropDatabase();
       } finally {
         await client.close();
+      }
+      if (onPostgres) {
+        const client = new pg.Client({ connectionString: deployEvents });
+        try {
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+        } finally {
+          await client.end();
+        }
       }
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     });
@@ -244,7 +279,7 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
         BLOB_STORE_URL: mongo,
         DATASET_CLAIM_LEASE_SECONDS: '3',
         DATASET_PROGRESS_SECONDS: '1',
-        ...(process.env.DEPLOY_EVENT_STORE_URL ? { EVENT_STORE_URL: process.env.DEPLOY_EVENT_STORE_URL } : {}),
+        ...(eventStoreUrl ? { EVENT_STORE_URL: eventStoreUrl } : {}),
       };
       const apis = [0, 1].map(
         (n) =>
@@ -264,7 +299,7 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
       };
       workers.push(...workerLogs.map((log) => startWorker(workerEnv, log)));
 
-      const events: EventStore = await createEventStore(process.env.DEPLOY_EVENT_STORE_URL ?? `sqlite:${path.join(dataDir, 'events.db')}`);
+      const events: EventStore = await createEventStore(eventStoreUrl ?? `sqlite:${path.join(dataDir, 'events.db')}`);
       let killed: { pid: number; datasetId: string } | undefined;
       try {
         const actual = await drive({ apis, adminKey }, async (datasetIds) => {
@@ -296,6 +331,25 @@ function startWorker(env: NodeJS.ProcessEnv, log: Buffer[]): ChildProcess {
         for (const id of actual.datasetIds) {
           const types = (await events.readStream(streamNames.dataset(id))).map((e) => e.type);
           expect([id, types.filter((t) => t === 'DatasetPreprocessed').length]).toEqual([id, 1]);
+        }
+
+        if (onPostgres) {
+          // The workers shared the datasets through PostgreSQL leases next to the log: every dataset's row
+          // is decided, and the killed worker's dataset is held by the survivor (owner host:pid:random).
+          for (const log of workerLogs) expect(Buffer.concat(log).toString()).toContain('claims: PostgreSQL leases');
+          const client = new pg.Client({ connectionString: deployEvents });
+          await client.connect();
+          try {
+            const rows = (
+              await client.query<{ dataset_id: string; owner: string; decided: boolean }>(
+                `SELECT dataset_id, owner, decided FROM "${pgSchema}".dataset_claims ORDER BY dataset_id`,
+              )
+            ).rows;
+            expect(rows.map((r) => [r.dataset_id, r.decided])).toEqual([...actual.datasetIds].sort().map((id) => [id, true]));
+            expect(rows.find((r) => r.dataset_id === killed!.datasetId)?.owner).toMatch(new RegExp(`:${survivor.pid}:`));
+          } finally {
+            await client.end();
+          }
         }
 
         expect(actual.datasetIds).toHaveLength(UPLOADS.length);

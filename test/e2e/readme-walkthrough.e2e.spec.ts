@@ -65,6 +65,10 @@ const missing = ['curl', 'jq', 'bash'].filter((tool) => spawnSync('sh', ['-c', `
       // The one contributor holds the whole pool, so the run pays it the whole pool amount: 1000.00 × 0.3.
       expect(run.stdout).toContain(`"contributorId":"${contributorId}"`);
       expect(run.stdout).toMatch(/"amount":"300\.00"/);
+      // The scoped consumer's run (issue #14): the scope and ΣT_c it counted, and the retrieval-granting dataset paid 150.00.
+      expect(run.stdout).toMatch(/"scope": \{\s*"uses": \[\s*"retrieval"\s*\],\s*"languages": \[\s*"en"\s*\]/);
+      expect(run.stdout).toMatch(/"eligibleTokens": "\d+"/);
+      expect(run.stdout).toMatch(/"amount": "150\.00"/);
     });
   },
 );

@@ -11,7 +11,15 @@ import {
   type EventStore,
   type NewEvent,
 } from '@1tt/event-store';
-import { ALLOCATIONS_PER_CHUNK, allocate, formatMinor, parseNonNegativeAmount } from '@1tt/ledger';
+import {
+  ALLOCATIONS_PER_CHUNK,
+  allocate,
+  decideCorrection,
+  formatMinor,
+  parseNonNegativeAmount,
+  streamNames,
+  type RevenueReported,
+} from '@1tt/ledger';
 import { createReadModelStore, type ReadModelStore } from '@1tt/read-models';
 import { createLedgerAudit } from '@1tt/audit';
 import { PAYOUT_PROCESSOR, PayoutProcessor } from '../../src/ledger/payout/payout-processor';
@@ -69,6 +77,45 @@ describe.each([
       { expectedRevision: 'no-stream' },
     );
     return { revenueId, position: r.position };
+  }
+
+  /** n contributors in the pool (1 to 7 tokens each), appended in appends that each fit. */
+  async function acceptMany(n: number): Promise<void> {
+    const batch = [];
+    for (let i = 0; i < n; i++) {
+      const id = `c${String(i).padStart(5, '0')}`;
+      batch.push(
+        { type: 'DatasetUploaded', data: { datasetId: `d${i}`, kind: 'contribution', contributorId: id } },
+        { type: 'DatasetTokensCounted', data: { datasetId: `d${i}`, tokenizer: 'o200k_base', tokens: String(1 + (i % 7)) } },
+        { type: 'DatasetAccepted', data: { datasetId: `d${i}`, kind: 'contribution', contributorId: id, tokens: String(1 + (i % 7)) } },
+      );
+    }
+    for (const part of splitIntoAppends('dataset-bulk', batch))
+      await events.appendToStream('dataset-bulk', part, { expectedRevision: 'any' });
+  }
+
+  /** The consumer of the reports, with its revenue share (the audit checks reports against it). */
+  async function registerConsumer(alpha: string): Promise<void> {
+    await events.appendToStream(
+      'consumer-llm-corp',
+      [
+        { type: 'ConsumerRegistered', data: { consumerId: 'llm-corp', displayName: 'LLM Corp' } },
+        {
+          type: 'RevenueShareAgreed',
+          data: { consumerId: 'llm-corp', alpha, currency: 'USD', policy: 'snapshot', effectiveFrom: '2024-01-01T00:00:00.000Z' },
+        },
+      ],
+      { expectedRevision: 'no-stream' },
+    );
+  }
+
+  /** The log's audit: its problems and summary. */
+  async function auditLog(): Promise<{ problems: unknown[]; summary: Record<string, unknown> }> {
+    const audit = createLedgerAudit();
+    const problems: unknown[] = [];
+    let line = 0;
+    for await (const e of events.readAll()) audit.onEvent(e, ++line, (p) => problems.push(p));
+    return { problems, summary: audit.summary() };
   }
 
   const amounts = (run: { allocations: Array<{ contributorId: string; amount: string }> }) =>
@@ -148,6 +195,43 @@ describe.each([
     // Its fold sees every run once it has read past them: allocations add up for settlements.
     await third.catchUp();
     expect(third.pool.allocatedTo('alice', 'USD')).toBe(17n + 50n + 33n + 67n);
+  });
+
+  it('keeps a later checkpoint saved by another API process (shared read models) instead of stopping on it', async () => {
+    // The read models as every API process sees them, with the outcome of each checkpoint save of the processor.
+    const saves: unknown[] = [];
+    const watched = new Proxy(readModels, {
+      get(target, key) {
+        if (key === 'transact')
+          return async (projection: string, fn: Parameters<ReadModelStore['transact']>[1]) => {
+            try {
+              const result = await target.transact(projection, fn);
+              if (projection === PAYOUT_PROCESSOR) saves.push('saved');
+              return result;
+            } catch (e) {
+              if (projection === PAYOUT_PROCESSOR) saves.push(e);
+              throw e;
+            }
+          };
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await acceptDataset(events, 'd-alice', 'alice', 10);
+    const p = new PayoutProcessor(events, watched, { restartDelayMs: 60_000 });
+    processors.push(p);
+    await p.start();
+    await p.catchUp();
+    // Another API process's processor, further ahead, saves its checkpoint past what this one will reach next.
+    const ahead = (await events.headPosition()) * 10 + 1000;
+    await readModels.transact(PAYOUT_PROCESSOR, (tx) => tx.setCheckpoint(ahead));
+    const r = await report('1.00');
+    for (let i = 0; i < 6000 && saves.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    // The save kept the later checkpoint (a checkpoint never moves back) and the processor did not stop over it.
+    expect(saves).toEqual(['saved']);
+    expect(await readModels.getCheckpoint(PAYOUT_PROCESSOR)).toBe(ahead);
+    await expect(p.catchUp()).resolves.toBeUndefined();
+    expect(amounts(await payoutRun(events, r.revenueId))).toEqual({ alice: '0.50' });
   });
 
   it('time-weighted: a contributor who joins at the end of the period gets a small share', async () => {
@@ -294,6 +378,94 @@ describe.each([
     for await (const e of events.readAll()) audit.onEvent(e, ++line, (p) => problems.push(p));
     expect(problems).toEqual([]);
     expect(audit.summary()).toMatchObject({ payoutRunsRecomputed: 1, revenueAwaitingPayout: 0, payoutRunsInProgress: 0 });
+  });
+
+  it('a correction of a run larger than one append is adjusted in several, completed by PayoutRunAdjusted; a crash between appends is completed once on restart', async () => {
+    const n = ALLOCATIONS_PER_CHUNK * 2 + 7;
+    await acceptMany(n);
+    await registerConsumer('0.333333');
+    const r = await report('1234.56', { alpha: '0.333333' });
+    // A run's chunk of 2,000 allocations is ~100 KB, an adjustment's of 2,000 lines ~85 KB: at 200 KB per
+    // append the run needs several appends, and at 100 KB so does the adjustment.
+    const payer = new PayoutProcessor(events, readModels, { restartDelayMs: 10, maxAppendBytes: 200_000 });
+    processors.push(payer);
+    await payer.start();
+    await payer.catchUp();
+    await payer.stop();
+
+    // The report restated: every contributor's share changes, so the adjustment lists all 4,007.
+    const reported = (await events.readStream(streamNames.revenue(r.revenueId)))[0].data as RevenueReported['data'];
+    const [corrected] = decideCorrection(
+      { type: 'CorrectRevenue', data: { revenueId: r.revenueId, amount: '2000.00', reason: 'restated', idempotencyKey: 'fix-1' } },
+      { status: 'reported', report: reported, amount: reported.amount, corrections: new Map() },
+      new Date(now),
+    );
+    await events.appendToStream(streamNames.revenue(r.revenueId), [{ ...corrected, metadata: { actor: 'consumer:llm-corp' } }], {
+      expectedRevision: 0,
+    });
+    const stream = streamNames.adjustment(corrected.data.correctionId);
+
+    /** The real store, counting the adjustment's appends; the second one "crashes" the writer when asked to (the first is stored). */
+    class CountingAppends extends SqliteEventStore {
+      appends = 0;
+      constructor(private readonly crashAt?: number) {
+        super({ path: path.join(dir, 'events.db'), clock: () => new Date(now) });
+      }
+      override async appendToStream(streamName: string, toAppend: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+        if (streamName === stream && ++this.appends === this.crashAt) throw new StoreUnavailable('process killed (injected)');
+        return super.appendToStream(streamName, toAppend, options);
+      }
+    }
+    const crashing = new CountingAppends(2);
+    const first = new PayoutProcessor(wrap(crashing), readModels, { restartDelayMs: 60_000, maxAppendBytes: 100_000 });
+    processors.push(first);
+    await first.start();
+    for (let i = 0; i < 6000 && crashing.appends < 2; i++) await new Promise((res) => setTimeout(res, 10));
+    await first.stop();
+    await crashing.close();
+    const partial = await events.readStream(stream);
+    // The first append held one chunk (two are more than 100 KB); the second was lost with the writer.
+    expect(partial.map((e) => e.type)).toEqual(['PayoutRunAdjustmentsRecorded']);
+    // The log as the crash left it: an adjustment in progress, nothing wrong.
+    const now1 = await auditLog();
+    expect(now1.problems).toEqual([]);
+    expect(now1.summary).toMatchObject({ adjustmentsInProgress: 1, correctionsRecomputed: 0, correctionsAwaitingAdjustment: 1 });
+    // Other events land in the log between the adjustment's appends.
+    await acceptDataset(events, 'd-late', 'late', 5);
+
+    const counting = new CountingAppends();
+    const second = new PayoutProcessor(wrap(counting), readModels, { restartDelayMs: 10, maxAppendBytes: 100_000 });
+    processors.push(second);
+    await second.start();
+    await second.catchUp();
+    await second.catchUp();
+    await second.stop();
+    await counting.close();
+    // The rest of the adjustment (chunks 1 and 2 and PayoutRunAdjusted: ~90 KB) in one more append.
+    expect(counting.appends).toBe(1);
+    const recorded = await events.readStream(stream);
+    expect(recorded.map((e) => e.type)).toEqual([
+      'PayoutRunAdjustmentsRecorded',
+      'PayoutRunAdjustmentsRecorded',
+      'PayoutRunAdjustmentsRecorded',
+      'PayoutRunAdjusted',
+    ]);
+    expect(recorded.slice(0, 3).map((e) => (e.data as { chunkIndex: number }).chunkIndex)).toEqual([0, 1, 2]);
+    expect(recorded[3].data).toMatchObject({ adjustmentCount: n, chunkCount: 3, previousAmount: '1234.56', amount: '2000.00' });
+    const positions = recorded.map((e) => e.position);
+    let between = 0;
+    for await (const e of events.readAll({ afterPosition: positions[0], toPosition: positions[positions.length - 1] }))
+      if (e.streamName !== stream) between += 1;
+    expect(between).toBeGreaterThan(0);
+    // The audit recomputes the whole adjustment from the log and finds nothing wrong.
+    const after = await auditLog();
+    expect(after.problems).toEqual([]);
+    expect(after.summary).toMatchObject({
+      correctionsRecomputed: 1,
+      adjustmentLinesRecomputed: n,
+      adjustmentsInProgress: 0,
+      correctionsAwaitingAdjustment: 0,
+    });
   });
 
   it('restarts after a failed append and still pays the report it failed on, once', async () => {

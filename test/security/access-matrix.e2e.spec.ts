@@ -193,7 +193,39 @@ describe('access control matrix (real app, embedded stores)', () => {
         return req('delete', `/v1/datasets/${id}`, k);
       },
     },
+    {
+      name: 'PUT /v1/datasets/{fresh owner dataset}/consent',
+      // Consent is the owner's alone (issue #14); to another contributor or a consumer the dataset does not exist.
+      expect: all(403, { owner: 200, other: 404 }),
+      send: async (w, _c, k) => {
+        const id = `ds-c-${next()}`;
+        await acceptDataset(w.events, id, w.contributor.id, 10);
+        return req('put', `/v1/datasets/${id}/consent`, k).send({ uses: ['retrieval'] });
+      },
+    },
+    {
+      name: 'POST /v1/datasets/{owner dataset}/exclusions',
+      expect: all(403, { owner: 200, other: 404 }),
+      send: async (w, _c, k) => {
+        const kept = await w.t.http
+          .get(`/v1/datasets/${ownerDataset.datasetId}/report?reason=kept`)
+          .set(w.t.auth(w.contributor.apiKey))
+          .expect(200);
+        return req('post', `/v1/datasets/${ownerDataset.datasetId}/exclusions`, k).send({ indexes: [kept.body.items[0].index] });
+      },
+    },
+    {
+      name: 'PUT /v1/contributors/{owner}/consent',
+      expect: all(403, { owner: 200 }),
+      send: (w, _c, k) => req('put', `/v1/contributors/${w.contributor.id}/consent`, k).send({ uses: ['training', 'evaluation'] }),
+    },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
+    {
+      name: 'GET /v1/pool?consumerId={consumer}',
+      // A consumer's eligible pool (issue #14) shows its scope: another consumer gets not found.
+      expect: all(200, { otherConsumer: 404 }),
+      send: (w, _c, k) => req('get', `/v1/pool?consumerId=${w.consumer.id}`, k),
+    },
     // Data requests (issue #15): consumers open their own (admin for a consumer); contributors see open ones; another consumer's is a 404.
     {
       name: 'POST /v1/data-requests',
@@ -467,6 +499,9 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/datasets/{id}/report',
       'GET /v1/contributors/{id}/datasets',
       'DELETE /v1/datasets/{id}',
+      'PUT /v1/datasets/{id}/consent',
+      'POST /v1/datasets/{id}/exclusions',
+      'PUT /v1/contributors/{id}/consent',
       'GET /v1/pool',
       'GET /v1/contributors/{id}/metrics',
       'GET /v1/contributors/{id}/statements',

@@ -1,7 +1,7 @@
 import { DatasetFormatError, type RejectionLocation, type RejectionReason } from './dataset-format.error';
 import type { FormatRecord } from './format-record';
 import type { ReadLimits, ReadProgress } from './read-limits';
-import { startWorkerThread } from './worker-thread';
+import { startWorkerThread } from '@1tt/worker-threads';
 
 export interface ParquetWorkerData {
   path: string;

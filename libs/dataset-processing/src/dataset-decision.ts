@@ -60,6 +60,7 @@ export function decisionEvents(
       ...(credit && s.requestMatchingTokens !== undefined
         ? { requestMatch: { requestId: credit.requestId, matchingTokens: s.requestMatchingTokens } }
         : {}),
+      ...(s.languageClasses ? { languageClasses: s.languageClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });

@@ -21,6 +21,8 @@ export interface DatasetJobSummary {
   contentClasses?: Record<string, number>;
   /** Uploads answering a data request (JudgeDeps.match): kept tokens that match it. */
   requestMatchingTokens?: number;
+  /** Routed pipelines only: tokens per language and class together (issue #14: a scope restricting both counts exactly). */
+  languageClasses?: Record<string, Record<string, number>>;
 }
 
 function sortedKeys(m: Record<string, number>): Record<string, number> {
@@ -70,6 +72,7 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
   const removed: Record<string, number> = {};
   const languages: Record<string, number> = {};
   const contentClasses: Record<string, number> = {};
+  const languageClasses: Record<string, Record<string, number>> = {};
   let documentsIn = 0;
   let documentsKept = 0;
   let duplicatesOfEarlier = 0;
@@ -95,6 +98,8 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
           if (r.labels) {
             languages[r.labels.language] = (languages[r.labels.language] ?? 0) + o.tokens;
             contentClasses[r.labels.contentClass] = (contentClasses[r.labels.contentClass] ?? 0) + o.tokens;
+            const byClass = (languageClasses[r.labels.language] ??= {});
+            byClass[r.labels.contentClass] = (byClass[r.labels.contentClass] ?? 0) + o.tokens;
           }
         }
       }
@@ -126,7 +131,17 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       tokens,
       manifestRoot: manifest.root(),
       reportBlobRef: stored.ref,
-      ...(pipeline.routes ? { languages: sortedKeys(languages), contentClasses: sortedKeys(contentClasses) } : {}),
+      ...(pipeline.routes
+        ? {
+            languages: sortedKeys(languages),
+            contentClasses: sortedKeys(contentClasses),
+            languageClasses: Object.fromEntries(
+              Object.keys(languageClasses)
+                .sort()
+                .map((l) => [l, sortedKeys(languageClasses[l])]),
+            ),
+          }
+        : {}),
       ...(match ? { requestMatchingTokens } : {}),
     },
   };

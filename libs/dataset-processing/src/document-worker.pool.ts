@@ -1,7 +1,7 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DocumentResult, ResolvedPipeline } from '@1tt/preprocessing';
+import { startWorkerThread } from '@1tt/worker-threads';
 import { decodeResults, type BatchReply, type BatchRequest, type WorkerInit } from './document-batch';
 
 export interface DocumentWorkerPoolOptions {
@@ -35,10 +35,8 @@ interface Slot {
  * the order across batches themselves (DatasetJob does, by awaiting them
  * in submission order).
  *
- * Worker script: dist/.../document-batch.worker.js when running compiled
- * code; when running from TypeScript sources (Jest, tsx) the .ts file is
- * loaded through tsx's CommonJS hook in an eval'd bootstrap, because Node
- * 20 does not apply `--import tsx` to a worker's entry module.
+ * Worker script: document-batch.worker, started by @1tt/worker-threads
+ * (the compiled .js, or the .ts through tsx when running from sources).
  */
 export class DocumentWorkerPool {
   private readonly slots: Slot[] = [];
@@ -105,7 +103,7 @@ export class DocumentWorkerPool {
 
   private spawn(): Slot {
     const init: WorkerInit = { pipeline: this.options.pipeline };
-    const worker = workerScript(init);
+    const worker = startWorkerThread(__dirname, 'document-batch.worker', { workerData: init });
     const slot: Slot = { worker, inFlight: new Map() };
     worker.on('message', (reply: BatchReply) => {
       const p = slot.inFlight.get(reply.id);
@@ -133,17 +131,4 @@ export class DocumentWorkerPool {
     });
     return slot;
   }
-}
-
-function workerScript(init: WorkerInit): Worker {
-  const compiled = path.join(__dirname, 'document-batch.worker.js');
-  if (__filename.endsWith('.js')) return new Worker(compiled, { workerData: init });
-  const source = path.join(__dirname, 'document-batch.worker.ts');
-  const tsx = require.resolve('tsx/cjs');
-  const tsconfig = path.resolve(__dirname, '../../../tsconfig.json');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, {
-    eval: true,
-    workerData: init,
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-  });
 }

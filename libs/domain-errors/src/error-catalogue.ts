@@ -208,6 +208,11 @@ export const ERROR_CATALOGUE = {
   },
   'auditor-exists': { status: 409, title: 'Auditor exists', meaning: 'The auditor is already registered.' },
   'api-key-not-found': { status: 404, title: 'API key not found', meaning: 'No such API key.' },
+  'api-key-exists': {
+    status: 409,
+    title: 'API key exists',
+    meaning: 'The key stream already holds an API key (a key id is never reused).',
+  },
   'configured-key': {
     status: 409,
     title: 'Configured key',
@@ -239,6 +244,43 @@ export const ERROR_CATALOGUE = {
     status: 400,
     title: 'Revenue visibility unknown',
     meaning: '`revenueVisibility` of an agreement is not `pool` (contributors see the pool amount only; the default) or `gross`.',
+  },
+  'uses-invalid': {
+    status: 400,
+    title: 'Uses invalid',
+    meaning: '`uses` (of an upload, a consent or a scope) is not a non-empty list of `training`, `evaluation`, `retrieval`.',
+  },
+  'licence-unknown': {
+    status: 400,
+    title: 'Licence unknown',
+    meaning:
+      'A licence is not one SPDX licence identifier (the spdx-license-ids list) nor `LicenseRef-1tt-contributor-grant-1`; expressions such as `MIT OR Apache-2.0` are not accepted.',
+  },
+  'scope-invalid': {
+    status: 400,
+    title: 'Scope invalid',
+    meaning:
+      "An agreement's `scope` is not `{uses, languages, contentClasses, licences}` with known uses, lower-case ISO 639 languages, known classes and licences, each list null (any) or non-empty.",
+  },
+  'dataset-not-contribution': {
+    status: 409,
+    title: 'Dataset not a contribution',
+    meaning: "Consent and exclusions apply to contributors' datasets; a consumer's reference corpus is never paid.",
+  },
+  'exclusion-invalid': {
+    status: 400,
+    title: 'Exclusion invalid',
+    meaning: '`indexes` is not a non-empty list (at most 10,000) of distinct non-negative document indexes.',
+  },
+  'exclusion-not-kept': {
+    status: 400,
+    title: 'Exclusion of a document not kept',
+    meaning: 'An index names no kept document of the dataset (out of range, or removed by the filters); `context.indexes` lists them.',
+  },
+  'exclusion-duplicate': {
+    status: 409,
+    title: 'Document already excluded',
+    meaning: 'An index names a document already excluded; `context.indexes` lists them. Nothing was recorded.',
   },
   'policy-unknown': { status: 400, title: 'Policy unknown', meaning: '`policy` is not `snapshot` or `time-weighted`.' },
   'alpha-out-of-range': { status: 400, title: 'Alpha out of range', meaning: 'α is not greater than 0 and at most 1.' },
@@ -402,7 +444,11 @@ export const ERROR_CATALOGUE = {
   },
   'dataset-not-found': { status: 404, title: 'Dataset not found', meaning: 'No such dataset (or not one this key may see).' },
   'dataset-exists': { status: 409, title: 'Dataset exists', meaning: 'The dataset is already recorded.' },
-  'dataset-not-owner': { status: 403, title: 'Dataset not owner', meaning: "Only the dataset's owner may withdraw it." },
+  'dataset-not-owner': {
+    status: 403,
+    title: 'Dataset not owner',
+    meaning: "Only the dataset's owner may withdraw it, change its consent or exclude its documents.",
+  },
   'dataset-owner-not-found': {
     status: 404,
     title: 'Dataset owner not found',
@@ -505,6 +551,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'Payout run prefix differs',
     meaning: 'A partly written payout run differs from its recomputation; it is not completed (internal).',
+  },
+  'adjustment-prefix-differs': {
+    status: 409,
+    title: 'Adjustment prefix differs',
+    meaning: "A correction's partly written adjustment postings differ from their recomputation; they are not completed (internal).",
   },
   'blob-too-large': { status: 413, title: 'Blob too large', meaning: 'The upload exceeds `UPLOAD_MAX_BYTES`.' },
   'blob-not-found': { status: 404, title: 'Blob not found', meaning: 'No stored blob with this reference.' },
@@ -650,6 +701,11 @@ export const ERROR_CATALOGUE = {
   },
   'webhook-id-invalid': { status: 400, title: 'Webhook id invalid', meaning: 'The webhook id in the path is not a UUID.' },
   'webhook-update-empty': { status: 400, title: 'Webhook update empty', meaning: 'A webhook update changes nothing.' },
+  'webhook-exists': {
+    status: 409,
+    title: 'Webhook exists',
+    meaning: 'The webhook stream already holds a registration (a webhook id is never reused).',
+  },
   'webhook-not-found': { status: 404, title: 'Webhook not found', meaning: 'No such webhook (or not one this key may see).' },
   'webhook-delivery-not-found': { status: 404, title: 'Webhook delivery not found', meaning: 'The webhook has no such delivery.' },
   'webhook-deleted': { status: 409, title: 'Webhook deleted', meaning: 'The webhook is deleted; its deliveries cannot be retried.' },

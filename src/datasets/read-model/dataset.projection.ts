@@ -1,4 +1,4 @@
-import { isStreamOf } from '@1tt/ledger';
+import { isStreamOf, recordedUses } from '@1tt/ledger';
 import type { RecordedEvent } from '@1tt/event-store';
 import {
   DATASET_PROGRESS_REPORTED,
@@ -53,6 +53,11 @@ export interface DatasetView extends Record<string, unknown> {
   requestId?: string | null;
   /** What was credited to that request when the dataset was accepted (DatasetAccepted requestCredit). */
   requestCredit?: { requestId: string; creditedTokens: string } | null;
+  /** Issue #14: the licence (null: recorded before licences), the uses granted now, documents excluded and their tokens. */
+  licence?: string | null;
+  uses?: string[];
+  excludedDocuments?: number;
+  excludedTokens?: number;
   /** The latest DatasetProgressReported while processing (published by whichever process analyses it); absent in older documents. */
   progress?: DatasetProgress | null;
 }
@@ -64,7 +69,7 @@ export interface DatasetView extends Record<string, unknown> {
  */
 export const datasetProjection: Projection = {
   name: 'datasets',
-  version: 2,
+  version: 3,
   collections: [{ name: DATASETS_COLLECTION, indexes: ['contributorId', 'sha256', 'status', 'kind', 'uploadPosition'] }],
   handles: [
     'DatasetUploaded',
@@ -73,6 +78,8 @@ export const datasetProjection: Projection = {
     'DatasetAccepted',
     'DatasetRejected',
     'DatasetWithdrawn',
+    'DatasetConsentChanged',
+    'DatasetDocumentsExcluded',
     DATASET_PROGRESS_REPORTED,
   ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
@@ -136,6 +143,13 @@ export const datasetProjection: Projection = {
       case 'DatasetWithdrawn':
         Object.assign(next, { status: 'withdrawn', withdrawnAt: event.metadata.recordedAt });
         break;
+      case 'DatasetConsentChanged':
+        next.uses = [...e.data.uses];
+        break;
+      case 'DatasetDocumentsExcluded':
+        next.excludedDocuments = (current.excludedDocuments ?? 0) + e.data.documents.length;
+        next.excludedTokens = (current.excludedTokens ?? 0) + Number(e.data.tokens);
+        break;
     }
     tx.put(DATASETS_COLLECTION, e.data.datasetId, next);
   },
@@ -153,6 +167,10 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
     compression: d.compression,
     textField: d.textField,
     split: d.format === 'txt' ? (d.split ?? 'paragraph') : null,
+    licence: d.licence ?? null,
+    uses: [...recordedUses(d.uses)],
+    excludedDocuments: 0,
+    excludedTokens: 0,
     sizeBytes: d.sizeBytes,
     sha256: d.sha256,
     blobRef: d.blobRef,

@@ -1,3 +1,4 @@
+import { recordedUses } from '@1tt/ledger';
 import type { Principal } from '@1tt/access';
 import type { BlobStore } from '@1tt/blob-store';
 import { readReportPage, type DatasetProgress, type ReportLine } from '@1tt/dataset-processing';
@@ -147,6 +148,10 @@ export class DatasetQueries {
       contentClasses: v.contentClasses ?? null,
       requestId: v.requestId ?? null,
       requestCredit: v.requestCredit ?? null,
+      licence: v.licence ?? null,
+      uses: v.uses ?? [...recordedUses(undefined)],
+      excludedDocuments: v.excludedDocuments ?? 0,
+      excludedTokens: v.excludedTokens ?? 0,
       // This process's own analysis when it does the work; otherwise what the analysing process last published.
       progress:
         v.status === 'processing'

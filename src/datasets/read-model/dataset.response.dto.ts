@@ -54,6 +54,22 @@ export class DatasetDto {
       'Once accepted, for an upload answering a data request: the tokens credited to it (matching documents, in log order until its target). docs/DATA-REQUESTS.md.',
   })
   requestCredit!: RequestCreditDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'SPDX licence identifier the data is offered under (LicenseRef-1tt-contributor-grant-1: the platform grant, the default); null: uploaded before licences were recorded (unknown).',
+  })
+  licence!: string | null;
+  @ApiProperty({
+    type: [String],
+    enum: ['training', 'evaluation', 'retrieval'],
+    description:
+      'Uses the dataset grants now (its owner changes them with PUT /v1/datasets/{id}/consent); uploads recorded before consent existed: [training].',
+  })
+  uses!: string[];
+  @ApiProperty({ description: 'Documents its owner excluded (POST /v1/datasets/{id}/exclusions).' }) excludedDocuments!: number;
+  @ApiProperty({ description: 'Their tokens, which left the pool.' }) excludedTokens!: number;
   @ApiProperty({ nullable: true, type: DatasetProgressDto, description: 'While processing; null once decided.' })
   progress!: DatasetProgress | null;
   @ApiPropertyOptional() rejectionReason?: string;

@@ -1,8 +1,8 @@
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@1tt/config';
 import type { EventStore, RecordedEvent } from '@1tt/event-store';
+import { startWorkerThread } from '@1tt/worker-threads';
 import { APP_CONFIG } from '../../config/app-config.token';
 import { LimitReached } from '../../http/limit-reached.error';
 import type { VerifyReply, VerifyRequest } from './audit-verify.messages';
@@ -68,7 +68,7 @@ export class AuditVerifier {
 }
 
 async function verifyOnWorker(events: EventStore, toPosition: number): Promise<LogVerificationResult> {
-  const worker = spawnWorker();
+  const worker = startWorkerThread(__dirname, 'audit-verify.worker');
   const replies = replyQueue(worker);
   try {
     let inFlight = 0;
@@ -141,16 +141,4 @@ function replyQueue(worker: Worker): { next(): Promise<VerifyReply> } {
       return new Promise((resolve, reject) => (waiter = { resolve, reject }));
     },
   };
-}
-
-/** dist: the compiled .js; from TypeScript sources (Jest, tsx): the .ts through tsx's CommonJS hook (Node 20 does not apply `--import tsx` to a worker). */
-function spawnWorker(): Worker {
-  if (__filename.endsWith('.js')) return new Worker(path.join(__dirname, 'audit-verify.worker.js'));
-  const source = path.join(__dirname, 'audit-verify.worker.ts');
-  const tsx = require.resolve('tsx/cjs');
-  const tsconfig = path.resolve(__dirname, '../../../tsconfig.json');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, {
-    eval: true,
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-  });
 }

@@ -32,16 +32,24 @@ export interface PoolTotalsDoc extends Record<string, unknown> {
 /**
  * The contribution pool: tokens per contributor and dataset and ΣT. A
  * dataset counts while accepted (with its latest token count); rejected or
- * withdrawn, it leaves. A contributor with no tokens left is removed, so a
+ * withdrawn, it leaves; documents its owner excludes take their tokens out
+ * with them (issue #14). A contributor with no tokens left is removed, so a
  * read at P lists exactly the contributors in the pool at P. Ratios are not
  * stored: every one would change with each upload; the query divides the
  * two numbers it reads at the same position.
  */
 export const poolProjection: Projection = {
   name: 'ledger-pool',
-  version: 3,
+  version: 4,
   collections: [{ name: POOL_DATASETS, indexes: ['contributorId', 'status'] }, POOL_CONTRIBUTORS, POOL_TOTALS],
-  handles: ['DatasetUploaded', 'DatasetTokensCounted', 'DatasetAccepted', 'DatasetRejected', 'DatasetWithdrawn'],
+  handles: [
+    'DatasetUploaded',
+    'DatasetTokensCounted',
+    'DatasetAccepted',
+    'DatasetRejected',
+    'DatasetWithdrawn',
+    'DatasetDocumentsExcluded',
+  ],
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
     if (!isStreamOf('dataset', event.streamName)) return;
     const datasetId = idOf(event, 'datasetId', 'dataset');
@@ -73,6 +81,12 @@ export const poolProjection: Projection = {
       next.status = 'rejected';
     } else if (event.type === 'DatasetWithdrawn') {
       next.status = 'withdrawn';
+    } else if (event.type === 'DatasetDocumentsExcluded') {
+      // Issue #14: excluded documents' tokens leave the pool (the dataset stays in it with the rest).
+      const excluded = int(d, 'tokens');
+      if (excluded === undefined || !wasIn) return;
+      const left = BigInt(current.tokens) - excluded;
+      next.tokens = (left > 0n ? left : 0n).toString();
     } else {
       return;
     }

@@ -59,7 +59,7 @@ export class PayoutRunQuery {
       allocations: allocations.map((a) => ({
         contributorId: a.contributorId,
         tokens: a.tokens,
-        ratio: ratioOf(a.tokens, doc.totalTokens),
+        ratio: ratioOf(a.tokens, doc.eligibleTokens ?? doc.totalTokens),
         amount: formatMinor(BigInt(a.amountMinor), a.currency),
         netAmount: formatMinor(BigInt(a.netMinor ?? a.amountMinor), a.currency),
       })),
@@ -87,9 +87,50 @@ export class PayoutRunQuery {
   }
 }
 
+/** Why part of a run's pool amount stayed unallocated (none: all of it was allocated). */
+export type UnallocatedReason = 'none' | 'no-tokens-in-period' | 'empty-pool' | 'unclaimed';
+
+/**
+ * Where the money of a run went, as a code and in words (the dashboard's
+ * run explanation, given by the API so every client can show it): why an
+ * amount stayed unallocated, if any did.
+ */
+export function unallocatedExplanation(run: {
+  policy?: string;
+  totalWeight?: string;
+  totalTokens: string;
+  currency: string;
+  poolAmount: string;
+  unallocated: string;
+  allocationCount: number;
+}): { unallocatedReason: UnallocatedReason; explanation: string } {
+  const pool = `${run.poolAmount} ${run.currency}`;
+  const left = `${run.unallocated} ${run.currency}`;
+  const zero = (v: string | undefined) => v === undefined || /^0*(\.0+)?$/.test(v);
+  if (zero(run.unallocated))
+    return {
+      unallocatedReason: 'none',
+      explanation: `The whole pool amount (${pool}) was allocated to ${run.allocationCount} contributor(s).`,
+    };
+  if (run.policy === 'time-weighted' && zero(run.totalWeight))
+    return {
+      unallocatedReason: 'no-tokens-in-period',
+      explanation: `Nothing was allocated: under the time-weighted policy a contributor is paid for the time their tokens were in the pool during the reported period, and no tokens were in the pool during it. ${left} stays unallocated (recorded, not paid to anyone).`,
+    };
+  if (zero(run.totalTokens))
+    return {
+      unallocatedReason: 'empty-pool',
+      explanation: `Nothing was allocated: the pool held no tokens when the report was recorded. ${left} stays unallocated (recorded, not paid to anyone).`,
+    };
+  return {
+    unallocatedReason: 'unclaimed',
+    explanation: `${left} of the ${pool} pool amount stayed unallocated (no contributor's weight claimed it); it is recorded, not paid to anyone.`,
+  };
+}
+
 /** A run as the revenue routes and the payout-run route show it. */
 export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: string; totalWeight: string; unallocated: string } {
-  return {
+  const summary = {
     revenueId: doc.revenueId,
     consumerId: doc.consumerId,
     status: doc.status,
@@ -100,6 +141,8 @@ export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: s
     completedAt: doc.completedAt,
     poolPosition: doc.poolPosition,
     totalTokens: doc.totalTokens,
+    scope: scopeOf(doc.scope),
+    eligibleTokens: doc.eligibleTokens ?? null,
     currency: doc.currency,
     poolAmount: doc.currency ? formatMinor(BigInt(doc.poolAmountMinor), doc.currency) : doc.poolAmountMinor,
     remainder: doc.currency ? formatMinor(BigInt(doc.remainderMinor), doc.currency) : doc.remainderMinor,
@@ -107,4 +150,12 @@ export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: s
     roundingRule: doc.roundingRule,
     allocationCount: doc.allocationCount,
   };
+  return { ...summary, ...unallocatedExplanation(summary) };
+}
+
+/** The recorded scope in its documented field order (the store may keep object keys sorted). */
+function scopeOf(value: unknown): PayoutRunSummaryDto['scope'] {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as NonNullable<PayoutRunSummaryDto['scope']>;
+  return { uses: v.uses, languages: v.languages, contentClasses: v.contentClasses, licences: v.licences };
 }

@@ -50,6 +50,9 @@ export interface PayoutRunDoc extends Record<string, unknown> {
   poolPosition: number;
   policy: string;
   totalTokens: string;
+  /** Scoped runs (issue #14): the consumer's scope and ΣT_c, the tokens eligible under it. */
+  scope?: unknown;
+  eligibleTokens?: string;
   totalWeight: string;
   currency: string;
   /** Minor units (digit strings). */
@@ -105,7 +108,7 @@ export const allocationId = (revenueId: string, contributorId: string): string =
  */
 export const revenueProjection: Projection = {
   name: 'ledger-revenue',
-  version: 4,
+  version: 5,
   collections: [
     { name: REVENUE_REPORTS, indexes: ['consumerId'] },
     { name: REVENUE_LOG, indexes: ['consumerId'] },
@@ -183,6 +186,9 @@ export const revenueProjection: Projection = {
         poolPosition: Number(int(d, 'poolPosition') ?? 0n),
         policy: str(d, 'policy') ?? 'snapshot',
         totalTokens: (int(d, 'totalTokens') ?? 0n).toString(),
+        ...(d.scope && int(d, 'eligibleTokens') !== undefined
+          ? { scope: d.scope, eligibleTokens: int(d, 'eligibleTokens')!.toString() }
+          : {}),
         totalWeight: (int(d, 'totalWeight') ?? 0n).toString(),
         currency,
         poolAmountMinor: (money(d, 'poolAmount', currency) ?? 0n).toString(),

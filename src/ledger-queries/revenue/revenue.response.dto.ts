@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ConsumerScopeDto } from '../../ledger/agreement/set-agreement.request.dto';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
 import { NAME_NOTE } from '../../directory/display-name.api';
 
@@ -11,6 +12,18 @@ export class PayoutRunSummaryDto {
   @ApiProperty() completedAt!: string;
   @ApiProperty({ description: "The pool position the run allocated from (its revenue report's position)." }) poolPosition!: number;
   @ApiProperty({ description: 'ΣT of the pool at poolPosition.' }) totalTokens!: string;
+  @ApiProperty({
+    nullable: true,
+    type: () => ConsumerScopeDto,
+    description: "The consumer's scope the run counted under (issue #14); null: no scope, the whole pool.",
+  })
+  scope!: ConsumerScopeDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'ΣT_c: the tokens eligible under the scope at poolPosition (the ratios divide by it); null for an unscoped run.',
+  })
+  eligibleTokens!: string | null;
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
   @ApiProperty({
@@ -23,13 +36,28 @@ export class PayoutRunSummaryDto {
   @ApiProperty({ description: 'Root hash over the allocations (see the audit lib).' }) rootHash!: string;
   @ApiProperty() roundingRule!: string;
   @ApiProperty() allocationCount!: number;
+  @ApiProperty({ enum: ['snapshot', 'time-weighted'], description: "The agreement's allocation policy copied into the report." })
+  policy?: string;
+  @ApiProperty({ description: 'Σ weights the run divided by (tokens; token-seconds under time-weighted).' }) totalWeight?: string;
+  @ApiProperty({ description: 'Part of poolAmount allocated to nobody (recorded, not paid).' }) unallocated?: string;
+  @ApiProperty({
+    enum: ['none', 'no-tokens-in-period', 'empty-pool', 'unclaimed'],
+    description:
+      'Why an amount stayed unallocated: none (all allocated); no-tokens-in-period (time-weighted, no tokens in the pool during the period); empty-pool (no tokens at the pool position); unclaimed (no contributor weight claimed it).',
+  })
+  unallocatedReason!: string;
+  @ApiProperty({
+    description: 'Where the money went, in words (English): the reason above with the amounts.',
+    example: 'The whole pool amount (500.00 EUR) was allocated to 3 contributor(s).',
+  })
+  explanation!: string;
 }
 
 export class AllocationDto {
   @ApiProperty() contributorId!: string;
   @ApiProperty({ nullable: true, type: String, description: NAME_NOTE }) contributorDisplayName?: string | null;
   @ApiProperty() tokens!: string;
-  @ApiProperty({ description: "tokens / the run's ΣT, 12 decimals rounded down." }) ratio!: string;
+  @ApiProperty({ description: "tokens / the run's ΣT (a scoped run: ΣT_c), 12 decimals rounded down." }) ratio!: string;
   @ApiProperty({ description: 'Largest-remainder share of poolAmount (parts sum exactly to poolAmount), as first allocated.' })
   amount!: string;
   @ApiProperty({ description: 'amount + every adjustment of corrections: what the run allocates to the contributor now.' })

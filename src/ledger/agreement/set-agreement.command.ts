@@ -11,7 +11,14 @@ export interface AgreementSet {
 export class SetAgreement extends Command<AgreementSet> {
   constructor(
     readonly consumerId: string,
-    readonly input: { alpha: string; currency: string; policy: string; effectiveFrom?: string; revenueVisibility?: string },
+    readonly input: {
+      alpha: string;
+      currency: string;
+      policy: string;
+      effectiveFrom?: string;
+      revenueVisibility?: string;
+      scope?: unknown;
+    },
     /** From If-Match; undefined = the revision just read (no retry on a conflict). */
     readonly expectedRevision: number | 'exists' | undefined,
     readonly by: Principal,

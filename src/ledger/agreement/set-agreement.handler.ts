@@ -48,6 +48,10 @@ export class SetAgreementHandler implements ICommandHandler<SetAgreement> {
     const agreed = decision.decided[0] as RevenueShareAgreed;
     const { consumerId, alpha, currency, policy, effectiveFrom } = agreed.data;
     const revenueVisibility = recordedRevenueVisibility(agreed.data.revenueVisibility);
-    return { agreement: { consumerId, alpha, currency, policy, effectiveFrom, revenueVisibility }, revision: decision.revision as number };
+    const scope = agreed.data.scope ? { scope: agreed.data.scope } : {};
+    return {
+      agreement: { consumerId, alpha, currency, policy, effectiveFrom, revenueVisibility, ...scope },
+      revision: decision.revision as number,
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PAYOUT_POLICIES, REVENUE_VISIBILITIES } from '@1tt/ledger';
+import { Allow, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CONTENT_CLASSES, DATA_USES, PAYOUT_POLICIES, REVENUE_VISIBILITIES } from '@1tt/ledger';
 
 export class SetAgreementRequest {
   @ApiProperty({ description: 'Share of revenue paid to contributors: decimal string, 0 < α ≤ 1, at most 6 decimals.', example: '0.3' })
@@ -38,6 +38,30 @@ export class SetAgreementRequest {
   @IsOptional()
   @IsIn(REVENUE_VISIBILITIES as string[])
   revenueVisibility?: string;
+
+  @ApiPropertyOptional({
+    type: () => ConsumerScopeDto,
+    nullable: true,
+    description:
+      "What the consumer pays for (issue #14): a run counts only tokens of documents whose dataset grants one of `uses`, under one of `licences`, in one of `languages` and `contentClasses` (each null = any). Omitted or null: no scope, the whole pool (the paper's formula).",
+  })
+  @Allow()
+  scope?: unknown;
+}
+
+export class ConsumerScopeDto {
+  @ApiProperty({ type: [String], enum: DATA_USES, example: ['training'] }) uses!: string[];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'ISO 639 codes as lid.176 gives them (zxx: code); null = any.',
+    example: ['en'],
+  })
+  languages!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, enum: CONTENT_CLASSES, description: 'null = any.', example: null })
+  contentClasses!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, description: 'SPDX identifiers; null = any (also unknown).', example: ['CC-BY-4.0'] })
+  licences!: string[] | null;
 }
 
 export class AgreementResponse {
@@ -48,5 +72,6 @@ export class AgreementResponse {
   @ApiProperty({ format: 'date-time' }) effectiveFrom!: string;
   @ApiProperty({ enum: REVENUE_VISIBILITIES, description: "What contributors see of this consumer's revenue (pool or gross)." })
   revenueVisibility!: string;
+  @ApiPropertyOptional({ type: () => ConsumerScopeDto, description: 'The scope; absent: the whole pool.' }) scope?: ConsumerScopeDto;
   @ApiProperty({ description: 'Revision of the consumer stream (also the ETag).' }) revision!: number;
 }

@@ -6,6 +6,8 @@ export interface Spec {
   stream: string;
   type: string;
   data: unknown;
+  /** metadata.actor; default system:test. */
+  actor?: string;
 }
 
 /** Placeholder for "the payout run of this report, as the service's processor computes it" (computePayoutRun). */
@@ -28,7 +30,7 @@ export function record(specs: Array<Spec | RunSpec>): RecordedEvent[] {
       streamName: s.stream,
       type: s.type,
       data: s.data,
-      metadata: { correlationId: 'c', causationId: 'c', actor: 'system:test', schemaVersion: 1, recordedAt: at(i) },
+      metadata: { correlationId: 'c', causationId: 'c', actor: s.actor ?? 'system:test', schemaVersion: 1, recordedAt: at(i) },
       revision: head ? head.revision + 1 : 0,
       position: i,
       prevHash: head ? head.hash : GENESIS_HASH,
@@ -76,7 +78,9 @@ export function rechain(events: RecordedEvent[]): RecordedEvent[] {
 
 /** Re-records edited events with fresh positions and chains: what an attacker without the signing key can do. */
 export function rerecord(events: RecordedEvent[]): RecordedEvent[] {
-  return record(events.map((e) => ({ stream: e.streamName, type: e.type, data: structuredClone(e.data) })));
+  return record(
+    events.map((e) => ({ stream: e.streamName, type: e.type, data: structuredClone(e.data), actor: String(e.metadata.actor) })),
+  );
 }
 
 export const dataset = (id: string, contributorId: string, tokens: number, i: number): Spec[] => [

@@ -232,6 +232,7 @@ export class LedgerReplay {
           policy: d.policy as Agreement['policy'],
           effectiveFrom: String(d.effectiveFrom),
           revenueVisibility: recordedRevenueVisibility(d.revenueVisibility),
+          ...(d.scope ? { scope: d.scope as Agreement['scope'] } : {}),
           position: e.position,
         });
         this.agreements.set(String(d.consumerId), list);

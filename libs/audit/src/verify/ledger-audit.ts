@@ -17,6 +17,7 @@ import {
   type PayoutSettled,
   type RecordedAllocation,
   type RevenueReported,
+  recordedUses,
 } from '@1tt/ledger';
 import { LedgerReplay, type Positioned, type RecordedAdjustmentRun, type RecordedRun, type RevenueState } from '../replay/ledger-replay';
 import type { EventAudit } from './log-verifier';
@@ -39,6 +40,8 @@ const RUN_FIELDS = [
   'periodStart',
   'periodEnd',
   'totalTokens',
+  'scope',
+  'eligibleTokens',
   'totalWeight',
   'poolAmount',
   'remainder',
@@ -146,6 +149,54 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       });
   }
 
+  /** Contributions, for the owner's changes (issue #14): owner, whether in the pool, documents excluded. */
+  const datasets = new Map<string, { owner: string; status: 'uploaded' | 'accepted' | 'closed'; excluded: Set<number> }>();
+  let consentChanges = 0;
+
+  /**
+   * A consent change or an exclusion (issue #14) is the owner's own act on an
+   * accepted contribution: made by `contributor:<owner>`, naming that owner,
+   * with known uses; an exclusion's documents are distinct, not excluded
+   * before, and its tokens are their sum. What it does to money is checked
+   * by recomputing every later run.
+   */
+  function checkOwnersChange(e: RecordedEvent, at: Where, report: Report): void {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    const what = `${e.type} of dataset ${String(d.datasetId)}`;
+    const problem = (code: string, message: string, expected?: unknown, actual?: unknown): void =>
+      report({ ...at, code, message, ...(expected !== undefined ? { expected, actual } : {}) });
+    const known = datasets.get(String(d.datasetId));
+    if (!known || known.status !== 'accepted')
+      return problem('owner-change-not-in-pool', `${what}: the dataset is not an accepted contribution here`);
+    if (e.streamName !== `dataset-${String(d.datasetId)}`)
+      return problem('owner-change-stream-differs', `${what} is in stream ${e.streamName}`);
+    const actor = typeof e.metadata.actor === 'string' ? e.metadata.actor : '';
+    if (d.contributorId !== known.owner || actor !== `contributor:${known.owner}`)
+      return problem(
+        'owner-change-not-by-owner',
+        `${what} is made by ${actor || '(no actor)'} for ${String(d.contributorId)}; only its owner ${known.owner} may`,
+        `contributor:${known.owner}`,
+        actor,
+      );
+    if (e.type === 'DatasetConsentChanged') {
+      const uses = d.uses;
+      if (!Array.isArray(uses) || uses.length === 0 || canonicalJson(recordedUses(uses)) !== canonicalJson(uses))
+        problem('consent-uses-invalid', `${what}: uses ${JSON.stringify(uses)} are not a canonical list of known uses`);
+      return;
+    }
+    const documents = Array.isArray(d.documents) ? (d.documents as Array<{ index?: unknown; tokens?: unknown }>) : [];
+    let sum = 0n;
+    for (const doc of documents) {
+      const index = Number(doc.index);
+      if (!Number.isSafeInteger(index) || index < 0 || known.excluded.has(index))
+        return problem('exclusion-document-repeated', `${what}: document ${String(doc.index)} is invalid or excluded twice`);
+      known.excluded.add(index);
+      sum += BigInt(Number.isSafeInteger(doc.tokens) && (doc.tokens as number) >= 0 ? (doc.tokens as number) : 0);
+    }
+    if (documents.length === 0 || String(d.tokens) !== sum.toString())
+      problem('exclusion-tokens-differ', `${what}: tokens ${String(d.tokens)}, its documents sum to ${sum}`, sum.toString(), d.tokens);
+  }
+
   function onEvent(e: RecordedEvent, line: number, report: Report): void {
     const at: Where = { position: e.position, streamName: e.streamName, revision: e.revision, eventType: e.type, eventId: e.id, line };
     if (e.position <= replay.position) return; // out of order: the chain checks name it
@@ -177,6 +228,15 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
           }
           break;
         }
+        case 'DatasetUploaded':
+          if (d.kind === 'contribution')
+            datasets.set(String(d.datasetId), { owner: String(d.contributorId), status: 'uploaded', excluded: new Set() });
+          break;
+        case 'DatasetConsentChanged':
+        case 'DatasetDocumentsExcluded':
+          consentChanges += 1;
+          checkOwnersChange(e, at, report);
+          break;
         case 'PayoutRunStarted':
           if (!replay.revenue.has(String(d.revenueId))) {
             report({
@@ -241,6 +301,10 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
           }
           break;
         }
+      }
+      if (e.type === 'DatasetAccepted' || e.type === 'DatasetWithdrawn' || e.type === 'DatasetRejected') {
+        const known = datasets.get(String(d.datasetId));
+        if (known) known.status = e.type === 'DatasetAccepted' ? 'accepted' : 'closed';
       }
       const alreadyPaid = e.type === 'PayoutRunCompleted' && replay.revenue.get(String(d.revenueId))?.paid === true;
       const adjustable = e.type === 'PayoutRunAdjusted' && replay.corrections.get(String(d.correctionId))?.adjusted === false;
@@ -425,6 +489,16 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       agreementEffectiveFrom: agreement.effectiveFrom,
     };
     const actual = { alpha: r.alpha, currency: r.currency, policy: r.policy, agreementEffectiveFrom: r.agreementEffectiveFrom };
+    if (canonicalJson(agreement.scope ?? null) !== canonicalJson(r.scope ?? null)) {
+      report({
+        ...at,
+        code: 'revenue-scope-mismatch',
+        message: `the report's scope is ${JSON.stringify(r.scope ?? null)} but the agreement in force at ${r.reportedAt} (position ${agreement.position}) says ${JSON.stringify(agreement.scope ?? null)}`,
+        expected: agreement.scope ?? null,
+        actual: r.scope ?? null,
+      });
+      return;
+    }
     for (const k of Object.keys(expected) as Array<keyof typeof expected>) {
       if (expected[k] !== actual[k]) {
         report({
@@ -735,10 +809,13 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       /** Runs begun (PayoutRunStarted, some chunks) whose PayoutRunCompleted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
       payoutRunsInProgress: replay.inProgress.size,
       corrections: correctionsSeen,
+      consentChangesAndExclusions: consentChanges,
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,
       correctionsAwaitingAdjustment: unadjusted.size,
       requestCreditsRecomputed: requestCreditsChecked,
+      /** Adjustments begun (some PayoutRunAdjustmentsRecorded) whose PayoutRunAdjusted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
+      adjustmentsInProgress: replay.adjustmentsInProgress.size,
     }),
   };
 }

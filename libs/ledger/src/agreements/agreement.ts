@@ -1,4 +1,5 @@
 import { ValidationError } from '@1tt/domain-errors';
+import type { ConsumerScope } from '../consent/consumer-scope';
 
 export type PayoutPolicy = 'snapshot' | 'time-weighted';
 export const PAYOUT_POLICIES: readonly PayoutPolicy[] = ['snapshot', 'time-weighted'];
@@ -42,6 +43,8 @@ export interface Agreement {
   effectiveFrom: string;
   /** What contributors see of this consumer's revenue while the agreement is in force. */
   revenueVisibility: RevenueVisibility;
+  /** What the consumer pays for (issue #14); absent: no scope, the whole pool. */
+  scope?: ConsumerScope;
 }
 
 export function payoutPolicyOf(value: unknown, field = 'policy'): PayoutPolicy {

@@ -6,7 +6,15 @@ export interface RegisterConsumer {
 export interface AgreeRevenueShare {
   type: 'AgreeRevenueShare';
   /** effectiveFrom defaults to the decision time. */
-  data: { consumerId: string; alpha: string; currency: string; policy: string; effectiveFrom?: string; revenueVisibility?: string };
+  data: {
+    consumerId: string;
+    alpha: string;
+    currency: string;
+    policy: string;
+    effectiveFrom?: string;
+    revenueVisibility?: string;
+    scope?: unknown;
+  };
 }
 
 export type ConsumerCommand = RegisterConsumer | AgreeRevenueShare;

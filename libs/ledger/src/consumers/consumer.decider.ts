@@ -1,5 +1,6 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { Agreement, payoutPolicyOf, recordedRevenueVisibility, revenueVisibilityOf } from '../agreements/agreement';
+import { consumerScopeOf } from '../consent/consumer-scope';
 import { assertNever, Clock, Decider } from '../decider/decider';
 import { assertId, displayNameOf } from '../identifiers/identifier';
 import { currencyExponent, normaliseAlpha } from '../money';
@@ -30,7 +31,8 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         if (state.status !== 'registered') return state;
         const { alpha, currency, policy, effectiveFrom } = event.data;
         const revenueVisibility = recordedRevenueVisibility(event.data.revenueVisibility);
-        return { ...state, agreements: [...state.agreements, { alpha, currency, policy, effectiveFrom, revenueVisibility }] };
+        const scope = event.data.scope ? { scope: event.data.scope } : {};
+        return { ...state, agreements: [...state.agreements, { alpha, currency, policy, effectiveFrom, revenueVisibility, ...scope }] };
       }
       default:
         return assertNever(event, 'consumer event');
@@ -52,6 +54,8 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         currencyExponent(d.currency);
         const policy = payoutPolicyOf(d.policy);
         const revenueVisibility = revenueVisibilityOf(d.revenueVisibility);
+        // No scope (omitted or null): the whole pool, as before scopes existed.
+        const scope = d.scope === undefined || d.scope === null ? {} : { scope: consumerScopeOf(d.scope) };
         const now = context.now.toISOString();
         const effectiveFrom = d.effectiveFrom === undefined ? now : parseInstant(d.effectiveFrom, 'effectiveFrom');
         if (state.status !== 'registered') {
@@ -77,7 +81,16 @@ export const consumerDecider: Decider<ConsumerCommand, ConsumerEvent, ConsumerSt
         return [
           {
             type: 'RevenueShareAgreed',
-            data: { consumerId: state.consumerId, alpha, currency: d.currency, policy, effectiveFrom, agreedAt: now, revenueVisibility },
+            data: {
+              consumerId: state.consumerId,
+              alpha,
+              currency: d.currency,
+              policy,
+              effectiveFrom,
+              agreedAt: now,
+              revenueVisibility,
+              ...scope,
+            },
           },
         ];
       }

@@ -15,7 +15,7 @@ const agreed = (effectiveFrom: string, alpha = '0.3', currency = 'USD'): Consume
   data: { consumerId: 'k1', alpha, currency, policy: 'snapshot', effectiveFrom, agreedAt: '2025-01-01T00:00:00.000Z' },
 });
 const agree = (
-  data: Partial<{ alpha: string; currency: string; policy: string; effectiveFrom: string; revenueVisibility: string }> = {},
+  data: Partial<{ alpha: string; currency: string; policy: string; effectiveFrom: string; revenueVisibility: string; scope: unknown }> = {},
 ) => ({
   type: 'AgreeRevenueShare' as const,
   data: { consumerId: 'k1', alpha: '0.30', currency: 'USD', policy: 'snapshot', ...data },
@@ -49,6 +49,59 @@ describe('consumer decider', () => {
         },
       ]);
   });
+  it('records a scope canonical (sorted, duplicates merged, SPDX spelling); null or omitted is no scope; a bad one is refused (issue #14)', () => {
+    const [e] = given(consumerDecider, [registered])
+      .when(agree({ scope: { uses: ['retrieval', 'training'], languages: ['ko', 'en', 'en'], contentClasses: null, licences: ['mit'] } }), {
+        now,
+      })
+      .then([
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'k1',
+            alpha: '0.3',
+            currency: 'USD',
+            policy: 'snapshot',
+            effectiveFrom: now.toISOString(),
+            agreedAt: now.toISOString(),
+            revenueVisibility: 'pool',
+            scope: { uses: ['training', 'retrieval'], languages: ['en', 'ko'], contentClasses: null, licences: ['MIT'] },
+          },
+        },
+      ]);
+    expect(fold(consumerDecider, [registered, e]).status === 'registered' && fold(consumerDecider, [registered, e])).toMatchObject({
+      agreements: [{ scope: { uses: ['training', 'retrieval'] } }],
+    });
+    const [unscoped] = given(consumerDecider, [registered])
+      .when(agree({ scope: null }), { now })
+      .then([
+        {
+          type: 'RevenueShareAgreed',
+          data: {
+            consumerId: 'k1',
+            alpha: '0.3',
+            currency: 'USD',
+            policy: 'snapshot',
+            effectiveFrom: now.toISOString(),
+            agreedAt: now.toISOString(),
+            revenueVisibility: 'pool',
+          },
+        },
+      ]);
+    expect(unscoped.data).not.toHaveProperty('scope');
+    for (const scope of [
+      'training',
+      { uses: [] },
+      { uses: ['training'], languages: [] },
+      { uses: ['training'], languages: ['EN'] },
+      { uses: ['training'], contentClasses: ['poetry'] },
+      { uses: ['training'], licences: ['Proprietary'] },
+      { uses: ['training'], colour: 'red' },
+    ]) {
+      expect(() => consumerDecider.decide(agree({ scope }), fold(consumerDecider, [registered]), { now })).toThrow(ValidationError);
+    }
+  });
+
   it('accepts a future effectiveFrom in any zone, stored in UTC', () => {
     given(consumerDecider, [registered])
       .when(agree({ effectiveFrom: '2025-04-01T02:00:00+02:00', policy: 'time-weighted' }), { now })

@@ -1,3 +1,4 @@
+import type { ConsumerScope } from '../consent/consumer-scope';
 import { PayoutPolicy, RevenueVisibility } from '../agreements/agreement';
 
 /** Stream `consumer-<consumerId>`. */
@@ -18,6 +19,8 @@ export interface RevenueShareAgreed {
     agreedAt: string;
     /** Absent on agreements recorded before the setting existed: read as "pool". */
     revenueVisibility?: RevenueVisibility;
+    /** What the consumer pays for (issue #14); absent = no scope: the whole pool, as before scopes existed. */
+    scope?: ConsumerScope;
   };
 }
 

@@ -16,7 +16,13 @@ export interface SetPayoutDetails {
   data: { contributorId: string; method: 'iban' | 'email'; keyId: string; ciphertext: string };
 }
 
-export type ContributorCommand = RegisterContributor | SettlePayout | SetPayoutDetails;
+/** The uses a contributor's new uploads grant when they name none (issue #14). */
+export interface SetDefaultConsent {
+  type: 'SetDefaultConsent';
+  data: { contributorId: string; uses: unknown };
+}
+
+export type ContributorCommand = RegisterContributor | SettlePayout | SetPayoutDetails | SetDefaultConsent;
 
 export interface ContributorContext extends Clock {
   /**

@@ -1,4 +1,5 @@
 import { ConflictError, IllegalStateError, NotFoundError } from '@1tt/domain-errors';
+import { DataUse, recordedUses, usesOf } from '../consent/data-use';
 import { assertNever, Decider } from '../decider/decider';
 import { assertId, boundedText, displayNameOf } from '../identifiers/identifier';
 import { currencyExponent, formatMinor, parseAmount } from '../money';
@@ -18,6 +19,8 @@ export type ContributorState =
       batchLines: ReadonlySet<string>;
       /** The latest encrypted payout details, if any. */
       payoutDetails?: { method: 'iban' | 'email'; keyId: string; ciphertext: string; setAt: string };
+      /** The default consent for new uploads (issue #14); absent: never set (uploads then grant DEFAULT_USES). */
+      defaultUses?: readonly DataUse[];
     };
 
 export const MAX_SETTLEMENT_REFERENCE_LENGTH = 200;
@@ -52,6 +55,9 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         const { method, keyId, ciphertext, setAt } = event.data;
         return { ...state, payoutDetails: { method, keyId, ciphertext, setAt } };
       }
+      case 'ContributorConsentSet':
+        if (state.status !== 'registered') return state;
+        return { ...state, defaultUses: recordedUses(event.data.uses) };
       default:
         return assertNever(event, 'contributor event');
     }
@@ -122,6 +128,16 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
           throw new IllegalStateError('payout-details-not-encrypted', 'Payout details must be recorded encrypted under a subject key');
         }
         return [{ type: 'PayoutDetailsSet', data: { contributorId, method, keyId, ciphertext, setAt: context.now.toISOString() } }];
+      }
+      case 'SetDefaultConsent': {
+        const uses = usesOf(command.data.uses);
+        if (state.status !== 'registered') {
+          throw new NotFoundError('contributor-not-found', `Contributor ${command.data.contributorId} does not exist`, {
+            field: 'contributorId',
+          });
+        }
+        if (state.defaultUses && state.defaultUses.join() === uses.join()) return []; // already so: a retry records nothing
+        return [{ type: 'ContributorConsentSet', data: { contributorId: state.contributorId, uses, setAt: context.now.toISOString() } }];
       }
       default:
         return assertNever(command, 'contributor command');

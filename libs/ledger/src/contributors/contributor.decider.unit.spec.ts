@@ -20,6 +20,22 @@ describe('contributor decider', () => {
       .when({ type: 'RegisterContributor', data: { contributorId: 'c1', displayName: '  Ada ' } }, { now })
       .then([{ type: 'ContributorRegistered', data: { contributorId: 'c1', displayName: 'Ada', registeredAt: now.toISOString() } }]);
   });
+  it('sets the default consent; the same again records nothing; bad uses and unknown contributors are refused (issue #14)', () => {
+    const set = (uses: unknown) => ({ type: 'SetDefaultConsent' as const, data: { contributorId: 'c1', uses } });
+    const [e] = given(contributorDecider, [registered])
+      .when(set(['retrieval', 'training']), { now })
+      .then([{ type: 'ContributorConsentSet', data: { contributorId: 'c1', uses: ['training', 'retrieval'], setAt: now.toISOString() } }]);
+    given(contributorDecider, [registered, e])
+      .when(set(['training', 'retrieval']), { now })
+      .thenNothing();
+    given(contributorDecider, [registered])
+      .when(set(['selling']), { now })
+      .thenThrows(ValidationError, 'uses-invalid');
+    given(contributorDecider)
+      .when(set(['training']), { now })
+      .thenThrows(NotFoundError, 'contributor-not-found');
+  });
+
   it('refuses to register twice', () => {
     given(contributorDecider, [registered])
       .when({ type: 'RegisterContributor', data: { contributorId: 'c1', displayName: 'Ada' } }, { now })

@@ -1,3 +1,5 @@
+import type { DataUse } from '../consent/data-use';
+
 /** Stream `contributor-<contributorId>`. */
 export interface ContributorRegistered {
   type: 'ContributorRegistered';
@@ -36,4 +38,10 @@ export interface PayoutDetailsSet {
   data: { contributorId: string; method: 'iban' | 'email'; keyId: string; ciphertext: string; setAt: string };
 }
 
-export type ContributorEvent = ContributorRegistered | PayoutSettled | PayoutDetailsSet;
+/** The contributor's default consent (issue #14): the uses a new upload grants when it names none. */
+export interface ContributorConsentSet {
+  type: 'ContributorConsentSet';
+  data: { contributorId: string; uses: DataUse[]; setAt: string };
+}
+
+export type ContributorEvent = ContributorRegistered | PayoutSettled | PayoutDetailsSet | ContributorConsentSet;

@@ -8,9 +8,12 @@ export interface RecordedAdjustment {
 
 /**
  * Stream `adjustment-<correctionId>`: PayoutRunAdjustmentsRecorded × chunkCount
- * then PayoutRunAdjusted, appended at once with `no-stream` by the payout
- * processor when it meets a RevenueCorrected (so a correction is adjusted at
- * most once, like a report is paid at most once).
+ * then PayoutRunAdjusted, appended by the payout processor when it meets a
+ * RevenueCorrected, in bounded appends like a payout run (the first with
+ * `no-stream`, the rest at the stream's revision, PayoutRunAdjusted last; a
+ * stream found begun is completed after checking it against the
+ * recomputation), so a correction is adjusted at most once, like a report
+ * is paid at most once. Other events may sit between the chunks in the log.
  */
 export interface PayoutRunAdjustmentsRecorded {
   type: 'PayoutRunAdjustmentsRecorded';

@@ -20,6 +20,10 @@ export interface RecordDatasetUpload {
     pipeline?: { name: string; version: string; configHash: string };
     /** The data request the upload answers (issue #15). */
     requestId?: string;
+    /** SPDX id or the platform grant; omitted: PLATFORM_GRANT_LICENCE. */
+    licence?: unknown;
+    /** Omitted: the contributor's default consent (context.defaultUses), else DEFAULT_USES. */
+    uses?: unknown;
   };
 }
 export interface RecordDatasetPreprocessing {
@@ -45,12 +49,45 @@ export interface WithdrawDataset {
   data: { datasetId: string; requestedBy: { role: 'contributor' | 'consumer' | 'admin' | 'auditor'; id: string }; reason?: string };
 }
 
+export type DatasetRequester = WithdrawDataset['data']['requestedBy'];
+
+/** The owner changes the uses the dataset grants (issue #14). */
+export interface ChangeDatasetConsent {
+  type: 'ChangeDatasetConsent';
+  data: { datasetId: string; requestedBy: DatasetRequester; uses: unknown };
+}
+
+/** The owner opts documents out of every future use (issue #14). */
+export interface ExcludeDocuments {
+  type: 'ExcludeDocuments';
+  data: { datasetId: string; requestedBy: DatasetRequester; indexes: unknown };
+}
+
+/** What the filtering result's per-document report says of one document (for ExcludeDocuments). */
+export interface ReportedDocument {
+  kept: boolean;
+  tokens: number;
+  language?: string;
+  contentClass?: string;
+}
+
 export type DatasetCommand =
-  RecordDatasetUpload | RecordDatasetPreprocessing | RecordDatasetTokenCount | AcceptDataset | RejectDataset | WithdrawDataset;
+  | RecordDatasetUpload
+  | RecordDatasetPreprocessing
+  | RecordDatasetTokenCount
+  | AcceptDataset
+  | RejectDataset
+  | WithdrawDataset
+  | ChangeDatasetConsent
+  | ExcludeDocuments;
 
 export interface DatasetContext extends Clock {
   /** For RecordDatasetUpload: whether the owner (contributor or consumer) is registered. */
   ownerRegistered?: boolean;
+  /** For RecordDatasetUpload of a contribution: the contributor's default consent, if set. */
+  defaultUses?: readonly string[];
+  /** For ExcludeDocuments: the report's line of each requested index (undefined: no such document). */
+  documents?: ReadonlyMap<number, ReportedDocument>;
 }
 
 export type { DatasetOwner };

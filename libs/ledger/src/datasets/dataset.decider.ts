@@ -1,13 +1,30 @@
 import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { assertNever, Decider } from '../decider/decider';
 import { assertId, boundedText } from '../identifiers/identifier';
-import { DatasetCommand, DatasetContext } from './dataset.commands';
+import { DataUse, recordedUses, usesOf } from '../consent/data-use';
+import { licenceOf, PLATFORM_GRANT_LICENCE } from '../consent/licence';
+import { DatasetCommand, DatasetContext, DatasetRequester } from './dataset.commands';
 import { DatasetCompression, DatasetEvent, DatasetFormat, DatasetOwner, TXT_SPLITS, TxtSplit } from './dataset.events';
 
 export type DatasetStatus = 'uploaded' | 'preprocessed' | 'tokens-counted' | 'accepted' | 'rejected' | 'withdrawn';
 
 export type DatasetState =
-  { status: 'none' } | { status: DatasetStatus; datasetId: string; owner: DatasetOwner; tokens?: string; tokenizer?: string };
+  | { status: 'none' }
+  | {
+      status: DatasetStatus;
+      datasetId: string;
+      owner: DatasetOwner;
+      tokens?: string;
+      tokenizer?: string;
+      /** Uses granted now (issue #14; recorded before consent existed: DEFAULT_USES). */
+      uses: readonly DataUse[];
+      /** Indexes of excluded documents and their tokens (issue #14). */
+      excluded: ReadonlySet<number>;
+      excludedTokens: bigint;
+    };
+
+/** At most this many documents per exclusion request. */
+export const MAX_EXCLUDED_PER_REQUEST = 10_000;
 
 const FORMATS: readonly DatasetFormat[] = ['txt', 'markdown', 'jsonl', 'csv', 'parquet'];
 const COMPRESSIONS: readonly DatasetCompression[] = ['none', 'gzip', 'zstd'];
@@ -61,6 +78,47 @@ function inState(
   return state;
 }
 
+function isOwner(state: Exclude<DatasetState, { status: 'none' }>, by: DatasetRequester): boolean {
+  return state.owner.kind === 'contribution'
+    ? by.role === 'contributor' && by.id === state.owner.contributorId
+    : by.role === 'consumer' && by.id === state.owner.consumerId;
+}
+
+/** The dataset, checked to be a contribution of the requester, in one of `allowed` (accepted). */
+function ownContribution(
+  state: DatasetState,
+  datasetId: string,
+  by: DatasetRequester,
+  action: string,
+  allowed: readonly DatasetStatus[] = ['accepted'],
+): Exclude<DatasetState, { status: 'none' }> & { contributorId: string } {
+  if (state.status === 'none') throw new NotFoundError('dataset-not-found', `Dataset ${datasetId} does not exist`, { field: 'datasetId' });
+  if (!isOwner(state, by))
+    throw new ForbiddenError('dataset-not-owner', `Only the owner of a dataset may ${action} it`, { field: 'datasetId' });
+  if (state.owner.kind !== 'contribution')
+    throw new IllegalStateError('dataset-not-contribution', `Dataset ${datasetId} is a reference corpus, never paid`, {
+      field: 'datasetId',
+    });
+  const s = inState(state, datasetId, allowed, action);
+  return { ...s, contributorId: state.owner.contributorId };
+}
+
+function indexesOf(value: unknown): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > MAX_EXCLUDED_PER_REQUEST ||
+    !value.every((i) => typeof i === 'number' && Number.isSafeInteger(i) && i >= 0) ||
+    new Set(value).size !== value.length
+  ) {
+    throw new ValidationError('exclusion-invalid', `indexes must be 1 to ${MAX_EXCLUDED_PER_REQUEST} distinct document indexes`, {
+      field: 'indexes',
+      hint: 'E.g. {"indexes": [0, 7]}: 0-based, as in the per-document report.',
+    });
+  }
+  return [...(value as number[])].sort((a, b) => a - b);
+}
+
 /**
  * Dataset lifecycle:
  *   uploaded → preprocessed → tokens-counted → accepted → withdrawn
@@ -73,7 +131,15 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
   initialState: { status: 'none' },
 
   evolve(state, event) {
-    if (event.type === 'DatasetUploaded') return { status: 'uploaded', datasetId: event.data.datasetId, owner: ownerOf(event.data) };
+    if (event.type === 'DatasetUploaded')
+      return {
+        status: 'uploaded',
+        datasetId: event.data.datasetId,
+        owner: ownerOf(event.data),
+        uses: recordedUses(event.data.uses),
+        excluded: new Set(),
+        excludedTokens: 0n,
+      };
     if (state.status === 'none') return state;
     switch (event.type) {
       case 'DatasetPreprocessed':
@@ -86,6 +152,13 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         return { ...state, status: 'rejected' };
       case 'DatasetWithdrawn':
         return { ...state, status: 'withdrawn' };
+      case 'DatasetConsentChanged':
+        return { ...state, uses: recordedUses(event.data.uses) };
+      case 'DatasetDocumentsExcluded': {
+        const excluded = new Set(state.excluded);
+        for (const d of event.data.documents) excluded.add(d.index);
+        return { ...state, excluded, excludedTokens: state.excludedTokens + BigInt(event.data.tokens) };
+      }
       default:
         return assertNever(event, 'dataset event');
     }
@@ -125,6 +198,8 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
                 },
               };
         const requestId = d.requestId === undefined ? {} : { requestId: assertId(d.requestId, 'requestId') };
+        const licence = d.licence === undefined ? PLATFORM_GRANT_LICENCE : licenceOf(d.licence);
+        const uses = d.uses === undefined ? [...recordedUses(context.defaultUses)] : usesOf(d.uses);
         if (state.status !== 'none')
           throw new ConflictError('dataset-exists', `Dataset ${datasetId} already exists`, { field: 'datasetId' });
         if (context.ownerRegistered !== true) {
@@ -149,6 +224,8 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               ...split,
               ...pipeline,
               ...requestId,
+              // A reference corpus is never paid: licence and consent are the contributions' terms.
+              ...(owner.kind === 'contribution' ? { licence, uses } : {}),
               uploadedAt: now,
             },
           },
@@ -194,6 +271,12 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
                   matchingTokens: count(d.requestMatch?.matchingTokens, 'requestMatch.matchingTokens'),
                 },
               };
+        if (d.languageClasses !== undefined) {
+          const joint: Record<string, Record<string, number>> = {};
+          for (const [language, byClass] of Object.entries(d.languageClasses ?? {}))
+            joint[boundedText(language, 'languageClasses', 32)] = tokensBy(byClass, 'languageClasses').languageClasses;
+          Object.assign(labelled, { languageClasses: joint });
+        }
         const s = inState(state, d.datasetId, ['uploaded'], 'record preprocessing of');
         return [
           {
@@ -267,11 +350,8 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
         const reason = command.data.reason === undefined ? undefined : boundedText(command.data.reason, 'reason', 500);
         if (state.status === 'none')
           throw new NotFoundError('dataset-not-found', `Dataset ${datasetId} does not exist`, { field: 'datasetId' });
-        const isOwner =
-          state.owner.kind === 'contribution'
-            ? requestedBy.role === 'contributor' && requestedBy.id === state.owner.contributorId
-            : requestedBy.role === 'consumer' && requestedBy.id === state.owner.consumerId;
-        if (!isOwner) throw new ForbiddenError('dataset-not-owner', 'Only the owner of a dataset may withdraw it', { field: 'datasetId' });
+        if (!isOwner(state, requestedBy))
+          throw new ForbiddenError('dataset-not-owner', 'Only the owner of a dataset may withdraw it', { field: 'datasetId' });
         if (state.status === 'withdrawn')
           throw new IllegalStateError('dataset-already-withdrawn', `Dataset ${datasetId} is already withdrawn`, { field: 'datasetId' });
         const s = inState(state, datasetId, ['accepted'], 'withdraw');
@@ -281,10 +361,63 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
             data: {
               ...s.owner,
               datasetId: s.datasetId,
-              tokens: s.tokens as string,
+              // What leaves the pool now: the accepted tokens less the documents already excluded.
+              tokens: (BigInt(s.tokens as string) - s.excludedTokens).toString(),
               ...(reason === undefined ? {} : { reason }),
               withdrawnAt: now,
             },
+          },
+        ];
+      }
+      case 'ChangeDatasetConsent': {
+        const { datasetId, requestedBy } = command.data;
+        const uses = usesOf(command.data.uses);
+        // Accepted datasets only: until its decision a dataset's stream is written by the processor alone (it appends at the upload's revision).
+        const s = ownContribution(state, datasetId, requestedBy, 'change the consent of');
+        if (s.uses.join() === uses.join()) return []; // already so: a retry records nothing
+        return [
+          {
+            type: 'DatasetConsentChanged',
+            data: { datasetId: s.datasetId, contributorId: s.contributorId, uses, previousUses: [...s.uses], changedAt: now },
+          },
+        ];
+      }
+      case 'ExcludeDocuments': {
+        const { datasetId, requestedBy } = command.data;
+        const indexes = indexesOf(command.data.indexes);
+        const s = ownContribution(state, datasetId, requestedBy, 'exclude documents of');
+        const notKept = indexes.filter((i) => context.documents?.get(i)?.kept !== true);
+        if (notKept.length > 0)
+          throw new ValidationError(
+            'exclusion-not-kept',
+            `${notKept.length} of the indexes name no kept document of dataset ${datasetId}`,
+            {
+              field: 'indexes',
+              hint: 'Exclude documents the report lists as kept (GET /v1/datasets/{id}/report?reason=kept).',
+              context: { indexes: notKept.slice(0, 100) },
+            },
+          );
+        const again = indexes.filter((i) => s.excluded.has(i));
+        if (again.length > 0)
+          throw new IllegalStateError('exclusion-duplicate', `${again.length} of the documents are already excluded`, {
+            field: 'indexes',
+            context: { indexes: again.slice(0, 100) },
+          });
+        let tokens = 0n;
+        const documents = indexes.map((index) => {
+          const r = context.documents!.get(index)!;
+          tokens += BigInt(count(r.tokens, 'tokens'));
+          return {
+            index,
+            tokens: r.tokens,
+            ...(r.language !== undefined ? { language: boundedText(r.language, 'language', 32) } : {}),
+            ...(r.contentClass !== undefined ? { contentClass: boundedText(r.contentClass, 'contentClass', 32) } : {}),
+          };
+        });
+        return [
+          {
+            type: 'DatasetDocumentsExcluded',
+            data: { datasetId: s.datasetId, contributorId: s.contributorId, documents, tokens: tokens.toString(), excludedAt: now },
           },
         ];
       }

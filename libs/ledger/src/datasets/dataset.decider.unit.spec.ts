@@ -53,7 +53,103 @@ const byOwner = { role: 'contributor' as const, id: 'c1' };
 
 describe('dataset decider', () => {
   it('records an upload by a registered owner', () => {
-    given(datasetDecider).when(uploadCmd, { now, ownerRegistered: true }).then([uploaded]);
+    given(datasetDecider)
+      .when(uploadCmd, { now, ownerRegistered: true })
+      .then([{ ...uploaded, data: { ...uploaded.data, licence: 'LicenseRef-1tt-contributor-grant-1', uses: ['training'] } as never }]);
+  });
+  it('records the licence (canonical SPDX spelling) and uses of an upload; default uses from the contributor’s consent (issue #14)', () => {
+    const [e] = given(datasetDecider)
+      .when(
+        { ...uploadCmd, data: { ...uploadCmd.data, licence: 'cc-by-4.0', uses: ['retrieval', 'training', 'retrieval'] } },
+        { now, ownerRegistered: true },
+      )
+      .then([{ ...uploaded, data: { ...uploaded.data, licence: 'CC-BY-4.0', uses: ['training', 'retrieval'] } as never }]);
+    expect(e.type).toBe('DatasetUploaded');
+    given(datasetDecider)
+      .when(uploadCmd, { now, ownerRegistered: true, defaultUses: ['evaluation'] })
+      .then([{ ...uploaded, data: { ...uploaded.data, licence: 'LicenseRef-1tt-contributor-grant-1', uses: ['evaluation'] } as never }]);
+    given(datasetDecider)
+      .when({ ...uploadCmd, data: { ...uploadCmd.data, licence: 'MIT OR Apache-2.0' } }, { now, ownerRegistered: true })
+      .thenThrows(ValidationError, 'licence-unknown');
+    given(datasetDecider)
+      .when({ ...uploadCmd, data: { ...uploadCmd.data, uses: ['resale'] } }, { now, ownerRegistered: true })
+      .thenThrows(ValidationError, 'uses-invalid');
+    given(datasetDecider)
+      .when({ ...uploadCmd, data: { ...uploadCmd.data, uses: [] } }, { now, ownerRegistered: true })
+      .thenThrows(ValidationError, 'uses-invalid');
+  });
+  it('changes consent of an accepted contribution, owner only; the same uses again record nothing (issue #14)', () => {
+    const history = [uploaded, preprocessed, counted, accepted];
+    const change = (uses: unknown, requestedBy = byOwner) => ({
+      type: 'ChangeDatasetConsent' as const,
+      data: { datasetId: 'd1', requestedBy, uses },
+    });
+    given(datasetDecider, history)
+      .when(change(['retrieval']), { now })
+      .then([
+        {
+          type: 'DatasetConsentChanged',
+          data: { datasetId: 'd1', contributorId: 'c1', uses: ['retrieval'], previousUses: ['training'], changedAt: at },
+        },
+      ]);
+    given(datasetDecider, history)
+      .when(change(['training']), { now })
+      .thenNothing();
+    given(datasetDecider, history)
+      .when(change(['retrieval'], { role: 'contributor', id: 'c2' }), { now })
+      .thenThrows(ForbiddenError, 'dataset-not-owner');
+    given(datasetDecider, history).when(change('everything'), { now }).thenThrows(ValidationError, 'uses-invalid');
+    given(datasetDecider, [uploaded])
+      .when(change(['retrieval']), { now })
+      .thenThrows(IllegalStateError, 'dataset-uploaded');
+    given(datasetDecider, [...history, withdrawn])
+      .when(change(['retrieval']), { now })
+      .thenThrows(IllegalStateError, 'dataset-withdrawn');
+  });
+  it('excludes kept documents once, with their tokens and labels from the report; a withdrawal then takes the rest (issue #14)', () => {
+    const history = [uploaded, preprocessed, counted, accepted];
+    const exclude = (indexes: unknown) => ({ type: 'ExcludeDocuments' as const, data: { datasetId: 'd1', requestedBy: byOwner, indexes } });
+    const documents = new Map([
+      [3, { kept: true, tokens: 1200, language: 'en', contentClass: 'prose' }],
+      [4, { kept: false, tokens: 0 }],
+      [5, { kept: true, tokens: 800 }],
+    ]);
+    const [excluded] = given(datasetDecider, history)
+      .when(exclude([5, 3]), { now, documents })
+      .then([
+        {
+          type: 'DatasetDocumentsExcluded',
+          data: {
+            datasetId: 'd1',
+            contributorId: 'c1',
+            documents: [
+              { index: 3, tokens: 1200, language: 'en', contentClass: 'prose' },
+              { index: 5, tokens: 800 },
+            ],
+            tokens: '2000',
+            excludedAt: at,
+          },
+        },
+      ]);
+    given(datasetDecider, history)
+      .when(exclude([4]), { now, documents })
+      .thenThrows(ValidationError, 'exclusion-not-kept');
+    given(datasetDecider, history)
+      .when(exclude([99]), { now, documents })
+      .thenThrows(ValidationError, 'exclusion-not-kept');
+    given(datasetDecider, history)
+      .when(exclude([3, 3]), { now, documents })
+      .thenThrows(ValidationError, 'exclusion-invalid');
+    given(datasetDecider, history).when(exclude([]), { now, documents }).thenThrows(ValidationError, 'exclusion-invalid');
+    given(datasetDecider, history)
+      .when(exclude([-1]), { now, documents })
+      .thenThrows(ValidationError, 'exclusion-invalid');
+    given(datasetDecider, [...history, excluded])
+      .when(exclude([3]), { now, documents })
+      .thenThrows(IllegalStateError, 'exclusion-duplicate');
+    given(datasetDecider, [...history, excluded])
+      .when({ type: 'WithdrawDataset', data: { datasetId: 'd1', requestedBy: byOwner } }, { now })
+      .then([{ type: 'DatasetWithdrawn', data: { ...(withdrawn.data as object), tokens: '3000' } as never }]);
   });
   it('records a consumer reference corpus', () => {
     const cmd: RecordDatasetUpload = {

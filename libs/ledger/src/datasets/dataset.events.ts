@@ -1,3 +1,5 @@
+import type { DataUse } from '../consent/data-use';
+
 /** Who a dataset belongs to: a contributor's contribution, or a consumer's reference corpus (never paid). */
 export type DatasetOwner = { kind: 'contribution'; contributorId: string } | { kind: 'reference'; consumerId: string };
 
@@ -37,6 +39,14 @@ export interface DatasetUploaded {
     pipeline?: PipelineRef;
     /** The data request this upload answers (issue #15); absent for ordinary uploads. */
     requestId?: string;
+    /**
+     * Issue #14: the SPDX licence the data is offered under (or the platform
+     * grant), and the uses its owner consents to. Absent on uploads recorded
+     * before consent existed: licence unknown (null; not eligible for a
+     * consumer whose scope lists licences), uses ['training'] (DEFAULT_USES).
+     */
+    licence?: string;
+    uses?: DataUse[];
     uploadedAt: string;
   };
 }
@@ -74,6 +84,12 @@ export interface DatasetPreprocessed {
      * and its keywords or sample text). docs/DATA-REQUESTS.md.
      */
     requestMatch?: { requestId: string; matchingTokens: number };
+    /**
+     * Tokens of the kept documents per language and class together
+     * ({language: {contentClass: tokens}}), so a scope restricting both counts
+     * exactly (issue #14). Absent on results recorded before it.
+     */
+    languageClasses?: Record<string, Record<string, number>>;
     preprocessedAt: string;
   };
 }
@@ -107,5 +123,42 @@ export interface DatasetWithdrawn {
   data: DatasetOwner & { datasetId: string; tokens: string; reason?: string; withdrawnAt: string };
 }
 
+/**
+ * The owner changes the uses the dataset is offered for (issue #14). It takes
+ * effect from its log position: runs of reports recorded before it stand.
+ */
+export interface DatasetConsentChanged {
+  type: 'DatasetConsentChanged';
+  data: { datasetId: string; contributorId: string; uses: DataUse[]; previousUses: DataUse[]; changedAt: string };
+}
+
+/** One document taken out of every future use, with what the filtering result says of it. */
+export interface ExcludedDocument {
+  /** 0-based index of the document in the upload (as in the per-document report). */
+  index: number;
+  /** Its kept tokens (from the per-document report). */
+  tokens: number;
+  /** Its language and class (pipeline v2), absent when the result has none. */
+  language?: string;
+  contentClass?: string;
+}
+
+/**
+ * The owner opts documents out (issue #14): their tokens leave the pool from
+ * this position (like a withdrawal of part of the dataset); runs already made
+ * stand. `tokens` = Σ documents' tokens.
+ */
+export interface DatasetDocumentsExcluded {
+  type: 'DatasetDocumentsExcluded';
+  data: { datasetId: string; contributorId: string; documents: ExcludedDocument[]; tokens: string; excludedAt: string };
+}
+
 export type DatasetEvent =
-  DatasetUploaded | DatasetPreprocessed | DatasetTokensCounted | DatasetAccepted | DatasetRejected | DatasetWithdrawn;
+  | DatasetUploaded
+  | DatasetPreprocessed
+  | DatasetTokensCounted
+  | DatasetAccepted
+  | DatasetRejected
+  | DatasetWithdrawn
+  | DatasetConsentChanged
+  | DatasetDocumentsExcluded;

@@ -45,6 +45,11 @@ export interface PayoutRunResult {
  *  Weights: `snapshot` → each contributor's tokens in the pool at the report's
  *  position; `time-weighted` → Σ tokens × ms in the pool within
  *  [periodStart, periodEnd), as known at that position (PoolState.tokenTimeAt).
+ *  A report with a scope (issue #14) weighs only the tokens eligible under it
+ *  (PoolState.eligibleAt: licence, consent and exclusions in force at the
+ *  report's position × the scope's uses, licences, languages and classes) and
+ *  records the scope and ΣT_c (eligibleTokens); without one the whole pool,
+ *  exactly as before scopes existed.
  *  Contributors with zero weight are not listed.
  *  Nothing to weigh (empty pool, or no dataset overlapping the period): there
  *  is no fallback to another policy; the run completes with no allocations and
@@ -62,11 +67,13 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const poolAmount = poolAmountOf(amount, parseAlpha(report.alpha));
   const remainder = amount - poolAmount;
 
+  const scope = report.scope;
   const snapshot = pool.at(reportPosition);
+  const eligible = scope ? pool.eligibleAt(reportPosition, scope) : snapshot;
   const weights =
     report.policy === 'snapshot'
-      ? snapshot.contributors
-      : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd));
+      ? eligible.contributors
+      : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd), scope);
 
   // contributorId order (UTF-16 code units): the canonical order of the run.
   const unsortedIds: string[] = [];
@@ -99,7 +106,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
     const weight = sortedWeights[i].toString();
     records[i] = {
       contributorId,
-      tokens: snapshotPolicy ? weight : (snapshot.contributors.get(contributorId) ?? 0n).toString(),
+      tokens: snapshotPolicy ? weight : (eligible.contributors.get(contributorId) ?? 0n).toString(),
       weight,
       amount: formatDigits(String(amounts[i]), exponent),
     };
@@ -118,6 +125,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
       periodStart: report.periodStart,
       periodEnd: report.periodEnd,
       roundingRuleVersion: ROUNDING_RULE_VERSION,
+      ...(scope ? { scope } : {}),
     },
   };
   const chunks: PayoutRunAllocationsRecorded[] = [];
@@ -135,6 +143,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
     amount: report.amount,
     alpha: report.alpha,
     totalTokens: snapshot.totalTokens.toString(),
+    ...(scope ? { scope, eligibleTokens: eligible.totalTokens.toString() } : {}),
     totalWeight: totalWeight.toString(),
     poolAmount: formatMinor(poolAmount, currency),
     remainder: formatMinor(remainder, currency),

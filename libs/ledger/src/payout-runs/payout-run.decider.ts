@@ -57,7 +57,7 @@ export const payoutRunDecider: Decider<PayoutRunCommand, PayoutRunEvent, PayoutR
  */
 export function payoutRunDifferences(
   recorded: readonly { type: string; data: unknown }[],
-  recomputed: readonly PayoutRunEvent[],
+  recomputed: readonly { type: string; data: unknown }[],
 ): string[] {
   const problems: string[] = [];
   if (recorded.length !== recomputed.length) problems.push(`expected ${recomputed.length} events, found ${recorded.length}`);

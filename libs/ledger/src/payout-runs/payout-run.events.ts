@@ -1,9 +1,10 @@
+import type { ConsumerScope } from '../consent/consumer-scope';
 import { PayoutPolicy } from '../agreements/agreement';
 
 /** One contributor's line of a payout run; every number a decimal string. */
 export interface RecordedAllocation {
   contributorId: string;
-  /** The contributor's tokens in the pool at the run's pool position. */
+  /** The contributor's tokens in the pool at the run's pool position (a scoped run: the eligible ones). */
   tokens: string;
   /** The allocation weight: = tokens (snapshot) or Σ tokens × ms in the pool during the period (time-weighted). */
   weight: string;
@@ -27,6 +28,8 @@ export interface PayoutRunStarted {
     periodStart: string;
     periodEnd: string;
     roundingRuleVersion: string;
+    /** The report's scope (issue #14); absent = the whole pool. */
+    scope?: ConsumerScope;
   };
 }
 
@@ -54,6 +57,9 @@ export interface PayoutRunCompleted {
     alpha: string;
     /** ΣT: tokens of all contributions in the pool at poolPosition. */
     totalTokens: string;
+    /** Scoped runs only (issue #14): the scope used and ΣT_c, the tokens eligible under it at poolPosition. */
+    scope?: ConsumerScope;
+    eligibleTokens?: string;
     /** Σ weights of the allocations. */
     totalWeight: string;
     /** floor(amount × α) in minor units, as a decimal string. */

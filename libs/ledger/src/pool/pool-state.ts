@@ -1,4 +1,14 @@
-import { DatasetAccepted, DatasetWithdrawn } from '../datasets/dataset.events';
+import type { ConsumerScope } from '../consent/consumer-scope';
+import { recordedUses } from '../consent/data-use';
+import { eligibleTokens, EligibilityFacts, LabelTokens, LANGUAGE_CLASS_SEPARATOR } from '../consent/eligibility';
+import {
+  DatasetAccepted,
+  DatasetConsentChanged,
+  DatasetDocumentsExcluded,
+  DatasetPreprocessed,
+  DatasetUploaded,
+  DatasetWithdrawn,
+} from '../datasets/dataset.events';
 import { LoggedEvent } from '../events/ledger-event';
 
 /** Where and when a dataset entered or left the pool. */
@@ -14,6 +24,22 @@ export interface PoolMembership {
   tokens: bigint;
   entered: PoolMark;
   exited?: PoolMark;
+  /** Licence, uses, labels and tokens from `entered` on (issue #14). */
+  facts: EligibilityFacts;
+  /** Later consent changes and exclusions, in log order: each gives the facts from its mark on. */
+  changes?: Array<{ mark: PoolMark; facts: EligibilityFacts }>;
+}
+
+/** Facts of a contribution recorded before licences, consent and labels: the whole dataset, for training. */
+const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({ licence: null, uses: recordedUses(undefined), labels: null });
+
+/** The facts of a membership in force at position P (P ≥ entered). */
+export function factsAt(m: PoolMembership, position: number): EligibilityFacts {
+  const changes = m.changes;
+  if (changes) {
+    for (let i = changes.length - 1; i >= 0; i--) if (changes[i].mark.position <= position) return changes[i].facts;
+  }
+  return m.facts;
 }
 
 export interface PoolSnapshot {
@@ -29,8 +55,12 @@ export interface PoolSnapshot {
  * contribution is remembered with the position and recorded time at which it
  * entered and (once withdrawn) left, so one fold answers "the pool as of any
  * position P" = the fold of the events with position ≤ P, without
- * re-reading the log. Only `DatasetAccepted` / `DatasetWithdrawn` of kind
- * `contribution` matter; consumers' reference corpora never enter the pool.
+ * re-reading the log. `DatasetAccepted` / `DatasetWithdrawn` of kind
+ * `contribution` move datasets in and out; consumers' reference corpora never
+ * enter the pool. Since issue #14 the fold also keeps what decides
+ * eligibility (EligibilityFacts): the licence and uses of DatasetUploaded,
+ * the label counts of DatasetPreprocessed, and each DatasetConsentChanged /
+ * DatasetDocumentsExcluded as a change from its position on.
  *
  * Times come from metadata.recordedAt (assigned by the store, non-decreasing
  * with position) rather than from the event data, so the time order and the
@@ -41,6 +71,8 @@ export interface PoolSnapshot {
  */
 export class PoolState {
   private readonly members = new Map<string, PoolMembership>();
+  /** Contributions uploaded, not yet decided: their licence, uses and labels so far. */
+  private readonly pending = new Map<string, Omit<EligibilityFacts, 'tokens'>>();
   private last = 0;
 
   static fromEvents(events: Iterable<LoggedEvent>): PoolState {
@@ -60,21 +92,69 @@ export class PoolState {
       throw new Error(`PoolState: event at position ${event.position} after ${this.last}: events must be applied once, in log order`);
     }
     this.last = event.position;
-    if (event.type === 'DatasetAccepted') {
-      const d = event.data as DatasetAccepted['data'];
-      if (d.kind !== 'contribution') return this;
-      this.members.set(d.datasetId, {
-        datasetId: d.datasetId,
-        contributorId: d.contributorId,
-        tokens: BigInt(d.tokens),
-        entered: markOf(event),
-      });
-    } else if (event.type === 'DatasetWithdrawn') {
-      const d = event.data as DatasetWithdrawn['data'];
-      const m = this.members.get(d.datasetId);
-      if (m && !m.exited) m.exited = markOf(event);
+    switch (event.type) {
+      case 'DatasetUploaded': {
+        const d = event.data as DatasetUploaded['data'];
+        if (d.kind !== 'contribution') return this;
+        if (d.licence === undefined && d.uses === undefined) return this; // the default: nothing to remember
+        this.pending.set(d.datasetId, { licence: d.licence ?? null, uses: recordedUses(d.uses), labels: null });
+        return this;
+      }
+      case 'DatasetPreprocessed': {
+        const d = event.data as DatasetPreprocessed['data'];
+        const labels = labelTokensOf(d);
+        if (!labels) return this;
+        this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), labels });
+        return this;
+      }
+      case 'DatasetAccepted': {
+        const d = event.data as DatasetAccepted['data'];
+        const known = this.pending.get(d.datasetId);
+        this.pending.delete(d.datasetId);
+        if (d.kind !== 'contribution') return this;
+        const tokens = BigInt(d.tokens);
+        this.members.set(d.datasetId, {
+          datasetId: d.datasetId,
+          contributorId: d.contributorId,
+          tokens,
+          entered: markOf(event),
+          facts: { ...(known ?? UNLABELLED_DEFAULT), tokens },
+        });
+        return this;
+      }
+      case 'DatasetRejected':
+        this.pending.delete((event.data as { datasetId: string }).datasetId);
+        return this;
+      case 'DatasetWithdrawn': {
+        const d = event.data as DatasetWithdrawn['data'];
+        const m = this.members.get(d.datasetId);
+        if (m && !m.exited) m.exited = markOf(event);
+        return this;
+      }
+      case 'DatasetConsentChanged': {
+        const d = event.data as DatasetConsentChanged['data'];
+        const uses = recordedUses(d.uses);
+        const m = this.members.get(d.datasetId);
+        if (m) {
+          if (!m.exited) this.change(m, event, { ...factsAt(m, event.position), uses });
+        } else {
+          this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), uses });
+        }
+        return this;
+      }
+      case 'DatasetDocumentsExcluded': {
+        const d = event.data as DatasetDocumentsExcluded['data'];
+        const m = this.members.get(d.datasetId);
+        if (m && !m.exited) this.change(m, event, withoutDocuments(factsAt(m, event.position), d.documents));
+        return this;
+      }
+      default:
+        return this;
     }
-    return this;
+  }
+
+  private change(m: PoolMembership, event: LoggedEvent, facts: EligibilityFacts): void {
+    (m.changes ??= []).push({ mark: markOf(event), facts });
   }
 
   /** Every contribution that ever entered the pool (up to lastPosition), in acceptance order. */
@@ -90,13 +170,57 @@ export class PoolState {
     let datasetCount = 0;
     for (const m of this.members.values()) {
       if (!inPoolAt(m, position)) continue;
+      const tokens = m.changes === undefined ? m.tokens : factsAt(m, position).tokens;
       // Most contributors have one dataset: reuse its bigint rather than allocating 0n + tokens.
       const sum = contributors.get(m.contributorId);
-      contributors.set(m.contributorId, sum === undefined ? m.tokens : sum + m.tokens);
-      totalTokens += m.tokens;
+      contributors.set(m.contributorId, sum === undefined ? tokens : sum + tokens);
+      totalTokens += tokens;
       datasetCount++;
     }
     return { position, totalTokens, contributors, datasetCount };
+  }
+
+  /**
+   * The pool a consumer with `scope` pays for as of position P (issue #14):
+   * per contributor, the eligible tokens of their datasets in the pool at P
+   * under the licence, consent and exclusions in force at P (eligibleTokens);
+   * totalTokens = ΣT_c. Contributors with nothing eligible are left out.
+   */
+  eligibleAt(position: number, scope: ConsumerScope): PoolSnapshot {
+    this.assertKnown(position);
+    const contributors = new Map<string, bigint>();
+    let totalTokens = 0n;
+    let datasetCount = 0;
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const tokens = eligibleTokens(factsAt(m, position), scope);
+      if (tokens === 0n) continue;
+      const sum = contributors.get(m.contributorId);
+      contributors.set(m.contributorId, sum === undefined ? tokens : sum + tokens);
+      totalTokens += tokens;
+      datasetCount++;
+    }
+    return { position, totalTokens, contributors, datasetCount };
+  }
+
+  /**
+   * One contributor's tokens and the pool's total as of position P, under
+   * `scope` (eligibleTokens) or, without one, the whole pool (as at()): what
+   * a contributor's share of a consumer's next run is, in one pass without
+   * building every contributor's entry.
+   */
+  shareAt(position: number, contributorId: string, scope?: ConsumerScope): { tokens: bigint; totalTokens: bigint } {
+    this.assertKnown(position);
+    let tokens = 0n;
+    let totalTokens = 0n;
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const facts = factsAt(m, position);
+      const n = scope ? eligibleTokens(facts, scope) : facts.tokens;
+      totalTokens += n;
+      if (m.contributorId === contributorId) tokens += n;
+    }
+    return { tokens, totalTokens };
   }
 
   /**
@@ -107,16 +231,31 @@ export class PoolState {
    * later acceptances do not change a run already due). Summed per
    * contributor; contributors with no overlap are left out.
    */
-  tokenTimeAt(position: number, periodStartMs: number, periodEndMs: number): Map<string, bigint> {
+  tokenTimeAt(position: number, periodStartMs: number, periodEndMs: number, scope?: ConsumerScope): Map<string, bigint> {
     this.assertKnown(position);
     const weights = new Map<string, bigint>();
     for (const m of this.members.values()) {
       if (m.entered.position > position) continue;
       const exit = m.exited && m.exited.position <= position ? m.exited.time : Number.POSITIVE_INFINITY;
-      const from = Math.max(m.entered.time, periodStartMs);
-      const to = Math.min(exit, periodEndMs);
-      if (to <= from || m.tokens === 0n) continue;
-      const w = m.tokens * BigInt(to - from);
+      let w = 0n;
+      if (m.changes === undefined && scope === undefined) {
+        const from = Math.max(m.entered.time, periodStartMs);
+        const to = Math.min(exit, periodEndMs);
+        if (to <= from || m.tokens === 0n) continue;
+        w = m.tokens * BigInt(to - from);
+      } else {
+        // Piecewise: each consent change or exclusion known at P starts a segment with its own eligible tokens.
+        const segments = [{ time: m.entered.time, facts: m.facts }];
+        for (const c of m.changes ?? []) if (c.mark.position <= position) segments.push({ time: c.mark.time, facts: c.facts });
+        for (let i = 0; i < segments.length; i++) {
+          const from = Math.max(segments[i].time, periodStartMs);
+          const to = Math.min(i + 1 < segments.length ? segments[i + 1].time : exit, exit, periodEndMs);
+          if (to <= from) continue;
+          const tokens = scope === undefined ? segments[i].facts.tokens : eligibleTokens(segments[i].facts, scope);
+          w += tokens * BigInt(to - from);
+        }
+        if (w === 0n) continue;
+      }
       const sum = weights.get(m.contributorId);
       weights.set(m.contributorId, sum === undefined ? w : sum + w);
     }
@@ -138,4 +277,38 @@ function markOf(event: LoggedEvent): PoolMark {
   const time = Date.parse(event.metadata.recordedAt);
   if (!Number.isFinite(time)) throw new Error(`PoolState: event at position ${event.position} has no valid recordedAt`);
   return { position: event.position, time };
+}
+
+function labelTokensOf(d: DatasetPreprocessed['data']): LabelTokens | null {
+  if (!d.languages || !d.contentClasses) return null;
+  const toMap = (r: Record<string, number>) => new Map(Object.entries(r).map(([k, n]) => [k, BigInt(n)] as const));
+  const labels: LabelTokens = { byLanguage: toMap(d.languages), byClass: toMap(d.contentClasses) };
+  if (d.languageClasses) {
+    const joint = new Map<string, bigint>();
+    for (const [language, byClass] of Object.entries(d.languageClasses))
+      for (const [cls, n] of Object.entries(byClass)) joint.set(`${language}${LANGUAGE_CLASS_SEPARATOR}${cls}`, BigInt(n));
+    labels.byLanguageClass = joint;
+  }
+  return labels;
+}
+
+/** The facts once `documents` are excluded: their tokens leave the total and their labels' counts (never below zero). */
+function withoutDocuments(f: EligibilityFacts, documents: DatasetDocumentsExcluded['data']['documents']): EligibilityFacts {
+  const minus = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+  let tokens = f.tokens;
+  const byLanguage = f.labels ? new Map(f.labels.byLanguage) : undefined;
+  const byClass = f.labels ? new Map(f.labels.byClass) : undefined;
+  const byLanguageClass = f.labels?.byLanguageClass ? new Map(f.labels.byLanguageClass) : undefined;
+  for (const doc of documents) {
+    const n = BigInt(doc.tokens);
+    tokens = minus(tokens, n);
+    if (doc.language !== undefined && byLanguage?.has(doc.language)) byLanguage.set(doc.language, minus(byLanguage.get(doc.language)!, n));
+    if (doc.contentClass !== undefined && byClass?.has(doc.contentClass))
+      byClass.set(doc.contentClass, minus(byClass.get(doc.contentClass)!, n));
+    const key = `${doc.language}${LANGUAGE_CLASS_SEPARATOR}${doc.contentClass}`;
+    if (byLanguageClass?.has(key)) byLanguageClass.set(key, minus(byLanguageClass.get(key)!, n));
+  }
+  const labels: LabelTokens | null =
+    byLanguage && byClass ? { byLanguage, byClass, ...(byLanguageClass ? { byLanguageClass } : {}) } : null;
+  return { ...f, tokens, labels };
 }

@@ -1,3 +1,4 @@
+import type { ConsumerScope } from '../consent/consumer-scope';
 import { PayoutPolicy } from '../agreements/agreement';
 import type { CorrectRevenue, RevenueCorrected } from '../corrections/revenue-correction.events';
 
@@ -19,6 +20,8 @@ export interface RevenueReported {
     alpha: string;
     policy: PayoutPolicy;
     agreementEffectiveFrom: string;
+    /** The agreement's scope, copied like α (issue #14); absent when the agreement has none: the run pays the whole pool. */
+    scope?: ConsumerScope;
     idempotencyKey: string;
     /** sha256 of the canonical input (see revenueInputHash). */
     inputHash: string;

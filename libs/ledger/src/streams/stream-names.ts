@@ -11,7 +11,7 @@ export const streamNames = {
   dataset: (datasetId: string) => `dataset-${datasetId}`,
   revenue: (revenueId: string) => `revenue-${revenueId}`,
   payoutRun: (revenueId: string) => `payout-run-${revenueId}`,
-  /** The adjustment postings of one revenue correction (written once, `no-stream`). */
+  /** The adjustment postings of one revenue correction (written once, in bounded appends like a payout run). */
   adjustment: (correctionId: string) => `adjustment-${correctionId}`,
   /** Every payout batch of one currency (reservations are decided on one stream). */
   payoutBatches: (currency: string) => `batches-${currency}`,

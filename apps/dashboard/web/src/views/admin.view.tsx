@@ -5,6 +5,7 @@ import { navigate } from '../router';
 import { PoolSummary } from './pool.view';
 import { WebhooksAdmin } from './webhooks.view';
 import { DirectorySection, PayablesSection } from './directory.view';
+import { PayoutBatchesSection } from './payout-batches.view';
 
 type Kind = 'contributors' | 'consumers' | 'auditors';
 const ID_FIELD: Record<Kind, string> = { contributors: 'contributorId', consumers: 'consumerId', auditors: 'auditorId' };
@@ -28,6 +29,7 @@ export function AdminView() {
       </div>
       <DirectorySection />
       <PayablesSection />
+      <PayoutBatchesSection />
       <Section title="Revenue-share agreement" id="agreement">
         <AgreementForm />
       </Section>

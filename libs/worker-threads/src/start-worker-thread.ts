@@ -6,7 +6,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * Starts the worker script `name` that sits in `dir` (pass `__dirname`):
  * `name.js` when the caller runs compiled (dist), or `name.ts` through tsx's
  * CommonJS hook when it runs from TypeScript (Jest, tsx), since Node 20 does
- * not apply `--import tsx` to worker threads.
+ * not apply `--import tsx` to worker threads. The one way this code base
+ * starts a worker thread (Parquet decoding, the document pipeline's pool,
+ * audit verification).
  */
 export function startWorkerThread(dir: string, name: string, options: WorkerOptions = {}): Worker {
   const compiled = path.join(dir, `${name}.js`);

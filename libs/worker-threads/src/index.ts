@@ -1,0 +1,1 @@
+export { startWorkerThread } from './start-worker-thread';
