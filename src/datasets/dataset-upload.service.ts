@@ -15,6 +15,7 @@ import {
   type ContributorEvent,
   type DatasetOwner,
   type TxtSplit,
+  ID_PATTERN,
 } from '@1tt/ledger';
 import { readStreamSnapshot } from '@1tt/command-path';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
@@ -56,7 +57,6 @@ export interface DatasetUploadOptions {
 let defaultPipeline: ResolvedPipeline | undefined;
 
 const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** After a refusal, at most this much of the rest of a body is read (so the client sees the answer), then the connection is cut. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 
@@ -196,7 +196,7 @@ export class DatasetUploadService {
     } else if (complete || fields[kind === 'reference' ? 'consumerId' : 'contributorId'] !== undefined) {
       const field = kind === 'reference' ? 'consumerId' : 'contributorId';
       const id = fields[field];
-      if (!id || !ID.test(id)) {
+      if (!id || !ID_PATTERN.test(id)) {
         throw new ValidationError(
           field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
           `An admin upload of a ${kind} names the ${kind === 'reference' ? 'consumer' : 'contributor'}: ${field}`,
@@ -225,7 +225,7 @@ export class DatasetUploadService {
     }
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
-    if (!id || !ID.test(id)) {
+    if (!id || !ID_PATTERN.test(id)) {
       throw new ValidationError(
         field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
         `An admin upload of a ${kind} names the ${category}: ${field}`,

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEventLine, encodeHeaderLine } from '@1tt/audit';
 import type { RecordedEvent } from '@1tt/event-store';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { createCliProgram } from '../../apps/cli/src/cli-program';
 import { cli as cliIn } from '../support/cli';
 import { ledgerSpecs, record, rerecord } from './support/ledger-log';
 
@@ -99,6 +102,14 @@ describe('1tt audit (in-process)', () => {
     const last = record(ledgerSpecs()).at(-1)!.position;
     expect(JSON.parse(whole.stdout).position).toBe(last);
     expect((await cli('audit', 'replay', file, '--at-position', '3', '--as-of', '2025-01-01T00:00:00Z')).code).toBe(2);
+    // Times go through the ledger's one parser (parseInstant), with the command line's shorthands: a bare date, no seconds, +0200.
+    for (const t of ['2999-01-01', '2999-01-01T00:00Z', '2999-01-01T02:00:00+0200']) {
+      expect(JSON.parse((await cli('audit', 'replay', file, '--as-of', t, '--json')).stdout).position).toBe(last);
+    }
+    const impossible = await cli('audit', 'replay', file, '--as-of', '2025-02-30T00:00:00Z');
+    expect(impossible.code).toBe(2);
+    expect(impossible.stderr).toMatch(/--as-of must be an ISO-8601 time .*has no day 30/);
+    expect((await cli('audit', 'statement', file, '--contributor', 'c3', '--from', '2025-01-01T00:00:00')).code).toBe(2); // no zone
 
     const text = await cli('audit', 'statement', file, '--contributor', 'c3');
     expect(text.stdout).toMatch(/Allocated: +17\.01 USD/);
@@ -120,6 +131,46 @@ describe('1tt audit (in-process)', () => {
     const html = join(dir, 'statement.html');
     expect((await cli('audit', 'statement', file, '--contributor', 'c3', '--format', 'html', '--out', html)).code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<td class="n">15.00 USD</td>');
+  });
+});
+
+describe('1tt: --json everywhere, exit 4 for an unknown id', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), '1tt-cli-contract-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every command takes --json', () => {
+    const leaves = (c: Command, path: string[] = []): Array<{ name: string; command: Command }> =>
+      c.commands.length === 0 ? [{ name: path.join(' '), command: c }] : c.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
+    const program = createCliProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {}, exitCode: 0 });
+    const all = leaves(program);
+    expect(all.map((l) => l.name)).toEqual(
+      expect.arrayContaining(['audit export', 'audit verify', 'audit statement', 'dataset reprocess']),
+    );
+    expect(all.filter((l) => !l.command.options.some((o) => o.long === '--json')).map((l) => l.name)).toEqual([]);
+  });
+
+  it('statement and reputation: an unknown contributor is exit 4 with a message; --json prints JSON', async () => {
+    const file = join(dir, 'ledger.ndjson');
+    writeExport(file, record(ledgerSpecs()));
+    for (const argv of [
+      ['audit', 'statement', file, '--contributor', 'nobody'],
+      ['audit', 'statement', file, '--contributor', 'nobody', '--from', '2025-01-01T00:00:00Z'],
+      ['audit', 'reputation', file, '--contributor', 'nobody'],
+    ]) {
+      const r = await cli(...argv);
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({
+        argv,
+        code: 4,
+        stderr: expect.stringMatching(/nobody is not in the log/),
+      });
+      expect(r.stdout).toBe('');
+    }
+    const json = await cli('audit', 'statement', file, '--contributor', 'c3', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ contributorId: 'c3', totals: { runs: 3 } });
   });
 });
 

@@ -40,6 +40,20 @@ describe('1tt dataset reprocess --verify', () => {
       expect(report).toMatchObject({ datasetId: 'b', matches: true, differences: [], recomputed: { documentsIn: 3, documentsKept: 1 } });
       expect(code).toBe(0);
       expect(await runCli(['dataset', 'reprocess', 'b'], { ...ctx, exitCode: 0 })).toBe(2);
+      // An unknown dataset: exit 4, said on stderr.
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (c) => (err += c));
+      expect(await runCli(['dataset', 'reprocess', 'nope', '--verify'], { ...ctx, stderr, exitCode: 0 })).toBe(4);
+      expect(err).toContain('dataset nope is not in the log');
+      // On a terminal (and without --json) a progress bar runs on stderr while the file is read again.
+      const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+      let bar = '';
+      tty.on('data', (c) => (bar += c));
+      expect(await runCli(['dataset', 'reprocess', 'b', '--verify'], { ...ctx, stdout: new PassThrough(), stderr: tty, exitCode: 0 })).toBe(
+        0,
+      );
+      expect(bar).toContain('reprocess (bytes read)');
     } finally {
       await stores.close();
     }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.command';
 import { datasetCommand } from './commands/dataset-reprocess.command';
-import { CliUsageError, EXIT, type CliContext } from './cli-context';
+import { CliNotFoundError, CliUsageError, EXIT, type CliContext } from './cli-context';
 
 /**
  * The `1tt` program. One file per command under commands/; a command group
@@ -27,7 +27,9 @@ Environment (export and dataset reprocess; read by @1tt/config with the service'
   BLOB_STORE_URL    file:<DATA_DIR>/blobs (default) or mongodb://…
   DATA_DIR          ./data
 
-Exit status: 0 ok; 1 verify found a problem; 2 bad arguments or malformed input; 3 store or I/O failure.`,
+Exit status: 0 ok; 1 verify found a problem (reprocess: differs); 2 bad arguments or malformed input; 3 store or I/O failure;
+4 an id (contributor, dataset) the log does not know.
+Every command that prints a result takes --json (machine-readable output on stdout; no progress bar).`,
     )
     .addCommand(auditCommand(ctx))
     .addCommand(datasetCommand(ctx));
@@ -64,6 +66,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
+    }
+    if (e instanceof CliNotFoundError) {
+      ctx.stderr.write(`1tt: ${e.message}\n`);
+      return EXIT.notFound;
     }
     const err = e as Error & { code?: string };
     const usage =

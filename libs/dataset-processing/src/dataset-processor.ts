@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
-import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { LogFollower, WrongExpectedRevision, type EventStore, type RecordedEvent } from '@1tt/event-store';
 import { DEFAULT_PIPELINE, knownPipelines, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
 import { datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
 import {
@@ -154,7 +154,8 @@ export class DatasetProcessor {
   /** Document worker threads per pipeline (config hash), started when first needed. */
   private readonly workers = new Map<string, DocumentWorkerPool>();
   private readonly unknownLogged = new Set<string>();
-  private subscription?: Subscription;
+  /** Follows the log into `log` (the one log-follower loop and its failure policy). */
+  readonly follower: LogFollower;
   private stopping = false;
   private claimsReady: Promise<boolean> = Promise.resolve(false);
   private swept?: Promise<void>;
@@ -167,7 +168,6 @@ export class DatasetProcessor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly progressById = new Map<string, DatasetProgress>();
   private readonly takeover: HeadTakeover;
-  private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(
@@ -188,6 +188,16 @@ export class DatasetProcessor {
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
     this.claims = options.claims ?? new EveryDatasetClaims();
     this.takeover = new HeadTakeover(options.takeoverAfterMs ?? 300_000);
+    this.follower = new LogFollower(options.events, {
+      name: 'dataset-processor',
+      resume: () => this.log.lastPosition,
+      handle: (events) => this.followed(events),
+      onFailure: (e, f) =>
+        this.logger.error(
+          `dataset processor: following the log failed after position ${f.position}; retrying at ${f.health().retryAt?.toISOString()}`,
+          e,
+        ),
+    });
     if (options.progressEveryMs !== false) {
       this.progressPublisher = new DatasetProgressPublisher({
         events: options.events,
@@ -201,24 +211,20 @@ export class DatasetProcessor {
   start(): void {
     this.stopping = false;
     this.claimsReady = this.startClaims();
-    this.subscription = this.options.events.subscribeToAll({
-      checkpoint: this.log.lastPosition,
-      handler: (events: RecordedEvent[]) => {
-        for (const e of events) {
-          this.log.apply(e);
-          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
-            this.onDecided((e.data as { datasetId: string }).datasetId);
-          } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
-            this.takeover.progressSeen((e.data as { datasetId?: unknown }).datasetId);
-          }
-        }
-        this.releaseWaiters();
-        this.wake();
-      },
-    });
-    this.subscription.done.catch((e) => {
-      if (!this.stopping) this.logger.error('dataset processor: log subscription failed', e);
-    });
+    // A failure is handled by the follower (logged, retried from log.lastPosition); start() itself cannot fail.
+    this.follower.start().catch(() => undefined);
+  }
+
+  private followed(events: RecordedEvent[]): void {
+    for (const e of events) {
+      this.log.apply(e);
+      if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
+        this.onDecided((e.data as { datasetId: string }).datasetId);
+      } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
+        this.takeover.progressSeen((e.data as { datasetId?: unknown }).datasetId);
+      }
+    }
+    this.wake();
   }
 
   private startClaims(): Promise<boolean> {
@@ -247,9 +253,8 @@ export class DatasetProcessor {
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.subscription?.stop();
-    // The log stops here: a judge waiting to see its own append must not wait for it (stop would hang).
-    this.releaseAllWaiters();
+    // The log stops here: a judge waiting to see its own append gets false, not a hang.
+    await this.follower.stop();
     await this.analyseRun.idle();
     while (this.runningTasks.size) await Promise.allSettled([...this.runningTasks]);
     await this.judgeRun.idle();
@@ -260,11 +265,6 @@ export class DatasetProcessor {
     await Promise.all(workers.map((w) => w.close()));
     await this.progressPublisher?.flush();
     for (const id of [...this.analysed.keys()]) await this.dropAnalysis(id);
-    this.releaseAllWaiters();
-  }
-
-  private releaseAllWaiters(): void {
-    this.positionWaiters.release();
   }
 
   /** In-memory progress of a dataset being processed by THIS process. */
@@ -286,13 +286,10 @@ export class DatasetProcessor {
     return this.log.get(datasetId)?.decidedAt !== undefined;
   }
 
-  private reached(position: number): Promise<void> {
-    if (this.log.lastPosition >= position || this.stopping) return Promise.resolve();
-    return this.positionWaiters.until(position).then(() => undefined);
-  }
-
-  private releaseWaiters(): void {
-    this.positionWaiters.reached(this.log.lastPosition);
+  /** Resolves once the log has been read up to `position` (at once when stopping); rejects while the follower is failed. */
+  private async reached(position: number): Promise<void> {
+    if (this.log.lastPosition >= position || this.stopping) return;
+    await this.follower.waitFor(position);
   }
 
   private wake(): void {

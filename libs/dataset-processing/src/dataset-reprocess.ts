@@ -5,6 +5,7 @@ import { knownPipelines, type ResolvedPipeline } from '@1tt/preprocessing';
 import { streamNames } from '@1tt/ledger';
 import { type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
 import { runDatasetJob } from './dataset-job';
+import type { DatasetProgress } from './dataset-analysis';
 import { DatasetLog } from './dataset-log';
 import { DedupPool } from './dedup-pool';
 import type { DocumentSourceFactory } from './document-source';
@@ -39,6 +40,8 @@ export interface ReprocessOptions {
   /** Pipelines this build can run; the recorded configHash picks one. Default: every pipeline of this build (knownPipelines: v2 default-multilingual, v1 default-english-prose). */
   pipelines?: ResolvedPipeline[];
   workerThreads?: number;
+  /** Called as the file is read again (documents done, compressed bytes read of the total): a progress bar's feed. */
+  onProgress?: (p: DatasetProgress) => void;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
       openSource: options.openSource,
       pipeline,
       index: pool.index,
+      onProgress: options.onProgress,
     });
     recomputed =
       result.kind === 'judged'

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { eventsOf, openLogFile } from '@1tt/audit';
 import { isoDayOf, ReputationLog } from '@1tt/ledger';
-import { CliUsageError, parsePositionOption, type CliContext } from '../cli-context';
+import { CliNotFoundError, parsePositionOption, type CliContext } from '../cli-context';
 
 interface ReputationFlags {
   contributor: string;
   atPosition?: number;
+  json?: boolean;
 }
 
 /**
@@ -22,6 +23,7 @@ export function auditReputationCommand(ctx: CliContext): Command {
     .argument('<file>', 'the export (NDJSON), or - for standard input')
     .requiredOption('--contributor <id>', 'the contributor id')
     .option('--at-position <n>', 'as of this log position (default: the end of the export)', parsePositionOption('--at-position'))
+    .option('--json', 'JSON on stdout (the only output format; accepted like every command’s --json)')
     .action(async (file: string, flags: ReputationFlags) => {
       const log = await openLogFile(file);
       const fold = new ReputationLog();
@@ -35,7 +37,7 @@ export function auditReputationCommand(ctx: CliContext): Command {
       }
       const reputation = fold.reputationOf(flags.contributor);
       if (!reputation)
-        throw new CliUsageError(
+        throw new CliNotFoundError(
           `contributor ${flags.contributor} is not in the log${flags.atPosition !== undefined ? ` at position ${flags.atPosition}` : ''}`,
         );
       const position = flags.atPosition === undefined ? log.header.toPosition : Math.min(flags.atPosition, log.header.toPosition);

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   buildPeriodStatement,
   buildStatement,
@@ -9,7 +9,7 @@ import {
   renderStatementHtml,
   renderStatementText,
 } from '@1tt/audit';
-import { parsePositionOption, type CliContext } from '../cli-context';
+import { CliNotFoundError, parseInstantOption, parsePositionOption, type CliContext } from '../cli-context';
 
 interface StatementFlags {
   contributor: string;
@@ -18,15 +18,11 @@ interface StatementFlags {
   atPosition?: number;
   from?: string;
   to?: string;
+  json?: boolean;
 }
 
-function instantOption(flag: string): (value: string) => string {
-  return (value: string) => {
-    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
-    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${flag} must be an ISO-8601 time with a zone, e.g. 2025-01-01T00:00:00Z`);
-    return new Date(ms).toISOString();
-  };
-}
+const notInLog = (contributorId: string) =>
+  new CliNotFoundError(`contributor ${contributorId} is not in the log (no registration, allocation or settlement)`);
 
 export function auditStatementCommand(ctx: CliContext): Command {
   return new Command('statement')
@@ -41,12 +37,14 @@ export function auditStatementCommand(ctx: CliContext): Command {
     .option(
       '--from <time>',
       'period statement from this recorded time (ISO-8601): opening balance, lines, closing — what GET /v1/contributors/{id}/statements answers',
-      instantOption('--from'),
+      parseInstantOption('--from'),
     )
-    .option('--to <time>', 'period statement up to this recorded time (excluded)', instantOption('--to'))
+    .option('--to <time>', 'period statement up to this recorded time (excluded)', parseInstantOption('--to'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--json', 'the same as --format json')
     .option('--at-position <n>', 'the statement as of this log position', parsePositionOption('--at-position'))
     .action(async (file: string, flags: StatementFlags) => {
+      if (flags.json) flags.format = 'json';
       const log = await openLogFile(file);
       if (flags.from !== undefined || flags.to !== undefined || flags.format === 'csv') {
         let period;
@@ -59,6 +57,8 @@ export function auditStatementCommand(ctx: CliContext): Command {
         } finally {
           log.close();
         }
+        if (!period.contributorDisplayName && period.lines.length === 0 && period.currencies.length === 0)
+          throw notInLog(flags.contributor);
         const text = flags.format === 'csv' ? renderPeriodStatementCsv(period) : JSON.stringify(period, null, 2) + '\n';
         if (flags.format !== 'csv' && flags.format !== 'json') ctx.stderr.write('a period statement is written as json or csv\n');
         if (flags.out) writeFileSync(flags.out, text);
@@ -71,6 +71,13 @@ export function auditStatementCommand(ctx: CliContext): Command {
       } finally {
         log.close();
       }
+      if (
+        !statement.contributorDisplayName &&
+        statement.runs.length === 0 &&
+        statement.adjustments.length === 0 &&
+        statement.settlements.length === 0
+      )
+        throw notInLog(flags.contributor);
       const body =
         flags.format === 'json'
           ? JSON.stringify(statement, null, 2) + '\n'

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { createBlobStore } from '@1tt/blob-store';
 import { createFormatSource, reprocessDataset } from '@1tt/dataset-processing';
-import { CliUsageError, EXIT, printJson, type CliContext } from '../cli-context';
+import { streamNames } from '@1tt/ledger';
+import { CliNotFoundError, CliUsageError, EXIT, printJson, progressFor, type CliContext } from '../cli-context';
 import { configuredStores, openConfiguredEventStore } from '../event-store-connection';
 
 interface ReprocessFlags {
@@ -41,8 +42,23 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
         throw new CliUsageError(`--threads must be an integer from 1 to 256, got "${threadsText}"`);
       const events = await openConfiguredEventStore(ctx.env);
       const blobs = await createBlobStore(configuredStores(ctx.env).blobStore.url);
+      const progress = progressFor(ctx, !flags.json);
+      let started = false;
       try {
-        const report = await reprocessDataset(datasetId, { events, blobs, openSource: createFormatSource(), workerThreads: threads });
+        if ((await events.streamRevision(streamNames.dataset(datasetId))) === undefined)
+          throw new CliNotFoundError(`dataset ${datasetId} is not in the log`);
+        const report = await reprocessDataset(datasetId, {
+          events,
+          blobs,
+          openSource: createFormatSource(),
+          workerThreads: threads,
+          onProgress: (p) => {
+            if (!started) progress.start(p.totalBytes, 'reprocess (bytes read)');
+            started = true;
+            progress.update(p.bytesRead);
+          },
+        });
+        progress.stop();
         ctx.exitCode = report.matches ? EXIT.ok : EXIT.verifyFailed;
         if (flags.json) return printJson(ctx, report);
         const out = (s: string) => ctx.stdout.write(s + '\n');
@@ -54,6 +70,7 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
         );
         for (const d of report.differences) out(`  ${d}`);
       } finally {
+        progress.stop();
         await events.close();
         await blobs.close();
       }

@@ -5,15 +5,14 @@ import {
   excludeSystemEvents,
   FORWARDS,
   jsonEvent,
-  NO_STREAM,
   START,
   StreamNotFoundError,
-  UnavailableError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
+  type AppendResult as EsdbAppendResult,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { IncompatibleStore, StoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
+import { DuplicateEventId, IncompatibleStore, StoreUnavailable, WrongExpectedRevision } from '../event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -29,6 +28,20 @@ import type {
 import { EventStore } from '../event-store.port';
 import { GENESIS_HASH } from '../hash-chain';
 import { sealEvent, validateStreamName } from '../new-event';
+import { assertEventsFit, storedEventBytes } from '../append-size';
+import {
+  ANY_APPEND_ATTEMPTS,
+  appendOutcome,
+  cancelOnEarlyExit,
+  clampRecordedAt,
+  firstDuplicateId,
+  firstOf,
+  HandlerFailed,
+  isTransient,
+  mapEventStoreDbError,
+  planExpectedRevision,
+  shouldResubscribe,
+} from './eventstoredb-rules';
 
 export interface EventStoreDbOptions {
   connectionString: string;
@@ -55,11 +68,24 @@ interface StoredMetadata extends EventMetadata {
  * Positions are EventStoreDB commit positions (bigint on the wire): strictly
  * increasing but not contiguous. They are normalised to numbers and refused
  * past Number.MAX_SAFE_INTEGER (9 PB of log).
+ *
+ * What no server here can show, decided in eventstoredb-rules.ts (unit
+ * tested) from the client's source: `any`/`exists` re-read and re-seal when
+ * another writer got in first instead of reporting a conflict (E9); reads
+ * left early cancel their gRPC call (E3); transient drops (unavailable,
+ * leader change, slow consumer, server cancel) resubscribe, a handler error
+ * never does (E5); stop() before the call exists starts none (E6);
+ * recordedAt is clamped to the log's newest event and to what this process
+ * has seen (E7); ids twice in an append or already in the stream are refused
+ * (E10); every server error is typed, and an append whose outcome is unknown
+ * is looked up before answering, so a retry never stores it twice (E12).
  */
 export class EventStoreDbEventStore extends EventStore {
   private readonly client: EventStoreDBClient;
   private readonly clock: () => Date;
   private readonly subscriptions = new Set<Subscription>();
+  /** The newest recordedAt this process wrote or read: its appends never record an earlier time (E7). */
+  private latestRecordedAt?: string;
 
   constructor(private readonly options: EventStoreDbOptions) {
     super();
@@ -70,61 +96,119 @@ export class EventStoreDbEventStore extends EventStore {
   async appendToStream(streamName: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     validateStreamName(streamName);
     if (events.length === 0) throw new TypeError('appendToStream needs at least one event');
-    const head = await this.lastEvent(streamName);
-    const expected = options.expectedRevision;
-    const actual = head ? head.revision : ('no-stream' as const);
-    const ok =
-      expected === 'any' ||
-      (expected === 'no-stream' && !head) ||
-      (expected === 'exists' && !!head) ||
-      (typeof expected === 'number' && !!head && head.revision === expected);
-    if (!ok) throw new WrongExpectedRevision(streamName, expected, actual);
-
-    // Never before the stream's previous event. Across streams written by
-    // several processes with skewed clocks EventStoreDB gives no global lock to
-    // make recordedAt monotonic in the log (the embedded store does it inside
-    // its write lock); positionAt below tolerates that by reading backwards.
-    const now = this.clock().toISOString();
-    const recordedAt = head && head.recordedAt > now ? head.recordedAt : now;
-    let revision = head ? head.revision : -1;
-    let prevHash = head ? head.hash : GENESIS_HASH;
-    const sealed = events.map((event) => {
-      revision += 1;
-      const s = sealEvent(streamName, event, revision, prevHash, recordedAt);
-      prevHash = s.hash;
-      return s;
-    });
-    try {
-      const result = await this.client.appendToStream(
-        streamName,
-        sealed.map((s) =>
-          jsonEvent({
-            id: s.id,
-            type: s.type,
-            data: s.data as Record<string, unknown>,
-            metadata: { ...s.metadata, $1tt: { prevHash: s.prevHash, hash: s.hash, eventId: s.id } },
-          }),
-        ),
-        { expectedRevision: head ? BigInt(head.revision) : NO_STREAM },
+    const explicitIds = events.some((e) => e.id !== undefined);
+    for (let attempt = 1; ; attempt++) {
+      const tip = await this.lastEvent(streamName);
+      const plan = planExpectedRevision(streamName, options.expectedRevision, tip?.revision);
+      // EventStoreDB stores an id twice when the expected revision is the tip (E10): ids given by the caller are checked in the stream.
+      const inStream = explicitIds && tip ? await this.streamIds(streamName) : new Set<string>();
+      // Never before the stream's last event, the log's newest event or what this process has seen (E7).
+      const recordedAt = clampRecordedAt(this.clock().toISOString(), tip?.recordedAt, await this.newestRecordedAt(), this.latestRecordedAt);
+      let revision = tip ? tip.revision : -1;
+      let prevHash = tip ? tip.hash : GENESIS_HASH;
+      const sealed = events.map((event) => {
+        revision += 1;
+        const s = sealEvent(streamName, event, revision, prevHash, recordedAt);
+        prevHash = s.hash;
+        return s;
+      });
+      const duplicate = firstDuplicateId(
+        sealed.map((s) => s.id),
+        inStream,
       );
-      // The append result carries one position for the whole write; each
-      // event has its own commit position in $all, so read them back (the
-      // events are ours: the expected revision made this write the only one).
-      const fallback = toSafeNumber(result.position?.commit ?? 0n, 'commit position');
-      const positions = await this.positionsOf(streamName, sealed[0].revision, sealed.length).catch(() => []);
-      const events = sealed.map((s, i) => ({ ...s, position: positions[i] ?? fallback }));
-      return {
-        nextExpectedRevision: toSafeNumber(result.nextExpectedRevision, 'revision'),
-        position: events[events.length - 1].position,
-        events,
-      };
-    } catch (e) {
-      if (e instanceof WrongExpectedVersionError) {
-        const current = await this.streamRevision(streamName);
-        throw new WrongExpectedRevision(streamName, expected, current ?? 'no-stream');
+      if (duplicate !== undefined) throw new DuplicateEventId(duplicate);
+      const payload = sealed.map((s) => ({
+        id: s.id,
+        type: s.type,
+        data: s.data as Record<string, unknown>,
+        metadata: { ...s.metadata, $1tt: { prevHash: s.prevHash, hash: s.hash, eventId: s.id } },
+      }));
+      // The server's default limit, checked before sending so the error is the same as the other stores' (AppendTooLarge, nothing written).
+      assertEventsFit(
+        streamName,
+        payload.map((p) => storedEventBytes(p.type, JSON.stringify(p.data), JSON.stringify(p.metadata))),
+      );
+      try {
+        const result = await this.client.appendToStream(
+          streamName,
+          payload.map((p) => jsonEvent(p)),
+          { expectedRevision: plan.send },
+        );
+        return await this.appended(streamName, sealed, result);
+      } catch (e) {
+        if (e instanceof WrongExpectedVersionError) {
+          // Another writer appended between our read and our write: with any/exists, seal on the new tip and try again (E9).
+          if (plan.retryOnConflict && attempt < ANY_APPEND_ATTEMPTS) continue;
+          const current = await this.streamRevision(streamName);
+          throw new WrongExpectedRevision(streamName, options.expectedRevision, current ?? 'no-stream');
+        }
+        if (isTransient(e)) {
+          // The request may have been written before the connection dropped or the deadline passed (E12): look before answering,
+          // so that a retry does not store the events twice.
+          const found = await this.idsAfter(streamName, tip?.revision).catch(() => undefined);
+          const outcome =
+            found &&
+            appendOutcome(
+              sealed.map((s) => s.id),
+              found,
+            );
+          if (outcome === 'written') return await this.appended(streamName, sealed, undefined);
+          if (outcome === 'conflict') {
+            if (plan.retryOnConflict && attempt < ANY_APPEND_ATTEMPTS) continue;
+            const current = await this.streamRevision(streamName);
+            throw new WrongExpectedRevision(streamName, options.expectedRevision, current ?? 'no-stream');
+          }
+        }
+        throw mapEventStoreDbError(e, `append to "${streamName}"`, streamName);
       }
-      throw mapError(e);
     }
+  }
+
+  /** The sealed events with their commit positions, read back (the append result carries one position for the whole write). */
+  private async appended(
+    streamName: string,
+    sealed: Array<Omit<RecordedEvent, 'position'>>,
+    result: EsdbAppendResult | undefined,
+  ): Promise<AppendResult> {
+    const last = sealed[sealed.length - 1];
+    this.latestRecordedAt = clampRecordedAt(last.metadata.recordedAt, this.latestRecordedAt);
+    const fallback = toSafeNumber(result?.position?.commit ?? 0n, 'commit position');
+    const positions = await this.positionsOf(streamName, sealed[0].revision, sealed.length).catch(() => []);
+    const events = sealed.map((s, i) => ({ ...s, position: positions[i] ?? fallback }));
+    return { nextExpectedRevision: last.revision, position: events[events.length - 1].position, events };
+  }
+
+  /** Ids of the stream's events (for ids given by the caller). */
+  private async streamIds(streamName: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    try {
+      for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: START })) {
+        const e = toRecorded(resolved);
+        if (e) ids.add(e.id);
+      }
+    } catch (e) {
+      if (e instanceof StreamNotFoundError) return ids;
+      throw mapEventStoreDbError(e, `read of "${streamName}"`, streamName);
+    }
+    return ids;
+  }
+
+  /** Ids of the events after `tip` (all of the stream when undefined), to learn what an interrupted append did. */
+  private async idsAfter(streamName: string, tip: number | undefined): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamName, {
+        direction: FORWARDS,
+        fromRevision: tip === undefined ? START : BigInt(tip + 1),
+      })) {
+        const e = toRecorded(resolved);
+        if (e) ids.push(e.id);
+      }
+    } catch (e) {
+      if (e instanceof StreamNotFoundError) return ids;
+      throw e;
+    }
+    return ids;
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -141,8 +225,7 @@ export class EventStoreDbEventStore extends EventStore {
         if (e) out.push(e);
       }
     } catch (e) {
-      if (e instanceof StreamNotFoundError) throw new StreamNotFound(streamName);
-      throw mapError(e);
+      throw mapEventStoreDbError(e, `read of "${streamName}"`, streamName);
     }
     return out;
   }
@@ -154,8 +237,10 @@ export class EventStoreDbEventStore extends EventStore {
     const cursor = options.afterPosition ?? (options.fromPosition && options.fromPosition > 1 ? options.fromPosition : 0);
     const from = cursor > 0 ? { commit: BigInt(cursor), prepare: BigInt(cursor) } : START;
     const after = options.afterPosition ?? 0;
+    // Leaving early (the bound reached, or the caller breaks) cancels the server's read (E3).
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: Number.MAX_SAFE_INTEGER });
     try {
-      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: Number.MAX_SAFE_INTEGER })) {
+      for await (const resolved of cancelOnEarlyExit(read)) {
         const e = toRecorded(resolved);
         if (!e || e.position <= after) continue;
         if (e.position > to || remaining <= 0) return;
@@ -163,7 +248,7 @@ export class EventStoreDbEventStore extends EventStore {
         yield e;
       }
     } catch (e) {
-      throw mapError(e);
+      throw mapEventStoreDbError(e, 'readAll');
     }
   }
 
@@ -189,11 +274,22 @@ export class EventStoreDbEventStore extends EventStore {
         startHead = await this.headPosition();
         markCaughtUp();
       }
+      // stop() while the head was read: it found no call to cancel, so none is started (E6).
+      if (stopped) return;
       const sub = this.client.subscribeToAll({
         fromPosition: checkpoint > 0 ? { commit: BigInt(checkpoint), prepare: BigInt(checkpoint) } : START,
         filter: excludeSystemEvents(),
       });
       current = sub;
+      try {
+        await consume(sub);
+      } finally {
+        // However the loop ended (stop, a handler error, a drop), the server's call ends with it.
+        await sub.unsubscribe().catch(() => undefined);
+      }
+    };
+
+    const consume = async (sub: ReturnType<EventStoreDBClient['subscribeToAll']>): Promise<void> => {
       if (!caughtUpSent) {
         sub.on('caughtUp', () => {
           if (!caughtUpSent) {
@@ -207,7 +303,11 @@ export class EventStoreDbEventStore extends EventStore {
         if (batch.length === 0) return;
         const b = batch;
         batch = [];
-        await options.handler(b);
+        try {
+          await options.handler(b);
+        } catch (e) {
+          throw new HandlerFailed(e);
+        }
         checkpoint = b[b.length - 1].position;
         markCaughtUp();
       };
@@ -221,7 +321,7 @@ export class EventStoreDbEventStore extends EventStore {
         // Deliver promptly when the stream pauses: the iterator yields as events arrive.
         if (sub.readableLength === 0) await flush();
       }
-      await flush();
+      if (!stopped) await flush();
     };
 
     const loop = async (): Promise<void> => {
@@ -231,8 +331,10 @@ export class EventStoreDbEventStore extends EventStore {
           if (stopped) return;
         } catch (e) {
           if (stopped) return;
-          // Handler errors end the subscription; a dropped connection resubscribes from the checkpoint.
-          if (!isConnectionError(e)) throw e;
+          // Handler errors end the subscription with the handler's error; transient drops (unavailable, leader change,
+          // slow consumer, server-side cancel: E5) resubscribe from the checkpoint; anything else ends it, typed.
+          if (e instanceof HandlerFailed) throw e.cause;
+          if (!shouldResubscribe(e, stopped)) throw mapEventStoreDbError(e, 'subscription');
           await new Promise((r) => setTimeout(r, this.options.resubscribeDelayMs ?? 500));
         }
       }
@@ -257,29 +359,35 @@ export class EventStoreDbEventStore extends EventStore {
   }
 
   async headPosition(): Promise<number> {
+    return (await this.newest())?.position ?? 0;
+  }
+
+  /** The newest of our events in $all (it also holds the server's own $-events); the read is cancelled once found (E3). */
+  private async newest(): Promise<RecordedEvent | undefined> {
     try {
-      // $all also holds the server's own ($-prefixed) events: skip back to the newest of ours.
-      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
-        const e = toRecorded(resolved);
-        if (e) return e.position;
-      }
-      return 0;
+      const e = await firstOf(this.client.readAll({ direction: BACKWARDS, fromPosition: END }), toRecorded);
+      if (e) this.latestRecordedAt = clampRecordedAt(e.metadata.recordedAt, this.latestRecordedAt);
+      return e;
     } catch (e) {
-      throw mapError(e);
+      throw mapEventStoreDbError(e, 'headPosition');
     }
+  }
+
+  private async newestRecordedAt(): Promise<string | undefined> {
+    return (await this.newest())?.metadata.recordedAt;
   }
 
   /** Reads backwards from the end to the first event recorded at or before `time`: O(events after time). */
   async positionAt(time: Date): Promise<number> {
     const t = time.toISOString();
     try {
-      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
+      const at = await firstOf(this.client.readAll({ direction: BACKWARDS, fromPosition: END }), (resolved) => {
         const e = toRecorded(resolved);
-        if (e && e.metadata.recordedAt <= t) return e.position;
-      }
-      return 0;
+        return e && e.metadata.recordedAt <= t ? e.position : undefined;
+      });
+      return at ?? 0;
     } catch (e) {
-      throw mapError(e);
+      throw mapEventStoreDbError(e, 'positionAt');
     }
   }
 
@@ -320,7 +428,7 @@ export class EventStoreDbEventStore extends EventStore {
       return undefined;
     } catch (e) {
       if (e instanceof StreamNotFoundError) return undefined;
-      throw mapError(e);
+      throw mapEventStoreDbError(e, `read of "${streamName}"`, streamName);
     }
   }
 }
@@ -349,15 +457,4 @@ function toSafeNumber(value: bigint | number, what: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new StoreUnavailable(`EventStoreDB ${what} ${value} exceeds the safe integer range`);
   return n;
-}
-
-function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: number }).code;
-  return e instanceof UnavailableError || code === 14 || /UNAVAILABLE|ECONNREFUSED|ECONNRESET/.test(String((e as Error)?.message));
-}
-
-function mapError(e: unknown): unknown {
-  if (e instanceof StoreUnavailable || e instanceof StreamNotFound || e instanceof WrongExpectedRevision) return e;
-  if (isConnectionError(e)) return new StoreUnavailable(`EventStoreDB unavailable: ${(e as Error).message}`, e);
-  return e;
 }
