@@ -558,45 +558,42 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     const cur = x.adjusted.currency;
     const expected: RecordedAdjustment[] = [];
     for (const ev of x.events) if (ev.type === 'PayoutRunAdjustmentsRecorded') expected.push(...ev.data.adjustments);
-    let i = 0;
-    for (const chunk of recorded.chunks) {
-      for (const line of chunk.data.adjustments ?? []) {
-        adjustmentLinesChecked += 1;
-        const want = expected[i];
-        if (!want || want.contributorId !== line.contributorId) {
-          const listed = expected.find((w) => w.contributorId === line.contributorId);
-          report({
-            ...where(chunk),
-            code: listed ? 'adjustment-line-order-differs' : 'adjustment-line-unexpected',
-            message: listed
-              ? `${what}: contributor ${line.contributorId} is listed out of place`
-              : `${what}: adjusts ${line.amount} ${cur} for ${line.contributorId}, whose allocation the correction does not change`,
-            expected: want ?? null,
-            actual: line,
-          });
-          return;
-        }
-        if (want.amount !== line.amount) {
-          report({
-            ...where(chunk),
-            code: 'adjustment-line-amount-differs',
-            message: `${what}: contributor ${line.contributorId} is adjusted by ${line.amount} ${cur}, recomputed ${want.amount} ${cur} at pool position ${r.position}`,
-            expected: `${want.amount} ${cur}`,
-            actual: `${line.amount} ${cur}`,
-          });
-          return;
-        }
-        i += 1;
-      }
-    }
-    if (i < expected.length) {
-      const missing = expected[i];
+    const d = firstLineDifference(
+      recorded.chunks.map((chunk) => chunk.data.adjustments),
+      expected,
+      ['amount'],
+      () => (adjustmentLinesChecked += 1),
+    );
+    if (d?.kind === 'missing') {
       report({
         ...where(a),
         code: 'adjustment-line-missing',
-        message: `${what}: no adjustment for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur}`,
-        expected: missing,
+        message: `${what}: no adjustment for contributor ${d.want.contributorId}, recomputed ${d.want.amount} ${cur}`,
+        expected: d.want,
         actual: null,
+      });
+      return;
+    }
+    if (d?.kind === 'field') {
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: 'adjustment-line-amount-differs',
+        message: `${what}: contributor ${d.line.contributorId} is adjusted by ${d.line.amount} ${cur}, recomputed ${d.want.amount} ${cur} at pool position ${r.position}`,
+        expected: `${d.want.amount} ${cur}`,
+        actual: `${d.line.amount} ${cur}`,
+      });
+      return;
+    }
+    if (d) {
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: d.kind === 'out-of-place' ? 'adjustment-line-order-differs' : 'adjustment-line-unexpected',
+        message:
+          d.kind === 'out-of-place'
+            ? `${what}: contributor ${d.line.contributorId} is listed out of place`
+            : `${what}: adjusts ${d.line.amount} ${cur} for ${d.line.contributorId}, whose allocation the correction does not change`,
+        expected: d.want ?? null,
+        actual: d.line,
       });
       return;
     }
@@ -669,48 +666,44 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     // Allocations, in the recorded order, against the recomputed list (both in contributorId order).
     const expected: RecordedAllocation[] = [];
     for (const ev of x.events) if (ev.type === 'PayoutRunAllocationsRecorded') for (const a of ev.data.allocations) expected.push(a);
-    let i = 0;
-    for (const chunk of recorded.chunks) {
-      for (const a of chunk.data.allocations ?? []) {
-        allocationsChecked += 1;
-        const want = expected[i];
-        if (!want || want.contributorId !== a.contributorId) {
-          const listed = expected.find((w) => w.contributorId === a.contributorId);
-          report({
-            ...where(chunk),
-            code: listed ? 'payout-allocation-order-differs' : 'payout-allocation-unexpected',
-            message: listed
-              ? `${what}: contributor ${a.contributorId} is listed out of place (recomputed order has ${want?.contributorId ?? 'nothing'} here)`
-              : `${what}: allocates ${a.amount} ${cur} to ${a.contributorId}, who had no weight in the pool at position ${r.position}`,
-            expected: want ?? null,
-            actual: a,
-          });
-          return;
-        }
-        for (const field of ['tokens', 'weight', 'amount'] as const) {
-          if (want[field] !== a[field]) {
-            const unit = field === 'amount' ? ` ${cur}` : '';
-            report({
-              ...where(chunk),
-              code: `payout-allocation-${field}-differs`,
-              message: `${what}: contributor ${a.contributorId} has ${field} ${a[field]}${unit}, recomputed ${want[field]}${unit} from the pool as of position ${r.position}`,
-              expected: `${want[field]}${unit}`,
-              actual: `${a[field]}${unit}`,
-            });
-            return;
-          }
-        }
-        i += 1;
-      }
-    }
-    if (i < expected.length) {
-      const missing = expected[i];
+    const d = firstLineDifference(
+      recorded.chunks.map((chunk) => chunk.data.allocations),
+      expected,
+      ['tokens', 'weight', 'amount'],
+      () => (allocationsChecked += 1),
+    );
+    if (d?.kind === 'missing') {
       report({
         ...where(c),
         code: 'payout-allocation-missing',
-        message: `${what}: no allocation for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur} for weight ${missing.weight}`,
-        expected: missing,
+        message: `${what}: no allocation for contributor ${d.want.contributorId}, recomputed ${d.want.amount} ${cur} for weight ${d.want.weight}`,
+        expected: d.want,
         actual: null,
+      });
+      return;
+    }
+    if (d?.kind === 'field') {
+      const { field, line, want } = d;
+      const unit = field === 'amount' ? ` ${cur}` : '';
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: `payout-allocation-${field}-differs`,
+        message: `${what}: contributor ${line.contributorId} has ${field} ${line[field]}${unit}, recomputed ${want[field]}${unit} from the pool as of position ${r.position}`,
+        expected: `${want[field]}${unit}`,
+        actual: `${line[field]}${unit}`,
+      });
+      return;
+    }
+    if (d) {
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: d.kind === 'out-of-place' ? 'payout-allocation-order-differs' : 'payout-allocation-unexpected',
+        message:
+          d.kind === 'out-of-place'
+            ? `${what}: contributor ${d.line.contributorId} is listed out of place (recomputed order has ${d.want?.contributorId ?? 'nothing'} here)`
+            : `${what}: allocates ${d.line.amount} ${cur} to ${d.line.contributorId}, who had no weight in the pool at position ${r.position}`,
+        expected: d.want ?? null,
+        actual: d.line,
       });
       return;
     }
@@ -796,6 +789,44 @@ function firstFieldDifference(
     }
   }
   return undefined;
+}
+
+/** Where recorded lines (allocations, adjustments) first part from their recomputation. */
+type LineDifference<L> =
+  /** A recorded line whose contributor the recomputation lists elsewhere (out-of-place) or not at all (unexpected). */
+  | { kind: 'out-of-place' | 'unexpected'; chunk: number; line: L; want: L | undefined }
+  /** The right contributor with a field that differs. */
+  | { kind: 'field'; chunk: number; line: L; want: L; field: keyof L & string }
+  /** Every recorded line matched, but the recomputation has more. */
+  | { kind: 'missing'; want: L };
+
+/**
+ * The one walk of recorded lines (payout allocations, adjustment postings),
+ * chunk by chunk in recorded order, against their recomputation (both in
+ * contributorId order): the first line out of place, unexpected or with a
+ * field that differs, or the first recomputed line never recorded.
+ * `seen` is told of each recorded line looked at (the audit's counters).
+ */
+function firstLineDifference<L extends { contributorId: string }>(
+  chunks: ReadonlyArray<readonly L[] | undefined>,
+  expected: readonly L[],
+  fields: ReadonlyArray<keyof L & string>,
+  seen: () => void,
+): LineDifference<L> | undefined {
+  let i = 0;
+  for (let chunk = 0; chunk < chunks.length; chunk++) {
+    for (const line of chunks[chunk] ?? []) {
+      seen();
+      const want = expected[i];
+      if (!want || want.contributorId !== line.contributorId) {
+        const listed = expected.some((w) => w.contributorId === line.contributorId);
+        return { kind: listed ? 'out-of-place' : 'unexpected', chunk, line, want };
+      }
+      for (const field of fields) if (want[field] !== line[field]) return { kind: 'field', chunk, line, want, field };
+      i += 1;
+    }
+  }
+  return i < expected.length ? { kind: 'missing', want: expected[i] } : undefined;
 }
 
 /** The index of the first recorded chunk that is not its recomputation (missing, extra or different), or undefined when all match. */
