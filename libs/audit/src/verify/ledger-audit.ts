@@ -528,13 +528,6 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
 
   function checkAdjustment(recorded: RecordedAdjustmentRun, report: Report): void {
     const a = recorded.adjusted;
-    const where = (p: Positioned<unknown>): Where => ({
-      position: p.position,
-      streamName: p.streamName,
-      revision: p.revision,
-      eventType: p.type,
-      eventId: p.id,
-    });
     const state = replay.corrections.get(a.data.correctionId);
     const r = state && replay.revenue.get(state.correction.data.revenueId);
     if (!state || !r) return; // reported at the event
@@ -597,39 +590,23 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       });
       return;
     }
-    const diff = firstFieldDifference(x.adjusted, a.data, [...ADJUSTMENT_FIELDS, ...Object.keys(x.adjusted), ...Object.keys(a.data)]);
-    if (diff) {
-      report({
-        ...where(a),
-        code: `adjustment-${kebab(diff.field)}-differs`,
-        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
-        ...diff.values,
-      });
-      return;
-    }
-    const k = firstChunkDifference(
-      recorded.chunks,
-      x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded'),
+    reportTotalsOrChunks(
+      {
+        prefix: 'adjustment',
+        what,
+        totals: a,
+        expected: x.adjusted,
+        fields: [...ADJUSTMENT_FIELDS, ...Object.keys(x.adjusted), ...Object.keys(a.data)],
+        chunks: recorded.chunks,
+        recomputedChunks: x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded'),
+        chunkName: 'adjustment',
+      },
+      report,
     );
-    if (k !== undefined) {
-      report({
-        ...where(recorded.chunks[k] ?? a),
-        code: 'adjustment-chunk-differs',
-        message: `${what}: adjustment chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-      });
-      return;
-    }
   }
 
   function checkRun(recorded: RecordedRun, report: Report): void {
     const c = recorded.completed;
-    const where = (p: Positioned<unknown>): Where => ({
-      position: p.position,
-      streamName: p.streamName,
-      revision: p.revision,
-      eventType: p.type,
-      eventId: p.id,
-    });
     const r = replay.revenue.get(c.data.revenueId);
     if (!r) return; // reported at PayoutRunStarted
     runsChecked += 1;
@@ -707,29 +684,20 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       });
       return;
     }
-    const diff = firstFieldDifference(x.completed, c.data, [...RUN_FIELDS, ...Object.keys(x.completed)]);
-    if (diff) {
-      report({
-        ...where(c),
-        code: `payout-${kebab(diff.field)}-differs`,
-        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
-        ...diff.values,
-      });
-      return;
-    }
-    // Same allocations and totals: what is left is how they were cut into chunks, or a field the ledger does not know.
-    const k = firstChunkDifference(
-      recorded.chunks,
-      x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded'),
+    const differs = reportTotalsOrChunks(
+      {
+        prefix: 'payout',
+        what,
+        totals: c,
+        expected: x.completed,
+        fields: [...RUN_FIELDS, ...Object.keys(x.completed)],
+        chunks: recorded.chunks,
+        recomputedChunks: x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded'),
+        chunkName: 'allocation',
+      },
+      report,
     );
-    if (k !== undefined) {
-      report({
-        ...where(recorded.chunks[k] ?? c),
-        code: 'payout-chunk-differs',
-        message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-      });
-      return;
-    }
+    if (differs) return;
     if (recorded.started && canonicalJson(recorded.started.data) !== canonicalJson(started.data)) {
       report({
         ...where(recorded.started),
@@ -789,6 +757,48 @@ function firstFieldDifference(
     }
   }
   return undefined;
+}
+
+function where(p: Positioned<unknown>): Where {
+  return { position: p.position, streamName: p.streamName, revision: p.revision, eventType: p.type, eventId: p.id };
+}
+
+/**
+ * After the lines matched: the closing event's fields (a run's totals, an
+ * adjustment's), then how the lines were cut into chunks, or a field the
+ * ledger does not know. Reports the first difference; true when there was one.
+ */
+function reportTotalsOrChunks(
+  o: {
+    prefix: 'payout' | 'adjustment';
+    what: string;
+    totals: Positioned<object>;
+    expected: object;
+    fields: readonly string[];
+    chunks: ReadonlyArray<Positioned<unknown>>;
+    recomputedChunks: ReadonlyArray<{ data: unknown }>;
+    chunkName: 'allocation' | 'adjustment';
+  },
+  report: Report,
+): boolean {
+  const diff = firstFieldDifference(o.expected, o.totals.data, o.fields);
+  if (diff) {
+    report({
+      ...where(o.totals),
+      code: `${o.prefix}-${kebab(diff.field)}-differs`,
+      message: `${o.what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
+      ...diff.values,
+    });
+    return true;
+  }
+  const k = firstChunkDifference(o.chunks, o.recomputedChunks);
+  if (k === undefined) return false;
+  report({
+    ...where(o.chunks[k] ?? o.totals),
+    code: `${o.prefix}-chunk-differs`,
+    message: `${o.what}: ${o.chunkName} chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
+  });
+  return true;
 }
 
 /** Where recorded lines (allocations, adjustments) first part from their recomputation. */
