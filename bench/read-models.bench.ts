@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createEventStore, NewEvent } from '@1tt/event-store';
 import { Projection, ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
 import { quick, report, timed } from './bench-report';
+import { seededIntegers } from './seeded-random';
 
 const DOCS = quick ? 1_000 : 10_000;
 const VERSIONS_PER_DOC = quick ? 50 : 100;
@@ -17,13 +18,7 @@ const QUERIES = quick ? 2_000 : 20_000;
 const EVENTS = quick ? 5_000 : 100_000;
 
 /** Deterministic pseudo-random integers in [0, n). */
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
-}
+const rng = seededIntegers;
 
 function percentiles(samplesMs: number[]): { p50: number; p99: number } {
   const s = [...samplesMs].sort((a, b) => a - b);

@@ -1,9 +1,10 @@
-import { appendDecided } from '@1tt/command-path';
+import { decideOnStream } from '@1tt/command-path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import {
   ADMIN_BOOTSTRAP_STREAM,
   API_KEY_EVENT_TYPES,
+  apiKeyDecider,
   API_KEY_STREAM_PREFIX,
   actorOf,
   apiKeyMatches,
@@ -18,9 +19,10 @@ import {
   type Role,
 } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
-import { IllegalStateError, NotFoundError } from '@1tt/domain-errors';
-import { EventStore, StreamNotFound, WrongExpectedRevision, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { ConflictError, IllegalStateError, NotFoundError } from '@1tt/domain-errors';
+import { EventStore, LogFollower, StreamNotFound, WrongExpectedRevision, type RecordedEvent } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
+import { ProjectionRegistry } from '../stores/projection-registry';
 
 export const ENV_ADMIN_KEY_ID = 'env-admin';
 
@@ -48,10 +50,11 @@ export interface IssuedApiKey {
  * API keys as events (ApiKeyIssued / ApiKeyRevoked in `api-key-<keyId>`),
  * authenticated against a per-process cache of key records. The cache is
  * filled on demand by reading the key's stream (no replay of the whole log at
- * start) and kept current by a live subscription from the head of the log,
- * so a key revoked by another API process stops working as soon as that
- * process's event reaches this one. While that subscription is down the
- * cache is bypassed and every request reads the key's stream.
+ * start) and kept current by following the log (LogFollower) from its head
+ * at start, so a key revoked by another API process stops working as soon
+ * as that process's event reaches this one. While the follower is failed
+ * the cache is bypassed and every request reads the key's stream; its retry
+ * starts again from the head with an empty cache.
  */
 @Injectable()
 export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,27 +63,47 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Bumped per key whenever the feed delivers one of its events: a stream read that raced with it is not cached. */
   private readonly changes = new Map<string, number>();
   private readonly envAdminHash: string | undefined;
-  private subscription?: Subscription;
-  private live = false;
+  /** Keeps the cache current; shows in /health as "api-key-cache". */
+  readonly feed: LogFollower;
   private readonly revokedKeys = new Subject<string>();
 
   constructor(
     private readonly events: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(KEY_ANNOUNCER) private readonly announce: KeyAnnouncer,
+    followers: ProjectionRegistry,
   ) {
     this.envAdminHash = config.adminApiKey === undefined ? undefined : hashApiKey(config.adminApiKey);
+    this.feed = followers.follower(
+      new LogFollower(events, {
+        name: 'api-key-cache',
+        // Keys are read on demand: the cache starts empty and needs only what happens from now on.
+        resume: async () => {
+          const head = await this.events.headPosition();
+          this.cache.clear();
+          return head;
+        },
+        handle: (batch) => this.apply(batch),
+        onFailure: (e, f) => {
+          this.cache.clear();
+          followers.logFailures(new Error(`reading keys from the log on every request until it recovers: ${e.message}`, { cause: e }), f);
+        },
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.follow();
+    await this.feed.start();
     if (this.envAdminHash === undefined) await this.bootstrapAdminKey();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.live = false;
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    await this.feed.stop();
+  }
+
+  /** Whether the cache is kept current (the follower is subscribed): otherwise every lookup reads the key's stream. */
+  private get live(): boolean {
+    return this.feed.status === 'live' || this.feed.status === 'catching-up';
   }
 
   /**
@@ -114,24 +137,24 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   async issue(input: IssueApiKeyInput, by: Principal | 'system'): Promise<IssuedApiKey> {
     const key = generateApiKey();
     const actor = by === 'system' ? 'system:api' : actorOf(by);
-    const result = await appendDecided(
+    const { append } = await decideOnStream(
       this.events,
       apiKeyStream(key.keyId),
-      [
-        {
-          type: 'ApiKeyIssued',
-          data: {
-            keyId: key.keyId,
-            role: input.role,
-            subjectId: input.subjectId,
-            keyHash: key.keyHash,
-            issuedBy: actor,
-            ...(input.label ? { label: input.label } : {}),
-          },
+      apiKeyDecider,
+      {
+        type: 'IssueApiKey',
+        data: {
+          keyId: key.keyId,
+          role: input.role,
+          subjectId: input.subjectId,
+          keyHash: key.keyHash,
+          issuedBy: actor,
+          ...(input.label ? { label: input.label } : {}),
         },
-      ],
-      { expectedRevision: 'no-stream', cause: { actor } },
+      },
+      { context: () => undefined, actor, correlationId: key.keyId },
     );
+    const result = append!;
     this.apply(result.events);
     const issuedAt = result.events[0].metadata.recordedAt;
     return {
@@ -155,13 +178,16 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!record) throw new NotFoundError('api-key-not-found', `No API key ${keyId}`, { field: 'keyId' });
     if (record.revokedAt) return record;
     const actor = actorOf(by);
-    const result = await appendDecided(
+    // A concurrent revocation (another request, another process) is re-read and then decides nothing.
+    const { append } = await decideOnStream(
       this.events,
       record.streamName,
-      [{ type: 'ApiKeyRevoked', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) } }],
-      { expectedRevision: 'exists', cause: { actor } },
+      apiKeyDecider,
+      { type: 'RevokeApiKey', data: { keyId, revokedBy: actor, ...(reason ? { reason } : {}) } },
+      { context: () => undefined, actor, correlationId: keyId, attempts: 2 },
     );
-    this.apply(result.events);
+    if (!append) return (await this.find(keyId, { fresh: true })) ?? record;
+    this.apply(append.events);
     return this.cache.get(keyId) ?? record;
   }
 
@@ -208,49 +234,32 @@ export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async follow(): Promise<void> {
-    const head = await this.events.headPosition();
-    this.cache.clear();
-    const subscription = this.events.subscribeToAll({ checkpoint: head, handler: (events) => this.apply(events) });
-    this.subscription = subscription;
-    this.live = true;
-    subscription.done.then(
-      () => undefined,
-      (e: unknown) => {
-        if (this.subscription !== subscription) return;
-        this.live = false;
-        this.cache.clear();
-        this.logger.error(`API key change feed stopped; reading keys from the log on every request: ${(e as Error).message}`);
-      },
-    );
-  }
-
   /** First start without ADMIN_API_KEY: one process generates an admin key and prints it once. */
   private async bootstrapAdminKey(): Promise<void> {
     if (await this.events.streamExists(ADMIN_BOOTSTRAP_STREAM)) return;
     const key = generateApiKey();
     try {
-      const result = await appendDecided(
+      const { append } = await decideOnStream(
         this.events,
         ADMIN_BOOTSTRAP_STREAM,
-        [
-          {
-            type: 'ApiKeyIssued',
-            data: {
-              keyId: key.keyId,
-              role: 'admin',
-              subjectId: 'bootstrap-admin',
-              keyHash: key.keyHash,
-              issuedBy: 'system:bootstrap',
-              label: 'generated at first start',
-            },
+        apiKeyDecider,
+        {
+          type: 'IssueApiKey',
+          data: {
+            keyId: key.keyId,
+            role: 'admin',
+            subjectId: 'bootstrap-admin',
+            keyHash: key.keyHash,
+            issuedBy: 'system:bootstrap',
+            label: 'generated at first start',
           },
-        ],
-        { expectedRevision: 'no-stream', cause: { actor: 'system:bootstrap' } },
+        },
+        { context: () => undefined, actor: 'system:bootstrap', correlationId: key.keyId },
       );
-      this.apply(result.events);
+      this.apply(append!.events);
     } catch (e) {
-      if (e instanceof WrongExpectedRevision) return; // another process generated it first
+      // Another process generated it first (it raced us to the append, or had appended before we read).
+      if (e instanceof WrongExpectedRevision || (e instanceof ConflictError && e.code === 'api-key-exists')) return;
       throw e;
     }
     this.announce(

@@ -4,6 +4,7 @@ import type { AppConfig } from '@1tt/config';
 import { startDatasetProcessing, type DatasetProcessor, type DatasetProgress } from '@1tt/dataset-processing';
 import { EventStore } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
+import { ProjectionRegistry } from '../stores/projection-registry';
 
 export const DATASETS_OPTIONS = Symbol('DATASETS_OPTIONS');
 
@@ -37,6 +38,7 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
     @Inject(DATASETS_OPTIONS) options: DatasetsModuleOptions,
     private readonly events: EventStore,
     private readonly blobs: BlobStore,
+    private readonly followers: ProjectionRegistry,
   ) {
     this.enabled = options.processDatasets !== false;
   }
@@ -49,6 +51,7 @@ export class DatasetProcessingService implements OnApplicationBootstrap, OnModul
       actor: 'system:dataset-processor',
       logger: { log: (m) => this.logger.log(m), error: (m, e) => this.logger.error(`${m}: ${e instanceof Error ? e.stack : String(e)}`) },
     });
+    this.followers.follower(this.processor.follower);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -97,7 +97,7 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     const position = await this.positionFor(query);
     const v = await this.store.get<PartyDoc>(DIRECTORY_PARTIES, id, { atPosition: position });
     if (!v || v.doc.role !== role) {
-      throw new NotFoundError(`${role}-not-found`, `No ${role} ${id}${query.asOf || query.atPosition ? ' at that moment' : ''}`, {
+      throw new NotFoundError(NOT_FOUND[role], `No ${role} ${id}${query.asOf || query.atPosition ? ' at that moment' : ''}`, {
         field: 'id',
         hint: `List them with GET /v1/${role}s.`,
       });
@@ -148,3 +148,10 @@ function parseSearchCursor(cursor: string | undefined): SearchCursor {
     });
   }
 }
+
+/** Each role's 404 code, spelled out so that the catalogue test sees every code the API can answer with. */
+const NOT_FOUND = {
+  contributor: 'contributor-not-found',
+  consumer: 'consumer-not-found',
+  auditor: 'auditor-not-found',
+} as const satisfies Record<PartyRole, string>;

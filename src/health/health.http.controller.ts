@@ -6,7 +6,7 @@ import { bearerToken } from '@1tt/access';
 import { ApiKeyService } from '../auth/api-key.service';
 import { Public } from '../auth/auth.decorators';
 import { FailedAuthenticationLimiter } from '../auth/failed-authentication.limiter';
-import { ProjectionRegistry, type ProjectionHealthReport } from '../stores/projection-registry';
+import { ProjectionRegistry, type FollowerHealthReport, type ProjectionHealthReport } from '../stores/projection-registry';
 import { StoreRegistry, type StoreHealthReport } from '../stores/store-registry';
 
 @ApiTags('operations')
@@ -24,30 +24,40 @@ export class HealthHttpController {
   @SkipThrottle()
   @ApiOperation({
     summary:
-      "Each store's health and each projection's status and position; 200 when every store is ok and no projection has failed, 503 otherwise. No key needed; without an admin or auditor key, file paths in the details are hidden.",
+      "Each store's health, each projection's and each other log follower's (payout and dataset processors, webhook fan-out, API-key cache) status and position; 200 when every store is ok and no projection or follower has failed, 503 otherwise. A failed one retries by itself (`retryAt`). No key needed; without an admin or auditor key, file paths in the details are hidden.",
   })
   @ApiOkResponse({
-    description: '{ status: "ok", stores: { eventStore, readModels, blobs, dataDir }, projections: [{ name, status, position }] }',
+    description:
+      '{ status: "ok", stores: { eventStore, readModels, blobs, dataDir }, projections: [{ name, status, position }], followers: [{ name, status, position }] }',
   })
   @ApiServiceUnavailableResponse({
     description:
-      '{ status: "unavailable", stores: {...}, projections: [...] } naming the failing store, or the failed projection ({ name, status: "failed", position, reason, event })',
+      '{ status: "unavailable", stores: {...}, projections: [...], followers: [...] } naming the failing store, the failed projection ({ name, status: "failed", position, reason, event, failures, retryAt }) or the failed follower ({ name, status: "failed", position, reason, failures, retryAt })',
   })
   async health(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization: string | undefined,
-  ): Promise<{ status: 'ok' | 'unavailable'; stores: Record<string, StoreHealthReport>; projections: ProjectionHealthReport[] }> {
+  ): Promise<{
+    status: 'ok' | 'unavailable';
+    stores: Record<string, StoreHealthReport>;
+    projections: ProjectionHealthReport[];
+    followers: FollowerHealthReport[];
+  }> {
     const report = await this.stores.healthReport();
     const seesPaths = await this.seesPaths(authorization, req.ip);
     // A failed projection freezes its read models at the position it stopped at: every read after it is stale, so the process is not healthy.
     const projections = this.projections
       .report()
       .map((p) => (seesPaths || p.reason === undefined ? p : { ...p, reason: hidePaths(p.reason) }));
-    const ok = report.ok && projections.every((p) => p.status !== 'failed');
+    // A failed follower has stopped paying reports, deciding datasets or fanning out webhooks until it recovers.
+    const followers = this.projections
+      .followerReport()
+      .map((f) => (seesPaths || f.reason === undefined ? f : { ...f, reason: hidePaths(f.reason) }));
+    const ok = report.ok && projections.every((p) => p.status !== 'failed') && followers.every((f) => f.status !== 'failed');
     res.status(ok ? 200 : 503).setHeader('Cache-Control', 'no-store');
     const stores = seesPaths ? report.stores : withoutPaths(report.stores);
-    return { status: ok ? 'ok' : 'unavailable', stores, projections };
+    return { status: ok ? 'ok' : 'unavailable', stores, projections, followers };
   }
 
   /** Admin and auditor keys see where the stores live; anyone else (no key, another role, a bad key) does not. */

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventStore, type RecordedEvent } from '@1tt/event-store';
+import { EventStore, LogFollower, type RecordedEvent } from '@1tt/event-store';
 import { ReadModelStore, type Projection } from '@1tt/read-models';
 import { startTestApp, type TestApp } from '../../test/e2e/support/test-app';
 import { ProjectionRegistry } from '../stores/projection-registry';
@@ -33,6 +33,16 @@ describe('a projection that fails', () => {
     for (const p of healthy.body.projections) {
       expect(p).toEqual({ name: p.name, status: expect.stringMatching(/^(live|catching-up)$/), position: expect.any(Number) });
     }
+    // The other log followers show the same way.
+    expect(healthy.body.followers.map((f: { name: string }) => f.name).sort()).toEqual([
+      'api-key-cache',
+      'dataset-processor',
+      'payout-processor',
+      'webhook-fan-out',
+    ]);
+    for (const f of healthy.body.followers) {
+      expect(f).toEqual({ name: f.name, status: expect.stringMatching(/^(live|catching-up|stopped)$/), position: expect.any(Number) });
+    }
 
     // A read model whose apply cannot handle one real event (a registration through the API) stops on it.
     const poison: Projection = {
@@ -65,6 +75,9 @@ describe('a projection that fails', () => {
         position: expect.any(Number),
         reason: `ContributorRegistered at position ${event.position} (stream ${event.streamName}): cannot read a registration of Poison Pill`,
         event: { position: event.position, type: 'ContributorRegistered', streamName: event.streamName },
+        // It tries again by itself (from its checkpoint, with a growing delay): a transient fault heals, a poison event stays visible.
+        failures: expect.any(Number),
+        retryAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       });
       // It stopped before the event (the batch with it was not applied); the other projections went on.
       expect(failed.position).toBeLessThan(event.position);
@@ -73,13 +86,61 @@ describe('a projection that fails', () => {
 
       expect(errors).toHaveBeenCalledWith(
         expect.stringContaining(
-          `projection test-poisoned failed after position ${failed.position} and stopped (its reads answer at that position until it is fixed and the process restarts): ContributorRegistered at position ${event.position}`,
+          `projection test-poisoned failed after position ${failed.position} (its reads answer at that position until it recovers; retrying at `,
         ),
+        expect.any(String),
+      );
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringContaining(`): ContributorRegistered at position ${event.position}`),
         expect.any(String),
       );
     } finally {
       errors.mockRestore();
       await runner.stop();
+    }
+  });
+
+  it('a failed log follower (here one whose handler throws) shows in /health as failed with its reason and next attempt (503), and heals', async () => {
+    const registry = t.get(ProjectionRegistry);
+    let broken = true;
+    const follower = registry.follower(
+      new LogFollower(t.get(EventStore), {
+        name: 'test-follower',
+        retryDelayMs: 50,
+        resume: () => 0,
+        handle: () => {
+          if (broken) throw new Error('cannot handle the log');
+        },
+        onFailure: registry.logFailures,
+      }),
+    );
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await follower.start();
+      await expect(follower.catchUp(10_000)).rejects.toThrow('cannot handle the log');
+      const res = await t.http.get('/health').expect(503);
+      expect(res.body.followers.find((f: { name: string }) => f.name === 'test-follower')).toEqual({
+        name: 'test-follower',
+        status: 'failed',
+        position: 0,
+        reason: 'cannot handle the log',
+        failures: expect.any(Number),
+        retryAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+      expect(res.body.projections.every((p: { status: string }) => p.status !== 'failed')).toBe(true);
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringMatching(/^test-follower failed after position 0 \(retrying at .*\): cannot handle the log$/),
+        expect.any(String),
+      );
+
+      broken = false;
+      let healed = false;
+      while (!healed) healed = await follower.catchUp(10_000).catch(() => new Promise<boolean>((r) => setTimeout(() => r(false), 20)));
+      const after = await t.http.get('/health').expect(200);
+      expect(after.body.followers.find((f: { name: string }) => f.name === 'test-follower').status).toMatch(/^(live|catching-up)$/);
+    } finally {
+      errors.mockRestore();
+      await follower.stop();
     }
   });
 });

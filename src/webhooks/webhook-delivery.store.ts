@@ -15,7 +15,7 @@
 import * as os from 'node:os';
 import Database from 'better-sqlite3';
 import type { AttemptResult } from './webhook-sender';
-import type { WebhookRecord } from './webhook.events';
+import type { WebhookRecord } from '@1tt/access';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '@1tt/config';
-import { EventStore, StreamNotFound, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { EventStore, LogFollower, StreamNotFound, type RecordedEvent } from '@1tt/event-store';
 import { APP_CONFIG } from '../config/app-config.token';
+import { ProjectionRegistry } from '../stores/projection-registry';
 import { checkWebhookUrl } from './webhook-address.policy';
 import { WebhookDeliveryStore, type DeliveryRow, type NewDelivery } from './webhook-delivery.store';
 import { ownerMayReceive, ownerPrincipal, webhookEventView, type DatasetOwners } from './webhook-event-view';
@@ -19,7 +20,7 @@ import {
   webhookStream,
   type WebhookEvent,
   type WebhookRecord,
-} from './webhook.events';
+} from '@1tt/access';
 
 /** What a receiver gets: the event as the API shows it to the webhook's owner. */
 export interface WebhookPayload {
@@ -34,10 +35,11 @@ const MAX_CONCURRENT_WEBHOOKS = 32;
 
 /**
  * Delivers webhooks, in two halves that share DATA_DIR/webhooks.db:
- *  - fan-out: one process (lease "fan-out") follows the log with a
- *    checkpointed catch-up subscription and, per event, writes one pending
- *    delivery per webhook that subscribed to its type and may see it,
- *    together with the checkpoint (all or nothing);
+ *  - fan-out: one process (lease "fan-out") follows the log from its
+ *    checkpoint (LogFollower: a failure shows in /health and is retried
+ *    with a growing delay) and, per event, writes one pending delivery per
+ *    webhook that subscribed to its type and may see it, together with the
+ *    checkpoint (all or nothing);
  *  - delivery: per webhook, one process at a time (lease "webhook:<id>")
  *    attempts the earliest pending delivery and only then the next, so a
  *    receiver gets its events in log order; a delivery is marked delivered
@@ -54,23 +56,34 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private timer?: NodeJS.Timeout;
-  private subscription?: Subscription;
+  /** The fan-out's loop; runs only while this process holds the "fan-out" lease. */
+  readonly fanOut: LogFollower;
   private readonly active = new Set<string>();
   private readonly datasetOwners = new Map<string, { contributorId?: string; consumerId?: string }>();
   private stopped = false;
   private ticking = false;
-  private fanOutPosition = 0;
 
   constructor(
     private readonly events: EventStore,
     private readonly store: WebhookDeliveryStore,
     private readonly cipher: WebhookSecretCipher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    followers: ProjectionRegistry,
   ) {
     const w = config.webhooks;
     this.policy = { initialMs: w.retryInitialMs, maxMs: w.retryMaxMs, windowMs: w.retryWindowSeconds * 1000 };
     this.leaseMs = w.leaseSeconds * 1000;
     this.pollMs = Math.max(10, Math.min(1000, Math.floor(w.retryInitialMs / 2), Math.floor(this.leaseMs / 3)));
+    this.fanOut = followers.follower(
+      new LogFollower(events, {
+        name: 'webhook-fan-out',
+        maxBatchSize: 200,
+        retryDelayMs: this.pollMs,
+        resume: () => this.store.checkpoint(),
+        handle: (batch) => this.fanOutBatch(batch),
+        onFailure: followers.logFailures,
+      }),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -83,8 +96,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    await this.fanOut.stop();
     this.store.releaseLeases(this.owner);
     this.store.close();
   }
@@ -122,31 +134,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private followLogIfLeaseHolder(): void {
     const mine = this.store.tryLease('fan-out', this.owner, this.leaseMs, Date.now());
     if (!mine) {
-      if (this.subscription) void this.stopFollowing();
+      if (this.fanOut.running) void this.fanOut.stop();
       return;
     }
-    if (this.subscription) return;
-    const checkpoint = this.store.checkpoint();
-    this.fanOutPosition = checkpoint;
-    const subscription = this.events.subscribeToAll({ checkpoint, maxBatchSize: 200, handler: (batch) => this.fanOut(batch) });
-    this.subscription = subscription;
-    subscription.done.then(
-      () => undefined,
-      (e: unknown) => {
-        if (this.subscription === subscription) this.subscription = undefined;
-        if (!this.stopped)
-          this.logger.error(`webhook fan-out stopped at position ${this.fanOutPosition}; restarting: ${(e as Error).message}`);
-      },
-    );
+    // Failures are the follower's: logged, in /health, retried from the checkpoint.
+    if (!this.fanOut.running) this.fanOut.start().catch(() => undefined);
   }
 
-  private async stopFollowing(): Promise<void> {
-    const s = this.subscription;
-    this.subscription = undefined;
-    await s?.stop();
-  }
-
-  private async fanOut(batch: RecordedEvent[]): Promise<void> {
+  private async fanOutBatch(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const records = new Map(this.store.webhooks().map((r) => [r.webhookId, r]));
     const changed = new Map<string, WebhookRecord>();
@@ -196,7 +191,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const last = batch[batch.length - 1].position;
     this.store.commitFanOut([...changed.values()], deliveries, last, Date.now());
-    this.fanOutPosition = last;
     if (deliveries.length > 0) setImmediate(() => this.kick());
   }
 

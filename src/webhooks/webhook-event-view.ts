@@ -12,7 +12,7 @@ import { API_KEY_EVENT_TYPES } from '@1tt/access';
 import type { RecordedEvent } from '@1tt/event-store';
 import { isStreamOf, LEDGER_EVENT_TYPES } from '@1tt/ledger';
 import { mayReceive } from '../change-feed/change-feed.service';
-import { WEBHOOK_EVENT_TYPES } from './webhook.events';
+import { WEBHOOK_EVENT_TYPES } from '@1tt/access';
 
 type Data = Record<string, unknown>;
 

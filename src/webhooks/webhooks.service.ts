@@ -1,7 +1,7 @@
-import { appendDecided } from '@1tt/command-path';
+import { decideOnStream } from '@1tt/command-path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { actorOf, seesEverything, type Principal } from '@1tt/access';
+import { actorOf, seesEverything, webhookDecider, type Principal, type WebhookCommand } from '@1tt/access';
 import type { AppConfig } from '@1tt/config';
 import { IllegalStateError, NotFoundError, ValidationError } from '@1tt/domain-errors';
 import { EventStore, StreamNotFound, type RecordedEvent } from '@1tt/event-store';
@@ -12,7 +12,7 @@ import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { SUBSCRIBABLE_EVENT_TYPES, subscribableTypesFor } from './webhook-event-view';
 import { WebhookSecretCipher } from './webhook-secret.cipher';
 import { generateWebhookSecret } from './webhook-signature';
-import { evolveWebhook, webhookStream, type WebhookEvent, type WebhookRecord, type WebhookUpdatedData } from './webhook.events';
+import { evolveWebhook, webhookStream, type WebhookEvent, type WebhookRecord, type WebhookUpdatedData } from '@1tt/access';
 import type { RegisterWebhookRequest, UpdateWebhookRequest } from './webhook.request.dto';
 import type { DeliveryView, RegisteredWebhookResponse, WebhookView } from './webhook.response.dto';
 
@@ -42,26 +42,19 @@ export class WebhooksService {
     const webhookId = randomUUID();
     const secret = generateWebhookSecret();
     const actor = actorOf(by);
-    await appendDecided(
-      this.events,
-      webhookStream(webhookId),
-      [
-        {
-          type: 'WebhookRegistered',
-          data: {
-            webhookId,
-            url,
-            eventTypes,
-            ...(input.description !== undefined ? { description: input.description } : {}),
-            owner: { role: by.role, subjectId: by.subjectId },
-            secretCiphertext: this.cipher.encrypt(secret),
-            secretKeyId: this.cipher.keyId(),
-            registeredBy: actor,
-          },
-        },
-      ],
-      { expectedRevision: 'no-stream', cause: { actor } },
-    );
+    await this.decide(webhookId, actor, {
+      type: 'RegisterWebhook',
+      data: {
+        webhookId,
+        url,
+        eventTypes,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        owner: { role: by.role, subjectId: by.subjectId },
+        secretCiphertext: this.cipher.encrypt(secret),
+        secretKeyId: this.cipher.keyId(),
+        registeredBy: actor,
+      },
+    });
     const state = await this.refresh(webhookId);
     if (!state) throw new Error(`webhook ${webhookId} vanished after its registration`);
     return { ...this.view(state), secret };
@@ -82,16 +75,7 @@ export class WebhooksService {
     if (patch.enabled !== undefined) data.enabled = patch.enabled;
     if (patch.eventTypes !== undefined) data.eventTypes = this.checkTypes(patch.eventTypes, current.record.owner, 'eventTypes');
     if (patch.description !== undefined) data.description = patch.description;
-    if (Object.keys(data).length === 2) {
-      throw new ValidationError('webhook-update-empty', 'The body changes nothing', {
-        field: 'body',
-        hint: 'Send at least one of enabled, eventTypes, description.',
-      });
-    }
-    await appendDecided(this.events, webhookStream(webhookId), [{ type: 'WebhookUpdated', data }], {
-      expectedRevision: 'exists',
-      cause: { actor: data.updatedBy },
-    });
+    await this.decide(webhookId, data.updatedBy, { type: 'UpdateWebhook', data });
     const state = await this.refresh(webhookId);
     if (state?.record.enabled) this.dispatcher.kick();
     return this.view(state ?? current);
@@ -100,10 +84,7 @@ export class WebhooksService {
   async remove(webhookId: string, by: Principal): Promise<void> {
     await this.visible(webhookId, by);
     const actor = actorOf(by);
-    await appendDecided(this.events, webhookStream(webhookId), [{ type: 'WebhookDeleted', data: { webhookId, deletedBy: actor } }], {
-      expectedRevision: 'exists',
-      cause: { actor },
-    });
+    await this.decide(webhookId, actor, { type: 'DeleteWebhook', data: { webhookId, deletedBy: actor } });
     await this.refresh(webhookId);
   }
 
@@ -128,6 +109,16 @@ export class WebhooksService {
     const row = this.store.retry(webhookId, deliveryId, Date.now()) ?? found;
     this.dispatcher.kick();
     return this.deliveryView(row);
+  }
+
+  /** The one command path: read the webhook's stream, decide, append at the revision read (a concurrent write is re-read once). */
+  private async decide(webhookId: string, actor: string, command: WebhookCommand): Promise<void> {
+    await decideOnStream(this.events, webhookStream(webhookId), webhookDecider, command, {
+      context: () => undefined,
+      actor,
+      correlationId: webhookId,
+      attempts: 2,
+    });
   }
 
   /** The webhook if this caller may see it; 404 otherwise (another party's webhook does not exist for them). */

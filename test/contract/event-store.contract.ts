@@ -116,7 +116,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         const s = uniq('test');
         const { events } = await store.appendToStream(
           s,
-          [{ type: 'A', data: { n: 1n }, metadata: { actor: 'admin:x', correlationId: 'c1' } }, ev('B')],
+          [{ type: 'A', data: { n: 1n }, metadata: { actor: 'admin:x', correlationId: 'c1', schemaVersion: 1 } }, ev('B')],
           {
             expectedRevision: 'no-stream',
           },

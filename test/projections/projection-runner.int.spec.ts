@@ -144,6 +144,34 @@ describe('ProjectionRunner on SQLite event log and SQLite read models', () => {
     expect((await store.get('contributors', 'c0'))?.doc.datasets).toBe(7);
   });
 
+  it('a failed runner retries from its checkpoint with a growing delay and heals by itself once the cause is gone', async () => {
+    await append(0, 5);
+    let poison: number | undefined = 3;
+    const errors: string[] = [];
+    const r = new ProjectionRunner(store, events, poolProjection({ failAt: () => poison }), {
+      retryDelayMs: 10,
+      onError: (e) => errors.push(e.message),
+    });
+    runners.push(r);
+    await r.start();
+    await expect(r.waitFor(5, 20_000)).rejects.toThrow('poison event at 3');
+    expect(r.status).toBe('failed');
+    // It keeps trying (and failing) while the poison is there: each failure is reported.
+    while (errors.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await store.getCheckpoint('pool')).toBe(0);
+
+    poison = undefined; // e.g. a store that was unreachable is back
+    let healed = false;
+    while (!healed) {
+      // While failed, waitFor rejects at once: wait for the next retry.
+      healed = await r.waitFor(5, 20_000).catch(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10)));
+    }
+    expect(r.status).not.toBe('failed');
+    expect(r.error).toBeUndefined();
+    expect(await total()).toBe(expectedTotal(5));
+    for (let p = 1; p <= 5; p++) expect(await total(p)).toBe(expectedTotal(p));
+  });
+
   it('re-applying a batch whose writes landed but whose checkpoint did not (MongoDB crash) changes nothing', async () => {
     await append(0, 12);
     await events.appendToStream('dataset-d3', [{ type: 'DatasetWithdrawn', data: { contributorId: 'c0', datasetId: 'd3', tokens: 103 } }], {

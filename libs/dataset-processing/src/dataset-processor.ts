@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
-import { PositionWaiters, WrongExpectedRevision, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
-import { DEFAULT_PIPELINE, knownPipelines, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
+import { LogFollower, WrongExpectedRevision, type EventStore, type RecordedEvent } from '@1tt/event-store';
+import { DEFAULT_PIPELINE, knownPipelines, requestTextMatcher, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
+import { DataRequestBook, datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
 import {
   AnalysisSpill,
   analyseDataset,
@@ -150,11 +150,14 @@ export class DatasetProcessor {
   readonly pipeline: ResolvedPipeline;
   readonly claims: DatasetClaims;
   private readonly log = new DatasetLog();
+  /** Data requests and their credits (issue #15), folded from the same log: which request an upload answers, what it is credited. */
+  private readonly requests = new DataRequestBook();
   private readonly pool: DedupPool;
   /** Document worker threads per pipeline (config hash), started when first needed. */
   private readonly workers = new Map<string, DocumentWorkerPool>();
   private readonly unknownLogged = new Set<string>();
-  private subscription?: Subscription;
+  /** Follows the log into `log` (the one log-follower loop and its failure policy). */
+  readonly follower: LogFollower;
   private stopping = false;
   private claimsReady: Promise<boolean> = Promise.resolve(false);
   private swept?: Promise<void>;
@@ -167,7 +170,6 @@ export class DatasetProcessor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly progressById = new Map<string, DatasetProgress>();
   private readonly takeover: HeadTakeover;
-  private readonly positionWaiters = new PositionWaiters();
   private readonly logger: ProcessorLogger;
   private readonly progressPublisher?: DatasetProgressPublisher;
   private readonly analyseRun = new SingleFlight(
@@ -188,6 +190,16 @@ export class DatasetProcessor {
     this.logger = options.logger ?? { log: () => undefined, error: (m, e) => console.error(m, e) };
     this.claims = options.claims ?? new EveryDatasetClaims();
     this.takeover = new HeadTakeover(options.takeoverAfterMs ?? 300_000);
+    this.follower = new LogFollower(options.events, {
+      name: 'dataset-processor',
+      resume: () => this.log.lastPosition,
+      handle: (events) => this.followed(events),
+      onFailure: (e, f) =>
+        this.logger.error(
+          `dataset processor: following the log failed after position ${f.position}; retrying at ${f.health().retryAt?.toISOString()}`,
+          e,
+        ),
+    });
     if (options.progressEveryMs !== false) {
       this.progressPublisher = new DatasetProgressPublisher({
         events: options.events,
@@ -201,24 +213,21 @@ export class DatasetProcessor {
   start(): void {
     this.stopping = false;
     this.claimsReady = this.startClaims();
-    this.subscription = this.options.events.subscribeToAll({
-      checkpoint: this.log.lastPosition,
-      handler: (events: RecordedEvent[]) => {
-        for (const e of events) {
-          this.log.apply(e);
-          if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
-            this.onDecided((e.data as { datasetId: string }).datasetId);
-          } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
-            this.takeover.progressSeen((e.data as { datasetId?: unknown }).datasetId);
-          }
-        }
-        this.releaseWaiters();
-        this.wake();
-      },
-    });
-    this.subscription.done.catch((e) => {
-      if (!this.stopping) this.logger.error('dataset processor: log subscription failed', e);
-    });
+    // A failure is handled by the follower (logged, retried from log.lastPosition); start() itself cannot fail.
+    this.follower.start().catch(() => undefined);
+  }
+
+  private followed(events: RecordedEvent[]): void {
+    for (const e of events) {
+      if (e.position > this.log.lastPosition) this.requests.apply(e);
+      this.log.apply(e);
+      if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
+        this.onDecided((e.data as { datasetId: string }).datasetId);
+      } else if (e.type === DATASET_PROGRESS_REPORTED && e.streamName.startsWith(DATASET_PROGRESS_STREAM_PREFIX)) {
+        this.takeover.progressSeen((e.data as { datasetId?: unknown }).datasetId);
+      }
+    }
+    this.wake();
   }
 
   private startClaims(): Promise<boolean> {
@@ -247,9 +256,8 @@ export class DatasetProcessor {
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.subscription?.stop();
-    // The log stops here: a judge waiting to see its own append must not wait for it (stop would hang).
-    this.releaseAllWaiters();
+    // The log stops here: a judge waiting to see its own append gets false, not a hang.
+    await this.follower.stop();
     await this.analyseRun.idle();
     while (this.runningTasks.size) await Promise.allSettled([...this.runningTasks]);
     await this.judgeRun.idle();
@@ -260,11 +268,6 @@ export class DatasetProcessor {
     await Promise.all(workers.map((w) => w.close()));
     await this.progressPublisher?.flush();
     for (const id of [...this.analysed.keys()]) await this.dropAnalysis(id);
-    this.releaseAllWaiters();
-  }
-
-  private releaseAllWaiters(): void {
-    this.positionWaiters.release();
   }
 
   /** In-memory progress of a dataset being processed by THIS process. */
@@ -286,13 +289,10 @@ export class DatasetProcessor {
     return this.log.get(datasetId)?.decidedAt !== undefined;
   }
 
-  private reached(position: number): Promise<void> {
-    if (this.log.lastPosition >= position || this.stopping) return Promise.resolve();
-    return this.positionWaiters.until(position).then(() => undefined);
-  }
-
-  private releaseWaiters(): void {
-    this.positionWaiters.reached(this.log.lastPosition);
+  /** Resolves once the log has been read up to `position` (at once when stopping); rejects while the follower is failed. */
+  private async reached(position: number): Promise<void> {
+    if (this.log.lastPosition >= position || this.stopping) return;
+    await this.follower.waitFor(position);
   }
 
   private wake(): void {
@@ -510,6 +510,7 @@ export class DatasetProcessor {
         batchDocuments: this.options.batchDocuments,
         tmpDir: this.options.tmpDir,
         budget: this.options.budget,
+        ...this.requestMatcher(datasetId),
         // Stopping, or decided by another process meanwhile (its claim lapsed under it, say): the work is moot.
         aborted: () => this.stopping || this.isDecided(datasetId),
         onProgress: (p) => {
@@ -526,6 +527,12 @@ export class DatasetProcessor {
     } finally {
       this.progressPublisher?.forget(datasetId);
     }
+  }
+
+  /** Uploads answering an open data request: the textual matcher of its keywords / sample text. */
+  private requestMatcher(datasetId: string): { topical?: (text: string) => boolean } {
+    const r = this.requests.answeredBy(datasetId);
+    return r ? { topical: requestTextMatcher({ keywords: r.keywords, sampleText: r.sampleText }) } : {};
   }
 
   private async judgeDrain(): Promise<void> {
@@ -556,6 +563,7 @@ export class DatasetProcessor {
     // Analysed only when pipelineFor found it.
     const pipeline = this.pipelineFor(entry)!;
     await this.pool.prepareFor(entry, this.log);
+    const request = this.requests.answeredBy(datasetId);
     let result: DatasetJobResult;
     try {
       result = await judgeDataset(entry.upload, analysis, {
@@ -563,15 +571,21 @@ export class DatasetProcessor {
         pipeline,
         index: this.pool.index,
         tmpDir: this.options.tmpDir,
+        ...(request ? { match: { languages: request.languages, contentClasses: request.contentClasses } } : {}),
       });
     } catch (e) {
       this.pool.rollback(datasetId);
       throw e;
     }
+    // Every earlier dataset is decided and folded into the book: its remaining target is the log's.
+    const credit =
+      request && result.kind === 'judged'
+        ? this.requests.creditFor(datasetId, BigInt(result.summary.requestMatchingTokens ?? 0))
+        : undefined;
     let appended: number;
     try {
       // Decided on the stream as the log showed it (the upload alone), appended at the upload's revision.
-      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry), result, {
+      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry, credit), result, {
         known: {
           state: datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload }),
           revision: entry.uploadRevision,

@@ -208,6 +208,11 @@ export const ERROR_CATALOGUE = {
   },
   'auditor-exists': { status: 409, title: 'Auditor exists', meaning: 'The auditor is already registered.' },
   'api-key-not-found': { status: 404, title: 'API key not found', meaning: 'No such API key.' },
+  'api-key-exists': {
+    status: 409,
+    title: 'API key exists',
+    meaning: 'The key stream already holds an API key (a key id is never reused).',
+  },
   'configured-key': {
     status: 409,
     title: 'Configured key',
@@ -696,6 +701,11 @@ export const ERROR_CATALOGUE = {
   },
   'webhook-id-invalid': { status: 400, title: 'Webhook id invalid', meaning: 'The webhook id in the path is not a UUID.' },
   'webhook-update-empty': { status: 400, title: 'Webhook update empty', meaning: 'A webhook update changes nothing.' },
+  'webhook-exists': {
+    status: 409,
+    title: 'Webhook exists',
+    meaning: 'The webhook stream already holds a registration (a webhook id is never reused).',
+  },
   'webhook-not-found': { status: 404, title: 'Webhook not found', meaning: 'No such webhook (or not one this key may see).' },
   'webhook-delivery-not-found': { status: 404, title: 'Webhook delivery not found', meaning: 'The webhook has no such delivery.' },
   'webhook-deleted': { status: 409, title: 'Webhook deleted', meaning: 'The webhook is deleted; its deliveries cannot be retried.' },

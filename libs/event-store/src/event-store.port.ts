@@ -23,7 +23,13 @@ export interface EventMetadata {
   causationId: string;
   /** Who caused it: "admin:<id>", "contributor:<id>", "system:<process>". */
   actor: string;
-  schemaVersion: number;
+  /**
+   * Version of the log format the event was written in: set by the command
+   * path (`eventMetadata`, LEDGER_SCHEMA_VERSION) on every domain append.
+   * The store records what it is given and invents none (absent on events a
+   * test or tool appended without it).
+   */
+  schemaVersion?: number;
   /**
    * ISO-8601 UTC time the store recorded the event. Assigned by the store at
    * append (never by the caller) and non-decreasing with position, so that

@@ -95,7 +95,7 @@ describe('sealing', () => {
       expect(event.hash).toBe(eventHash({ ...event, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) }));
     }
   });
-  it('fills metadata defaults even when the caller passes undefined members', () => {
+  it('fills id and actor defaults even when the caller passes undefined members', () => {
     const { event } = sealEventForStorage(
       's-1',
       { id: 'e-1', type: 'T', data: {}, metadata: { correlationId: undefined } },
@@ -103,7 +103,13 @@ describe('sealing', () => {
       GENESIS_HASH,
       at,
     );
-    expect(event.metadata).toEqual({ correlationId: 'e-1', causationId: 'e-1', actor: 'system', schemaVersion: 1, recordedAt: at });
+    expect(event.metadata).toEqual({ correlationId: 'e-1', causationId: 'e-1', actor: 'system', recordedAt: at });
+  });
+  it('records the schemaVersion it is given and invents none', () => {
+    const seal = (metadata: { schemaVersion?: number }) =>
+      sealEventForStorage('s-1', { id: 'e-1', type: 'T', data: {}, metadata }, 0, GENESIS_HASH, at);
+    expect(seal({ schemaVersion: 7 }).event.metadata.schemaVersion).toBe(7);
+    expect('schemaVersion' in seal({}).event.metadata).toBe(false);
   });
   it('generates time-ordered version 7 ids', () => {
     const a = uuidV7(1_000);

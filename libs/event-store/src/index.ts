@@ -10,3 +10,4 @@ export * from './append-size';
 export * from './postgres/postgres-event-store.adapter';
 export { parsePostgresUrl, postgresTypes, type PostgresLocation } from './postgres/postgres-connection';
 export { PositionWaiters } from './position-waiters';
+export { LogFollower, type LogFollowerHealth, type LogFollowerOptions, type LogFollowerStatus } from './log-follower';

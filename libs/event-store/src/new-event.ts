@@ -43,7 +43,8 @@ export function sealEventForStorage(
     correlationId: given?.correlationId ?? id,
     causationId: given?.causationId ?? id,
     actor: given?.actor ?? 'system',
-    schemaVersion: given?.schemaVersion ?? 1,
+    // No default: the version of the log format is the command path's (LEDGER_SCHEMA_VERSION), not the store's to invent.
+    ...(given?.schemaVersion !== undefined ? { schemaVersion: given.schemaVersion } : {}),
     recordedAt,
   });
   const data = normalise(event.data);

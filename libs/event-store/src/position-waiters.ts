@@ -1,8 +1,9 @@
 /**
- * The one "wait until the log reaches position N": callers that follow the
- * log (a projection runner, the payout and dataset processors) keep their
- * own position and tell the waiters when it moves; anyone may wait for a
- * position (typically of their own append, or the head when they started).
+ * The one "wait until the log reaches position N", used by LogFollower (the
+ * one log-follower loop under projection runners, the payout and dataset
+ * processors, the webhook fan-out and the API-key cache): the follower tells
+ * the waiters when its position moves; anyone may wait for a position
+ * (typically of their own append, or the head when they started).
  */
 export class PositionWaiters {
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void; reject: (e: unknown) => void; timer?: NodeJS.Timeout }> =

@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { ConflictError, ValidationError } from '@1tt/domain-errors';
-import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { LogFollower, type EventStore, type LogFollowerStatus, type RecordedEvent } from '@1tt/event-store';
 import { collectionName, Projection, ProjectionTransaction } from './projection';
 import { DocumentChange, ReadModelStore, ReadModelTransaction } from './read-model-store.port';
 
@@ -17,7 +17,7 @@ export interface ReadModelChange {
   changes: DocumentChange[];
 }
 
-export type ProjectionStatus = 'stopped' | 'catching-up' | 'live' | 'failed';
+export type ProjectionStatus = LogFollowerStatus;
 
 export interface ProjectionRunnerHealth {
   projection: string;
@@ -29,24 +29,29 @@ export interface ProjectionRunnerHealth {
 export interface ProjectionRunnerOptions {
   /** Events per batch (one read-model transaction each). Default 500. */
   maxBatchSize?: number;
-  /** Called when the runner stops on an error (after `status` became 'failed'). */
+  /** Called on each failure (status 'failed'; the retry is scheduled): log it. */
   onError?: (error: Error, runner: ProjectionRunner) => void;
+  /** First delay before a retry after a failure (doubles up to 30 s). Default 1000 ms. */
+  retryDelayMs?: number;
 }
 
 /**
- * Runs one projection: reads its checkpoint, subscribes to the whole log
- * from there (catch-up, then live), and applies each delivered batch inside
- * ONE read-model transaction that also moves the checkpoint to the batch's
- * last position. On SQLite a crash, or an error in apply, therefore leaves
- * either the whole batch and its checkpoint or neither; on restart the
- * batch is delivered again and applied exactly once.
+ * Runs one projection on the log follower (LogFollower): reads its
+ * checkpoint, follows the whole log from there (catch-up, then live), and
+ * applies each delivered batch inside ONE read-model transaction that also
+ * moves the checkpoint to the batch's last position. On SQLite a crash, or
+ * an error in apply, therefore leaves either the whole batch and its
+ * checkpoint or neither; on restart the batch is delivered again and
+ * applied exactly once.
  *
- * An error in apply stops the runner (status 'failed', `error` set): a
- * poison event must be looked at, not retried forever; start() again
- * resumes from the checkpoint. Another process projecting into the same
- * store is not a failure either: events at or below the stored checkpoint
- * are skipped, and a ConflictError `checkpoint-moved` at commit makes the
- * runner resubscribe from the checkpoint that process reached.
+ * An error in apply (or in a store) is the follower's failure policy:
+ * status 'failed' with `error`, waiting readers get the error, /health
+ * shows it, and the runner retries from its checkpoint with a growing delay
+ * (a poison event thus stays failed and visible until fixed; a transient
+ * store fault heals). Another process projecting into the same store is not
+ * a failure: events at or below the stored checkpoint are skipped, and a
+ * ConflictError `checkpoint-moved` at commit makes the runner continue from
+ * the checkpoint that process reached.
  */
 export class ProjectionRunner {
   private readonly changeSubject = new Subject<ReadModelChange>();
@@ -54,61 +59,53 @@ export class ProjectionRunner {
   readonly changes: Observable<ReadModelChange> = this.changeSubject.asObservable();
   private readonly collections: Set<string>;
   private readonly handles?: Set<string>;
-  private subscription?: Subscription;
-  private readonly waiters = new PositionWaiters();
-  private _position = 0;
-  private _status: ProjectionStatus = 'stopped';
-  private _error?: Error;
-  private generation = 0;
+  readonly follower: LogFollower;
 
   constructor(
     private readonly store: ReadModelStore,
-    private readonly events: EventStore,
+    events: EventStore,
     readonly projection: Projection,
-    private readonly options: ProjectionRunnerOptions = {},
+    options: ProjectionRunnerOptions = {},
   ) {
     this.collections = new Set(projection.collections.map(collectionName));
     this.handles = projection.handles ? new Set(projection.handles) : undefined;
+    this.follower = new LogFollower(events, {
+      name: projection.name,
+      maxBatchSize: options.maxBatchSize ?? 500,
+      retryDelayMs: options.retryDelayMs,
+      resume: () => this.prepare(),
+      handle: (batch) => this.applyBatch(batch),
+      restartsOn: (e) => e instanceof ConflictError && e.code === 'checkpoint-moved',
+      onFailure: (e) => options.onError?.(e, this),
+    });
   }
 
   /** Last log position applied (the checkpoint). */
   get position(): number {
-    return this._position;
+    return this.follower.position;
   }
 
   get status(): ProjectionStatus {
-    return this._status;
+    return this.follower.status;
   }
 
   get error(): Error | undefined {
-    return this._error;
+    return this.follower.error;
   }
 
   /**
    * Prepares the collections (indexes), rebuilds from 0 when the stored
-   * version differs from the projection's, and subscribes from the
+   * version differs from the projection's, and follows the log from the
    * checkpoint. Resolves once subscribed, not once caught up: use
    * waitFor(await events.headPosition()) for that.
    */
   async start(): Promise<void> {
-    if (this.subscription) return;
-    for (const c of this.projection.collections) {
-      await this.store.ensureCollection(collectionName(c), typeof c === 'string' ? {} : { indexes: c.indexes });
-    }
-    const state = await this.store.getProjectionState(this.projection.name);
-    // Position 0 is reset again too: a reset interrupted on MongoDB leaves a 0 checkpoint over stale versions.
-    if (!state || state.version !== String(this.projection.version) || state.position === 0) await this.resetStore();
-    this.subscribe(await this.store.getCheckpoint(this.projection.name));
+    await this.follower.start();
   }
 
   /** Stops delivery; resolves once no batch is in flight. Pending waitFor calls resolve false. */
   async stop(): Promise<void> {
-    this.generation += 1;
-    const sub = this.subscription;
-    this.subscription = undefined;
-    if (sub) await sub.stop();
-    if (this._status !== 'failed') this._status = 'stopped';
-    this.waiters.release();
+    await this.follower.stop();
   }
 
   /** Deletes the projection's collections and replays the whole log from position 0. */
@@ -121,58 +118,32 @@ export class ProjectionRunner {
   /**
    * Resolves true once the read model reflects `position` (e.g. the position
    * of the caller's own append), false after timeoutMs or when the runner
-   * stops; rejects when the runner fails.
+   * stops; rejects while the runner is failed.
    */
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this._position >= position) return Promise.resolve(true);
-    if (this._status === 'failed') return Promise.reject(this._error ?? new Error(`Projection ${this.projection.name} failed`));
-    return this.waiters.until(position, timeoutMs);
+    return this.follower.waitFor(position, timeoutMs);
   }
 
   health(): ProjectionRunnerHealth {
-    return { projection: this.projection.name, status: this._status, position: this._position, error: this._error?.message };
+    return { projection: this.projection.name, status: this.status, position: this.position, error: this.error?.message };
+  }
+
+  /** Where to continue (asked at every start and retry): the collections exist, the version matches, the checkpoint. */
+  private async prepare(): Promise<number> {
+    for (const c of this.projection.collections) {
+      await this.store.ensureCollection(collectionName(c), typeof c === 'string' ? {} : { indexes: c.indexes });
+    }
+    const state = await this.store.getProjectionState(this.projection.name);
+    // Position 0 is reset again too: a reset interrupted on MongoDB leaves a 0 checkpoint over stale versions.
+    if (!state || state.version !== String(this.projection.version) || state.position === 0) await this.resetStore();
+    return this.store.getCheckpoint(this.projection.name);
   }
 
   private async resetStore(): Promise<void> {
     await this.store.reset(this.projection.name, [...this.collections], { version: String(this.projection.version) });
-    this._position = 0;
   }
 
-  private subscribe(checkpoint: number): void {
-    const generation = ++this.generation;
-    this._position = checkpoint;
-    this._status = 'catching-up';
-    this._error = undefined;
-    // After a conflict the other process may already have passed what callers wait for.
-    this.waiters.reached(checkpoint);
-    const subscription = this.events.subscribeToAll({
-      checkpoint,
-      maxBatchSize: this.options.maxBatchSize ?? 500,
-      handler: (events) => this.applyBatch(events),
-      onCaughtUp: () => {
-        if (generation === this.generation && this._status === 'catching-up') this._status = 'live';
-      },
-    });
-    this.subscription = subscription;
-    subscription.done.then(
-      () => undefined,
-      (e: unknown) => {
-        if (generation !== this.generation) return;
-        this.subscription = undefined;
-        if (e instanceof ConflictError && e.code === 'checkpoint-moved') {
-          void this.store.getCheckpoint(this.projection.name).then(
-            (cp) => generation === this.generation && this.subscribe(cp),
-            (err: unknown) => this.fail(err),
-          );
-          return;
-        }
-        this.fail(e);
-      },
-    );
-  }
-
-  private async applyBatch(events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  private async applyBatch(events: RecordedEvent[]): Promise<number> {
     const last = events[events.length - 1].position;
     const result = await this.store.transact(this.projection.name, async (tx) => {
       for (const event of events) {
@@ -183,7 +154,6 @@ export class ProjectionRunner {
       }
       if (last > tx.basePosition) tx.setCheckpoint(last);
     });
-    this._position = result.checkpoint;
     if (result.changes.length > 0) {
       this.changeSubject.next({
         projection: this.projection.name,
@@ -193,7 +163,7 @@ export class ProjectionRunner {
         changes: result.changes,
       });
     }
-    this.waiters.reached(this._position);
+    return result.checkpoint;
   }
 
   private bind(tx: ReadModelTransaction, position: number): ProjectionTransaction {
@@ -216,12 +186,5 @@ export class ProjectionRunner {
       put: (collection, id, doc) => tx.put(own(collection), id, doc, position),
       remove: (collection, id) => tx.remove(own(collection), id, position),
     };
-  }
-
-  private fail(e: unknown): void {
-    this._error = e instanceof Error ? e : new Error(String(e));
-    this._status = 'failed';
-    this.waiters.fail(this._error);
-    this.options.onError?.(this._error, this);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConflictError, IllegalStateError } from '@1tt/domain-errors';
 import { decideOnStream } from '@1tt/command-path';
-import { EventStore, MAX_APPEND_BYTES, PositionWaiters, type RecordedEvent, type Subscription } from '@1tt/event-store';
+import { EventStore, LogFollower, MAX_APPEND_BYTES, type RecordedEvent } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
 import {
   computeRunAdjustment,
@@ -14,6 +14,7 @@ import {
   type RevenueReported,
   type RunAdjustmentEvent,
 } from '@1tt/ledger';
+import { ProjectionRegistry } from '../../stores/projection-registry';
 import { PayoutPool } from './payout-pool';
 
 /** Name of the processor's checkpoint in the read-model store. */
@@ -22,59 +23,67 @@ export const PAYOUT_PROCESSOR = 'payout-processor';
 export interface PayoutProcessorOptions {
   /** false: fold only (settlements still see allocations), never write runs. Default true. */
   react?: boolean;
-  /** First delay before restarting after a failure (doubles up to 30 s). Default 1000 ms. */
+  /** First delay before restarting after a failure (doubles up to 30 s; the LogFollower policy). Default 1000 ms. */
   restartDelayMs?: number;
   /** Most bytes per append of a run (default and maximum: MAX_APPEND_BYTES, EventStoreDB's 1 MiB); tests lower it to see a run spread over several appends. */
   maxAppendBytes?: number;
 }
-const MAX_RESTART_DELAY_MS = 30_000;
 export const PAYOUT_PROCESSOR_OPTIONS = Symbol('PAYOUT_PROCESSOR_OPTIONS');
 
 /**
  * Reacts to every RevenueReported with its payout run, and to every
- * RevenueCorrected with the run's adjustment postings. It reads the whole
- * log once from position 0 (the pool fold needs every dataset event) and
- * keeps the fold in memory, advanced in log order, so each report's run
- * uses the pool as of the report's own position without re-reading the
- * log. Runs are appended to `payout-run-<revenueId>` in bounded appends
- * (see pay()): a replay, a restart before the checkpoint was saved, or a
- * second processor in another API process finds the run completed, or
- * completes a run left half-written, so a report is paid exactly once. The checkpoint (read-model store, projection
+ * RevenueCorrected with the run's adjustment postings. It follows the whole
+ * log (LogFollower) from position 0 (the pool fold needs every dataset
+ * event) and keeps the fold in memory, advanced in log order, so each
+ * report's run uses the pool as of the report's own position without
+ * re-reading the log. Runs are appended to `payout-run-<revenueId>` in
+ * bounded appends (see pay()): a replay, a restart before the checkpoint was
+ * saved, or a second processor in another API process finds the run
+ * completed, or completes a run left half-written, so a report is paid
+ * exactly once. The checkpoint (read-model store, projection
  * "payout-processor") only marks which reports have been handled: after a
  * crash every report past it is reconsidered, and the missing runs are
- * written.
+ * written. A failure (a store error, or a bug) follows the follower's policy:
+ * waiting callers get the error, /health shows it, and the processor starts
+ * again after a growing delay with the report it could not pay, so no run
+ * is ever skipped.
  */
 @Injectable()
 export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('PayoutProcessor');
   readonly pool = new PayoutPool();
-  private subscription?: Subscription;
+  readonly follower: LogFollower;
   private checkpoint = 0;
-  private readonly waiters = new PositionWaiters();
-  private failure?: unknown;
   private readonly react: boolean;
-  private readonly restartDelayMs: number;
   private readonly maxAppendBytes: number;
-  private restartTimer?: NodeJS.Timeout;
-  private failures = 0;
-  private stopped = false;
   /**
    * A report whose run could not be written: the pool has folded it, so a
-   * restart pays it first and then subscribes after it. (Positions are
+   * restart pays it first and then follows the log after it. (Positions are
    * opaque cursors: there is no "position just before it" to resume from.)
    */
   private unpaid?: RecordedEvent;
-  /** Last position folded AND reacted to (its run written): the fold runs ahead of it while a run is being written. */
-  private handled = 0;
 
   constructor(
     private readonly events: EventStore,
     private readonly readModels: ReadModelStore,
     @Optional() @Inject(PAYOUT_PROCESSOR_OPTIONS) options?: PayoutProcessorOptions,
+    @Optional() followers?: ProjectionRegistry,
   ) {
     this.react = options?.react ?? true;
-    this.restartDelayMs = options?.restartDelayMs ?? 1000;
     this.maxAppendBytes = Math.min(MAX_APPEND_BYTES, options?.maxAppendBytes ?? MAX_APPEND_BYTES);
+    this.follower = new LogFollower(events, {
+      name: PAYOUT_PROCESSOR,
+      retryDelayMs: options?.restartDelayMs ?? 1000,
+      resume: () => this.resume(),
+      handle: (batch) => this.handle(batch),
+      onFailure:
+        followers?.logFailures ??
+        ((e, f) =>
+          this.logger.error(
+            `Payout processor failed at position ${f.position}; retrying at ${f.health().retryAt?.toISOString()}: ${e.message}`,
+          )),
+    });
+    followers?.follower(this.follower);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,62 +94,33 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     await this.stop();
   }
 
-  async start(): Promise<void> {
-    if (this.subscription) return;
-    this.stopped = false;
-    this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
-    this.failure = undefined;
-    const unpaid = this.unpaid;
-    if (unpaid) {
-      await this.reactTo(unpaid);
-      this.unpaid = undefined;
-      this.handled = Math.max(this.handled, unpaid.position);
-    }
-    const subscription = this.events.subscribeToAll({ checkpoint: this.pool.position, handler: (batch) => this.handle(batch) });
-    this.subscription = subscription;
-    subscription.done.then(
-      () => undefined,
-      (e: unknown) => this.failed(subscription, e),
-    );
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.restartTimer);
-    const sub = this.subscription;
-    this.subscription = undefined;
-    await sub?.stop();
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  /**
-   * A store error (or a bug) stops the subscription: waiting callers get the
-   * error now, and the processor starts again after a growing delay with the
-   * report it could not pay, so no run is ever skipped.
-   */
-  private failed(subscription: Subscription | undefined, e: unknown): void {
-    if (this.subscription !== subscription) return;
-    this.subscription = undefined;
-    this.failure = e;
-    this.waiters.fail(e);
-    if (this.stopped) return;
-    const delay = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2 ** this.failures++);
-    this.logger.error(`Payout processor stopped at position ${this.pool.position}; restarting in ${delay} ms: ${(e as Error).message}`);
-    this.restartTimer = setTimeout(() => {
-      if (this.stopped) return;
-      this.start().catch((err: unknown) => this.failed(this.subscription, err));
-    }, delay);
-  }
-
-  /** Resolves once the fold (and every run it owed) has reached `position`. */
-  waitFor(position: number): Promise<void> {
-    if (this.handled >= position) return Promise.resolve();
-    if (this.failure) return Promise.reject(this.failure);
-    return this.waiters.until(position).then(() => undefined);
+  /** Resolves once the fold (and every run it owed) has reached `position`; rejects while the processor is failed. */
+  async waitFor(position: number): Promise<void> {
+    await this.follower.waitFor(position);
   }
 
   /** Waits until everything in the log now has been folded (and paid). */
   async catchUp(): Promise<void> {
-    await this.waitFor(await this.events.headPosition());
+    await this.follower.catchUp();
+  }
+
+  /** Where to continue (at every start and retry): pays the report a failure left unpaid, then after the fold's position. */
+  private async resume(): Promise<number> {
+    this.checkpoint = Math.max(this.checkpoint, await this.readModels.getCheckpoint(PAYOUT_PROCESSOR));
+    const unpaid = this.unpaid;
+    if (unpaid) {
+      await this.reactTo(unpaid);
+      this.unpaid = undefined;
+    }
+    return this.pool.position;
   }
 
   private async handle(batch: RecordedEvent[]): Promise<void> {
@@ -154,12 +134,9 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnModuleDestroy 
           throw err;
         }
       }
-      this.handled = e.position;
     }
-    this.failures = 0;
     const last = batch[batch.length - 1]?.position ?? 0;
     if (this.react && last > this.checkpoint) await this.saveCheckpoint(last);
-    this.waiters.reached(this.handled);
   }
 
   /** A report's run, or a correction's adjustment postings (also when retried after a failure). */

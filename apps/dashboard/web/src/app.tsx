@@ -3,7 +3,7 @@ import { ApiClient, ApiError } from './api/api-client';
 import type { Me, Role } from './api/contract';
 import { openEventStream, type StreamState } from './api/event-stream';
 import { AppContext, type AppState } from './app-context';
-import { asOfLabel, LIVE, type AsOf } from './as-of';
+import { asOfFromSearch, asOfLabel, LIVE, searchWithAsOf, type AsOf } from './as-of';
 import { AsOfPicker } from './components/as-of-picker';
 import { clearSession, storedKey, storeKey } from './session';
 import { Link, match, navigate, usePath } from './router';
@@ -56,7 +56,8 @@ export function App() {
         onSignedIn={(apiKey, me) => {
           storeKey(apiKey);
           setSession({ state: 'in', api: new ApiClient(apiKey), me });
-          navigate('/');
+          // A shared link (a view, a pinned moment) stays where it was; the bare address goes home.
+          if (location.pathname === '/') navigate('/' + location.search);
         }}
       />
     );
@@ -113,7 +114,8 @@ function navOf(me: Me): { href: string; label: string }[] {
 function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
   const { api, me } = props;
   const path = usePath();
-  const [asOf, setAsOfState] = useState<AsOf>(LIVE);
+  // A shared link opens the moment it names (?atPosition= or ?asOf=).
+  const [asOf, setAsOfState] = useState<AsOf>(() => asOfFromSearch(location.search));
   const [tick, setTick] = useState(0);
   const [position, setPosition] = useState<number | null>(null);
   const [stream, setStream] = useState<StreamState>('connecting');
@@ -172,8 +174,13 @@ function SignedIn(props: { api: ApiClient; me: Me; onSignOut: () => void }) {
   );
 
   useEffect(() => {
-    if (path === '/' || path === '') history.replaceState(null, '', homeOf(me));
+    if (path === '/' || path === '') history.replaceState(null, '', homeOf(me) + location.search);
   }, [path, me]);
+  // The pinned moment lives in the URL, on every view: a copied link shows the same point of the log.
+  useEffect(() => {
+    const search = searchWithAsOf(location.search, asOf);
+    if (search !== location.search) history.replaceState(null, '', location.pathname + search);
+  }, [path, asOf]);
   const current = path === '/' ? homeOf(me) : path;
 
   return (

@@ -16,3 +16,30 @@ export function asOfLabel(a: AsOf): string {
 export function sameAsOf(a: AsOf, b: AsOf): boolean {
   return asOfLabel(a) === asOfLabel(b);
 }
+
+/**
+ * The pinned point as the dashboard's own URL carries it (shareable: a link
+ * opens the same moment): `?atPosition=N` or `?asOf=<ISO time>`; nothing
+ * for live. The same parameter names as the API's.
+ */
+export function asOfFromSearch(search: string): AsOf {
+  const params = new URLSearchParams(search);
+  const position = params.get('atPosition');
+  if (position !== null && /^\d+$/.test(position) && Number.isSafeInteger(Number(position))) {
+    return { kind: 'position', position: Number(position) };
+  }
+  const time = params.get('asOf');
+  if (time !== null && !Number.isNaN(Date.parse(time))) return { kind: 'time', time: new Date(time).toISOString() };
+  return LIVE;
+}
+
+/** `search` with the as-of parameters set for `a` (removed for live), other parameters kept. */
+export function searchWithAsOf(search: string, a: AsOf): string {
+  const params = new URLSearchParams(search);
+  params.delete('atPosition');
+  params.delete('asOf');
+  if (a.kind === 'position') params.set('atPosition', String(a.position));
+  if (a.kind === 'time') params.set('asOf', a.time);
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}

@@ -204,6 +204,26 @@ export class PoolState {
   }
 
   /**
+   * One contributor's tokens and the pool's total as of position P, under
+   * `scope` (eligibleTokens) or, without one, the whole pool (as at()): what
+   * a contributor's share of a consumer's next run is, in one pass without
+   * building every contributor's entry.
+   */
+  shareAt(position: number, contributorId: string, scope?: ConsumerScope): { tokens: bigint; totalTokens: bigint } {
+    this.assertKnown(position);
+    let tokens = 0n;
+    let totalTokens = 0n;
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const facts = factsAt(m, position);
+      const n = scope ? eligibleTokens(facts, scope) : facts.tokens;
+      totalTokens += n;
+      if (m.contributorId === contributorId) tokens += n;
+    }
+    return { tokens, totalTokens };
+  }
+
+  /**
    * Time-weighted weights as known at position P: for every contribution
    * entered at ≤ P, tokens × milliseconds of [entered, exited) ∩
    * [periodStart, periodEnd), where a dataset not withdrawn at ≤ P counts as

@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { asOfLabel } from '../as-of';
 import type { LogEvent, LogPage, VerifyResult } from '../api/contract';
 import { useApp, useResource } from '../app-context';
 import { ErrorNote, Loading, Pager, Section } from '../components/status';
@@ -82,12 +83,22 @@ function VerifyPanel() {
   const [result, setResult] = useState<VerifyResult | null>(null);
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
+  // A result belongs to the moment it was verified at: another pinned moment clears it (no stale "verified").
+  const pinned = asOfLabel(asOf);
+  const shown = useRef(pinned);
+  shown.current = pinned;
+  useEffect(() => {
+    setResult(null);
+    setError(undefined);
+  }, [pinned]);
   const run = async () => {
     setBusy(true);
     setError(undefined);
     setResult(null);
     try {
+      const at = pinned;
       const r = await api.get<VerifyResult>('/v1/audit/verify', asOfQuery(asOf));
+      if (shown.current !== at) return; // the moment changed while it ran: not this screen's answer
       if (typeof r.position === 'number') notePosition(r.position);
       setResult(r);
     } catch (e) {
@@ -110,6 +121,7 @@ function VerifyPanel() {
             data-testid="verify-result"
             data-ok={String(result.ok)}
             data-checked={result.checkedEvents}
+            data-position={result.position ?? ''}
           >
             <p>
               <strong>{result.ok ? '✓ Verified' : '✗ Problems found'}</strong>: {result.checkedEvents} events checked

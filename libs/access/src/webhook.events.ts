@@ -7,7 +7,7 @@
  * (key in WEBHOOK_SECRET_KEY_FILE, never in the log), so every process that
  * has the key can sign and the log alone never reveals a secret.
  */
-import type { Role } from '@1tt/access';
+import type { Role } from './principal';
 
 export const WEBHOOK_STREAM_PREFIX = 'webhook-';
 export const webhookStream = (webhookId: string): string => `${WEBHOOK_STREAM_PREFIX}${webhookId}`;
