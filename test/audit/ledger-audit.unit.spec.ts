@@ -37,6 +37,7 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       correctionsRecomputed: 0,
       adjustmentLinesRecomputed: 0,
       correctionsAwaitingAdjustment: 0,
+      requestCreditsRecomputed: 0,
       consentChangesAndExclusions: 0,
       adjustmentsInProgress: 0,
     });

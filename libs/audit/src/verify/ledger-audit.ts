@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { canonicalJson } from '@1tt/canonical-json';
 import {
+  DataRequestBook,
   correctionIdFor,
   correctionInputHash,
   endToEndIdOf,
@@ -94,7 +95,9 @@ const ADJUSTMENT_FIELDS = [
  *  - every correction's adjustment postings (PayoutRunAdjustmentsRecorded,
  *    PayoutRunAdjusted) line by line and field by field against
  *    computeRunAdjustment over the pool as of the original report;
- *  - a correction left unadjusted while a later one was adjusted.
+ *  - a correction left unadjusted while a later one was adjusted;
+ *  - every data-request credit (DatasetAccepted requestCredit) against
+ *    DataRequestBook (issue #15).
  * The first difference of a run is reported at the event that holds it.
  */
 export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { replay: LedgerReplay } {
@@ -109,6 +112,43 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
   let batchesChecked = 0;
   let reconciliationsChecked = 0;
   const unadjusted = new Map<string, Positioned<RevenueCorrected['data']>>();
+  /** Data requests and their credits (issue #15), recomputed by the one rule. */
+  const requests = new DataRequestBook();
+  let requestCreditsChecked = 0;
+
+  /**
+   * A dataset's recorded data-request credit (DatasetAccepted requestCredit)
+   * against DataRequestBook's: the request its upload answers and
+   * min(matching tokens, what is left of the target), in log order. Also a
+   * requestMatch recorded for an upload that answers no open request.
+   */
+  function checkRequestCredit(e: RecordedEvent, d: Record<string, unknown>, at: Where, report: Report): void {
+    const datasetId = String(d.datasetId);
+    if (e.type === 'DatasetPreprocessed' && d.requestMatch !== undefined) {
+      const m = d.requestMatch as { requestId?: unknown };
+      if (requests.answeredBy(datasetId)?.requestId !== m.requestId)
+        report({
+          ...at,
+          code: 'request-credit-differs',
+          message: `dataset ${datasetId} records matching tokens for data request ${String(m.requestId)}, which its upload does not answer`,
+        });
+      return;
+    }
+    if (e.type !== 'DatasetAccepted') return;
+    const expected = requests.creditFor(datasetId);
+    const recorded = d.requestCredit;
+    if (expected === undefined && recorded === undefined) return;
+    requestCreditsChecked += 1;
+    if (canonicalJson(expected ?? null) !== canonicalJson(recorded ?? null))
+      report({
+        ...at,
+        code: 'request-credit-differs',
+        message: `dataset ${datasetId} records data-request credit ${canonicalJson(recorded ?? null)}, the rule gives ${canonicalJson(expected ?? null)}`,
+        expected: expected ?? null,
+        actual: recorded ?? null,
+      });
+  }
+
   /** Contributions, for the owner's changes (issue #14): owner, whether in the pool, documents excluded. */
   const datasets = new Map<string, { owner: string; status: 'uploaded' | 'accepted' | 'closed'; excluded: Set<number> }>();
   let consentChanges = 0;
@@ -162,6 +202,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     if (e.position <= replay.position) return; // out of order: the chain checks name it
     const d = (e.data ?? {}) as Record<string, unknown>;
     try {
+      checkRequestCredit(e, d, at, report);
+      requests.apply(e);
       switch (e.type) {
         case 'RevenueReported':
           reports += 1;
@@ -732,6 +774,7 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,
       correctionsAwaitingAdjustment: unadjusted.size,
+      requestCreditsRecomputed: requestCreditsChecked,
       /** Adjustments begun (some PayoutRunAdjustmentsRecorded) whose PayoutRunAdjusted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
       adjustmentsInProgress: replay.adjustmentsInProgress.size,
     }),
