@@ -39,7 +39,7 @@ import { RevenueVisibilityPolicy } from '../src/ledger-queries/revenue-visibilit
 import { ProjectionRegistry } from '../src/stores/projection-registry';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
-import { quick, report, timed } from './bench-report';
+import { latency, quick, report, timed } from './bench-report';
 import { seededIntegers } from './seeded-random';
 import type { EligiblePool } from '../src/ledger-queries/eligible-pool/eligible-pool.service';
 
@@ -66,23 +66,6 @@ const QUERIES = quick ? 300 : 3_000;
 const HTTP_SECONDS = quick ? 3 : 10;
 
 const rng = seededIntegers;
-
-function percentiles(samplesMs: number[]): { p50: number; p99: number } {
-  const s = [...samplesMs].sort((a, b) => a - b);
-  return { p50: s[Math.floor(s.length * 0.5)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
-}
-
-async function latency(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn(i);
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const { p50, p99 } = percentiles(samples);
-  report(`${label} p50`, p50, 'ms');
-  report(`${label} p99`, p99, 'ms');
-}
 
 const cid = (i: number): string => `c${String(i).padStart(5, '0')}`;
 
