@@ -39,7 +39,17 @@ import { RevenueVisibilityPolicy } from '../src/ledger-queries/revenue-visibilit
 import { ProjectionRegistry } from '../src/stores/projection-registry';
 import { LEDGER_PROJECTIONS } from '../src/ledger-queries/ledger-projections';
 import { StoresModule } from '../src/stores/stores.module';
-import { quick, report, timed } from './bench-report';
+import { latency, quick, report, timed } from './bench-report';
+import { seededIntegers } from './seeded-random';
+import type { EligiblePool } from '../src/ledger-queries/eligible-pool/eligible-pool.service';
+
+/** No consumer of the bench has a scope: metrics take every share from the pool read model. */
+const NO_ELIGIBLE_POOL = {
+  termsOf: async () => ({ registered: true }),
+  at: async () => {
+    throw new Error('the bench has no payout processor');
+  },
+} as unknown as EligiblePool;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (
@@ -55,30 +65,7 @@ const EVENTS_PER_APPEND = 999;
 const QUERIES = quick ? 300 : 3_000;
 const HTTP_SECONDS = quick ? 3 : 10;
 
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
-}
-
-function percentiles(samplesMs: number[]): { p50: number; p99: number } {
-  const s = [...samplesMs].sort((a, b) => a - b);
-  return { p50: s[Math.floor(s.length * 0.5)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
-}
-
-async function latency(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn(i);
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const { p50, p99 } = percentiles(samples);
-  report(`${label} p50`, p50, 'ms');
-  report(`${label} p99`, p99, 'ms');
-}
+const rng = seededIntegers;
 
 const cid = (i: number): string => `c${String(i).padStart(5, '0')}`;
 
@@ -275,8 +262,9 @@ async function main(): Promise<void> {
     const readModels = new LedgerReadModels(store, events, new ChangeFeed(), new ProjectionRegistry());
     await readModels.onApplicationBootstrap();
     const queries = {
-      metrics: new ContributorMetricsQuery(readModels, new RevenueVisibilityPolicy(events)),
-      pool: new PoolQuery(readModels),
+      // The bench reads the whole pool and unscoped metrics: the eligible pool (the payout processor's fold) is not running here.
+      metrics: new ContributorMetricsQuery(readModels, new RevenueVisibilityPolicy(events), NO_ELIGIBLE_POOL),
+      pool: new PoolQuery(readModels, NO_ELIGIBLE_POOL),
       payoutRun: new PayoutRunQuery(readModels, new RevenueVisibilityPolicy(events)),
       auditTrail: new AuditTrailQuery(readModels),
     };

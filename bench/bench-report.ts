@@ -30,3 +30,23 @@ export async function timed(fn: () => unknown): Promise<number> {
 
 /** Smaller sizes when BENCH_QUICK=1 (used to smoke-test the benchmarks). */
 export const quick = process.env.BENCH_QUICK === '1';
+
+/** The median and 99th percentile of samples (any unit). */
+export function percentiles(samples: number[]): { p50: number; p99: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: s[Math.floor(s.length * 0.5)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
+}
+
+/** Runs fn n times one after the other and reports the p50 and p99 of its latency, in ms or µs. */
+export async function latency(label: string, n: number, fn: (i: number) => Promise<unknown>, unit: 'ms' | 'µs' = 'ms'): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn(i);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const { p50, p99 } = percentiles(samples);
+  const scale = unit === 'µs' ? 1000 : 1;
+  report(`${label} p50`, p50 * scale, unit);
+  report(`${label} p99`, p99 * scale, unit);
+}

@@ -13,19 +13,16 @@
  */
 import { DEFAULT_NEAR_DEDUP, type DedupOwner, InMemoryDedupIndex } from '@1tt/preprocessing';
 import { quick, report, timed } from './bench-report';
+import { seededRandom } from './seeded-random';
 
 const N = Number(process.env.BENCH_DEDUP_DOCS ?? (quick ? 20_000 : 300_000));
 const QUERIES = quick ? 5_000 : 50_000;
 const near = DEFAULT_NEAR_DEDUP;
 
+/** Seeded 32-bit unsigned integers. */
 function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  const random = seededRandom(seed);
+  return () => Math.floor(random() * 2 ** 32);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

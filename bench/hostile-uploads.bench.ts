@@ -18,7 +18,7 @@
  * - six audit verifications of the whole log at once (Low finding).
  *
  * Figures, not tests: nothing here asserts a time. BENCH_QUICK=1 shrinks
- * every size.
+ * every size; HOSTILE_ONLY=csv,parquet,gzip,flood,verify picks loads.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -31,6 +31,8 @@ import { startBuiltService, type BuiltService } from './built-service';
 
 const LICENSE = fs.readFileSync('/usr/share/common-licenses/GPL-3', 'utf8');
 const MB = 1024 * 1024;
+const BYSTANDER_TEXTS = ['GPL-2', 'Apache-2.0', 'MPL-2.0', 'LGPL-2.1', 'Artistic', 'GFDL-1.3'];
+let bystanders = 0;
 const DECISION_LIMIT_SECONDS = quick ? 60 : 300;
 
 interface Sampled {
@@ -112,9 +114,23 @@ async function decided(s: BuiltService, key: string, datasetId: string): Promise
   }
 }
 
-/** Uploads the file, samples /health until it is decided, prints the figures. */
-async function hostileUpload(s: BuiltService, key: string, name: string, fileName: string, parts: () => Iterable<Buffer>): Promise<void> {
+/**
+ * Uploads the file, samples /health until it is decided, prints the figures.
+ * Once the hostile upload is accepted (202), another contributor (`bystander`)
+ * uploads a small ordinary file: how long its decision takes shows what the
+ * hostile dataset costs everyone else (M5).
+ */
+async function hostileUpload(
+  s: BuiltService,
+  key: string,
+  bystander: string,
+  name: string,
+  fileName: string,
+  parts: () => Iterable<Buffer>,
+): Promise<void> {
   let outcome = '';
+  let bystanderSeconds = Number.NaN;
+  let bystanderOutcome = '';
   let bytes = 0;
   const counted = function* (): Generator<Buffer> {
     for (const p of parts()) {
@@ -129,12 +145,24 @@ async function hostileUpload(s: BuiltService, key: string, name: string, fileNam
       outcome = `refused ${res.status}`;
       return;
     }
+    const small = (async () => {
+      const t1 = Date.now();
+      // A different license each time: a near-duplicate of an earlier bystander upload would be rejected.
+      const text = fs.readFileSync(`/usr/share/common-licenses/${BYSTANDER_TEXTS[bystanders++ % BYSTANDER_TEXTS.length]}`, 'utf8');
+      const b = await upload(s, bystander, `bystander-${fileName}.txt`, [Buffer.from(text)]);
+      if (b.status !== 202 || !b.datasetId) return void (bystanderOutcome = `refused ${b.status}`);
+      const v = await decided(s, bystander, b.datasetId);
+      bystanderSeconds = (Date.now() - t1) / 1000;
+      bystanderOutcome = String(v.status);
+    })();
     const view = await decided(s, key, res.datasetId);
     outcome = view.status === 'rejected' ? `rejected ${String(view.rejectionReason)}` : String(view.status);
+    await small;
   });
   if (bytes < MB) report(`${name}: file size`, bytes / 1024, 'KB');
   else report(`${name}: file size`, bytes / MB, 'MB');
   report(`${name}: upload to decision`, (Date.now() - t0) / 1000, `s (${outcome})`);
+  report(`${name}: another contributor's small upload, to decision`, bystanderSeconds, `s (${bystanderOutcome})`);
   printSampled(name, sampled);
 }
 
@@ -251,6 +279,10 @@ async function revenueFlood(s: BuiltService, consumerKey: string, seconds: numbe
   printSampled(name, sampled);
 }
 
+/** HOSTILE_ONLY=csv,parquet,gzip,flood,verify runs only those loads (all by default). */
+const only = process.env.HOSTILE_ONLY?.split(',').map((x) => x.trim());
+const runs = (load: string): boolean => !only || only.includes(load);
+
 async function main(): Promise<void> {
   // As deployed: the default per-key rate limit (600 requests a minute) applies to the attacker too.
   const s = await startBuiltService({ RATE_LIMIT_PER_MINUTE: '600' });
@@ -263,20 +295,28 @@ async function main(): Promise<void> {
     report('(the machine is shared with other work: figures vary run to run)', 0, '');
 
     const csvMB = quick ? 8 : 64;
-    await hostileUpload(s, key(0), 'wide CSV, 16,000 columns of 3 bytes per row', 'wide-many.csv', () => wideCsv(csvMB * MB, 16_000, 3));
-    await hostileUpload(s, key(1), 'wide CSV, 15 MB records of 1,000 columns', 'wide-long.csv', () =>
-      wideCsv((quick ? 16 : 60) * MB, 1000, 15_000),
-    );
+    if (runs('csv'))
+      await hostileUpload(s, key(0), key(4), 'wide CSV, 16,000 columns of 3 bytes per row', 'wide-many.csv', () =>
+        wideCsv(csvMB * MB, 16_000, 3),
+      );
+    if (runs('csv'))
+      await hostileUpload(s, key(1), key(4), 'wide CSV, 15 MB records of 1,000 columns', 'wide-long.csv', () =>
+        wideCsv((quick ? 16 : 60) * MB, 1000, 15_000),
+      );
 
-    const bomb = dictionaryBomb(quick ? 100_000 : 1_000_000, 10_000);
-    await hostileUpload(s, key(2), `Parquet dictionary bomb (${quick ? '100k' : '1M'} × 10 KB)`, 'bomb.parquet', () => [bomb]);
+    if (runs('parquet')) {
+      const bomb = dictionaryBomb(quick ? 100_000 : 1_000_000, 10_000);
+      await hostileUpload(s, key(2), key(4), `Parquet dictionary bomb (${quick ? '100k' : '1M'} × 10 KB)`, 'bomb.parquet', () => [bomb]);
+    }
 
-    const { member, block } = nearBombMember(93);
-    const members = (quick ? 32 : 256) * Math.round(MB / block);
-    report('gzip near the bomb ratio: ratio', block / member.length, '×');
-    await hostileUpload(s, key(3), `gzip at ~93× (${quick ? 32 : 256} MB of text)`, 'near-bomb.txt.gz', () =>
-      Array<Buffer>(members).fill(member),
-    );
+    if (runs('gzip')) {
+      const { member, block } = nearBombMember(93);
+      const members = (quick ? 32 : 256) * Math.round(MB / block);
+      report('gzip near the bomb ratio: ratio', block / member.length, '×');
+      await hostileUpload(s, key(3), key(4), `gzip at ~93× (${quick ? 32 : 256} MB of text)`, 'near-bomb.txt.gz', () =>
+        Array<Buffer>(members).fill(member),
+      );
+    }
 
     // Event-stream flood: auditors see every event; their streams never read while revenue reports are posted.
     // One consumer per phase: each starts with the rate limit's full minute.
@@ -291,11 +331,14 @@ async function main(): Promise<void> {
       auditors.push((await s.call('POST', '/v1/auditors', s.adminKey, { displayName: `Flood auditor ${i}` })).body.apiKey);
     }
     const seconds = quick ? 5 : 30;
-    // The same report load without streams first: what /health costs under the load itself.
-    await revenueFlood(s, consumers[0], seconds, 'revenue reports alone (baseline for the flood)', []);
-    const sockets = unreadStreams(s, auditors, 8);
-    await revenueFlood(s, consumers[1], seconds, `event-stream flood (${sockets.length} unread streams)`, sockets);
+    if (runs('flood')) {
+      // The same report load without streams first: what /health costs under the load itself.
+      await revenueFlood(s, consumers[0], seconds, 'revenue reports alone (baseline for the flood)', []);
+      const sockets = unreadStreams(s, auditors, 8);
+      await revenueFlood(s, consumers[1], seconds, `event-stream flood (${sockets.length} unread streams)`, sockets);
+    }
 
+    if (!runs('verify')) return;
     // Six audit verifications at once over the whole log (Low: 6 parallel froze /health 5.5 s before they ran on worker threads).
     const projections = (await s.call('GET', '/health', s.adminKey)).body.projections as unknown as Array<{ position: number }>;
     const logHead = Math.max(0, ...projections.map((p) => p.position));

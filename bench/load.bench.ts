@@ -7,14 +7,10 @@
  * streams in and is processed. Prints requests/s, p50/p99 and errors;
  * asserts nothing (figures, not tests).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { quick, report } from './bench-report';
+import { startBuiltService } from './built-service';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{
@@ -28,35 +24,7 @@ const autocannon = require('autocannon') as (opts: Record<string, unknown>) => P
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (quick ? 3 : 20));
 const BIG_UPLOAD_MB = quick ? 20 : 200;
-const MAIN_JS = path.join(__dirname, '..', 'src', 'main.js');
 const LICENSE = fs.readFileSync('/usr/share/common-licenses/GPL-3', 'utf8').replace(/\n\s*\n/g, '\n');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function call(
-  base: string,
-  method: string,
-  url: string,
-  key: string,
-  json?: unknown,
-): Promise<{ status: number; body: Record<string, string> }> {
-  const r = await fetch(`${base}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(json ? { 'Content-Type': 'application/json' } : {}) },
-    body: json ? JSON.stringify(json) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : {} };
-}
 
 function multipart(boundary: string, fileName: string, content: string): Buffer {
   return Buffer.from(
@@ -80,41 +48,15 @@ function printScenario(name: string, r: Awaited<ReturnType<typeof autocannon>>):
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), '1tt-load-'));
-  const adminKey = `load-admin-${randomBytes(24).toString('base64url')}`;
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN_JS], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: adminKey,
-      RATE_LIMIT_PER_MINUTE: '0',
-      AUTH_FAILURES_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const service = await startBuiltService();
+  const { base, adminKey } = service;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        await (await fetch(`${base}/health`)).arrayBuffer();
-        break;
-      } catch {
-        if (i > 600) throw new Error('service did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const consumer = await call(base, 'POST', '/v1/consumers', adminKey, { displayName: 'Load Corp' });
+    const consumer = await service.call('POST', '/v1/consumers', adminKey, { displayName: 'Load Corp' });
     const consumerId = consumer.body.consumerId;
-    await call(base, 'PUT', `/v1/consumers/${consumerId}/agreement`, adminKey, { alpha: '0.3', currency: 'USD', policy: 'snapshot' });
+    await service.call('PUT', `/v1/consumers/${consumerId}/agreement`, adminKey, { alpha: '0.3', currency: 'USD', policy: 'snapshot' });
     const contributors: Array<Record<string, string>> = [];
     for (let i = 0; i < 4; i++)
-      contributors.push((await call(base, 'POST', '/v1/contributors', adminKey, { displayName: `Load ${i}` })).body);
+      contributors.push((await service.call('POST', '/v1/contributors', adminKey, { displayName: `Load ${i}` })).body);
     const uploaded = await fetch(`${base}/v1/datasets`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${contributors[0].apiKey}`, 'Content-Type': 'multipart/form-data; boundary=seed' },
@@ -235,8 +177,7 @@ async function main(): Promise<void> {
     report('/health during the large upload + processing: p99', pct(99), 'ms');
     report('/health during the large upload + processing: max', samples[samples.length - 1], 'ms');
   } finally {
-    child.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    service.stop();
   }
 }
 

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEventStore, NewEvent } from '@1tt/event-store';
 import { Projection, ProjectionRunner, SqliteReadModelStore } from '@1tt/read-models';
-import { quick, report, timed } from './bench-report';
+import { latency as measureLatency, quick, report, timed } from './bench-report';
+import { seededIntegers } from './seeded-random';
 
 const DOCS = quick ? 1_000 : 10_000;
 const VERSIONS_PER_DOC = quick ? 50 : 100;
@@ -17,30 +18,9 @@ const QUERIES = quick ? 2_000 : 20_000;
 const EVENTS = quick ? 5_000 : 100_000;
 
 /** Deterministic pseudo-random integers in [0, n). */
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
-}
+const rng = seededIntegers;
 
-function percentiles(samplesMs: number[]): { p50: number; p99: number } {
-  const s = [...samplesMs].sort((a, b) => a - b);
-  return { p50: s[Math.floor(s.length * 0.5)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
-}
-
-async function latency(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn(i);
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const { p50, p99 } = percentiles(samples);
-  report(`${label} p50`, p50 * 1000, 'µs');
-  report(`${label} p99`, p99 * 1000, 'µs');
-}
+const latency = (label: string, n: number, fn: (i: number) => Promise<unknown>) => measureLatency(label, n, fn, 'µs');
 
 async function storeLatency(dir: string): Promise<void> {
   const store = SqliteReadModelStore.open({ path: path.join(dir, 'read-models.db') });

@@ -60,9 +60,14 @@ export class EventsHttpController {
         )
       : undefined;
     let ended = false;
+    // Messages waiting for the next flush (see send).
+    let pending: string[] = [];
+    let pendingBytes = 0;
+    let flushTimer: NodeJS.Timeout | undefined;
     const live: { subscription?: Subscription; heartbeat?: NodeJS.Timeout } = {};
     const stop = (): void => {
       ended = true;
+      clearTimeout(flushTimer);
       release();
       clearInterval(live.heartbeat);
       live.subscription?.unsubscribe();
@@ -80,11 +85,29 @@ export class EventsHttpController {
     req.on('close', stop);
     res.on('close', stop);
 
-    /** Writes without queueing without bound: a client whose unread bytes pass SSE_MAX_BUFFERED_BYTES is cut off. */
-    const send = (chunk: string): void => {
-      if (ended) return;
+    /**
+     * Writes without queueing without bound: a client whose unread bytes (written or waiting) pass
+     * SSE_MAX_BUFFERED_BYTES is cut off. Messages are gathered for SSE_FLUSH_MS (or SSE_FLUSH_BYTES) and leave in one socket write:
+     * with hundreds of streams each taking every message, a write per message per stream (a system call each)
+     * is what costs the event loop (issue #20; `npm run bench -- hostile-uploads`).
+     */
+    const flush = (): void => {
+      flushTimer = undefined;
+      if (ended || pending.length === 0) return;
+      const chunk = pending.length === 1 ? pending[0] : pending.join('');
+      pending = [];
+      pendingBytes = 0;
       res.write(chunk);
       if (res.writableLength > this.config.sseMaxBufferedBytes) endStream('slow-client');
+    };
+    const send = (chunk: string): void => {
+      if (ended) return;
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= SSE_FLUSH_BYTES) {
+        clearTimeout(flushTimer);
+        flush();
+      } else flushTimer ??= setTimeout(flush, SSE_FLUSH_MS);
     };
 
     res.status(200);
@@ -103,6 +126,7 @@ export class EventsHttpController {
         if (visible(m)) send(formatSse(m));
       },
       complete: () => {
+        flush();
         stop();
         res.end();
       },
@@ -118,6 +142,11 @@ export class EventsHttpController {
     live.heartbeat.unref();
   }
 }
+
+/** How long a stream gathers messages before writing them in one go. */
+const SSE_FLUSH_MS = 25;
+/** ...or until this many characters wait, whichever comes first. */
+const SSE_FLUSH_BYTES = 16 * 1024;
 
 /** The SSE text of a message, built once however many streams it goes to. */
 const formatted = new WeakMap<ChangeMessage, string>();

@@ -5,7 +5,9 @@ import busboy from 'busboy';
 import type { BlobStore, PutResult, StagedBlob } from '@1tt/blob-store';
 import { decideOnStream } from '@1tt/command-path';
 import {
+  assertId,
   contributorDecider,
+  dataRequestDecider,
   datasetDecider,
   fold,
   licenceOf,
@@ -13,8 +15,10 @@ import {
   TXT_SPLITS,
   usesOf,
   type ContributorEvent,
+  type DataRequestEvent,
   type DatasetOwner,
   type TxtSplit,
+  ID_PATTERN,
 } from '@1tt/ledger';
 import { readStreamSnapshot } from '@1tt/command-path';
 import { ConflictError, ForbiddenError, isDomainError, NotFoundError, RequestTimeoutError, ValidationError } from '@1tt/domain-errors';
@@ -56,7 +60,6 @@ export interface DatasetUploadOptions {
 let defaultPipeline: ResolvedPipeline | undefined;
 
 const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,100}$/;
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** After a refusal, at most this much of the rest of a body is read (so the client sees the answer), then the connection is cut. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 
@@ -87,6 +90,7 @@ export class DatasetUploadService {
           hint: 'Leave split out: .md files are one document, .jsonl/.csv/.parquet one document per record.',
         });
       owner = await this.owner(actor, fields.kind ?? 'contribution', fields);
+      if (fields.requestId !== undefined) await this.assertRequestOpen(fields.requestId, owner);
       const earlier = await this.options.identicalFile(staged.sha256);
       if (earlier) {
         // Only that such a file exists: not when, nor whose (with ?atPosition= the time identified the owner).
@@ -124,6 +128,7 @@ export class DatasetUploadService {
           // .txt: the whole file is one document unless the uploader asks for paragraphs or lines.
           ...(fileName.format === 'txt' ? { split: (fields.split ?? 'document') as TxtSplit } : {}),
           pipeline: this.pipelineRef(),
+          ...(fields.requestId !== undefined ? { requestId: fields.requestId } : {}),
           ...(fields.licence !== undefined ? { licence: fields.licence } : {}),
           ...(fields.uses !== undefined ? { uses: fields.uses } : {}),
         },
@@ -139,6 +144,30 @@ export class DatasetUploadService {
       },
     );
     return { datasetId, status: 'processing' };
+  }
+
+  /**
+   * An upload answering a data request (issue #15) names one that is open
+   * now: 404 when there is none, 409 data-request-not-open when it is
+   * closed or outside its window. Whether it is credited is decided from the
+   * log (DataRequestBook), so a request closed meanwhile only means no credit.
+   */
+  private async assertRequestOpen(requestId: string, owner: DatasetOwner): Promise<void> {
+    const id = assertId(requestId, 'requestId');
+    if (owner.kind !== 'contribution')
+      throw new ValidationError('dataset-invalid-kind', "A consumer's reference corpus does not answer data requests", {
+        field: 'requestId',
+        hint: 'Leave requestId out for a reference corpus.',
+      });
+    const stream = await readStreamSnapshot(this.options.events, streamNames.dataRequest(id));
+    const state = fold(dataRequestDecider, stream.events as unknown as DataRequestEvent[]);
+    if (state.status === 'none') throw new NotFoundError('data-request-not-found', `No data request ${id}`, { field: 'requestId' });
+    const now = (this.options.now ?? (() => new Date()))().getTime();
+    if (state.status === 'closed' || now < Date.parse(state.request.opensAt) || now >= Date.parse(state.request.closesAt))
+      throw new ConflictError('data-request-not-open', `Data request ${id} is not open now`, {
+        field: 'requestId',
+        hint: 'GET /v1/data-requests lists the open ones.',
+      });
   }
 
   /** The contributor's default consent (ContributorConsentSet), if they set one. */
@@ -196,7 +225,7 @@ export class DatasetUploadService {
     } else if (complete || fields[kind === 'reference' ? 'consumerId' : 'contributorId'] !== undefined) {
       const field = kind === 'reference' ? 'consumerId' : 'contributorId';
       const id = fields[field];
-      if (!id || !ID.test(id)) {
+      if (!id || !ID_PATTERN.test(id)) {
         throw new ValidationError(
           field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
           `An admin upload of a ${kind} names the ${kind === 'reference' ? 'consumer' : 'contributor'}: ${field}`,
@@ -225,7 +254,7 @@ export class DatasetUploadService {
     }
     const [field, category] = kind === 'reference' ? (['consumerId', 'consumer'] as const) : (['contributorId', 'contributor'] as const);
     const id = fields[field];
-    if (!id || !ID.test(id)) {
+    if (!id || !ID_PATTERN.test(id)) {
       throw new ValidationError(
         field === 'consumerId' ? 'dataset-missing-consumer-id' : 'dataset-missing-contributor-id',
         `An admin upload of a ${kind} names the ${category}: ${field}`,

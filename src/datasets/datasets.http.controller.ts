@@ -38,7 +38,7 @@ export class DatasetsHttpController {
   @ApiConsumes('multipart/form-data')
   @ApiOperation({
     summary:
-      'Upload a dataset (multipart: file; optional textField, default "text"; optional split for .txt: document (default, the whole file), paragraph (blank-line separated) or line; optional licence: one SPDX identifier such as CC-BY-4.0, default LicenseRef-1tt-contributor-grant-1 (the platform grant); optional uses: training,evaluation,retrieval (comma-separated), default the contributor\'s default consent, else training; admin: contributorId, or kind=reference + consumerId for a consumer reference corpus). Streams to the blob store; 413 past UPLOAD_MAX_BYTES; 409 when identical bytes are already in the pool.',
+      'Upload a dataset (multipart: file; optional textField, default "text"; optional split for .txt: document (default, the whole file), paragraph (blank-line separated) or line; optional licence: one SPDX identifier such as CC-BY-4.0, default LicenseRef-1tt-contributor-grant-1 (the platform grant); optional uses: training,evaluation,retrieval (comma-separated), default the contributor\'s default consent, else training; admin: contributorId, or kind=reference + consumerId for a consumer reference corpus; optional requestId: the open data request it answers, whose matching documents are credited to it, see requestCredit). Streams to the blob store; 413 past UPLOAD_MAX_BYTES; 409 when identical bytes are already in the pool.',
   })
   @ApiAcceptedResponse({ description: '{ datasetId, status: "processing" }' })
   async upload(@Req() req: Request, @CurrentPrincipal() principal: Principal): Promise<UploadAccepted> {

@@ -12,6 +12,7 @@ import { LedgerReadModels } from './ledger-read-models.service';
 import { RevenueVisibilityPolicy } from './revenue-visibility.policy';
 import { PoolHttpController } from './pool/pool.http.controller';
 import { PoolQuery } from './pool/pool.query';
+import { EligiblePool } from './eligible-pool/eligible-pool.service';
 import { PayoutRunQuery } from './revenue/payout-run.query';
 import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { RevenueQuery } from './revenue/revenue.query';
@@ -55,7 +56,7 @@ const QUERIES = [
     StatementsHttpController,
     ReputationHttpController,
   ],
-  providers: [LedgerReadModels, AuditVerifier, RevenueVisibilityPolicy, ...QUERIES],
+  providers: [LedgerReadModels, AuditVerifier, RevenueVisibilityPolicy, EligiblePool, ...QUERIES],
   exports: [LedgerReadModels, RevenueVisibilityPolicy, ...QUERIES],
 })
 export class LedgerQueriesModule {}

@@ -102,6 +102,14 @@ describe('1tt audit (in-process)', () => {
     const last = record(ledgerSpecs()).at(-1)!.position;
     expect(JSON.parse(whole.stdout).position).toBe(last);
     expect((await cli('audit', 'replay', file, '--at-position', '3', '--as-of', '2025-01-01T00:00:00Z')).code).toBe(2);
+    // Times go through the ledger's one parser (parseInstant), with the command line's shorthands: a bare date, no seconds, +0200.
+    for (const t of ['2999-01-01', '2999-01-01T00:00Z', '2999-01-01T02:00:00+0200']) {
+      expect(JSON.parse((await cli('audit', 'replay', file, '--as-of', t, '--json')).stdout).position).toBe(last);
+    }
+    const impossible = await cli('audit', 'replay', file, '--as-of', '2025-02-30T00:00:00Z');
+    expect(impossible.code).toBe(2);
+    expect(impossible.stderr).toMatch(/--as-of must be an ISO-8601 time .*has no day 30/);
+    expect((await cli('audit', 'statement', file, '--contributor', 'c3', '--from', '2025-01-01T00:00:00')).code).toBe(2); // no zone
 
     const text = await cli('audit', 'statement', file, '--contributor', 'c3');
     expect(text.stdout).toMatch(/Allocated: +17\.01 USD/);

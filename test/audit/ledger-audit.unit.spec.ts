@@ -37,6 +37,7 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       correctionsRecomputed: 0,
       adjustmentLinesRecomputed: 0,
       correctionsAwaitingAdjustment: 0,
+      requestCreditsRecomputed: 0,
       consentChangesAndExclusions: 0,
       adjustmentsInProgress: 0,
     });
@@ -54,6 +55,47 @@ describe('ledger recomputation with @1tt/ledger (no signing key)', () => {
       streamName: 'payout-run-r1',
       expected: '15.00 USD',
       actual: '16.00 USD',
+    });
+  });
+
+  it('names an allocation line swapped, added or dropped (the one walk of recorded lines against their recomputation)', async () => {
+    const tamper = async (edit: (allocations: Chunk['allocations']) => void) => {
+      const log = record(ledgerSpecs());
+      edit((log[16].data as Chunk).allocations);
+      return (await verify(rerecord(log))).problems[0];
+    };
+    expect(await tamper((a) => a.reverse())).toMatchObject({
+      code: 'payout-allocation-order-differs',
+      position: 17,
+      message: expect.stringContaining('recomputed order has c1 here'),
+    });
+    expect(await tamper((a) => a.push({ contributorId: 'zz', tokens: '1', weight: '1', amount: '0.01' }))).toMatchObject({
+      code: 'payout-allocation-unexpected',
+      position: 17,
+      actual: { contributorId: 'zz', tokens: '1', weight: '1', amount: '0.01' },
+    });
+    expect(await tamper((a) => a.pop())).toMatchObject({
+      code: 'payout-allocation-missing',
+      expected: { contributorId: 'c3', amount: '15.00' },
+    });
+    expect(await tamper((a) => (a[1].tokens = '201'))).toMatchObject({ code: 'payout-allocation-tokens-differs', position: 17 });
+  });
+
+  it('names a run whose lines match but whose totals or chunks do not', async () => {
+    const withExtraField = record(ledgerSpecs());
+    (withExtraField[16].data as Chunk & { note?: string }).note = 'added later';
+    expect((await verify(rerecord(withExtraField))).problems[0]).toMatchObject({
+      code: 'payout-chunk-differs',
+      position: 17,
+      message: expect.stringContaining('allocation chunk 0 differs'),
+    });
+    const retotalled = record(ledgerSpecs());
+    const completed = retotalled.find((e) => e.type === 'PayoutRunCompleted' && e.streamName === 'payout-run-r1')!;
+    (completed.data as { totalTokens: string }).totalTokens = '601';
+    expect((await verify(rerecord(retotalled))).problems[0]).toMatchObject({
+      code: 'payout-total-tokens-differs',
+      position: completed.position,
+      actual: '601',
     });
   });
 

@@ -14,6 +14,7 @@ eventStoreContract('SQLite with gapped positions', async () => {
   const store = new GappedEventStore(new SqliteEventStore({ path: join(dir, 'events.db'), pollIntervalMs: 20 }));
   return {
     store,
+    openWriter: async (clock) => new GappedEventStore(new SqliteEventStore({ path: join(dir, 'events.db'), clock })),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ if (url) {
     const store = new PostgresEventStore({ connectionString: withSchema(schema), pollIntervalMs: 200 });
     return {
       store,
+      openWriter: async (clock) => new PostgresEventStore({ connectionString: withSchema(schema), clock }),
       cleanup: async () => {
         await store.close();
         await dropSchema(schema);

@@ -14,6 +14,7 @@ eventStoreContract('SQLite (embedded)', async () => {
   const store = await createEventStore(`sqlite:${join(dir, 'events.db')}`, { pollIntervalMs: 20 });
   return {
     store,
+    openWriter: (clock) => createEventStore(`sqlite:${join(dir, 'events.db')}`, { clock }),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

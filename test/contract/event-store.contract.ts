@@ -14,6 +14,8 @@ import {
 export interface EventStoreFixture {
   store: EventStore;
   cleanup: () => Promise<void>;
+  /** Another writer on the same log (another process, as far as the store can tell) whose clock is `clock`; the caller closes it. */
+  openWriter: (clock: () => Date) => Promise<EventStore>;
 }
 
 const ev = (type: string, data: unknown = {}) => ({ type, data });
@@ -312,6 +314,30 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(await store.positionAt(new Date(ea.metadata.recordedAt))).toBeLessThan(b.position);
         expect(await store.positionAt(new Date(Date.parse(eb.metadata.recordedAt) + 1))).toBeGreaterThanOrEqual(b.position);
         expect(await store.positionAt(new Date('2000-01-01T00:00:00Z'))).toBe(0);
+      });
+    });
+
+    describe('time across writers', () => {
+      it('recordedAt never decreases in the log when a writer with a slower clock appends to another stream after a faster one', async () => {
+        const ahead = await fx.openWriter(() => new Date(Date.now() + 60_000));
+        const behind = await fx.openWriter(() => new Date(Date.now() - 60_000));
+        try {
+          const a = await ahead.appendToStream(uniq('ahead'), [ev('A')], { expectedRevision: 'no-stream' });
+          const b = await behind.appendToStream(uniq('behind'), [ev('B')], { expectedRevision: 'no-stream' });
+          const c = await store.appendToStream(uniq('now'), [ev('C')], { expectedRevision: 'no-stream' });
+          const [ea, eb, ec] = [a.events[0], b.events[0], c.events[0]];
+          expect(b.position).toBeGreaterThan(a.position);
+          expect(eb.metadata.recordedAt >= ea.metadata.recordedAt).toBe(true);
+          expect(ec.metadata.recordedAt >= eb.metadata.recordedAt).toBe(true);
+          // So a time maps to one prefix of the log: the position at A's time already holds A, and B and C are not before it.
+          expect(await store.positionAt(new Date(ea.metadata.recordedAt))).toBeGreaterThanOrEqual(a.position);
+          const ours = new Set([ea.id, eb.id, ec.id]);
+          const inLog = (await collect(store.readAll({ fromPosition: a.position, toPosition: c.position }))).filter((e) => ours.has(e.id));
+          expect(inLog.map((e) => e.id)).toEqual([ea.id, eb.id, ec.id]);
+        } finally {
+          await ahead.close();
+          await behind.close();
+        }
       });
     });
 

@@ -12,22 +12,13 @@
  * same streams.
  */
 import { SqliteEventStore, WrongExpectedRevision } from '@1tt/event-store';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from '../../bench/seeded-random';
 
 async function main(): Promise<void> {
   const [file, writer, countArg, streamsArg, seedArg] = process.argv.slice(2);
   const count = Number(countArg);
   const streams = Number(streamsArg);
-  const random = rng(Number(seedArg));
+  const random = seededRandom(Number(seedArg));
   const store = new SqliteEventStore({ path: file, busyTimeoutMs: 10_000 });
   let written = 0;
   let conflicts = 0;

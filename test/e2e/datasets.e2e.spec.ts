@@ -312,6 +312,13 @@ describe('datasets over HTTP (real app, embedded stores)', () => {
     const held = shuffledLicense('GPL-3', 51);
     const corpus = [shuffledLicense('CC0-1.0', 52), held].join('\n\n');
     await upload(t, alice, 'ref.txt', corpus, { kind: 'reference', consumerId: acme }).expect(403);
+    // The owner's id follows the one id rule (ID_PATTERN): one no party can have is refused before anything is stored.
+    const head = await t.get(EventStore).headPosition();
+    for (const consumerId of [`${acme}:x`, 'c'.repeat(65)]) {
+      const refused = await upload(t, t.adminKey, 'ref.txt', corpus, { kind: 'reference', consumerId }).expect(400);
+      expect(refused.body.code).toBe('dataset-missing-consumer-id');
+    }
+    expect(await t.get(EventStore).headPosition()).toBe(head);
     const ref = await upload(t, t.adminKey, 'ref.txt', corpus, { kind: 'reference', consumerId: acme }).expect(202);
     const refView = await decided(t, t.adminKey, ref.body.datasetId);
     expect(refView).toMatchObject({ status: 'accepted', kind: 'reference', consumerId: acme, contributorId: null });

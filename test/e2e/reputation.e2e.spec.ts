@@ -49,7 +49,7 @@ describe('GET /v1/contributors/{id}/reputation (real app, real pipeline)', () =>
     const r = await get().expect(200);
     expect(r.body).toMatchObject({
       contributorId: ann.contributorId,
-      formulaVersion: 'reputation-v1',
+      formulaVersion: 'reputation-v2',
       position: marks[3],
       components: { rejectedUploads: '1', exclusions: '0', requestFulfilment: '0', tenureDays: 0, withdrawals: '0' },
     });

@@ -1,3 +1,4 @@
+import { readStreamSnapshot } from '@1tt/command-path';
 import { EventStore } from '@1tt/event-store';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
@@ -132,6 +133,11 @@ describe('licences, consent and consumer scopes (real app, embedded stores)', ()
     expect(minDataset).toMatchObject({ status: 'accepted', licence: 'MIT', uses: ['training', 'retrieval'] });
     expect(Object.keys(minDataset.languages)).toEqual(['ko']);
     expect(Object.keys(annDataset.languages)).toEqual(['en']);
+    // The filtering result also counts tokens per language × class together, so a scope restricting both counts exactly.
+    const recorded = (await readStreamSnapshot(events, `dataset-${annDataset.datasetId}`)).events.find(
+      (e) => e.type === 'DatasetPreprocessed',
+    );
+    expect((recorded?.data as { languageClasses?: unknown }).languageClasses).toEqual({ en: { prose: annDataset.tokens } });
   });
 
   it('pays each consumer for what its scope covers; with no scope, the whole pool', async () => {
@@ -211,6 +217,51 @@ describe('licences, consent and consumer scopes (real app, embedded stores)', ()
     expect(s2.eligibleTokens).toBe(String(annDataset.tokens + benDataset.tokens));
     const view = await t.http.get(`/v1/datasets/${minDataset.datasetId}`).set(t.auth(min.key)).expect(200);
     expect(view.body).toMatchObject({ excludedDocuments: 1, excludedTokens: kept.body.items[0].tokens });
+  });
+
+  it('GET /v1/pool?consumerId= answers the eligible pool as of any position; metrics show each consumer’s share', async () => {
+    const runs = (await t.http.get('/v1/revenue').set(t.auth(trainer.key)).expect(200)).body.items as Array<{
+      payoutRun: { poolPosition: number };
+    }>;
+    const firstReport = runs[0].payoutRun.poolPosition;
+    // Read models follow the log: wait until the pool has applied everything.
+    const head = await events.headPosition();
+    for (let i = 0; i < 200 && (await t.http.get('/v1/pool').set(t.auth())).body.position < head; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const then = await t.http.get(`/v1/pool?consumerId=${trainer.id}&atPosition=${firstReport}`).set(t.auth(trainer.key)).expect(200);
+    expect(then.body).toMatchObject({
+      consumerId: trainer.id,
+      scope: { uses: ['training'], languages: ['en'] },
+      totalTokens: String(annDataset.tokens),
+      contributorCount: 1,
+      contributors: [{ contributorId: ann.id, tokens: String(annDataset.tokens), ratio: '1' }],
+    });
+    // Since Ann's consent change nobody is eligible for the English trainer.
+    const now = await t.http.get(`/v1/pool?consumerId=${trainer.id}`).set(t.auth(ann.key)).expect(200);
+    expect(now.body).toMatchObject({ totalTokens: '0', contributorCount: 0, contributors: [] });
+    const search = await t.http.get(`/v1/pool?consumerId=${searcher.id}&limit=1`).set(t.auth()).expect(200);
+    expect(search.body).toMatchObject({ totalTokens: String(annDataset.tokens + benDataset.tokens), contributorCount: 2 });
+    expect(search.body.contributors).toHaveLength(1);
+    const rest = await t.http.get(`/v1/pool?consumerId=${searcher.id}&limit=1&cursor=${search.body.nextCursor}`).set(t.auth()).expect(200);
+    expect([search.body.contributors[0].contributorId, rest.body.contributors[0].contributorId].sort()).toEqual([ann.id, ben.id].sort());
+    expect(rest.body.nextCursor).toBeNull();
+    const unscoped = await t.http.get(`/v1/pool?consumerId=${whole.id}`).set(t.auth()).expect(200);
+    // Min's only document is excluded: the whole pool holds Ann and Ben.
+    expect(unscoped.body).toMatchObject({ scope: null, contributorCount: 2 });
+    // Another consumer's agreement is its own; an unknown one does not exist.
+    expect((await t.http.get(`/v1/pool?consumerId=${trainer.id}`).set(t.auth(searcher.key))).status).toBe(404);
+    expect((await t.http.get('/v1/pool?consumerId=nobody').set(t.auth())).status).toBe(404);
+
+    const metrics = await t.http.get(`/v1/contributors/${ben.id}/metrics`).set(t.auth(ben.key)).expect(200);
+    const byConsumer = Object.fromEntries((metrics.body.byConsumer as Array<{ consumerId: string }>).map((c) => [c.consumerId, c]));
+    expect(byConsumer[searcher.id]).toMatchObject({
+      scope: { uses: ['retrieval'] },
+      eligibleTokens: String(benDataset.tokens),
+      totalEligibleTokens: String(annDataset.tokens + benDataset.tokens),
+      currency: 'USD',
+    });
+    expect(byConsumer[trainer.id]).toMatchObject({ eligibleTokens: '0', contributionRatio: '0', expectedPayout: '0.00' });
+    expect(byConsumer[whole.id]).toMatchObject({ scope: null, eligibleTokens: String(benDataset.tokens) });
   });
 
   it('the service’s own audit recomputes every run under the scope and consent in force at its position', async () => {

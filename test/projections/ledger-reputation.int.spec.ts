@@ -137,7 +137,18 @@ describe('ledger-reputation read model equals the recomputation from the log', (
               list.push({ type: 'DatasetTokensCounted', data: { datasetId: id, tokenizer: 'o200k_base', tokens } });
               list.push(
                 s.accept
-                  ? { type: 'DatasetAccepted', data: { datasetId: id, kind: 'contribution', contributorId, tokens } }
+                  ? {
+                      type: 'DatasetAccepted',
+                      data: {
+                        datasetId: id,
+                        kind: 'contribution',
+                        contributorId,
+                        tokens,
+                        ...(s.dup % 2 === 1
+                          ? { requestCredit: { requestId: 'r', creditedTokens: String(Math.floor(s.tokens / (s.kept + 1))) } }
+                          : {}),
+                      },
+                    }
                   : { type: 'DatasetRejected', data: { datasetId: id, reason: 'no_documents_kept' } },
               );
               await events.appendToStream(`dataset-${id}`, list, { expectedRevision: 'no-stream' });

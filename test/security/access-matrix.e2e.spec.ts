@@ -231,6 +231,12 @@ describe('access control matrix (real app, embedded stores)', () => {
       send: (w, _c, k) => req('put', `/v1/contributors/${w.contributor.id}/consent`, k).send({ uses: ['training', 'evaluation'] }),
     },
     { name: 'GET /v1/pool', expect: all(200), send: (_w, _c, k) => req('get', '/v1/pool', k) },
+    {
+      name: 'GET /v1/pool?consumerId={consumer}',
+      // A consumer's eligible pool (issue #14) shows its scope: another consumer gets not found.
+      expect: all(200, { otherConsumer: 404 }),
+      send: (w, _c, k) => req('get', `/v1/pool?consumerId=${w.consumer.id}`, k),
+    },
     // Data requests (issue #15): consumers open their own (admin for a consumer); contributors see open ones; another consumer's is a 404.
     {
       name: 'POST /v1/data-requests',

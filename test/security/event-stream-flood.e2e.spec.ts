@@ -5,6 +5,7 @@
  * without bound, a reader that keeps up still gets every message, and a
  * revoked key's open streams end.
  */
+import type { Server } from 'node:http';
 import * as net from 'node:net';
 import { EventStore } from '@1tt/event-store';
 import { ChangeFeed } from '../../src/change-feed/change-feed.service';
@@ -137,6 +138,32 @@ describe('event stream limits (H1)', () => {
     } finally {
       reader.close();
       for (const u of unread) u.destroy();
+    }
+  });
+
+  it('messages published together leave in one socket write per stream, not one each (the flood cost is the writes)', async () => {
+    t = await startTestApp();
+    const auditor = await t.issueKey('auditor', 'eve');
+    let writes = 0;
+    (t.app.getHttpServer() as Server).once('connection', (socket: net.Socket) => {
+      const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+      socket.write = ((...args: unknown[]) => {
+        writes++;
+        return write(...args);
+      }) as typeof socket.write;
+    });
+    const reader = await openSse(`${t.baseUrl}/v1/events`, t.auth(auditor.apiKey));
+    try {
+      await waitForText(reader, ': connected');
+      writes = 0;
+      const feed = t.get(ChangeFeed);
+      for (let p = 1; p <= 50; p++) feed.publish({ type: 'pool.changed', data: { p }, audience: { public: true }, position: p });
+      await reader.next((m) => m.id === '50', 10_000);
+      expect(reader.messages.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
+      // One chunk of the chunked encoding is at most a few socket writes (size, data, CRLF); 50 messages written one by one were 50 chunks.
+      expect(writes).toBeLessThanOrEqual(4);
+    } finally {
+      reader.close();
     }
   });
 

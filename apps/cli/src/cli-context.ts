@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
+import { ValidationError } from '@1tt/domain-errors';
+import { expandInstantShorthand, parseInstant } from '@1tt/ledger';
 
 /**
  * What a command may touch besides its arguments: the output streams and
@@ -85,13 +87,27 @@ export function parsePositionOption(name: string): (value: string) => number {
   };
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/**
+ * Parses an ISO-8601 time option with the ledger's one parser (parseInstant),
+ * after the shorthands a command line accepts (a bare date is midnight UTC,
+ * seconds and the offset's colon may be left out); the canonical UTC form,
+ * or a usage error naming the option.
+ */
+export function parseInstantOption(name: string): (value: string) => string {
+  return (value: string) => {
+    const expanded = expandInstantShorthand(value);
+    try {
+      return parseInstant(expanded, name);
+    } catch (e) {
+      // A far year is still a time (e.g. --as-of 2999-01-01 for "all of it"): only the ledger's own fields are bounded.
+      if (e instanceof ValidationError && e.code === 'time-out-of-range') return new Date(Date.parse(expanded)).toISOString();
+      const why = e instanceof ValidationError && e.code === 'time-impossible' ? ` (${e.message})` : '';
+      throw new CliUsageError(`${name} must be an ISO-8601 time such as 2025-01-31T23:59:59Z${why}, got "${value}"`);
+    }
+  };
+}
 
 export function parseTimeOption(name: string): (value: string) => Date {
-  return (value: string) => {
-    const d = new Date(value);
-    if (!ISO.test(value) || Number.isNaN(d.getTime()))
-      throw new CliUsageError(`${name} must be an ISO-8601 time such as 2025-01-31T23:59:59Z, got "${value}"`);
-    return d;
-  };
+  const parse = parseInstantOption(name);
+  return (value: string) => new Date(parse(value));
 }

@@ -28,12 +28,15 @@ export class JobAbortedError extends Error {
  * The cleaned text is not kept: the judge reads only hashes, signatures,
  * token counts and labels.
  */
-type SpillRow = [1, string, number, number, string | null, LabelsRow | null] | [0, string, string | null, string | null, LabelsRow | null];
+type SpillRow =
+  [1, string, number, number, string | null, LabelsRow | null, (0 | 1)?] | [0, string, string | null, string | null, LabelsRow | null];
 
 function toRow(r: DocumentResult): SpillRow {
   if (r.kept) {
     const sig = r.signature ? Buffer.from(r.signature.buffer, r.signature.byteOffset, r.signature.byteLength).toString('base64') : null;
-    return [1, r.exactHash, r.tokens, r.chars, sig, labelsRow(r.labels)];
+    return r.topical
+      ? [1, r.exactHash, r.tokens, r.chars, sig, labelsRow(r.labels), 1]
+      : [1, r.exactHash, r.tokens, r.chars, sig, labelsRow(r.labels)];
   }
   return [0, r.reason, r.detail ?? null, r.block ?? null, labelsRow(r.labels)];
 }
@@ -46,7 +49,16 @@ function fromRow(row: SpillRow): DocumentResult {
       signature = new Uint32Array(b.byteLength / 4);
       new Uint8Array(signature.buffer).set(b);
     }
-    return { kept: true, cleanedText: '', exactHash: row[1], tokens: row[2], chars: row[3], signature, ...labelsOf(row[5]) };
+    return {
+      kept: true,
+      cleanedText: '',
+      exactHash: row[1],
+      tokens: row[2],
+      chars: row[3],
+      signature,
+      ...labelsOf(row[5]),
+      ...(row[6] === 1 ? { topical: true } : {}),
+    };
   }
   return {
     kept: false,
@@ -166,6 +178,8 @@ export interface AnalyseDeps {
   onProgress?: (p: DatasetProgress) => void;
   /** The most work one dataset may impose; past any limit it is refused `processing_budget_exceeded`. Default: none. */
   budget?: AnalysisBudget;
+  /** Uploads answering a data request: whether a document's text matches it (requestTextMatcher); kept documents are marked `topical`. */
+  topical?: (text: string) => boolean;
 }
 
 /**
@@ -221,6 +235,8 @@ interface Batch {
   /** Pre-decided results (skipped records) by position; null where the worker's answer goes. */
   slots: Array<DocumentResult | null>;
   results: Promise<DocumentResult[]>;
+  /** Per text sent (deps.topical only): whether it matches the data request. */
+  topical?: boolean[];
 }
 
 /**
@@ -253,7 +269,13 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   const settle = async (b: Batch): Promise<void> => {
     const answered = await b.results;
     let k = 0;
-    const merged = b.slots.map((s) => s ?? answered[k++]);
+    const merged = b.slots.map((s) => {
+      if (s) return s;
+      const i = k++;
+      const r = answered[i];
+      const topical = b.topical !== undefined && b.topical[i] === true;
+      return r.kept && topical ? { ...r, topical } : r;
+    });
     await spill.write(merged);
     progress.documentsDone += merged.length;
     deps.onProgress?.({ ...progress });
@@ -262,16 +284,18 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   let slots: Array<DocumentResult | null> = [];
   let texts: string[] = [];
   let names: Array<string | undefined> = [];
+  let topical: boolean[] | undefined = deps.topical ? [] : undefined;
   let chars = 0;
   const submit = async (): Promise<void> => {
     if (slots.length === 0) return;
     const results = pool.process(texts, names);
     // Settled in order below; a rejection here must not surface as unhandled meanwhile.
     results.catch(() => undefined);
-    inFlight.push({ slots, results });
+    inFlight.push({ slots, results, ...(topical ? { topical } : {}) });
     slots = [];
     texts = [];
     names = [];
+    topical = deps.topical ? [] : undefined;
     chars = 0;
     while (inFlight.length >= maxInFlight) await settle(inFlight.shift()!);
   };
@@ -293,6 +317,7 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
       } else {
         slots.push(null);
         texts.push(rec.text);
+        topical?.push(deps.topical!(rec.text));
         // The classifier looks at the name first: the member's inside an archive, else the uploaded file's.
         names.push(rec.member ?? upload.fileName);
         chars += rec.text.length;

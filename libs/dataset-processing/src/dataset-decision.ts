@@ -1,4 +1,4 @@
-import { datasetDecider, type DatasetCommand, type DatasetState, type Decider } from '@1tt/ledger';
+import { datasetDecider, type DatasetCommand, type DatasetState, type Decider, type RequestCredit } from '@1tt/ledger';
 import type { ResolvedPipeline } from '@1tt/preprocessing';
 import type { DatasetEvent } from './dataset-events';
 import type { DatasetJobResult } from './dataset-job';
@@ -8,9 +8,18 @@ import type { DatasetEntry } from './dataset-log';
  * The decision, as the ledger's dataset decider produces it from the job's
  * result: DatasetPreprocessed, DatasetTokensCounted, then DatasetAccepted
  * (something kept) or DatasetRejected; an unreadable file gives
- * DatasetRejected alone. Exported for tests and reprocess --verify.
+ * DatasetRejected alone. An upload answering a data request records its
+ * matching tokens (DatasetPreprocessed requestMatch) and `credit`, what
+ * DataRequestBook.creditFor gives it (DatasetAccepted requestCredit).
+ * Exported for tests and reprocess --verify.
  */
-export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pipeline: ResolvedPipeline, now: Date): DatasetEvent[] {
+export function decisionEvents(
+  entry: DatasetEntry,
+  result: DatasetJobResult,
+  pipeline: ResolvedPipeline,
+  now: Date,
+  credit?: RequestCredit,
+): DatasetEvent[] {
   const datasetId = entry.upload.datasetId;
   const context = { now };
   let state = datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload });
@@ -48,11 +57,14 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
       reportBlobRef: s.reportBlobRef,
       ...(s.languages ? { languages: s.languages } : {}),
       ...(s.contentClasses ? { contentClasses: s.contentClasses } : {}),
+      ...(credit && s.requestMatchingTokens !== undefined
+        ? { requestMatch: { requestId: credit.requestId, matchingTokens: s.requestMatchingTokens } }
+        : {}),
       ...(s.languageClasses ? { languageClasses: s.languageClasses } : {}),
     },
   });
   run({ type: 'RecordDatasetTokenCount', data: { datasetId, tokenizer: pipeline.tokenizer.encoding, tokens: String(s.tokens) } });
-  if (s.documentsKept > 0) run({ type: 'AcceptDataset', data: { datasetId } });
+  if (s.documentsKept > 0) run({ type: 'AcceptDataset', data: { datasetId, ...(credit ? { requestCredit: credit } : {}) } });
   else
     run({
       type: 'RejectDataset',
@@ -64,6 +76,7 @@ export function decisionEvents(entry: DatasetEntry, result: DatasetJobResult, pi
 /** The dataset's decision as a decider over the stream: the job's result in, decisionEvents out. */
 export function judgement(
   entry: DatasetEntry,
+  credit?: RequestCredit,
 ): Decider<DatasetJobResult, DatasetEvent, DatasetState, { now: Date; pipeline: ResolvedPipeline }> {
-  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now) };
+  return { ...datasetDecider, decide: (result, _state, { now, pipeline }) => decisionEvents(entry, result, pipeline, now, credit) };
 }

@@ -1,5 +1,5 @@
 import type { BlobStore } from '@1tt/blob-store';
-import { decideDataset, type DedupIndex, type ResolvedPipeline } from '@1tt/preprocessing';
+import { decideDataset, type DedupIndex, type DocumentResult, type ResolvedPipeline } from '@1tt/preprocessing';
 import type { DatasetUploadedData } from './dataset-events';
 import { REPORT_FORMAT, ReportWriter, reportLineOf } from './dataset-report';
 import { analyseDataset, type AnalyseDeps, type DatasetAnalysis } from './dataset-analysis';
@@ -19,6 +19,8 @@ export interface DatasetJobSummary {
   /** Routed pipelines (v2) only: tokens of the kept documents per language and per content class. */
   languages?: Record<string, number>;
   contentClasses?: Record<string, number>;
+  /** Uploads answering a data request (JudgeDeps.match): kept tokens that match it. */
+  requestMatchingTokens?: number;
   /** Routed pipelines only: tokens per language and class together (issue #14: a scope restricting both counts exactly). */
   languageClasses?: Record<string, Record<string, number>>;
 }
@@ -37,6 +39,12 @@ export interface JudgeDeps {
   /** Index already holding the pool as of the upload (DedupPool.prepareFor). Kept documents are added to it. */
   index: DedupIndex;
   tmpDir?: string;
+  /**
+   * Uploads answering a data request: its language and class lists (empty =
+   * any). A kept document matches when it is `topical` (analysis) and its
+   * labels are in both lists; the summary then has requestMatchingTokens.
+   */
+  match?: { languages: readonly string[]; contentClasses: readonly string[] };
 }
 
 export type DatasetJobDeps = AnalyseDeps & JudgeDeps;
@@ -70,6 +78,14 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
   let duplicatesOfEarlier = 0;
   let duplicatesWithinDataset = 0;
   let tokens = 0;
+  let requestMatchingTokens = 0;
+  const match = deps.match;
+  const matches = (r: DocumentResult): boolean =>
+    match !== undefined &&
+    r.kept &&
+    r.topical === true &&
+    (match.languages.length === 0 || (r.labels !== undefined && match.languages.includes(r.labels.language))) &&
+    (match.contentClasses.length === 0 || (r.labels !== undefined && match.contentClasses.includes(r.labels.contentClass)));
   try {
     for await (const results of analysis.spill.read()) {
       const decision = decideDataset(ref, results, index, pipeline, { firstIndex: documentsIn });
@@ -78,6 +94,7 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
         await writer.write(reportLineOf(o, r.kept ? r.signature : null, { labels: r.labels, block: r.kept ? undefined : r.block }));
         if (o.kept) {
           manifest.add({ index: o.index, exactHash: o.exactHash, tokens: o.tokens });
+          if (matches(r)) requestMatchingTokens += o.tokens;
           if (r.labels) {
             languages[r.labels.language] = (languages[r.labels.language] ?? 0) + o.tokens;
             contentClasses[r.labels.contentClass] = (contentClasses[r.labels.contentClass] ?? 0) + o.tokens;
@@ -125,6 +142,7 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
             ),
           }
         : {}),
+      ...(match ? { requestMatchingTokens } : {}),
     },
   };
 }

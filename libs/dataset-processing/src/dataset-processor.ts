@@ -2,8 +2,8 @@ import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import { appendDecided, decideOnStream } from '@1tt/command-path';
 import { LogFollower, WrongExpectedRevision, type EventStore, type RecordedEvent } from '@1tt/event-store';
-import { DEFAULT_PIPELINE, knownPipelines, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
-import { datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
+import { DEFAULT_PIPELINE, knownPipelines, requestTextMatcher, resolvePipeline, type ResolvedPipeline } from '@1tt/preprocessing';
+import { DataRequestBook, datasetDecider, isStreamOf, streamNames } from '@1tt/ledger';
 import {
   AnalysisSpill,
   analyseDataset,
@@ -150,6 +150,8 @@ export class DatasetProcessor {
   readonly pipeline: ResolvedPipeline;
   readonly claims: DatasetClaims;
   private readonly log = new DatasetLog();
+  /** Data requests and their credits (issue #15), folded from the same log: which request an upload answers, what it is credited. */
+  private readonly requests = new DataRequestBook();
   private readonly pool: DedupPool;
   /** Document worker threads per pipeline (config hash), started when first needed. */
   private readonly workers = new Map<string, DocumentWorkerPool>();
@@ -217,6 +219,7 @@ export class DatasetProcessor {
 
   private followed(events: RecordedEvent[]): void {
     for (const e of events) {
+      if (e.position > this.log.lastPosition) this.requests.apply(e);
       this.log.apply(e);
       if ((e.type === 'DatasetAccepted' || e.type === 'DatasetRejected') && isStreamOf('dataset', e.streamName)) {
         this.onDecided((e.data as { datasetId: string }).datasetId);
@@ -507,6 +510,7 @@ export class DatasetProcessor {
         batchDocuments: this.options.batchDocuments,
         tmpDir: this.options.tmpDir,
         budget: this.options.budget,
+        ...this.requestMatcher(datasetId),
         // Stopping, or decided by another process meanwhile (its claim lapsed under it, say): the work is moot.
         aborted: () => this.stopping || this.isDecided(datasetId),
         onProgress: (p) => {
@@ -523,6 +527,12 @@ export class DatasetProcessor {
     } finally {
       this.progressPublisher?.forget(datasetId);
     }
+  }
+
+  /** Uploads answering an open data request: the textual matcher of its keywords / sample text. */
+  private requestMatcher(datasetId: string): { topical?: (text: string) => boolean } {
+    const r = this.requests.answeredBy(datasetId);
+    return r ? { topical: requestTextMatcher({ keywords: r.keywords, sampleText: r.sampleText }) } : {};
   }
 
   private async judgeDrain(): Promise<void> {
@@ -553,6 +563,7 @@ export class DatasetProcessor {
     // Analysed only when pipelineFor found it.
     const pipeline = this.pipelineFor(entry)!;
     await this.pool.prepareFor(entry, this.log);
+    const request = this.requests.answeredBy(datasetId);
     let result: DatasetJobResult;
     try {
       result = await judgeDataset(entry.upload, analysis, {
@@ -560,15 +571,21 @@ export class DatasetProcessor {
         pipeline,
         index: this.pool.index,
         tmpDir: this.options.tmpDir,
+        ...(request ? { match: { languages: request.languages, contentClasses: request.contentClasses } } : {}),
       });
     } catch (e) {
       this.pool.rollback(datasetId);
       throw e;
     }
+    // Every earlier dataset is decided and folded into the book: its remaining target is the log's.
+    const credit =
+      request && result.kind === 'judged'
+        ? this.requests.creditFor(datasetId, BigInt(result.summary.requestMatchingTokens ?? 0))
+        : undefined;
     let appended: number;
     try {
       // Decided on the stream as the log showed it (the upload alone), appended at the upload's revision.
-      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry), result, {
+      const decision = await decideOnStream(this.options.events, streamNames.dataset(datasetId), judgement(entry, credit), result, {
         known: {
           state: datasetDecider.evolve(datasetDecider.initialState, { type: 'DatasetUploaded', data: entry.upload }),
           revision: entry.uploadRevision,

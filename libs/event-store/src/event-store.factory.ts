@@ -20,7 +20,7 @@ export async function createEventStore(url: string, options: EventStoreFactoryOp
   }
   if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(url)) {
     const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store.adapter');
-    return new EventStoreDbEventStore({ connectionString: url });
+    return new EventStoreDbEventStore({ connectionString: url, clock: options.clock });
   }
   throw new Error(`EVENT_STORE_URL is not supported: use sqlite:<path>, postgres://user@host:5432/db or esdb://host:port`);
 }

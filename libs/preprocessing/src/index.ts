@@ -31,3 +31,4 @@ export * from './content-class';
 export * from './language/language-identifier';
 export { loadLid176 } from './language/lid176.adapter';
 export { explainDuplicate, explainRemoval } from './explain-removal';
+export * from './request-match';

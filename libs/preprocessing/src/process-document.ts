@@ -29,6 +29,8 @@ export interface KeptDocument {
   readonly chars: number;
   /** Routed pipelines (v2) only: see DocumentLabels. */
   readonly labels?: DocumentLabels;
+  /** Uploads answering a data request only: the text matches its keywords or sample (requestTextMatcher). */
+  readonly topical?: boolean;
 }
 
 /** What a routed pipeline found out about a document (absent on v1 pipelines). */

@@ -49,6 +49,10 @@ export interface DatasetView extends Record<string, unknown> {
   /** Tokens kept per language and per content class (routed pipelines, v2); null or absent otherwise. */
   languages?: Record<string, number> | null;
   contentClasses?: Record<string, number> | null;
+  /** The data request the upload answers (issue #15); absent or null otherwise. */
+  requestId?: string | null;
+  /** What was credited to that request when the dataset was accepted (DatasetAccepted requestCredit). */
+  requestCredit?: { requestId: string; creditedTokens: string } | null;
   /** Issue #14: the licence (null: recorded before licences), the uses granted now, documents excluded and their tokens. */
   licence?: string | null;
   uses?: string[];
@@ -65,7 +69,7 @@ export interface DatasetView extends Record<string, unknown> {
  */
 export const datasetProjection: Projection = {
   name: 'datasets',
-  version: 2,
+  version: 3,
   collections: [{ name: DATASETS_COLLECTION, indexes: ['contributorId', 'sha256', 'status', 'kind', 'uploadPosition'] }],
   handles: [
     'DatasetUploaded',
@@ -125,7 +129,11 @@ export const datasetProjection: Projection = {
         break;
       }
       case 'DatasetAccepted':
-        Object.assign(next, { status: 'accepted', decidedAt: event.metadata.recordedAt });
+        Object.assign(next, {
+          status: 'accepted',
+          decidedAt: event.metadata.recordedAt,
+          ...(e.data.requestCredit ? { requestCredit: e.data.requestCredit } : {}),
+        });
         break;
       case 'DatasetRejected': {
         const rejection = { reason: e.data.reason, ...(e.data.detail !== undefined ? { detail: e.data.detail } : {}) };
@@ -176,6 +184,7 @@ function uploaded(d: DatasetUploadedData, event: RecordedEvent): DatasetView {
     reportBlobRef: null,
     // The pipeline recorded at upload (issue #13) until the result names the one that decided it.
     pipeline: d.pipeline ?? null,
+    ...(d.requestId !== undefined ? { requestId: d.requestId } : {}),
     tokens: null,
     tokenizer: null,
     rejection: null,

@@ -146,6 +146,8 @@ export class DatasetQueries {
       pipeline: v.pipeline,
       languages: v.languages ?? null,
       contentClasses: v.contentClasses ?? null,
+      requestId: v.requestId ?? null,
+      requestCredit: v.requestCredit ?? null,
       licence: v.licence ?? null,
       uses: v.uses ?? [...recordedUses(undefined)],
       excludedDocuments: v.excludedDocuments ?? 0,

@@ -10,6 +10,11 @@ export class DatasetProgressDto implements DatasetProgress {
 }
 
 /** A dataset as its owner (and admin, auditor) sees it; the admin/auditor-only fields are marked. */
+export class RequestCreditDto {
+  @ApiProperty() requestId!: string;
+  @ApiProperty({ description: 'Tokens credited to the request, a digit string.' }) creditedTokens!: string;
+}
+
 export class DatasetDto {
   @ApiProperty() datasetId!: string;
   @ApiProperty({ nullable: true, type: String, description: 'null for a consumer reference corpus.' }) contributorId!: string | null;
@@ -40,6 +45,15 @@ export class DatasetDto {
   languages!: Record<string, number> | null;
   @ApiProperty({ nullable: true, type: Object, description: 'Tokens kept per content class; null under v1 pipelines.' })
   contentClasses!: Record<string, number> | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The data request the upload answers (form field requestId); null otherwise.' })
+  requestId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: RequestCreditDto,
+    description:
+      'Once accepted, for an upload answering a data request: the tokens credited to it (matching documents, in log order until its target). docs/DATA-REQUESTS.md.',
+  })
+  requestCredit!: RequestCreditDto | null;
   @ApiProperty({
     nullable: true,
     type: String,

@@ -1,3 +1,4 @@
+import { ConsumerScopeDto } from '../../ledger/agreement/set-agreement.request.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
 import { NAME_NOTE } from '../../directory/display-name.api';
@@ -65,8 +66,29 @@ export class ContributorMetricsResponse {
   })
   recoverable!: Record<string, string>;
   @ApiProperty({ type: [CurrencyMetricsDto], description: 'The same figures as rows per currency.' }) currencies!: CurrencyMetricsDto[];
-  @ApiProperty({ type: [ExpectedPayoutPartDto], description: 'expectedPayout per consumer.' })
+  @ApiProperty({
+    type: [ExpectedPayoutPartDto],
+    description: "expectedPayout per consumer (a consumer with a scope: the contributor's share of its eligible pool, ΣT_c).",
+  })
   expectedPayoutByConsumer!: ExpectedPayoutPartDto[];
+  @ApiProperty({
+    type: () => [ConsumerShareDto],
+    description:
+      "Issue #14: per consumer that reported revenue, the contributor's tokens eligible under its agreement's scope, ΣT_c, the ratio and the expected payout of its latest report's pool.",
+  })
+  byConsumer!: ConsumerShareDto[];
+}
+
+export class ConsumerShareDto {
+  @ApiProperty() consumerId!: string;
+  @ApiProperty({ nullable: true, type: () => ConsumerScopeDto, description: 'The scope of its agreement in force; null: the whole pool.' })
+  scope!: ConsumerScopeDto | null;
+  @ApiProperty({ description: "The contributor's tokens this consumer pays for (decimal string)." }) eligibleTokens!: string;
+  @ApiProperty({ description: "ΣT_c: every contributor's tokens it pays for." }) totalEligibleTokens!: string;
+  @ApiProperty({ description: 'eligibleTokens / ΣT_c, 12 decimals rounded down.' }) contributionRatio!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: "The contributor's share of its latest report's pool amount, floored (as expectedPayoutByConsumer)." })
+  expectedPayout!: string;
 }
 
 export class ContributorPayoutDto {

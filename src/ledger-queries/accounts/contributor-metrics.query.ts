@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { assertContributorAccess, type Principal } from '@1tt/access';
 import { ratioOf } from '@1tt/audit';
-import { formatMinor, parseAlpha, parseNonNegativeAmount, payablePosition, poolAmountOf } from '@1tt/ledger';
+import {
+  formatMinor,
+  parseAlpha,
+  parseNonNegativeAmount,
+  payablePosition,
+  poolAmountOf,
+  type ConsumerScope,
+  type PoolState,
+} from '@1tt/ledger';
+import { EligiblePool } from '../eligible-pool/eligible-pool.service';
 import type { PointInTimeQuery } from '../../http/point-in-time.params';
 import { LedgerReadModels } from '../ledger-read-models.service';
 import { formatMoney, minorOf } from '../money-by-currency';
@@ -21,6 +30,7 @@ export class ContributorMetricsQuery {
   constructor(
     private readonly rm: LedgerReadModels,
     private readonly visibility: RevenueVisibilityPolicy,
+    private readonly eligible: EligiblePool,
   ) {}
 
   async metrics(principal: Principal, contributorId: string, query: PointInTimeQuery): Promise<ContributorMetricsResponse> {
@@ -36,13 +46,21 @@ export class ContributorMetricsQuery {
     const total = BigInt(totals?.doc.totalTokens ?? '0');
     const latest = await this.rm.all<LatestRevenueDoc>(LATEST_REVENUE, position);
     const seesGross = this.visibility.forPrincipal(principal);
+    // Issue #14: each consumer pays for what its scope covers: the share is taken of its eligible pool (no scope: the whole pool).
+    const shares = await this.sharesByConsumer(
+      contributorId,
+      latest.map((r) => r.consumerId),
+      position,
+      query,
+    );
     const expectedByConsumer = latest.map((r) => {
       let amount = 0n;
       let pool = 0n;
+      const share = shares.get(r.consumerId) ?? { tokens, totalTokens: total };
       try {
         pool = poolAmountOf(parseNonNegativeAmount(r.amount, r.currency), parseAlpha(r.alpha));
         // Exact share of R × α, floored to minor units (the allocation floors too before handing out leftovers).
-        if (total > 0n) amount = (pool * tokens) / total;
+        if (share.totalTokens > 0n) amount = (pool * share.tokens) / share.totalTokens;
       } catch {
         amount = 0n;
         pool = 0n;
@@ -85,6 +103,18 @@ export class ContributorMetricsQuery {
         payable: formatMinor(payablePosition(balance.get(c) ?? 0n).payable, c),
         recoverable: formatMinor(payablePosition(balance.get(c) ?? 0n).recoverable, c),
       })),
+      byConsumer: expectedByConsumer.map((e) => {
+        const share = shares.get(e.consumerId) ?? { tokens, totalTokens: total, scope: undefined };
+        return {
+          consumerId: e.consumerId,
+          scope: share.scope ?? null,
+          eligibleTokens: share.tokens.toString(),
+          totalEligibleTokens: share.totalTokens.toString(),
+          contributionRatio: ratioOf(share.tokens, share.totalTokens),
+          currency: e.currency,
+          expectedPayout: formatMinor(e.amountMinor, e.currency),
+        };
+      }),
       expectedPayoutByConsumer: await Promise.all(
         expectedByConsumer.map(async (e) => {
           // A contributor sees R and α only where the consumer's agreement says revenueVisibility: gross; the pool amount always.
@@ -101,5 +131,29 @@ export class ContributorMetricsQuery {
         }),
       ),
     };
+  }
+
+  /**
+   * The contributor's eligible tokens and ΣT_c for each consumer, under the
+   * scope of its agreement in force, from the payout processor's pool fold
+   * (the one its runs use). Unscoped consumers are left out: their share is
+   * the pool read model's.
+   */
+  private async sharesByConsumer(
+    contributorId: string,
+    consumerIds: readonly string[],
+    position: number,
+    query: PointInTimeQuery,
+  ): Promise<Map<string, { tokens: bigint; totalTokens: bigint; scope?: ConsumerScope }>> {
+    const out = new Map<string, { tokens: bigint; totalTokens: bigint; scope?: ConsumerScope }>();
+    const time = query.asOf ? new Date(query.asOf) : new Date();
+    let pool: PoolState | undefined;
+    for (const consumerId of consumerIds) {
+      const terms = await this.eligible.termsOf(consumerId, position, time);
+      if (!terms.scope) continue;
+      pool ??= await this.eligible.at(position);
+      out.set(consumerId, { ...pool.shareAt(position, contributorId, terms.scope), scope: terms.scope });
+    }
+    return out;
   }
 }

@@ -17,7 +17,14 @@ export class PoolHttpController {
 
   @Get('pool')
   @ApiOperation({
-    summary: "The contribution pool: ΣT and every contributor's tokens and ratio (any role; datasets only your own). " + POINT_IN_TIME_NOTE,
+    summary:
+      "The contribution pool: ΣT and every contributor's tokens and ratio (any role; datasets only your own). With consumerId: the pool that consumer pays for (issue #14): eligible tokens under its agreement's scope and ratios of ΣT_c (admin, auditor, contributors, the consumer itself; another consumer's is 404). " +
+      POINT_IN_TIME_NOTE,
+  })
+  @ApiQuery({
+    name: 'consumerId',
+    required: false,
+    description: "A consumer: answer its eligible pool (its scope's tokens) instead of the whole pool.",
   })
   @ApiPointInTime({ paginated: true })
   @ApiQuery({
@@ -32,7 +39,9 @@ export class PoolHttpController {
     @Res({ passthrough: true }) res: Response,
     @PointInTimeParams() at: PointInTimeParamValues,
     @Query('includeDatasets') includeDatasets?: string,
+    @Query('consumerId') consumerId?: string,
   ): Promise<PoolResponse | undefined> {
+    if (consumerId !== undefined) return withContentEtag(req, res, await this.query.eligiblePool(p, consumerId, at));
     return withContentEtag(req, res, await this.query.pool(p, { ...at, includeDatasets }));
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
 import { NAME_NOTE } from '../../directory/display-name.api';
+import { ConsumerScopeDto } from '../../ledger/agreement/set-agreement.request.dto';
 
 export class PoolEntryDto {
   @ApiProperty() contributorId!: string;
@@ -16,7 +17,15 @@ export class PoolEntryDto {
 
 export class PoolResponse {
   @ApiProperty({ description: POSITION_DESCRIPTION }) position!: number;
-  @ApiProperty({ description: 'ΣT: all tokens in the pool.' }) totalTokens!: string;
+  @ApiPropertyOptional({ description: 'With ?consumerId=: the consumer whose eligible pool this is.' }) consumerId?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: () => ConsumerScopeDto,
+    description: 'With ?consumerId=: the scope of its agreement in force (null: none, the whole pool).',
+  })
+  scope?: ConsumerScopeDto | null;
+  @ApiProperty({ description: 'ΣT: all tokens in the pool (with ?consumerId=: ΣT_c, the tokens eligible under its scope).' })
+  totalTokens!: string;
   @ApiProperty() contributorCount!: number;
   @ApiProperty({ type: [PoolEntryDto], description: 'In contributor id order; paginated (cursor, limit ≤ 1000, default 1000).' })
   contributors!: PoolEntryDto[];

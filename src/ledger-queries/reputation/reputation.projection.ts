@@ -25,6 +25,8 @@ export interface ReputationDayDoc extends Record<string, unknown> {
   rejectedUploads: number;
   withdrawnTokens: string;
   withdrawals: number;
+  /** Tokens credited to data requests (absent in documents written before). */
+  creditedTokens?: string;
 }
 
 interface ReputationDatasetDoc extends Record<string, unknown> {
@@ -56,7 +58,7 @@ const whole = (d: Record<string, unknown>, f: string): number | undefined => {
  */
 export const reputationProjection: Projection = {
   name: 'ledger-reputation',
-  version: 1,
+  version: 2,
   collections: [REPUTATION_CONTRIBUTORS, { name: REPUTATION_DAYS, indexes: ['contributorId'] }, REPUTATION_DATASETS, REPUTATION_CLOCK],
   handles: LEDGER_EVENT_TYPES,
   async apply(tx: ProjectionTransaction, event: RecordedEvent): Promise<void> {
@@ -115,7 +117,12 @@ export const reputationProjection: Projection = {
           ds.documentsIn === undefined || ds.documentsKept === undefined
             ? undefined
             : { documentsIn: ds.documentsIn, documentsKept: ds.documentsKept, duplicatesOfEarlier: ds.duplicatesOfEarlier ?? 0 };
-        await addToDay(tx, ds.contributorId, day, acceptedDatasetEvidence(tokens as bigint, counts));
+        const rc =
+          d.requestCredit && typeof d.requestCredit === 'object'
+            ? int(d.requestCredit as Record<string, unknown>, 'creditedTokens')
+            : undefined;
+        const credited = rc === undefined ? 0n : rc < (tokens as bigint) ? rc : (tokens as bigint);
+        await addToDay(tx, ds.contributorId, day, { ...acceptedDatasetEvidence(tokens as bigint, counts), creditedTokens: credited });
         return;
       }
       default:
@@ -135,13 +142,14 @@ async function addToDay(
     rejectedUploads: number;
     withdrawnTokens: bigint;
     withdrawals: number;
+    creditedTokens: bigint;
   }>,
 ): Promise<void> {
   if (!(await tx.get(REPUTATION_CONTRIBUTORS, contributorId)))
     tx.put(REPUTATION_CONTRIBUTORS, contributorId, { contributorId, firstDay: day } satisfies ReputationContributorDoc);
   const id = dayId(contributorId, day);
   const cur = await tx.get<ReputationDayDoc>(REPUTATION_DAYS, id);
-  const sum = (field: 'keptTokens' | 'inputTokens' | 'duplicateTokens' | 'withdrawnTokens'): string =>
+  const sum = (field: 'keptTokens' | 'inputTokens' | 'duplicateTokens' | 'withdrawnTokens' | 'creditedTokens'): string =>
     (BigInt(cur?.[field] ?? '0') + (add[field] ?? 0n)).toString();
   tx.put(REPUTATION_DAYS, id, {
     contributorId,
@@ -152,5 +160,6 @@ async function addToDay(
     rejectedUploads: (cur?.rejectedUploads ?? 0) + (add.rejectedUploads ?? 0),
     withdrawnTokens: sum('withdrawnTokens'),
     withdrawals: (cur?.withdrawals ?? 0) + (add.withdrawals ?? 0),
+    creditedTokens: sum('creditedTokens'),
   } satisfies ReputationDayDoc);
 }

@@ -55,6 +55,7 @@ export class ReputationQuery {
           rejectedUploads: doc.rejectedUploads,
           withdrawnTokens: BigInt(doc.withdrawnTokens),
           withdrawals: doc.withdrawals,
+          creditedTokens: BigInt(doc.creditedTokens ?? '0'),
         });
       after = page.nextCursor;
     } while (after);

@@ -145,17 +145,8 @@ export class ServiceProcess {
   }
 }
 
-/** A small deterministic PRNG (mulberry32) so a seed reproduces a run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG so a seed reproduces a run (the one copy, in bench/). */
+export { seededRandom } from '../../../bench/seeded-random';
 
 /** Real prose (a Debian license) with a seeded word order per line: kept by the filters, unlike any other seed's. */
 export function prose(seed: number, name = 'GPL-3'): string {

@@ -12,7 +12,7 @@ interface ReputationFlags {
 /**
  * `1tt audit reputation <file> --contributor <id>`: the contributor's
  * reputation recomputed from an export alone (ReputationLog: the log folded
- * in order, then the reputation-v1 formula), printed as the JSON body of
+ * in order, then the reputation-v2 formula), printed as the JSON body of
  * GET /v1/contributors/{id}/reputation at the same position.
  */
 export function auditReputationCommand(ctx: CliContext): Command {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   buildPeriodStatement,
   buildStatement,
@@ -9,7 +9,7 @@ import {
   renderStatementHtml,
   renderStatementText,
 } from '@1tt/audit';
-import { CliNotFoundError, parsePositionOption, type CliContext } from '../cli-context';
+import { CliNotFoundError, parseInstantOption, parsePositionOption, type CliContext } from '../cli-context';
 
 interface StatementFlags {
   contributor: string;
@@ -24,14 +24,6 @@ interface StatementFlags {
 const notInLog = (contributorId: string) =>
   new CliNotFoundError(`contributor ${contributorId} is not in the log (no registration, allocation or settlement)`);
 
-function instantOption(flag: string): (value: string) => string {
-  return (value: string) => {
-    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
-    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${flag} must be an ISO-8601 time with a zone, e.g. 2025-01-01T00:00:00Z`);
-    return new Date(ms).toISOString();
-  };
-}
-
 export function auditStatementCommand(ctx: CliContext): Command {
   return new Command('statement')
     .description(
@@ -45,9 +37,9 @@ export function auditStatementCommand(ctx: CliContext): Command {
     .option(
       '--from <time>',
       'period statement from this recorded time (ISO-8601): opening balance, lines, closing — what GET /v1/contributors/{id}/statements answers',
-      instantOption('--from'),
+      parseInstantOption('--from'),
     )
-    .option('--to <time>', 'period statement up to this recorded time (excluded)', instantOption('--to'))
+    .option('--to <time>', 'period statement up to this recorded time (excluded)', parseInstantOption('--to'))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--json', 'the same as --format json')
     .option('--at-position <n>', 'the statement as of this log position', parsePositionOption('--at-position'))

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@1tt/event-store';
+import { isUtcTimestamp } from '@1tt/ledger';
 
 /**
  * The export format (see libs/audit/README.md, the normative text auditors
@@ -62,8 +63,6 @@ export class LogFormatError extends Error {
   }
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
 function isSafeNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
@@ -84,12 +83,12 @@ export function parseHeaderLine(text: string): LogHeader {
       `header.version is ${JSON.stringify(h.version)}; this tool reads version ${LOG_FORMAT_VERSION} (upgrade the tool for newer exports)`,
     );
   }
-  if (typeof h.exportedAt !== 'string' || !ISO_TIME.test(h.exportedAt))
+  if (typeof h.exportedAt !== 'string' || !isUtcTimestamp(h.exportedAt))
     throw new LogFormatError(1, 'header.exportedAt must be an ISO-8601 UTC time');
   if (h.fromPosition !== 1) throw new LogFormatError(1, 'header.fromPosition must be 1: verification needs the log from its first event');
   if (!isSafeNonNegativeInteger(h.toPosition)) throw new LogFormatError(1, 'header.toPosition must be a non-negative integer');
   if (typeof h.contiguousPositions !== 'boolean') throw new LogFormatError(1, 'header.contiguousPositions must be true or false');
-  if (h.asOf !== undefined && (typeof h.asOf !== 'string' || !ISO_TIME.test(h.asOf)))
+  if (h.asOf !== undefined && (typeof h.asOf !== 'string' || !isUtcTimestamp(h.asOf)))
     throw new LogFormatError(1, 'header.asOf must be an ISO-8601 UTC time');
   return {
     format: LOG_FORMAT,
@@ -127,7 +126,7 @@ export function parseEventLine(text: string, line: number): RecordedEvent {
   if (!('data' in e)) fail('data', 'present');
   const m = e.metadata as Record<string, unknown> | null;
   if (typeof m !== 'object' || m === null || Array.isArray(m)) fail('metadata', 'an object');
-  if (typeof m!.recordedAt !== 'string' || !ISO_TIME.test(m!.recordedAt)) {
+  if (typeof m!.recordedAt !== 'string' || !isUtcTimestamp(m!.recordedAt)) {
     throw new LogFormatError(line, 'metadata.recordedAt must be an ISO-8601 UTC time');
   }
   if (typeof e.prevHash !== 'string') fail('prevHash', 'a hex string');

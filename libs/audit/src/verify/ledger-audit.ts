@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@1tt/event-store';
 import { canonicalJson } from '@1tt/canonical-json';
 import {
+  DataRequestBook,
   correctionIdFor,
   correctionInputHash,
   endToEndIdOf,
@@ -94,7 +95,9 @@ const ADJUSTMENT_FIELDS = [
  *  - every correction's adjustment postings (PayoutRunAdjustmentsRecorded,
  *    PayoutRunAdjusted) line by line and field by field against
  *    computeRunAdjustment over the pool as of the original report;
- *  - a correction left unadjusted while a later one was adjusted.
+ *  - a correction left unadjusted while a later one was adjusted;
+ *  - every data-request credit (DatasetAccepted requestCredit) against
+ *    DataRequestBook (issue #15).
  * The first difference of a run is reported at the event that holds it.
  */
 export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { replay: LedgerReplay } {
@@ -109,6 +112,43 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
   let batchesChecked = 0;
   let reconciliationsChecked = 0;
   const unadjusted = new Map<string, Positioned<RevenueCorrected['data']>>();
+  /** Data requests and their credits (issue #15), recomputed by the one rule. */
+  const requests = new DataRequestBook();
+  let requestCreditsChecked = 0;
+
+  /**
+   * A dataset's recorded data-request credit (DatasetAccepted requestCredit)
+   * against DataRequestBook's: the request its upload answers and
+   * min(matching tokens, what is left of the target), in log order. Also a
+   * requestMatch recorded for an upload that answers no open request.
+   */
+  function checkRequestCredit(e: RecordedEvent, d: Record<string, unknown>, at: Where, report: Report): void {
+    const datasetId = String(d.datasetId);
+    if (e.type === 'DatasetPreprocessed' && d.requestMatch !== undefined) {
+      const m = d.requestMatch as { requestId?: unknown };
+      if (requests.answeredBy(datasetId)?.requestId !== m.requestId)
+        report({
+          ...at,
+          code: 'request-credit-differs',
+          message: `dataset ${datasetId} records matching tokens for data request ${String(m.requestId)}, which its upload does not answer`,
+        });
+      return;
+    }
+    if (e.type !== 'DatasetAccepted') return;
+    const expected = requests.creditFor(datasetId);
+    const recorded = d.requestCredit;
+    if (expected === undefined && recorded === undefined) return;
+    requestCreditsChecked += 1;
+    if (canonicalJson(expected ?? null) !== canonicalJson(recorded ?? null))
+      report({
+        ...at,
+        code: 'request-credit-differs',
+        message: `dataset ${datasetId} records data-request credit ${canonicalJson(recorded ?? null)}, the rule gives ${canonicalJson(expected ?? null)}`,
+        expected: expected ?? null,
+        actual: recorded ?? null,
+      });
+  }
+
   /** Contributions, for the owner's changes (issue #14): owner, whether in the pool, documents excluded. */
   const datasets = new Map<string, { owner: string; status: 'uploaded' | 'accepted' | 'closed'; excluded: Set<number> }>();
   let consentChanges = 0;
@@ -162,6 +202,8 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     if (e.position <= replay.position) return; // out of order: the chain checks name it
     const d = (e.data ?? {}) as Record<string, unknown>;
     try {
+      checkRequestCredit(e, d, at, report);
+      requests.apply(e);
       switch (e.type) {
         case 'RevenueReported':
           reports += 1;
@@ -528,13 +570,6 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
 
   function checkAdjustment(recorded: RecordedAdjustmentRun, report: Report): void {
     const a = recorded.adjusted;
-    const where = (p: Positioned<unknown>): Where => ({
-      position: p.position,
-      streamName: p.streamName,
-      revision: p.revision,
-      eventType: p.type,
-      eventId: p.id,
-    });
     const state = replay.corrections.get(a.data.correctionId);
     const r = state && replay.revenue.get(state.correction.data.revenueId);
     if (!state || !r) return; // reported at the event
@@ -558,81 +593,62 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     const cur = x.adjusted.currency;
     const expected: RecordedAdjustment[] = [];
     for (const ev of x.events) if (ev.type === 'PayoutRunAdjustmentsRecorded') expected.push(...ev.data.adjustments);
-    let i = 0;
-    for (const chunk of recorded.chunks) {
-      for (const line of chunk.data.adjustments ?? []) {
-        adjustmentLinesChecked += 1;
-        const want = expected[i];
-        if (!want || want.contributorId !== line.contributorId) {
-          const listed = expected.find((w) => w.contributorId === line.contributorId);
-          report({
-            ...where(chunk),
-            code: listed ? 'adjustment-line-order-differs' : 'adjustment-line-unexpected',
-            message: listed
-              ? `${what}: contributor ${line.contributorId} is listed out of place`
-              : `${what}: adjusts ${line.amount} ${cur} for ${line.contributorId}, whose allocation the correction does not change`,
-            expected: want ?? null,
-            actual: line,
-          });
-          return;
-        }
-        if (want.amount !== line.amount) {
-          report({
-            ...where(chunk),
-            code: 'adjustment-line-amount-differs',
-            message: `${what}: contributor ${line.contributorId} is adjusted by ${line.amount} ${cur}, recomputed ${want.amount} ${cur} at pool position ${r.position}`,
-            expected: `${want.amount} ${cur}`,
-            actual: `${line.amount} ${cur}`,
-          });
-          return;
-        }
-        i += 1;
-      }
-    }
-    if (i < expected.length) {
-      const missing = expected[i];
+    const d = firstLineDifference(
+      recorded.chunks.map((chunk) => chunk.data.adjustments),
+      expected,
+      ['amount'],
+      () => (adjustmentLinesChecked += 1),
+    );
+    if (d?.kind === 'missing') {
       report({
         ...where(a),
         code: 'adjustment-line-missing',
-        message: `${what}: no adjustment for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur}`,
-        expected: missing,
+        message: `${what}: no adjustment for contributor ${d.want.contributorId}, recomputed ${d.want.amount} ${cur}`,
+        expected: d.want,
         actual: null,
       });
       return;
     }
-    const diff = firstFieldDifference(x.adjusted, a.data, [...ADJUSTMENT_FIELDS, ...Object.keys(x.adjusted), ...Object.keys(a.data)]);
-    if (diff) {
+    if (d?.kind === 'field') {
       report({
-        ...where(a),
-        code: `adjustment-${kebab(diff.field)}-differs`,
-        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
-        ...diff.values,
+        ...where(recorded.chunks[d.chunk]),
+        code: 'adjustment-line-amount-differs',
+        message: `${what}: contributor ${d.line.contributorId} is adjusted by ${d.line.amount} ${cur}, recomputed ${d.want.amount} ${cur} at pool position ${r.position}`,
+        expected: `${d.want.amount} ${cur}`,
+        actual: `${d.line.amount} ${cur}`,
       });
       return;
     }
-    const k = firstChunkDifference(
-      recorded.chunks,
-      x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded'),
+    if (d) {
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: d.kind === 'out-of-place' ? 'adjustment-line-order-differs' : 'adjustment-line-unexpected',
+        message:
+          d.kind === 'out-of-place'
+            ? `${what}: contributor ${d.line.contributorId} is listed out of place`
+            : `${what}: adjusts ${d.line.amount} ${cur} for ${d.line.contributorId}, whose allocation the correction does not change`,
+        expected: d.want ?? null,
+        actual: d.line,
+      });
+      return;
+    }
+    reportTotalsOrChunks(
+      {
+        prefix: 'adjustment',
+        what,
+        totals: a,
+        expected: x.adjusted,
+        fields: [...ADJUSTMENT_FIELDS, ...Object.keys(x.adjusted), ...Object.keys(a.data)],
+        chunks: recorded.chunks,
+        recomputedChunks: x.events.filter((ev) => ev.type === 'PayoutRunAdjustmentsRecorded'),
+        chunkName: 'adjustment',
+      },
+      report,
     );
-    if (k !== undefined) {
-      report({
-        ...where(recorded.chunks[k] ?? a),
-        code: 'adjustment-chunk-differs',
-        message: `${what}: adjustment chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-      });
-      return;
-    }
   }
 
   function checkRun(recorded: RecordedRun, report: Report): void {
     const c = recorded.completed;
-    const where = (p: Positioned<unknown>): Where => ({
-      position: p.position,
-      streamName: p.streamName,
-      revision: p.revision,
-      eventType: p.type,
-      eventId: p.id,
-    });
     const r = replay.revenue.get(c.data.revenueId);
     if (!r) return; // reported at PayoutRunStarted
     runsChecked += 1;
@@ -669,74 +685,61 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
     // Allocations, in the recorded order, against the recomputed list (both in contributorId order).
     const expected: RecordedAllocation[] = [];
     for (const ev of x.events) if (ev.type === 'PayoutRunAllocationsRecorded') for (const a of ev.data.allocations) expected.push(a);
-    let i = 0;
-    for (const chunk of recorded.chunks) {
-      for (const a of chunk.data.allocations ?? []) {
-        allocationsChecked += 1;
-        const want = expected[i];
-        if (!want || want.contributorId !== a.contributorId) {
-          const listed = expected.find((w) => w.contributorId === a.contributorId);
-          report({
-            ...where(chunk),
-            code: listed ? 'payout-allocation-order-differs' : 'payout-allocation-unexpected',
-            message: listed
-              ? `${what}: contributor ${a.contributorId} is listed out of place (recomputed order has ${want?.contributorId ?? 'nothing'} here)`
-              : `${what}: allocates ${a.amount} ${cur} to ${a.contributorId}, who had no weight in the pool at position ${r.position}`,
-            expected: want ?? null,
-            actual: a,
-          });
-          return;
-        }
-        for (const field of ['tokens', 'weight', 'amount'] as const) {
-          if (want[field] !== a[field]) {
-            const unit = field === 'amount' ? ` ${cur}` : '';
-            report({
-              ...where(chunk),
-              code: `payout-allocation-${field}-differs`,
-              message: `${what}: contributor ${a.contributorId} has ${field} ${a[field]}${unit}, recomputed ${want[field]}${unit} from the pool as of position ${r.position}`,
-              expected: `${want[field]}${unit}`,
-              actual: `${a[field]}${unit}`,
-            });
-            return;
-          }
-        }
-        i += 1;
-      }
-    }
-    if (i < expected.length) {
-      const missing = expected[i];
+    const d = firstLineDifference(
+      recorded.chunks.map((chunk) => chunk.data.allocations),
+      expected,
+      ['tokens', 'weight', 'amount'],
+      () => (allocationsChecked += 1),
+    );
+    if (d?.kind === 'missing') {
       report({
         ...where(c),
         code: 'payout-allocation-missing',
-        message: `${what}: no allocation for contributor ${missing.contributorId}, recomputed ${missing.amount} ${cur} for weight ${missing.weight}`,
-        expected: missing,
+        message: `${what}: no allocation for contributor ${d.want.contributorId}, recomputed ${d.want.amount} ${cur} for weight ${d.want.weight}`,
+        expected: d.want,
         actual: null,
       });
       return;
     }
-    const diff = firstFieldDifference(x.completed, c.data, [...RUN_FIELDS, ...Object.keys(x.completed)]);
-    if (diff) {
+    if (d?.kind === 'field') {
+      const { field, line, want } = d;
+      const unit = field === 'amount' ? ` ${cur}` : '';
       report({
-        ...where(c),
-        code: `payout-${kebab(diff.field)}-differs`,
-        message: `${what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
-        ...diff.values,
+        ...where(recorded.chunks[d.chunk]),
+        code: `payout-allocation-${field}-differs`,
+        message: `${what}: contributor ${line.contributorId} has ${field} ${line[field]}${unit}, recomputed ${want[field]}${unit} from the pool as of position ${r.position}`,
+        expected: `${want[field]}${unit}`,
+        actual: `${line[field]}${unit}`,
       });
       return;
     }
-    // Same allocations and totals: what is left is how they were cut into chunks, or a field the ledger does not know.
-    const k = firstChunkDifference(
-      recorded.chunks,
-      x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded'),
+    if (d) {
+      report({
+        ...where(recorded.chunks[d.chunk]),
+        code: d.kind === 'out-of-place' ? 'payout-allocation-order-differs' : 'payout-allocation-unexpected',
+        message:
+          d.kind === 'out-of-place'
+            ? `${what}: contributor ${d.line.contributorId} is listed out of place (recomputed order has ${d.want?.contributorId ?? 'nothing'} here)`
+            : `${what}: allocates ${d.line.amount} ${cur} to ${d.line.contributorId}, who had no weight in the pool at position ${r.position}`,
+        expected: d.want ?? null,
+        actual: d.line,
+      });
+      return;
+    }
+    const differs = reportTotalsOrChunks(
+      {
+        prefix: 'payout',
+        what,
+        totals: c,
+        expected: x.completed,
+        fields: [...RUN_FIELDS, ...Object.keys(x.completed)],
+        chunks: recorded.chunks,
+        recomputedChunks: x.events.filter((ev) => ev.type === 'PayoutRunAllocationsRecorded'),
+        chunkName: 'allocation',
+      },
+      report,
     );
-    if (k !== undefined) {
-      report({
-        ...where(recorded.chunks[k] ?? c),
-        code: 'payout-chunk-differs',
-        message: `${what}: allocation chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
-      });
-      return;
-    }
+    if (differs) return;
     if (recorded.started && canonicalJson(recorded.started.data) !== canonicalJson(started.data)) {
       report({
         ...where(recorded.started),
@@ -771,6 +774,7 @@ export function createLedgerAudit(replay = new LedgerReplay()): EventAudit & { r
       correctionsRecomputed: adjustmentsChecked,
       adjustmentLinesRecomputed: adjustmentLinesChecked,
       correctionsAwaitingAdjustment: unadjusted.size,
+      requestCreditsRecomputed: requestCreditsChecked,
       /** Adjustments begun (some PayoutRunAdjustmentsRecorded) whose PayoutRunAdjusted is not in the log yet: written in several appends, or interrupted and to be completed by the processor. */
       adjustmentsInProgress: replay.adjustmentsInProgress.size,
     }),
@@ -796,6 +800,86 @@ function firstFieldDifference(
     }
   }
   return undefined;
+}
+
+function where(p: Positioned<unknown>): Where {
+  return { position: p.position, streamName: p.streamName, revision: p.revision, eventType: p.type, eventId: p.id };
+}
+
+/**
+ * After the lines matched: the closing event's fields (a run's totals, an
+ * adjustment's), then how the lines were cut into chunks, or a field the
+ * ledger does not know. Reports the first difference; true when there was one.
+ */
+function reportTotalsOrChunks(
+  o: {
+    prefix: 'payout' | 'adjustment';
+    what: string;
+    totals: Positioned<object>;
+    expected: object;
+    fields: readonly string[];
+    chunks: ReadonlyArray<Positioned<unknown>>;
+    recomputedChunks: ReadonlyArray<{ data: unknown }>;
+    chunkName: 'allocation' | 'adjustment';
+  },
+  report: Report,
+): boolean {
+  const diff = firstFieldDifference(o.expected, o.totals.data, o.fields);
+  if (diff) {
+    report({
+      ...where(o.totals),
+      code: `${o.prefix}-${kebab(diff.field)}-differs`,
+      message: `${o.what}: ${diff.field} ${diff.actual}, recomputed from the log ${diff.expected}`,
+      ...diff.values,
+    });
+    return true;
+  }
+  const k = firstChunkDifference(o.chunks, o.recomputedChunks);
+  if (k === undefined) return false;
+  report({
+    ...where(o.chunks[k] ?? o.totals),
+    code: `${o.prefix}-chunk-differs`,
+    message: `${o.what}: ${o.chunkName} chunk ${k} differs from its recomputation (chunk boundaries or extra fields)`,
+  });
+  return true;
+}
+
+/** Where recorded lines (allocations, adjustments) first part from their recomputation. */
+type LineDifference<L> =
+  /** A recorded line whose contributor the recomputation lists elsewhere (out-of-place) or not at all (unexpected). */
+  | { kind: 'out-of-place' | 'unexpected'; chunk: number; line: L; want: L | undefined }
+  /** The right contributor with a field that differs. */
+  | { kind: 'field'; chunk: number; line: L; want: L; field: keyof L & string }
+  /** Every recorded line matched, but the recomputation has more. */
+  | { kind: 'missing'; want: L };
+
+/**
+ * The one walk of recorded lines (payout allocations, adjustment postings),
+ * chunk by chunk in recorded order, against their recomputation (both in
+ * contributorId order): the first line out of place, unexpected or with a
+ * field that differs, or the first recomputed line never recorded.
+ * `seen` is told of each recorded line looked at (the audit's counters).
+ */
+function firstLineDifference<L extends { contributorId: string }>(
+  chunks: ReadonlyArray<readonly L[] | undefined>,
+  expected: readonly L[],
+  fields: ReadonlyArray<keyof L & string>,
+  seen: () => void,
+): LineDifference<L> | undefined {
+  let i = 0;
+  for (let chunk = 0; chunk < chunks.length; chunk++) {
+    for (const line of chunks[chunk] ?? []) {
+      seen();
+      const want = expected[i];
+      if (!want || want.contributorId !== line.contributorId) {
+        const listed = expected.some((w) => w.contributorId === line.contributorId);
+        return { kind: listed ? 'out-of-place' : 'unexpected', chunk, line, want };
+      }
+      for (const field of fields) if (want[field] !== line[field]) return { kind: 'field', chunk, line, want, field };
+      i += 1;
+    }
+  }
+  return i < expected.length ? { kind: 'missing', want: expected[i] } : undefined;
 }
 
 /** The index of the first recorded chunk that is not its recomputation (missing, extra or different), or undefined when all match. */

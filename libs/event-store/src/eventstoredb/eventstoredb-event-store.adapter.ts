@@ -48,6 +48,12 @@ export interface EventStoreDbOptions {
   clock?: () => Date;
   /** Delay before resubscribing after a dropped subscription. */
   resubscribeDelayMs?: number;
+  /**
+   * The client to use instead of one made from the connection string. For
+   * the unit tests of the subscription loop, which no server here can run
+   * (a client-shaped stand-in with readAll and subscribeToAll).
+   */
+  client?: EventStoreDBClient;
 }
 
 /** What the adapter keeps in EventStoreDB's event metadata next to ours. */
@@ -89,7 +95,7 @@ export class EventStoreDbEventStore extends EventStore {
 
   constructor(private readonly options: EventStoreDbOptions) {
     super();
-    this.client = EventStoreDBClient.connectionString(options.connectionString.replace(/^kurrentdb/, 'esdb'));
+    this.client = options.client ?? EventStoreDBClient.connectionString(options.connectionString.replace(/^kurrentdb/, 'esdb'));
     this.clock = options.clock ?? (() => new Date());
   }
 

@@ -18,6 +18,8 @@ export interface RecordDatasetUpload {
     split?: string;
     /** The pipeline to judge it with (name, version, configHash); see DatasetUploaded. */
     pipeline?: { name: string; version: string; configHash: string };
+    /** The data request the upload answers (issue #15). */
+    requestId?: string;
     /** SPDX id or the platform grant; omitted: PLATFORM_GRANT_LICENCE. */
     licence?: unknown;
     /** Omitted: the contributor's default consent (context.defaultUses), else DEFAULT_USES. */
@@ -34,7 +36,8 @@ export interface RecordDatasetTokenCount {
 }
 export interface AcceptDataset {
   type: 'AcceptDataset';
-  data: { datasetId: string };
+  /** requestCredit: what DataRequestBook.creditFor gives the dataset (uploads answering a data request). */
+  data: { datasetId: string; requestCredit?: { requestId: string; creditedTokens: string } };
 }
 export interface RejectDataset {
   type: 'RejectDataset';

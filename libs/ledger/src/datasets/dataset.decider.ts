@@ -197,6 +197,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
                   configHash: boundedText(d.pipeline?.configHash, 'pipeline.configHash', 128),
                 },
               };
+        const requestId = d.requestId === undefined ? {} : { requestId: assertId(d.requestId, 'requestId') };
         const licence = d.licence === undefined ? PLATFORM_GRANT_LICENCE : licenceOf(d.licence);
         const uses = d.uses === undefined ? [...recordedUses(context.defaultUses)] : usesOf(d.uses);
         if (state.status !== 'none')
@@ -222,6 +223,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               textField,
               ...split,
               ...pipeline,
+              ...requestId,
               // A reference corpus is never paid: licence and consent are the contributions' terms.
               ...(owner.kind === 'contribution' ? { licence, uses } : {}),
               uploadedAt: now,
@@ -260,6 +262,15 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
           return { [field]: out };
         };
         const labelled = { ...tokensBy(d.languages, 'languages'), ...tokensBy(d.contentClasses, 'contentClasses') };
+        const requestMatch =
+          d.requestMatch === undefined
+            ? {}
+            : {
+                requestMatch: {
+                  requestId: assertId(d.requestMatch?.requestId, 'requestMatch.requestId'),
+                  matchingTokens: count(d.requestMatch?.matchingTokens, 'requestMatch.matchingTokens'),
+                },
+              };
         if (d.languageClasses !== undefined) {
           const joint: Record<string, Record<string, number>> = {};
           for (const [language, byClass] of Object.entries(d.languageClasses ?? {}))
@@ -280,6 +291,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
               manifestRoot,
               reportBlobRef,
               ...labelled,
+              ...requestMatch,
               preprocessedAt: now,
             },
           },
@@ -299,7 +311,28 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState,
       }
       case 'AcceptDataset': {
         const s = inState(state, command.data.datasetId, ['tokens-counted'], 'accept');
-        return [{ type: 'DatasetAccepted', data: { ...s.owner, datasetId: s.datasetId, tokens: s.tokens as string, acceptedAt: now } }];
+        const c = command.data.requestCredit;
+        if (
+          c !== undefined &&
+          (typeof c.creditedTokens !== 'string' || !TOKENS.test(c.creditedTokens) || BigInt(c.creditedTokens) > BigInt(s.tokens as string))
+        )
+          throw new ValidationError(
+            'tokens-invalid',
+            "requestCredit.creditedTokens must be a whole number of tokens, at most the dataset's",
+            {
+              field: 'requestCredit.creditedTokens',
+            },
+          );
+        const requestCredit =
+          c === undefined
+            ? {}
+            : { requestCredit: { requestId: assertId(c.requestId, 'requestCredit.requestId'), creditedTokens: c.creditedTokens } };
+        return [
+          {
+            type: 'DatasetAccepted',
+            data: { ...s.owner, datasetId: s.datasetId, tokens: s.tokens as string, ...requestCredit, acceptedAt: now },
+          },
+        ];
       }
       case 'RejectDataset': {
         const reason = boundedText(command.data.reason, 'reason', 100);

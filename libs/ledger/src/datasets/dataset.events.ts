@@ -37,6 +37,8 @@ export interface DatasetUploaded {
      * existed: those mean "the judging process's default at the time".
      */
     pipeline?: PipelineRef;
+    /** The data request this upload answers (issue #15); absent for ordinary uploads. */
+    requestId?: string;
     /**
      * Issue #14: the SPDX licence the data is offered under (or the platform
      * grant), and the uses its owner consents to. Absent on uploads recorded
@@ -77,6 +79,12 @@ export interface DatasetPreprocessed {
     languages?: Record<string, number>;
     contentClasses?: Record<string, number>;
     /**
+     * Uploads answering an open data request (issue #15) only: how many of
+     * the kept tokens match the request (language and class in its lists,
+     * and its keywords or sample text). docs/DATA-REQUESTS.md.
+     */
+    requestMatch?: { requestId: string; matchingTokens: number };
+    /**
      * Tokens of the kept documents per language and class together
      * ({language: {contentClass: tokens}}), so a scope restricting both counts
      * exactly (issue #14). Absent on results recorded before it.
@@ -95,7 +103,13 @@ export interface DatasetTokensCounted {
 /** The dataset joins the pool (references join only the dedup index). Carries owner and tokens so folds need no join. */
 export interface DatasetAccepted {
   type: 'DatasetAccepted';
-  data: DatasetOwner & { datasetId: string; tokens: string; acceptedAt: string };
+  data: DatasetOwner & {
+    datasetId: string;
+    tokens: string;
+    /** Uploads answering an open data request: tokens credited to it, in log order until its target (DataRequestBook). */
+    requestCredit?: { requestId: string; creditedTokens: string };
+    acceptedAt: string;
+  };
 }
 
 export interface DatasetRejected {

@@ -68,8 +68,9 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const remainder = amount - poolAmount;
 
   const scope = report.scope;
-  const snapshot = pool.at(reportPosition);
-  const eligible = scope ? pool.eligibleAt(reportPosition, scope) : snapshot;
+  // A scoped run needs the whole pool's ΣT only as a figure: no second per-contributor map.
+  const eligible = scope ? pool.eligibleAt(reportPosition, scope) : pool.at(reportPosition);
+  const totalTokens = scope ? pool.totalAt(reportPosition) : eligible.totalTokens;
   const weights =
     report.policy === 'snapshot'
       ? eligible.contributors
@@ -142,7 +143,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
     currency,
     amount: report.amount,
     alpha: report.alpha,
-    totalTokens: snapshot.totalTokens.toString(),
+    totalTokens: totalTokens.toString(),
     ...(scope ? { scope, eligibleTokens: eligible.totalTokens.toString() } : {}),
     totalWeight: totalWeight.toString(),
     poolAmount: formatMinor(poolAmount, currency),

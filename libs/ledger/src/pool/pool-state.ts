@@ -1,6 +1,6 @@
 import type { ConsumerScope } from '../consent/consumer-scope';
 import { recordedUses } from '../consent/data-use';
-import { eligibleTokens, EligibilityFacts, LabelTokens, LANGUAGE_CLASS_SEPARATOR } from '../consent/eligibility';
+import { eligibleTokens, EligibilityFacts, LabelCell, LabelTokens, usesMaskOf } from '../consent/eligibility';
 import {
   DatasetAccepted,
   DatasetConsentChanged,
@@ -31,7 +31,12 @@ export interface PoolMembership {
 }
 
 /** Facts of a contribution recorded before licences, consent and labels: the whole dataset, for training. */
-const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({ licence: null, uses: recordedUses(undefined), labels: null });
+const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({
+  licence: null,
+  uses: recordedUses(undefined),
+  usesMask: usesMaskOf(recordedUses(undefined)),
+  labels: null,
+});
 
 /** The facts of a membership in force at position P (P ≥ entered). */
 export function factsAt(m: PoolMembership, position: number): EligibilityFacts {
@@ -97,7 +102,8 @@ export class PoolState {
         const d = event.data as DatasetUploaded['data'];
         if (d.kind !== 'contribution') return this;
         if (d.licence === undefined && d.uses === undefined) return this; // the default: nothing to remember
-        this.pending.set(d.datasetId, { licence: d.licence ?? null, uses: recordedUses(d.uses), labels: null });
+        const uses = recordedUses(d.uses);
+        this.pending.set(d.datasetId, { licence: d.licence ?? null, uses, usesMask: usesMaskOf(uses), labels: null });
         return this;
       }
       case 'DatasetPreprocessed': {
@@ -136,9 +142,9 @@ export class PoolState {
         const uses = recordedUses(d.uses);
         const m = this.members.get(d.datasetId);
         if (m) {
-          if (!m.exited) this.change(m, event, { ...factsAt(m, event.position), uses });
+          if (!m.exited) this.change(m, event, { ...factsAt(m, event.position), uses, usesMask: usesMaskOf(uses) });
         } else {
-          this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), uses });
+          this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), uses, usesMask: usesMaskOf(uses) });
         }
         return this;
       }
@@ -180,6 +186,15 @@ export class PoolState {
     return { position, totalTokens, contributors, datasetCount };
   }
 
+  /** ΣT as of position P, without building the per-contributor map (a scoped run records it beside ΣT_c). */
+  totalAt(position: number): bigint {
+    this.assertKnown(position);
+    let total = 0n;
+    for (const m of this.members.values())
+      if (inPoolAt(m, position)) total += m.changes === undefined ? m.tokens : factsAt(m, position).tokens;
+    return total;
+  }
+
   /**
    * The pool a consumer with `scope` pays for as of position P (issue #14):
    * per contributor, the eligible tokens of their datasets in the pool at P
@@ -201,6 +216,26 @@ export class PoolState {
       datasetCount++;
     }
     return { position, totalTokens, contributors, datasetCount };
+  }
+
+  /**
+   * One contributor's tokens and the pool's total as of position P, under
+   * `scope` (eligibleTokens) or, without one, the whole pool (as at()): what
+   * a contributor's share of a consumer's next run is, in one pass without
+   * building every contributor's entry.
+   */
+  shareAt(position: number, contributorId: string, scope?: ConsumerScope): { tokens: bigint; totalTokens: bigint } {
+    this.assertKnown(position);
+    let tokens = 0n;
+    let totalTokens = 0n;
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const facts = factsAt(m, position);
+      const n = scope ? eligibleTokens(facts, scope) : facts.tokens;
+      totalTokens += n;
+      if (m.contributorId === contributorId) tokens += n;
+    }
+    return { tokens, totalTokens };
   }
 
   /**
@@ -261,34 +296,44 @@ function markOf(event: LoggedEvent): PoolMark {
 
 function labelTokensOf(d: DatasetPreprocessed['data']): LabelTokens | null {
   if (!d.languages || !d.contentClasses) return null;
-  const toMap = (r: Record<string, number>) => new Map(Object.entries(r).map(([k, n]) => [k, BigInt(n)] as const));
-  const labels: LabelTokens = { byLanguage: toMap(d.languages), byClass: toMap(d.contentClasses) };
   if (d.languageClasses) {
-    const joint = new Map<string, bigint>();
+    const cells: LabelCell[] = [];
     for (const [language, byClass] of Object.entries(d.languageClasses))
-      for (const [cls, n] of Object.entries(byClass)) joint.set(`${language}${LANGUAGE_CLASS_SEPARATOR}${cls}`, BigInt(n));
-    labels.byLanguageClass = joint;
+      for (const [contentClass, n] of Object.entries(byClass)) cells.push({ language, contentClass, tokens: BigInt(n) });
+    return { kind: 'joint', cells };
   }
-  return labels;
+  const entries = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => [k, BigInt(n)] as const);
+  return { kind: 'marginal', byLanguage: entries(d.languages), byClass: entries(d.contentClasses) };
 }
 
 /** The facts once `documents` are excluded: their tokens leave the total and their labels' counts (never below zero). */
 function withoutDocuments(f: EligibilityFacts, documents: DatasetDocumentsExcluded['data']['documents']): EligibilityFacts {
   const minus = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
   let tokens = f.tokens;
-  const byLanguage = f.labels ? new Map(f.labels.byLanguage) : undefined;
-  const byClass = f.labels ? new Map(f.labels.byClass) : undefined;
-  const byLanguageClass = f.labels?.byLanguageClass ? new Map(f.labels.byLanguageClass) : undefined;
-  for (const doc of documents) {
-    const n = BigInt(doc.tokens);
-    tokens = minus(tokens, n);
-    if (doc.language !== undefined && byLanguage?.has(doc.language)) byLanguage.set(doc.language, minus(byLanguage.get(doc.language)!, n));
-    if (doc.contentClass !== undefined && byClass?.has(doc.contentClass))
-      byClass.set(doc.contentClass, minus(byClass.get(doc.contentClass)!, n));
-    const key = `${doc.language}${LANGUAGE_CLASS_SEPARATOR}${doc.contentClass}`;
-    if (byLanguageClass?.has(key)) byLanguageClass.set(key, minus(byLanguageClass.get(key)!, n));
+  for (const doc of documents) tokens = minus(tokens, BigInt(doc.tokens));
+  const labels = f.labels;
+  if (!labels) return { ...f, tokens, labels: null };
+  if (labels.kind === 'joint') {
+    const cells = labels.cells.map((c) => {
+      let n = c.tokens;
+      for (const doc of documents) if (doc.language === c.language && doc.contentClass === c.contentClass) n = minus(n, BigInt(doc.tokens));
+      return n === c.tokens ? c : { ...c, tokens: n };
+    });
+    return { ...f, tokens, labels: { kind: 'joint', cells } };
   }
-  const labels: LabelTokens | null =
-    byLanguage && byClass ? { byLanguage, byClass, ...(byLanguageClass ? { byLanguageClass } : {}) } : null;
-  return { ...f, tokens, labels };
+  const less = (entries: ReadonlyArray<readonly [string, bigint]>, key: (doc: (typeof documents)[number]) => string | undefined) =>
+    entries.map(([k, n]) => {
+      let left = n;
+      for (const doc of documents) if (key(doc) === k) left = minus(left, BigInt(doc.tokens));
+      return [k, left] as const;
+    });
+  return {
+    ...f,
+    tokens,
+    labels: {
+      kind: 'marginal',
+      byLanguage: less(labels.byLanguage, (d) => d.language),
+      byClass: less(labels.byClass, (d) => d.contentClass),
+    },
+  };
 }

@@ -35,11 +35,12 @@ interface DatasetFacts {
  * `1tt audit reputation` and the tests recompute, independently of the
  * read model (src/ledger-queries/reputation/) that the API answers from.
  *
- * Rules (reputation-v1), each dated by the UTC day of metadata.recordedAt:
+ * Rules (reputation-v2), each dated by the UTC day of metadata.recordedAt:
  *  - ContributorRegistered: the contributor's first day (tenure);
  *  - DatasetUploaded (a contribution): remembers whose dataset it is;
  *  - DatasetPreprocessed: remembers documentsIn / documentsKept / duplicatesOfEarlier;
- *  - DatasetAccepted: adds kept, input and duplicate tokens (acceptedDatasetEvidence);
+ *  - DatasetAccepted: adds kept, input and duplicate tokens (acceptedDatasetEvidence)
+ *    and the tokens credited to a data request (requestCredit, at most its tokens);
  *  - DatasetRejected: adds one rejected upload (once per dataset);
  *  - DatasetWithdrawn: adds the withdrawn tokens and one withdrawal.
  * The evaluation day is the day of the last ledger event applied (the log's
@@ -108,6 +109,9 @@ export class ReputationLog {
         b.keptTokens += add.keptTokens;
         b.inputTokens += add.inputTokens;
         b.duplicateTokens += add.duplicateTokens;
+        const credit =
+          d.requestCredit && typeof d.requestCredit === 'object' ? whole(d.requestCredit as Data, 'creditedTokens') : undefined;
+        if (credit !== undefined) b.creditedTokens += credit < tokens ? credit : tokens;
         return;
       }
       case 'DatasetRejected': {

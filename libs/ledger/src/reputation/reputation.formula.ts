@@ -6,7 +6,8 @@ import Decimal from 'decimal.js';
  * the log recomputes it (`1tt audit reputation`). The formula is
  * versioned: a change is a new version, never an edit of this one.
  *
- * reputation-v1 (docs/REPUTATION.md has the same text with examples):
+ * reputation-v2 (docs/REPUTATION.md has the same text with examples; v2 =
+ * v1 with requestFulfilment read from data-request credits):
  *
  *   Evidence is kept per contributor and UTC day (the day its event was
  *   recorded). Each day's evidence weighs f(a) = 2^(−a / 90), a = whole days
@@ -19,9 +20,11 @@ import Decimal from 'decimal.js';
  *   Dp = Σ f·tokens duplicating earlier contributions (kept tokens ×
  *        duplicatesOfEarlier / documentsKept, rounded up)
  *   R  = Σ f·rejected uploads        W = Σ f·withdrawn tokens
+ *   C  = Σ f·tokens credited to data requests (DatasetAccepted requestCredit)
  *
  *   keptTokenRatio  = K / I           duplicateRatio = Dp / I   (0 without input)
  *   withdrawals     = min(1, W / K)   rejectedUploads = R (a decayed count)
+ *   requestFulfilment = min(1, C / K) (0 without kept tokens)
  *   quality         = (K + ½·N0) / (I + N0), N0 = 10 000 tokens: without
  *                     evidence a contributor sits at ½, and it takes tokens,
  *                     not uploads, to move away from it
@@ -30,7 +33,8 @@ import Decimal from 'decimal.js';
  *         × (0.8 + 0.2 × min(1, tenureDays / 180))
  *   then score += (1 − score) × requestFulfilment / 5
  *
- *   exclusions and requestFulfilment are 0 while no event records them.
+ *   exclusions is 0: no event records exclusions by others (an owner's own
+ *   document exclusions, issue #14, are consent, not a quality signal).
  *
  * Why it cannot be farmed with many tiny uploads: every ratio is a ratio of
  * token sums, and splitting a dataset into n pieces leaves the sums equal
@@ -43,9 +47,9 @@ import Decimal from 'decimal.js';
  * the ratios are shown rounded down to 6 decimals, computed from the
  * unrounded values.
  */
-export const REPUTATION_FORMULA_VERSION = 'reputation-v1';
+export const REPUTATION_FORMULA_VERSION = 'reputation-v2';
 
-export const REPUTATION_V1 = {
+export const REPUTATION_V2 = {
   halfLifeDays: 90,
   priorTokens: 10_000,
   priorQuality: '0.5',
@@ -84,6 +88,8 @@ export interface ReputationDay {
   rejectedUploads: number;
   withdrawnTokens: bigint;
   withdrawals: number;
+  /** Tokens credited to data requests (DatasetAccepted requestCredit). */
+  creditedTokens: bigint;
 }
 
 export interface ReputationEvidence {
@@ -109,7 +115,16 @@ export interface Reputation {
 }
 
 export function emptyReputationDay(day: number): ReputationDay {
-  return { day, keptTokens: 0n, inputTokens: 0n, duplicateTokens: 0n, rejectedUploads: 0, withdrawnTokens: 0n, withdrawals: 0 };
+  return {
+    day,
+    keptTokens: 0n,
+    inputTokens: 0n,
+    duplicateTokens: 0n,
+    rejectedUploads: 0,
+    withdrawnTokens: 0n,
+    withdrawals: 0,
+    creditedTokens: 0n,
+  };
 }
 
 /** ⌈a × b / c⌉ for non-negative whole numbers, c > 0. */
@@ -138,19 +153,20 @@ export function acceptedDatasetEvidence(
 
 function decay(ageDays: number): Dec {
   if (ageDays <= 0) return new D(1);
-  return new D(2).pow(new D(-ageDays).div(REPUTATION_V1.halfLifeDays));
+  return new D(2).pow(new D(-ageDays).div(REPUTATION_V2.halfLifeDays));
 }
 
-const shown = (d: Dec): string => d.toDecimalPlaces(REPUTATION_V1.decimals, Decimal.ROUND_DOWN).toFixed();
+const shown = (d: Dec): string => d.toDecimalPlaces(REPUTATION_V2.decimals, Decimal.ROUND_DOWN).toFixed();
 const min1 = (d: Dec): Dec => (d.gt(1) ? new D(1) : d);
 
-/** reputation-v1 of the evidence, evaluated on `evaluationDay` (an epoch day). Pure and deterministic. */
+/** reputation-v2 of the evidence, evaluated on `evaluationDay` (an epoch day). Pure and deterministic. */
 export function reputationOf(evidence: ReputationEvidence, evaluationDay: number): Reputation {
   let K = new D(0);
   let I = new D(0);
   let Dp = new D(0);
   let R = new D(0);
   let W = new D(0);
+  let C = new D(0);
   // Summed in day order so the rounding of the sums never depends on storage order.
   for (const day of [...evidence.days].sort((a, b) => a.day - b.day)) {
     const f = decay(evaluationDay - day.day);
@@ -159,13 +175,14 @@ export function reputationOf(evidence: ReputationEvidence, evaluationDay: number
     Dp = Dp.plus(f.times(day.duplicateTokens.toString()));
     R = R.plus(f.times(day.rejectedUploads));
     W = W.plus(f.times(day.withdrawnTokens.toString()));
+    C = C.plus(f.times(day.creditedTokens.toString()));
   }
-  const v = REPUTATION_V1;
+  const v = REPUTATION_V2;
   const keptTokenRatio = I.isZero() ? new D(0) : min1(K.div(I));
   const duplicateRatio = I.isZero() ? new D(0) : min1(Dp.div(I));
   const withdrawals = K.isZero() ? new D(0) : min1(W.div(K));
   const exclusions = new D(0);
-  const requestFulfilment = new D(0);
+  const requestFulfilment = K.isZero() ? new D(0) : min1(C.div(K));
   const tenureDays = Math.max(0, evaluationDay - evidence.firstDay);
   const N0 = new D(v.priorTokens);
   const quality = min1(K.plus(N0.times(v.priorQuality)).div(I.plus(N0)));

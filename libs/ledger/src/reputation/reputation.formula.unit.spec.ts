@@ -23,7 +23,7 @@ function accepted(day: number, datasets: Array<{ tokens: number; in: number; kep
   return b;
 }
 
-describe('reputation-v1 formula', () => {
+describe('reputation-v2 formula', () => {
   it('starts a contributor without evidence at the prior (½ × the new-contributor tenure factor 0.8)', () => {
     const r = reputationOf({ firstDay: DAY0, days: [] }, DAY0);
     expect(r).toEqual({
@@ -61,6 +61,7 @@ describe('reputation-v1 formula', () => {
       rejectedUploads: fc.nat(1000),
       withdrawnTokens: fc.bigInt({ min: 0n, max: 10n ** 15n }),
       withdrawals: fc.nat(1000),
+      credited: fc.bigInt({ min: 0n, max: 10n ** 15n }),
     });
     fc.assert(
       fc.property(fc.array(day, { maxLength: 20 }), fc.integer({ min: 0, max: 3000 }), (raw, later) => {
@@ -72,9 +73,16 @@ describe('reputation-v1 formula', () => {
           rejectedUploads: d.rejectedUploads,
           withdrawnTokens: d.withdrawnTokens,
           withdrawals: d.withdrawals,
+          creditedTokens: d.credited > d.keptTokens ? d.keptTokens : d.credited,
         }));
         const r = reputationOf({ firstDay: DAY0, days }, DAY0 + 1000 + later);
-        for (const v of [r.score, r.components.keptTokenRatio, r.components.duplicateRatio, r.components.withdrawals]) {
+        for (const v of [
+          r.score,
+          r.components.keptTokenRatio,
+          r.components.duplicateRatio,
+          r.components.withdrawals,
+          r.components.requestFulfilment,
+        ]) {
           expect(num(v)).toBeGreaterThanOrEqual(0);
           expect(num(v)).toBeLessThanOrEqual(1);
           expect(v).toMatch(/^\d\.?\d{0,6}$/);
@@ -165,6 +173,16 @@ describe('reputation-v1 formula', () => {
       duplicateTokens: 4n,
     });
     expect(acceptedDatasetEvidence(7n)).toEqual({ keptTokens: 7n, inputTokens: 7n, duplicateTokens: 0n });
+  });
+
+  it('fulfilling data requests lifts the score by at most a fifth of the headroom (requestFulfilment = credited / kept tokens)', () => {
+    const plain = accepted(DAY0, [{ tokens: 50_000, in: 10, kept: 8 }]);
+    const fulfilled = { ...plain, creditedTokens: 25_000n };
+    const a = reputationOf({ firstDay: DAY0 - 200, days: [plain] }, DAY0);
+    const b = reputationOf({ firstDay: DAY0 - 200, days: [fulfilled] }, DAY0);
+    expect(b.components.requestFulfilment).toBe('0.5');
+    const sa = num(a.score);
+    expect(Math.abs(num(b.score) - (sa + (1 - sa) * 0.5 * 0.2))).toBeLessThan(1e-6);
   });
 
   it('is a pure function of the evidence set (day order does not matter)', () => {

@@ -27,24 +27,9 @@ export function parseInstant(value: unknown, field: string): string {
       hint: 'Use e.g. "2025-01-31T00:00:00Z".',
     });
   }
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const year = Number(m[1]);
   const fraction = m[7] ?? '';
-  const impossible =
-    month < 1 || month > 12
-      ? `month ${m[2]} does not exist`
-      : day < 1 || day > daysIn(year, month)
-        ? `${m[1]}-${m[2]} has no day ${m[3]}`
-        : hour > 23
-          ? `hour ${m[4]} does not exist (the day ends at 23:59:59; the next day starts at T00:00)`
-          : minute > 59
-            ? `minute ${m[5]} does not exist`
-            : second > 59
-              ? `second ${m[6]} does not exist (leap seconds are not accepted)`
-              : m[8] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)
-                ? `the zone offset ${m[8]}${m[9]}:${m[10]} does not exist`
-                : /[1-9]/.test(fraction.slice(3))
-                  ? 'it is more precise than a millisecond'
-                  : undefined;
+  const impossible = notInCalendar(m) ?? (/[1-9]/.test(fraction.slice(3)) ? 'it is more precise than a millisecond' : undefined);
   if (impossible) {
     throw new ValidationError('time-impossible', `${field} is not a real time: ${impossible}`, {
       field,
@@ -69,6 +54,49 @@ export function parseInstant(value: unknown, field: string): string {
     });
   }
   return new Date(ms).toISOString();
+}
+
+/** Why the matched fields name no real calendar time (undefined when they do). */
+function notInCalendar(m: RegExpExecArray): string | undefined {
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  return month < 1 || month > 12
+    ? `month ${m[2]} does not exist`
+    : day < 1 || day > daysIn(year, month)
+      ? `${m[1]}-${m[2]} has no day ${m[3]}`
+      : hour > 23
+        ? `hour ${m[4]} does not exist (the day ends at 23:59:59; the next day starts at T00:00)`
+        : minute > 59
+          ? `minute ${m[5]} does not exist`
+          : second > 59
+            ? `second ${m[6]} does not exist (leap seconds are not accepted)`
+            : m[8] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)
+              ? `the zone offset ${m[8]}${m[9]}:${m[10]} does not exist`
+              : undefined;
+}
+
+/**
+ * Whether a value is a time as the stores record it (recordedAt, an
+ * export's exportedAt): the same ISO-8601 form parseInstant reads, in UTC
+ * ("…Z"), naming a real calendar time. Any fraction and any year are
+ * accepted: a store's clock decides these, not a user.
+ */
+export function isUtcTimestamp(value: unknown): value is string {
+  const m = typeof value === 'string' ? ISO_INSTANT.exec(value) : null;
+  return m !== null && m[8] === undefined && notInCalendar(m) === undefined;
+}
+
+/**
+ * The ISO-8601 shorthands a person types on a command line, made into the
+ * form parseInstant reads: a bare date is midnight UTC ("2025-01-31"), a
+ * time may leave out its seconds ("T12:30Z"), an offset its colon ("+0200").
+ * Anything else is returned as given (parseInstant then says what is wrong).
+ */
+export function expandInstantShorthand(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+  if (!m) return value;
+  const zone = m[3] === 'Z' ? 'Z' : `${m[3].slice(0, 3)}:${m[3].slice(-2)}`;
+  return `${m[1]}${m[2] ?? ':00'}${zone}`;
 }
 
 export function isoOf(date: Date): string {

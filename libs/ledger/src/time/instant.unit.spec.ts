@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ValidationError } from '@1tt/domain-errors';
-import { INSTANT_MAX_YEAR, INSTANT_MIN_YEAR, parseInstant } from './instant';
+import { expandInstantShorthand, INSTANT_MAX_YEAR, INSTANT_MIN_YEAR, isUtcTimestamp, parseInstant } from './instant';
 
 const codeOf = (value: string): string | undefined => {
   try {
@@ -70,5 +70,27 @@ describe('parseInstant (issue #20: impossible times are refused, never rolled ov
         },
       ),
     );
+  });
+});
+
+describe('isUtcTimestamp (a time as the stores record it)', () => {
+  it('accepts UTC times with any fraction and any year, and nothing else', () => {
+    for (const ok of ['2025-01-31T00:00:00Z', '2025-01-31T23:59:59.123Z', '2025-01-31T23:59:59.1234567Z', '2300-01-01T00:00:00Z']) {
+      expect(isUtcTimestamp(ok)).toBe(true);
+    }
+    for (const bad of ['2025-01-31T00:00:00+02:00', '2025-01-31', '2025-02-30T00:00:00Z', '2025-01-31T24:00:00Z', 20250131, undefined]) {
+      expect(isUtcTimestamp(bad)).toBe(false);
+    }
+  });
+});
+
+describe('expandInstantShorthand (what a command line may type)', () => {
+  it('makes a bare date midnight UTC, adds left-out seconds and an offset colon, and leaves the rest as given', () => {
+    expect(expandInstantShorthand('2025-01-31')).toBe('2025-01-31T00:00:00Z');
+    expect(expandInstantShorthand('2025-01-31T12:30Z')).toBe('2025-01-31T12:30:00Z');
+    expect(expandInstantShorthand('2025-01-31T12:30:15.5+0200')).toBe('2025-01-31T12:30:15.5+02:00');
+    expect(expandInstantShorthand('2025-01-31T12:30:15-05:00')).toBe('2025-01-31T12:30:15-05:00');
+    for (const other of ['2025-01-31T12:30', 'yesterday', '']) expect(expandInstantShorthand(other)).toBe(other);
+    expect(parseInstant(expandInstantShorthand('2025-01-31T12:30+0200'), 'asOf')).toBe('2025-01-31T10:30:00.000Z');
   });
 });
