@@ -1,3 +1,4 @@
+import { readStreamSnapshot } from '@1tt/command-path';
 import { EventStore } from '@1tt/event-store';
 import { PayoutProcessor } from '../../src/ledger/payout/payout-processor';
 import { startTestApp, type TestApp } from '../e2e/support/test-app';
@@ -132,6 +133,11 @@ describe('licences, consent and consumer scopes (real app, embedded stores)', ()
     expect(minDataset).toMatchObject({ status: 'accepted', licence: 'MIT', uses: ['training', 'retrieval'] });
     expect(Object.keys(minDataset.languages)).toEqual(['ko']);
     expect(Object.keys(annDataset.languages)).toEqual(['en']);
+    // The filtering result also counts tokens per language × class together, so a scope restricting both counts exactly.
+    const recorded = (await readStreamSnapshot(events, `dataset-${annDataset.datasetId}`)).events.find(
+      (e) => e.type === 'DatasetPreprocessed',
+    );
+    expect((recorded?.data as { languageClasses?: unknown }).languageClasses).toEqual({ en: { prose: annDataset.tokens } });
   });
 
   it('pays each consumer for what its scope covers; with no scope, the whole pool', async () => {

@@ -1,17 +1,23 @@
 import type { ConsumerScope } from './consumer-scope';
-import type { DataUse } from './data-use';
+import { DATA_USES, type DataUse } from './data-use';
+
+/** Tokens of a dataset's kept documents of one language and class. */
+export interface LabelCell {
+  language: string;
+  contentClass: string;
+  tokens: bigint;
+}
 
 /**
  * Tokens of a dataset's kept documents by label, as the filtering result
- * recorded them (pipeline v2), less its excluded documents. `byLanguageClass`
- * (key `language/class`) is absent on results recorded before the joint
- * breakdown existed.
+ * recorded them (pipeline v2), less its excluded documents: per language ×
+ * class (`joint`), or, for results recorded before the joint counts, only
+ * per language and per class (`marginal`). Arrays, not maps: a pool holds
+ * one of these per dataset (a million of them at scale).
  */
-export interface LabelTokens {
-  byLanguage: ReadonlyMap<string, bigint>;
-  byClass: ReadonlyMap<string, bigint>;
-  byLanguageClass?: ReadonlyMap<string, bigint>;
-}
+export type LabelTokens =
+  | { kind: 'joint'; cells: readonly LabelCell[] }
+  | { kind: 'marginal'; byLanguage: ReadonlyArray<readonly [string, bigint]>; byClass: ReadonlyArray<readonly [string, bigint]> };
 
 /** What decides a dataset's eligibility at one log position. */
 export interface EligibilityFacts {
@@ -20,16 +26,40 @@ export interface EligibilityFacts {
   /** SPDX id or the platform grant; null = unknown (uploaded before licences were recorded). */
   licence: string | null;
   uses: readonly DataUse[];
+  /** The uses as a bit mask (bit i = DATA_USES[i]), so a check is one AND. */
+  usesMask: number;
   /** null: the result labels no document (pipeline v1). */
   labels: LabelTokens | null;
 }
 
-export const LANGUAGE_CLASS_SEPARATOR = '/';
+export function usesMaskOf(uses: readonly DataUse[]): number {
+  let mask = 0;
+  for (let i = 0; i < DATA_USES.length; i++) if (uses.includes(DATA_USES[i])) mask |= 1 << i;
+  return mask;
+}
 
-function sumOf(m: ReadonlyMap<string, bigint>, keep: (key: string) => boolean): bigint {
-  let s = 0n;
-  for (const [k, v] of m) if (keep(k)) s += v;
-  return s;
+/** A scope prepared once per run: masks and sets instead of list scans per dataset. */
+interface CompiledScope {
+  usesMask: number;
+  licences: ReadonlySet<string> | null;
+  languages: ReadonlySet<string> | null;
+  classes: ReadonlySet<string> | null;
+}
+
+const compiled = new WeakMap<ConsumerScope, CompiledScope>();
+
+function compile(scope: ConsumerScope): CompiledScope {
+  let c = compiled.get(scope);
+  if (!c) {
+    c = {
+      usesMask: usesMaskOf(scope.uses),
+      licences: scope.licences ? new Set(scope.licences) : null,
+      languages: scope.languages ? new Set(scope.languages) : null,
+      classes: scope.contentClasses ? new Set(scope.contentClasses) : null,
+    };
+    compiled.set(scope, c);
+  }
+  return c;
 }
 
 /**
@@ -45,21 +75,27 @@ function sumOf(m: ReadonlyMap<string, bigint>, keep: (key: string) => boolean): 
  */
 export function eligibleTokens(f: EligibilityFacts, scope: ConsumerScope): bigint {
   if (f.tokens === 0n) return 0n;
-  if (!scope.uses.some((u) => f.uses.includes(u))) return 0n;
-  if (scope.licences && (f.licence === null || !scope.licences.includes(f.licence))) return 0n;
-  const languages = scope.languages;
-  const classes = scope.contentClasses;
+  const s = compile(scope);
+  if ((f.usesMask & s.usesMask) === 0) return 0n;
+  if (s.licences && (f.licence === null || !s.licences.has(f.licence))) return 0n;
+  const languages = s.languages;
+  const classes = s.classes;
   if (!languages && !classes) return f.tokens;
   const labels = f.labels;
   if (!labels) return 0n;
-  if (!classes) return sumOf(labels.byLanguage, (l) => languages!.includes(l));
-  if (!languages) return sumOf(labels.byClass, (c) => classes.includes(c));
-  if (labels.byLanguageClass) {
-    return sumOf(labels.byLanguageClass, (key) => {
-      const i = key.indexOf(LANGUAGE_CLASS_SEPARATOR);
-      return languages.includes(key.slice(0, i)) && classes.includes(key.slice(i + 1));
-    });
+  if (labels.kind === 'joint') {
+    let sum = 0n;
+    for (const c of labels.cells)
+      if ((!languages || languages.has(c.language)) && (!classes || classes.has(c.contentClass))) sum += c.tokens;
+    return sum;
   }
-  const both = sumOf(labels.byLanguage, (l) => languages.includes(l)) + sumOf(labels.byClass, (c) => classes.includes(c)) - f.tokens;
+  const sumIn = (entries: ReadonlyArray<readonly [string, bigint]>, keep: ReadonlySet<string>): bigint => {
+    let sum = 0n;
+    for (const [k, n] of entries) if (keep.has(k)) sum += n;
+    return sum;
+  };
+  if (!classes) return sumIn(labels.byLanguage, languages!);
+  if (!languages) return sumIn(labels.byClass, classes);
+  const both = sumIn(labels.byLanguage, languages) + sumIn(labels.byClass, classes) - f.tokens;
   return both > 0n ? both : 0n;
 }

@@ -258,6 +258,102 @@ describe('scoped payout runs (issue #14)', () => {
     expect(payout(log, r).events[0].data).not.toHaveProperty('scope');
   });
 
+  it('time-weighted: a consent change or an exclusion mid-period counts each dataset’s eligible tokens only while they were eligible', () => {
+    const H = 3_600_000;
+    const at = (h: number) => new Date(T0 + h * H).toISOString();
+    const ev = (position: number, h: number, type: string, data: unknown) => ({ type, data, position, metadata: { recordedAt: at(h) } });
+    const accepted = (position: number, datasetId: string, contributorId: string, tokens: string) =>
+      ev(position, 0, 'DatasetAccepted', { kind: 'contribution', contributorId, datasetId, tokens, acceptedAt: at(0) });
+    const log = [
+      accepted(1, 'd1', 'alice', '100'),
+      accepted(2, 'd2', 'bob', '100'),
+      ev(3, 10, 'DatasetConsentChanged', {
+        datasetId: 'd1',
+        contributorId: 'alice',
+        uses: ['retrieval'],
+        previousUses: ['training'],
+        changedAt: at(10),
+      }),
+      ev(4, 15, 'DatasetDocumentsExcluded', {
+        datasetId: 'd2',
+        contributorId: 'bob',
+        documents: [{ index: 0, tokens: 60 }],
+        tokens: '60',
+        excludedAt: at(15),
+      }),
+      ev(5, 30, 'RevenueReported', {}),
+    ];
+    const tw = (scope?: ConsumerScope) =>
+      computePayoutRun({
+        report: {
+          revenueId: 'r',
+          consumerId: 'k',
+          amount: '100.00',
+          currency: 'USD',
+          periodStart: at(0),
+          periodEnd: at(20),
+          alpha: '1',
+          policy: 'time-weighted',
+          agreementEffectiveFrom: at(0),
+          idempotencyKey: 'r',
+          inputHash: 'x',
+          reportedAt: at(30),
+          ...(scope ? { scope } : {}),
+        },
+        reportPosition: 5,
+        pool: PoolState.fromEvents(log),
+      });
+    const weights = (run: ReturnType<typeof tw>) =>
+      Object.fromEntries(
+        run.events
+          .flatMap((e) => (e.type === 'PayoutRunAllocationsRecorded' ? e.data.allocations : []))
+          .map((a) => [a.contributorId, a.weight]),
+      );
+    // Training: alice 100 × 10 h; bob 100 × 15 h + 40 × 5 h.
+    expect(weights(tw({ uses: ['training'], languages: null, contentClasses: null, licences: null }))).toEqual({
+      alice: String(100n * 10n * BigInt(H)),
+      bob: String(100n * 15n * BigInt(H) + 40n * 5n * BigInt(H)),
+    });
+    // No scope: consent does not matter, the exclusion does (from 15 h on).
+    expect(weights(tw())).toEqual({ alice: String(100n * 20n * BigInt(H)), bob: String(100n * 15n * BigInt(H) + 40n * 5n * BigInt(H)) });
+  });
+
+  it('results recorded before the joint language × class counts: exact for one restriction, only the provable overlap for both', () => {
+    const ev = (position: number, type: string, data: unknown) => ({
+      type,
+      data,
+      position,
+      metadata: { recordedAt: new Date(T0).toISOString() },
+    });
+    // 100 en + 60 ko tokens; 120 prose + 40 code: at least 100 + 120 − 160 = 60 are English prose.
+    const pool = PoolState.fromEvents([
+      ev(1, 'DatasetPreprocessed', { datasetId: 'd', languages: { en: 100, ko: 60 }, contentClasses: { prose: 120, code: 40 } }),
+      ev(2, 'DatasetAccepted', { kind: 'contribution', contributorId: 'a', datasetId: 'd', tokens: '160', acceptedAt: '' }),
+      ev(3, 'DatasetDocumentsExcluded', {
+        datasetId: 'd',
+        contributorId: 'a',
+        documents: [{ index: 0, tokens: 10, language: 'en', contentClass: 'code' }],
+        tokens: '10',
+        excludedAt: '',
+      }),
+    ]);
+    const scope = (languages: string[] | null, contentClasses: string[] | null): ConsumerScope => ({
+      uses: ['training'],
+      languages,
+      contentClasses,
+      licences: null,
+    });
+    expect(pool.eligibleAt(2, scope(['en'], null)).totalTokens).toBe(100n);
+    expect(pool.eligibleAt(2, scope(null, ['code'])).totalTokens).toBe(40n);
+    expect(pool.eligibleAt(2, scope(['en'], ['prose'])).totalTokens).toBe(60n);
+    expect(pool.eligibleAt(2, scope(['ko'], ['code'])).totalTokens).toBe(0n);
+    // After the exclusion: 90 en, 30 code, 150 in all.
+    expect(pool.eligibleAt(3, scope(['en'], null)).totalTokens).toBe(90n);
+    expect(pool.eligibleAt(3, scope(null, ['code'])).totalTokens).toBe(30n);
+    expect(pool.eligibleAt(3, scope(['en'], ['prose'])).totalTokens).toBe(60n);
+    expect(pool.at(3).totalTokens).toBe(150n);
+  });
+
   const USES: DataUse[] = ['training', 'evaluation', 'retrieval'];
   const scopeArb: fc.Arbitrary<ConsumerScope> = fc.record({
     uses: fc.subarray(USES, { minLength: 1 }),

@@ -1,6 +1,6 @@
 import type { ConsumerScope } from '../consent/consumer-scope';
 import { recordedUses } from '../consent/data-use';
-import { eligibleTokens, EligibilityFacts, LabelTokens, LANGUAGE_CLASS_SEPARATOR } from '../consent/eligibility';
+import { eligibleTokens, EligibilityFacts, LabelCell, LabelTokens, usesMaskOf } from '../consent/eligibility';
 import {
   DatasetAccepted,
   DatasetConsentChanged,
@@ -10,6 +10,8 @@ import {
   DatasetWithdrawn,
 } from '../datasets/dataset.events';
 import { LoggedEvent } from '../events/ledger-event';
+import type { DataRequestOpened } from '../data-requests/data-request.events';
+import { parseRequestWeight } from '../data-requests/data-request.decider';
 
 /** Where and when a dataset entered or left the pool. */
 export interface PoolMark {
@@ -28,10 +30,35 @@ export interface PoolMembership {
   facts: EligibilityFacts;
   /** Later consent changes and exclusions, in log order: each gives the facts from its mark on. */
   changes?: Array<{ mark: PoolMark; facts: EligibilityFacts }>;
+  /** Tokens credited to a data request when it was accepted (DatasetAccepted requestCredit, issue #15). */
+  credit?: { requestId: string; creditedTokens: bigint };
 }
 
+/** What a data request's weight needs (issue #15): whose runs, how much, until when. */
+export interface RequestWeightTerms {
+  consumerId: string;
+  /** Millionths: "2.5" → 2_500_000. */
+  weightMicros: bigint;
+  weight: string;
+  weightUntil: number;
+}
+
+/** A snapshot weighted by data-request credits: per contributor Σ (tokens × 10^6 + credited × (w − 1) × 10^6). */
+export interface RequestWeighted {
+  contributors: Map<string, bigint>;
+  /** Each request whose weight was used: its weight and the credited tokens it weighed. */
+  requests: Array<{ requestId: string; weight: string; creditedTokens: string }>;
+}
+
+export const REQUEST_WEIGHT_SCALE = 1_000_000n;
+
 /** Facts of a contribution recorded before licences, consent and labels: the whole dataset, for training. */
-const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({ licence: null, uses: recordedUses(undefined), labels: null });
+const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({
+  licence: null,
+  uses: recordedUses(undefined),
+  usesMask: usesMaskOf(recordedUses(undefined)),
+  labels: null,
+});
 
 /** The facts of a membership in force at position P (P ≥ entered). */
 export function factsAt(m: PoolMembership, position: number): EligibilityFacts {
@@ -73,6 +100,7 @@ export class PoolState {
   private readonly members = new Map<string, PoolMembership>();
   /** Contributions uploaded, not yet decided: their licence, uses and labels so far. */
   private readonly pending = new Map<string, Omit<EligibilityFacts, 'tokens'>>();
+  private readonly requestTerms = new Map<string, RequestWeightTerms>();
   private last = 0;
 
   static fromEvents(events: Iterable<LoggedEvent>): PoolState {
@@ -97,7 +125,8 @@ export class PoolState {
         const d = event.data as DatasetUploaded['data'];
         if (d.kind !== 'contribution') return this;
         if (d.licence === undefined && d.uses === undefined) return this; // the default: nothing to remember
-        this.pending.set(d.datasetId, { licence: d.licence ?? null, uses: recordedUses(d.uses), labels: null });
+        const uses = recordedUses(d.uses);
+        this.pending.set(d.datasetId, { licence: d.licence ?? null, uses, usesMask: usesMaskOf(uses), labels: null });
         return this;
       }
       case 'DatasetPreprocessed': {
@@ -119,6 +148,26 @@ export class PoolState {
           tokens,
           entered: markOf(event),
           facts: { ...(known ?? UNLABELLED_DEFAULT), tokens },
+          ...(d.requestCredit && /^\d{1,30}$/.test(d.requestCredit.creditedTokens)
+            ? { credit: { requestId: d.requestCredit.requestId, creditedTokens: BigInt(d.requestCredit.creditedTokens) } }
+            : {}),
+        });
+        return this;
+      }
+      case 'DataRequestOpened': {
+        const d = event.data as DataRequestOpened['data'];
+        if (this.requestTerms.has(d.requestId)) return this;
+        let weightMicros: bigint;
+        try {
+          weightMicros = parseRequestWeight(d.weight);
+        } catch {
+          return this; // not a weight the decider could have written: weighs as 1
+        }
+        this.requestTerms.set(d.requestId, {
+          consumerId: d.consumerId,
+          weightMicros,
+          weight: d.weight,
+          weightUntil: Date.parse(d.weightUntil),
         });
         return this;
       }
@@ -136,9 +185,9 @@ export class PoolState {
         const uses = recordedUses(d.uses);
         const m = this.members.get(d.datasetId);
         if (m) {
-          if (!m.exited) this.change(m, event, { ...factsAt(m, event.position), uses });
+          if (!m.exited) this.change(m, event, { ...factsAt(m, event.position), uses, usesMask: usesMaskOf(uses) });
         } else {
-          this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), uses });
+          this.pending.set(d.datasetId, { ...(this.pending.get(d.datasetId) ?? UNLABELLED_DEFAULT), uses, usesMask: usesMaskOf(uses) });
         }
         return this;
       }
@@ -180,6 +229,15 @@ export class PoolState {
     return { position, totalTokens, contributors, datasetCount };
   }
 
+  /** ΣT as of position P, without building the per-contributor map (a scoped run records it beside ΣT_c). */
+  totalAt(position: number): bigint {
+    this.assertKnown(position);
+    let total = 0n;
+    for (const m of this.members.values())
+      if (inPoolAt(m, position)) total += m.changes === undefined ? m.tokens : factsAt(m, position).tokens;
+    return total;
+  }
+
   /**
    * The pool a consumer with `scope` pays for as of position P (issue #14):
    * per contributor, the eligible tokens of their datasets in the pool at P
@@ -201,6 +259,43 @@ export class PoolState {
       datasetCount++;
     }
     return { position, totalTokens, contributors, datasetCount };
+  }
+
+  /**
+   * The snapshot weighted by data-request credits (issue #15), for a run of
+   * `consumerId` whose period starts at `periodStartMs`, as of position P:
+   * each contribution in the pool at P weighs its tokens (eligible under
+   * `scope` when given) × 10^6, plus, when it was credited to a request of
+   * that consumer whose weightUntil is after periodStartMs,
+   * min(credited, its tokens) × (w − 1) × 10^6: credited tokens count w
+   * times. Undefined when no credit applies, so the run is computed exactly
+   * as without data requests (every w = 1 is the paper's formula).
+   */
+  requestWeightedAt(position: number, consumerId: string, periodStartMs: number, scope?: ConsumerScope): RequestWeighted | undefined {
+    this.assertKnown(position);
+    const contributors = new Map<string, bigint>();
+    const used = new Map<string, { weight: string; credited: bigint }>();
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const facts = factsAt(m, position);
+      const tokens = scope ? eligibleTokens(facts, scope) : facts.tokens;
+      if (tokens === 0n) continue;
+      let w = tokens * REQUEST_WEIGHT_SCALE;
+      const terms = m.credit && m.credit.creditedTokens > 0n ? this.requestTerms.get(m.credit.requestId) : undefined;
+      if (m.credit && terms && terms.consumerId === consumerId && periodStartMs < terms.weightUntil) {
+        const credited = m.credit.creditedTokens < tokens ? m.credit.creditedTokens : tokens;
+        w += credited * (terms.weightMicros - REQUEST_WEIGHT_SCALE);
+        const u = used.get(m.credit.requestId) ?? { weight: terms.weight, credited: 0n };
+        u.credited += credited;
+        used.set(m.credit.requestId, u);
+      }
+      contributors.set(m.contributorId, (contributors.get(m.contributorId) ?? 0n) + w);
+    }
+    if (used.size === 0) return undefined;
+    const requests = [...used.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([requestId, u]) => ({ requestId, weight: u.weight, creditedTokens: u.credited.toString() }));
+    return { contributors, requests };
   }
 
   /**
@@ -281,34 +376,44 @@ function markOf(event: LoggedEvent): PoolMark {
 
 function labelTokensOf(d: DatasetPreprocessed['data']): LabelTokens | null {
   if (!d.languages || !d.contentClasses) return null;
-  const toMap = (r: Record<string, number>) => new Map(Object.entries(r).map(([k, n]) => [k, BigInt(n)] as const));
-  const labels: LabelTokens = { byLanguage: toMap(d.languages), byClass: toMap(d.contentClasses) };
   if (d.languageClasses) {
-    const joint = new Map<string, bigint>();
+    const cells: LabelCell[] = [];
     for (const [language, byClass] of Object.entries(d.languageClasses))
-      for (const [cls, n] of Object.entries(byClass)) joint.set(`${language}${LANGUAGE_CLASS_SEPARATOR}${cls}`, BigInt(n));
-    labels.byLanguageClass = joint;
+      for (const [contentClass, n] of Object.entries(byClass)) cells.push({ language, contentClass, tokens: BigInt(n) });
+    return { kind: 'joint', cells };
   }
-  return labels;
+  const entries = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => [k, BigInt(n)] as const);
+  return { kind: 'marginal', byLanguage: entries(d.languages), byClass: entries(d.contentClasses) };
 }
 
 /** The facts once `documents` are excluded: their tokens leave the total and their labels' counts (never below zero). */
 function withoutDocuments(f: EligibilityFacts, documents: DatasetDocumentsExcluded['data']['documents']): EligibilityFacts {
   const minus = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
   let tokens = f.tokens;
-  const byLanguage = f.labels ? new Map(f.labels.byLanguage) : undefined;
-  const byClass = f.labels ? new Map(f.labels.byClass) : undefined;
-  const byLanguageClass = f.labels?.byLanguageClass ? new Map(f.labels.byLanguageClass) : undefined;
-  for (const doc of documents) {
-    const n = BigInt(doc.tokens);
-    tokens = minus(tokens, n);
-    if (doc.language !== undefined && byLanguage?.has(doc.language)) byLanguage.set(doc.language, minus(byLanguage.get(doc.language)!, n));
-    if (doc.contentClass !== undefined && byClass?.has(doc.contentClass))
-      byClass.set(doc.contentClass, minus(byClass.get(doc.contentClass)!, n));
-    const key = `${doc.language}${LANGUAGE_CLASS_SEPARATOR}${doc.contentClass}`;
-    if (byLanguageClass?.has(key)) byLanguageClass.set(key, minus(byLanguageClass.get(key)!, n));
+  for (const doc of documents) tokens = minus(tokens, BigInt(doc.tokens));
+  const labels = f.labels;
+  if (!labels) return { ...f, tokens, labels: null };
+  if (labels.kind === 'joint') {
+    const cells = labels.cells.map((c) => {
+      let n = c.tokens;
+      for (const doc of documents) if (doc.language === c.language && doc.contentClass === c.contentClass) n = minus(n, BigInt(doc.tokens));
+      return n === c.tokens ? c : { ...c, tokens: n };
+    });
+    return { ...f, tokens, labels: { kind: 'joint', cells } };
   }
-  const labels: LabelTokens | null =
-    byLanguage && byClass ? { byLanguage, byClass, ...(byLanguageClass ? { byLanguageClass } : {}) } : null;
-  return { ...f, tokens, labels };
+  const less = (entries: ReadonlyArray<readonly [string, bigint]>, key: (doc: (typeof documents)[number]) => string | undefined) =>
+    entries.map(([k, n]) => {
+      let left = n;
+      for (const doc of documents) if (key(doc) === k) left = minus(left, BigInt(doc.tokens));
+      return [k, left] as const;
+    });
+  return {
+    ...f,
+    tokens,
+    labels: {
+      kind: 'marginal',
+      byLanguage: less(labels.byLanguage, (d) => d.language),
+      byClass: less(labels.byClass, (d) => d.contentClass),
+    },
+  };
 }

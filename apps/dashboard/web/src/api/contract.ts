@@ -37,6 +37,8 @@ export interface ContributorMetrics extends Positioned, ContributorNamed {
   paidOut?: MoneyField;
   balance?: MoneyField;
   currency?: string;
+  /** Issue #14: the share of each consumer's eligible pool (its scope). */
+  byConsumer?: ConsumerShare[];
 }
 
 export interface PoolEntry extends ContributorNamed {
@@ -77,6 +79,11 @@ export interface Dataset extends Positioned, ContributorNamed {
   /** Tokens kept per language and per content class (pipeline v2); null under v1. */
   languages?: Record<string, number> | null;
   contentClasses?: Record<string, number> | null;
+  /** Issue #14: SPDX licence (null: recorded before licences), uses granted now, documents opted out. */
+  licence?: string | null;
+  uses?: string[];
+  excludedDocuments?: number;
+  excludedTokens?: number;
   progress: DatasetProgress | null;
   rejectionReason?: string;
 }
@@ -180,4 +187,23 @@ export interface RevenueReport extends Positioned, ConsumerNamed {
   alpha?: string;
   recordedAt?: string;
   payoutRun?: Partial<PayoutRun> | null;
+}
+
+/** Issue #14: what a consumer pays for (null lists: any). */
+export interface ConsumerScope {
+  uses: string[];
+  languages: string[] | null;
+  contentClasses: string[] | null;
+  licences: string[] | null;
+}
+
+/** A contributor's share of one consumer's eligible pool (metrics.byConsumer). */
+export interface ConsumerShare extends ConsumerNamed {
+  consumerId: string;
+  scope: ConsumerScope | null;
+  eligibleTokens: string;
+  totalEligibleTokens: string;
+  contributionRatio: string;
+  currency: string;
+  expectedPayout: string;
 }

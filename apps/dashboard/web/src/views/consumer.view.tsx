@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { PayoutRun, RevenueReport } from '../api/contract';
+import type { ConsumerScope, PayoutRun, RevenueReport } from '../api/contract';
+import { scopeText } from './contributor.view';
 import { itemsOf, nextCursorOf } from '../api/lists';
 import { useApp, useResource } from '../app-context';
 import { useCursorPages } from '../components/cursor-pages';
@@ -33,6 +34,7 @@ export function ConsumerView() {
           {me.displayName ? <Party id={me.subjectId} name={me.displayName} testId="consumer-name" /> : <code>{me.subjectId}</code>}
         </span>
       </h1>
+      {me.role === 'consumer' && <ScopeSection consumerId={me.subjectId} />}
       {me.role === 'consumer' && (
         <Section title="Report revenue" id="revenue-form">
           <RevenueForm onSubmitted={reports.reload} />
@@ -209,6 +211,31 @@ export function amountProblem(raw: string, currency: string): string | undefined
   if (decimals !== undefined && decimals > d)
     return `${currency} has ${d === 0 ? 'no decimals' : `at most ${d} decimals`}: round to e.g. ${example}.`;
   return `Write digits with "." before the decimals and no thousands separators, e.g. ${example}.`;
+}
+
+/** Issue #14: what the consumer's agreement pays for, and the eligible pool it pays from now. */
+function ScopeSection(props: { consumerId: string }) {
+  const agreement = useResource(
+    (a) => a.getOrUndefined<{ scope?: ConsumerScope }>(`/v1/consumers/${encodeURIComponent(props.consumerId)}/agreement`),
+    [props.consumerId],
+  );
+  const pool = useResource(
+    (a, at) =>
+      a.getOrUndefined<{ totalTokens: string; contributorCount: number }>('/v1/pool', { ...at, consumerId: props.consumerId, limit: 1 }),
+    [props.consumerId],
+  );
+  return (
+    <Section title="What you pay for" id="scope">
+      <dl class="kv">
+        <dt>Scope</dt>
+        <dd data-testid="consumer-scope">{agreement.data ? scopeText(agreement.data.scope) : '—'}</dd>
+        <dt>Eligible tokens (ΣT_c)</dt>
+        <dd data-testid="consumer-eligible-tokens">{pool.data ? groupDigits(pool.data.totalTokens) : '—'}</dd>
+        <dt>Contributors paid</dt>
+        <dd>{pool.data ? groupDigits(pool.data.contributorCount) : '—'}</dd>
+      </dl>
+    </Section>
+  );
 }
 
 interface AgreementView {

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditTrailItem, ContributorMetrics, Dataset, Payout } from '../api/contract';
+import type { AuditTrailItem, ConsumerScope, ConsumerShare, ContributorMetrics, Dataset, Payout } from '../api/contract';
 import { itemsOf, nextCursorOf, samplePositions } from '../api/lists';
 import { useApp, usePollWhile, useResource } from '../app-context';
 import { Chart } from '../components/chart';
@@ -74,6 +74,7 @@ export function ContributorView(props: { contributorId: string }) {
           </>
         )}
       </Section>
+      {m?.byConsumer && m.byConsumer.length > 0 && <ConsumerShares shares={m.byConsumer} />}
       <RatioHistory contributorId={id} head={m?.position} />
       <PayoutsSection contributorId={id} />
       {canUpload && (
@@ -84,6 +85,52 @@ export function ContributorView(props: { contributorId: string }) {
       <DatasetsSection contributorId={id} />
       <AuditTrail contributorId={id} />
     </div>
+  );
+}
+
+/** Issue #14: each consumer pays for what its scope covers, so the ratio differs per consumer. */
+function ConsumerShares(props: { shares: ConsumerShare[] }) {
+  return (
+    <Section title="Ratios per consumer" id="by-consumer">
+      <p class="small muted">Each consumer pays only for the tokens its scope covers (uses, languages, classes, licences).</p>
+      <div class="table-wrap">
+        <table data-testid="by-consumer-table">
+          <thead>
+            <tr>
+              <th scope="col">Consumer</th>
+              <th scope="col">Pays for</th>
+              <th scope="col">Your eligible tokens</th>
+              <th scope="col">Ratio</th>
+              <th scope="col">Expected payout</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.shares.map((c) => (
+              <tr key={c.consumerId} data-testid="by-consumer-row" data-consumer={c.consumerId}>
+                <td>{c.consumerDisplayName ?? c.consumerId}</td>
+                <td data-testid="by-consumer-scope">{scopeText(c.scope)}</td>
+                <td>
+                  {groupDigits(c.eligibleTokens)} <span class="small muted">of {groupDigits(c.totalEligibleTokens)}</span>
+                </td>
+                <td data-testid="by-consumer-ratio">{percent(c.contributionRatio)}</td>
+                <td>
+                  {c.expectedPayout} {c.currency}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
+
+/** A scope in words: "training · en, ko · prose · any licence"; null: the whole pool. */
+export function scopeText(scope: ConsumerScope | null | undefined): string {
+  if (!scope) return 'the whole pool';
+  const any = (list: string[] | null, what: string) => (list ? list.join(', ') : `any ${what}`);
+  return [scope.uses.join(', '), any(scope.languages, 'language'), any(scope.contentClasses, 'class'), any(scope.licences, 'licence')].join(
+    ' · ',
   );
 }
 

@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Dataset, ReportItem } from '../api/contract';
 import { itemsOf, nextCursorOf } from '../api/lists';
-import { usePollWhile, useResource } from '../app-context';
+import { useApp, usePollWhile, useResource } from '../app-context';
 import { useCursorPages } from '../components/cursor-pages';
 import { Metric } from '../components/metric';
 import { ErrorNote, Loading, Pager, Section, StatusBadge } from '../components/status';
@@ -89,8 +89,90 @@ export function DatasetView(props: { datasetId: string }) {
           </dl>
         </Section>
       )}
+      {d && d.contributorId && <ConsentSection dataset={d} onChanged={dataset.reload} />}
       {d && <ReportSection datasetId={id} reasons={Object.keys(d.removed ?? {}).sort()} />}
     </div>
+  );
+}
+
+const USES = ['training', 'evaluation', 'retrieval'];
+
+/**
+ * Issue #14: the licence the data is offered under and the uses it grants;
+ * its owner changes the uses of an accepted dataset from now on (runs already
+ * made stand). Consumers pay only for datasets granting one of their uses.
+ */
+function ConsentSection(props: { dataset: Dataset; onChanged: () => void }) {
+  const { api, me, asOf, refresh } = useApp();
+  const d = props.dataset;
+  const current = d.uses ?? ['training'];
+  const [chosen, setChosen] = useState<string[] | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  const [busy, setBusy] = useState(false);
+  const editable = asOf.kind === 'live' && d.status === 'accepted' && me.role === 'contributor' && me.subjectId === d.contributorId;
+  const uses = chosen ?? current;
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.request('PUT', `/v1/datasets/${encodeURIComponent(d.datasetId)}/consent`, { body: { uses } });
+      setChosen(undefined);
+      props.onChanged();
+      refresh();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title="Licence and uses" id="dataset-consent">
+      <dl class="kv">
+        <dt>Licence</dt>
+        <dd data-testid="dataset-licence">{d.licence ?? 'unknown (uploaded before licences were recorded)'}</dd>
+        <dt>Uses granted</dt>
+        <dd data-testid="dataset-uses">{current.join(', ')}</dd>
+        <dt>Documents opted out</dt>
+        <dd data-testid="dataset-excluded">
+          {groupDigits(d.excludedDocuments ?? 0)} ({groupDigits(d.excludedTokens ?? 0)} tokens)
+        </dd>
+      </dl>
+      {editable && (
+        <form
+          class="stack"
+          data-testid="dataset-consent-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <fieldset>
+            <legend>Uses this dataset grants from now on</legend>
+            {USES.map((u) => (
+              <label key={u} class="inline">
+                <input
+                  type="checkbox"
+                  name="uses"
+                  value={u}
+                  data-testid={`consent-${u}`}
+                  checked={uses.includes(u)}
+                  onChange={(e) => {
+                    const on = (e.target as HTMLInputElement).checked;
+                    setChosen(USES.filter((x) => (x === u ? on : uses.includes(x))));
+                  }}
+                />{' '}
+                {u}
+              </label>
+            ))}
+          </fieldset>
+          <p class="small muted">Payout runs already made stand; consumers that pay for none of these uses stop paying for it.</p>
+          <ErrorNote error={error} what="Consent" />
+          <button type="submit" disabled={busy || uses.length === 0 || uses.join() === current.join()} data-testid="consent-save">
+            Save uses
+          </button>
+        </form>
+      )}
+    </Section>
   );
 }
 
