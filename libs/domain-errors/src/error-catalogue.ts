@@ -606,6 +606,12 @@ export const ERROR_CATALOGUE = {
     title: 'Parquet row group too large',
     meaning: "A Parquet row group's text column is over 512 MiB.",
   },
+  'invalid-archive': {
+    status: 400,
+    title: 'Invalid archive',
+    meaning:
+      'A .tar/.tar.gz/.tgz/.tar.zst/.zip upload is not a readable archive: a tar header with a wrong checksum, a member cut short, a ZIP without its central directory, entries pointing outside the file, or a ZIP member whose data does not match its recorded size (a `DatasetRejected` reason).',
+  },
   'too-many-malformed-records': {
     status: 400,
     title: 'Too many malformed records',
