@@ -112,6 +112,8 @@ describe('data request credits (real app, real pipeline)', () => {
   });
 
   it("weighs credited tokens 3 times in the requesting consumer's run: R_i = Σ w·T_i / Σ w·T × R × α", async () => {
+    const view = await t.http.get(`/v1/payout-runs/${revenueId}`).set(t.auth(acme.apiKey)).expect(200);
+    expect(view.body.requestWeights).toEqual([{ requestId, weight: '3', creditedTokens: String(TARGET) }]);
     const { log } = await exportServiceLog(t, dir);
     const started = log.find((e) => e.type === 'PayoutRunStarted' && (e.data as { revenueId: string }).revenueId === revenueId)!;
     expect((started.data as { requestWeights?: unknown }).requestWeights).toEqual([
