@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import {
   DatasetDocument,
   DatasetFormatError,
@@ -150,6 +150,7 @@ function zip(entries: ZipEntry[]): Buffer {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc32(data), 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
@@ -159,6 +160,7 @@ function zip(entries: ZipEntry[]): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(method, 10);
+    central.writeUInt32LE(crc32(data), 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
@@ -375,6 +377,12 @@ describe('zip archives', () => {
     const lie = await rejection('lie.zip', lying);
     expect(lie.reason).toBe('invalid_archive');
     expect(lie.message).toMatch(/more than its recorded size/);
+    // One flipped byte in stored data: the CRC-32 tells.
+    const stored = zip([{ name: 'a.txt', data: 'hello world, stored\n', method: 0 }]);
+    stored[30 + 'a.txt'.length + 2] ^= 0x01;
+    const flipped = await rejection('flip.zip', stored);
+    expect(flipped.reason).toBe('invalid_archive');
+    expect(flipped.message).toMatch(/CRC-32/);
     // Each member well under the per-member grace, together past the absolute budget.
     const many = zip(Array.from({ length: 10 }, (_, i) => ({ name: `m${i}.txt`, data: `${i} ${'word '.repeat(20000)}` })));
     const total = await rejection('many.zip', many, { maxDecompressedBytes: 300 * 1024 });

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import { DatasetFormatError } from './dataset-format.error';
 import type { ReadLimits, ReadProgress } from './read-limits';
 
@@ -228,6 +228,7 @@ interface ZipEntry {
   method: number;
   compressedSize: number;
   size: number;
+  crc: number;
   localOffset: number;
   externalAttr: number;
   madeBy: number;
@@ -236,7 +237,8 @@ interface ZipEntry {
 /**
  * A ZIP file, read from its central directory (the local headers are only
  * used to find where each member's data starts). ZIP64 sizes and offsets
- * are read. Bombs: each member's output is checked against its recorded
+ * are read; each member's output is checked against its CRC-32 (a member
+ * read only in part, e.g. found binary, is not). Bombs: each member's output is checked against its recorded
  * size and the ratio rule, and the archive's total output against the
  * ratio rule relative to the archive's size (overlapping members that
  * reuse one compressed kernel count many times over) and
@@ -291,6 +293,7 @@ export async function* zipMembers(
         method: fixed.readUInt16LE(10),
         compressedSize: fixed.readUInt32LE(20),
         size: fixed.readUInt32LE(24),
+        crc: fixed.readUInt32LE(16),
         localOffset: fixed.readUInt32LE(42),
         externalAttr: fixed.readUInt32LE(38),
         madeBy: fixed.readUInt16LE(4) >> 8,
@@ -378,8 +381,11 @@ async function* zipBody(
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   const raw = rangeOf(f, start, entry.compressedSize, progress, countReads);
   let out = 0;
-  const account = (n: number): void => {
+  let crc = 0;
+  const account = (b: Buffer): void => {
+    const n = b.length;
     out += n;
+    crc = crc32(b, crc);
     progress.decompressedBytesRead += n;
     if (out > entry.size)
       throw invalid(`ZIP member ${JSON.stringify(entry.name)} decompresses to more than its recorded size`, entry.localOffset);
@@ -390,7 +396,7 @@ async function* zipBody(
   };
   if (entry.method === 0) {
     for await (const b of raw) {
-      account(b.length);
+      account(b);
       yield b;
     }
   } else {
@@ -405,7 +411,7 @@ async function* zipBody(
     try {
       for await (const chunk of z) {
         const b = chunk as Buffer;
-        account(b.length);
+        account(b);
         yield b;
       }
     } catch (err) {
@@ -417,6 +423,8 @@ async function* zipBody(
     }
   }
   if (out !== entry.size) throw invalid(`ZIP member ${JSON.stringify(entry.name)} is shorter than its recorded size`, entry.localOffset);
+  if (crc >>> 0 !== entry.crc)
+    throw invalid(`ZIP member ${JSON.stringify(entry.name)} fails its CRC-32 check (corrupt data)`, entry.localOffset);
 }
 
 /** A member path that would leave the extraction directory if extracted (absolute, drive letter, `..`). */

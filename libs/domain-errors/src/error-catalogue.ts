@@ -610,7 +610,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     title: 'Invalid archive',
     meaning:
-      'A .tar/.tar.gz/.tgz/.tar.zst/.zip upload is not a readable archive: a tar header with a wrong checksum, a member cut short, a ZIP without its central directory, entries pointing outside the file, or a ZIP member whose data does not match its recorded size (a `DatasetRejected` reason).',
+      'A .tar/.tar.gz/.tgz/.tar.zst/.zip upload is not a readable archive: a tar header with a wrong checksum, a member cut short, a ZIP without its central directory, entries pointing outside the file, or a ZIP member whose data does not match its recorded size or CRC-32 (a `DatasetRejected` reason).',
   },
   'too-many-malformed-records': {
     status: 400,
