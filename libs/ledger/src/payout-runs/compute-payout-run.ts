@@ -68,9 +68,10 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const remainder = amount - poolAmount;
 
   const scope = report.scope;
-  // A scoped run needs the whole pool's ΣT only as a figure: no second per-contributor map.
-  const eligible = scope ? pool.eligibleAt(reportPosition, scope) : pool.at(reportPosition);
-  const totalTokens = scope ? pool.totalAt(reportPosition) : eligible.totalTokens;
+  // A scoped run needs the whole pool's ΣT only as a figure: counted in the same pass, no second map.
+  const scoped = scope ? pool.eligibleAt(reportPosition, scope) : undefined;
+  const eligible = scoped ?? pool.at(reportPosition);
+  const totalTokens = scoped ? scoped.poolTokens : eligible.totalTokens;
   const weights =
     report.policy === 'snapshot'
       ? eligible.contributors
