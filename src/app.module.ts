@@ -13,6 +13,7 @@ import { AuditExportModule } from './audit-export/audit-export.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { CreatedLocationInterceptor } from './http/created-location';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { StoresModule, type StoreOverrides } from './stores/stores.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -51,6 +52,7 @@ export class AppModule {
         AuthModule.forRoot(config, options.announce ?? ((line) => process.stdout.write(`${line}\n`))),
         ChangeFeedModule,
         HealthModule,
+        PersonalDataModule,
         ...featureModules(config),
         ...(options.imports ?? []),
       ],

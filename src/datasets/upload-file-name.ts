@@ -2,7 +2,7 @@ import { ValidationError } from '@1tt/domain-errors';
 import { detectFormat, isDatasetFormatError, type DetectedFormat } from '@1tt/dataset-formats';
 import type { DatasetCompression, DatasetFormat } from '@1tt/ledger';
 
-export const ALLOWED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.csv', '.parquet'] as const;
+export const ALLOWED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.csv', '.parquet', '.tar', '.tgz', '.tzst', '.zip'] as const;
 export const ALLOWED_COMPRESSIONS = ['.gz', '.zst'] as const;
 const SAFE = /^[A-Za-z0-9 ._()+,=@\-\u00C0-\u024F]{1,200}$/;
 
@@ -39,7 +39,7 @@ export function uploadFileName(raw: string | undefined): UploadFileName {
     if (!isDatasetFormatError(e)) throw e;
     throw new ValidationError('dataset-unsupported-format', `Unsupported file type: ${JSON.stringify(base)}`, {
       field: 'file',
-      hint: `Allowed extensions: ${ALLOWED_EXTENSIONS.join(', ')}, each optionally followed by ${ALLOWED_COMPRESSIONS.join(' or ')}.`,
+      hint: `Allowed extensions: ${ALLOWED_EXTENSIONS.join(', ')}; all but .tgz, .tzst and .zip optionally followed by ${ALLOWED_COMPRESSIONS.join(' or ')}.`,
       context: { allowed: [...ALLOWED_EXTENSIONS], compressions: [...ALLOWED_COMPRESSIONS] },
     });
   }

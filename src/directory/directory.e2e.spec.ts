@@ -19,16 +19,16 @@ describe('party directories and the agreement read', () => {
   });
   afterAll(() => t.close());
 
-  it('lists contributors ordered by name regardless of case, with ids, and only contributors', async () => {
+  it('lists contributors (names sealed for erasure) in registration order, with ids, and only contributors', async () => {
     const r = await t.http.get('/v1/contributors').set(t.auth()).expect(200);
     expect(r.body.items.map((i: { displayName: string }) => i.displayName)).toEqual([
-      'Ada Lovelace',
-      'adam Smith',
-      'Grace Hopper',
       'zoë Zimmer',
+      'Ada Lovelace',
+      'Grace Hopper',
+      'adam Smith',
       'Ådne Berg',
     ]);
-    expect(r.body.items[0]).toEqual({ id: ids['Ada Lovelace'], displayName: 'Ada Lovelace', registeredAt: expect.any(String) });
+    expect(r.body.items[0]).toEqual({ id: ids['zoë Zimmer'], displayName: 'zoë Zimmer', registeredAt: expect.any(String) });
     expect(r.body.nextCursor).toBeNull();
     expect(typeof r.body.position).toBe('number');
     const consumers = await t.http.get('/v1/consumers').set(t.auth()).expect(200);
@@ -40,10 +40,10 @@ describe('party directories and the agreement read', () => {
     const second = await t.http.get(`/v1/contributors?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`).set(t.auth());
     expect(second.status).toBe(200);
     expect([...first.body.items, ...second.body.items].map((i: { displayName: string }) => i.displayName)).toEqual([
-      'Ada Lovelace',
-      'adam Smith',
-      'Grace Hopper',
       'zoë Zimmer',
+      'Ada Lovelace',
+      'Grace Hopper',
+      'adam Smith',
     ]);
     const found: string[] = [];
     let cursor: string | null = null;

@@ -5,6 +5,7 @@ import { ProjectionRunner, ReadModelStore } from '@1tt/read-models';
 import { ProjectionRegistry } from '../stores/projection-registry';
 import { answerPosition, parseCursor, parseLimit, requestedPosition, type PointInTimeQuery } from '../http/point-in-time.params';
 import { DIRECTORY_PARTIES, foldName, partyDirectoryProjection, type PartyDoc, type PartyRole } from './party-directory.projection';
+import { ERASED_NAME, PersonalNames } from '../personal-data/personal-names';
 
 const CATCH_UP_MS = 2000;
 /** Documents read per store page while searching by name. */
@@ -18,8 +19,10 @@ export interface DirectoryQuery extends PointInTimeQuery {
 
 export interface DirectoryEntry {
   id: string;
+  /** "erased" once the contributor's personal data is erased. */
   displayName: string;
   registeredAt: string;
+  erased?: boolean;
 }
 
 export interface DirectoryPage {
@@ -47,6 +50,7 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly store: ReadModelStore,
     private readonly events: EventStore,
     projections: ProjectionRegistry,
+    private readonly personal: PersonalNames,
   ) {
     this.runner = projections.runner(store, events, partyDirectoryProjection);
   }
@@ -73,16 +77,20 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     const base = { where: { role }, orderBy: 'sortKey', atPosition: position } as const;
     if (!q) {
       const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: parseCursor(query.cursor), limit });
-      return { position, items: page.items.map(({ doc }) => entryOf(doc)), nextCursor: page.nextCursor ?? null };
+      return { position, items: page.items.map(({ doc }) => this.entryOf(doc)), nextCursor: page.nextCursor ?? null };
     }
     // A search reads the role's pages in name order and keeps the matches; the cursor remembers the page and how far into it.
     let cursor = parseSearchCursor(parseCursor(query.cursor));
     const items: DirectoryEntry[] = [];
     for (;;) {
       const page = await this.store.find<PartyDoc>(DIRECTORY_PARTIES, { ...base, after: cursor.after, limit: SCAN_PAGE });
-      const matches = page.items.filter(({ doc }) => foldName(doc.displayName).includes(q)).slice(cursor.skip);
+      // Sealed names are opened to be searched (they are stored only as ciphertext).
+      const matches = page.items
+        .map(({ doc }) => this.entryOf(doc))
+        .filter((e) => foldName(e.displayName).includes(q))
+        .slice(cursor.skip);
       const taken = matches.slice(0, limit - items.length);
-      items.push(...taken.map(({ doc }) => entryOf(doc)));
+      items.push(...taken);
       if (taken.length < matches.length) {
         return { position, items, nextCursor: searchCursor({ after: cursor.after, skip: cursor.skip + taken.length }) };
       }
@@ -102,7 +110,7 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
         hint: `List them with GET /v1/${role}s.`,
       });
     }
-    return { position, role, ...entryOf(v.doc) };
+    return { position, role, ...this.entryOf(v.doc) };
   }
 
   /** Display names of these ids as of a position (ids the directory does not know are left out). */
@@ -110,14 +118,26 @@ export class PartyDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     const names = new Map<string, string>();
     for (const id of new Set(ids)) {
       const v = await this.store.get<PartyDoc>(DIRECTORY_PARTIES, id, atPosition === undefined ? {} : { atPosition });
-      if (v) names.set(id, v.doc.displayName);
+      const name = v ? this.nameOf(v.doc) : undefined;
+      if (name !== undefined) names.set(id, name);
     }
     return names;
   }
-}
 
-function entryOf(doc: PartyDoc): DirectoryEntry {
-  return { id: doc.partyId, displayName: doc.displayName, registeredAt: doc.registeredAt };
+  /** The name to show for a directory entry: clear, opened from its seal, or "erased". */
+  nameOf(doc: PartyDoc): string | undefined {
+    if (doc.erased) return ERASED_NAME;
+    return this.personal.open(doc.partyId, doc, doc.role);
+  }
+
+  private entryOf(doc: PartyDoc): DirectoryEntry {
+    return {
+      id: doc.partyId,
+      displayName: this.nameOf(doc) ?? '',
+      registeredAt: doc.registeredAt,
+      ...(doc.erased || this.nameOf(doc) === ERASED_NAME ? { erased: true } : {}),
+    };
+  }
 }
 
 function searchTerm(q: string): string {

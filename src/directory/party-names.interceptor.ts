@@ -5,6 +5,7 @@ import { EventStore } from '@1tt/event-store';
 import { ReadModelStore } from '@1tt/read-models';
 import { DIRECTORY_PARTIES, partyDirectoryProjection, type PartyDoc, type PartyRole } from './party-directory.projection';
 import { PartyDirectory } from './party-directory.service';
+import { ERASED_NAME, PersonalNames } from '../personal-data/personal-names';
 
 /** The id fields a response may carry, and the name field written right after each. */
 export const NAME_FIELDS: Readonly<Record<string, string>> = {
@@ -27,8 +28,9 @@ interface KnownParty {
 }
 
 /**
- * Display names for the ids in an answer. Names are immutable (registration is
- * the only event that sets one), so a name once read is cached.
+ * Display names for the ids in an answer. Registration is the only event that
+ * sets a name, so a name once read is cached; erasure (the key destroyed) is
+ * checked on every use of a cached contributor name.
  *
  * Who sees which name: admin and auditor see every name; everyone sees the
  * names of consumers (the companies whose revenue is shared) they can see the
@@ -44,6 +46,7 @@ export class PartyNames {
     private readonly store: ReadModelStore,
     private readonly events: EventStore,
     private readonly directory: PartyDirectory,
+    private readonly personal: PersonalNames,
   ) {}
 
   async lookup(ids: Iterable<string>): Promise<Map<string, KnownParty>> {
@@ -51,6 +54,10 @@ export class PartyNames {
     const missing: string[] = [];
     for (const id of new Set(ids)) {
       const hit = this.cache.get(id);
+      // A cached contributor name goes the moment their key is destroyed (by this process or another).
+      if (hit && hit.role === 'contributor' && hit.displayName !== ERASED_NAME && this.personal.isErased(id)) {
+        hit.displayName = ERASED_NAME;
+      }
       if (hit) out.set(id, hit);
       else missing.push(id);
     }
@@ -75,7 +82,12 @@ export class PartyNames {
         unknown.push(id);
         continue;
       }
-      const party = { role: v.doc.role, displayName: v.doc.displayName };
+      const displayName = this.directory.nameOf(v.doc);
+      if (displayName === undefined) {
+        unknown.push(id);
+        continue;
+      }
+      const party = { role: v.doc.role, displayName };
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(id, party);
       out.set(id, party);

@@ -45,11 +45,12 @@ describe('a projection that fails', () => {
     }
 
     // A read model whose apply cannot handle one real event (a registration through the API) stops on it.
+    // (A consumer: its name is recorded in clear; a contributor's is sealed.)
     const poison: Projection = {
       name: 'test-poisoned',
       version: 1,
       collections: ['test_poisoned'],
-      handles: ['ContributorRegistered'],
+      handles: ['ConsumerRegistered'],
       apply(tx, event) {
         const name = (event.data as { displayName?: string }).displayName;
         if (name === 'Poison Pill') throw new TypeError(`cannot read a registration of ${name}`);
@@ -60,10 +61,9 @@ describe('a projection that fails', () => {
     const runner = t.get(ProjectionRegistry).runner(t.get(ReadModelStore), t.get(EventStore), poison);
     try {
       await runner.start();
-      await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Fine Name' }).expect(201);
-      const pill = (await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Poison Pill' }).expect(201)).body
-        .contributorId;
-      const event = await eventWhere(t.get(EventStore), (e) => e.type === 'ContributorRegistered' && e.streamName.endsWith(pill));
+      await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'Fine Name' }).expect(201);
+      const pill = (await t.http.post('/v1/consumers').set(t.auth()).send({ displayName: 'Poison Pill' }).expect(201)).body.consumerId;
+      const event = await eventWhere(t.get(EventStore), (e) => e.type === 'ConsumerRegistered' && e.streamName.endsWith(pill));
       await expect(runner.waitFor(event.position, 10_000)).rejects.toThrow(/cannot read a registration of Poison Pill/);
 
       const res = await t.http.get('/health').expect(503);
@@ -73,8 +73,8 @@ describe('a projection that fails', () => {
         name: 'test-poisoned',
         status: 'failed',
         position: expect.any(Number),
-        reason: `ContributorRegistered at position ${event.position} (stream ${event.streamName}): cannot read a registration of Poison Pill`,
-        event: { position: event.position, type: 'ContributorRegistered', streamName: event.streamName },
+        reason: `ConsumerRegistered at position ${event.position} (stream ${event.streamName}): cannot read a registration of Poison Pill`,
+        event: { position: event.position, type: 'ConsumerRegistered', streamName: event.streamName },
         // It tries again by itself (from its checkpoint, with a growing delay): a transient fault heals, a poison event stays visible.
         failures: expect.any(Number),
         retryAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
@@ -91,7 +91,7 @@ describe('a projection that fails', () => {
         expect.any(String),
       );
       expect(errors).toHaveBeenCalledWith(
-        expect.stringContaining(`): ContributorRegistered at position ${event.position}`),
+        expect.stringContaining(`): ConsumerRegistered at position ${event.position}`),
         expect.any(String),
       );
     } finally {

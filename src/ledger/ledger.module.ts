@@ -8,18 +8,17 @@ import { CorrectRevenueHandler } from './corrections/correct-revenue.handler';
 import { CorrectionsHttpController } from './corrections/corrections.http.controller';
 import { PAYOUT_PROCESSOR_OPTIONS, PayoutProcessor, type PayoutProcessorOptions } from './payout/payout-processor';
 import { PartiesHttpController } from './registration/parties.http.controller';
+import { ContributorErasureHttpController } from './erasure/contributor-erasure.http.controller';
+import { ContributorErasureService } from './erasure/contributor-erasure.service';
 import { RegisterPartyHandler } from './registration/register-party.handler';
 import { ReportRevenueHandler } from './revenue/report-revenue.handler';
 import { RevenueHttpController } from './revenue/revenue.http.controller';
 import { SettlePayoutHandler } from './settlement/settle-payout.handler';
 import { SettlementsHttpController } from './settlement/settlements.http.controller';
-import type { AppConfig } from '@1tt/config';
-import { APP_CONFIG } from '../config/app-config.token';
 import { PayoutBatchesHttpController } from '../payouts/payout-batches.http.controller';
 import { PayoutBatchesService } from '../payouts/payout-batches.service';
 import { PayoutDetailsHttpController } from '../payouts/payout-details.http.controller';
 import { PayoutDetailsService } from '../payouts/payout-details.service';
-import { SubjectKeyStore } from '../personal-data/subject-key-store';
 import { LedgerQueriesModule } from '../ledger-queries/ledger-queries.module';
 import { DataRequestCommands } from './data-requests/data-request-commands.service';
 import { DataRequestsHttpController } from './data-requests/data-requests.http.controller';
@@ -51,6 +50,7 @@ export class LedgerModule {
         PayoutBatchesHttpController,
         ContributorConsentHttpController,
         DataRequestsHttpController,
+        ContributorErasureHttpController,
       ],
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -62,12 +62,12 @@ export class LedgerModule {
         ReportRevenueHandler,
         SettlePayoutHandler,
         CorrectRevenueHandler,
-        { provide: SubjectKeyStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SubjectKeyStore(config.payouts.keyDir) },
         PayoutDetailsService,
         PayoutBatchesService,
         DataRequestCommands,
+        ContributorErasureService,
       ],
-      exports: [PayoutProcessor, SubjectKeyStore, PayoutDetailsService, PayoutBatchesService],
+      exports: [PayoutProcessor, PayoutDetailsService, PayoutBatchesService],
     };
   }
 }

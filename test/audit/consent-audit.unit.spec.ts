@@ -1,21 +1,6 @@
-import type { RecordedEvent } from '@1tt/event-store';
-import { createLedgerAudit, verifyLog, type LogHeader, type LogLine } from '@1tt/audit';
-import { dataset, record, rerecord, revenue, type RunSpec, type Spec } from './support/ledger-log';
+import { dataset, record, rerecord, revenue, verify, type RunSpec, type Spec } from './support/ledger-log';
 
 /** Issue #14: `1tt audit verify` recomputes every run under the scope and consent in force at its position. */
-const header = (toPosition: number): LogHeader => ({
-  format: '1tt-log',
-  version: 1,
-  exportedAt: '2025-03-01T00:00:00.000Z',
-  fromPosition: 1,
-  toPosition,
-  contiguousPositions: true,
-});
-async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
-  let line = 1;
-  for (const event of events) yield { line: ++line, event };
-}
-const verify = (events: RecordedEvent[]) => verifyLog(header(events.length), lines(events), { audits: [createLedgerAudit()] });
 
 const SCOPE = { uses: ['training'], languages: null, contentClasses: null, licences: null };
 const scoped = (id: string, amount: string, i: number): Spec => {

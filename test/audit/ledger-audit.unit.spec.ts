@@ -1,22 +1,6 @@
-import type { RecordedEvent } from '@1tt/event-store';
-import { createLedgerAudit, replayLog, verifyLog, type LogHeader, type LogLine } from '@1tt/audit';
-import { ledgerSpecs, record, rerecord, revenue } from './support/ledger-log';
+import { replayLog } from '@1tt/audit';
+import { ledgerSpecs, record, rerecord, revenue, verify } from './support/ledger-log';
 
-const header = (toPosition: number): LogHeader => ({
-  format: '1tt-log',
-  version: 1,
-  exportedAt: '2025-03-01T00:00:00.000Z',
-  fromPosition: 1,
-  toPosition,
-  contiguousPositions: true,
-});
-
-async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
-  let line = 1;
-  for (const event of events) yield { line: ++line, event };
-}
-
-const verify = (events: RecordedEvent[]) => verifyLog(header(events.length), lines(events), { audits: [createLedgerAudit()] });
 type Chunk = { allocations: Array<{ contributorId: string; tokens: string; weight: string; amount: string }> };
 
 describe('ledger recomputation with @1tt/ledger (no signing key)', () => {

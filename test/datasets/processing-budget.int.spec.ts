@@ -7,7 +7,6 @@ import {
   DatasetProcessor,
   createFormatSource,
   type AnalysisBudget,
-  type DatasetUploadedData,
   type DocumentSourceFactory,
   type SourceRecord,
 } from '@1tt/dataset-processing';
@@ -15,6 +14,7 @@ import { createEventStore, type EventStore } from '@1tt/event-store';
 import { streamNames } from '@1tt/ledger';
 import { blankLineTextSource } from './dataset-text-source';
 import { shuffledLicense } from '../support/license-texts';
+import { upload as uploadDataset } from '../support/dataset-uploads';
 
 /**
  * Issue #20, M5: one contributor's slow dataset must not hold everyone up.
@@ -63,22 +63,9 @@ function start(
   return w.processor;
 }
 
+/** A contribution of `contributorId`, through the shared test upload. */
 async function upload(w: World, datasetId: string, contributorId: string, bytes: Buffer | string, fileName = `${datasetId}.txt`) {
-  const put = await w.blobs.putBuffer(bytes);
-  const data: DatasetUploadedData = {
-    datasetId,
-    kind: 'contribution',
-    contributorId,
-    fileName,
-    format: 'txt',
-    compression: fileName.endsWith('.gz') ? 'gzip' : 'none',
-    textField: null,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    blobRef: put.ref,
-    uploadedAt: new Date().toISOString(),
-  };
-  await w.events.appendToStream(streamNames.dataset(datasetId), [{ type: 'DatasetUploaded', data }], { expectedRevision: 'no-stream' });
+  await uploadDataset(w, datasetId, bytes, { owner: { contributorId }, fileName });
 }
 
 async function decided(w: World, datasetId: string): Promise<{ type: string; position: number; data: Record<string, unknown> }> {

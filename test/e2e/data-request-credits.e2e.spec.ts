@@ -20,6 +20,8 @@ describe('data request credits (real app, real pipeline)', () => {
   let acme: { consumerId: string; apiKey: string };
   let ann: { contributorId: string; apiKey: string };
   let requestId: string;
+  let bob: { contributorId: string; apiKey: string };
+  let revenueId: string;
   const TARGET = 9_000;
   const views: Record<string, Record<string, any>> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,6 +52,29 @@ describe('data request credits (real app, real pipeline)', () => {
     views.apache = await uploadAndDecide(t, ann.apiKey, 'apache.txt', shuffledLicense('Apache-2.0', 1), { requestId });
     views.gpl2 = await uploadAndDecide(t, ann.apiKey, 'gpl2.txt', shuffledLicense('GPL-3', 2), { requestId });
     views.plain = await uploadAndDecide(t, ann.apiKey, 'gpl3.txt', shuffledLicense('GPL-3', 3));
+    // Item 3: a second contributor without credits, then a run of the requesting consumer.
+    bob = (await t.http.post('/v1/contributors').set(t.auth()).send({ displayName: 'Bob' }).expect(201)).body;
+    views.bob = await uploadAndDecide(t, bob.apiKey, 'bob.txt', shuffledLicense('GPL-3', 4));
+    await t.http
+      .put(`/v1/consumers/${acme.consumerId}/agreement`)
+      .set(t.auth())
+      .send({ alpha: '0.5', currency: 'USD', policy: 'snapshot' })
+      .expect(200);
+    revenueId = (
+      await t.http
+        .post('/v1/revenue')
+        .set(t.auth(acme.apiKey))
+        .set('Idempotency-Key', 'weighted')
+        .send({
+          amount: '1000.00',
+          currency: 'USD',
+          periodStart: new Date(Date.now() - 86_400_000).toISOString(),
+          periodEnd: new Date().toISOString(),
+        })
+        .expect(201)
+    ).body.revenueId;
+    for (let i = 0; i < 400 && (await t.http.get(`/v1/payout-runs/${revenueId}`).set(t.auth())).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 50));
   }, 240_000);
   afterAll(async () => {
     await t?.close();
@@ -86,12 +111,36 @@ describe('data request credits (real app, real pipeline)', () => {
     expect(unknown.body.code).toBe('data-request-not-found');
   });
 
+  it("weighs credited tokens 3 times in the requesting consumer's run: R_i = Σ w·T_i / Σ w·T × R × α", async () => {
+    const view = await t.http.get(`/v1/payout-runs/${revenueId}`).set(t.auth(acme.apiKey)).expect(200);
+    expect(view.body.requestWeights).toEqual([{ requestId, weight: '3', creditedTokens: String(TARGET) }]);
+    const { log } = await exportServiceLog(t, dir);
+    const started = log.find((e) => e.type === 'PayoutRunStarted' && (e.data as { revenueId: string }).revenueId === revenueId)!;
+    expect((started.data as { requestWeights?: unknown }).requestWeights).toEqual([
+      { requestId, weight: '3', creditedTokens: String(TARGET) },
+    ]);
+    const lines = log
+      .filter((e) => e.type === 'PayoutRunAllocationsRecorded' && (e.data as { revenueId: string }).revenueId === revenueId)
+      .flatMap(
+        (e) => (e.data as { allocations: Array<{ contributorId: string; tokens: string; weight: string; amount: string }> }).allocations,
+      );
+    const annTokens = ['gpl1', 'apache', 'gpl2', 'plain'].reduce((n, k) => n + (views[k].tokens as number), 0);
+    const bobTokens = views.bob.tokens as number;
+    const byId = new Map(lines.map((l) => [l.contributorId, l]));
+    expect(byId.get(ann.contributorId)).toMatchObject({ tokens: String(annTokens), weight: String((annTokens + 2 * TARGET) * 1_000_000) });
+    expect(byId.get(bob.contributorId)).toMatchObject({ tokens: String(bobTokens), weight: String(bobTokens * 1_000_000) });
+    const annShare = (annTokens + 2 * TARGET) / (annTokens + 2 * TARGET + bobTokens);
+    expect(Math.abs(Number(byId.get(ann.contributorId)!.amount) - 500 * annShare)).toBeLessThanOrEqual(0.01);
+    expect(Number(byId.get(ann.contributorId)!.amount) + Number(byId.get(bob.contributorId)!.amount)).toBeCloseTo(500, 10);
+  });
+
   it('1tt audit verify recomputes every credit, and names a forged credit or matching count', async () => {
     const { header, log } = await exportServiceLog(t, dir);
     const verify = (events: RecordedEvent[]) => verifyEvents(dir, { header }, events);
     const clean = await verify(log);
     expect(clean.report.problems).toEqual([]);
     expect((clean.report as unknown as { domain: Record<string, number> }).domain.requestCreditsRecomputed).toBe(3);
+    expect((clean.report as unknown as { domain: Record<string, number> }).domain.payoutRunsRecomputed).toBe(1);
 
     const forged = structuredClone(log);
     const accepted = forged.find(
@@ -109,5 +158,24 @@ describe('data request credits (real app, real pipeline)', () => {
     (pre.data as { requestMatch: { matchingTokens: number } }).requestMatch.matchingTokens = 1;
     const r2 = await verify(rechain(inflated));
     expect(r2.report.problems.map((p) => p.code)).toContain('request-credit-differs');
+
+    // A forged weight: the run's recorded request weight, or an allocation's weight.
+    const heavier = structuredClone(log);
+    const completed = heavier.find((e) => e.type === 'PayoutRunCompleted' && (e.data as { revenueId: string }).revenueId === revenueId)!;
+    (completed.data as { requestWeights: Array<{ weight: string }> }).requestWeights[0].weight = '9';
+    const r3 = await verify(rechain(heavier));
+    expect(r3.code).not.toBe(0);
+    expect(r3.report.problems[0]).toMatchObject({ position: completed.position });
+    const reweighed = structuredClone(log);
+    const chunk = reweighed.find(
+      (e) => e.type === 'PayoutRunAllocationsRecorded' && (e.data as { revenueId: string }).revenueId === revenueId,
+    )!;
+    const line = (chunk.data as { allocations: Array<{ contributorId: string; weight: string }> }).allocations.find(
+      (l) => l.contributorId === ann.contributorId,
+    )!;
+    line.weight = String(BigInt(line.weight) + 1n);
+    const r4 = await verify(rechain(reweighed));
+    expect(r4.code).not.toBe(0);
+    expect(r4.report.problems[0]).toMatchObject({ position: chunk.position });
   });
 });

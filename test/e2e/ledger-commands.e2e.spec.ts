@@ -59,10 +59,15 @@ describe('ledger commands over HTTP (real app, embedded stores)', () => {
       const me = await t.http.get('/v1/me').set(t.auth(r.body.apiKey)).expect(200);
       expect(me.body).toMatchObject({ role, subjectId: r.body[idField] });
       const stream = await events.readStream(`${role}-${r.body[idField]}`);
+      // A contributor's name is personal data: recorded sealed under their own key (erasure destroys it), never in clear.
       expect(stream[0]).toMatchObject({
         type: `${role[0].toUpperCase()}${role.slice(1)}Registered`,
-        data: { [idField]: r.body[idField], displayName: `New ${role}` },
+        data:
+          role === 'contributor'
+            ? { [idField]: r.body[idField], sealedDisplayName: { keyId: expect.any(String), ciphertext: expect.any(String) } }
+            : { [idField]: r.body[idField], displayName: `New ${role}` },
       });
+      if (role === 'contributor') expect(JSON.stringify(stream)).not.toContain(`New ${role}`);
       expect(JSON.stringify(stream)).not.toContain(r.body.apiKey);
     });
 

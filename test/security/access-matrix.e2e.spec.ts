@@ -108,6 +108,17 @@ describe('access control matrix (real app, embedded stores)', () => {
       send: (w, _c, k) => req('get', `/v1/${route}/${idOf(w)}`, k),
     })),
     {
+      name: 'POST /v1/contributors/{fresh}/erasure',
+      expect: all(403, { admin: 200 }),
+      send: async (w, _c, k) => {
+        const fresh = await w.t.http
+          .post('/v1/contributors')
+          .set(w.t.auth())
+          .send({ displayName: `Erasable ${next()}` });
+        return req('post', `/v1/contributors/${fresh.body.contributorId}/erasure`, k);
+      },
+    },
+    {
       name: 'GET /v1/payables',
       expect: all(403, { admin: 200, auditor: 200 }),
       send: (_w, _c, k) => req('get', '/v1/payables?currency=USD', k),
@@ -481,6 +492,7 @@ describe('access control matrix (real app, embedded stores)', () => {
       'GET /v1/consumers',
       'GET /v1/auditors',
       'GET /v1/contributors/{id}',
+      'POST /v1/contributors/{id}/erasure',
       'GET /v1/consumers/{id}',
       'GET /v1/auditors/{id}',
       'GET /v1/audit/export',

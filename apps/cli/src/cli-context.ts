@@ -50,6 +50,18 @@ export interface Progress {
   stop(): void;
 }
 
+/** An onProgress(value, total) callback for work whose total is known only once it runs: the bar starts at the first call. */
+export function trackProgress(progress: Progress, label: string): (value: number, total: number) => void {
+  let started = false;
+  return (value, total) => {
+    if (!started) {
+      progress.start(total, label);
+      started = true;
+    }
+    progress.update(value);
+  };
+}
+
 /** A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or --json runs). */
 export function progressFor(ctx: CliContext, enabled: boolean): Progress {
   if (!enabled || !ctx.stderr.isTTY) return { start: () => undefined, update: () => undefined, stop: () => undefined };

@@ -19,13 +19,24 @@ export type RejectionReason =
   | 'unreadable_parquet'
   | 'parquet_row_group_too_large'
   | 'parquet_decode_stalled'
-  | 'too_many_malformed_records';
+  | 'too_many_malformed_records'
+  | 'invalid_archive';
 
 /** The HTTP error code of a rejection reason (`unsupported_format` → `unsupported-format`). */
 export type RejectionCode = KebabCase<RejectionReason>;
 
 /** Why one record is skipped (and counted) while the rest of the file is read. */
-export type SkipReason = 'invalid_json' | 'missing_text_field' | 'document_too_large' | 'empty_document';
+export type SkipReason =
+  | 'invalid_json'
+  | 'missing_text_field'
+  | 'document_too_large'
+  | 'empty_document'
+  /** Archive members that are not read (see archive.ts); none counts as malformed. */
+  | 'archive_member_unsafe'
+  | 'archive_member_encrypted'
+  | 'archive_member_unsupported'
+  | 'archive_member_nested'
+  | 'archive_member_not_text';
 
 /** Skip reasons that count as malformed toward the rejection threshold; empty documents do not. */
 export const MALFORMED_SKIP_REASONS: ReadonlySet<SkipReason> = new Set(['invalid_json', 'missing_text_field', 'document_too_large']);

@@ -9,4 +9,6 @@ export interface FormatRecord {
   byteOffset?: number;
   /** UTF-8 bytes of the text, when the reader already knows it. */
   byteLength?: number;
+  /** Archive member path the record comes from (line and byteOffset are then within the member). */
+  member?: string;
 }

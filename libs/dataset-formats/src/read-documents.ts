@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { type ArchiveMember, isUnsafeMemberPath, memberReading, tarMembers, zipMembers } from './archive';
 import { readCsv } from './csv.reader';
 import { DetectedFormat, detectFormat } from './dataset-format';
 import { DatasetFormatError, MALFORMED_SKIP_REASONS, SkipReason } from './dataset-format.error';
@@ -36,6 +37,8 @@ export interface DatasetDocument {
   line?: number;
   /** Byte offset of the document in the decompressed content (txt, jsonl). */
   byteOffset?: number;
+  /** Archives: the member path (line and byteOffset are then within the member). */
+  member?: string;
 }
 
 export interface SkippedRecord {
@@ -43,6 +46,7 @@ export interface SkippedRecord {
   reason: SkipReason;
   line?: number;
   byteOffset?: number;
+  member?: string;
 }
 
 export interface ReadSummary extends ReadProgress {
@@ -64,6 +68,8 @@ export interface ReadOptions extends Partial<ReadLimits> {
 }
 
 const SAMPLE_LIMIT = 100;
+/** Whole-file refusals that, for one archive member, only mean the member is not text. */
+const MEMBER_NOT_TEXT: ReadonlySet<string> = new Set(['binary_content', 'invalid_utf8', 'invalid_utf16']);
 
 /**
  * Streams the documents of an uploaded dataset. Iterate it once; a
@@ -124,13 +130,16 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
         else if (rec.text.trim().length === 0) reason = 'empty_document';
       }
       if (reason) {
-        this.skip({ index, reason, line: rec.line, byteOffset: rec.byteOffset });
+        const skipped: SkippedRecord = { index, reason, line: rec.line, byteOffset: rec.byteOffset };
+        if (rec.member !== undefined) skipped.member = rec.member;
+        this.skip(skipped);
         continue;
       }
       s.documents++;
       const doc: DatasetDocument = { index, text: rec.text! };
       if (rec.line !== undefined) doc.line = rec.line;
       if (rec.byteOffset !== undefined) doc.byteOffset = rec.byteOffset;
+      if (rec.member !== undefined) doc.member = rec.member;
       yield doc;
     }
     const judged = s.records - (s.skipped.empty_document ?? 0);
@@ -178,7 +187,15 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
       yield* this.spooledParquet();
       return;
     }
+    if (format === 'zip') {
+      yield* this.zipRecords();
+      return;
+    }
     const raw = countSource(asIterable(await this.source.open()), s, compression !== 'none');
+    if (format === 'tar') {
+      yield* this.archiveRecords(tarMembers(decompress(raw, compression, limits, s)));
+      return;
+    }
     const text = decodeUtf8(decompress(raw, compression, limits, s), limits, s);
     if (format === 'csv') {
       yield* readCsv(text, textField, { maxRecordChars: limits.maxDocumentBytes, maxColumns: limits.maxCsvColumns }, s);
@@ -193,6 +210,84 @@ export class DocumentReader implements AsyncIterable<DatasetDocument> {
         (n) => (s.peakBufferedBytes = Math.max(s.peakBufferedBytes, n)),
         format === 'markdown' ? 'document' : (this.source.split ?? 'paragraph'),
       );
+  }
+
+  /**
+   * The records of an archive's members, in archive order. Each member is
+   * judged by its name (memberReading) and, once read, by its bytes (a
+   * binary or non-UTF-8 member is skipped `archive_member_not_text`).
+   * Members that are not read are counted skips carrying their path; the
+   * archive is rejected only when it is itself unreadable or a bomb.
+   */
+  private async *archiveRecords(members: AsyncIterable<ArchiveMember>): AsyncGenerator<FormatRecord> {
+    const limits = this.limits;
+    const s = this.state;
+    for await (const m of members) {
+      const member = m.path;
+      if (m.kind === 'directory') continue;
+      let skip: SkipReason | undefined;
+      const reading = memberReading(member);
+      if (m.kind !== 'file' || isUnsafeMemberPath(member)) skip = 'archive_member_unsafe';
+      else if (m.encrypted) skip = 'archive_member_encrypted';
+      else if (m.unsupportedMethod !== undefined) skip = 'archive_member_unsupported';
+      else if (reading === 'nested') skip = 'archive_member_nested';
+      else if (reading === 'not_text') skip = 'archive_member_not_text';
+      if (skip) {
+        yield { skip, member };
+        continue;
+      }
+      const text = decodeUtf8(m.body(), limits, s);
+      let records: AsyncIterable<FormatRecord>;
+      if (reading === 'csv') {
+        records = readCsv(text, s.textField, { maxRecordChars: limits.maxDocumentBytes, maxColumns: limits.maxCsvColumns }, s);
+      } else {
+        const lines = splitLines(text, limits.maxDocumentBytes, s);
+        records =
+          reading === 'jsonl'
+            ? readJsonl(lines, s.textField)
+            : readTxt(lines, limits.maxDocumentBytes, (n) => (s.peakBufferedBytes = Math.max(s.peakBufferedBytes, n)), 'document');
+      }
+      let any = false;
+      try {
+        for await (const rec of records) {
+          any = true;
+          yield { ...rec, member };
+        }
+        // An empty member is one empty document, counted like an empty .txt record.
+        if (!any && reading === 'document') yield { skip: 'empty_document', member };
+      } catch (e) {
+        if (!(e instanceof DatasetFormatError) || !MEMBER_NOT_TEXT.has(e.reason)) throw e;
+        yield { skip: 'archive_member_not_text', member };
+      }
+    }
+  }
+
+  /** ZIP needs random access: the stored file's path, or a temporary copy of the (still compressed) archive. */
+  private async *zipRecords(): AsyncGenerator<FormatRecord> {
+    const s = this.state;
+    let tmp: string | undefined;
+    let file = this.source.path;
+    if (!file) {
+      tmp = path.join(this.limits.tmpDir ?? os.tmpdir(), `1tt-zip-${randomUUID()}.zip`);
+      const out = await fs.open(tmp, 'wx');
+      try {
+        for await (const chunk of countSource(asIterable(await this.source.open()), s, true)) await out.write(chunk);
+      } finally {
+        await out.close();
+      }
+      file = tmp;
+    }
+    try {
+      const handle = await fs.open(file, 'r');
+      try {
+        const { size } = await handle.stat();
+        yield* this.archiveRecords(zipMembers({ handle, size }, this.limits, s, tmp === undefined));
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      if (tmp) await fs.rm(tmp, { force: true });
+    }
   }
 
   /** Parquet needs random access: decompress (bomb rule applies) or copy into a temporary file first. */

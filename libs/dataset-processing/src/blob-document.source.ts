@@ -14,8 +14,11 @@ import type { DocumentSourceFactory, OpenedSource, SourceRecord } from './docume
 export function createFormatSource(limits: Partial<ReadLimits> = {}): DocumentSourceFactory {
   return async (upload: DatasetUploadedData, blobs: BlobStore): Promise<OpenedSource> => {
     const skipped: SkippedRecord[] = [];
-    // Parquet needs random access: a local path spares the reader a temporary copy.
-    const path = upload.format === 'parquet' && upload.compression === 'none' ? await blobs.localPath(upload.blobRef) : undefined;
+    // Parquet and ZIP need random access: a local path spares the reader a temporary copy.
+    const path =
+      (upload.format === 'parquet' || upload.format === 'zip') && upload.compression === 'none'
+        ? await blobs.localPath(upload.blobRef)
+        : undefined;
     const reader = readDocuments(
       {
         open: () => blobs.getStream(upload.blobRef),
@@ -30,7 +33,7 @@ export function createFormatSource(limits: Partial<ReadLimits> = {}): DocumentSo
     async function* records(): AsyncGenerator<SourceRecord> {
       for await (const doc of reader) {
         while (skipped.length) yield skipRecord(skipped.shift()!);
-        yield { index: doc.index, text: doc.text };
+        yield doc.member !== undefined ? { index: doc.index, text: doc.text, member: doc.member } : { index: doc.index, text: doc.text };
       }
       while (skipped.length) yield skipRecord(skipped.shift()!);
     }
@@ -42,5 +45,7 @@ function skipRecord(r: SkippedRecord): SourceRecord {
   const at = [r.line !== undefined ? `line ${r.line}` : '', r.byteOffset !== undefined ? `byte offset ${r.byteOffset}` : '']
     .filter(Boolean)
     .join(', ');
-  return at ? { index: r.index, skip: r.reason, detail: `at ${at}` } : { index: r.index, skip: r.reason };
+  const rec: SourceRecord = at ? { index: r.index, skip: r.reason, detail: `at ${at}` } : { index: r.index, skip: r.reason };
+  if (r.member !== undefined) rec.member = r.member;
+  return rec;
 }

@@ -71,6 +71,20 @@ function fromRow(row: SpillRow): DocumentResult {
 
 const SPILL_PREFIX = '1tt-analysis-';
 
+/** A spilled result and the archive member its document came from (archives only). */
+export type SpilledResult = DocumentResult & { member?: string };
+
+/** A spill line: the row, or `{m: member, r: row}` for a document from an archive member. */
+function spillLine(r: SpilledResult): string {
+  return JSON.stringify(r.member !== undefined ? { m: r.member, r: toRow(r) } : toRow(r));
+}
+
+function fromSpillLine(line: string): SpilledResult {
+  const parsed = JSON.parse(line) as SpillRow | { m: string; r: SpillRow };
+  if (Array.isArray(parsed)) return fromRow(parsed);
+  return { ...fromRow(parsed.r), member: parsed.m };
+}
+
 /**
  * The per-document results of an analysed upload, in upload order, on disk
  * (a temporary file), so that a process can analyse datasets ahead of their
@@ -89,10 +103,10 @@ export class AnalysisSpill {
     return new AnalysisSpill(file, createWriteStream(file));
   }
 
-  write(results: readonly DocumentResult[]): Promise<void> {
+  write(results: readonly SpilledResult[]): Promise<void> {
     if (!this.out) throw new Error('analysis spill is closed');
     let text = '';
-    for (const r of results) text += JSON.stringify(toRow(r)) + '\n';
+    for (const r of results) text += spillLine(r) + '\n';
     if (this.out.write(text)) return Promise.resolve();
     return new Promise((resolve) => this.out!.once('drain', resolve));
   }
@@ -105,14 +119,14 @@ export class AnalysisSpill {
   }
 
   /** The results in upload order, `chunk` at a time. */
-  async *read(chunk = 512): AsyncGenerator<DocumentResult[]> {
+  async *read(chunk = 512): AsyncGenerator<SpilledResult[]> {
     const input = createReadStream(this.file);
     const rl = createInterface({ input, crlfDelay: Infinity });
-    let batch: DocumentResult[] = [];
+    let batch: SpilledResult[] = [];
     try {
       for await (const line of rl) {
         if (!line) continue;
-        batch.push(fromRow(JSON.parse(line) as SpillRow));
+        batch.push(fromSpillLine(line));
         if (batch.length >= chunk) {
           yield batch;
           batch = [];
@@ -237,6 +251,8 @@ interface Batch {
   results: Promise<DocumentResult[]>;
   /** Per text sent (deps.topical only): whether it matches the data request. */
   topical?: boolean[];
+  /** Per slot: the archive member the record comes from, if any. */
+  members: Array<string | undefined>;
 }
 
 /**
@@ -269,12 +285,14 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   const settle = async (b: Batch): Promise<void> => {
     const answered = await b.results;
     let k = 0;
-    const merged = b.slots.map((s) => {
-      if (s) return s;
+    const merged = b.slots.map((s, j): SpilledResult => {
+      const member = b.members[j];
+      if (s) return member !== undefined ? { ...s, member } : s;
       const i = k++;
       const r = answered[i];
       const topical = b.topical !== undefined && b.topical[i] === true;
-      return r.kept && topical ? { ...r, topical } : r;
+      const out = r.kept && topical ? { ...r, topical } : r;
+      return member !== undefined ? { ...out, member } : out;
     });
     await spill.write(merged);
     progress.documentsDone += merged.length;
@@ -282,6 +300,7 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
   };
 
   let slots: Array<DocumentResult | null> = [];
+  let members: Array<string | undefined> = [];
   let texts: string[] = [];
   let names: Array<string | undefined> = [];
   let topical: boolean[] | undefined = deps.topical ? [] : undefined;
@@ -291,8 +310,9 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
     const results = pool.process(texts, names);
     // Settled in order below; a rejection here must not surface as unhandled meanwhile.
     results.catch(() => undefined);
-    inFlight.push({ slots, results, ...(topical ? { topical } : {}) });
+    inFlight.push({ slots, results, members, ...(topical ? { topical } : {}) });
     slots = [];
+    members = [];
     texts = [];
     names = [];
     topical = deps.topical ? [] : undefined;
@@ -311,6 +331,7 @@ export async function analyseDataset(upload: DatasetUploadedData, deps: AnalyseD
       }
       documentsIn += 1;
       if (documentsIn > (budget.maxDocuments ?? Infinity)) checkBudget();
+      members.push(rec.member);
       if (rec.text === undefined) {
         const reason = rec.skip ?? 'unreadable_record';
         slots.push(rec.detail !== undefined ? { kept: false, reason, detail: rec.detail } : { kept: false, reason });

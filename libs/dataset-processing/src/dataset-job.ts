@@ -91,7 +91,9 @@ export async function judgeDataset(upload: DatasetUploadedData, analysis: Datase
       const decision = decideDataset(ref, results, index, pipeline, { firstIndex: documentsIn });
       for (const o of decision.outcomes) {
         const r = results[o.index - documentsIn];
-        await writer.write(reportLineOf(o, r.kept ? r.signature : null, { labels: r.labels, block: r.kept ? undefined : r.block }));
+        await writer.write(
+          reportLineOf(o, r.kept ? r.signature : null, { labels: r.labels, block: r.kept ? undefined : r.block, member: r.member }),
+        );
         if (o.kept) {
           manifest.add({ index: o.index, exactHash: o.exactHash, tokens: o.tokens });
           if (matches(r)) requestMatchingTokens += o.tokens;

@@ -381,7 +381,14 @@ export class DatasetProcessor {
     let scanned = 0;
     for (const entry of this.log.undecided()) {
       const id = entry.upload.datasetId;
-      if (this.analysed.has(id) || this.running.has(id) || (this.retryAt.get(id) ?? 0) > Date.now()) continue;
+      if (this.analysed.has(id) || this.running.has(id)) continue;
+      const retryAt = this.retryAt.get(id) ?? 0;
+      if (retryAt > Date.now()) {
+        // Look again when it is due: the retry's own timer may fire a millisecond before Date.now() reaches retryAt
+        // (timers run on the event loop's clock), and a wake that finds it not yet due must not be the last one.
+        this.later(() => this.analyseRun.wake(), retryAt - Date.now() + 1);
+        continue;
+      }
       if (!this.pipelineFor(entry)) continue;
       if (entry !== first) {
         const waiting = this.analysed.size + [...this.running.keys()].filter((r) => r !== first?.upload.datasetId).length;

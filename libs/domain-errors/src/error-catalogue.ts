@@ -163,6 +163,16 @@ export const ERROR_CATALOGUE = {
   'contributor-exists': { status: 409, title: 'Contributor exists', meaning: 'The contributor is already registered.' },
   'contributor-duplicate': { status: 400, title: 'Contributor duplicate', meaning: 'A contributor appears twice in one allocation.' },
   'consumer-not-found': { status: 404, title: 'Consumer not found', meaning: 'No such consumer.' },
+  'contributor-erased': {
+    status: 404,
+    title: 'Contributor erased',
+    meaning: "The contributor's personal data was erased (their key destroyed): nothing personal is recorded or shown for them again.",
+  },
+  'display-name-not-sealed': {
+    status: 409,
+    title: 'Display name not sealed',
+    meaning: "A contributor's display name reached the ledger without a subject-key envelope (an internal fault: nothing was recorded).",
+  },
   'auditor-not-found': { status: 404, title: 'Auditor not found', meaning: 'No such auditor.' },
   'consumer-exists': { status: 409, title: 'Consumer exists', meaning: 'The consumer is already registered.' },
   'data-request-not-found': {
@@ -595,6 +605,12 @@ export const ERROR_CATALOGUE = {
     status: 400,
     title: 'Parquet row group too large',
     meaning: "A Parquet row group's text column is over 512 MiB.",
+  },
+  'invalid-archive': {
+    status: 400,
+    title: 'Invalid archive',
+    meaning:
+      'A .tar/.tar.gz/.tgz/.tar.zst/.zip upload is not a readable archive: a tar header with a wrong checksum, a member cut short, a ZIP without its central directory, entries pointing outside the file, or a ZIP member whose data does not match its recorded size (a `DatasetRejected` reason).',
   },
   'too-many-malformed-records': {
     status: 400,

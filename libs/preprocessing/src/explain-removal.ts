@@ -16,6 +16,12 @@ const RULES: Record<string, string> = {
   document_too_large: 'The document is larger than the per-document limit.',
   empty_document: 'The record holds no text.',
   unreadable_record: 'The record could not be read.',
+  archive_member_unsafe:
+    'The archive member is a link, a device or has a path leaving the archive (absolute or with ".."): it is not read.',
+  archive_member_encrypted: 'The archive member is encrypted: it is not read.',
+  archive_member_unsupported: 'The archive member uses a compression method other than stored or deflate: it is not read.',
+  archive_member_nested: 'The archive member is itself an archive or a compressed file: archives inside archives are not opened.',
+  archive_member_not_text: 'The archive member is not text (its name or its bytes say so).',
   'length:min_chars': 'The document is too short.',
   'length:max_chars': 'The document is longer than the pipeline accepts.',
   'length:min_words': 'The document has too few words.',

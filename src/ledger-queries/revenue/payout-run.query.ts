@@ -143,6 +143,7 @@ export function runSummary(doc: PayoutRunDoc): PayoutRunSummaryDto & { policy: s
     totalTokens: doc.totalTokens,
     scope: scopeOf(doc.scope),
     eligibleTokens: doc.eligibleTokens ?? null,
+    requestWeights: doc.requestWeights ?? [],
     currency: doc.currency,
     poolAmount: doc.currency ? formatMinor(BigInt(doc.poolAmountMinor), doc.currency) : doc.poolAmountMinor,
     remainder: doc.currency ? formatMinor(BigInt(doc.remainderMinor), doc.currency) : doc.remainderMinor,

@@ -53,6 +53,8 @@ export interface PayoutRunDoc extends Record<string, unknown> {
   /** Scoped runs (issue #14): the consumer's scope and ΣT_c, the tokens eligible under it. */
   scope?: unknown;
   eligibleTokens?: string;
+  /** Data-request weights the run used (issue #15), as recorded; absent: none. */
+  requestWeights?: Array<{ requestId: string; weight: string; creditedTokens: string }>;
   totalWeight: string;
   currency: string;
   /** Minor units (digit strings). */
@@ -108,7 +110,7 @@ export const allocationId = (revenueId: string, contributorId: string): string =
  */
 export const revenueProjection: Projection = {
   name: 'ledger-revenue',
-  version: 5,
+  version: 6,
   collections: [
     { name: REVENUE_REPORTS, indexes: ['consumerId'] },
     { name: REVENUE_LOG, indexes: ['consumerId'] },
@@ -190,6 +192,7 @@ export const revenueProjection: Projection = {
           ? { scope: d.scope, eligibleTokens: int(d, 'eligibleTokens')!.toString() }
           : {}),
         totalWeight: (int(d, 'totalWeight') ?? 0n).toString(),
+        ...(Array.isArray(d.requestWeights) ? { requestWeights: d.requestWeights as PayoutRunDoc['requestWeights'] } : {}),
         currency,
         poolAmountMinor: (money(d, 'poolAmount', currency) ?? 0n).toString(),
         remainderMinor: (money(d, 'remainder', currency) ?? 0n).toString(),

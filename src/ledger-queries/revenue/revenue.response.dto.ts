@@ -3,6 +3,12 @@ import { ConsumerScopeDto } from '../../ledger/agreement/set-agreement.request.d
 import { POSITION_DESCRIPTION } from '../../http/point-in-time.params';
 import { NAME_NOTE } from '../../directory/display-name.api';
 
+export class RequestWeightDto {
+  @ApiProperty() requestId!: string;
+  @ApiProperty({ description: '1 < w ≤ 10, a decimal string.' }) weight!: string;
+  @ApiProperty({ description: "Credited tokens of the run's pool that weighed w times (digit string)." }) creditedTokens!: string;
+}
+
 export class PayoutRunSummaryDto {
   @ApiProperty() revenueId!: string;
   @ApiProperty() consumerId!: string;
@@ -24,6 +30,12 @@ export class PayoutRunSummaryDto {
     description: 'ΣT_c: the tokens eligible under the scope at poolPosition (the ratios divide by it); null for an unscoped run.',
   })
   eligibleTokens!: string | null;
+  @ApiProperty({
+    type: [RequestWeightDto],
+    description:
+      'Data requests whose credited tokens weighed w times in this run (issue #15; weights are then tokens × 10^6 + credited × (w − 1) × 10^6, amounts follow them). Empty: every w = 1.',
+  })
+  requestWeights!: RequestWeightDto[];
   @ApiProperty() currency!: string;
   @ApiProperty({ description: 'R_API × α, floored to minor units.' }) poolAmount!: string;
   @ApiProperty({

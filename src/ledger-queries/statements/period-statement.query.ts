@@ -11,6 +11,7 @@ import { StreamNotFound, type RecordedEvent } from '@1tt/event-store';
 import type { PayoutRunAdjusted, PayoutRunCompleted, PayoutSettled, RevenueReported } from '@1tt/ledger';
 import { AUDIT_TRAIL, type AuditTrailDoc } from '../audit-trail/audit-trail.projection';
 import { LedgerReadModels } from '../ledger-read-models.service';
+import { PersonalNames } from '../../personal-data/personal-names';
 
 const MONEY_TYPES = new Set(['PayoutRunAllocationsRecorded', 'PayoutRunAdjustmentsRecorded', 'PayoutSettled']);
 const PAGE = 500;
@@ -28,7 +29,10 @@ const PAGE = 500;
  */
 @Injectable()
 export class PeriodStatementQuery {
-  constructor(private readonly rm: LedgerReadModels) {}
+  constructor(
+    private readonly rm: LedgerReadModels,
+    private readonly personal: PersonalNames,
+  ) {}
 
   async statement(contributorId: string, options: { from?: string; to?: string }): Promise<PeriodStatement> {
     const position = await this.rm.readablePosition(['auditTrail']);
@@ -102,9 +106,12 @@ export class PeriodStatementQuery {
         first !== undefined &&
         (first.type === 'ContributorRegistered' || first.type === 'ConsumerRegistered') &&
         first.position <= position &&
-        (to === undefined || first.metadata.recordedAt < to) &&
-        typeof d.displayName === 'string';
-      names.set(id, registered ? (d.displayName as string) : null);
+        (to === undefined || first.metadata.recordedAt < to);
+      // A contributor's sealed name is opened with their key ("erased" once it is destroyed); the offline statement has no key and shows none.
+      names.set(
+        id,
+        registered ? (this.personal.open(id, d, first.type === 'ContributorRegistered' ? 'contributor' : 'consumer') ?? null) : null,
+      );
     }
     const inRange = movements
       .filter((m) => m.line.position <= position && (to === undefined || m.line.recordedAt < to))

@@ -1,10 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { actorOf } from '@1tt/access';
 import { EventStore } from '@1tt/event-store';
-import { auditorDecider, consumerDecider, contributorDecider, streamNames } from '@1tt/ledger';
+import { auditorDecider, consumerDecider, contributorDecider, displayNameOf, streamNames } from '@1tt/ledger';
 import { ApiKeyService } from '../../auth/api-key.service';
 import { Clock, IdGenerator } from '../clock';
 import { decideOnStream } from '@1tt/command-path';
+import { PersonalNames } from '../../personal-data/personal-names';
 import { RegisterParty, type PartyRegistered } from './register-party.command';
 
 /**
@@ -20,6 +21,7 @@ export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
     private readonly keys: ApiKeyService,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly names: PersonalNames,
   ) {}
 
   async execute(command: RegisterParty): Promise<PartyRegistered> {
@@ -32,7 +34,8 @@ export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
           this.events,
           streamNames.contributor(id),
           contributorDecider,
-          { type: 'RegisterContributor', data: { contributorId: id, displayName } },
+          // A contributor's name is personal data: recorded sealed under their own key, so erasure erases it.
+          { type: 'RegisterContributor', data: { contributorId: id, sealedDisplayName: this.names.seal(id, displayNameOf(displayName)) } },
           options,
         );
         break;
@@ -55,7 +58,9 @@ export class RegisterPartyHandler implements ICommandHandler<RegisterParty> {
         );
         break;
     }
-    const key = await this.keys.issue({ role: command.kind, subjectId: id, label: displayName }, command.by);
+    // The key's label is logged in clear: a contributor's name is not put there.
+    const label = command.kind === 'contributor' ? 'contributor registration' : displayName;
+    const key = await this.keys.issue({ role: command.kind, subjectId: id, label }, command.by);
     return { id, apiKey: key.apiKey, keyId: key.keyId };
   }
 }

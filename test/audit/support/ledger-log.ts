@@ -1,4 +1,4 @@
-import { GENESIS_HASH, recomputeEventHash } from '@1tt/audit';
+import { createLedgerAudit, GENESIS_HASH, recomputeEventHash, verifyLog, type LogHeader, type LogLine } from '@1tt/audit';
 import type { RecordedEvent } from '@1tt/event-store';
 import { computePayoutRun, PoolState, type RevenueReported } from '@1tt/ledger';
 
@@ -188,3 +188,20 @@ export function ledgerSpecs(): Array<Spec | RunSpec> {
     }, // 31
   ];
 }
+
+const header = (toPosition: number): LogHeader => ({
+  format: '1tt-log',
+  version: 1,
+  exportedAt: '2025-03-01T00:00:00.000Z',
+  fromPosition: 1,
+  toPosition,
+  contiguousPositions: true,
+});
+
+async function* lines(events: RecordedEvent[]): AsyncGenerator<LogLine> {
+  let line = 1;
+  for (const event of events) yield { line: ++line, event };
+}
+
+/** `1tt audit verify` with the ledger's recomputation (no signing key) on these events, as if read from an export. */
+export const verify = (events: RecordedEvent[]) => verifyLog(header(events.length), lines(events), { audits: [createLedgerAudit()] });

@@ -2,7 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { exportLog } from '@1tt/audit';
-import { CliUsageError, parsePositionOption, parseTimeOption, printJson, progressFor, type CliContext } from '../cli-context';
+import {
+  CliUsageError,
+  parsePositionOption,
+  parseTimeOption,
+  printJson,
+  progressFor,
+  trackProgress,
+  type CliContext,
+} from '../cli-context';
 import { openConfiguredEventStore } from '../event-store-connection';
 import { downloadExport } from '../remote-export';
 
@@ -37,18 +45,11 @@ export function auditExportCommand(ctx: CliContext): Command {
       const store = await openConfiguredEventStore(ctx.env);
       const out = flags.out === '-' ? ctx.stdout : createWriteStream(flags.out);
       const progress = progressFor(ctx, true);
-      let started = false;
       try {
         const summary = await exportLog(store, out, {
           toPosition: flags.toPosition,
           asOf: flags.asOf,
-          onProgress: (position, to) => {
-            if (!started) {
-              progress.start(to, 'export');
-              started = true;
-            }
-            progress.update(position);
-          },
+          onProgress: trackProgress(progress, 'export'),
         });
         progress.stop();
         if (out !== ctx.stdout) {
@@ -79,7 +80,6 @@ async function exportOverApi(ctx: CliContext, flags: ExportFlags): Promise<void>
   if (!key) throw new CliUsageError('--url needs an API key: --key <apiKey> or the ONETT_API_KEY variable (an auditor or admin key)');
   if (flags.out === '-') throw new CliUsageError('--url writes to a file (--out <file>): the log hash is checked on the file afterwards');
   const progress = progressFor(ctx, !flags.json);
-  let started = false;
   try {
     const summary = await downloadExport({
       url: flags.url!,
@@ -88,13 +88,7 @@ async function exportOverApi(ctx: CliContext, flags: ExportFlags): Promise<void>
       resume: flags.resume === true,
       toPosition: flags.toPosition,
       asOf: flags.asOf,
-      onProgress: (position, to) => {
-        if (!started) {
-          progress.start(to, 'export');
-          started = true;
-        }
-        progress.update(position);
-      },
+      onProgress: trackProgress(progress, 'export'),
     });
     progress.stop();
     if (flags.json)

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createBlobStore } from '@1tt/blob-store';
 import { createFormatSource, reprocessDataset } from '@1tt/dataset-processing';
 import { streamNames } from '@1tt/ledger';
-import { CliNotFoundError, CliUsageError, EXIT, printJson, progressFor, type CliContext } from '../cli-context';
+import { CliNotFoundError, CliUsageError, EXIT, printJson, progressFor, trackProgress, type CliContext } from '../cli-context';
 import { configuredStores, openConfiguredEventStore } from '../event-store-connection';
 
 interface ReprocessFlags {
@@ -43,7 +43,7 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
       const events = await openConfiguredEventStore(ctx.env);
       const blobs = await createBlobStore(configuredStores(ctx.env).blobStore.url);
       const progress = progressFor(ctx, !flags.json);
-      let started = false;
+      const track = trackProgress(progress, 'reprocess (bytes read)');
       try {
         if ((await events.streamRevision(streamNames.dataset(datasetId))) === undefined)
           throw new CliNotFoundError(`dataset ${datasetId} is not in the log`);
@@ -52,11 +52,7 @@ export function datasetReprocessCommand(ctx: CliContext): Command {
           blobs,
           openSource: createFormatSource(),
           workerThreads: threads,
-          onProgress: (p) => {
-            if (!started) progress.start(p.totalBytes, 'reprocess (bytes read)');
-            started = true;
-            progress.update(p.bytesRead);
-          },
+          onProgress: (p) => track(p.bytesRead, p.totalBytes),
         });
         progress.stop();
         ctx.exitCode = report.matches ? EXIT.ok : EXIT.verifyFailed;

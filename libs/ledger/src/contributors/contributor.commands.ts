@@ -2,7 +2,14 @@ import { Clock } from '../decider/decider';
 
 export interface RegisterContributor {
   type: 'RegisterContributor';
-  data: { contributorId: string; displayName: string };
+  /** displayName in clear (legacy, fixtures) or sealedDisplayName (the service encrypts; the domain checks the envelope). */
+  data: { contributorId: string; displayName?: string; sealedDisplayName?: { keyId: string; ciphertext: string } };
+}
+
+/** Records that the contributor's personal data was erased (the service destroys the key first). */
+export interface EraseContributor {
+  type: 'EraseContributor';
+  data: { contributorId: string };
 }
 
 export interface SettlePayout {
@@ -22,7 +29,7 @@ export interface SetDefaultConsent {
   data: { contributorId: string; uses: unknown };
 }
 
-export type ContributorCommand = RegisterContributor | SettlePayout | SetPayoutDetails | SetDefaultConsent;
+export type ContributorCommand = RegisterContributor | SettlePayout | SetPayoutDetails | SetDefaultConsent | EraseContributor;
 
 export interface ContributorContext extends Clock {
   /**

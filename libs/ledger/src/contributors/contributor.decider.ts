@@ -11,7 +11,10 @@ export type ContributorState =
   | {
       status: 'registered';
       contributorId: string;
-      displayName: string;
+      /** In clear only for contributors registered before names were sealed. */
+      displayName?: string;
+      /** Personal data erased (ContributorErased): the key is gone. */
+      erased?: boolean;
       /** Minor units settled so far, per currency. */
       settled: Readonly<Record<string, bigint>>;
       references: ReadonlySet<string>;
@@ -25,6 +28,16 @@ export type ContributorState =
 
 export const MAX_SETTLEMENT_REFERENCE_LENGTH = 200;
 
+/** The envelope of a value encrypted under a subject key (as payout details are): a 16-hex key id and base64url ciphertext. */
+function isSealed(v: { keyId?: unknown; ciphertext?: unknown }): boolean {
+  return (
+    typeof v.keyId === 'string' &&
+    /^[0-9a-f]{16}$/.test(v.keyId) &&
+    typeof v.ciphertext === 'string' &&
+    /^[A-Za-z0-9_-]{38,8192}$/.test(v.ciphertext)
+  );
+}
+
 export const contributorDecider: Decider<ContributorCommand, ContributorEvent, ContributorState, ContributorContext> = {
   initialState: { status: 'none' },
 
@@ -34,7 +47,7 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         return {
           status: 'registered',
           contributorId: event.data.contributorId,
-          displayName: event.data.displayName,
+          ...(event.data.displayName !== undefined ? { displayName: event.data.displayName } : {}),
           settled: {},
           references: new Set(),
           batchLines: new Set(),
@@ -58,6 +71,12 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
       case 'ContributorConsentSet':
         if (state.status !== 'registered') return state;
         return { ...state, defaultUses: recordedUses(event.data.uses) };
+      case 'ContributorErased': {
+        if (state.status !== 'registered') return state;
+        // The clear name of an early registration is not kept; payout details stay as the ciphertext they are (unreadable now).
+        const { displayName: _erased, ...rest } = state;
+        return { ...rest, erased: true };
+      }
       default:
         return assertNever(event, 'contributor event');
     }
@@ -67,11 +86,26 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
     switch (command.type) {
       case 'RegisterContributor': {
         const contributorId = assertId(command.data.contributorId, 'contributorId');
-        const displayName = displayNameOf(command.data.displayName);
+        const sealed = command.data.sealedDisplayName;
+        if (sealed !== undefined && !isSealed(sealed)) {
+          throw new IllegalStateError('display-name-not-sealed', 'A sealed display name must be ciphertext under a subject key');
+        }
+        const name = sealed
+          ? { sealedDisplayName: { keyId: sealed.keyId, ciphertext: sealed.ciphertext } }
+          : { displayName: displayNameOf(command.data.displayName) };
         if (state.status !== 'none') {
           throw new ConflictError('contributor-exists', `Contributor ${contributorId} is already registered`, { field: 'contributorId' });
         }
-        return [{ type: 'ContributorRegistered', data: { contributorId, displayName, registeredAt: context.now.toISOString() } }];
+        return [{ type: 'ContributorRegistered', data: { contributorId, ...name, registeredAt: context.now.toISOString() } }];
+      }
+      case 'EraseContributor': {
+        if (state.status !== 'registered') {
+          throw new NotFoundError('contributor-not-found', `Contributor ${command.data.contributorId} does not exist`, {
+            field: 'contributorId',
+          });
+        }
+        if (state.erased) return []; // erased already: a retry records nothing
+        return [{ type: 'ContributorErased', data: { contributorId: state.contributorId, erasedAt: context.now.toISOString() } }];
       }
       case 'SettlePayout': {
         const { contributorId, currency } = command.data;
@@ -123,6 +157,15 @@ export const contributorDecider: Decider<ContributorCommand, ContributorEvent, C
         const { contributorId, method, keyId, ciphertext } = command.data;
         if (state.status !== 'registered') {
           throw new NotFoundError('contributor-not-found', `Contributor ${contributorId} does not exist`, { field: 'contributorId' });
+        }
+        if (state.erased) {
+          throw new NotFoundError(
+            'contributor-erased',
+            `Contributor ${contributorId} was erased: no personal data is recorded for them again`,
+            {
+              field: 'contributorId',
+            },
+          );
         }
         if ((method !== 'iban' && method !== 'email') || !/^[0-9a-f]{16}$/.test(keyId) || !/^[A-Za-z0-9_-]{40,8192}$/.test(ciphertext)) {
           throw new IllegalStateError('payout-details-not-encrypted', 'Payout details must be recorded encrypted under a subject key');

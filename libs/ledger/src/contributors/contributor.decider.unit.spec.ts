@@ -36,6 +36,43 @@ describe('contributor decider', () => {
       .thenThrows(NotFoundError, 'contributor-not-found');
   });
 
+  it('registers a sealed name as given (the service encrypts); an envelope that is not ciphertext is refused', () => {
+    const sealed = { keyId: '0123456789abcdef', ciphertext: 'A'.repeat(44) };
+    given(contributorDecider)
+      .when({ type: 'RegisterContributor', data: { contributorId: 'c1', sealedDisplayName: sealed } }, { now })
+      .then([{ type: 'ContributorRegistered', data: { contributorId: 'c1', sealedDisplayName: sealed, registeredAt: now.toISOString() } }]);
+    given(contributorDecider)
+      .when(
+        { type: 'RegisterContributor', data: { contributorId: 'c1', sealedDisplayName: { keyId: 'k', ciphertext: 'Ada Lovelace' } } },
+        { now },
+      )
+      .thenThrows(IllegalStateError, 'display-name-not-sealed');
+  });
+
+  it('erases once (a repeat records nothing), refuses unknown contributors and new payout details after erasure', () => {
+    const erase = { type: 'EraseContributor' as const, data: { contributorId: 'c1' } };
+    const [erased] = given(contributorDecider, [registered])
+      .when(erase, { now })
+      .then([{ type: 'ContributorErased', data: { contributorId: 'c1', erasedAt: now.toISOString() } }]);
+    given(contributorDecider, [registered, erased]).when(erase, { now }).thenNothing();
+    given(contributorDecider).when(erase, { now }).thenThrows(NotFoundError, 'contributor-not-found');
+    given(contributorDecider, [registered, erased])
+      .when(
+        { type: 'SetPayoutDetails', data: { contributorId: 'c1', method: 'iban', keyId: '0123456789abcdef', ciphertext: 'A'.repeat(44) } },
+        { now },
+      )
+      .thenThrows(NotFoundError, 'contributor-erased');
+    // Money is untouched: a settlement after erasure is decided as before.
+    given(contributorDecider, [registered, erased])
+      .when(settle('1.00'), { now, allocatedToDate: 100n })
+      .then([
+        {
+          type: 'PayoutSettled',
+          data: { contributorId: 'c1', amount: '1.00', currency: 'USD', reference: 'tx-1', settledAt: now.toISOString() },
+        },
+      ]);
+  });
+
   it('refuses to register twice', () => {
     given(contributorDecider, [registered])
       .when({ type: 'RegisterContributor', data: { contributorId: 'c1', displayName: 'Ada' } }, { now })

@@ -3,7 +3,25 @@ import type { DataUse } from '../consent/data-use';
 /** Stream `contributor-<contributorId>`. */
 export interface ContributorRegistered {
   type: 'ContributorRegistered';
-  data: { contributorId: string; displayName: string; registeredAt: string };
+  data: {
+    contributorId: string;
+    /** In clear: contributors registered before names were sealed (it stays in the log; erasure cannot reach it). */
+    displayName?: string;
+    /** The display name as AES-256-GCM ciphertext under the contributor's own key (SubjectKeyStore): erasure destroys the key. */
+    sealedDisplayName?: { keyId: string; ciphertext: string };
+    registeredAt: string;
+  };
+}
+
+/**
+ * The contributor's personal data was erased: their key in the personal-data
+ * key store is destroyed, so the sealed display name and payout details in
+ * earlier events can no longer be read. Carries no personal data; money
+ * events stay as they are.
+ */
+export interface ContributorErased {
+  type: 'ContributorErased';
+  data: { contributorId: string; erasedAt: string };
 }
 
 /**
@@ -44,4 +62,4 @@ export interface ContributorConsentSet {
   data: { contributorId: string; uses: DataUse[]; setAt: string };
 }
 
-export type ContributorEvent = ContributorRegistered | PayoutSettled | PayoutDetailsSet | ContributorConsentSet;
+export type ContributorEvent = ContributorRegistered | PayoutSettled | PayoutDetailsSet | ContributorConsentSet | ContributorErased;

@@ -26,7 +26,7 @@ export type DatasetState =
 /** At most this many documents per exclusion request. */
 export const MAX_EXCLUDED_PER_REQUEST = 10_000;
 
-const FORMATS: readonly DatasetFormat[] = ['txt', 'markdown', 'jsonl', 'csv', 'parquet'];
+const FORMATS: readonly DatasetFormat[] = ['txt', 'markdown', 'jsonl', 'csv', 'parquet', 'tar', 'zip'];
 const COMPRESSIONS: readonly DatasetCompression[] = ['none', 'gzip', 'zstd'];
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Token counts up to 10^18 − 1 per dataset: far beyond any file, and keeps weights bounded. */

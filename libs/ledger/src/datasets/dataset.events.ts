@@ -3,7 +3,7 @@ import type { DataUse } from '../consent/data-use';
 /** Who a dataset belongs to: a contributor's contribution, or a consumer's reference corpus (never paid). */
 export type DatasetOwner = { kind: 'contribution'; contributorId: string } | { kind: 'reference'; consumerId: string };
 
-export type DatasetFormat = 'txt' | 'markdown' | 'jsonl' | 'csv' | 'parquet';
+export type DatasetFormat = 'txt' | 'markdown' | 'jsonl' | 'csv' | 'parquet' | 'tar' | 'zip';
 export type DatasetCompression = 'none' | 'gzip' | 'zstd';
 /**
  * How a .txt file is cut into documents (the `sample_by` of Hugging Face's

@@ -29,6 +29,7 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'PayoutSettled',
   'PayoutDetailsSet',
   'ContributorConsentSet',
+  'ContributorErased',
   'AuditorRegistered',
   'ConsumerRegistered',
   'RevenueShareAgreed',

@@ -50,6 +50,13 @@ export interface PayoutRunResult {
  *  report's position × the scope's uses, licences, languages and classes) and
  *  records the scope and ΣT_c (eligibleTokens); without one the whole pool,
  *  exactly as before scopes existed.
+ *  Data requests (issue #15), snapshot runs: when a contribution in the pool
+ *  was credited to a request of this consumer whose weightUntil is after the
+ *  report's periodStart, its credited tokens count w times: every weight is
+ *  then tokens × 10^6 + credited × (w − 1) × 10^6 (PoolState.requestWeightedAt),
+ *  allocation `tokens` stay the tokens, and the run records each request's
+ *  weight and credited tokens (requestWeights). No such credit: exactly the
+ *  run without data requests. Time-weighted runs are not weighted (a gap).
  *  Contributors with zero weight are not listed.
  *  Nothing to weigh (empty pool, or no dataset overlapping the period): there
  *  is no fallback to another policy; the run completes with no allocations and
@@ -72,8 +79,14 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const scoped = scope ? pool.eligibleAt(reportPosition, scope) : undefined;
   const eligible = scoped ?? pool.at(reportPosition);
   const totalTokens = scoped ? scoped.poolTokens : eligible.totalTokens;
-  const weights =
+  // Data requests (issue #15): credited tokens of this consumer's requests count w times (snapshot runs).
+  const weighted =
     report.policy === 'snapshot'
+      ? pool.requestWeightedAt(reportPosition, report.consumerId, Date.parse(report.periodStart), scope)
+      : undefined;
+  const weights = weighted
+    ? weighted.contributors
+    : report.policy === 'snapshot'
       ? eligible.contributors
       : pool.tokenTimeAt(reportPosition, Date.parse(report.periodStart), Date.parse(report.periodEnd), scope);
 
@@ -108,7 +121,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
     const weight = sortedWeights[i].toString();
     records[i] = {
       contributorId,
-      tokens: snapshotPolicy ? weight : (eligible.contributors.get(contributorId) ?? 0n).toString(),
+      tokens: snapshotPolicy && !weighted ? weight : (eligible.contributors.get(contributorId) ?? 0n).toString(),
       weight,
       amount: formatDigits(String(amounts[i]), exponent),
     };
@@ -128,6 +141,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
       periodEnd: report.periodEnd,
       roundingRuleVersion: ROUNDING_RULE_VERSION,
       ...(scope ? { scope } : {}),
+      ...(weighted ? { requestWeights: weighted.requests } : {}),
     },
   };
   const chunks: PayoutRunAllocationsRecorded[] = [];
@@ -147,6 +161,7 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
     totalTokens: totalTokens.toString(),
     ...(scope ? { scope, eligibleTokens: eligible.totalTokens.toString() } : {}),
     totalWeight: totalWeight.toString(),
+    ...(weighted ? { requestWeights: weighted.requests } : {}),
     poolAmount: formatMinor(poolAmount, currency),
     remainder: formatMinor(remainder, currency),
     unallocated: formatMinor(result.unallocated, currency),

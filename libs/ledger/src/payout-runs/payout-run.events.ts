@@ -2,6 +2,15 @@ import type { ConsumerScope } from '../consent/consumer-scope';
 import { PayoutPolicy } from '../agreements/agreement';
 
 /** One contributor's line of a payout run; every number a decimal string. */
+/** One data request's weight as a run used it (issue #15). */
+export interface RequestWeightUsed {
+  requestId: string;
+  /** The request's weight, 1 < w ≤ 10, a decimal string. */
+  weight: string;
+  /** Credited tokens of this run's pool that weighed w times (digit string). */
+  creditedTokens: string;
+}
+
 export interface RecordedAllocation {
   contributorId: string;
   /** The contributor's tokens in the pool at the run's pool position (a scoped run: the eligible ones). */
@@ -30,6 +39,8 @@ export interface PayoutRunStarted {
     roundingRuleVersion: string;
     /** The report's scope (issue #14); absent = the whole pool. */
     scope?: ConsumerScope;
+    /** Data requests whose credited tokens weighed w times in this run (issue #15); absent: none (every w = 1). */
+    requestWeights?: RequestWeightUsed[];
   };
 }
 
@@ -62,6 +73,8 @@ export interface PayoutRunCompleted {
     eligibleTokens?: string;
     /** Σ weights of the allocations. */
     totalWeight: string;
+    /** As in PayoutRunStarted: the data-request weights used (weights are then scaled by 10^6). */
+    requestWeights?: RequestWeightUsed[];
     /** floor(amount × α) in minor units, as a decimal string. */
     poolAmount: string;
     /** amount − poolAmount: the α rounding and the consumer's share; retained by the consumer. */

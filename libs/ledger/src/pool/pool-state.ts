@@ -10,6 +10,8 @@ import {
   DatasetWithdrawn,
 } from '../datasets/dataset.events';
 import { LoggedEvent } from '../events/ledger-event';
+import type { DataRequestOpened } from '../data-requests/data-request.events';
+import { parseRequestWeight } from '../data-requests/data-request.decider';
 
 /** Where and when a dataset entered or left the pool. */
 export interface PoolMark {
@@ -28,7 +30,27 @@ export interface PoolMembership {
   facts: EligibilityFacts;
   /** Later consent changes and exclusions, in log order: each gives the facts from its mark on. */
   changes?: Array<{ mark: PoolMark; facts: EligibilityFacts }>;
+  /** Tokens credited to a data request when it was accepted (DatasetAccepted requestCredit, issue #15). */
+  credit?: { requestId: string; creditedTokens: bigint };
 }
+
+/** What a data request's weight needs (issue #15): whose runs, how much, until when. */
+export interface RequestWeightTerms {
+  consumerId: string;
+  /** Millionths: "2.5" → 2_500_000. */
+  weightMicros: bigint;
+  weight: string;
+  weightUntil: number;
+}
+
+/** A snapshot weighted by data-request credits: per contributor Σ (tokens × 10^6 + credited × (w − 1) × 10^6). */
+export interface RequestWeighted {
+  contributors: Map<string, bigint>;
+  /** Each request whose weight was used: its weight and the credited tokens it weighed. */
+  requests: Array<{ requestId: string; weight: string; creditedTokens: string }>;
+}
+
+export const REQUEST_WEIGHT_SCALE = 1_000_000n;
 
 /** Facts of a contribution recorded before licences, consent and labels: the whole dataset, for training. */
 const UNLABELLED_DEFAULT: Omit<EligibilityFacts, 'tokens'> = Object.freeze({
@@ -78,6 +100,7 @@ export class PoolState {
   private readonly members = new Map<string, PoolMembership>();
   /** Contributions uploaded, not yet decided: their licence, uses and labels so far. */
   private readonly pending = new Map<string, Omit<EligibilityFacts, 'tokens'>>();
+  private readonly requestTerms = new Map<string, RequestWeightTerms>();
   private last = 0;
 
   static fromEvents(events: Iterable<LoggedEvent>): PoolState {
@@ -125,6 +148,26 @@ export class PoolState {
           tokens,
           entered: markOf(event),
           facts: { ...(known ?? UNLABELLED_DEFAULT), tokens },
+          ...(d.requestCredit && /^\d{1,30}$/.test(d.requestCredit.creditedTokens)
+            ? { credit: { requestId: d.requestCredit.requestId, creditedTokens: BigInt(d.requestCredit.creditedTokens) } }
+            : {}),
+        });
+        return this;
+      }
+      case 'DataRequestOpened': {
+        const d = event.data as DataRequestOpened['data'];
+        if (this.requestTerms.has(d.requestId)) return this;
+        let weightMicros: bigint;
+        try {
+          weightMicros = parseRequestWeight(d.weight);
+        } catch {
+          return this; // not a weight the decider could have written: weighs as 1
+        }
+        this.requestTerms.set(d.requestId, {
+          consumerId: d.consumerId,
+          weightMicros,
+          weight: d.weight,
+          weightUntil: Date.parse(d.weightUntil),
         });
         return this;
       }
@@ -211,6 +254,43 @@ export class PoolState {
       datasetCount++;
     }
     return { position, totalTokens, contributors, datasetCount, poolTokens };
+  }
+
+  /**
+   * The snapshot weighted by data-request credits (issue #15), for a run of
+   * `consumerId` whose period starts at `periodStartMs`, as of position P:
+   * each contribution in the pool at P weighs its tokens (eligible under
+   * `scope` when given) × 10^6, plus, when it was credited to a request of
+   * that consumer whose weightUntil is after periodStartMs,
+   * min(credited, its tokens) × (w − 1) × 10^6: credited tokens count w
+   * times. Undefined when no credit applies, so the run is computed exactly
+   * as without data requests (every w = 1 is the paper's formula).
+   */
+  requestWeightedAt(position: number, consumerId: string, periodStartMs: number, scope?: ConsumerScope): RequestWeighted | undefined {
+    this.assertKnown(position);
+    const contributors = new Map<string, bigint>();
+    const used = new Map<string, { weight: string; credited: bigint }>();
+    for (const m of this.members.values()) {
+      if (!inPoolAt(m, position)) continue;
+      const facts = factsAt(m, position);
+      const tokens = scope ? eligibleTokens(facts, scope) : facts.tokens;
+      if (tokens === 0n) continue;
+      let w = tokens * REQUEST_WEIGHT_SCALE;
+      const terms = m.credit && m.credit.creditedTokens > 0n ? this.requestTerms.get(m.credit.requestId) : undefined;
+      if (m.credit && terms && terms.consumerId === consumerId && periodStartMs < terms.weightUntil) {
+        const credited = m.credit.creditedTokens < tokens ? m.credit.creditedTokens : tokens;
+        w += credited * (terms.weightMicros - REQUEST_WEIGHT_SCALE);
+        const u = used.get(m.credit.requestId) ?? { weight: terms.weight, credited: 0n };
+        u.credited += credited;
+        used.set(m.credit.requestId, u);
+      }
+      contributors.set(m.contributorId, (contributors.get(m.contributorId) ?? 0n) + w);
+    }
+    if (used.size === 0) return undefined;
+    const requests = [...used.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([requestId, u]) => ({ requestId, weight: u.weight, creditedTokens: u.credited.toString() }));
+    return { contributors, requests };
   }
 
   /**
