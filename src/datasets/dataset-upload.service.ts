@@ -87,7 +87,7 @@ export class DatasetUploadService {
       if (fields.split !== undefined && fileName.format !== 'txt')
         throw new ValidationError('dataset-invalid-split', `split applies to .txt files; ${fileName.fileName} is ${fileName.format}`, {
           field: 'split',
-          hint: 'Leave split out: .md files are one document, .jsonl/.csv/.parquet one document per record.',
+          hint: 'Leave split out: .md files are one document, .jsonl/.csv/.parquet one document per record, archives one per text member.',
         });
       owner = await this.owner(actor, fields.kind ?? 'contribution', fields);
       if (fields.requestId !== undefined) await this.assertRequestOpen(fields.requestId, owner);

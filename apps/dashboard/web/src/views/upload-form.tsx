@@ -3,7 +3,7 @@ import { useApp } from '../app-context';
 import { ErrorNote } from '../components/status';
 import { bytes } from '../format';
 
-const ACCEPT = '.txt,.jsonl,.csv,.parquet,.gz,.zst';
+const ACCEPT = '.txt,.md,.markdown,.jsonl,.csv,.parquet,.gz,.zst,.tar,.tgz,.tzst,.zip';
 
 export function UploadForm(props: { contributorId?: string; onUploaded: (datasetId: string) => void }) {
   const { api } = useApp();
@@ -51,7 +51,9 @@ export function UploadForm(props: { contributorId?: string; onUploaded: (dataset
   return (
     <form class="form" onSubmit={submit} data-testid="upload-form">
       <div class="field">
-        <label for="upload-file">File (.txt, .jsonl, .csv, .parquet; optionally .gz or .zst)</label>
+        <label for="upload-file">
+          File (.txt, .md, .jsonl, .csv, .parquet; optionally .gz or .zst; or an archive .tar, .tar.gz, .tgz, .tar.zst, .zip)
+        </label>
         <input id="upload-file" ref={fileInput} type="file" accept={ACCEPT} data-testid="upload-file" />
       </div>
       <div class="field">
