@@ -75,9 +75,10 @@ export function computePayoutRun(input: PayoutRunInput): PayoutRunResult {
   const remainder = amount - poolAmount;
 
   const scope = report.scope;
-  // A scoped run needs the whole pool's ΣT only as a figure: no second per-contributor map.
-  const eligible = scope ? pool.eligibleAt(reportPosition, scope) : pool.at(reportPosition);
-  const totalTokens = scope ? pool.totalAt(reportPosition) : eligible.totalTokens;
+  // A scoped run needs the whole pool's ΣT only as a figure: counted in the same pass, no second map.
+  const scoped = scope ? pool.eligibleAt(reportPosition, scope) : undefined;
+  const eligible = scoped ?? pool.at(reportPosition);
+  const totalTokens = scoped ? scoped.poolTokens : eligible.totalTokens;
   // Data requests (issue #15): credited tokens of this consumer's requests count w times (snapshot runs).
   const weighted =
     report.policy === 'snapshot'

@@ -229,36 +229,31 @@ export class PoolState {
     return { position, totalTokens, contributors, datasetCount };
   }
 
-  /** ΣT as of position P, without building the per-contributor map (a scoped run records it beside ΣT_c). */
-  totalAt(position: number): bigint {
-    this.assertKnown(position);
-    let total = 0n;
-    for (const m of this.members.values())
-      if (inPoolAt(m, position)) total += m.changes === undefined ? m.tokens : factsAt(m, position).tokens;
-    return total;
-  }
-
   /**
    * The pool a consumer with `scope` pays for as of position P (issue #14):
    * per contributor, the eligible tokens of their datasets in the pool at P
    * under the licence, consent and exclusions in force at P (eligibleTokens);
-   * totalTokens = ΣT_c. Contributors with nothing eligible are left out.
+   * totalTokens = ΣT_c, poolTokens = ΣT of the whole pool (the same pass).
+   * Contributors with nothing eligible are left out.
    */
-  eligibleAt(position: number, scope: ConsumerScope): PoolSnapshot {
+  eligibleAt(position: number, scope: ConsumerScope): PoolSnapshot & { poolTokens: bigint } {
     this.assertKnown(position);
     const contributors = new Map<string, bigint>();
     let totalTokens = 0n;
+    let poolTokens = 0n;
     let datasetCount = 0;
     for (const m of this.members.values()) {
       if (!inPoolAt(m, position)) continue;
-      const tokens = eligibleTokens(factsAt(m, position), scope);
+      const facts = factsAt(m, position);
+      poolTokens += facts.tokens;
+      const tokens = eligibleTokens(facts, scope);
       if (tokens === 0n) continue;
       const sum = contributors.get(m.contributorId);
       contributors.set(m.contributorId, sum === undefined ? tokens : sum + tokens);
       totalTokens += tokens;
       datasetCount++;
     }
-    return { position, totalTokens, contributors, datasetCount };
+    return { position, totalTokens, contributors, datasetCount, poolTokens };
   }
 
   /**
