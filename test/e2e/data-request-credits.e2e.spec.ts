@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@1tt/event-store';
 import { shuffledLicense } from '../support/license-texts';
 import { exportServiceLog, verifyEvents } from '../audit/support/service-log';
+import { cli } from '../support/cli';
 import { rechain } from '../audit/support/ledger-log';
 import { postDataset, uploadAndDecide } from './support/datasets';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -132,6 +133,20 @@ describe('data request credits (real app, real pipeline)', () => {
     const annShare = (annTokens + 2 * TARGET) / (annTokens + 2 * TARGET + bobTokens);
     expect(Math.abs(Number(byId.get(ann.contributorId)!.amount) - 500 * annShare)).toBeLessThanOrEqual(0.01);
     expect(Number(byId.get(ann.contributorId)!.amount) + Number(byId.get(bob.contributorId)!.amount)).toBeCloseTo(500, 10);
+  });
+
+  it('1tt dataset reprocess --verify recomputes the matching tokens of an upload answering the request', async () => {
+    for (const k of ['gpl1', 'apache']) {
+      const r = await cli({ DATA_DIR: t.dataDir, WORKER_THREADS: '1' }, 'dataset', 'reprocess', views[k].datasetId, '--verify', '--json');
+      const report = JSON.parse(r.stdout) as {
+        matches: boolean;
+        recorded: { requestMatchingTokens?: number };
+        recomputed: { requestMatchingTokens?: number };
+      };
+      expect({ k, code: r.code, matches: report.matches }).toEqual({ k, code: 0, matches: true });
+      expect(report.recomputed.requestMatchingTokens).toBe(k === 'gpl1' ? views.gpl1.tokens : 0);
+      expect(report.recorded.requestMatchingTokens).toBe(report.recomputed.requestMatchingTokens);
+    }
   });
 
   it('1tt audit verify recomputes every credit, and names a forged credit or matching count', async () => {

@@ -1,8 +1,8 @@
 import * as os from 'node:os';
 import type { BlobStore } from '@1tt/blob-store';
 import type { EventStore } from '@1tt/event-store';
-import { knownPipelines, type ResolvedPipeline } from '@1tt/preprocessing';
-import { streamNames } from '@1tt/ledger';
+import { knownPipelines, requestTextMatcher, type ResolvedPipeline } from '@1tt/preprocessing';
+import { DataRequestBook, streamNames } from '@1tt/ledger';
 import { type DatasetEvent, type DatasetPreprocessedData, type DatasetRejectedData } from './dataset-events';
 import { runDatasetJob } from './dataset-job';
 import type { DatasetProgress } from './dataset-analysis';
@@ -19,6 +19,8 @@ export interface ReprocessFigures {
   manifestRoot: string;
   reportBlobRef?: string;
   rejectionReason?: string;
+  /** Uploads answering a data request (issue #15): kept tokens matching it (DatasetPreprocessed requestMatch). */
+  requestMatchingTokens?: number;
 }
 
 export interface ReprocessReport {
@@ -49,7 +51,8 @@ export interface ReprocessOptions {
  * the stored file against the pool as of the dataset's upload position
  * (rebuilt from the log and the earlier datasets' reports, exactly as the
  * job runner builds it) and compares kept documents and tokens with what
- * the log says. Appends nothing.
+ * the log says, and for an upload answering a data request its matching
+ * tokens (the request as the log knew it at the upload). Appends nothing.
  */
 export async function reprocessDataset(datasetId: string, options: ReprocessOptions): Promise<ReprocessReport> {
   const own = await options.events.readStream(streamNames.dataset(datasetId));
@@ -67,10 +70,12 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
   if (!decidedAt) throw new Error(`dataset ${datasetId} is not decided yet: nothing to verify`);
 
   const log = new DatasetLog();
+  const requests = new DataRequestBook();
   // Everything before the decision (positions are opaque: stop at it rather than computing the one before).
   for await (const e of options.events.readAll({ toPosition: decidedAt })) {
     if (e.position >= decidedAt) break;
     log.apply(e);
+    requests.apply(e);
   }
   const entry = log.get(datasetId);
   if (!entry) throw new Error(`dataset ${datasetId} has no DatasetUploaded before its decision`);
@@ -82,6 +87,7 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
       `pipeline ${preprocessed!.pipeline.name} v${preprocessed!.pipeline.version} (config ${preprocessed!.pipeline.configHash}) is not available in this build`,
     );
   }
+  const request = requests.answeredBy(datasetId);
   const pool = new DedupPool(options.blobs, pipeline);
   await pool.prepareFor(entry, log);
   const workers = DocumentWorkerPool.start({ pipeline, size: options.workerThreads ?? os.availableParallelism() });
@@ -94,6 +100,12 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
       pipeline,
       index: pool.index,
       onProgress: options.onProgress,
+      ...(request
+        ? {
+            topical: requestTextMatcher({ keywords: request.keywords, sampleText: request.sampleText }),
+            match: { languages: request.languages, contentClasses: request.contentClasses },
+          }
+        : {}),
     });
     recomputed =
       result.kind === 'judged'
@@ -105,6 +117,7 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
             manifestRoot: result.summary.manifestRoot,
             reportBlobRef: result.summary.reportBlobRef,
             ...(result.summary.documentsKept === 0 ? { rejectionReason: 'no_documents_kept' } : {}),
+            ...(result.summary.requestMatchingTokens !== undefined ? { requestMatchingTokens: result.summary.requestMatchingTokens } : {}),
           }
         : { documentsIn: 0, documentsKept: 0, removed: {}, tokens: 0, manifestRoot: '', rejectionReason: result.rejection.reason };
   } finally {
@@ -119,10 +132,11 @@ export async function reprocessDataset(datasetId: string, options: ReprocessOpti
         manifestRoot: preprocessed.manifestRoot,
         reportBlobRef: preprocessed.reportBlobRef,
         ...(rejected ? { rejectionReason: rejected.reason } : {}),
+        ...(preprocessed.requestMatch ? { requestMatchingTokens: preprocessed.requestMatch.matchingTokens } : {}),
       }
     : { documentsIn: 0, documentsKept: 0, removed: {}, tokens: 0, manifestRoot: '', rejectionReason: rejected?.reason };
   const differences: string[] = [];
-  for (const k of ['documentsIn', 'documentsKept', 'tokens', 'manifestRoot', 'rejectionReason'] as const) {
+  for (const k of ['documentsIn', 'documentsKept', 'tokens', 'manifestRoot', 'rejectionReason', 'requestMatchingTokens'] as const) {
     if (recorded[k] !== recomputed[k]) differences.push(`${k}: recorded ${String(recorded[k])}, recomputed ${String(recomputed[k])}`);
   }
   if (JSON.stringify(recorded.removed) !== JSON.stringify(recomputed.removed))
