@@ -1,6 +1,6 @@
 // Writes libs/ledger/src/consent/spdx-license-ids.generated.ts from the npm package `spdx-license-ids`
 // (jslicense/spdx-license-ids, CC0-1.0): its index.json (current ids) and deprecated.json.
-// The project does not depend on it yet; the copy npm itself ships is used when it is not in node_modules:
+// A devDependency pinned in package.json (test/ledger/spdx-license-ids.unit.spec.ts checks the copy matches it):
 //   node scripts/generate-spdx-ids.mjs [path/to/spdx-license-ids]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

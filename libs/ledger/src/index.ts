@@ -7,6 +7,7 @@ export * from './streams/stream-names';
 export * from './agreements/agreement';
 export * from './consent/data-use';
 export * from './consent/licence';
+export { SPDX_DEPRECATED_LICENSE_IDS, SPDX_LICENSE_IDS, SPDX_LICENSE_IDS_SOURCE } from './consent/spdx-license-ids.generated';
 export * from './consent/consumer-scope';
 export * from './consent/eligibility';
 export * from './contributors/contributor.events';
